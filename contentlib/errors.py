@@ -34,3 +34,12 @@ class InvalidTransition(ContentlibError):
 
 class IndexUnavailable(ContentlibError):
     """The search index is missing or broken; it should be rebuilt."""
+
+
+class BadParameter(ContentlibError, ValueError):
+    """A request parameter is malformed or names an unknown code."""
+
+    def __init__(self, parameter: str, message: str):
+        self.parameter = parameter
+        self.message = message
+        super().__init__(f"{parameter}: {message}")

@@ -1,0 +1,46 @@
+"""The JSON API: search (``spec/search-api.md``) and works in the record format."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+
+from contentlib.errors import BadParameter, IndexUnavailable
+from contentlib.records import work_to_record
+from contentlib.search_request import parse_search_args
+
+from .extensions import csrf
+from .resources import get, get_store
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # token-authenticated JSON API, no cookies involved
+
+
+def error(status: int, code: str, message: str, **extra):
+    return jsonify({"error": {"code": code, "message": message, **extra}}), status
+
+
+@bp.errorhandler(BadParameter)
+def bad_parameter(exc: BadParameter):
+    return error(400, "bad_parameter", exc.message, parameter=exc.parameter)
+
+
+@bp.get("/search")
+def search():
+    req = parse_search_args(request.args.to_dict(flat=False), get_store().vocabulary())
+    try:
+        body = get().index.search(req.q, req.filters, req.page, req.per_page)
+    except IndexUnavailable:
+        get().rebuild_in_background()
+        return error(503, "index_unavailable", "The search index is being rebuilt; try again shortly.")
+    except Exception:  # the contract: never a 500 from search
+        current_app.logger.exception("search failed for %r", req.q)
+        get().rebuild_in_background()
+        return error(503, "index_unavailable", "The search index is being rebuilt; try again shortly.")
+    for result in body["results"]:
+        result["url"] = url_for("works.show", work_id=result["id"])
+    return jsonify(body)
+
+
+@bp.get("/works/<work_id>")
+def work(work_id):
+    return jsonify(work_to_record(get_store().get_work(work_id)))

@@ -1,0 +1,104 @@
+"""The ``contentlib`` command: Flask's commands (run, routes, shell) plus the library's own."""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources as pkg_resources
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from contentlib import indexing, records
+from contentlib.errors import InvalidRecord
+
+from . import create_app
+from .resources import get
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def cli():
+    """Manage the contentlib catalog: import, export, reindex, demo, serve."""
+
+
+def _import(path: Path, skip_invalid: bool) -> None:
+    res = get()
+    try:
+        report = records.import_file(res.store, path, ingest=res.ingest, skip_invalid=skip_invalid)
+    except InvalidRecord as exc:
+        for line, message in exc.problems:
+            click.echo(f"{line}: {message}", err=True)
+        click.echo(f"{path}: {len(exc.problems)} problem(s); nothing was imported.", err=True)
+        sys.exit(1)
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    res.finish_import(report.work_ids)
+    indexing.drain(res.store, res.index, res.index_dir)
+    click.echo(f"{path}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+               + (f", {len({p.line for p in report.problems})} invalid line(s) skipped" if report.problems else ""))
+    if report.problems:
+        sys.exit(2)
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--skip-invalid", is_flag=True, help="Import the valid lines and report the others.")
+@with_appcontext
+def import_command(path, skip_invalid):
+    """Import works from a JSON Lines file (all or nothing unless --skip-invalid)."""
+    _import(path, skip_invalid)
+
+
+@cli.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def export_command(path):
+    """Export every work as JSON Lines, media files copied beside it."""
+    res = get()
+    count = records.export_file(res.store, path, media_path=res.media_path)
+    click.echo(f"{path}: {count} works exported")
+
+
+@cli.command("reindex")
+@with_appcontext
+def reindex_command():
+    """Rebuild the search index from the database and swap it in."""
+    res = get()
+    count = indexing.rebuild(res.store, res.index, res.index_dir)
+    click.echo(f"index rebuilt: {count} works")
+
+
+@cli.command("demo")
+@with_appcontext
+def demo_command():
+    """Load the bundled demo catalog (safe to run again: it changes nothing the second time)."""
+    demo = pkg_resources.files("contentlib").joinpath("data/demo/catalog.jsonl")
+    with pkg_resources.as_file(demo) as path:
+        _import(Path(path), skip_invalid=False)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve_command(host, port, threads):
+    """Serve the catalog with waitress (a production WSGI server)."""
+    from waitress import serve
+
+    from .resources import start_indexer
+
+    app = create_app()
+    with app.app_context():
+        res = get()
+        if not res.index.exists():
+            indexing.rebuild(res.store, res.index, res.index_dir)
+        else:
+            indexing.drain(res.store, res.index, res.index_dir)
+    start_indexer(app)
+    click.echo(f"contentlib serving on http://{host}:{port}/")
+    serve(app, host=host, port=port, threads=threads, ident="contentlib")
+
+
+def main() -> None:
+    cli(prog_name="contentlib")

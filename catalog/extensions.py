@@ -1,0 +1,36 @@
+"""Flask extensions, created unbound and attached in ``init_app``."""
+
+from flask import request
+from flask_babel import Babel
+from flask_wtf import CSRFProtect
+
+from contentlib.settings import LOCALES, ROOT
+
+babel = Babel()
+csrf = CSRFProtect()
+LOCALE_COOKIE = "locale"
+
+
+def select_locale() -> str:
+    """The visitor's own choice, then Accept-Language, then the configured default."""
+    from flask import current_app
+
+    chosen = request.cookies.get(LOCALE_COOKIE)
+    if chosen in LOCALES:
+        return chosen
+    for value, _quality in request.accept_languages:
+        lang = value.lower().replace("_", "-")
+        if lang.startswith("bo"):
+            return "bo"
+        if lang.startswith("zh"):
+            return "zh_Hans"
+        if lang.startswith("en"):
+            return "en"
+    return current_app.config["CONTENTLIB_DEFAULT_LOCALE"]
+
+
+def init_app(app) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["CONTENTLIB_DEFAULT_LOCALE"])
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)

@@ -1,0 +1,41 @@
+"""The HTML search page: the same search function as the API, filters kept in the URL."""
+
+from flask import Blueprint, render_template, request, url_for
+
+from contentlib.errors import BadParameter, IndexUnavailable
+
+from contentlib.search_request import parse_search_args
+
+from .i18n import CONTENT_LANGUAGE_NAMES, label
+from .resources import get, get_store
+
+bp = Blueprint("search", __name__)
+
+
+def _options(vocabulary) -> dict:
+    opts = {name: [(t.code, label(scheme, t.code)) for t in vocabulary.terms(scheme)]
+            for name, scheme in (("type", "types"), ("subject", "subjects"), ("audience", "audiences"),
+                                 ("grade", "grades"))}
+    opts["lang"] = list(CONTENT_LANGUAGE_NAMES.items())
+    return opts
+
+
+@bp.get("/search")
+def page():
+    store = get_store()
+    args = request.args.to_dict(flat=False)
+    error, body, status = None, None, 200
+    try:
+        req = parse_search_args(args, store.vocabulary())
+        body = get().index.search(req.q, req.filters, req.page, req.per_page)
+    except BadParameter as exc:
+        error, status = exc, 400
+    except IndexUnavailable:
+        get().rebuild_in_background()
+        error, status = "unavailable", 503
+
+    def page_url(number):
+        return url_for("search.page", **{**args, "page": [str(number)]})
+
+    return render_template("search/search.html", body=body, error=error, args=args,
+                           options=_options(store.vocabulary()), page_url=page_url), status

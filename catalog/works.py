@@ -1,0 +1,13 @@
+"""The work page: its language versions side by side."""
+
+from flask import Blueprint, render_template
+
+from .resources import get_store
+
+bp = Blueprint("works", __name__)
+
+
+@bp.get("/works/<work_id>")
+def show(work_id):
+    work = get_store().get_work(work_id)
+    return render_template("works/work.html", work=work)

@@ -1,0 +1,394 @@
+"""The JSON Lines record format: validate, import, export.
+
+One work per line (``../shared/spec/catalog-record.md``). Every line is checked
+before anything is written, so an import either writes all of its works or
+none; problems are reported as ``LINE: field: message``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Callable
+
+from .errors import InvalidRecord
+from .model import (CREATOR_ROLES, LANGUAGES, MEDIA_ROLES, TIMED_TYPES, WORK_TYPES, ID_RE, Creator,
+                    MediaEntry, Version, Work)
+
+FIELDS = ("id", "type", "titles", "descriptions", "keywords", "subjects", "audiences", "grades", "year",
+          "duration_seconds", "pages", "creators", "license", "attribution", "source_url", "media")
+_SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+_URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+@dataclass
+class Problem:
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.field}: {self.message}"
+
+
+@dataclass
+class FileRef:
+    """A media file named by a record, checked to lie inside the record file's folder."""
+
+    path: str
+    source: Path
+    role: str
+    lang: str | None
+    sha256: str | None
+
+
+@dataclass
+class ParsedLine:
+    line: int
+    work: Work
+    files: list[FileRef] = field(default_factory=list)
+
+
+# A media ingester takes a file and returns (sha256, size, content_type, info); it raises
+# MediaRejected for files it refuses. The app hands in the media store's.
+Ingest = Callable[[Path], tuple]
+
+
+def _int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _lang_map(rec, name, problems, check_value):
+    value = rec.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append((name, "must be an object of language -> value"))
+        return {}
+    out = {}
+    for lang, v in value.items():
+        if lang not in LANGUAGES:
+            problems.append((name, f"unknown language {lang!r}; expected bo, zh or en"))
+        elif not check_value(v):
+            problems.append((name, f"{lang}: wrong kind of value"))
+        else:
+            out[lang] = v
+    return out
+
+
+def _code_list(rec, name, vocabulary, problems):
+    value = rec.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
+        problems.append((name, "must be a list of codes"))
+        return []
+    for code in value:
+        if vocabulary is not None and not vocabulary.has(name, code):
+            problems.append((name, f"unknown code {code!r}"))
+    if len(set(value)) != len(value):
+        problems.append((name, "repeats a code"))
+    return value
+
+
+def safe_media_path(base_dir: Path, rel: str) -> Path:
+    """Resolve a record's media path inside ``base_dir``.
+
+    :raises ValueError: for absolute paths, ``..``, or anything resolving outside.
+    """
+    if not isinstance(rel, str) or not rel or "\x00" in rel or "\\" in rel:
+        raise ValueError("must be a relative path")
+    pure = PurePosixPath(rel)
+    if pure.is_absolute() or re.match(r"^[A-Za-z]:", rel):
+        raise ValueError("must not be absolute")
+    if ".." in pure.parts:
+        raise ValueError("must not contain '..'")
+    base = base_dir.resolve()
+    target = (base / pure).resolve()
+    if base != target and base not in target.parents:
+        raise ValueError("escapes the record file's folder")
+    return target
+
+
+def parse_record(rec, vocabulary=None, base_dir: Path | None = None) -> tuple[Work | None, list, list]:
+    """Check one decoded record and build its work.
+
+    :returns: ``(work, files, problems)``; ``work`` is None when there are problems.
+    """
+    problems: list[tuple[str, str]] = []
+    if not isinstance(rec, dict):
+        return None, [], [("record", "must be a JSON object")]
+    for key in rec:
+        if key not in FIELDS:
+            problems.append((key, "unknown field"))
+    wid = rec.get("id")
+    if wid is None:
+        problems.append(("id", "is required"))
+    elif not isinstance(wid, str) or not ID_RE.match(wid):
+        problems.append(("id", "must be 1-64 characters of A-Z a-z 0-9 . _ -"))
+    wtype = rec.get("type")
+    if wtype is None:
+        problems.append(("type", "is required"))
+    elif wtype not in WORK_TYPES:
+        problems.append(("type", f"unknown type {wtype!r}; expected one of {', '.join(WORK_TYPES)}"))
+    if "titles" not in rec:
+        problems.append(("titles", "is required"))
+    titles = _lang_map(rec, "titles", problems, lambda v: isinstance(v, str))
+    if "titles" in rec and not any(t.strip() for t in titles.values()):
+        problems.append(("titles", "needs at least one non-empty title"))
+    descriptions = _lang_map(rec, "descriptions", problems, lambda v: isinstance(v, str))
+    keywords = _lang_map(rec, "keywords", problems,
+                         lambda v: isinstance(v, list) and all(isinstance(k, str) for k in v))
+    terms = {s: _code_list(rec, s, vocabulary, problems) for s in ("subjects", "audiences", "grades")}
+
+    year = rec.get("year")
+    if year is not None and (not _int(year) or not 1900 <= year <= 2100):
+        problems.append(("year", "must be an integer from 1900 to 2100"))
+    duration = rec.get("duration_seconds")
+    if duration is not None:
+        if not _int(duration) or duration < 0:
+            problems.append(("duration_seconds", "must be a non-negative integer"))
+        elif wtype in WORK_TYPES and wtype not in TIMED_TYPES:
+            problems.append(("duration_seconds", f"only for {', '.join(TIMED_TYPES)}"))
+    pages = rec.get("pages")
+    if pages is not None:
+        if not _int(pages) or pages < 1:
+            problems.append(("pages", "must be a positive integer"))
+        elif wtype in WORK_TYPES and wtype != "book":
+            problems.append(("pages", "only for books"))
+    for name in ("license", "attribution"):
+        if rec.get(name) is not None and not isinstance(rec[name], str):
+            problems.append((name, "must be a string"))
+    url = rec.get("source_url")
+    if url is not None and (not isinstance(url, str) or not _URL_RE.match(url)):
+        problems.append(("source_url", "must be an http(s) URL"))
+
+    creators = []
+    raw_creators = rec.get("creators", [])
+    if not isinstance(raw_creators, list):
+        problems.append(("creators", "must be a list"))
+        raw_creators = []
+    for i, c in enumerate(raw_creators):
+        if not isinstance(c, dict) or set(c) - {"name", "role"}:
+            problems.append((f"creators[{i}]", "must be {\"name\": {lang: string}, \"role\": string}"))
+            continue
+        name, role = c.get("name"), c.get("role")
+        if (not isinstance(name, dict) or not name or
+                not all(k in LANGUAGES and isinstance(v, str) and v.strip() for k, v in name.items())):
+            problems.append((f"creators[{i}].name", "must map bo/zh/en to non-empty names"))
+        elif role not in CREATOR_ROLES:
+            problems.append((f"creators[{i}].role", f"unknown role {role!r}; expected one of {', '.join(CREATOR_ROLES)}"))
+        else:
+            creators.append(Creator(dict(name), role))
+
+    files = _media_refs(rec.get("media", []), base_dir, problems)
+    if problems:
+        return None, [], problems
+    versions = {}
+    for lang in LANGUAGES:
+        if lang in titles or lang in descriptions or lang in keywords:
+            versions[lang] = Version(lang, titles.get(lang), descriptions.get(lang), list(keywords.get(lang, [])))
+    work = Work(id=wid, type=wtype, versions=versions, year=year, duration_seconds=duration, pages=pages,
+                creators=creators, license=rec.get("license"), attribution=rec.get("attribution"),
+                source_url=url, **terms)
+    return work, files, []
+
+
+def _media_refs(raw, base_dir, problems) -> list[FileRef]:
+    if not isinstance(raw, list):
+        problems.append(("media", "must be a list"))
+        return []
+    refs = []
+    for i, m in enumerate(raw):
+        where = f"media[{i}]"
+        if not isinstance(m, dict):
+            problems.append((where, "must be an object"))
+            continue
+        for key in m:
+            if key not in ("path", "role", "lang", "sha256"):
+                problems.append((f"{where}.{key}", "unknown field"))
+        role, lang, sha = m.get("role"), m.get("lang"), m.get("sha256")
+        if role not in MEDIA_ROLES:
+            problems.append((f"{where}.role", f"unknown role {role!r}; expected one of {', '.join(MEDIA_ROLES)}"))
+        if lang is not None and lang not in LANGUAGES:
+            problems.append((f"{where}.lang", f"unknown language {lang!r}"))
+        if sha is not None and (not isinstance(sha, str) or not _SHA_RE.match(sha)):
+            problems.append((f"{where}.sha256", "must be 64 lowercase hex digits"))
+        try:
+            source = safe_media_path(base_dir or Path("."), m.get("path"))
+        except ValueError as exc:
+            problems.append((f"{where}.path", str(exc)))
+            continue
+        if base_dir is not None and not source.is_file():
+            problems.append((f"{where}.path", f"no such file {m.get('path')!r}"))
+            continue
+        refs.append(FileRef(m["path"], source, role, lang, sha))
+    return refs
+
+
+def work_to_record(work: Work) -> dict:
+    """The record of a work, in the field order of the spec, without empty fields."""
+    rec = {"id": work.id, "type": work.type}
+    rec["titles"] = {lang: v.title for lang, v in work.versions.items() if v.title is not None}
+    descriptions = {lang: v.description for lang, v in work.versions.items() if v.description is not None}
+    keywords = {lang: list(v.keywords) for lang, v in work.versions.items() if v.keywords}
+    if descriptions:
+        rec["descriptions"] = descriptions
+    if keywords:
+        rec["keywords"] = keywords
+    for scheme in ("subjects", "audiences", "grades"):
+        if getattr(work, scheme):
+            rec[scheme] = list(getattr(work, scheme))
+    for name in ("year", "duration_seconds", "pages"):
+        if getattr(work, name) is not None:
+            rec[name] = getattr(work, name)
+    if work.creators:
+        rec["creators"] = [{"name": dict(c.name), "role": c.role} for c in work.creators]
+    for name in ("license", "attribution", "source_url"):
+        if getattr(work, name) is not None:
+            rec[name] = getattr(work, name)
+    if work.media:
+        rec["media"] = [_media_record(m) for m in work.media]
+    return rec
+
+
+def _media_record(m: MediaEntry) -> dict:
+    out = {"path": m.path, "role": m.role}
+    if m.lang is not None:
+        out["lang"] = m.lang
+    out["sha256"] = m.sha256
+    return out
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    work_ids: list[str] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def read_file(path: Path, vocabulary=None) -> tuple[list[ParsedLine], list[Problem]]:
+    """Parse and check every line of a JSON Lines file; write nothing."""
+    parsed, problems, seen = [], [], {}
+    base_dir = path.resolve().parent
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append(Problem(number, "encoding", f"not UTF-8 ({exc.reason})"))
+                continue
+            if number == 1 and text.startswith("\ufeff"):
+                problems.append(Problem(number, "encoding", "starts with a byte order mark"))
+                continue
+            if not text.strip():
+                continue
+            try:
+                rec = json.loads(text)
+            except json.JSONDecodeError as exc:
+                problems.append(Problem(number, "json", f"invalid JSON: {exc.msg} at column {exc.colno}"))
+                continue
+            work, files, errs = parse_record(rec, vocabulary, base_dir)
+            problems += [Problem(number, f, m) for f, m in errs]
+            if work is None:
+                continue
+            if work.id in seen:
+                problems.append(Problem(number, "id", f"duplicate id {work.id!r} (first on line {seen[work.id]})"))
+                continue
+            seen[work.id] = number
+            parsed.append(ParsedLine(number, work, files))
+    return parsed, problems
+
+
+def hash_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def import_file(store, path: Path, ingest: Ingest | None = None, skip_invalid: bool = False,
+                actor: str | None = None) -> ImportReport:
+    """Validate a whole file, then upsert its works in one transaction.
+
+    Media files are checked by ``ingest`` before the database is touched; a
+    refused file makes its line invalid like any other problem.
+
+    :param skip_invalid: import the valid lines even when others are broken.
+    :raises InvalidRecord: (with every problem) when a line is invalid and
+        ``skip_invalid`` is false; nothing has been written then.
+    """
+    from .errors import MediaRejected
+
+    parsed, problems = read_file(Path(path), store.vocabulary())
+    good = []
+    for p in parsed:
+        line_problems = []
+        for i, ref in enumerate(p.files):
+            if ref.sha256 is not None and hash_file(ref.source) != ref.sha256:
+                line_problems.append(Problem(p.line, f"media[{i}].sha256", "does not match the file"))
+                continue
+            if ingest is None:
+                line_problems.append(Problem(p.line, f"media[{i}]", "this import cannot store media"))
+                continue
+            try:
+                sha, size, ctype, info = ingest(ref.source)
+            except MediaRejected as exc:
+                line_problems.append(Problem(p.line, f"media[{i}].path", str(exc)))
+                continue
+            p.work.media.append(MediaEntry(path=ref.path, role=ref.role, lang=ref.lang, sha256=sha, size=size,
+                                           content_type=ctype, original_name=PurePosixPath(ref.path).name,
+                                           info=info or {}))
+        if line_problems:
+            problems += line_problems
+        else:
+            good.append(p)
+    problems.sort(key=lambda pr: pr.line)
+    report = ImportReport(problems=problems)
+    if problems and not skip_invalid:
+        raise InvalidRecord([(str(pr.line), f"{pr.field}: {pr.message}") for pr in problems])
+    counts = store.put_works([p.work for p in good], actor=actor)
+    report.created, report.updated, report.unchanged = counts["created"], counts["updated"], counts["unchanged"]
+    report.work_ids = [p.work.id for p in good]
+    return report
+
+
+def export_file(store, path: Path, media_path: Callable[[str], Path] | None = None) -> int:
+    """Write every work (published text) as JSON Lines, atomically.
+
+    Media files are copied beside the file at their record paths, so the
+    export can be imported elsewhere as it is.
+
+    :returns: the number of works written.
+    """
+    path = Path(path)
+    base = path.resolve().parent
+    fd, tmp = tempfile.mkstemp(dir=base, prefix=".export-", suffix=".jsonl")
+    count = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            for work in store.iter_works():
+                if media_path is not None:
+                    for m in work.media:
+                        target = safe_media_path(base, m.path)
+                        if not target.exists():
+                            target.parent.mkdir(parents=True, exist_ok=True)
+                            shutil.copyfile(media_path(m.sha256), target)
+                out.write(json.dumps(work_to_record(work), ensure_ascii=False) + "\n")
+                count += 1
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count

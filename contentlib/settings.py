@@ -1,0 +1,37 @@
+"""Every ``CONTENTLIB_*`` setting with its default, in one place.
+
+All state (database, search index, media) lives under ``CONTENTLIB_HOME`` when
+it is set; otherwise the embedded default keeps the database and index under
+``instance/`` and files under ``media/`` at the project root.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCALES = ("bo", "zh_Hans", "en")
+
+
+def defaults(environ=None) -> dict:
+    """Settings from the environment, each with its default."""
+    env = os.environ if environ is None else environ
+    home = env.get("CONTENTLIB_HOME")
+    if home:
+        home = Path(home).resolve()
+        instance, media = home, home / "media"
+    else:
+        home, instance, media = ROOT, ROOT / "instance", ROOT / "media"
+    return {
+        "CONTENTLIB_HOME": str(home),
+        "CONTENTLIB_INSTANCE_DIR": str(instance),
+        "CONTENTLIB_DATABASE_URL": env.get("CONTENTLIB_DATABASE_URL") or f"sqlite:///{instance / 'contentlib.db'}",
+        "CONTENTLIB_INDEX_DIR": env.get("CONTENTLIB_INDEX_DIR") or str(instance / "index"),
+        "CONTENTLIB_MEDIA_DIR": env.get("CONTENTLIB_MEDIA_DIR") or str(media),
+        "CONTENTLIB_DEFAULT_LOCALE": env.get("CONTENTLIB_DEFAULT_LOCALE", "bo"),
+        "CONTENTLIB_SECRET_KEY": env.get("CONTENTLIB_SECRET_KEY"),
+        # Drain the search outbox inside the request that changed a work (tests, single process).
+        "CONTENTLIB_INDEX_SYNC": env.get("CONTENTLIB_INDEX_SYNC", "1") == "1",
+        "CONTENTLIB_PER_PAGE": 20,
+    }

@@ -1,0 +1,49 @@
+"""Shared fixtures: a temporary home, the app, its test client and CLI runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def write_jsonl(path: Path, records) -> Path:
+    """Write records (dicts, or raw strings for broken lines) as JSON Lines."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for rec in records:
+            fh.write((rec if isinstance(rec, str) else json.dumps(rec, ensure_ascii=False)) + "\n")
+    return path
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """A fresh CONTENTLIB_HOME, so nothing touches the developer's instance/."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("CONTENTLIB_HOME", str(home))
+    for name in ("CONTENTLIB_DATABASE_URL", "CONTENTLIB_INDEX_DIR", "CONTENTLIB_MEDIA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+@pytest.fixture
+def app(home):
+    from catalog import create_app
+
+    app = create_app({"TESTING": True, "CONTENTLIB_SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": True})
+    yield app
+    app.extensions["contentlib"].store.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

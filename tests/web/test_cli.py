@@ -1,0 +1,51 @@
+"""The contentlib command through Flask's CLI runner."""
+
+import json
+
+from tests.conftest import DATA, write_jsonl
+
+
+def test_import_export_reindex(runner, app, tmp_path):
+    result = runner.invoke(args=["import", str(DATA / "works.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert "3 created" in result.output
+    again = runner.invoke(args=["import", str(DATA / "works.jsonl")])
+    assert "0 created, 0 updated, 3 unchanged" in again.output
+    out = tmp_path / "out.jsonl"
+    assert runner.invoke(args=["export", str(out)]).exit_code == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0 and "3 works" in result.output
+
+
+def test_import_of_broken_file_names_every_line_and_exits_nonzero(runner, app, tmp_path):
+    path = write_jsonl(tmp_path / "bad.jsonl", [
+        {"id": "a", "type": "video", "titles": {"zh": "好"}},
+        "{broken",
+        {"id": "c", "type": "film", "titles": {"zh": "x"}},
+    ])
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 1
+    assert "2: json:" in result.output and "3: type:" in result.output
+    assert app.extensions["contentlib"].store.count_works() == 0
+    skipped = runner.invoke(args=["import", "--skip-invalid", str(path)])
+    assert skipped.exit_code == 2 and "1 created" in skipped.output
+
+
+def test_demo_loads_hundreds_of_bilingual_works_and_is_searchable(runner, app, client):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    store = app.extensions["contentlib"].store
+    assert store.count_works() >= 300
+    langs = store.count_by_language()
+    assert langs["bo"] >= 300 and langs["zh"] > langs["bo"]
+    for work in store.iter_works():
+        assert work.license and work.attribution
+    body = client.get("/api/v1/search?q=科学家").get_json()
+    assert body["total"] > 0
+
+
+def test_routes_command_lists_the_pages(runner):
+    result = runner.invoke(args=["routes"])
+    for route in ("/api/v1/search", "/works/<work_id>", "/search"):
+        assert route in result.output
