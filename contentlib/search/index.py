@@ -1,0 +1,360 @@
+"""The Whoosh index of works: schema, atomic rebuild, upsert, search.
+
+On disk ``path/`` holds generation directories and a ``current`` symlink to
+the live one. A rebuild writes a fresh generation and swaps the symlink with
+one ``rename``, so readers see the old index or the new one, never half of
+one; the previous generation is kept for searchers still reading it.
+"""
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.analysis import StandardAnalyzer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.qparser import MultifieldParser
+
+from ..errors import IndexUnavailable
+from . import analysis, highlight, tibetan
+from .query import clean, interpret, to_whoosh
+
+FACETS = {"type": "type", "subject": "subject", "audience": "audience",
+          "language": "lang"}
+FILTERS = {"type": "type", "subject": "subject", "audience": "audience",
+           "grade": "grade", "lang": "lang"}
+LANGS = ("bo", "zh", "en")
+TEXT_FIELDS = ("bo", "bo_t", "zh", "zh_t", "py", "en")
+# Below this many strict matches a query is widened to its loose form.
+MIN_STRICT = 10
+WRITER_MB = 1024
+
+
+def make_schema(standard=False):
+    """Return the schema; ``standard`` swaps every text analyzer for Whoosh's default."""
+    def text(ana, phrase):
+        if standard:
+            return TEXT(analyzer=StandardAnalyzer(), phrase=True)
+        return TEXT(analyzer=ana, phrase=phrase)
+
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        type=ID, subject=KEYWORD(scorable=False), audience=KEYWORD(scorable=False),
+        grade=KEYWORD(scorable=False), lang=KEYWORD(scorable=False),
+        added=NUMERIC(int, bits=64, sortable=True),
+        year=NUMERIC(int, sortable=True),
+        doc=STORED,
+        bo=text(analysis.tibetan_analyzer(), True),
+        bo_t=text(analysis.tibetan_analyzer(), True),
+        zh=text(analysis.chinese_analyzer(), False),
+        zh_t=text(analysis.chinese_analyzer(), False),
+        py=text(analysis.pinyin_analyzer(), True),
+        en=TEXT(analyzer=StandardAnalyzer()),
+    )
+
+
+def _joined(*parts):
+    return "\n".join(p for p in parts if p)
+
+
+def document(rec, standard=False):
+    """Turn a catalog record into Whoosh field values (analysis done once)."""
+    titles = {k: v.strip() for k, v in (rec.get("titles") or {}).items()
+              if k in LANGS and isinstance(v, str) and v.strip()}
+    descs = {k: v for k, v in (rec.get("descriptions") or {}).items()
+             if k in LANGS and isinstance(v, str) and v.strip()}
+    kws = rec.get("keywords") or {}
+    head = {lang: _joined(titles.get(lang), " ".join(kws.get(lang) or ())) for lang in LANGS}
+    full = {lang: _joined(head[lang], descs.get(lang)) for lang in LANGS}
+    fields = {
+        "id": rec["id"], "type": rec.get("type") or "",
+        "subject": " ".join(rec.get("subjects") or ()),
+        "audience": " ".join(rec.get("audiences") or ()),
+        "grade": " ".join(rec.get("grades") or ()),
+        "lang": " ".join(titles),
+        "added": int(rec.get("added") or -1), "year": int(rec.get("year") or 0),
+        "doc": {"type": rec.get("type"), "titles": titles, "descriptions": descs},
+        "en": full["en"],
+    }
+    if standard:
+        fields.update(bo=full["bo"], bo_t=head["bo"], zh=full["zh"], zh_t=head["zh"])
+        return fields
+    if full["bo"]:
+        fields["bo"] = tibetan.syllables(full["bo"])
+        fields["bo_t"] = tibetan.syllables(head["bo"])
+    if full["zh"]:
+        grams, pinyin = analysis.chinese_terms(full["zh"])
+        fields.update(zh=grams, py=pinyin, zh_t=analysis.chinese_terms(head["zh"])[0])
+    return fields
+
+
+class SearchIndex:
+    """The search index of works in one directory.
+
+    :param path: directory of the index; nothing is created until a write.
+    :param standard: index and parse with Whoosh's StandardAnalyzer only
+        (a baseline for relevance comparisons, not for production).
+    """
+
+    def __init__(self, path, standard=False):
+        self.path = Path(path)
+        self.standard = standard
+        self._ix = None
+        self._ix_dir = None
+        self._cache_key = None
+        self._cache = {}
+
+    # -- layout ---------------------------------------------------------
+    @property
+    def _current(self):
+        return self.path / "current"
+
+    def exists(self):
+        """Tell whether a complete index is in place."""
+        try:
+            target = self._current.resolve(strict=True)
+            return target.is_dir() and windex.exists_in(str(target))
+        except (OSError, RuntimeError, ValueError):
+            return False
+
+    @contextlib.contextmanager
+    def writer_lock(self):
+        """Hold an exclusive cross-process lock for writing (fcntl.flock)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / ".writer.lock", "a+") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+
+    # -- writing --------------------------------------------------------
+    def rebuild(self, records):
+        """Index ``records`` into a fresh generation, then swap it in.
+
+        :return: the number of works indexed.
+        """
+        self.path.mkdir(parents=True, exist_ok=True)
+        gen = self.path / f"gen-{time.time_ns()}-{uuid.uuid4().hex[:6]}"
+        gen.mkdir()
+        try:
+            ix = windex.create_in(str(gen), make_schema(self.standard))
+            writer = ix.writer(limitmb=WRITER_MB)
+            count = 0
+            try:
+                for rec in records:
+                    writer.add_document(**document(rec, self.standard))
+                    count += 1
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            ix.close()
+            self._swap(gen)
+        except BaseException:
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+        self._drop_old_generations(keep={gen.name})
+        return count
+
+    def _swap(self, gen):
+        link = self.path / f".current-{uuid.uuid4().hex}"
+        os.symlink(gen.name, link)
+        cur = self._current
+        if cur.exists() and not cur.is_symlink():
+            # A broken layout left a real directory here; move it aside.
+            cur.rename(self.path / f"gen-broken-{uuid.uuid4().hex[:6]}")
+        os.replace(link, cur)
+        self.close()
+
+    def _drop_old_generations(self, keep):
+        """Delete generations older than the previous one (still maybe read)."""
+        gens = sorted((p for p in self.path.glob("gen-*") if p.is_dir()),
+                      key=lambda p: p.stat().st_mtime)
+        previous = [p for p in gens if p.name not in keep][-1:]
+        survivors = set(keep) | {p.name for p in previous}
+        for p in gens:
+            if p.name not in survivors:
+                shutil.rmtree(p, ignore_errors=True)
+
+    def update(self, records=(), delete_ids=()):
+        """Upsert ``records`` by id and delete ``delete_ids`` in one commit."""
+        ix = self._open()
+        writer = ix.writer(limitmb=256)
+        try:
+            for rec in records:
+                writer.update_document(**document(rec, self.standard))
+            for work_id in delete_ids:
+                writer.delete_by_term("id", work_id)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    # -- reading --------------------------------------------------------
+    def _open(self):
+        try:
+            target = self._current.resolve(strict=True)
+            if self._ix is None or self._ix_dir != target:
+                self.close()
+                self._ix = windex.open_dir(str(target))
+                self._ix_dir = target
+            return self._ix
+        except IndexUnavailable:
+            raise
+        except Exception as e:  # any failure to open means no usable index
+            self.close()
+            raise IndexUnavailable(f"search index unavailable: {e}") from e
+
+    def doc_count(self):
+        """Return the number of works in the index."""
+        try:
+            return self._open().doc_count()
+        except IndexUnavailable:
+            raise
+        except Exception as e:
+            raise IndexUnavailable(str(e)) from e
+
+    def close(self):
+        """Release the open index (searchers are closed after each search)."""
+        if self._ix is not None:
+            with contextlib.suppress(Exception):
+                self._ix.close()
+        self._ix = self._ix_dir = None
+        self._cache_key, self._cache = None, {}
+
+    def search(self, q, filters=None, page=1, per_page=20, expansions=None):
+        """Search works; see ``spec/search-api.md`` for the result shape.
+
+        :raises IndexUnavailable: the index is missing or unreadable.
+        """
+        ix = self._open()
+        try:
+            with ix.searcher() as s:
+                return self._search(s, q, filters or {}, max(1, page), max(1, per_page),
+                                    expansions or {})
+        except IndexUnavailable:
+            raise
+        except Exception as e:  # a broken index must not surface as a 500
+            self.close()
+            raise IndexUnavailable(f"search failed on the index: {e}") from e
+
+    def _caches(self, s):
+        key = (self._ix_dir, s.reader().generation(), s.doc_count_all())
+        if key != self._cache_key:
+            self._cache_key, self._cache = key, {}
+        return self._cache
+
+    def _docset(self, s, field, value):
+        cache = self._caches(s).setdefault("docsets", {})
+        key = (field, value)
+        if key not in cache:
+            cache[key] = frozenset(s.docs_for_query(wq.Term(field, value)))
+        return cache[key]
+
+    def _filter_set(self, s, filters):
+        result = None
+        for key, field in FILTERS.items():
+            codes = filters.get(key)
+            if not codes:
+                continue
+            union = set()
+            for code in codes:
+                union |= self._docset(s, field, code)
+            result = union if result is None else result & union
+        return result
+
+    def _all_docs(self, s):
+        cache = self._caches(s)
+        if "all" not in cache:
+            cache["all"] = frozenset(s.reader().all_doc_ids())
+        return cache["all"]
+
+    def _newest_first(self, s):
+        """Every live docnum, newest first: by ``added``, then year, then id."""
+        cache = self._caches(s)
+        if "order" not in cache:
+            r = s.reader()
+            added = r.column_reader("added")
+            year = r.column_reader("year")
+            ids = r.column_reader("id")
+            live = self._all_docs(s)
+            order = sorted(live, key=lambda d: (added[d], year[d], ids[d]), reverse=True)
+            cache["order"] = order
+        return cache["order"]
+
+    def _facets(self, s, matched):
+        out = {}
+        r = s.reader()
+        for name, field in FACETS.items():
+            counts = {}
+            values = self._caches(s).setdefault("lex", {})
+            if field not in values:
+                values[field] = [v.decode("utf-8") for v in r.lexicon(field)]
+            for value in values[field]:
+                n = len(matched & self._docset(s, field, value))
+                if n:
+                    counts[value] = n
+            out[name] = counts
+        return out
+
+    def _search(self, s, q, filters, page, per_page, expansions):
+        readings = interpret(q)
+        allowed = self._filter_set(s, filters)
+        start = (page - 1) * per_page
+        if not clean(q):
+            live = self._all_docs(s)
+            matched = live if allowed is None else live & allowed
+            order = self._newest_first(s)
+            hits = [(d, 0.0) for d in order if d in matched][start:start + per_page] \
+                if allowed is not None else [(d, 0.0) for d in order[start:start + per_page]]
+        else:
+            queries = self._queries(q, readings, expansions)
+            matched, hits = set(), []
+            for i, query in enumerate(queries):
+                if query is None:
+                    continue
+                matched = set(s.docs_for_query(query))
+                if allowed is not None:
+                    matched &= allowed
+                if len(matched) >= MIN_STRICT or i == len(queries) - 1:
+                    break
+            if matched:
+                res = s.search(query, limit=start + per_page, filter=allowed, terms=False)
+                hits = [(h.docnum, h.score) for h in res[start:start + per_page]]
+        results = []
+        for docnum, score in hits:
+            stored = s.stored_fields(docnum)
+            doc = stored["doc"]
+            results.append({
+                "id": stored["id"], "type": doc["type"], "titles": doc["titles"],
+                "languages": [lang for lang in LANGS if lang in doc["titles"]],
+                "score": round(float(score), 4),
+                "highlights": highlight.highlights(doc, readings),
+            })
+        return {
+            "query": q,
+            "interpreted": [{"script": r.script, "text": r.text} for r in readings],
+            "total": len(matched), "page": page, "per_page": per_page,
+            "results": results, "facets": self._facets(s, matched),
+        }
+
+    def _queries(self, q, readings, expansions):
+        """Return the strict query and its loose widening (either may be None)."""
+        if self.standard:
+            parser = MultifieldParser(list(TEXT_FIELDS), make_schema(True))
+            try:
+                return [parser.parse(clean(q))]
+            except Exception:  # the baseline parser gives up on odd syntax
+                return [None]
+        extra = []
+        for term, equivalents in expansions.items():
+            if term and term.lower() in q.lower():
+                for eq in equivalents:
+                    extra.extend(interpret(eq))
+        return list(to_whoosh(readings + extra))
+

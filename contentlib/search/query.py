@@ -1,0 +1,250 @@
+"""Read a typed query as Tibetan, Chinese, EWTS, pinyin and/or English.
+
+People type what their keyboard gives them: Tibetan script in any Unicode
+variant, Simplified or Traditional Chinese, Wylie (EWTS) for Tibetan, pinyin
+with or without spaces and tones for Chinese, English. Latin input is tried
+as EWTS and as pinyin at once; each valid reading becomes part of one OR
+query and the ranking decides. Nothing here raises on any input: syntax
+characters are just text.
+"""
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from whoosh import query as wq
+
+from . import chinese, tibetan
+
+MAX_QUERY = 500
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff'][A-Za-z0-9\u00c0-\u024f\u1e00-\u1eff'+\-.~]*")
+_TIBETAN_RUN_RE = re.compile(r"[\u0f00-\u0fff]+(?:[\s\u0f00-\u0fff]+[\u0f00-\u0fff]+)*")
+_CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][^A-Za-z\u0f00-\u0fff]*")
+_EWTS_OK_RE = re.compile(r"^[\u0f0b\u0f40-\u0f6c\u0f71-\u0f7d\u0f80\u0f90-\u0fbc\s]+$")
+
+
+@dataclass
+class Reading:
+    """One interpretation of (part of) a query.
+
+    :param script: ``bo``, ``zh``, ``ewts``, ``pinyin`` or ``latin``.
+    :param text: the reading as shown to the user (``interpreted``).
+    :param terms: search forms: Tibetan syllables, English words; for
+        ``zh``: jieba words; for ``pinyin``: alternative syllable sequences.
+    :param grams: Chinese bigrams (or a single character).
+    """
+    script: str
+    text: str
+    terms: list = field(default_factory=list)
+    grams: list = field(default_factory=list)
+    question: bool = False
+    boost: float = 1.0
+
+
+def clean(q):
+    """Make any user string safe to interpret: no control chars, bounded."""
+    q = _CONTROL_RE.sub(" ", q or "")[:MAX_QUERY]
+    return " ".join(q.split())
+
+
+@lru_cache(maxsize=1)
+def pinyin_syllables():
+    """All toneless pinyin syllables (ü written v), from pypinyin's table."""
+    from pypinyin.pinyin_dict import pinyin_dict
+    out = set()
+    for value in pinyin_dict.values():
+        for p in value.split(","):
+            s = fold_pinyin(p)
+            if s and re.search("[aeiouv]", s):
+                out.add(s)
+    return frozenset(out)
+
+
+def fold_pinyin(text):
+    """Lowercase, drop tone marks and tone digits, write ü as v."""
+    s = unicodedata.normalize("NFD", text.lower())
+    s = s.replace("u\u0308", "v").replace("u:", "v")
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return re.sub(r"[1-5]", " ", s).strip()
+
+
+def split_pinyin(word, limit=4):
+    """Split run-together pinyin into syllables, e.g. ``fulixiya``.
+
+    :return: up to ``limit`` segmentations, fewest syllables first; empty
+        when the word is not pinyin. Apostrophes (``xi'an``) are hard breaks.
+    """
+    valid = pinyin_syllables()
+    parts = [p for p in word.split("'") if p]
+    if not parts:
+        return []
+    results = [[]]
+    for part in parts:
+        segs = _segment(part, valid)
+        if not segs:
+            return []
+        results = [r + s for r in results for s in segs][:limit]
+    return sorted(results, key=len)[:limit]
+
+
+def _segment(word, valid, limit=8):
+    n = len(word)
+    # best[i]: segmentations of word[i:], computed right to left
+    best = [None] * (n + 1)
+    best[n] = [[]]
+    for i in range(n - 1, -1, -1):
+        found = []
+        for j in range(min(n, i + 6), i, -1):
+            if word[i:j] in valid and best[j]:
+                found.extend([word[i:j]] + rest for rest in best[j])
+                if len(found) >= limit:
+                    break
+        best[i] = sorted(found, key=len)[:limit] or None
+    return best[0] or []
+
+
+def ewts_reading(latin):
+    """Convert Latin text read as EWTS to Tibetan, or return None.
+
+    Strict first (EWTS is case-sensitive); if pyewts warns, retry leniently
+    (lowercase, hyphens to spaces). Only clean Tibetan output is accepted.
+    """
+    conv = _ewts_converter()
+    for text in (latin, latin.lower().replace("-", " ")):
+        warns = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                out = conv.toUnicode(text, warns)
+            except Exception:  # pyewts on malformed input: treat as not EWTS
+                continue
+        if not warns and _EWTS_OK_RE.match(out or ""):
+            return out
+    return None
+
+
+@lru_cache(maxsize=1)
+def _ewts_converter():
+    import pyewts
+    return pyewts.pyewts()
+
+
+def pinyin_reading(latin):
+    """Read Latin text as pinyin: syllable sequences, or [] when it is not."""
+    tokens = re.split(r"[^a-z']+", fold_pinyin(latin))
+    tokens = [t for t in tokens if t.strip("'")]
+    if not tokens:
+        return []
+    seqs = [[]]
+    for tok in tokens:
+        alts = split_pinyin(tok)
+        if not alts:
+            return []
+        seqs = [s + a for s in seqs for a in alts][:4]
+    return seqs
+
+
+def interpret(q):
+    """Return the readings of a query (empty for a browse query)."""
+    q = clean(q)
+    readings = []
+    bo = " ".join(_TIBETAN_RUN_RE.findall(q))
+    if bo:
+        syl = _dedupe(tibetan.syllables(bo))
+        if syl:
+            readings.append(Reading("bo", bo.strip(), terms=syl))
+    zh = "".join(_CJK_RUN_RE.findall(q))
+    if zh:
+        simp, words, grams, question = chinese.query_parts(zh)
+        if grams or words:
+            readings.append(Reading("zh", simp.strip(), terms=words, grams=grams,
+                                    question=question))
+    latin = " ".join(_LATIN_RE.findall(q))
+    if latin:
+        tib = ewts_reading(latin)
+        if tib:
+            syl = _dedupe(tibetan.syllables(tib))
+            if syl:
+                readings.append(Reading("ewts", tib, terms=syl))
+        seqs = pinyin_reading(latin)
+        if seqs:
+            readings.append(Reading("pinyin", " ".join(seqs[0]), terms=seqs))
+        words = [w for w in re.split(r"[^0-9a-z]+", latin.lower()) if w]
+        if words:
+            readings.append(Reading("latin", latin, terms=_dedupe(words)))
+    elif re.search(r"[0-9]", q) and not readings:
+        readings.append(Reading("latin", q, terms=re.findall(r"[0-9]+", q)))
+    return readings
+
+
+def _dedupe(items):
+    return list(dict.fromkeys(items))
+
+
+# -- Whoosh queries -----------------------------------------------------
+# Field weights: a match in a title (or keywords) counts more than one in
+# a description; the pinyin and EWTS readings of Latin input compete on
+# the same footing as typed script.
+TITLE_BOOST = 2.0
+
+
+def _terms(field, terms, boost=1.0):
+    return [wq.Term(field, t, boost=boost) for t in terms]
+
+
+def _seq(field, terms, boost=1.0):
+    """All ``terms`` in order (a phrase), or the single term."""
+    if len(terms) == 1:
+        return wq.Term(field, terms[0], boost=boost)
+    return wq.Phrase(field, terms, boost=boost)
+
+
+def _all(field, terms, boost=1.0):
+    if len(terms) == 1:
+        return wq.Term(field, terms[0], boost=boost)
+    return wq.And(_terms(field, terms), boost=boost)
+
+
+def _strict_and_loose(r):
+    if r.script in ("bo", "ewts"):
+        strict = [_seq("bo_t", r.terms, TITLE_BOOST), _seq("bo", r.terms)]
+        loose = [_all("bo", r.terms), wq.Or(_terms("bo", r.terms), boost=0.3)]
+    elif r.script == "zh":
+        if r.question:
+            strict = (_terms("zh", r.terms, 1.5) + _terms("zh", r.grams)
+                      + _terms("zh_t", r.grams, 0.5))
+            loose = []
+        else:
+            strict = [_all("zh_t", r.grams, TITLE_BOOST), _all("zh", r.grams)]
+            strict += _terms("zh", r.terms)
+            chars = list(dict.fromkeys(ch for g in r.grams for ch in g))
+            loose = [wq.Or(_terms("zh", r.grams + chars), boost=0.3)]
+    elif r.script == "pinyin":
+        strict = [_seq("py", seq) for seq in r.terms]
+        loose = [_all("py", seq, 0.5) for seq in r.terms]
+    else:
+        strict = [_all("en", r.terms)]
+        loose = [wq.Or(_terms("en", r.terms), boost=0.3)]
+    return strict, loose
+
+
+def to_whoosh(readings):
+    """Return ``(strict, loose)`` Whoosh queries for the readings.
+
+    The strict query asks for the words together (phrases, all bigrams);
+    the loose one also accepts some of them and is used when the strict one
+    finds too little. A question is a ranked OR of its content words either way.
+    """
+    strict, loose = [], []
+    for r in readings:
+        s, l = _strict_and_loose(r)
+        if r.boost != 1.0:
+            s = [wq.Or(s, boost=r.boost)]
+            l = [wq.Or(l, boost=r.boost)] if l else []
+        strict += s
+        loose += l
+    if not strict:
+        return None, None
+    return wq.Or(strict), wq.Or(strict + loose)
