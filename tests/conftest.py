@@ -44,6 +44,18 @@ def client(app):
     return app.test_client()
 
 
+class Runner:
+    """Invoke the ``contentlib`` command group against the test app."""
+
+    def __init__(self, app):
+        self._runner = app.test_cli_runner()
+
+    def invoke(self, args):
+        from catalog.cli import cli
+
+        return self._runner.invoke(cli, args=args)
+
+
 @pytest.fixture
 def runner(app):
-    return app.test_cli_runner()
+    return Runner(app)

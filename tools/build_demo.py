@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import sys
+from urllib.parse import quote
 from pathlib import Path
 
 RAW = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared/data/raw"
@@ -94,7 +95,7 @@ def cmrc_works(limit=120):
             rec["pages"] = 8
         rec["license"] = "CC BY-SA 4.0"
         rec["attribution"] = CMRC_ATTRIBUTION
-        rec["source_url"] = "https://zh.wikipedia.org/wiki/" + art["title"]
+        rec["source_url"] = "https://zh.wikipedia.org/wiki/" + quote(art["title"].replace(" ", "_"))
         yield rec
 
 
