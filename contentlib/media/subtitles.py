@@ -79,7 +79,7 @@ def parse_srt(text: str) -> list[Cue]:
             lines = lines[1:]
         m = _SRT_TIMING.match(lines[0]) if lines else None
         if m is None:
-            if cues and block.strip():
+            if cues and block.strip() and "-->" not in block:
                 # A blank line inside a cue's text: keep the text with its cue.
                 prev = cues[-1]
                 cues[-1] = dataclasses.replace(prev, lines=prev.lines + tuple(lines))
