@@ -26,10 +26,15 @@ class RangeNotSatisfiable(ValueError):
         return f"bytes */{self.size}"
 
 
+# Bidirectional overrides can make "gpj.exe" display as "exe.jpg".
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _clean_name(filename: str) -> str:
-    # No folders, no control characters; the name is otherwise kept as written.
+    # No folders, no control characters, no bidi overrides; otherwise the name
+    # is kept exactly as written (no normalisation, no transliteration).
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = "".join(ch for ch in name if unicodedata.category(ch) != "Cc" and ch not in _BIDI_CONTROLS)
     return name.strip() or "download"
 
 

@@ -208,13 +208,13 @@ def _rel(store, path: Path) -> str:
     return path.relative_to(store.root).as_posix()
 
 
-def _load_manifest(store, sha256: str) -> dict | None:
+def _load_manifest(store, sha256: str, widths) -> dict | None:
     final = store.derived_dir(sha256)
     try:
         data = json.loads((final / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    if data.get("version") != _VERSION:
+    if data.get("version") != _VERSION or data.get("widths") != sorted(widths):
         return None
     files = [data.get("image"), data.get("vtt")]
     files += [p for fmts in data.get("thumbnails", {}).values() for p in fmts.values()]
@@ -243,7 +243,7 @@ def make_renditions(store, sha256: str, info: FileInfo, *, widths=THUMB_WIDTHS,
     """
     limits = limits or Limits()
     if not force:
-        done = _load_manifest(store, sha256)
+        done = _load_manifest(store, sha256, widths)
         if done is not None:
             return done
     src = store.path(sha256)
@@ -256,8 +256,16 @@ def make_renditions(store, sha256: str, info: FileInfo, *, widths=THUMB_WIDTHS,
         result = _build(store, src, sha256, info, work, final, tuple(widths), limits)
         (work / MANIFEST).write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
         if final.exists():
-            shutil.rmtree(final)
-        os.replace(work, final)
+            shutil.rmtree(final, ignore_errors=True)
+        try:
+            os.replace(work, final)
+        except OSError:
+            # Another worker put its set in place first: theirs is as good.
+            done = _load_manifest(store, sha256, widths)
+            if done is None:
+                raise
+            shutil.rmtree(work, ignore_errors=True)
+            return done
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -269,8 +277,8 @@ def _build(store, src: Path, sha256, info: FileInfo, work: Path, final: Path, wi
     def rel(name: str) -> str:
         return _rel(store, final / name)
 
-    result = {"version": _VERSION, "sha256": sha256, "kind": info.kind, "format": info.format,
-              "width": info.width, "height": info.height,
+    result = {"version": _VERSION, "widths": sorted(widths), "sha256": sha256,
+              "kind": info.kind, "format": info.format, "width": info.width, "height": info.height,
               "duration_seconds": info.duration_seconds, "pages": info.pages,
               "image": None, "thumbnails": {}, "vtt": None}
     picture, picture_name = None, None

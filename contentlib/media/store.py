@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from contentlib.errors import MediaRejected
@@ -148,6 +149,31 @@ class MediaStore:
             with contextlib.suppress(OSError):
                 parent.rmdir()  # only if empty
         return existed
+
+    def sweep_temp(self, older_than: float = 3600.0) -> int:
+        """Remove temporary files and folders a crashed process left behind.
+
+        Only entries older than ``older_than`` seconds are touched, so work in
+        progress elsewhere is safe. Returns how many were removed.
+        """
+        cutoff = time.time() - older_than
+        removed = 0
+        leftovers = list(self.tmp_dir.glob("put-*")) if self.tmp_dir.is_dir() else []
+        derived = self.root / "derived"
+        if derived.is_dir():
+            leftovers += [p for p in derived.iterdir() if p.name.startswith(".")]
+        for entry in leftovers:
+            try:
+                if entry.lstat().st_mtime > cutoff:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+                removed += 1
+            except FileNotFoundError:
+                continue
+        return removed
 
     def open(self, sha256: str):
         """Open a stored file for reading (binary)."""

@@ -67,3 +67,10 @@ def test_unsatisfiable_range(header, size):
 
 def test_content_range():
     assert content_range(0, 99, 1000) == "bytes 0-99/1000"
+
+
+def test_bidi_override_is_removed_but_tibetan_marks_stay():
+    value = content_disposition("photo\u202egpj.exe")
+    assert "%E2%80%AE" not in value and 'filename="photogpj.exe"' in value
+    name = "བོད་\u0f7a\u0f7a.txt"  # unusual but as written: kept
+    assert filename_star(content_disposition(name)) == name

@@ -198,3 +198,13 @@ def test_cover_card_fits_long_titles(tmp_path):
         # The margins stay clear: the top rows are the background colour only.
         top = card.convert("RGB").crop((0, 0, 320, 8))
         assert top.getcolors() == [(320 * 8, (31, 58, 95))]
+
+
+def test_other_widths_make_a_new_set(store, tmp_path):
+    info, sha = ingest(store, ms.make_image(tmp_path / "p.png", "PNG", size=(500, 300)))
+    make_renditions(store, sha, info)
+    result = make_renditions(store, sha, info, widths=(100, 200))
+    assert sorted(result["thumbnails"]) == [100, 200]
+    with Image.open(store.root / result["thumbnails"][100]["jpeg"]) as im:
+        assert im.size == (100, 60)
+    assert not (store.derived_dir(sha) / "thumb-640.webp").exists()

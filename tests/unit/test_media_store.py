@@ -138,3 +138,17 @@ def test_stored_path_is_independent_of_name(store, tmp_path):
     info, stored = store.ingest(a)
     assert store.path(stored.sha256).name == stored.sha256
     assert os.path.basename(str(store.path(stored.sha256))).isascii()
+
+
+def test_sweep_temp_removes_only_old_leftovers(store, tmp_path):
+    store.tmp_dir.mkdir(parents=True)
+    old = store.tmp_dir / "put-crashed"
+    old.write_bytes(b"partial")
+    os.utime(old, (1, 1))
+    fresh = store.tmp_dir / "put-in-progress"
+    fresh.write_bytes(b"partial")
+    work = store.root / "derived" / ".abc-crashed"
+    work.mkdir(parents=True)
+    os.utime(work, (1, 1))
+    assert store.sweep_temp(older_than=60) == 2
+    assert not old.exists() and not work.exists() and fresh.exists()
