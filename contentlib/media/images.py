@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import warnings
-from pathlib import Path
 
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
 from contentlib.errors import MediaRejected
 
+from ._files import atomic_output
 from .limits import Limits
 
 #: Pillow plugins we accept, and nothing else (no SVG, no PSD, no EPS ...).
@@ -132,19 +131,8 @@ def save_image(im: Image.Image, out_path, fmt: str, *, quality: int = 85):
         params = {"quality": quality, "method": 4}
     elif fmt == "png":
         params = {"optimize": True}
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            im.save(fh, format=fmt.upper(), **params)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out_path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
+    with atomic_output(out_path) as fh:
+        im.save(fh, format=fmt.upper(), **params)
 
 
 def sanitize_image(src_path, out_path, limits: Limits, *, fmt: str | None = None) -> tuple[str, int, int]:

@@ -8,7 +8,6 @@ byte-order mark is dropped.
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 from pathlib import Path
 
@@ -16,6 +15,8 @@ import webvtt
 from webvtt.errors import MalformedFileError
 
 from contentlib.errors import MediaRejected
+
+from ._files import atomic_output
 
 _TS = r"(\d{1,3}):([0-5]\d):([0-5]\d)[,.](\d{1,3})"
 _SRT_TIMING = re.compile(rf"^[ \t]*{_TS}[ \t]*-->[ \t]*{_TS}[ \t]*(.*)$")
@@ -127,17 +128,8 @@ def convert_srt_file(src_path, out_path) -> int:
     :raises MediaRejected: as :func:`srt_to_vtt`; nothing is written then.
     """
     cues = parse_srt(decode_utf8(Path(src_path).read_bytes(), "The SRT file"))
-    out_path = Path(out_path)
-    tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(cues_to_vtt(cues).encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out_path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_output(out_path) as fh:
+        fh.write(cues_to_vtt(cues).encode("utf-8"))
     return len(cues)
 
 
