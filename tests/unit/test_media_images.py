@@ -100,3 +100,21 @@ def test_thumbnail_never_enlarges():
     im = ms.picture((200, 100))
     assert thumbnail(im, 100).size == (100, 50)
     assert thumbnail(im, 640).size == (200, 100)
+
+
+def test_png_with_bad_checksum_is_refused(tmp_path):
+    path = ms.make_image(tmp_path / "p.png", "PNG")
+    data = bytearray(path.read_bytes())
+    idat = data.index(b"IDAT")
+    data[idat + 6] ^= 0xFF  # flip bits inside the compressed pixels, leave the CRC
+    path.write_bytes(bytes(data))
+    with pytest.raises(MediaRejected):
+        open_image(path, Limits())
+
+
+def test_jpeg_with_html_appended_is_cleaned(tmp_path):
+    src = ms.make_image(tmp_path / "polyglot.jpg", "JPEG")
+    src.write_bytes(src.read_bytes() + b"<html><script>alert(1)</script></html>")
+    out = tmp_path / "clean.jpg"
+    sanitize_image(src, out, Limits())
+    assert b"<script" not in out.read_bytes()
