@@ -158,21 +158,19 @@ def inspect(path, limits: Limits | None = None) -> FileInfo:
     if size == 0:
         raise MediaRejected("The file is empty.")
     name = sniff(head)
-    fmt = FORMATS[name]
-    limit = limits.max_bytes(fmt.kind)
-    if size > limit:
-        raise MediaRejected(
-            f"The {fmt.kind} file is too large: {size:,} bytes (at most {limit:,} for this kind)."
-        )
+    _check_size(size, FORMATS[name].kind, limits)  # before any parsing
     facts = _CHECKS[name](path, name, limits)
     # An MP4 holding sound only turns out to be audio (M4A): its own limit applies.
     name = facts.pop("format", name)
     fmt = FORMATS[name]
-    if size > limits.max_bytes(fmt.kind):
-        raise MediaRejected(
-            f"The {fmt.kind} file is too large: {size:,} bytes (at most {limits.max_bytes(fmt.kind):,} for this kind)."
-        )
+    _check_size(size, fmt.kind, limits)
     return FileInfo(kind=fmt.kind, format=name, content_type=fmt.content_type, size=size, **facts)
+
+
+def _check_size(size: int, kind: str, limits: Limits):
+    limit = limits.max_bytes(kind)
+    if size > limit:
+        raise MediaRejected(f"The {kind} file is too large: {size:,} bytes (at most {limit:,} for this kind).")
 
 
 # --- per-format checks: each returns FileInfo fields or raises MediaRejected ---

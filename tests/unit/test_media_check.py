@@ -275,3 +275,10 @@ def test_sniff_magic(head, fmt):
 def test_sniff_refuses_lookalikes(head, msg):
     with pytest.raises(MediaRejected, match=msg):
         sniff(head)
+
+
+def test_mp4_turning_out_audio_gets_the_audio_limit(tmp_path):
+    path = ms.make_audio(tmp_path / "sound.mp4", container="mp4", codec="aac", rate=44100)
+    size = path.stat().st_size
+    with pytest.raises(MediaRejected, match="audio file is too large"):
+        inspect(path, Limits(audio_bytes=size - 1))
