@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-import media_samples as ms
+from tests.unit import media_samples as ms
 from contentlib.errors import MediaRejected
 from contentlib.media import FORMATS, Limits, inspect, sniff
 

@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image
 
-import media_samples as ms
+from tests.unit import media_samples as ms
 from contentlib.errors import MediaRejected
 from contentlib.media import Limits, open_image, sanitize_image
 from contentlib.media.images import ALLOWED_FORMATS, thumbnail

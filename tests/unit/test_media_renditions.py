@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageFont, ImageStat, features
 
-import media_samples as ms
+from tests.unit import media_samples as ms
 from contentlib.errors import MediaRejected
 from contentlib.media import MediaStore, has_raqm, make_renditions, render_cover_card
 from contentlib.media.renditions import CJK_FONT, TIBETAN_FONT

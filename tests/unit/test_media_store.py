@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-import media_samples as ms
+from tests.unit import media_samples as ms
 from contentlib.errors import MediaRejected
 from contentlib.media import Limits, MediaStore
 

@@ -3,7 +3,7 @@
 import pytest
 import webvtt
 
-import media_samples as ms
+from tests.unit import media_samples as ms
 from contentlib.errors import MediaRejected
 from contentlib.media import convert_srt_file, srt_to_vtt
 from contentlib.media.subtitles import parse_srt, validate
