@@ -86,7 +86,7 @@ def serve_command(host, port, threads):
     """Serve the catalog with waitress (a production WSGI server)."""
     from waitress import serve
 
-    from .resources import start_indexer
+    from .resources import start_workers
 
     app = create_app()
     with app.app_context():
@@ -95,7 +95,7 @@ def serve_command(host, port, threads):
             indexing.rebuild(res.store, res.index, res.index_dir)
         else:
             indexing.drain(res.store, res.index, res.index_dir)
-    start_indexer(app)
+    start_workers(app)
     click.echo(f"contentlib serving on http://{host}:{port}/")
     serve(app, host=host, port=port, threads=threads, ident="contentlib")
 

@@ -291,9 +291,7 @@ class Store:
         for c in conn.execute(sa.select(creators).where(creators.c.work_id.in_(ids)).order_by(creators.c.position)):
             built[c.work_id].creators.append(Creator(dict(c.name), c.role))
         for m in conn.execute(sa.select(media).where(media.c.work_id.in_(ids)).order_by(media.c.position)):
-            built[m.work_id].media.append(MediaEntry(
-                path=m.path, role=m.role, sha256=m.sha256, lang=m.lang, size=m.size,
-                content_type=m.content_type, original_name=m.original_name, info=dict(m.info or {})))
+            built[m.work_id].media.append(_media_entry(m))
         return [built[i] for i in ids if i in built]
 
     # -- writing works ----------------------------------------------------
@@ -383,6 +381,15 @@ class Store:
             still = set(conn.execute(sa.select(media.c.sha256).where(media.c.sha256.in_(shas))).scalars()) if shas else set()
         return sorted(shas - still)
 
+    def find_media(self, sha256: str) -> MediaEntry | None:
+        """One media entry naming this file (for its content type and original name)."""
+        with self.engine.connect() as conn:
+            m = conn.execute(sa.select(media).where(media.c.sha256 == sha256)
+                             .order_by(media.c.work_id, media.c.position).limit(1)).first()
+        if m is None:
+            return None
+        return _media_entry(m)
+
     def media_in_use(self, sha256: str) -> bool:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(media.c.work_id).where(media.c.sha256 == sha256).limit(1)).first() is not None
@@ -415,6 +422,11 @@ class Store:
     def clear_pending(self, up_to_id: int) -> None:
         with self.transaction() as conn:
             conn.execute(search_outbox.delete().where(search_outbox.c.id <= up_to_id))
+
+
+def _media_entry(m) -> MediaEntry:
+    return MediaEntry(path=m.path, role=m.role, sha256=m.sha256, lang=m.lang, size=m.size,
+                      content_type=m.content_type, original_name=m.original_name, info=dict(m.info or {}))
 
 
 def _same(a: Work, b: Work) -> bool:

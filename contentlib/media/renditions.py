@@ -74,14 +74,16 @@ def _break_points(text: str) -> list[str]:
     return pieces
 
 
-def _wrap(text: str, font, width: int) -> list[str]:
-    lines, cur = [], ""
-    for piece in _break_points(text):
-        if cur and font.getlength((cur + piece).rstrip()) > width:
+def _wrap(pieces: list[tuple[str, float]], width: float) -> list[str]:
+    """Break measured pieces ``(text, advance)`` into lines no wider than ``width``."""
+    lines, cur, cur_w = [], "", 0.0
+    for piece, piece_w in pieces:
+        if cur and cur_w + piece_w > width:
             lines.append(cur.rstrip())
-            cur = piece.lstrip()
+            cur, cur_w = piece.lstrip(), piece_w
         else:
             cur += piece
+            cur_w += piece_w
     if cur.strip():
         lines.append(cur.rstrip())
     return lines
@@ -96,7 +98,14 @@ _LANG_TAGS = {"bo": "bo", "zh": "zh-Hans", "en": "en"}
 
 
 def render_cover_card(titles: dict, out_path, size=(640, 360), *, layout=None) -> Path:
-    """Draw a cover card for a work without an image, and write it as PNG.
+    """Draw a cover card (see :func:`cover_card_image`) and write it as PNG."""
+    out_path = Path(out_path)
+    images.save_image(cover_card_image(titles, size, layout=layout), out_path, "png")
+    return out_path
+
+
+def cover_card_image(titles: dict, size=(640, 360), *, layout=None) -> Image.Image:
+    """Draw a cover card for a work without an image.
 
     The Tibetan title comes first, then the Chinese one (then English, if
     given), each wrapped to the card and shrunk together until all fit.
@@ -123,13 +132,22 @@ def render_cover_card(titles: dict, out_path, size=(640, 360), *, layout=None) -
     text_w = width - 2 * margin
     max_h = height - 2 * margin
 
+    # Each piece is shaped once at full size; advances scale with the font size,
+    # so shrinking the card to fit needs no more shaping (long titles stay fast).
+    measured = {}
+    for lang, font_path, share, _colour, _h, _b, title in entries:
+        px = max(8, round(height * share))
+        font = _font(str(font_path), px, layout)
+        measured[lang] = (px, [(p, font.getlength(p)) for p in _break_points(title)])
+
     scale, blocks = 1.0, []
     while True:
         blocks = []
         for lang, font_path, share, colour, em_h, em_base, title in entries:
             px = max(8, round(height * share * scale))
             font = _font(str(font_path), px, layout)
-            lines = _wrap(title, font, text_w)
+            base_px, pieces = measured[lang]
+            lines = _wrap([(p, w * px / base_px) for p, w in pieces], text_w)
             blocks.append((lang, font, colour, lines, round(px * em_h), round(px * em_base)))
         gap = round(height * 0.05 * scale)
         total = sum(len(b[3]) * b[4] for b in blocks) + gap * max(0, len(blocks) - 1)
@@ -154,9 +172,7 @@ def render_cover_card(titles: dict, out_path, size=(640, 360), *, layout=None) -
             draw.text((width / 2, y + base), line, font=font, fill=colour, anchor="ms", **kwargs)
             y += lh
         y += gap
-    out_path = Path(out_path)
-    images.save_image(im, out_path, "png")
-    return out_path
+    return im
 
 
 # --- frames from video and audio ---
