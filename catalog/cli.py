@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from contentlib import indexing, records
+from contentlib import attachments, indexing, records
 from contentlib.errors import InvalidRecord
 
 from . import create_app
@@ -33,6 +33,7 @@ def _import(path: Path, skip_invalid: bool) -> None:
         sys.exit(1)
     for problem in report.problems:
         click.echo(str(problem), err=True)
+    attachments.release(res.store, res.media, report.replaced_media)
     res.finish_import(report.work_ids)
     indexing.drain(res.store, res.index, res.index_dir)
     click.echo(f"{path}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
@@ -58,6 +59,18 @@ def export_command(path):
     res = get()
     count = records.export_file(res.store, path, media_path=res.media_path)
     click.echo(f"{path}: {count} works exported")
+
+
+@cli.command("delete")
+@click.argument("work_ids", nargs=-1, required=True)
+@with_appcontext
+def delete_command(work_ids):
+    """Delete works; files no other work references are freed."""
+    res = get()
+    for work_id in work_ids:
+        freed = attachments.delete_work(res.store, res.media, work_id)
+        click.echo(f"{work_id}: deleted, {len(freed)} file(s) freed")
+    indexing.drain(res.store, res.index, res.index_dir)
 
 
 @cli.command("reindex")

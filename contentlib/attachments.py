@@ -143,3 +143,19 @@ def finish_works(store, media: MediaStore, db_url: str, work_ids, limits: Limits
     with ProcessPoolExecutor(processes, mp_context=ctx, initializer=_worker_init,
                              initargs=(db_url, str(media.root), limits)) as pool:
         return sum(pool.map(_worker_finish, chunks))
+
+
+def release(store, media: MediaStore, shas) -> list[str]:
+    """Delete the files among ``shas`` that no work references any more; return them."""
+    freed = store.unused_media(shas)
+    for sha in freed:
+        media.delete(sha)
+    return freed
+
+
+def delete_work(store, media: MediaStore, work_id: str) -> list[str]:
+    """Delete a work and free the files only it referenced."""
+    freed = store.delete_work(work_id)
+    for sha in freed:
+        media.delete(sha)
+    return freed

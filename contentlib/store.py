@@ -302,9 +302,12 @@ class Store:
         A work equal to what is stored is left alone, so importing the same
         file twice changes nothing. Drafts beside a published version stay.
 
-        :returns: counts of ``created``, ``updated`` and ``unchanged`` works.
+        :returns: counts of ``created``, ``updated`` and ``unchanged`` works, and
+            ``replaced_media``: the sha256 of files the updated works no longer name
+            (the caller frees those that nothing else references).
         """
         counts = {"created": 0, "updated": 0, "unchanged": 0}
+        replaced: set[str] = set()  # files that updated works no longer name
         now = time.time()
         with self.transaction() as conn:
             next_added = (conn.execute(sa.select(sa.func.max(works.c.added))).scalar() or 0) + 1
@@ -324,8 +327,10 @@ class Store:
                     else:
                         counts["updated"] += 1
                         added = before.added
+                        replaced |= {m.sha256 for m in before.media} - {m.sha256 for m in w.media}
                     changed.append((w, added, before is not None))
                 self._write(conn, changed, now, actor)
+        counts["replaced_media"] = replaced
         return counts
 
     def _write(self, conn, changed, now, actor) -> None:
@@ -389,6 +394,15 @@ class Store:
         if m is None:
             return None
         return _media_entry(m)
+
+    def unused_media(self, shas) -> list[str]:
+        """Those of ``shas`` that no media entry names any more."""
+        shas = set(shas)
+        if not shas:
+            return []
+        with self.engine.connect() as conn:
+            used = set(conn.execute(sa.select(media.c.sha256).where(media.c.sha256.in_(shas))).scalars())
+        return sorted(shas - used)
 
     def media_in_use(self, sha256: str) -> bool:
         with self.engine.connect() as conn:

@@ -140,3 +140,20 @@ def test_hostile_files_are_refused_and_nothing_is_left(app, runner, tmp_path, na
     assert res.store.count_works() == 0
     leftovers = [p for p in res.media.root.rglob("*") if p.is_file()] if res.media.root.exists() else []
     assert leftovers == []
+
+
+def test_files_are_freed_only_with_their_last_reference(app, runner, imported, bundle, tmp_path):
+    res = app.extensions["contentlib"]
+    video_sha = next(m.sha256 for m in res.store.get_work("m-atom").media if m.role == "original")
+    # A second work naming the same video keeps it alive when the first is deleted.
+    twin = write_jsonl(bundle.parent / "twin.jsonl", [{"id": "m-twin", "type": "video", "titles": {"zh": "双"},
+                                                      "media": [{"path": "media/atom.mp4", "role": "original"}]}])
+    assert runner.invoke(["import", str(twin)]).exit_code == 0
+    result = runner.invoke(["delete", "m-atom"])
+    assert result.exit_code == 0 and "5 file(s) freed" in result.output
+    assert res.media.exists(video_sha)
+    # Re-importing the twin without its video drops the last reference.
+    bare = write_jsonl(bundle.parent / "bare.jsonl", [{"id": "m-twin", "type": "video", "titles": {"zh": "双"}}])
+    assert runner.invoke(["import", str(bare)]).exit_code == 0
+    assert not res.media.exists(video_sha)
+    assert not res.media.derived_dir(video_sha).exists()
