@@ -282,3 +282,32 @@ def media_hook(store: Store, user: User, work_id: str, lang: str, upload) -> Non
     """
     require(user, "edit")
     raise NotImplementedError("media uploads for a version arrive with the media branch")
+
+
+_TOKEN_RE = None
+
+
+def diff(old: str | None, new: str | None) -> list[tuple[str, str]]:
+    """Compare two texts by Tibetan syllable, Chinese character or word.
+
+    :returns: ``(op, text)`` pairs with op ``equal``, ``delete`` or ``insert``;
+        the caller escapes the text when it renders it.
+    """
+    import difflib
+    import re
+
+    global _TOKEN_RE
+    if _TOKEN_RE is None:
+        _TOKEN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\s\u0f0b\u0f0d\u3400-\u9fff\uf900-\ufaff]+[\u0f0b\u0f0d]*"
+                               r"|\s+|[\u0f0b\u0f0d]+")
+    a, b = _TOKEN_RE.findall(old or ""), _TOKEN_RE.findall(new or "")
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(("equal", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(("delete", "".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(("insert", "".join(b[j1:j2])))
+    return out
