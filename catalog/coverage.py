@@ -9,6 +9,7 @@ from contentlib import coverage as core
 from .resources import get_store
 
 bp = Blueprint("coverage", __name__)
+SHOWN = 200  # rows of the to-translate list on the page; the CSV has every row
 
 
 def _filters(vocabulary) -> tuple[str | None, str | None]:
@@ -30,7 +31,7 @@ def page():
     subject, audience = _filters(store.vocabulary())
     return render_template("coverage/coverage.html", body=core.coverage(store),
                            todo=core.to_translate(store, subject, audience), subject=subject, audience=audience,
-                           vocabulary=store.vocabulary(), states=core.STATES)
+                           vocabulary=store.vocabulary(), states=core.STATES, shown=SHOWN)
 
 
 @bp.get("/coverage.csv")

@@ -103,6 +103,14 @@ def test_coverage_page_and_csv(client, loaded):
     assert "t-book" not in client.get("/coverage.csv?subject=physical-science").get_data(as_text=True)
 
 
+def test_coverage_page_shows_the_first_rows_and_points_to_the_csv(client, loaded, monkeypatch):
+    import catalog.coverage
+
+    monkeypatch.setattr(catalog.coverage, "SHOWN", 0)
+    page = client.get("/coverage", headers=EN).get_data(as_text=True)
+    assert "Showing 0 of 1; the CSV file lists them all." in page and "高原饮水卫生" not in page
+
+
 def test_teacher_saves_shares_and_prints_a_list(client, loaded, auth):
     auth.login("teacher")
     page = client.get("/works/t-atom", headers=EN).get_data(as_text=True)
