@@ -30,8 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.init_app(app)
     resources.init_app(app)
 
-    from . import api, auth, browse, coverage, editor, errors, glossary, i18n, lists, search, workflow_api, works
-    for module in (i18n, browse, works, search, api, auth, editor, workflow_api, coverage, glossary, lists):
+    from . import admin, api, auth, browse, coverage, editor, errors, glossary, i18n, lists, search, workflow_api, works
+    for module in (i18n, browse, works, search, api, auth, editor, workflow_api, coverage, glossary, lists, admin):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     return app

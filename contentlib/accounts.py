@@ -27,6 +27,7 @@ PERMISSIONS = {
     "glossary": {"editor", "reviewer"},
     "lists": {"teacher"},
     "users": set(),              # admins only
+    "vocabulary": set(),         # admins only
 }
 NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 MIN_PASSWORD = 8
@@ -96,6 +97,13 @@ def set_role(store, name: str, role: str) -> None:
         raise InvalidRecord([("role", f"must be one of {', '.join(ROLES)}")])
     with store.transaction() as conn:
         if not conn.execute(users.update().where(users.c.name == name).values(role=role)).rowcount:
+            raise NotFound(name)
+
+
+def set_active(store, name: str, active: bool) -> None:
+    """Enable or disable an account; a disabled one can neither log in nor use its token."""
+    with store.transaction() as conn:
+        if not conn.execute(users.update().where(users.c.name == name).values(active=bool(active))).rowcount:
             raise NotFound(name)
 
 

@@ -11,11 +11,13 @@ import pytest
 
 from contentlib import accounts, glossary, lists, workflow
 from contentlib.model import Version, Work
+from contentlib.tables_workflow import users
 from tests.conftest import PASSWORD
 
 ROLES = ("anonymous", "teacher", "editor", "reviewer", "admin")
 EDIT, REVIEW, GLOSSARY, LISTS = {"editor", "admin"}, {"reviewer", "admin"}, {"editor", "reviewer", "admin"}, \
     {"teacher", "admin"}
+ADMIN = {"admin"}
 LOGGED_IN = {"teacher", "editor", "reviewer", "admin"}
 EVERYONE = set(ROLES)
 
@@ -41,6 +43,10 @@ HTML = [
     ("lists.add", "/lists/{lid}/add", {"work_id": "w-zh"}, LISTS),
     ("lists.remove", "/lists/{lid}/remove", {"work_id": "w-review"}, LISTS),
     ("lists.delete", "/lists/{lid}/delete", {}, LISTS),
+    ("admin.create_user", "/admin/users", {"name": "newbie", "role": "teacher", "password": PASSWORD}, ADMIN),
+    ("admin.set_role", "/admin/users/victim/role", {"role": "editor"}, ADMIN),
+    ("admin.set_active", "/admin/users/victim/active", {"active": "0"}, ADMIN),
+    ("admin.set_labels", "/admin/vocabulary/subjects/health", {"bo": "འཕྲོད་བསྟེན།"}, ADMIN),
 ]
 API = [
     ("api.save", "/api/v1/works/w-zh/versions/bo", {"title": "ཀ"}, EDIT),
@@ -63,6 +69,9 @@ def world(app):
     workflow.save_draft(store, other, "w-review", "bo", {"title": "ས།"})
     workflow.submit(store, other, "w-review", "bo")
     gid = glossary.add(store, "原子", "རྡུལ་ཕྲན").id
+    with store.transaction() as conn:  # an account for the admin routes to change (no slow password hash)
+        conn.execute(users.insert().values(name="victim", role="teacher", password_hash="x", active=True,
+                                           created_at=0))
     wl = lists.create(store, accounts.User("teacher", "teacher"), "mine")
     lists.add(store, accounts.User("teacher", "teacher"), wl.id, "w-review")
     return {"store": store, "gid": gid, "lid": wl.id}

@@ -194,3 +194,22 @@ def test_cli_users_and_glossary(runner, app, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("zh,bo\n,\n", encoding="utf-8")
     assert runner.invoke(["glossary", "import", str(bad)]).exit_code == 1
+
+
+def test_admin_manages_users_and_vocabulary_labels(client, loaded, auth, users):
+    from contentlib import accounts
+
+    auth.login("admin")
+    assert "id=\"user-editor\"" in client.get("/admin/users").get_data(as_text=True)
+    assert auth.post("/admin/users", {"name": "pema", "role": "editor", "password": PASSWORD}).status_code == 302
+    assert auth.post("/admin/users", {"name": "pema", "role": "editor", "password": "short"}).status_code == 400
+    assert auth.post("/admin/users/pema/role", {"role": "reviewer"}).status_code == 302
+    assert accounts.get_user(users, "pema").role == "reviewer"
+    token = accounts.issue_token(users, "pema")
+    assert auth.post("/admin/users/pema/active", {"active": "0"}).status_code == 302
+    assert accounts.user_for_token(users, token) is None
+    assert accounts.authenticate(users, "pema", PASSWORD, "x") is None
+    assert auth.post("/admin/vocabulary/subjects/health", {"bo": "འཕྲོད་བསྟེན་གསར་པ།"}).status_code == 302
+    assert "འཕྲོད་བསྟེན་གསར་པ།" in client.get("/subjects/health", headers={"Accept-Language": "bo"}).get_data(
+        as_text=True)
+    assert auth.post("/admin/vocabulary/subjects/astrology", {"bo": "x"}).status_code == 404
