@@ -11,6 +11,7 @@ from .auth import acting_user, needs
 from .resources import get_store
 
 bp = Blueprint("glossary", __name__)
+MAX_CSV = 5 * 1024 * 1024  # a glossary of tens of thousands of terms fits well within this
 
 
 @bp.get("/glossary")
@@ -51,9 +52,11 @@ def delete(entry_id):
 @needs("glossary")
 def import_csv():
     upload = request.files.get("file")
-    text = upload.read().decode("utf-8-sig", errors="replace") if upload else ""
+    data = upload.read(MAX_CSV + 1) if upload else b""
     try:
-        core.import_csv(get_store(), text, actor=acting_user().name)
+        if len(data) > MAX_CSV:
+            raise InvalidRecord([("file", f"larger than {MAX_CSV // (1024 * 1024)} MB")])
+        core.import_csv(get_store(), data.decode("utf-8-sig", errors="replace"), actor=acting_user().name)
     except InvalidRecord as exc:
         return render_template("glossary/index.html", entries=core.entries(get_store()), q="", edit_id=None,
                                problems=exc.problems), 400

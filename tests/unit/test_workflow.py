@@ -119,3 +119,11 @@ def test_import_keeps_drafts_beside_published_text(store):
     workflow.save_draft(store, EDITOR, "w2", "bo", {"title": "ཆུ་གཙང་།"})
     store.put_works([Work("w2", "video", {"zh": Version("zh", "水!"), "bo": Version("bo", "ཆུ།")})])
     assert workflow.status(store, "w2", "bo").working.title == "ཆུ་གཙང་།"
+
+
+def test_diff_compares_tibetan_syllables_and_chinese_characters():
+    assert workflow.diff("ཆུ་གཙང་མ།", "ཆུ་རྙོག་མ།") == [("equal", "ཆུ་"), ("delete", "གཙང་"), ("insert", "རྙོག་"),
+                                                     ("equal", "མ།")]
+    assert workflow.diff("高原饮水", "高原用水") == [("equal", "高原"), ("delete", "饮"), ("insert", "用"),
+                                                 ("equal", "水")]
+    assert workflow.diff(None, "<b>") == [("insert", "<b>")]  # escaping is the template's job
