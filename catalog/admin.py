@@ -10,6 +10,7 @@ from contentlib.model import LANGUAGES
 from contentlib.vocabulary import SCHEME_KEYS
 
 from .auth import acting_user, needs
+from .errors import render_error
 from .resources import get_store
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -63,8 +64,7 @@ def vocabulary():
 def set_labels(scheme, code):
     store = get_store()
     if not store.vocabulary().has(scheme, code):
-        from .errors import _render
-        return _render(404)
+        return render_error(404)
     for lang in LANGUAGES:
         value = request.form.get(lang, "").strip()
         if value and value != store.vocabulary().get(scheme, code).labels.get(lang):

@@ -14,6 +14,7 @@ from flask_login import UserMixin, current_user, login_required, login_user, log
 
 from contentlib import accounts
 
+from .errors import render_error
 from .extensions import login_manager
 from .i18n import _safe_next
 from .resources import get_store
@@ -54,10 +55,8 @@ login_manager.session_protection = "basic"
 
 @login_manager.unauthorized_handler
 def unauthorized():
-    from .errors import _render
-
     if request.path.startswith("/api/"):
-        return _render(401, "log in or send Authorization: Bearer TOKEN")
+        return render_error(401, "log in or send Authorization: Bearer TOKEN")
     return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
 
 
@@ -79,8 +78,7 @@ def needs(*permissions: str):
             if user is None:
                 return login_manager.unauthorized()
             if not any(user.can(p) for p in permissions):
-                from .errors import _render
-                return _render(403, "your role may not do this")
+                return render_error(403, "your role may not do this")
             return view(*args, **kwargs)
         return wrapper
     return decorate

@@ -15,7 +15,7 @@ from contentlib import accounts, workflow
 from contentlib.errors import InvalidRecord
 
 from .auth import acting_user, needs
-from .errors import _render
+from .errors import render_error
 from .extensions import csrf
 from .resources import changed, get_store
 
@@ -31,7 +31,7 @@ def authenticate():
         scheme, _, token = header.partition(" ")
         user = accounts.user_for_token(get_store(), token.strip()) if scheme.lower() == "bearer" else None
         if user is None:
-            return _render(401, "unknown or malformed API token")
+            return render_error(401, "unknown or malformed API token")
         g.api_user = user
     elif current_user.is_authenticated and request.method not in ("GET", "HEAD", "OPTIONS"):
         csrf.protect()  # anonymous requests fall through to a 401 from the view's permission check

@@ -12,6 +12,8 @@ through the media branch's checks: see ``media_hook``.
 
 from __future__ import annotations
 
+import difflib
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -284,7 +286,9 @@ def media_hook(store: Store, user: User, work_id: str, lang: str, upload) -> Non
     raise NotImplementedError("media uploads for a version arrive with the media branch")
 
 
-_TOKEN_RE = None
+# A Chinese character, a Tibetan syllable with its tsheg/shad, a Latin word, or a run of spaces.
+_TOKEN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\s\u0f0b\u0f0d\u3400-\u9fff\uf900-\ufaff]+[\u0f0b\u0f0d]*"
+                       r"|\s+|[\u0f0b\u0f0d]+")
 
 
 def diff(old: str | None, new: str | None) -> list[tuple[str, str]]:
@@ -293,13 +297,6 @@ def diff(old: str | None, new: str | None) -> list[tuple[str, str]]:
     :returns: ``(op, text)`` pairs with op ``equal``, ``delete`` or ``insert``;
         the caller escapes the text when it renders it.
     """
-    import difflib
-    import re
-
-    global _TOKEN_RE
-    if _TOKEN_RE is None:
-        _TOKEN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\s\u0f0b\u0f0d\u3400-\u9fff\uf900-\ufaff]+[\u0f0b\u0f0d]*"
-                               r"|\s+|[\u0f0b\u0f0d]+")
     a, b = _TOKEN_RE.findall(old or ""), _TOKEN_RE.findall(new or "")
     out = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
