@@ -127,3 +127,13 @@ def test_diff_compares_tibetan_syllables_and_chinese_characters():
     assert workflow.diff("高原饮水", "高原用水") == [("equal", "高原"), ("delete", "饮"), ("insert", "用"),
                                                  ("equal", "水")]
     assert workflow.diff(None, "<b>") == [("insert", "<b>")]  # escaping is the template's job
+
+
+def test_export_holds_only_published_text(store, tmp_path):
+    from contentlib import records
+
+    workflow.save_draft(store, EDITOR, "w2", "bo", {"title": "ཟིན་བྲིས།"})
+    workflow.save_draft(store, EDITOR, "w1", "bo", {"title": "གཞན།"})
+    records.export_file(store, tmp_path / "out.jsonl")
+    text = (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+    assert "ཆུ།" in text and "ཟིན་བྲིས།" not in text and "གཞན།" not in text

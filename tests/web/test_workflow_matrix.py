@@ -154,3 +154,33 @@ def test_api_routes_refuse_cookie_sessions_without_csrf(client, world, route):
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "csrf"
     r = client.post(path, json=body, headers={"X-CSRFToken": _csrf(client)})
     assert r.status_code == (501 if name == "api.media" else 200)
+
+
+# Pages and API reads that are not public, and who may see them.
+READS = [
+    ("editor.queue", "/editor/", EDIT | REVIEW),
+    ("editor.edit", "/editor/works/w-draft/bo", EDIT),
+    ("editor.review", "/editor/works/w-review/bo/review", EDIT | REVIEW),
+    ("lists.index", "/lists", LISTS),
+    ("lists.show", "/lists/{lid}", LISTS),
+    ("admin.users", "/admin/users", ADMIN),
+    ("admin.vocabulary", "/admin/vocabulary", ADMIN),
+    ("api.version", "/api/v1/works/w-draft/versions/bo", EDIT | REVIEW),
+    ("api.history", "/api/v1/works/w-draft/history", EDIT | REVIEW),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", READS, ids=[r[0] for r in READS])
+def test_private_reads_by_role(client, world, role, route):
+    name, path, allowed = route
+    if role != "anonymous":
+        _session_login(client, world["store"], role)
+    r = client.get(_fill(path, world))
+    if role in allowed:
+        assert r.status_code == 200
+    elif role == "anonymous":
+        assert r.status_code == 401 if path.startswith("/api/") else (
+            r.status_code == 302 and "/login" in r.headers["Location"])
+    else:
+        assert r.status_code == 403
