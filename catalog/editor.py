@@ -24,6 +24,14 @@ def timestamp(value: float) -> str:
     return format_datetime(datetime.fromtimestamp(value, tz=timezone.utc), "short")
 
 
+@bp.app_context_processor
+def workflow_helpers():
+    def version_state(work_id: str, lang: str) -> str:
+        """Where a language version stands (for editors' links on public pages)."""
+        return workflow.status(get_store(), work_id, lang).state
+    return {"version_state": version_state}
+
+
 def _source_lang(lang: str) -> str:
     src = request.values.get("source", "zh")
     return src if src in LANGUAGES and src != lang else ("zh" if lang != "zh" else "bo")

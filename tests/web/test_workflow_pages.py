@@ -213,3 +213,13 @@ def test_admin_manages_users_and_vocabulary_labels(client, loaded, auth, users):
     assert "འཕྲོད་བསྟེན་གསར་པ།" in client.get("/subjects/health", headers={"Accept-Language": "bo"}).get_data(
         as_text=True)
     assert auth.post("/admin/vocabulary/subjects/astrology", {"bo": "x"}).status_code == 404
+
+
+def test_editors_see_draft_states_on_the_work_page_and_the_public_does_not(client, loaded, auth):
+    auth.login("editor")
+    auth.post("/editor/works/t-book/bo", {"title": TITLE, "description": "", "keywords": ""})
+    page = client.get("/works/t-book", headers=EN).get_data(as_text=True)
+    assert 'href="/editor/works/t-book/bo/review">draft</a>' in page and TITLE not in page
+    auth.logout()
+    page = client.get("/works/t-book", headers=EN).get_data(as_text=True)
+    assert "/editor/" not in page
