@@ -99,7 +99,11 @@ def test_history_lists_who_what_old_and_new(store):
     workflow.save_draft(store, EDITOR, "w2", "bo", {"title": "ཆུ་གཙང་།"})
     workflow.submit(store, EDITOR, "w2", "bo")
     workflow.reject(store, REVIEWER, "w2", "bo", "fix")
-    h = workflow.history(store, "w2")
+    everything = workflow.history(store, "w2")
+    assert [(e["lang"], e["action"], e["from"], e["to"]) for e in everything[:2]] == [
+        ("bo", "import", "missing", "published"), ("zh", "import", "missing", "published")]
+    assert everything[0]["changes"]["title"] == {"old": None, "new": "ཆུ།"}
+    h = everything[2:]
     assert [(e["actor"], e["action"], e["from"], e["to"]) for e in h] == [
         ("ed", "edit", "published", "draft"), ("ed", "submit", "draft", "in_review"),
         ("rev", "reject", "in_review", "draft")]
@@ -115,10 +119,13 @@ def test_queue_lists_drafts_and_reviews_with_the_source_title(store):
     assert items[("w1", "draft")].source_title == "原子" and ("w2", "in_review") in items
 
 
-def test_import_keeps_drafts_beside_published_text(store):
+def test_import_keeps_drafts_beside_published_text_and_records_what_it_changed(store):
     workflow.save_draft(store, EDITOR, "w2", "bo", {"title": "ཆུ་གཙང་།"})
-    store.put_works([Work("w2", "video", {"zh": Version("zh", "水!"), "bo": Version("bo", "ཆུ།")})])
+    store.put_works([Work("w2", "video", {"zh": Version("zh", "水!"), "bo": Version("bo", "ཆུ།")})], actor="importer")
     assert workflow.status(store, "w2", "bo").working.title == "ཆུ་གཙང་།"
+    last = workflow.history(store, "w2")[-1]
+    assert (last["lang"], last["actor"], last["action"]) == ("zh", "importer", "import")
+    assert last["changes"] == {"title": {"old": "水", "new": "水!"}}
 
 
 def test_diff_compares_tibetan_syllables_and_chinese_characters():

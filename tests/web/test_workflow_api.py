@@ -53,6 +53,8 @@ def test_editor_to_reviewer_to_public_and_search(client, loaded, users):
     assert cov["languages"]["bo"]["missing"] == bo_missing - 1 and cov["languages"]["bo"]["draft"] == 0
 
     history = client.get("/api/v1/works/t-book/history", headers=rev).get_json()["history"]
+    assert [(h["lang"], h["action"]) for h in history[:2]] == [("zh", "import"), ("en", "import")]
+    history = [h for h in history if h["lang"] == "bo"]
     assert [(h["actor"], h["action"], h["from"], h["to"]) for h in history] == [
         ("editor", "edit", "missing", "draft"), ("editor", "submit", "draft", "in_review"),
         ("reviewer", "approve", "in_review", "published")]
