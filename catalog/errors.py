@@ -7,7 +7,7 @@ from contentlib.errors import (BadParameter, InvalidRecord, InvalidTransition, M
                                TooManyAttempts, WorkNotFound)
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict",
-         429: "too_many_attempts", 501: "not_implemented"}
+         413: "too_large", 429: "too_many_attempts", 501: "not_implemented"}
 
 
 def _wants_json() -> bool:
@@ -25,6 +25,7 @@ def init_app(app) -> None:
     app.register_error_handler(NotFound, lambda e: render_error(404, f"not found: {e}"))
     app.register_error_handler(404, lambda e: render_error(404))
     app.register_error_handler(405, lambda e: render_error(405, "method not allowed", "method_not_allowed"))
+    app.register_error_handler(413, lambda e: render_error(413, "the request is too large", "too_large"))
     app.register_error_handler(BadParameter, lambda e: render_error(400, str(e)))
     app.register_error_handler(InvalidRecord, lambda e: render_error(400, str(e), "invalid"))
     app.register_error_handler(MediaRejected, lambda e: render_error(400, str(e)))

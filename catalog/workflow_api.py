@@ -21,10 +21,13 @@ from .resources import changed, get_store
 
 bp = Blueprint("workflow_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # checked below, for cookie sessions only
+MAX_JSON = 1024 * 1024  # a version's text is far smaller; media uploads will set their own limit
 
 
 @bp.before_request
 def authenticate():
+    if not request.path.endswith("/media"):
+        request.max_content_length = MAX_JSON
     header = request.headers.get("Authorization", "")
     g.api_user = None
     if header:

@@ -78,3 +78,9 @@ def test_lists_belong_to_teachers_and_share_by_token(store):
     lists.delete(store, teacher, wl.id)
     with pytest.raises(NotFound):
         lists.by_token(store, wl.token)
+
+
+def test_coverage_csv_defuses_formulas():
+    text = coverage.to_translate_csv([{"id": "w", "title": "=HYPERLINK(1)", "type": "book", "subjects": [],
+                                       "audiences": []}])
+    assert "'=HYPERLINK(1)" in text

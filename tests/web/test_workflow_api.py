@@ -109,3 +109,9 @@ def test_history_and_version_need_an_editor_or_reviewer(client, loaded, users):
     assert client.get("/api/v1/works/t-book/history", headers=bearer(users, "teacher")).status_code == 403
     r = client.get("/api/v1/works/t-book/versions/bo", headers=bearer(users, "reviewer"))
     assert r.get_json()["state"] == "missing"
+
+
+def test_oversized_json_is_refused(client, loaded, users):
+    r = client.post("/api/v1/works/t-book/versions/bo", headers=bearer(users, "editor"),
+                    data=b'{"title": "' + b"x" * (1024 * 1024) + b'"}', content_type="application/json")
+    assert r.status_code == 413 and r.get_json()["error"]["code"] == "too_large"
