@@ -2,6 +2,7 @@
 
 from flask import Blueprint, render_template, request, url_for
 
+from contentlib import glossary
 from contentlib.errors import BadParameter, IndexUnavailable
 
 from contentlib.search_request import parse_search_args
@@ -27,7 +28,8 @@ def page():
     error, body, status = None, None, 200
     try:
         req = parse_search_args(args, store.vocabulary())
-        body = get().index.search(req.q, req.filters, req.page, req.per_page)
+        body = get().index.search(req.q, req.filters, req.page, req.per_page,
+                                  expansions=glossary.expansions(get_store(), req.q))
     except BadParameter as exc:
         error, status = exc, 400
     except IndexUnavailable:
