@@ -7,7 +7,7 @@ from contentlib.errors import (BadParameter, InvalidRecord, InvalidTransition, M
                                TooManyAttempts, WorkNotFound)
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict",
-         413: "too_large", 429: "too_many_attempts", 501: "not_implemented"}
+         413: "too_large", 429: "too_many_attempts"}
 
 
 def _wants_json() -> bool:
@@ -28,9 +28,8 @@ def init_app(app) -> None:
     app.register_error_handler(413, lambda e: render_error(413, "the request is too large", "too_large"))
     app.register_error_handler(BadParameter, lambda e: render_error(400, str(e)))
     app.register_error_handler(InvalidRecord, lambda e: render_error(400, str(e), "invalid"))
-    app.register_error_handler(MediaRejected, lambda e: render_error(400, str(e)))
+    app.register_error_handler(MediaRejected, lambda e: render_error(400, str(e), "media_rejected"))
     app.register_error_handler(NotAllowed, lambda e: render_error(403, str(e)))
     app.register_error_handler(InvalidTransition, lambda e: render_error(409, str(e), "invalid_transition"))
     app.register_error_handler(TooManyAttempts, lambda e: render_error(429, "too many failed logins; wait 15 minutes"))
     app.register_error_handler(CSRFError, lambda e: render_error(400, e.description, "csrf"))
-    app.register_error_handler(NotImplementedError, lambda e: render_error(501, str(e)))
