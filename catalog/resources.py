@@ -68,7 +68,8 @@ def init_app(app) -> None:
     store = Store.from_url(app.config["CONTENTLIB_DATABASE_URL"])
     app.extensions["contentlib"] = Resources(store, SearchIndex(index_dir), index_dir,
                                              MediaStore(app.config["CONTENTLIB_MEDIA_DIR"]),
-                                             app.config["CONTENTLIB_DATABASE_URL"])
+                                             app.config["CONTENTLIB_DATABASE_URL"],
+                                             Limits(**app.config["CONTENTLIB_MEDIA_LIMITS"]))
 
 
 def get() -> Resources:

@@ -36,4 +36,6 @@ def defaults(environ=None) -> dict:
         # Drain the search outbox inside the request that changed a work (tests, single process).
         "CONTENTLIB_INDEX_SYNC": env.get("CONTENTLIB_INDEX_SYNC", "1") == "1",
         "CONTENTLIB_PER_PAGE": 20,
+        # Media limits: any field of contentlib.media.Limits, e.g. {"image_bytes": 20 * 2**20}.
+        "CONTENTLIB_MEDIA_LIMITS": {},
     }

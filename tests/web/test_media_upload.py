@@ -80,3 +80,19 @@ def test_editor_page_uploads_with_a_form(client, world, app):
     r = client.post("/editor/works/t-book/bo/media", content_type="multipart/form-data",
                     data={"file": (io.BytesIO(b"<svg><script/></svg>"), "x.png"), "csrf_token": _csrf(client)})
     assert r.status_code == 400
+
+
+def test_size_limits_per_kind_are_configurable(home):
+    from catalog import create_app
+
+    app = create_app({"TESTING": True, "CONTENTLIB_SECRET_KEY": "test-secret-long-enough",
+                      "CONTENTLIB_MEDIA_LIMITS": {"subtitle_bytes": 100}})
+    res = app.extensions["contentlib"]
+    records.import_file(res.store, DATA / "works.jsonl")
+    accounts.create_user(res.store, "editor", "editor", "a long enough password")
+    token = accounts.issue_token(res.store, "editor")
+    r = app.test_client().post("/api/v1/works/t-book/versions/bo/media", content_type="multipart/form-data",
+                               data={"file": (io.BytesIO(ms.SRT.encode("utf-8") * 3), "big.srt")},
+                               headers={"Authorization": "Bearer " + token})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "media_rejected"
+    res.store.close()
