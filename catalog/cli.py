@@ -7,7 +7,6 @@ from importlib import resources as pkg_resources
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from contentlib import accounts, attachments, glossary, indexing, records

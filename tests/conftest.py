@@ -140,3 +140,14 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def catalog_loaded(app):
+    """The app with tests/data/works.jsonl imported and indexed."""
+    from contentlib import indexing, records
+
+    res = app.extensions["contentlib"]
+    records.import_file(res.store, DATA / "works.jsonl")
+    indexing.drain(res.store, res.index, res.index_dir)
+    return app

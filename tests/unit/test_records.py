@@ -1,7 +1,6 @@
 """The record format: every import rule, against the real SQLite store."""
 
 import json
-from pathlib import Path
 
 import pytest
 

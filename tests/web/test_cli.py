@@ -1,7 +1,5 @@
 """The contentlib command through Flask's CLI runner."""
 
-import json
-
 from tests.conftest import DATA, write_jsonl
 
 

@@ -4,8 +4,6 @@ import re
 
 import pytest
 
-from contentlib import indexing, records
-from contentlib.errors import InvalidRecord
 from tests.conftest import write_jsonl
 from tests.unit import media_samples as ms
 

@@ -4,16 +4,10 @@ import re
 
 import pytest
 
-from contentlib import indexing, records
-from tests.conftest import DATA
-
 
 @pytest.fixture
-def loaded(app):
-    res = app.extensions["contentlib"]
-    records.import_file(res.store, DATA / "works.jsonl")
-    indexing.drain(res.store, res.index, res.index_dir)
-    return app
+def loaded(catalog_loaded):
+    return catalog_loaded
 
 
 def test_home_shows_counts_newest_and_both_scripts(client, loaded):

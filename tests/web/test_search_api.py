@@ -4,16 +4,12 @@ import shutil
 
 import pytest
 
-from contentlib import indexing, records
-from tests.conftest import DATA
+from contentlib import indexing
 
 
 @pytest.fixture
-def loaded(app):
-    res = app.extensions["contentlib"]
-    records.import_file(res.store, DATA / "works.jsonl")
-    indexing.drain(res.store, res.index, res.index_dir)
-    return app
+def loaded(catalog_loaded):
+    return catalog_loaded
 
 
 def test_search_finds_tibetan_and_chinese(client, loaded):

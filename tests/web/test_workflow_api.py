@@ -2,18 +2,14 @@
 
 import pytest
 
-from contentlib import accounts, indexing, records
-from tests.conftest import DATA
+from contentlib import accounts
 
 TITLE = "མཐོ་སྒང་གི་ཆུ་འཐུང་འཕྲོད་བསྟེན།"
 
 
 @pytest.fixture
-def loaded(app, users):
-    res = app.extensions["contentlib"]
-    records.import_file(res.store, DATA / "works.jsonl")
-    indexing.drain(res.store, res.index, res.index_dir)
-    return app
+def loaded(catalog_loaded, users):
+    return catalog_loaded
 
 
 def bearer(store, name):

@@ -4,19 +4,15 @@ import re
 
 import pytest
 
-from contentlib import indexing, records
-from tests.conftest import DATA, PASSWORD
+from tests.conftest import PASSWORD
 
 TITLE = "མཐོ་སྒང་གི་ཆུ་འཐུང་འཕྲོད་བསྟེན།"
 EN = {"Accept-Language": "en"}
 
 
 @pytest.fixture
-def loaded(app, users):
-    res = app.extensions["contentlib"]
-    records.import_file(res.store, DATA / "works.jsonl")
-    indexing.drain(res.store, res.index, res.index_dir)
-    return app
+def loaded(catalog_loaded, users):
+    return catalog_loaded
 
 
 def search_ids(client, q):
