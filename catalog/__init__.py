@@ -21,9 +21,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SECRET_KEY"] = app.config.get("CONTENTLIB_SECRET_KEY") or _instance_secret(app)
     app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 ** 3)
 
-    from . import extensions, resources
+    from . import delivery, extensions, resources
     extensions.init_app(app)
     resources.init_app(app)
+    delivery.init_app(app)
 
     from . import api, browse, errors, i18n, search, works
     for module in (i18n, browse, works, search, api):

@@ -18,7 +18,9 @@ def select_locale() -> str:
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in LOCALES:
         return chosen
-    for value, _quality in request.accept_languages:
+    for value, quality in request.accept_languages:
+        if quality <= 0:  # "en;q=0" means "not English"
+            continue
         lang = value.lower().replace("_", "-")
         if lang.startswith("bo"):
             return "bo"
