@@ -1,0 +1,126 @@
+"""Serve the real app on a free local port and drive Debian's Chromium (shared by tests and bench).
+
+Nothing here downloads a browser: Playwright is pointed at ``/usr/bin/chromium``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CONTENTLIB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+DEMO = ROOT / "contentlib" / "data" / "demo" / "catalog.jsonl"
+TEST_WORKS = ROOT / "tests" / "data" / "works.jsonl"
+FONT = ROOT / "catalog" / "static" / "fonts" / "NotoSerifTibetan.woff2"
+
+# The interface languages, as a browser would ask for them.
+ACCEPT = {"bo": "bo", "zh_Hans": "zh-CN,zh;q=0.9", "en": "en-US,en;q=0.9"}
+HTML_LANG = {"bo": "bo", "zh_Hans": "zh-Hans", "en": "en"}
+PAGES = {"home": "/", "search": "/search?q=water", "work": "/works/t-atom",
+         "listing": "/subjects/health?sort=title"}
+
+
+def chromium_available() -> bool:
+    return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: object
+    home: Path
+    _server: object = field(repr=False, default=None)
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self.app.extensions["contentlib"].store.close()
+
+
+@contextmanager
+def live_server(home: Path):
+    """Serve create_app() with a demo catalog plus the test works from ``home`` on 127.0.0.1."""
+    from werkzeug.serving import make_server
+
+    from catalog import create_app
+    from contentlib import indexing, records
+
+    home.mkdir(parents=True, exist_ok=True)
+    app = create_app({
+        "TESTING": True, "CONTENTLIB_SECRET_KEY": "browser-test-secret", "CONTENTLIB_HOME": str(home),
+        "CONTENTLIB_INSTANCE_DIR": str(home), "CONTENTLIB_DATABASE_URL": f"sqlite:///{home / 'contentlib.db'}",
+        "CONTENTLIB_INDEX_DIR": str(home / "index"), "CONTENTLIB_MEDIA_DIR": str(home / "media"),
+    })
+    res = app.extensions["contentlib"]
+    records.import_file(res.store, DEMO)
+    records.import_file(res.store, TEST_WORKS)  # last, so the test works are the newest
+    indexing.drain(res.store, res.index, res.index_dir)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="contentlib-browser-test", daemon=True)
+    thread.start()
+    live = LiveServer(f"http://127.0.0.1:{server.server_port}", app, home, server)
+    try:
+        yield live
+    finally:
+        live.stop()
+        thread.join(timeout=10)
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+@dataclass
+class Weight:
+    """What a first visit to one page transferred."""
+
+    path: str
+    locale: str
+    responses: list[tuple[str, int]]  # (url, bytes on the wire: headers + encoded body)
+    font_fetched: bool
+    draws_tibetan: bool
+
+    @property
+    def transferred(self) -> int:
+        return sum(size for _url, size in self.responses)
+
+    @property
+    def worst_case(self) -> int:
+        """Bytes for a visitor with no Tibetan font installed (the web font always downloads).
+
+        Chromium takes ``local("Noto Serif Tibetan")`` from fonts-noto-core when present and then
+        never fetches the woff2; the budget is about the visitor who has no such font.
+        """
+        if self.draws_tibetan and not self.font_fetched:
+            return self.transferred + FONT.stat().st_size
+        return self.transferred
+
+
+def weigh(browser, base_url: str, path: str, locale: str, width: int = 1280) -> Weight:
+    """Load ``path`` once in a fresh context (empty cache) and add up every response's size."""
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  extra_http_headers={"Accept-Language": ACCEPT[locale]})
+    page = context.new_page()
+    finished = []
+    page.on("requestfinished", lambda request: finished.append(request))
+    page.goto(base_url + path, wait_until="load")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.wait_for_load_state("networkidle")
+    responses = []
+    for request in finished:
+        sizes = request.sizes()
+        size = sizes["responseHeadersSize"] + sizes["responseBodySize"]
+        if sizes["responseBodySize"] <= 0:  # no size reported: count the (decoded) body itself
+            response = request.response()
+            size = sizes["responseHeadersSize"] + (len(response.body()) if response else 0)
+        responses.append((request.url, size))
+    draws_tibetan = page.evaluate(r"/[\u0f00-\u0fff]/.test(document.body.innerText)")
+    context.close()
+    return Weight(path, locale, responses, any(url.endswith(".woff2") or ".woff2?" in url
+                                               for url, _ in responses), draws_tibetan)

@@ -1,0 +1,163 @@
+"""The pages in a real browser: each language, Tibetan glyphs, weight budget, accessibility, phones."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from contentlib.fonts import FONT_TEST_STRING_BO, TIBETAN_FONT_FAMILY
+from tests.browser.support import AXE, FONT, HTML_LANG, PAGES, weigh
+
+LOCALES = ["bo", "zh_Hans", "en"]
+BUDGET = 200_000  # bytes on the wire for a first visit, web font included, no media
+REPORT: dict[str, list] = {"weights": [], "axe": []}
+
+
+def translated(server, locale, msgid):
+    from flask_babel import force_locale, gettext
+
+    with server.app.test_request_context(), force_locale(locale):
+        return gettext(msgid)
+
+
+def font_cmap() -> set[int]:
+    from fontTools.ttLib import TTFont
+
+    return set(TTFont(FONT).getBestCmap())
+
+
+TIBETAN_STATE = """async ([family, sample]) => {
+  await document.fonts.ready;
+  const faces = [...document.fonts].filter(f => f.family.replace(/["']/g, '') === family);
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const firstFamilies = new Set();
+  let chars = '';
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const found = node.data.match(/[\\u0f00-\\u0fff]/g);
+    if (!found) continue;
+    chars += found.join('');
+    const style = getComputedStyle(node.parentElement);
+    if (style.display === 'none' || style.visibility === 'hidden') continue;
+    firstFamilies.add(style.fontFamily.split(',')[0].trim().replace(/["']/g, ''));
+  }
+  return {faces: faces.map(f => f.status), check: document.fonts.check(`16px "${family}"`, sample),
+          chars: [...new Set(chars)].join(''), firstFamilies: [...firstFamilies]};
+}"""
+
+
+def assert_tibetan_uses_the_web_font(page):
+    """Every Tibetan run is set in the self-hosted face, it loaded, and it has every glyph used."""
+    state = page.evaluate(TIBETAN_STATE, [TIBETAN_FONT_FAMILY, FONT_TEST_STRING_BO])
+    assert state["chars"], "the page shows no Tibetan at all"
+    assert state["faces"] and all(s == "loaded" for s in state["faces"]), state["faces"]
+    assert state["check"], "document.fonts.check() says the Tibetan test string still needs a font"
+    assert state["firstFamilies"] == [TIBETAN_FONT_FAMILY], state["firstFamilies"]
+    missing = sorted({c for c in state["chars"] if ord(c) not in font_cmap()})
+    assert missing == [], f"characters the web font lacks (they would show as boxes): {missing}"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_speaks_the_language_and_draws_tibetan(open_page, server, name, locale, tmp_path):
+    page = open_page(PAGES[name], locale)
+    assert page.evaluate("document.documentElement.lang") == HTML_LANG[locale]
+    assert page.evaluate("document.documentElement.dir") == "ltr"
+    assert page.locator(".brand").inner_text().strip() == translated(server, locale, "Science Library")
+    assert page.locator(".searchbox button").inner_text().strip() == translated(server, locale, "Search")
+    assert page.locator(".locales button[aria-current=true]").get_attribute("value") == locale
+    assert_tibetan_uses_the_web_font(page)
+    page.screenshot(path=tmp_path / f"{name}-{locale}.png")  # for a person to look at when it fails
+
+
+def test_font_test_string_renders_with_the_web_font(open_page):
+    page = open_page("/", "en")
+    page.evaluate("""(sample) => { const p = document.createElement('p'); p.id = 'sample'; p.lang = 'bo';
+                      p.textContent = sample; document.querySelector('main').prepend(p); }""", FONT_TEST_STRING_BO)
+    assert_tibetan_uses_the_web_font(page)
+    # Stacks must not be cut off by the line box: the paragraph's lines are tall enough.
+    height, size = page.evaluate("""() => { const s = getComputedStyle(document.getElementById('sample'));
+                                           return [parseFloat(s.lineHeight), parseFloat(s.fontSize)]; }""")
+    assert height >= 1.8 * size
+
+
+def test_switcher_changes_the_language_and_remembers_it(open_page, server):
+    page = open_page("/works/t-atom", "en")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.get_by_role("button", name="中文").click()
+    page.wait_for_load_state()
+    assert page.evaluate("document.documentElement.lang") == "zh-Hans"
+    assert page.url.endswith("/works/t-atom")
+    page.get_by_role("button", name="བོད་ཡིག").click()
+    page.wait_for_load_state()
+    assert page.evaluate("document.documentElement.lang") == "bo"
+    page.goto(server.url + "/search?q=water")  # Accept-Language still says English: the cookie wins
+    assert page.evaluate("document.documentElement.lang") == "bo"
+    assert page.locator("h1").inner_text().strip() == translated(server, "bo", "Search")
+
+
+def test_everything_works_without_javascript(open_page, server):
+    page = open_page("/", "en", javascript=False)
+    page.fill("#q", "water")
+    page.press("#q", "Enter")
+    page.wait_for_load_state()
+    assert "/search?q=water" in page.url and page.locator("ol.results > li").count() > 0
+    page.get_by_role("button", name="བོད་ཡིག").click()
+    page.wait_for_load_state()
+    assert page.evaluate("document.documentElement.lang") == "bo" and "/search?q=water" in page.url
+    page.goto(server.url + "/subjects/health")
+    page.get_by_role("link", name=translated(server, "bo", "By title")).click()
+    assert "sort=title" in page.url
+
+
+def test_keyboard_reaches_the_skip_link_first_and_it_jumps_to_main(open_page):
+    page = open_page("/", "bo")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect();
+                                       return [e.className, r.left >= 0 && r.top >= 0 && r.width > 0]; }""")
+    assert focused == ["skip", True]
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("name", ["home", "search", "work", "listing"])
+def test_no_horizontal_scroll_on_a_360px_phone(open_page, name, locale):
+    page = open_page(PAGES[name], locale, width=360)
+    scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert scroll <= client, f"{name}/{locale}: {scroll}px wide in a {client}px viewport"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("name", ["home", "search"])
+def test_first_visit_stays_under_the_weight_budget(browser, server, name, locale):
+    weight = weigh(browser, server.url, PAGES[name], locale)
+    REPORT["weights"].append(weight)
+    assert weight.draws_tibetan, "every page here shows Tibetan, so the web font counts"
+    assert weight.worst_case <= BUDGET, "\n".join(f"{size:>8} {url}" for url, size in weight.responses)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("name", list(PAGES) + ["error"])
+def test_axe_finds_no_serious_or_critical_violations(open_page, name, locale):
+    page = open_page(PAGES.get(name, "/works/no-such-work"), locale)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""() => axe.run(document, {resultTypes: ['violations']})
+        .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                           targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))""")
+    REPORT["axe"].append((name, locale, result))
+    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert bad == [], "\n".join(f"{v['impact']}: {v['id']} ({v['help']}) at {v['targets']}" for v in bad)
+
+
+def test_thumbnails_when_present_are_lazy_and_sized(open_page):
+    """Any image on the main pages loads lazily with its box reserved (none without media)."""
+    for path in ("/", "/search?q=water", "/works/t-atom"):
+        page = open_page(path, "en")
+        for img in page.locator("main img").all():
+            assert img.get_attribute("loading") == "lazy", path
+            assert re.fullmatch(r"\d+", img.get_attribute("width") or ""), path
+            assert re.fullmatch(r"\d+", img.get_attribute("height") or ""), path
+            assert img.get_attribute("alt") is not None, path
