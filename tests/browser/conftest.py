@@ -36,12 +36,25 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
     sync_playwright = _require_browser()
     with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    b = launch(playwright)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="session")
+def bare_browser(playwright, tmp_path_factory):
+    """Chromium that sees no installed Tibetan or CJK font (a phone without one)."""
+    b = launch(playwright, system_fonts=False, scratch=tmp_path_factory.mktemp("fontconfig"))
+    yield b
+    b.close()
 
 
 @pytest.fixture

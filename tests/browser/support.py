@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 DEMO = ROOT / "contentlib" / "data" / "demo" / "catalog.jsonl"
 TEST_WORKS = ROOT / "tests" / "data" / "works.jsonl"
 FONT = ROOT / "catalog" / "static" / "fonts" / "NotoSerifTibetan.woff2"
+# Font folders with Latin faces only, for a browser that must not find a Tibetan font.
+LATIN_ONLY_FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/liberation")
 
 # The interface languages, as a browser would ask for them.
 ACCEPT = {"bo": "bo", "zh_Hans": "zh-CN,zh;q=0.9", "en": "en-US,en;q=0.9"}
@@ -72,8 +75,22 @@ def live_server(home: Path):
         thread.join(timeout=10)
 
 
-def launch(playwright):
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+def launch(playwright, system_fonts: bool = True, scratch: Path | None = None):
+    """Start Chromium; ``system_fonts=False`` hides every installed Tibetan and CJK font.
+
+    A machine with fonts-noto-core has Noto Serif Tibetan, which ``local()`` in fonts.css picks
+    up, and then the woff2 is never fetched. Without system fonts the browser is the visitor
+    on a phone with no Tibetan font: it must download the self-hosted face and draw with it.
+    """
+    env = None
+    if not system_fonts:
+        scratch = Path(scratch or tempfile.mkdtemp(prefix="contentlib-fonts-"))
+        dirs = "".join(f"<dir>{d}</dir>" for d in LATIN_ONLY_FONT_DIRS if Path(d).is_dir())
+        conf = scratch / "fonts.conf"
+        conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">'
+                        f"<fontconfig>{dirs}<cachedir>{scratch / 'cache'}</cachedir></fontconfig>")
+        env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, env=env)
 
 
 @dataclass
