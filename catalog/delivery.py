@@ -56,7 +56,17 @@ def init_app(app) -> None:
             else:
                 cc.max_age = MONTH if request.path.endswith((".woff2", ".woff")) else DAY
             return response
+        if response.mimetype == "text/html":
+            # The same URL speaks the visitor's language: caches must key on what chose it.
+            response.vary.update(("Accept-Language", "Cookie"))
+            response.headers.setdefault("Content-Language", _content_language())
         return _gzip(response)
+
+
+def _content_language() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "").replace("_", "-")
 
 
 def _gzip(response):

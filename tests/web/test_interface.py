@@ -123,15 +123,28 @@ def test_pages_are_gzipped_when_the_browser_accepts_it(client, loaded):
     assert len(packed.data) < len(plain.data) / 2
 
 
-def test_every_tibetan_or_chinese_run_of_content_is_marked(client, loaded):
-    """Content in a language other than the page's sits inside an element with its own lang."""
+FOREIGN = {"en": ("bo|zh[-\\w]*", "\u0f00-\u0fff\u4e00-\u9fff"),
+           "bo": ("zh[-\\w]*", "\u4e00-\u9fff"),
+           "zh": ("bo", "\u0f00-\u0fff")}
+
+
+@pytest.mark.parametrize("locale", ["en", "bo", "zh"])
+def test_every_run_in_another_script_is_marked_with_its_language(client, loaded, locale):
+    """Tibetan or Chinese content on a page in another language sits inside an element with its lang."""
+    langs, script = FOREIGN[locale]
     for path in ("/", "/works/t-atom", "/works/t-book", "/search?q=water", "/subjects/health"):
-        html = client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        html = client.get(path, headers={"Accept-Language": locale}).get_data(as_text=True)
         body = html.split("<body>", 1)[1]
-        # strip elements that declare a language, innermost first, then look for stray scripts
+        # strip elements that declare such a language, innermost first, then look for stray script
         previous = None
         while previous != body:
             previous = body
-            body = re.sub(r'<(\w+)[^>]*\slang="(?:bo|zh[-\w]*)"[^>]*>[^<]*(?:<(?!/?\1\b)[^<]*)*</\1>', "", body)
-        stray = re.findall(r"[\u0f00-\u0fff\u4e00-\u9fff]+", body)
+            body = re.sub(rf'<(\w+)[^>]*\slang="(?:{langs})"[^>]*>[^<]*(?:<(?!/?\1\b)[^<]*)*</\1>', "", body)
+        stray = re.findall(rf"[{script}]+", body)
         assert stray == [], (path, stray[:5])
+
+
+def test_pages_say_their_language_and_vary_on_what_chose_it(client, loaded):
+    resp = client.get("/", headers={"Accept-Language": "zh"})
+    assert resp.headers["Content-Language"] == "zh-Hans"
+    assert {"Accept-Language", "Cookie"} <= set(resp.vary)
