@@ -136,10 +136,13 @@ def test_keyboard_reaches_the_skip_link_first_and_it_jumps_to_main(open_page):
     assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
 
 
+PHONE_PAGES = {**PAGES, "filters": "/search?q=water&lang=bo&type=video"}  # the filters open
+
+
 @pytest.mark.parametrize("locale", LOCALES)
-@pytest.mark.parametrize("name", ["home", "search", "work", "listing"])
+@pytest.mark.parametrize("name", list(PHONE_PAGES))
 def test_no_horizontal_scroll_on_a_360px_phone(open_page, name, locale):
-    page = open_page(PAGES[name], locale, width=360)
+    page = open_page(PHONE_PAGES[name], locale, width=360)
     scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert scroll <= client, f"{name}/{locale}: {scroll}px wide in a {client}px viewport"
 
