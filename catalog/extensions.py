@@ -34,5 +34,7 @@ def select_locale() -> str:
 def init_app(app) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["CONTENTLIB_DEFAULT_LOCALE"])
+    # A reading-room page may stay open for hours: the token lives as long as the session.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)

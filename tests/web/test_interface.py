@@ -148,3 +148,19 @@ def test_pages_say_their_language_and_vary_on_what_chose_it(client, loaded):
     resp = client.get("/", headers={"Accept-Language": "zh"})
     assert resp.headers["Content-Language"] == "zh-Hans"
     assert {"Accept-Language", "Cookie"} <= set(resp.vary)
+
+
+def test_an_expired_form_and_other_http_errors_are_told_in_the_visitors_language(client, loaded):
+    resp = client.post("/locale", data={"locale": "en"}, headers={"Accept-Language": "zh"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "此表单已过期" in html and '<html lang="zh-Hans"' in html
+    resp = client.put("/", headers={"Accept-Language": "bo"})
+    assert resp.status_code == 405 and "རེ་ཞུ་འདིར་ནོར་འཁྲུལ་ཡོད།" in resp.get_data(as_text=True)
+    assert client.get("/api/v1/nothing-here").is_json
+
+
+def test_roles_use_the_locales_brackets(client, loaded):
+    zh = client.get("/works/t-atom", headers={"Accept-Language": "zh"}).get_data(as_text=True)
+    assert "（出品方）" in zh
+    en = client.get("/works/t-atom", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "(producer)" in en
