@@ -5,6 +5,7 @@ Nothing here downloads a browser: Playwright is pointed at ``/usr/bin/chromium``
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import tempfile
@@ -20,8 +21,13 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 DEMO = ROOT / "contentlib" / "data" / "demo" / "catalog.jsonl"
 TEST_WORKS = ROOT / "tests" / "data" / "works.jsonl"
 FONT = ROOT / "catalog" / "static" / "fonts" / "NotoSerifTibetan.woff2"
-# Font folders with Latin faces only, for a browser that must not find a Tibetan font.
-LATIN_ONLY_FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/liberation")
+# Latin-only faces (Chromium will not start with no font at all) for a browser that must find
+# no Tibetan font: DejaVu or Liberation when present, else fonts-noto-core's Latin faces (CI).
+LATIN_ONLY_FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans*.ttf",
+                    "/usr/share/fonts/truetype/liberation/Liberation*.ttf",
+                    "/usr/share/fonts/truetype/noto/NotoSans-*.ttf",
+                    "/usr/share/fonts/truetype/noto/NotoSerif-*.ttf",
+                    "/usr/share/fonts/truetype/noto/NotoSansMono-*.ttf")
 
 # The interface languages, as a browser would ask for them.
 ACCEPT = {"bo": "bo", "zh_Hans": "zh-CN,zh;q=0.9", "en": "en-US,en;q=0.9"}
@@ -85,10 +91,19 @@ def launch(playwright, system_fonts: bool = True, scratch: Path | None = None):
     env = None
     if not system_fonts:
         scratch = Path(scratch or tempfile.mkdtemp(prefix="contentlib-fonts-"))
-        dirs = "".join(f"<dir>{d}</dir>" for d in LATIN_ONLY_FONT_DIRS if Path(d).is_dir())
+        fonts = scratch / "fonts"
+        fonts.mkdir(parents=True, exist_ok=True)
+        for pattern in LATIN_ONLY_FONTS:
+            for font in glob.glob(pattern):
+                link = fonts / Path(font).name
+                if not link.exists():
+                    link.symlink_to(font)
+        if not any(fonts.iterdir()):
+            raise RuntimeError(f"no Latin-only font found ({', '.join(LATIN_ONLY_FONTS)}); "
+                               "apt-get install fonts-noto-core or fonts-dejavu-core")
         conf = scratch / "fonts.conf"
         conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">'
-                        f"<fontconfig>{dirs}<cachedir>{scratch / 'cache'}</cachedir></fontconfig>")
+                        f"<fontconfig><dir>{fonts}</dir><cachedir>{scratch / 'cache'}</cachedir></fontconfig>")
         env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, env=env)
 
