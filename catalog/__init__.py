@@ -26,10 +26,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     resources.init_app(app)
     delivery.init_app(app)
 
-    from . import api, browse, errors, i18n, search, works
-    for module in (i18n, browse, works, search, api):
+    from . import api, browse, errors, i18n, media, search, works
+    for module in (i18n, browse, works, search, media, api):
         app.register_blueprint(module.bp)
     errors.init_app(app)
+    media.init_app(app)
     return app
 
 

@@ -9,6 +9,7 @@ from contentlib.records import work_to_record
 from contentlib.search_request import parse_search_args
 
 from .extensions import csrf
+from .media import describe
 from .resources import get, get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -43,4 +44,10 @@ def search():
 
 @bp.get("/works/<work_id>")
 def work(work_id):
-    return jsonify(work_to_record(get_store().get_work(work_id)))
+    """The work in the record format, each media entry with its URLs and facts."""
+    work = get_store().get_work(work_id)
+    body = work_to_record(work)
+    if work.media:
+        body["media"] = [describe(m) for m in work.media]
+    body["url"] = url_for("works.show", work_id=work.id)
+    return jsonify(body)

@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from contentlib import indexing, records
+from contentlib import attachments, indexing, records
 from contentlib.errors import InvalidRecord
 
 from . import create_app
@@ -33,6 +33,7 @@ def _import(path: Path, skip_invalid: bool) -> None:
         sys.exit(1)
     for problem in report.problems:
         click.echo(str(problem), err=True)
+    attachments.release(res.store, res.media, report.replaced_media)
     res.finish_import(report.work_ids)
     indexing.drain(res.store, res.index, res.index_dir)
     click.echo(f"{path}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
@@ -58,6 +59,18 @@ def export_command(path):
     res = get()
     count = records.export_file(res.store, path, media_path=res.media_path)
     click.echo(f"{path}: {count} works exported")
+
+
+@cli.command("delete")
+@click.argument("work_ids", nargs=-1, required=True)
+@with_appcontext
+def delete_command(work_ids):
+    """Delete works; files no other work references are freed."""
+    res = get()
+    for work_id in work_ids:
+        freed = attachments.delete_work(res.store, res.media, work_id)
+        click.echo(f"{work_id}: deleted, {len(freed)} file(s) freed")
+    indexing.drain(res.store, res.index, res.index_dir)
 
 
 @cli.command("reindex")
@@ -86,7 +99,7 @@ def serve_command(host, port, threads):
     """Serve the catalog with waitress (a production WSGI server)."""
     from waitress import serve
 
-    from .resources import start_indexer
+    from .resources import start_workers
 
     app = create_app()
     with app.app_context():
@@ -95,7 +108,7 @@ def serve_command(host, port, threads):
             indexing.rebuild(res.store, res.index, res.index_dir)
         else:
             indexing.drain(res.store, res.index, res.index_dir)
-    start_indexer(app)
+    start_workers(app)
     click.echo(f"contentlib serving on http://{host}:{port}/")
     serve(app, host=host, port=port, threads=threads, ident="contentlib")
 

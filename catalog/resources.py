@@ -1,14 +1,16 @@
-"""The store, the search index and the indexer thread, one set per app."""
+"""The store, the search index, the media store and the background workers, one set per app."""
 
 from __future__ import annotations
 
+import queue
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
 
-from contentlib import indexing
+from contentlib import attachments, indexing
+from contentlib.media import Limits, MediaStore
 from contentlib.search import SearchIndex
 from contentlib.store import Store
 
@@ -18,16 +20,21 @@ class Resources:
     store: Store
     index: SearchIndex
     index_dir: Path
-    media_dir: Path
+    media: MediaStore
+    db_url: str
+    limits: Limits = field(default_factory=Limits)
+    derived_jobs: "queue.Queue[str]" = field(default_factory=queue.Queue)
 
-    # Media: until the media store lands, imports carrying files are refused line by line.
-    ingest = None
+    @property
+    def ingest(self):
+        return attachments.ingester(self.media, self.limits)
 
     def media_path(self, sha256: str) -> Path:
-        return self.media_dir / sha256[:2] / sha256[2:4] / sha256
+        return self.media.path(sha256)
 
-    def finish_import(self, work_ids) -> None:
-        """Finish what an import leaves to do (derived media files) before the batch ends."""
+    def finish_import(self, work_ids) -> int:
+        """Make the derived files of imported works before the batch ends; return how many changed."""
+        return attachments.finish_works(self.store, self.media, self.db_url, work_ids, self.limits)
 
     def sync(self) -> int:
         """Apply pending changes to the index now (waiting for the writer lock)."""
@@ -41,12 +48,27 @@ class Resources:
                     indexing.rebuild(self.store, self.index, self.index_dir, locked=True)
         threading.Thread(target=run, name="contentlib-rebuild", daemon=True).start()
 
+    def run_derived_jobs(self) -> int:
+        """Do every queued derived-file job now (the worker thread's loop body)."""
+        done = 0
+        while True:
+            try:
+                work_id = self.derived_jobs.get_nowait()
+            except queue.Empty:
+                return done
+            try:
+                attachments.finish_work(self.store, self.media, work_id, self.limits)
+            except LookupError:  # the work was deleted meanwhile
+                pass
+            done += 1
+
 
 def init_app(app) -> None:
     index_dir = Path(app.config["CONTENTLIB_INDEX_DIR"])
     store = Store.from_url(app.config["CONTENTLIB_DATABASE_URL"])
     app.extensions["contentlib"] = Resources(store, SearchIndex(index_dir), index_dir,
-                                             Path(app.config["CONTENTLIB_MEDIA_DIR"]))
+                                             MediaStore(app.config["CONTENTLIB_MEDIA_DIR"]),
+                                             app.config["CONTENTLIB_DATABASE_URL"])
 
 
 def get() -> Resources:
@@ -57,25 +79,31 @@ def get_store() -> Store:
     return get().store
 
 
-def changed() -> None:
-    """Tell the index that works changed: drain now when configured to, else the indexer thread will."""
+def changed(work_ids=()) -> None:
+    """Tell the index and the media worker that works changed."""
+    for work_id in work_ids:
+        get().derived_jobs.put(work_id)
     if current_app.config["CONTENTLIB_INDEX_SYNC"]:
         get().sync()
 
 
-def start_indexer(app, interval: float = 2.0) -> threading.Thread:
-    """Drain the outbox every few seconds in a daemon thread (for the WSGI server)."""
+def start_workers(app, interval: float = 2.0) -> threading.Thread:
+    """Drain the search outbox and make derived files in a daemon thread (for the WSGI server)."""
     res: Resources = app.extensions["contentlib"]
     stop = threading.Event()
 
     def loop():
+        for work in res.store.iter_works():  # catch up on anything a crash left unfinished
+            if attachments.pending_renditions(work) or not attachments.has_image(work):
+                res.derived_jobs.put(work.id)
         while not stop.wait(interval):
             try:
                 indexing.drain(res.store, res.index, res.index_dir, blocking=False)
+                res.run_derived_jobs()
             except Exception:  # keep the thread alive; the next pass retries
-                app.logger.exception("indexer pass failed")
+                app.logger.exception("background pass failed")
 
-    thread = threading.Thread(target=loop, name="contentlib-indexer", daemon=True)
+    thread = threading.Thread(target=loop, name="contentlib-worker", daemon=True)
     thread.stop = stop
     thread.start()
     return thread

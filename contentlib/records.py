@@ -271,6 +271,7 @@ class ImportReport:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     work_ids: list[str] = field(default_factory=list)
+    replaced_media: set[str] = field(default_factory=set)
 
     @property
     def imported(self) -> int:
@@ -361,6 +362,7 @@ def import_file(store, path: Path, ingest: Ingest | None = None, skip_invalid: b
     counts = store.put_works([p.work for p in good], actor=actor)
     report.created, report.updated, report.unchanged = counts["created"], counts["updated"], counts["unchanged"]
     report.work_ids = [p.work.id for p in good]
+    report.replaced_media = counts["replaced_media"]
     return report
 
 

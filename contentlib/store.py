@@ -323,9 +323,7 @@ class Store:
         for c in conn.execute(sa.select(creators).where(creators.c.work_id.in_(ids)).order_by(creators.c.position)):
             built[c.work_id].creators.append(Creator(dict(c.name), c.role))
         for m in conn.execute(sa.select(media).where(media.c.work_id.in_(ids)).order_by(media.c.position)):
-            built[m.work_id].media.append(MediaEntry(
-                path=m.path, role=m.role, sha256=m.sha256, lang=m.lang, size=m.size,
-                content_type=m.content_type, original_name=m.original_name, info=dict(m.info or {})))
+            built[m.work_id].media.append(_media_entry(m))
         return [built[i] for i in ids if i in built]
 
     # -- writing works ----------------------------------------------------
@@ -336,9 +334,12 @@ class Store:
         A work equal to what is stored is left alone, so importing the same
         file twice changes nothing. Drafts beside a published version stay.
 
-        :returns: counts of ``created``, ``updated`` and ``unchanged`` works.
+        :returns: counts of ``created``, ``updated`` and ``unchanged`` works, and
+            ``replaced_media``: the sha256 of files the updated works no longer name
+            (the caller frees those that nothing else references).
         """
         counts = {"created": 0, "updated": 0, "unchanged": 0}
+        replaced: set[str] = set()  # files that updated works no longer name
         now = time.time()
         with self.transaction() as conn:
             next_added = (conn.execute(sa.select(sa.func.max(works.c.added))).scalar() or 0) + 1
@@ -358,8 +359,10 @@ class Store:
                     else:
                         counts["updated"] += 1
                         added = before.added
+                        replaced |= {m.sha256 for m in before.media} - {m.sha256 for m in w.media}
                     changed.append((w, added, before is not None))
                 self._write(conn, changed, now, actor)
+        counts["replaced_media"] = replaced
         return counts
 
     def _write(self, conn, changed, now, actor) -> None:
@@ -415,6 +418,24 @@ class Store:
             still = set(conn.execute(sa.select(media.c.sha256).where(media.c.sha256.in_(shas))).scalars()) if shas else set()
         return sorted(shas - still)
 
+    def find_media(self, sha256: str) -> MediaEntry | None:
+        """One media entry naming this file (for its content type and original name)."""
+        with self.engine.connect() as conn:
+            m = conn.execute(sa.select(media).where(media.c.sha256 == sha256)
+                             .order_by(media.c.work_id, media.c.position).limit(1)).first()
+        if m is None:
+            return None
+        return _media_entry(m)
+
+    def unused_media(self, shas) -> list[str]:
+        """Those of ``shas`` that no media entry names any more."""
+        shas = set(shas)
+        if not shas:
+            return []
+        with self.engine.connect() as conn:
+            used = set(conn.execute(sa.select(media.c.sha256).where(media.c.sha256.in_(shas))).scalars())
+        return sorted(shas - used)
+
     def media_in_use(self, sha256: str) -> bool:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(media.c.work_id).where(media.c.sha256 == sha256).limit(1)).first() is not None
@@ -447,6 +468,11 @@ class Store:
     def clear_pending(self, up_to_id: int) -> None:
         with self.transaction() as conn:
             conn.execute(search_outbox.delete().where(search_outbox.c.id <= up_to_id))
+
+
+def _media_entry(m) -> MediaEntry:
+    return MediaEntry(path=m.path, role=m.role, sha256=m.sha256, lang=m.lang, size=m.size,
+                      content_type=m.content_type, original_name=m.original_name, info=dict(m.info or {}))
 
 
 def _same(a: Work, b: Work) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,42 @@ def write_jsonl(path: Path, records) -> Path:
         for rec in records:
             fh.write((rec if isinstance(rec, str) else json.dumps(rec, ensure_ascii=False)) + "\n")
     return path
+
+
+POSTGRES_URL = os.environ.get("CONTENTLIB_TEST_POSTGRES_URL")
+
+
+def _clean_postgres(url):
+    """Drop every table so each test starts from an empty PostgreSQL database."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A database URL for an empty catalog: SQLite always, PostgreSQL when CI provides one."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'catalog.db'}"
+    if not POSTGRES_URL:
+        if os.environ.get("CONTENTLIB_REQUIRE_POSTGRES"):
+            pytest.fail("CONTENTLIB_TEST_POSTGRES_URL is not set")
+        pytest.skip("no PostgreSQL server (set CONTENTLIB_TEST_POSTGRES_URL)")
+    _clean_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def store(db_url):
+    from contentlib.store import Store
+
+    s = Store.from_url(db_url)
+    yield s
+    s.close()
 
 
 @pytest.fixture

@@ -7,17 +7,9 @@ import pytest
 
 from contentlib import records
 from contentlib.errors import InvalidRecord
-from contentlib.store import Store
 from tests.conftest import DATA, SHARED, write_jsonl
 
 GOOD = {"id": "ok-1", "type": "video", "titles": {"zh": "好"}}
-
-
-@pytest.fixture
-def store(tmp_path):
-    s = Store.from_url(f"sqlite:///{tmp_path / 'c.db'}")
-    yield s
-    s.close()
 
 
 def lines_of(path):

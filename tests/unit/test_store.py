@@ -14,8 +14,7 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() is not None
 
 
-def test_a_failed_batch_writes_nothing(tmp_path):
-    store = Store.from_url(f"sqlite:///{tmp_path / 'c.db'}")
+def test_a_failed_batch_writes_nothing(store):
     good = Work("a", "video", {"zh": Version("zh", "甲")})
     # Two works with the same id in one batch break the primary key half way.
     try:
@@ -27,8 +26,7 @@ def test_a_failed_batch_writes_nothing(tmp_path):
     assert store.count_works() == 0 and store.last_pending_id() is None
 
 
-def test_drafts_stay_beside_published_text(tmp_path):
-    store = Store.from_url(f"sqlite:///{tmp_path / 'c.db'}")
+def test_drafts_stay_beside_published_text(store):
     store.put_works([Work("a", "video", {"zh": Version("zh", "甲")})])
     with store.transaction() as conn:
         conn.execute(versions.insert().values(work_id="a", lang="bo", slot="working", state="draft",
@@ -39,10 +37,9 @@ def test_drafts_stay_beside_published_text(tmp_path):
     assert store.get_work("a", public=False).versions["bo"].state == "draft"
 
 
-def test_delete_frees_only_unshared_media(tmp_path):
+def test_delete_frees_only_unshared_media(store):
     from contentlib.model import MediaEntry
 
-    store = Store.from_url(f"sqlite:///{tmp_path / 'c.db'}")
     shared, own = "a" * 64, "b" * 64
     store.put_works([
         Work("a", "video", {"zh": Version("zh", "甲")}, media=[MediaEntry("x.mp4", "original", shared), MediaEntry("y.png", "cover", own)]),
@@ -52,8 +49,7 @@ def test_delete_frees_only_unshared_media(tmp_path):
     assert store.media_in_use(shared) and not store.media_in_use(own)
 
 
-def test_listing_is_newest_first_and_paged(tmp_path):
-    store = Store.from_url(f"sqlite:///{tmp_path / 'c.db'}")
+def test_listing_is_newest_first_and_paged(store):
     store.put_works([Work(f"w{i}", "video", {"zh": Version("zh", str(i))}, subjects=["health"] if i % 2 else []) for i in range(5)])
     works, total = store.list_works(per_page=2)
     assert total == 5 and [w.id for w in works] == ["w4", "w3"]
@@ -62,8 +58,7 @@ def test_listing_is_newest_first_and_paged(tmp_path):
     assert store.count_by_language() == {"bo": 0, "zh": 5, "en": 0}
 
 
-def test_edited_vocabulary_labels_survive_reseeding(tmp_path):
-    store = Store.from_url(f"sqlite:///{tmp_path / 'c.db'}")
+def test_edited_vocabulary_labels_survive_reseeding(store):
     store.set_label("subjects", "health", "bo", "འཕྲོད་བསྟེན་ཚན་རིག")
     store.seed_vocabulary()
     assert store.vocabulary().get("subjects", "health").labels["bo"] == "འཕྲོད་བསྟེན་ཚན་རིག"

@@ -1,0 +1,132 @@
+"""Media delivery: originals and derived files by sha256, and cover cards.
+
+Werkzeug's ``send_file`` answers Range requests (206), conditional requests and
+writes RFC 5987 ``filename*=`` for names in Tibetan or Chinese. Files are
+content-addressed, so they may be cached for a year.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, request, send_file, url_for
+from werkzeug.security import safe_join
+
+from contentlib.attachments import CARD_WIDTHS, card_key, card_path, card_paths
+
+from .resources import get
+
+bp = Blueprint("media", __name__)
+
+YEAR = 365 * 24 * 3600
+SHA = re.compile(r"^[0-9a-f]{64}$")
+DERIVED_TYPES = {".webp": "image/webp", ".jpg": "image/jpeg", ".png": "image/png", ".vtt": "text/vtt"}
+
+
+def _immutable(response):
+    response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/media/<sha256>")
+def original(sha256):
+    if not SHA.match(sha256):
+        abort(404)
+    res = get()
+    entry = res.store.find_media(sha256)
+    path = res.media.path(sha256)
+    if entry is None or not path.is_file():
+        abort(404)
+    download = request.args.get("download") == "1"
+    response = send_file(path, mimetype=entry.content_type or "application/octet-stream", conditional=True,
+                         as_attachment=download, download_name=entry.original_name or sha256, max_age=YEAR)
+    return _immutable(response)
+
+
+@bp.get("/media/<sha256>/derived/<path:name>")
+def derived(sha256, name):
+    if not SHA.match(sha256):
+        abort(404)
+    folder = get().media.derived_dir(sha256)
+    path = safe_join(str(folder), name)
+    suffix = name[name.rfind("."):]
+    if path is None or suffix not in DERIVED_TYPES or name.startswith("."):
+        abort(404)
+    try:
+        response = send_file(path, mimetype=DERIVED_TYPES[suffix], conditional=True, max_age=YEAR)
+    except FileNotFoundError:
+        abort(404)
+    return _immutable(response)
+
+
+@bp.get("/cards/<key>-<int:width>.webp")
+def card(key, width):
+    if not SHA.match(key) or width not in CARD_WIDTHS:
+        abort(404)
+    path = card_paths(get().media, key)[width]
+    if not path.is_file():
+        abort(404)
+    return _immutable(send_file(path, mimetype="image/webp", conditional=True, max_age=YEAR))
+
+
+def _derived_url(sha256: str, rel: str | None) -> str | None:
+    """URL of a derived file given its path relative to the media store root."""
+    prefix = f"derived/{sha256}/"
+    if not rel or not rel.startswith(prefix):
+        return None
+    return url_for("media.derived", sha256=sha256, name=rel[len(prefix):])
+
+
+def describe(entry) -> dict:
+    """A media entry as the API and the work page show it: record fields plus URLs and facts."""
+    file = entry.info.get("file") or {}
+    made = entry.info.get("renditions") or {}
+    kind = file.get("kind")
+    out = {"path": entry.path, "role": entry.role}
+    if entry.lang:
+        out["lang"] = entry.lang
+    out.update(sha256=entry.sha256, size=entry.size, content_type=entry.content_type, kind=kind,
+               url=url_for("media.original", sha256=entry.sha256),
+               download_url=url_for("media.original", sha256=entry.sha256, download="1"),
+               name=entry.original_name, ready="renditions" in entry.info)
+    if kind == "image" and made.get("image"):  # the re-encoded copy: no EXIF, nothing appended
+        out["url"] = _derived_url(entry.sha256, made["image"])
+    if kind in ("image", "video", "book"):
+        thumbs = made.get("thumbnails") or {}
+        small = thumbs.get(320) or thumbs.get("320") or {}
+        out["thumbnail_url"] = _derived_url(entry.sha256, small.get("webp"))
+        out["thumbnail_jpeg_url"] = _derived_url(entry.sha256, small.get("jpeg"))
+        out["image_url"] = _derived_url(entry.sha256, made.get("image"))
+        out["width"], out["height"] = made.get("width") or file.get("width"), made.get("height") or file.get("height")
+    if kind in ("video", "audio"):
+        seconds = made.get("duration_seconds") or file.get("duration_seconds")
+        out["duration_seconds"] = round(seconds) if seconds is not None else None
+    if kind == "book":
+        out["pages"] = made.get("pages") or file.get("pages")
+    if kind == "subtitle":
+        out["vtt_url"] = _derived_url(entry.sha256, made.get("vtt")) if file.get("format") == "srt" else out["url"]
+    return out
+
+
+def cover_url(work, width: int = 320) -> str | None:
+    """The work's picture: a thumbnail of its cover, poster, video frame or first page, else its card."""
+    for role in ("cover", "poster", "original", "document", "dub"):
+        for entry in work.media:
+            if entry.role == role:
+                url = describe(entry).get("thumbnail_url")
+                if url:
+                    return url
+    if card_path(get().media, work, width) is not None:
+        return url_for("media.card", key=card_key(work), width=width)
+    return None
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals.update(cover_url=cover_url)
+    app.jinja_env.filters["describe_media"] = describe
+
+    @app.after_request
+    def nosniff(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response

@@ -1,0 +1,161 @@
+"""Media attached to works: ingesting files, finishing their derived files, cover cards.
+
+This is the service layer between the catalog store (which media rows a work
+has) and the media store (the files, by sha256). Heavy work (renditions, cover
+cards) runs here, called by a batch import or by a background worker, never
+inside a web request.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from .errors import MediaRejected
+from .media import FileInfo, Limits, MediaStore, make_renditions
+from .media.images import save_image, thumbnail
+from .media.renditions import cover_card_image
+
+
+CARD_WIDTHS = (320, 640)
+IMAGE_ROLES = ("cover", "poster")
+
+
+def ingester(media: MediaStore, limits: Limits | None = None):
+    """Return the ``ingest`` callable that ``records.import_file`` expects."""
+
+    def ingest(path: Path):
+        info, stored = media.ingest(path, limits)
+        return stored.sha256, stored.size, info.content_type, {"file": _info_dict(info)}
+
+    return ingest
+
+
+def _info_dict(info: FileInfo) -> dict:
+    return json.loads(json.dumps(dataclasses.asdict(info), default=str))
+
+
+def _file_info(data: dict) -> FileInfo:
+    fields = {f.name for f in dataclasses.fields(FileInfo)}
+    return FileInfo(**{k: v for k, v in data.items() if k in fields})
+
+
+def pending_renditions(work) -> list[int]:
+    """Positions of the work's media entries whose derived files are not made yet."""
+    return [i for i, m in enumerate(work.media) if "file" in m.info and "renditions" not in m.info]
+
+
+def finish_work(store, media: MediaStore, work_id: str, limits: Limits | None = None) -> bool:
+    """Make the derived files of one work: renditions of each file, and a cover card.
+
+    Idempotent. A file that turns out unreadable gets ``{"error": ...}`` recorded
+    instead of renditions, so it is not retried forever.
+
+    :returns: True if anything was made.
+    """
+    work = store.get_work(work_id)
+    made = False
+    for pos in pending_renditions(work):
+        entry = work.media[pos]
+        info = dict(entry.info)
+        try:
+            info["renditions"] = make_renditions(media, entry.sha256, _file_info(info["file"]), limits=limits)
+        except (MediaRejected, FileNotFoundError) as exc:
+            info["renditions"] = {"error": str(exc)}
+        store.update_media_info(work_id, pos, info)
+        made = True
+    if not has_image(work) and work.languages:
+        made = ensure_cover_card(media, work) or made
+    return made
+
+
+def has_image(work) -> bool:
+    """Whether any attached file gives the work a picture (cover, poster, video frame, page)."""
+    return any((m.info.get("renditions") or {}).get("image") for m in work.media)
+
+
+def card_key(work) -> str:
+    """The cover card's name: a hash of the titles it shows, so a changed title makes a new card."""
+    titles = {lang: work.versions[lang].title for lang in ("bo", "zh") if lang in work.languages}
+    if not titles:
+        titles = {lang: work.versions[lang].title for lang in work.languages}
+    return hashlib.sha256(json.dumps(titles, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def card_paths(media: MediaStore, key: str) -> dict[int, Path]:
+    base = media.root / "cards" / key[:2]
+    return {w: base / f"{key}-{w}.webp" for w in CARD_WIDTHS}
+
+
+def ensure_cover_card(media: MediaStore, work) -> bool:
+    """Render the work's cover card (Tibetan and Chinese titles) unless it exists."""
+    key = card_key(work)
+    paths = card_paths(media, key)
+    if all(p.is_file() for p in paths.values()):
+        return False
+    titles = {lang: work.versions[lang].title for lang in ("bo", "zh") if lang in work.languages}
+    titles = titles or {lang: work.versions[lang].title for lang in work.languages}
+    picture = cover_card_image(titles, (max(CARD_WIDTHS), max(CARD_WIDTHS) * 9 // 16))
+    for width, path in paths.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save_image(thumbnail(picture, width), path, "webp", quality=80)  # written atomically
+    return True
+
+
+def card_path(media: MediaStore, work, width: int) -> Path | None:
+    """The cover card file of this width if it has been made."""
+    path = card_paths(media, card_key(work)).get(width)
+    return path if path is not None and path.is_file() else None
+
+
+_worker_state: dict = {}
+
+
+def _worker_init(db_url: str, media_root: str, limits) -> None:
+    from .store import Store
+
+    _worker_state.update(store=Store.from_url(db_url, migrate=False), media=MediaStore(media_root), limits=limits)
+
+
+def _worker_finish(work_ids: list[str]) -> int:
+    st = _worker_state
+    return sum(finish_work(st["store"], st["media"], work_id, st["limits"]) for work_id in work_ids)
+
+
+def finish_works(store, media: MediaStore, db_url: str, work_ids, limits: Limits | None = None,
+                 processes: int | None = None) -> int:
+    """Finish many works (a batch import), on every core when the batch is large.
+
+    :returns: how many works had something made.
+    """
+    work_ids = list(work_ids)
+    processes = processes or os.cpu_count() or 1
+    if processes < 2 or len(work_ids) < 50:
+        return sum(finish_work(store, media, work_id, limits) for work_id in work_ids)
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
+
+    chunks = [work_ids[i::processes * 4] for i in range(processes * 4)]
+    ctx = multiprocessing.get_context("spawn")  # no forked copies of open connections or threads
+    with ProcessPoolExecutor(processes, mp_context=ctx, initializer=_worker_init,
+                             initargs=(db_url, str(media.root), limits)) as pool:
+        return sum(pool.map(_worker_finish, chunks))
+
+
+def release(store, media: MediaStore, shas) -> list[str]:
+    """Delete the files among ``shas`` that no work references any more; return them."""
+    freed = store.unused_media(shas)
+    for sha in freed:
+        media.delete(sha)
+    return freed
+
+
+def delete_work(store, media: MediaStore, work_id: str) -> list[str]:
+    """Delete a work and free the files only it referenced."""
+    freed = store.delete_work(work_id)
+    for sha in freed:
+        media.delete(sha)
+    return freed
