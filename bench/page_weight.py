@@ -1,12 +1,13 @@
-"""Page weight of a first visit, per page and interface language, in Debian's Chromium.
+"""Page weight of a first visit, per page, interface language and screen, in Debian's Chromium.
 
-Serves the app (demo catalog plus the test works) from a temporary home, loads
-each page once in a fresh browser context (empty cache) and adds up the bytes
-of every response: headers plus the body as sent (gzipped where the server
-compressed it). The browser is shown no installed Tibetan or CJK font, so it
-downloads the self-hosted Tibetan face as a visitor without one would;
-"no local font" would add the font had it still not been fetched. Budget:
-200,000 bytes, media excluded.
+Serves the app (demo catalog with its cover cards, plus the test works) from
+a temporary home, loads each page once in a fresh browser context (empty
+cache) and adds up the bytes of every response: headers plus the body as
+sent (gzipped where the server compressed it). The browser is shown no
+installed Tibetan or CJK font, so it downloads the self-hosted Tibetan face
+as a visitor without one would. "page" is everything but media (document,
+styles, fonts): the budget of 200,000 bytes is on it. "media" is the cover
+cards and thumbnails the browser fetched (lazily, so it depends on the screen).
 
     .venv/bin/python bench/page_weight.py [--json bench/out/page_weight.json]
 """
@@ -24,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.browser.support import ACCEPT, PAGES, launch, live_server, weigh  # noqa: E402
 
 BUDGET = 200_000
+SCREENS = ((1280, 900), (360, 740))
 
 
 def main(argv=None) -> int:
@@ -38,24 +40,23 @@ def main(argv=None) -> int:
         browser = launch(p, system_fonts=False, scratch=Path(tmp))
         for name, path in PAGES.items():
             for locale in ACCEPT:
-                w = weigh(browser, server.url, path, locale)
-                rows.append({"page": name, "path": path, "locale": locale, "requests": len(w.responses),
-                             "transferred": w.transferred, "font_fetched": w.font_fetched,
-                             "no_local_font": w.worst_case,
-                             "responses": [{"url": u.replace(server.url, ""), "bytes": b} for u, b in w.responses]})
+                for width, height in SCREENS:
+                    w = weigh(browser, server.url, path, locale, width, height)
+                    rows.append({"page": name, "path": path, "locale": locale, "viewport": w.viewport,
+                                 "requests": len(w.responses), "page_bytes": w.page, "media_bytes": w.media,
+                                 "total_bytes": w.transferred, "font_fetched": w.font_fetched,
+                                 "responses": [{"url": u.replace(server.url, ""), "bytes": b, "type": t}
+                                               for u, b, t in w.responses]})
         browser.close()
-    print(f"{'page':<8} {'locale':<8} {'requests':>8} {'transferred':>12} {'no local font':>14}  budget")
+    print(f"{'page':<8} {'locale':<8} {'viewport':<9} {'requests':>8} {'page':>9} {'media':>9} {'total':>9}  budget")
     for r in rows:
-        ok = "ok" if r["no_local_font"] <= BUDGET else "OVER"
-        print(f"{r['page']:<8} {r['locale']:<8} {r['requests']:>8} {r['transferred']:>12,} "
-              f"{r['no_local_font']:>14,}  {ok}")
-    print("\nresponses of the first row:")
-    for resp in rows[0]["responses"]:
-        print(f"  {resp['bytes']:>8,}  {resp['url']}")
+        ok = "ok" if r["page_bytes"] <= BUDGET else "OVER"
+        print(f"{r['page']:<8} {r['locale']:<8} {r['viewport']:<9} {r['requests']:>8} {r['page_bytes']:>9,} "
+              f"{r['media_bytes']:>9,} {r['total_bytes']:>9,}  {ok}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(rows, indent=1))
-    return 0 if all(r["no_local_font"] <= BUDGET for r in rows) else 1
+    return 0 if all(r["page_bytes"] <= BUDGET for r in rows) else 1
 
 
 if __name__ == "__main__":

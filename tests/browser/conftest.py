@@ -87,10 +87,11 @@ def pytest_terminal_summary(terminalreporter):
         return
     tr = terminalreporter
     if report["weights"]:
-        tr.section("page weight, first visit (bytes on the wire)")
-        tr.write_line(f"{'page':<28} {'locale':<8} {'requests':>8} {'transferred':>12} {'no local font':>14}")
+        tr.section("page weight, first visit (bytes on the wire; budget on 'page' = all but media)")
+        tr.write_line(f"{'page':<28} {'locale':<8} {'viewport':>8} {'requests':>8} {'page':>9} {'media':>9} {'total':>9}")
         for w in report["weights"]:
-            tr.write_line(f"{w.path:<28} {w.locale:<8} {len(w.responses):>8} {w.transferred:>12,} {w.worst_case:>14,}")
+            tr.write_line(f"{w.path:<28} {w.locale:<8} {w.viewport:>8} {len(w.responses):>8} {w.page:>9,} "
+                          f"{w.media:>9,} {w.transferred:>9,}")
     if report["axe"]:
         tr.section("axe-core violations (all impacts)")
         for name, locale, violations in report["axe"]:

@@ -153,7 +153,7 @@ def test_first_visit_stays_under_the_weight_budget(bare_browser, server, name, l
     weight = weigh(bare_browser, server.url, PAGES[name], locale)
     REPORT["weights"].append(weight)
     assert weight.draws_tibetan and weight.font_fetched, "every page here shows Tibetan: the web font counts"
-    assert weight.worst_case <= BUDGET, "\n".join(f"{size:>8} {url}" for url, size in weight.responses)
+    assert weight.page <= BUDGET, "\n".join(f"{size:>8} {kind:<10} {url}" for url, size, kind in weight.responses)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -169,12 +169,24 @@ def test_axe_finds_no_serious_or_critical_violations(open_page, name, locale):
     assert bad == [], "\n".join(f"{v['impact']}: {v['id']} ({v['help']}) at {v['targets']}" for v in bad)
 
 
-def test_thumbnails_when_present_are_lazy_and_sized(open_page):
-    """Any image on the main pages loads lazily with its box reserved (none without media)."""
-    for path in ("/", "/search?q=water", "/works/t-atom"):
-        page = open_page(path, "en")
+def test_pictures_are_sized_described_and_lazy_below_the_fold(open_page):
+    """Every picture reserves its box and has alt text; those in lists load only when scrolled to."""
+    seen = 0
+    for path in ("/", "/search?q=water", "/works/t-atom", "/subjects/health"):
+        page = open_page(path, "en", width=360)
         for img in page.locator("main img").all():
-            assert img.get_attribute("loading") == "lazy", path
+            seen += 1
             assert re.fullmatch(r"\d+", img.get_attribute("width") or ""), path
             assert re.fullmatch(r"\d+", img.get_attribute("height") or ""), path
             assert img.get_attribute("alt") is not None, path
+        for img in page.locator("main .cards img, main .results img").all():
+            assert img.get_attribute("loading") == "lazy", path
+    assert seen, "the demo catalog's cover cards should show on these pages"
+
+
+def test_a_phone_loads_only_the_thumbnails_near_the_screen(bare_browser, server):
+    weight = weigh(bare_browser, server.url, "/", "bo", width=360, height=740)
+    cards = [url for url, _size, kind in weight.responses if kind == "image"]
+    total = weight.media
+    REPORT["weights"].append(weight)
+    assert 0 < len(cards) < 12, f"{len(cards)} of 12 cover cards fetched on first load ({total:,} bytes)"
