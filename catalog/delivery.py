@@ -16,6 +16,7 @@ import hashlib
 from pathlib import Path
 
 from flask import request
+from werkzeug.security import safe_join
 
 YEAR = 365 * 24 * 3600
 MONTH = 30 * 24 * 3600
@@ -31,9 +32,10 @@ def init_app(app) -> None:
     def version(filename: str) -> str | None:
         """First 12 hex digits of the file's SHA-256 (read once per process unless debugging)."""
         if app.debug or filename not in hashes:
+            path = safe_join(app.static_folder, filename)
             try:
-                data = (Path(app.static_folder) / filename).read_bytes()
-                hashes[filename] = hashlib.sha256(data).hexdigest()[:12]
+                data = Path(path).read_bytes() if path else None
+                hashes[filename] = hashlib.sha256(data).hexdigest()[:12] if data is not None else None
             except OSError:
                 hashes[filename] = None
         return hashes[filename]
@@ -51,7 +53,8 @@ def init_app(app) -> None:
             cc = response.cache_control
             cc.no_cache = None
             cc.public = True
-            if request.args.get("v"):
+            filename = (request.view_args or {}).get("filename", "")
+            if request.args.get("v") and request.args["v"] == version(filename):
                 cc.max_age, cc.immutable = YEAR, True
             else:
                 cc.max_age = MONTH if request.path.endswith((".woff2", ".woff")) else DAY

@@ -110,6 +110,9 @@ def test_static_urls_carry_a_content_hash_and_are_cached_long(client, loaded):
     resp = client.get(href)
     assert resp.status_code == 200
     assert resp.cache_control.max_age == 365 * 24 * 3600 and resp.cache_control.immutable
+    stale = client.get("/static/css/site.css?v=000000000000")  # not this file's version: no promise
+    assert stale.status_code == 200 and not stale.cache_control.immutable
+    assert stale.cache_control.max_age == 24 * 3600
     font = client.get("/static/fonts/NotoSerifTibetan.woff2")
     assert font.cache_control.max_age >= 7 * 24 * 3600 and not font.cache_control.no_cache
 
