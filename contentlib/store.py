@@ -8,6 +8,7 @@ SQLite is the embedded default (WAL, busy timeout); any SQLAlchemy URL works.
 
 from __future__ import annotations
 
+import functools
 import time
 from contextlib import contextmanager
 from dataclasses import replace
@@ -279,8 +280,6 @@ class Store:
     @staticmethod
     def _ids_by_title(conn, q, prefer) -> list[str]:
         """The ids ``q`` selects, sorted by preferred title (in Python: SQL has no Tibetan collation)."""
-        from .collation import sort_key
-
         titles: dict[str, dict[str, str]] = {}
         rows = conn.execute(sa.select(versions.c.work_id, versions.c.lang, versions.c.title).where(
             versions.c.work_id.in_(q), versions.c.slot == "public"))
@@ -293,7 +292,7 @@ class Store:
         def key(work_id):
             found = titles.get(work_id, {})
             title = next((found[lang] for lang in order if lang in found), work_id)
-            return sort_key(title, locale), work_id
+            return _title_key(title, locale), work_id
 
         all_ids = conn.execute(q).scalars().all()
         return sorted(all_ids, key=key)
@@ -473,6 +472,14 @@ class Store:
 def _media_entry(m) -> MediaEntry:
     return MediaEntry(path=m.path, role=m.role, sha256=m.sha256, lang=m.lang, size=m.size,
                       content_type=m.content_type, original_name=m.original_name, info=dict(m.info or {}))
+
+
+@functools.lru_cache(maxsize=65536)
+def _title_key(title: str, locale: str) -> tuple:
+    """Collation key of a title, remembered: listings sort the same titles on every request."""
+    from .collation import sort_key
+
+    return sort_key(title, locale)
 
 
 def _same(a: Work, b: Work) -> bool:
