@@ -190,3 +190,31 @@ def test_a_phone_loads_only_the_thumbnails_near_the_screen(bare_browser, server)
     total = weight.media
     REPORT["weights"].append(weight)
     assert 0 < len(cards) < 12, f"{len(cards)} of 12 cover cards fetched on first load ({total:,} bytes)"
+
+
+LINE_BREAKS = """(text) => {
+  const p = document.createElement('p');
+  p.lang = 'bo'; p.style.width = '9em'; p.textContent = text;
+  document.querySelector('main').prepend(p);
+  const node = p.firstChild, range = document.createRange(), before = [];
+  let top = null;
+  for (let i = 0; i < text.length; i++) {
+    range.setStart(node, i); range.setEnd(node, i + 1);
+    const rects = range.getClientRects();
+    if (!rects.length) continue;  // a combining mark drawn with its base
+    const t = Math.round(rects[0].top);
+    if (top !== null && t > top + 2) before.push(text.slice(Math.max(0, i - 1), i));
+    top = t;
+  }
+  const lines = before.length + 1;
+  p.remove();
+  return {lines, before};
+}"""
+
+
+def test_tibetan_wraps_only_after_a_tsheg_or_a_space(open_page):
+    text = ("ལྟེ་ཉིང་ནང་རྫས་གཉིས་ཡོད་དེ་ཕོ་རྡུལ་དང་བར་རྡུལ་ལོ། བསྒྲུབས་རྒྱལ་ཁབ་སྐྱེས་ཀྱིས་སྦྱོར་ཕྱོགས་"
+            "ཞིང་འབྲོག་ལས་རིགས་དང་སྐྱེ་ཁམས་ཁོར་ཡུག་གནམ་གཤིས་དངོས་ཁམས་དང་རྫས་འགྱུར།")
+    result = open_page("/", "bo", width=360).evaluate(LINE_BREAKS, text)
+    assert result["lines"] >= 3, result  # narrow enough to wrap several times
+    assert all(ch in ("\u0f0b", "\u0f0d", " ") for ch in result["before"]), result["before"]
