@@ -167,3 +167,12 @@ def test_roles_use_the_locales_brackets(client, loaded):
     assert "（出品方）" in zh
     en = client.get("/works/t-atom", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "(producer)" in en
+
+
+def test_latin_in_a_tibetan_page_comes_from_a_latin_face_not_a_system_tibetan_one(client):
+    """System Tibetan fonts carry a hyphen and spaces: "CC BY-SA" must not borrow them."""
+    css = client.get("/static/css/fonts.css").get_data(as_text=True)
+    stack = [f.strip().strip('"') for f in re.search(r"--font-bo:([^;]+);", css).group(1).split(",")]
+    first_tibetan = stack.index("Noto Serif Tibetan")
+    assert stack[0] == "Contentlib Noto Serif Tibetan"
+    assert "system-ui" in stack[1:first_tibetan]
