@@ -19,6 +19,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     app.config["SECRET_KEY"] = app.config.get("CONTENTLIB_SECRET_KEY") or _instance_secret(app)
+    if not app.config.get("TESTING"):
+        _refuse_weak_secret(app.config["SECRET_KEY"])
+    secure = bool(app.config["CONTENTLIB_SECURE_COOKIES"])
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=secure,
+                      REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_SECURE=secure)
     app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 ** 3)
 
     from . import delivery, extensions, resources
@@ -26,12 +31,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     resources.init_app(app)
     delivery.init_app(app)
 
-    from . import api, browse, errors, i18n, media, search, works
-    for module in (i18n, browse, works, search, media, api):
+    from . import admin, api, auth, browse, coverage, editor, errors, glossary, i18n, lists, media, search, workflow_api, works
+    for module in (i18n, browse, works, search, media, api, auth, editor, workflow_api, coverage, glossary, lists, admin):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     media.init_app(app)
     return app
+
+
+# Keys seen in tutorials and sample configs: anyone could sign sessions with them.
+WEAK_SECRETS = {"dev", "development", "changeme", "change-me", "change_me", "secret", "secret-key", "secretkey",
+                "default", "test", "testing", "password", "key", "flask", "contentlib", "your-secret-key"}
+
+
+def _refuse_weak_secret(key: str) -> None:
+    """Refuse a known or short secret key outside tests (sessions and CSRF rely on it)."""
+    if not key or key.strip().lower() in WEAK_SECRETS or len(key.strip()) < 16:
+        raise RuntimeError("CONTENTLIB_SECRET_KEY is a known or too short value; unset it to have one "
+                           "generated for this installation, or set at least 16 random characters")
 
 
 def _instance_secret(app: Flask) -> str:

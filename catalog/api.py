@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
+from contentlib import glossary
 from contentlib.errors import BadParameter, IndexUnavailable
 from contentlib.records import work_to_record
 from contentlib.search_request import parse_search_args
@@ -29,7 +30,8 @@ def bad_parameter(exc: BadParameter):
 def search():
     req = parse_search_args(request.args.to_dict(flat=False), get_store().vocabulary())
     try:
-        body = get().index.search(req.q, req.filters, req.page, req.per_page)
+        body = get().index.search(req.q, req.filters, req.page, req.per_page,
+                                  expansions=glossary.expansions(get_store(), req.q))
     except IndexUnavailable:
         get().rebuild_in_background()
         return error(503, "index_unavailable", "The search index is being rebuilt; try again shortly.")

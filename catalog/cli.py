@@ -10,8 +10,8 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from contentlib import attachments, indexing, records
-from contentlib.errors import InvalidRecord
+from contentlib import accounts, attachments, glossary, indexing, records
+from contentlib.errors import InvalidRecord, NotFound
 
 from . import create_app
 from .resources import get
@@ -89,6 +89,76 @@ def demo_command():
     demo = pkg_resources.files("contentlib").joinpath("data/demo/catalog.jsonl")
     with pkg_resources.as_file(demo) as path:
         _import(Path(path), skip_invalid=False)
+
+
+@cli.group("users")
+def users_group():
+    """Manage accounts: create users, issue API tokens."""
+
+
+@users_group.command("create")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(accounts.ROLES))
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="At least 8 characters (prompted for when not given).")
+@with_appcontext
+def users_create(name, role, password):
+    """Create a user with a role: teacher, editor, reviewer or admin."""
+    try:
+        accounts.create_user(get().store, name, role, password)
+    except InvalidRecord as exc:
+        for field, message in exc.problems:
+            click.echo(f"{field}: {message}", err=True)
+        sys.exit(1)
+    click.echo(f"user {name} created ({role})")
+
+
+@users_group.command("token")
+@click.argument("name")
+@with_appcontext
+def users_token(name):
+    """Print a new API token for NAME (the old one stops working); send it as Authorization: Bearer."""
+    try:
+        click.echo(accounts.issue_token(get().store, name))
+    except NotFound:
+        click.echo(f"no user {name}", err=True)
+        sys.exit(1)
+
+
+@users_group.command("list")
+@with_appcontext
+def users_list():
+    """List users and their roles."""
+    for user in accounts.list_users(get().store):
+        click.echo(f"{user.name}\t{user.role}")
+
+
+@cli.group("glossary")
+def glossary_group():
+    """Import or export the zh-bo glossary as CSV (columns zh, bo, note)."""
+
+
+@glossary_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def glossary_import(path):
+    """Add the terms of a CSV file (all or nothing)."""
+    try:
+        count = glossary.import_csv(get().store, path.read_text(encoding="utf-8-sig"))
+    except InvalidRecord as exc:
+        for field, message in exc.problems:
+            click.echo(f"{path}:{field}: {message}", err=True)
+        sys.exit(1)
+    click.echo(f"{path}: {count} terms read")
+
+
+@glossary_group.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def glossary_export(path):
+    """Write the glossary as CSV."""
+    path.write_text(glossary.export_csv(get().store), encoding="utf-8")
+    click.echo(f"{path}: {len(glossary.entries(get().store))} terms exported")
 
 
 @cli.command("serve")

@@ -5,7 +5,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from contentlib.errors import BadParameter, InvalidRecord, MediaRejected, NotAllowed, WorkNotFound
+from contentlib.errors import (BadParameter, InvalidRecord, InvalidTransition, MediaRejected, NotAllowed, NotFound,
+                               TooManyAttempts, WorkNotFound)
+
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict",
+         413: "too_large", 429: "too_many_attempts", 501: "not_implemented"}
 
 FORM_EXPIRED = _l("This form has expired. Go back, reload the page and try again.")
 
@@ -14,28 +18,33 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _render(status: int, message: str | None = None, translated: bool = False):
+def render_error(status: int, message: str | None = None, code: str | None = None, translated: bool = False):
     """The error as JSON under /api/, else as a page; ``translated`` messages need no lang="en"."""
     if _wants_json():
-        codes = {400: "bad_request", 403: "forbidden", 404: "not_found"}
-        return jsonify({"error": {"code": codes.get(status, "error"), "message": str(message or "")}}), status
+        return jsonify({"error": {"code": code or CODES.get(status, "error"), "message": str(message or "")}}), status
     return render_template("errors/error.html", status=status, message=message, translated=translated), status
 
 
 def _http(e: HTTPException):
-    """Any other HTTP error (405, 413, 500 ...) as a page in the visitor's language, not Werkzeug's English one."""
+    """Any other HTTP error (500 ...) as a page in the visitor's language, not Werkzeug's English one."""
     if e.code is None or e.code < 400:
         return e
-    return _render(e.code)
+    return render_error(e.code)
 
 
 def init_app(app) -> None:
     app.register_error_handler(HTTPException, _http)
-    # A form left open too long (or cookies cleared): say so, in the visitor's language.
-    app.register_error_handler(CSRFError, lambda e: _render(400, FORM_EXPIRED, translated=True))
-    app.register_error_handler(WorkNotFound, lambda e: _render(404))
-    app.register_error_handler(404, lambda e: _render(404))
-    app.register_error_handler(BadParameter, lambda e: _render(400, str(e)))
-    app.register_error_handler(InvalidRecord, lambda e: _render(400, str(e)))
-    app.register_error_handler(MediaRejected, lambda e: _render(400, str(e)))
-    app.register_error_handler(NotAllowed, lambda e: _render(403))
+    app.register_error_handler(WorkNotFound, lambda e: render_error(404, f"no work {e}"))
+    app.register_error_handler(NotFound, lambda e: render_error(404, f"not found: {e}"))
+    app.register_error_handler(404, lambda e: render_error(404))
+    app.register_error_handler(405, lambda e: render_error(405, "method not allowed", "method_not_allowed"))
+    app.register_error_handler(413, lambda e: render_error(413, "the request is too large", "too_large"))
+    app.register_error_handler(BadParameter, lambda e: render_error(400, str(e)))
+    app.register_error_handler(InvalidRecord, lambda e: render_error(400, str(e), "invalid"))
+    app.register_error_handler(MediaRejected, lambda e: render_error(400, str(e)))
+    app.register_error_handler(NotAllowed, lambda e: render_error(403, str(e)))
+    app.register_error_handler(InvalidTransition, lambda e: render_error(409, str(e), "invalid_transition"))
+    app.register_error_handler(TooManyAttempts, lambda e: render_error(429, "too many failed logins; wait 15 minutes"))
+    # A form left open too long (or cookies cleared): say so in the visitor's language.
+    app.register_error_handler(CSRFError, lambda e: render_error(400, FORM_EXPIRED, "csrf", translated=True))
+    app.register_error_handler(NotImplementedError, lambda e: render_error(501, str(e)))

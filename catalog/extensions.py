@@ -2,12 +2,14 @@
 
 from flask import request
 from flask_babel import Babel
+from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
 from contentlib.settings import LOCALES, ROOT
 
 babel = Babel()
 csrf = CSRFProtect()
+login_manager = LoginManager()
 LOCALE_COOKIE = "locale"
 
 
@@ -38,3 +40,4 @@ def init_app(app) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    login_manager.init_app(app)

@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from contentlib import glossary
 from contentlib.errors import BadParameter, IndexUnavailable
 
 from contentlib.search_request import parse_search_args
@@ -34,7 +35,8 @@ def page():
     error, body, status = None, None, 200
     try:
         req = parse_search_args(args, store.vocabulary())
-        body = get().index.search(req.q, req.filters, req.page, req.per_page)
+        body = get().index.search(req.q, req.filters, req.page, req.per_page,
+                                  expansions=glossary.expansions(get_store(), req.q))
     except BadParameter as exc:
         error, status = PROBLEMS.get(exc.parameter, UNKNOWN_FILTER), 400
     except IndexUnavailable:

@@ -43,3 +43,11 @@ class BadParameter(ContentlibError, ValueError):
         self.parameter = parameter
         self.message = message
         super().__init__(f"{parameter}: {message}")
+
+
+class TooManyAttempts(ContentlibError):
+    """Too many failed logins for this name and address; wait and try again."""
+
+
+class NotFound(ContentlibError, LookupError):
+    """A user, list, glossary entry or language version does not exist."""

@@ -31,6 +31,8 @@ def defaults(environ=None) -> dict:
         "CONTENTLIB_MEDIA_DIR": env.get("CONTENTLIB_MEDIA_DIR") or str(media),
         "CONTENTLIB_DEFAULT_LOCALE": env.get("CONTENTLIB_DEFAULT_LOCALE", "bo"),
         "CONTENTLIB_SECRET_KEY": env.get("CONTENTLIB_SECRET_KEY"),
+        # Send session cookies over HTTPS only: set to 1 behind TLS (off so `make run` works on http).
+        "CONTENTLIB_SECURE_COOKIES": env.get("CONTENTLIB_SECURE_COOKIES", "0") == "1",
         # Drain the search outbox inside the request that changed a work (tests, single process).
         "CONTENTLIB_INDEX_SYNC": env.get("CONTENTLIB_INDEX_SYNC", "1") == "1",
         "CONTENTLIB_PER_PAGE": 20,

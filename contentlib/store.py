@@ -361,6 +361,7 @@ class Store:
                         replaced |= {m.sha256 for m in before.media} - {m.sha256 for m in w.media}
                     changed.append((w, added, before is not None))
                 self._write(conn, changed, now, actor)
+                self._import_history(conn, [(w, old.get(w.id)) for w, _, _ in changed], now, actor)
         counts["replaced_media"] = replaced
         return counts
 
@@ -403,6 +404,29 @@ class Store:
         if mrows:
             conn.execute(media.insert(), mrows)
         self._enqueue(conn, ids, now)
+
+    @staticmethod
+    def _import_history(conn, pairs, now, actor) -> None:
+        """Record, per language, what an import changed in published text (the workflow's history)."""
+        from .tables_workflow import version_history  # that module builds on this one's metadata
+
+        rows = []
+        for new, before in pairs:
+            for lang in LANGUAGES:
+                a = before.versions.get(lang) if before is not None else None
+                b = new.versions.get(lang)
+                if a is None and b is None:
+                    continue
+                old_f = {"title": a.title, "description": a.description, "keywords": list(a.keywords)} if a else {}
+                new_f = {"title": b.title, "description": b.description, "keywords": list(b.keywords)} if b else {}
+                changes = {k: [old_f.get(k), new_f.get(k)] for k in ("title", "description", "keywords")
+                           if old_f.get(k) != new_f.get(k)}
+                if changes:
+                    rows.append({"work_id": new.id, "lang": lang, "at": now, "actor": actor, "action": "import",
+                                 "from_state": PUBLISHED if a else "missing", "to_state": PUBLISHED if b else "missing",
+                                 "changes": changes, "comment": None})
+        if rows:
+            conn.execute(version_history.insert(), rows)
 
     def delete_work(self, work_id: str) -> list[str]:
         """Delete a work; return the sha256 of media files no other work references."""

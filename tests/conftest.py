@@ -96,3 +96,47 @@ class Runner:
 @pytest.fixture
 def runner(app):
     return Runner(app)
+
+
+PASSWORD = "correct horse battery"
+ROLES = ("teacher", "editor", "reviewer", "admin")
+
+
+@pytest.fixture
+def users(app):
+    """One user per role, named after it, plus a second editor; all with ``PASSWORD``."""
+    from contentlib import accounts
+
+    store = app.extensions["contentlib"].store
+    for role in ROLES:
+        accounts.create_user(store, role, role, PASSWORD)
+    accounts.create_user(store, "editor2", "editor", PASSWORD)
+    return store
+
+
+class AuthActions:
+    """Log the test client in and out through the real login form, CSRF token included."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def csrf(self, path="/login") -> str:
+        import re
+
+        page = self._client.get(path).get_data(as_text=True)
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    def login(self, name, password=PASSWORD):
+        return self._client.post("/login", data={"name": name, "password": password, "csrf_token": self.csrf()})
+
+    def logout(self):
+        return self._client.post("/logout", data={"csrf_token": self.csrf("/")})
+
+    def post(self, path, data=None, **kwargs):
+        """POST a form with the session's CSRF token."""
+        return self._client.post(path, data={**(data or {}), "csrf_token": self.csrf()}, **kwargs)
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)

@@ -1,0 +1,72 @@
+"""Admin pages: accounts (create, role, enable/disable) and vocabulary labels."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from contentlib import accounts
+from contentlib.errors import InvalidRecord
+from contentlib.model import LANGUAGES
+from contentlib.vocabulary import SCHEME_KEYS
+
+from .auth import acting_user, needs
+from .errors import render_error
+from .resources import get_store
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _users_page(problems=None, status=200):
+    return render_template("admin/users.html", users=accounts.list_users(get_store()), roles=accounts.ROLES,
+                           problems=problems, me=acting_user()), status
+
+
+@bp.get("/users")
+@needs("users")
+def users():
+    return _users_page()
+
+
+@bp.post("/users")
+@needs("users")
+def create_user():
+    try:
+        accounts.create_user(get_store(), request.form.get("name", "").strip(), request.form.get("role", ""),
+                             request.form.get("password", ""))
+    except InvalidRecord as exc:
+        return _users_page(exc.problems, 400)
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<name>/role")
+@needs("users")
+def set_role(name):
+    accounts.set_role(get_store(), name, request.form.get("role", ""))
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<name>/active")
+@needs("users")
+def set_active(name):
+    accounts.set_active(get_store(), name, request.form.get("active") == "1")
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/vocabulary")
+@needs("vocabulary")
+def vocabulary():
+    return render_template("admin/vocabulary.html", vocabulary=get_store().vocabulary(), schemes=SCHEME_KEYS,
+                           languages=LANGUAGES)
+
+
+@bp.post("/vocabulary/<scheme>/<code>")
+@needs("vocabulary")
+def set_labels(scheme, code):
+    store = get_store()
+    if not store.vocabulary().has(scheme, code):
+        return render_error(404)
+    for lang in LANGUAGES:
+        value = request.form.get(lang, "").strip()
+        if value and value != store.vocabulary().get(scheme, code).labels.get(lang):
+            store.set_label(scheme, code, lang, value)
+    return redirect(url_for("admin.vocabulary") + f"#{scheme}-{code}")

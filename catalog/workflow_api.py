@@ -1,0 +1,107 @@
+"""The JSON API for tools and bulk work: drafts, review moves and history of language versions.
+
+Tools authenticate with ``Authorization: Bearer TOKEN`` (``contentlib users token NAME``);
+those requests carry no cookies an attacker could ride, so they skip CSRF. A
+browser's cookie session may use the API too, but then must send the CSRF
+token (``X-CSRFToken`` header or ``csrf_token`` field) on every write.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+from flask_login import current_user
+
+from contentlib import accounts, workflow
+from contentlib.errors import InvalidRecord
+
+from .auth import acting_user, needs
+from .errors import render_error
+from .extensions import csrf
+from .resources import changed, get_store
+
+bp = Blueprint("workflow_api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # checked below, for cookie sessions only
+MAX_JSON = 1024 * 1024  # a version's text is far smaller; media uploads will set their own limit
+
+
+@bp.before_request
+def authenticate():
+    if not request.path.endswith("/media"):
+        request.max_content_length = MAX_JSON
+    header = request.headers.get("Authorization", "")
+    g.api_user = None
+    if header:
+        scheme, _, token = header.partition(" ")
+        user = accounts.user_for_token(get_store(), token.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            return render_error(401, "unknown or malformed API token")
+        g.api_user = user
+    elif current_user.is_authenticated and request.method not in ("GET", "HEAD", "OPTIONS"):
+        csrf.protect()  # anonymous requests fall through to a 401 from the view's permission check
+
+
+def _status(st: workflow.VersionStatus) -> dict:
+    return {"work_id": st.work_id, "lang": st.lang, "state": st.state,
+            "public": st.public.as_dict() if st.public else None,
+            "working": st.working.as_dict() if st.working else None,
+            "updated_by": st.updated_by, "updated_at": st.updated_at,
+            "review_comment": st.review_comment, "editors": st.editors}
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidRecord([("body", "send a JSON object")])
+    return body
+
+
+@bp.get("/works/<work_id>/versions/<lang>")
+@needs("edit", "review")
+def version(work_id, lang):
+    return jsonify(_status(workflow.status(get_store(), work_id, lang)))
+
+
+@bp.post("/works/<work_id>/versions/<lang>")
+@needs("edit")
+def save(work_id, lang):
+    st = workflow.save_draft(get_store(), acting_user(), work_id, lang, _body())
+    changed()
+    return jsonify(_status(st))
+
+
+@bp.post("/works/<work_id>/versions/<lang>/submit")
+@needs("edit")
+def submit(work_id, lang):
+    st = workflow.submit(get_store(), acting_user(), work_id, lang)
+    changed()
+    return jsonify(_status(st))
+
+
+@bp.post("/works/<work_id>/versions/<lang>/approve")
+@needs("review")
+def approve(work_id, lang):
+    st = workflow.approve(get_store(), acting_user(), work_id, lang)
+    changed()
+    return jsonify(_status(st))
+
+
+@bp.post("/works/<work_id>/versions/<lang>/reject")
+@needs("review")
+def reject(work_id, lang):
+    st = workflow.reject(get_store(), acting_user(), work_id, lang, _body().get("comment"))
+    changed()
+    return jsonify(_status(st))
+
+
+@bp.post("/works/<work_id>/versions/<lang>/media")
+@needs("edit")
+def media(work_id, lang):
+    """The hook for media uploads of a version; the media branch fills in ``workflow.media_hook``."""
+    workflow.status(get_store(), work_id, lang)  # 404 before 501
+    workflow.media_hook(get_store(), acting_user(), work_id, lang, request.files.get("file"))
+
+
+@bp.get("/works/<work_id>/history")
+@needs("edit", "review")
+def history(work_id):
+    return jsonify({"work_id": work_id, "history": workflow.history(get_store(), work_id)})

@@ -1,0 +1,195 @@
+"""The zh <-> bo glossary of science terms: kept by editors, hinted in the editor, used by search.
+
+Chinese is compared after Traditional -> Simplified folding, so a term entered
+in either script matches text in the other. Tibetan terms match only on
+syllable boundaries (tsheg, shad, space or the ends), so a short term does
+not fire inside a longer word's syllables.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import time
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from .errors import InvalidRecord, NotFound
+from .search.chinese import to_simplified
+from .tables_workflow import glossary
+
+CSV_FIELDS = ("zh", "bo", "note")
+_BO_EDGE = "\u0f0b\u0f0c\u0f0d\u0f0e\u0f11\u0f14 \t\n"
+
+
+@dataclass
+class Entry:
+    id: int
+    zh: str
+    bo: str
+    note: str | None = None
+    updated_by: str | None = None
+
+
+def _entry(r) -> Entry:
+    return Entry(r.id, r.zh, r.bo, r.note, r.updated_by)
+
+
+def _clean(zh, bo, note) -> tuple[str, str, str | None]:
+    zh, bo = (zh or "").strip(), (bo or "").strip().strip("\u0f0b\u0f0d ")
+    problems = []
+    if not zh or len(zh) > 200:
+        problems.append(("zh", "a Chinese term of 1-200 characters is required"))
+    if not bo or len(bo) > 200:
+        problems.append(("bo", "a Tibetan term of 1-200 characters is required"))
+    if problems:
+        raise InvalidRecord(problems)
+    return zh, bo, ((note or "").strip() or None)
+
+
+def entries(store, q: str | None = None) -> list[Entry]:
+    """Every entry (or those whose terms or note contain ``q``), by Chinese term."""
+    s = sa.select(glossary).order_by(glossary.c.zh, glossary.c.bo)
+    if q:
+        like = f"%{q.strip()}%"
+        s = s.where(sa.or_(glossary.c.zh.like(like), glossary.c.bo.like(like), glossary.c.note.like(like)))
+    with store.engine.connect() as conn:
+        return [_entry(r) for r in conn.execute(s)]
+
+
+def get(store, entry_id: int) -> Entry:
+    with store.engine.connect() as conn:
+        r = conn.execute(sa.select(glossary).where(glossary.c.id == entry_id)).first()
+    if r is None:
+        raise NotFound(f"glossary entry {entry_id}")
+    return _entry(r)
+
+
+def add(store, zh: str, bo: str, note: str | None = None, actor: str | None = None) -> Entry:
+    """Add a pair; an existing pair only gets its note updated.
+
+    :raises InvalidRecord: without both terms.
+    """
+    zh, bo, note = _clean(zh, bo, note)
+    with store.transaction() as conn:
+        r = conn.execute(sa.select(glossary).where(glossary.c.zh == zh, glossary.c.bo == bo)).first()
+        values = {"note": note, "updated_by": actor, "updated_at": time.time()}
+        if r is None:
+            conn.execute(glossary.insert().values(zh=zh, bo=bo, **values))
+        elif note is not None:
+            conn.execute(glossary.update().where(glossary.c.id == r.id).values(**values))
+        r = conn.execute(sa.select(glossary).where(glossary.c.zh == zh, glossary.c.bo == bo)).first()
+    return _entry(r)
+
+
+def update(store, entry_id: int, zh: str, bo: str, note: str | None = None, actor: str | None = None) -> Entry:
+    """Change an entry.
+
+    :raises NotFound, InvalidRecord: (also when the new pair already exists).
+    """
+    zh, bo, note = _clean(zh, bo, note)
+    with store.transaction() as conn:
+        clash = conn.execute(sa.select(glossary.c.id).where(glossary.c.zh == zh, glossary.c.bo == bo,
+                                                            glossary.c.id != entry_id)).first()
+        if clash:
+            raise InvalidRecord([("zh", "this pair is already in the glossary")])
+        if not conn.execute(glossary.update().where(glossary.c.id == entry_id).values(
+                zh=zh, bo=bo, note=note, updated_by=actor, updated_at=time.time())).rowcount:
+            raise NotFound(f"glossary entry {entry_id}")
+    return get(store, entry_id)
+
+
+def delete(store, entry_id: int) -> None:
+    with store.transaction() as conn:
+        if not conn.execute(glossary.delete().where(glossary.c.id == entry_id)).rowcount:
+            raise NotFound(f"glossary entry {entry_id}")
+
+
+def _bo_occurs(term: str, text: str) -> int:
+    """Index of ``term`` in ``text`` on syllable boundaries, or -1."""
+    for m in re.finditer(re.escape(term), text):
+        before = text[m.start() - 1] if m.start() else " "
+        after = text[m.end()] if m.end() < len(text) else " "
+        if before in _BO_EDGE and after in _BO_EDGE:
+            return m.start()
+    return -1
+
+
+def found_in(store, text: str) -> list[Entry]:
+    """Entries whose Chinese (folded) or Tibetan term occurs in ``text``."""
+    if not text or not text.strip():
+        return []
+    folded = to_simplified(text)
+    return [e for e in entries(store)
+            if to_simplified(e.zh) in folded or _bo_occurs(e.bo, text) >= 0]
+
+
+def expansions(store, q: str) -> dict[str, list[str]]:
+    """Search expansions for a query: each glossary term found in it, mapped to its equivalents.
+
+    The keys are the text as written in the query (a Traditional spelling stays
+    Traditional), because the index looks for each key inside the query.
+    """
+    if not q or not q.strip():
+        return {}
+    folded = to_simplified(q)
+    out: dict[str, list[str]] = {}
+    for e in entries(store):
+        zh = to_simplified(e.zh)
+        at = folded.find(zh)
+        if at >= 0:
+            # t2s keeps length for almost every text; otherwise fall back to the folded spelling
+            key = q[at:at + len(zh)] if len(folded) == len(q) else zh
+            out.setdefault(key, [])
+            for eq in (e.bo, zh):
+                if eq != key and eq not in out[key]:
+                    out[key].append(eq)
+        if _bo_occurs(e.bo, q) >= 0:
+            out.setdefault(e.bo, [])
+            if zh not in out[e.bo]:
+                out[e.bo].append(zh)
+    return out
+
+
+def export_csv(store) -> str:
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\r\n")
+    out.writerow(CSV_FIELDS)
+    for e in entries(store):
+        out.writerow([e.zh, e.bo, e.note or ""])
+    return buf.getvalue()
+
+
+def import_csv(store, text: str, actor: str | None = None) -> int:
+    """Add every row of a ``zh,bo,note`` CSV (a header row is required); all or nothing.
+
+    :returns: how many rows were read.
+    :raises InvalidRecord: listing every bad row as ``LINE: field: message``.
+    """
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if not reader.fieldnames or not {"zh", "bo"} <= {f.strip() for f in reader.fieldnames}:
+        raise InvalidRecord([("header", "the first row must name the columns zh,bo[,note]")])
+    rows, problems = [], []
+    for line, row in enumerate(reader, start=2):
+        row = {(k or "").strip(): v for k, v in row.items()}
+        try:
+            rows.append(_clean(row.get("zh"), row.get("bo"), row.get("note")))
+        except InvalidRecord as exc:
+            problems += [(f"{line}: {f}", m) for f, m in exc.problems]
+    if problems:
+        raise InvalidRecord(problems)
+    now = time.time()
+    with store.transaction() as conn:
+        have = {(r.zh, r.bo): r.id for r in conn.execute(sa.select(glossary.c.id, glossary.c.zh, glossary.c.bo))}
+        for zh, bo, note in rows:
+            if (zh, bo) in have:
+                if note is not None:
+                    conn.execute(glossary.update().where(glossary.c.id == have[(zh, bo)])
+                                 .values(note=note, updated_by=actor, updated_at=now))
+            else:
+                res = conn.execute(glossary.insert().values(zh=zh, bo=bo, note=note, updated_by=actor,
+                                                            updated_at=now))
+                have[(zh, bo)] = res.inserted_primary_key[0]
+    return len(rows)

@@ -1,0 +1,310 @@
+"""Language versions and their states: missing -> draft -> in review -> published.
+
+A version lives in up to two rows of ``versions``: slot ``public`` holds what
+the public sees (always published), slot ``working`` a draft or a version in
+review beside it. Editing a published version starts a working copy; approval
+moves working -> public in one transaction. Every step writes a history row
+and enqueues the work for the search index in the same transaction.
+
+Media for a version (dubbed audio, subtitles, a translated book) will attach
+through the media branch's checks: see ``media_hook``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import time
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from .accounts import User, require
+from .errors import InvalidRecord, InvalidTransition, NotAllowed, NotFound, WorkNotFound
+from .model import DRAFT, IN_REVIEW, LANGUAGES, PUBLISHED
+from .store import Store, versions, works
+from .tables_workflow import version_editors, version_history
+
+MISSING = "missing"
+TEXT_FIELDS = ("title", "description", "keywords")
+MAX_TITLE, MAX_DESCRIPTION, MAX_KEYWORDS, MAX_KEYWORD = 500, 20000, 50, 100
+
+
+@dataclass
+class VersionText:
+    title: str | None = None
+    description: str | None = None
+    keywords: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"title": self.title, "description": self.description, "keywords": list(self.keywords)}
+
+
+@dataclass
+class VersionStatus:
+    """Where one language version of a work stands."""
+
+    work_id: str
+    lang: str
+    state: str                       # missing, draft, in_review or published
+    public: VersionText | None       # the published text, if any
+    working: VersionText | None      # the draft or version in review, if any
+    working_state: str | None = None
+    updated_by: str | None = None
+    updated_at: float | None = None
+    review_comment: str | None = None
+    editors: list[str] = field(default_factory=list)
+
+
+def _text(row) -> VersionText:
+    return VersionText(row.title, row.description, list(row.keywords or []))
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise NotFound(f"language {lang!r}")
+
+
+def _load_status(conn, work_id: str, lang: str) -> VersionStatus:
+    if conn.execute(sa.select(works.c.id).where(works.c.id == work_id)).first() is None:
+        raise WorkNotFound(work_id)
+    rows = {r.slot: r for r in conn.execute(sa.select(versions).where(
+        versions.c.work_id == work_id, versions.c.lang == lang))}
+    pub, work = rows.get("public"), rows.get("working")
+    editors = sorted(conn.execute(sa.select(version_editors.c.user).where(
+        version_editors.c.work_id == work_id, version_editors.c.lang == lang)).scalars())
+    if work is not None:
+        state = work.state
+    elif pub is not None:
+        state = PUBLISHED
+    else:
+        state = MISSING
+    last = work or pub
+    return VersionStatus(
+        work_id, lang, state, _text(pub) if pub is not None else None, _text(work) if work is not None else None,
+        working_state=work.state if work is not None else None,
+        updated_by=last.updated_by if last is not None else None,
+        updated_at=last.updated_at if last is not None else None,
+        review_comment=work.review_comment if work is not None else None, editors=editors)
+
+
+def status(store: Store, work_id: str, lang: str) -> VersionStatus:
+    """Load where the ``lang`` version of ``work_id`` stands.
+
+    :raises WorkNotFound: for an unknown work; :raises NotFound: for an unknown language.
+    """
+    _check_lang(lang)
+    with store.engine.connect() as conn:
+        return _load_status(conn, work_id, lang)
+
+
+def clean_fields(fields: dict) -> dict:
+    """Validate the text fields of a version (only the ones given).
+
+    :raises InvalidRecord: listing every problem.
+    """
+    problems, out = [], {}
+    unknown = set(fields) - set(TEXT_FIELDS)
+    if unknown:
+        problems.append(("fields", f"unknown field(s): {', '.join(sorted(unknown))}"))
+    for name, limit in (("title", MAX_TITLE), ("description", MAX_DESCRIPTION)):
+        if name in fields:
+            value = fields[name]
+            if value is not None and not isinstance(value, str):
+                problems.append((name, "must be a string"))
+            elif value is not None and len(value) > limit:
+                problems.append((name, f"must be at most {limit} characters"))
+            else:
+                out[name] = (value or "").strip() or None
+    if "keywords" in fields:
+        value = fields["keywords"]
+        if isinstance(value, str):  # forms send one comma-separated line
+            value = [k for k in (p.strip() for p in value.replace("、", ",").replace("，", ",").split(",")) if k]
+        if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
+            problems.append(("keywords", "must be a list of strings"))
+        elif len(value) > MAX_KEYWORDS or any(len(k) > MAX_KEYWORD for k in value):
+            problems.append(("keywords", f"at most {MAX_KEYWORDS} keywords of {MAX_KEYWORD} characters"))
+        else:
+            out["keywords"] = list(dict.fromkeys(k.strip() for k in value if k.strip()))
+    if problems:
+        raise InvalidRecord(problems)
+    return out
+
+
+def _history(conn, work_id, lang, actor, action, before, after, changes=None, comment=None, now=None):
+    conn.execute(version_history.insert().values(
+        work_id=work_id, lang=lang, at=now or time.time(), actor=actor, action=action,
+        from_state=before, to_state=after, changes=changes or {}, comment=comment))
+    conn.execute(works.update().where(works.c.id == work_id).values(updated_at=now or time.time()))
+    Store._enqueue(conn, [work_id], now or time.time())
+
+
+def save_draft(store: Store, user: User, work_id: str, lang: str, fields: dict,
+               now: float | None = None) -> VersionStatus:
+    """Create or change the working draft of a language version.
+
+    Unspecified fields keep their value (from the draft, else from the published
+    text). A published version stays public until the draft is approved.
+
+    :raises NotAllowed: unless the user may edit.
+    :raises InvalidTransition: while the version is in review.
+    :raises InvalidRecord: for malformed fields.
+    """
+    require(user, "edit")
+    _check_lang(lang)
+    new = clean_fields(fields)
+    now = time.time() if now is None else now
+    with store.transaction() as conn:
+        st = _load_status(conn, work_id, lang)
+        if st.working_state == IN_REVIEW:
+            raise InvalidTransition("the version is in review; a reviewer must reject it before it is edited")
+        base = st.working or st.public or VersionText()
+        merged = {**base.as_dict(), **new}
+        changes = {k: [base.as_dict()[k], merged[k]] for k in TEXT_FIELDS if base.as_dict()[k] != merged[k]}
+        values = dict(merged, state=DRAFT, updated_by=user.name, updated_at=now)
+        if st.working is None:
+            conn.execute(versions.insert().values(work_id=work_id, lang=lang, slot="working", review_comment=None,
+                                                  **values))
+        else:
+            conn.execute(versions.update().where(versions.c.work_id == work_id, versions.c.lang == lang,
+                                                 versions.c.slot == "working").values(**values))
+        if user.name not in st.editors:
+            conn.execute(version_editors.insert().values(work_id=work_id, lang=lang, user=user.name))
+        _history(conn, work_id, lang, user.name, "edit", st.state, DRAFT, changes, now=now)
+        return _load_status(conn, work_id, lang)
+
+
+def _move(store, user, permission, work_id, lang, expected, action, after, comment=None, now=None):
+    require(user, permission)
+    _check_lang(lang)
+    now = time.time() if now is None else now
+    with store.transaction() as conn:
+        st = _load_status(conn, work_id, lang)
+        if st.working_state != expected:
+            raise InvalidTransition(f"cannot {action} a version that is {st.state}")
+        if permission == "review" and user.name in st.editors:
+            raise NotAllowed("a reviewer cannot review a version they edited")
+        where = (versions.c.work_id == work_id, versions.c.lang == lang)
+        if action == "submit" and not (st.working.title or "").strip():
+            raise InvalidRecord([("title", "a version needs a title before review")])
+        if after == PUBLISHED:
+            conn.execute(versions.delete().where(*where, versions.c.slot == "public"))
+            conn.execute(versions.update().where(*where, versions.c.slot == "working").values(
+                slot="public", state=PUBLISHED, review_comment=None))
+            conn.execute(version_editors.delete().where(version_editors.c.work_id == work_id,
+                                                        version_editors.c.lang == lang))
+        else:
+            conn.execute(versions.update().where(*where, versions.c.slot == "working").values(
+                state=after, review_comment=comment if action == "reject" else st.review_comment))
+        _history(conn, work_id, lang, user.name, action, st.state, after, comment=comment, now=now)
+        return _load_status(conn, work_id, lang)
+
+
+def submit(store: Store, user: User, work_id: str, lang: str, now: float | None = None) -> VersionStatus:
+    """Send a draft to review.
+
+    :raises NotAllowed, InvalidTransition, InvalidRecord: (no title yet).
+    """
+    return _move(store, user, "edit", work_id, lang, DRAFT, "submit", IN_REVIEW, now=now)
+
+
+def approve(store: Store, user: User, work_id: str, lang: str, now: float | None = None) -> VersionStatus:
+    """Publish a version in review: it replaces the public one and goes to the search index.
+
+    :raises NotAllowed: unless a reviewer who did not edit this version.
+    :raises InvalidTransition: unless the version is in review.
+    """
+    return _move(store, user, "review", work_id, lang, IN_REVIEW, "approve", PUBLISHED, now=now)
+
+
+def reject(store: Store, user: User, work_id: str, lang: str, comment: str,
+           now: float | None = None) -> VersionStatus:
+    """Send a version in review back to draft with the reviewer's comment.
+
+    :raises InvalidRecord: without a comment.
+    """
+    if not isinstance(comment, str) or not comment.strip():
+        raise InvalidRecord([("comment", "say what to change")])
+    return _move(store, user, "review", work_id, lang, IN_REVIEW, "reject", DRAFT, comment.strip(), now=now)
+
+
+def history(store: Store, work_id: str) -> list[dict]:
+    """Every change to the versions of a work, oldest first.
+
+    :raises WorkNotFound: for an unknown work.
+    """
+    with store.engine.connect() as conn:
+        if conn.execute(sa.select(works.c.id).where(works.c.id == work_id)).first() is None:
+            raise WorkNotFound(work_id)
+        rows = conn.execute(sa.select(version_history).where(version_history.c.work_id == work_id)
+                            .order_by(version_history.c.id)).all()
+    return [{"lang": r.lang, "at": r.at, "actor": r.actor, "action": r.action, "from": r.from_state,
+             "to": r.to_state, "changes": {k: {"old": v[0], "new": v[1]} for k, v in (r.changes or {}).items()},
+             "comment": r.comment} for r in rows]
+
+
+@dataclass
+class QueueItem:
+    work_id: str
+    lang: str
+    state: str
+    title: str | None
+    source_title: str | None
+    updated_by: str | None
+    updated_at: float
+    review_comment: str | None
+    editors: list[str]
+
+
+def queue(store: Store, states=(DRAFT, IN_REVIEW), limit: int = 500) -> list[QueueItem]:
+    """Working versions (drafts and reviews), most recently changed first."""
+    src = versions.alias("src")
+    q = (sa.select(versions, src.c.title.label("source_title"))
+         .outerjoin(src, sa.and_(src.c.work_id == versions.c.work_id, src.c.lang == "zh", src.c.slot == "public"))
+         .where(versions.c.slot == "working", versions.c.state.in_(states))
+         .order_by(versions.c.updated_at.desc()).limit(limit))
+    with store.engine.connect() as conn:
+        rows = conn.execute(q).all()
+        eds = {}
+        for e in conn.execute(sa.select(version_editors)):
+            eds.setdefault((e.work_id, e.lang), []).append(e.user)
+    return [QueueItem(r.work_id, r.lang, r.state, r.title, r.source_title, r.updated_by, r.updated_at,
+                      r.review_comment, sorted(eds.get((r.work_id, r.lang), []))) for r in rows]
+
+
+def media_hook(store: Store, user: User, work_id: str, lang: str, upload) -> None:
+    """Attach a media file (dub, subtitle, translated book) to a language version.
+
+    The hook for the media branch: it must run the upload through the media
+    checks (``contentlib.media``), then record the entry against the working
+    version and write history here, in one transaction. Until then it refuses.
+
+    :raises NotAllowed: unless the user may edit.
+    :raises NotImplementedError: always, for now.
+    """
+    require(user, "edit")
+    raise NotImplementedError("media uploads for a version arrive with the media branch")
+
+
+# A Chinese character, a Tibetan syllable with its tsheg/shad, a Latin word, or a run of spaces.
+_TOKEN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\s\u0f0b\u0f0d\u3400-\u9fff\uf900-\ufaff]+[\u0f0b\u0f0d]*"
+                       r"|\s+|[\u0f0b\u0f0d]+")
+
+
+def diff(old: str | None, new: str | None) -> list[tuple[str, str]]:
+    """Compare two texts by Tibetan syllable, Chinese character or word.
+
+    :returns: ``(op, text)`` pairs with op ``equal``, ``delete`` or ``insert``;
+        the caller escapes the text when it renders it.
+    """
+    a, b = _TOKEN_RE.findall(old or ""), _TOKEN_RE.findall(new or "")
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(("equal", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(("delete", "".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(("insert", "".join(b[j1:j2])))
+    return out
