@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from tests.browser.support import ACCEPT, chromium_available, launch, live_server
+from tests.browser.support import ACCEPT, EDITOR, chromium_available, launch, live_server
 
 
 def _require_browser():
@@ -70,6 +70,30 @@ def open_page(browser, server):
         page.goto(server.url + path)
         if javascript:
             page.evaluate("document.fonts.ready.then(() => true)")
+        return page
+
+    yield _open
+    for c in contexts:
+        c.close()
+
+
+@pytest.fixture
+def open_as_editor(browser, server):
+    """open_as_editor(path, locale=..., width=...) -> a page loaded after logging in through the form."""
+    contexts = []
+
+    def _open(path, locale="bo", width=1280):
+        context = browser.new_context(viewport={"width": width, "height": 900},
+                                      extra_http_headers={"Accept-Language": ACCEPT[locale]})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(server.url + "/login")
+        page.fill("#name", EDITOR[0])
+        page.fill("#password", EDITOR[1])
+        page.press("#password", "Enter")
+        page.wait_for_load_state()
+        page.goto(server.url + path)
+        page.evaluate("document.fonts.ready.then(() => true)")
         return page
 
     yield _open

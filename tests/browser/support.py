@@ -35,6 +35,10 @@ ACCEPT = {"bo": "bo", "zh_Hans": "zh-CN,zh;q=0.9", "en": "en-US,en;q=0.9"}
 HTML_LANG = {"bo": "bo", "zh_Hans": "zh-Hans", "en": "en"}
 PAGES = {"home": "/", "search": "/search?q=water", "work": "/works/t-atom",
          "listing": "/subjects/health?sort=title"}
+# Pages behind the login, opened as this editor (name, password).
+EDITOR = ("editor", "correct horse battery")
+EDITOR_PAGES = {"login": "/login", "queue": "/editor/", "editor": "/editor/works/t-atom/bo", "coverage": "/coverage",
+                "glossary": "/glossary"}
 
 
 def chromium_available() -> bool:
@@ -59,7 +63,7 @@ def live_server(home: Path):
     from werkzeug.serving import make_server
 
     from catalog import create_app
-    from contentlib import indexing, records
+    from contentlib import accounts, indexing, records
 
     home.mkdir(parents=True, exist_ok=True)
     app = create_app({
@@ -73,6 +77,7 @@ def live_server(home: Path):
             report = records.import_file(res.store, path, ingest=res.ingest)
             res.finish_import(report.work_ids)
     indexing.drain(res.store, res.index, res.index_dir)
+    accounts.create_user(res.store, EDITOR[0], "editor", EDITOR[1])
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="contentlib-browser-test", daemon=True)
     thread.start()

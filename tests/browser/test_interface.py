@@ -7,7 +7,7 @@ import re
 import pytest
 
 from contentlib.fonts import FONT_TEST_STRING_BO, TIBETAN_FONT_FAMILY
-from tests.browser.support import AXE, FONT, HTML_LANG, PAGES, weigh
+from tests.browser.support import AXE, EDITOR_PAGES, FONT, HTML_LANG, PAGES, weigh
 
 LOCALES = ["bo", "zh_Hans", "en"]
 BUDGET = 200_000  # bytes on the wire for a first visit, web font included, no media
@@ -156,10 +156,7 @@ def test_first_visit_stays_under_the_weight_budget(bare_browser, server, name, l
     assert weight.page <= BUDGET, "\n".join(f"{size:>8} {kind:<10} {url}" for url, size, kind in weight.responses)
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-@pytest.mark.parametrize("name", list(PAGES) + ["error"])
-def test_axe_finds_no_serious_or_critical_violations(open_page, name, locale):
-    page = open_page(PAGES.get(name, "/works/no-such-work"), locale)
+def run_axe(page, name, locale):
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("""() => axe.run(document, {resultTypes: ['violations']})
         .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
@@ -167,6 +164,27 @@ def test_axe_finds_no_serious_or_critical_violations(open_page, name, locale):
     REPORT["axe"].append((name, locale, result))
     bad = [v for v in result if v["impact"] in ("serious", "critical")]
     assert bad == [], "\n".join(f"{v['impact']}: {v['id']} ({v['help']}) at {v['targets']}" for v in bad)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("name", list(PAGES) + ["error"])
+def test_axe_finds_no_serious_or_critical_violations(open_page, name, locale):
+    run_axe(open_page(PAGES.get(name, "/works/no-such-work"), locale), name, locale)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("name", list(EDITOR_PAGES))
+def test_editor_pages_in_each_language(open_as_editor, server, name, locale):
+    """The login form, the queue and the side-by-side editor: language, glyphs, axe, a phone's width."""
+    page = open_as_editor(EDITOR_PAGES[name], locale)
+    assert page.evaluate("document.documentElement.lang") == HTML_LANG[locale]
+    assert page.url.endswith(EDITOR_PAGES[name]), page.url  # logged in: not sent back to /login
+    if name == "editor":
+        assert_tibetan_uses_the_web_font(page)
+    run_axe(page, name, locale)
+    page.set_viewport_size({"width": 360, "height": 740})
+    scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert scroll <= client, f"{name}/{locale}: {scroll}px wide in a {client}px viewport"
 
 
 def test_pictures_are_sized_described_and_lazy_below_the_fold(open_page):
