@@ -176,3 +176,20 @@ def test_latin_in_a_tibetan_page_comes_from_a_latin_face_not_a_system_tibetan_on
     first_tibetan = stack.index("Noto Serif Tibetan")
     assert stack[0] == "Contentlib Noto Serif Tibetan"
     assert "system-ui" in stack[1:first_tibetan]
+
+
+@pytest.mark.parametrize("locale", ["en", "bo", "zh"])
+def test_editor_pages_mark_other_scripts_too(client, loaded, users, auth, locale):
+    langs, script = FOREIGN[locale]
+    auth.login("editor")
+    for path in ("/editor/", "/editor/works/t-atom/bo", "/editor/works/t-atom/bo/review", "/coverage", "/glossary"):
+        resp = client.get(path, headers={"Accept-Language": locale})
+        assert resp.status_code == 200, path
+        body = resp.get_data(as_text=True).split("<body>", 1)[1]
+        body = re.sub(rf'<input[^>]*\slang="(?:{langs})"[^>]*>', "", body)  # a void element: its value
+        previous = None
+        while previous != body:
+            previous = body
+            body = re.sub(rf'<(\w+)[^>]*\slang="(?:{langs})"[^>]*>[^<]*(?:<(?!/?\1\b)[^<]*)*</\1>', "", body)
+        stray = re.findall(rf"[{script}]+", body)
+        assert stray == [], (path, stray[:5])
