@@ -4,7 +4,7 @@
 may keep those files for a year and still sees a new stylesheet the moment
 it changes. Files reached without a version (the web font, referenced from
 fonts.css by a relative URL) are cached for a month and revalidated by ETag.
-Pages and other text responses are gzipped when the browser accepts it:
+Pages, stylesheets and other text responses are gzipped when the browser accepts it:
 waitress serves the app directly in a county reading room, with no proxy in
 front to compress for it.
 """
@@ -58,6 +58,10 @@ def init_app(app) -> None:
                 cc.max_age, cc.immutable = YEAR, True
             else:
                 cc.max_age = MONTH if request.path.endswith((".woff2", ".woff")) else DAY
+            if response.status_code == 200 and response.mimetype in COMPRESSIBLE:
+                response.direct_passthrough = False  # a small stylesheet: read it and compress it
+                response.set_data(response.get_data())
+                return _gzip(response)
             return response
         if response.mimetype == "text/html":
             # The same URL speaks the visitor's language: caches must key on what chose it.
@@ -85,4 +89,7 @@ def _gzip(response):
         return response
     response.set_data(gzip.compress(data, compresslevel=6))
     response.headers["Content-Encoding"] = "gzip"
+    etag, weak = response.get_etag()
+    if etag and not weak:  # same content, other bytes: only a weak validator still holds
+        response.set_etag(etag, weak=True)
     return response

@@ -124,6 +124,13 @@ def test_pages_are_gzipped_when_the_browser_accepts_it(client, loaded):
     assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
     assert gzip.decompress(packed.data) == plain.data
     assert len(packed.data) < len(plain.data) / 2
+    css = client.get("/static/css/site.css", headers={"Accept-Encoding": "gzip"})
+    assert css.headers["Content-Encoding"] == "gzip" and css.headers["ETag"].startswith('W/"')
+    raw = client.get("/static/css/site.css")
+    assert gzip.decompress(css.data) == raw.data
+    again = client.get("/static/css/site.css", headers={"Accept-Encoding": "gzip",
+                                                        "If-None-Match": css.headers["ETag"]})
+    assert again.status_code == 304
 
 
 FOREIGN = {"en": ("bo|zh[-\\w]*", "\u0f00-\u0fff\u4e00-\u9fff"),
