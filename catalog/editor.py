@@ -10,13 +10,21 @@ from datetime import datetime, timezone
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 
+from flask_babel import lazy_gettext as _l
+
 from contentlib import glossary, workflow
+from contentlib.errors import MediaRejected
 from contentlib.model import LANGUAGES
 
 from .auth import acting_user, needs
 from .resources import changed, get_store
+from .uploads import attach_upload
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
+
+UPLOAD_ROLES = {"": _l("Decide from the file"), "subtitle": _l("Subtitles"), "dub": _l("Dubbed audio or video"),
+                "document": _l("Translated book or leaflet"), "cover": _l("Cover image"),
+                "poster": _l("Printable poster")}
 
 
 @bp.app_template_filter("timestamp")
@@ -48,6 +56,10 @@ def queue():
 @bp.get("/works/<work_id>/<lang>")
 @needs("edit")
 def edit(work_id, lang):
+    return edit_page(work_id, lang)
+
+
+def edit_page(work_id, lang, upload_error=None):
     store = get_store()
     st = workflow.status(store, work_id, lang)
     source_lang = _source_lang(lang)
@@ -57,7 +69,10 @@ def edit(work_id, lang):
         if source else ""
     return render_template("editor/edit.html", work=work, st=st, lang=lang, source_lang=source_lang, source=source,
                            text=st.working or st.public or workflow.VersionText(),
-                           hints=glossary.found_in(store, source_text), saved=request.args.get("saved"))
+                           hints=glossary.found_in(store, source_text), saved=request.args.get("saved"),
+                           uploaded=request.args.get("uploaded"), upload_error=upload_error,
+                           files=[m for m in store.get_work(work_id, public=False).media if m.lang == lang],
+                           roles=UPLOAD_ROLES)
 
 
 @bp.post("/works/<work_id>/<lang>")
@@ -71,6 +86,16 @@ def save(work_id, lang):
         changed()
         return redirect(url_for("editor.queue"))
     return redirect(url_for("editor.edit", work_id=work_id, lang=lang, saved=1))
+
+
+@bp.post("/works/<work_id>/<lang>/media")
+@needs("edit")
+def upload(work_id, lang):
+    try:
+        attach_upload(acting_user(), work_id, lang, request.files.get("file"), request.form.get("role"))
+    except MediaRejected as exc:
+        return edit_page(work_id, lang, upload_error=str(exc)), 400
+    return redirect(url_for("editor.edit", work_id=work_id, lang=lang, uploaded=1))
 
 
 @bp.post("/works/<work_id>/<lang>/submit")

@@ -17,7 +17,9 @@ from contentlib.errors import InvalidRecord
 from .auth import acting_user, needs
 from .errors import render_error
 from .extensions import csrf
+from .media import describe
 from .resources import changed, get_store
+from .uploads import attach_upload
 
 bp = Blueprint("workflow_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # checked below, for cookie sessions only
@@ -96,9 +98,10 @@ def reject(work_id, lang):
 @bp.post("/works/<work_id>/versions/<lang>/media")
 @needs("edit")
 def media(work_id, lang):
-    """The hook for media uploads of a version; the media branch fills in ``workflow.media_hook``."""
-    workflow.status(get_store(), work_id, lang)  # 404 before 501
-    workflow.media_hook(get_store(), acting_user(), work_id, lang, request.files.get("file"))
+    """Upload a file (multipart ``file``, optional ``role``) for a language version, as a draft."""
+    position = attach_upload(acting_user(), work_id, lang, request.files.get("file"), request.form.get("role"))
+    entry = get_store().get_work(work_id, public=False).media[position]
+    return jsonify(describe(entry)), 201
 
 
 @bp.get("/works/<work_id>/history")

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from .errors import MediaRejected
-from .media import FileInfo, Limits, MediaStore, make_renditions
+from .media import FileInfo, Limits, MediaStore, inspect, make_renditions
 from .media.images import save_image, thumbnail
 from .media.renditions import cover_card_image
 
@@ -43,6 +43,37 @@ def _file_info(data: dict) -> FileInfo:
     return FileInfo(**{k: v for k, v in data.items() if k in fields})
 
 
+ROLE_BY_KIND = {"subtitle": "subtitle", "video": "dub", "audio": "dub", "book": "document", "image": "cover"}
+ROLE_FITS = {"subtitle": ("subtitle",), "cover": ("image",), "poster": ("image",), "document": ("book",),
+             "dub": ("video", "audio"), "original": ("video", "audio", "book")}
+
+
+def upload_path(work_id: str, lang: str, name: str) -> str:
+    """The record path of an uploaded file: its name as written, made safe as one path part."""
+    name = name.replace("/", "_").replace("\\", "_").replace("\x00", "").strip().lstrip(".") or "file"
+    return f"media/{work_id}/{lang}/{name}"
+
+
+def ingest_upload(media: MediaStore, src: Path, name: str, work_id: str, lang: str, role: str | None = None,
+                  limits: Limits | None = None):
+    """Check and store an uploaded file; return the draft ``MediaEntry`` for it.
+
+    :raises MediaRejected: for a file the checks refuse, or a role that does not fit it.
+    """
+    from .model import MEDIA_ROLES, MediaEntry
+
+    kind = inspect(src, limits).kind  # refuse a misfit before anything is stored
+    role = role or ROLE_BY_KIND[kind]
+    if role not in MEDIA_ROLES:
+        raise MediaRejected(f"Unknown role {role!r}.")
+    if kind not in ROLE_FITS[role]:
+        raise MediaRejected(f"A {kind} file cannot be a {role}.")
+    info, stored = media.ingest(src, limits)
+    return MediaEntry(path=upload_path(work_id, lang, name), role=role, sha256=stored.sha256, lang=lang,
+                      size=stored.size, content_type=info.content_type, original_name=name,
+                      info={"file": _info_dict(info)})
+
+
 def pending_renditions(work) -> list[int]:
     """Positions of the work's media entries whose derived files are not made yet."""
     return [i for i, m in enumerate(work.media) if "file" in m.info and "renditions" not in m.info]
@@ -56,17 +87,17 @@ def finish_work(store, media: MediaStore, work_id: str, limits: Limits | None = 
 
     :returns: True if anything was made.
     """
-    work = store.get_work(work_id)
+    everything = store.get_work(work_id, public=False)  # draft uploads get their renditions too
     made = False
-    for pos in pending_renditions(work):
-        entry = work.media[pos]
-        info = dict(entry.info)
+    for pos in pending_renditions(everything):
+        entry = everything.media[pos]
         try:
-            info["renditions"] = make_renditions(media, entry.sha256, _file_info(info["file"]), limits=limits)
+            made_files = make_renditions(media, entry.sha256, _file_info(entry.info["file"]), limits=limits)
         except (MediaRejected, FileNotFoundError) as exc:
-            info["renditions"] = {"error": str(exc)}
-        store.update_media_info(work_id, pos, info)
+            made_files = {"error": str(exc)}
+        store.set_media_renditions(work_id, pos, json.loads(json.dumps(made_files)))
         made = True
+    work = store.get_work(work_id)
     if not has_image(work) and work.languages:
         made = ensure_cover_card(media, work) or made
     return made

@@ -322,6 +322,8 @@ class Store:
         for c in conn.execute(sa.select(creators).where(creators.c.work_id.in_(ids)).order_by(creators.c.position)):
             built[c.work_id].creators.append(Creator(dict(c.name), c.role))
         for m in conn.execute(sa.select(media).where(media.c.work_id.in_(ids)).order_by(media.c.position)):
+            if public and (m.info or {}).get("draft"):  # uploaded for a version still under review
+                continue
             built[m.work_id].media.append(_media_entry(m))
         return [built[i] for i in ids if i in built]
 
@@ -463,11 +465,13 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(media.c.work_id).where(media.c.sha256 == sha256).limit(1)).first() is not None
 
-    def update_media_info(self, work_id: str, position: int, info: dict) -> None:
-        """Record derived-file metadata (thumbnails, duration, pages) of one media entry."""
+    def set_media_renditions(self, work_id: str, position: int, renditions: dict) -> None:
+        """Record the derived files of one media entry, keeping the rest of its info as it is now."""
+        where = (media.c.work_id == work_id, media.c.position == position)
         with self.transaction() as conn:
-            conn.execute(media.update().where(media.c.work_id == work_id, media.c.position == position)
-                         .values(info=info))
+            info = conn.execute(sa.select(media.c.info).where(*where)).scalar()
+            if info is not None:
+                conn.execute(media.update().where(*where).values(info={**info, "renditions": renditions}))
 
     # -- search outbox ----------------------------------------------------
 

@@ -7,7 +7,7 @@ moves working -> public in one transaction. Every step writes a history row
 and enqueues the work for the search index in the same transaction.
 
 Media for a version (dubbed audio, subtitles, a translated book) will attach
-through the media branch's checks: see ``media_hook``.
+through the media checks: see ``attach_media``.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import sqlalchemy as sa
 
 from .accounts import User, require
 from .errors import InvalidRecord, InvalidTransition, NotAllowed, NotFound, WorkNotFound
-from .model import DRAFT, IN_REVIEW, LANGUAGES, PUBLISHED
-from .store import Store, versions, works
+from .model import DRAFT, IN_REVIEW, LANGUAGES, PUBLISHED, MediaEntry
+from .store import Store, media, versions, works
 from .tables_workflow import version_editors, version_history
 
 MISSING = "missing"
@@ -193,6 +193,7 @@ def _move(store, user, permission, work_id, lang, expected, action, after, comme
                 slot="public", state=PUBLISHED, review_comment=None))
             conn.execute(version_editors.delete().where(version_editors.c.work_id == work_id,
                                                         version_editors.c.lang == lang))
+            _publish_media(conn, work_id, lang)
         else:
             conn.execute(versions.update().where(*where, versions.c.slot == "working").values(
                 state=after, review_comment=comment if action == "reject" else st.review_comment))
@@ -272,18 +273,41 @@ def queue(store: Store, states=(DRAFT, IN_REVIEW), limit: int = 500) -> list[Que
                       r.review_comment, sorted(eds.get((r.work_id, r.lang), []))) for r in rows]
 
 
-def media_hook(store: Store, user: User, work_id: str, lang: str, upload) -> None:
-    """Attach a media file (dub, subtitle, translated book) to a language version.
+def attach_media(store: Store, user: User, work_id: str, lang: str, entry: MediaEntry,
+                 now: float | None = None) -> int:
+    """Record a checked file (dub, subtitle, translated book, cover) for a language version.
 
-    The hook for the media branch: it must run the upload through the media
-    checks (``contentlib.media``), then record the entry against the working
-    version and write history here, in one transaction. Until then it refuses.
+    The file was already taken in by the media checks (``attachments.ingest_upload``).
+    The entry stays a draft, invisible to the public, until this language's
+    version is next approved; the history row is written in the same transaction.
 
+    :returns: the entry's position among the work's media.
     :raises NotAllowed: unless the user may edit.
-    :raises NotImplementedError: always, for now.
     """
     require(user, "edit")
-    raise NotImplementedError("media uploads for a version arrive with the media branch")
+    _check_lang(lang)
+    now = time.time() if now is None else now
+    with store.transaction() as conn:
+        st = _load_status(conn, work_id, lang)
+        position = (conn.execute(sa.select(sa.func.max(media.c.position)).where(media.c.work_id == work_id))
+                    .scalar() or -1) + 1
+        conn.execute(media.insert().values(
+            work_id=work_id, position=position, path=entry.path, role=entry.role, lang=lang, sha256=entry.sha256,
+            size=entry.size, content_type=entry.content_type, original_name=entry.original_name,
+            info={**entry.info, "draft": True, "uploaded_by": user.name}))
+        _history(conn, work_id, lang, user.name, "attach", st.state, st.state,
+                 {"media": [None, f"{entry.role}: {entry.original_name}"]}, now=now)
+    return position
+
+
+def _publish_media(conn, work_id: str, lang: str) -> None:
+    """Make the draft files of a language version public with it."""
+    rows = conn.execute(sa.select(media.c.position, media.c.info).where(
+        media.c.work_id == work_id, media.c.lang == lang)).all()
+    for position, info in rows:
+        if (info or {}).get("draft"):
+            conn.execute(media.update().where(media.c.work_id == work_id, media.c.position == position)
+                         .values(info={k: v for k, v in info.items() if k != "draft"}))
 
 
 # A Chinese character, a Tibetan syllable with its tsheg/shad, a Latin word, or a run of spaces.

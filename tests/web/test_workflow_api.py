@@ -82,7 +82,8 @@ def test_reject_with_comment_and_edit_of_published_keeps_public(client, loaded, 
     ("post", "/api/v1/works/t-book/versions/bo", {"title": 3}, 400, "invalid"),
     ("post", "/api/v1/works/t-book/versions/bo", None, 400, "invalid"),
     ("post", "/api/v1/works/t-book/versions/bo/submit", None, 409, "invalid_transition"),
-    ("post", "/api/v1/works/t-book/versions/bo/media", None, 501, "not_implemented"),
+    ("post", "/api/v1/works/t-book/versions/bo/media", None, 400, "media_rejected"),
+    ("post", "/api/v1/works/nope/versions/bo/media", None, 404, "not_found"),
 ])
 def test_errors_are_json(client, loaded, users, method, path, body, status, code):
     r = getattr(client, method)(path, headers=bearer(users, "editor"), json=body)

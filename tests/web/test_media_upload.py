@@ -1,0 +1,82 @@
+"""Editors upload files for a language version: checked by content, draft until approved."""
+
+import io
+
+import pytest
+
+from contentlib import accounts, indexing, records, workflow
+from tests.conftest import DATA
+from tests.unit import media_samples as ms
+
+
+@pytest.fixture
+def world(app):
+    res = app.extensions["contentlib"]
+    records.import_file(res.store, DATA / "works.jsonl")
+    indexing.drain(res.store, res.index, res.index_dir)
+    for name in ("editor", "reviewer"):
+        accounts.create_user(res.store, name, name, "a long enough password")
+    return {"res": res, "token": {n: accounts.issue_token(res.store, n) for n in ("editor", "reviewer")}}
+
+
+def post_file(client, world, name, data, role=None, who="editor", work="t-book"):
+    form = {"file": (io.BytesIO(data), name)}
+    if role:
+        form["role"] = role
+    return client.post(f"/api/v1/works/{work}/versions/bo/media", data=form, content_type="multipart/form-data",
+                       headers={"Authorization": "Bearer " + world["token"][who]})
+
+
+def test_a_tibetan_subtitle_stays_private_until_its_version_is_approved(client, world, app):
+    srt = ms.SRT.encode("utf-8")
+    r = post_file(client, world, "བོད་ཡིག.srt", srt)
+    assert r.status_code == 201, r.get_json()
+    body = r.get_json()
+    assert body["role"] == "subtitle" and body["lang"] == "bo" and body["path"].endswith("/བོད་ཡིག.srt")
+    assert "media" not in client.get("/api/v1/works/t-book").get_json()  # the public sees nothing yet
+    res = world["res"]
+    assert res.run_derived_jobs() == 1  # the worker makes the WebVTT copy outside the request
+    store = res.store
+    editor, reviewer = accounts.get_user(store, "editor"), accounts.get_user(store, "reviewer")
+    workflow.save_draft(store, editor, "t-book", "bo", {"title": "ཆུ་འཐུང་བའི་འཕྲོད་བསྟེན།"})
+    workflow.submit(store, editor, "t-book", "bo")
+    workflow.approve(store, reviewer, "t-book", "bo")
+    media = client.get("/api/v1/works/t-book").get_json()["media"]
+    assert [m["role"] for m in media] == ["subtitle"]
+    vtt = client.get(media[0]["vtt_url"])
+    assert vtt.status_code == 200 and ms.TIBETAN in vtt.get_data(as_text=True)
+    history = workflow.history(store, "t-book")
+    assert any(h["action"] == "attach" for h in history)
+
+
+@pytest.mark.parametrize("name, data, role", [
+    ("cover.png", b"<html><body>not an image</body></html>", None),
+    ("notes.srt", "1\n00:00:01,000 --> 00:00:02,000\n\xff".encode("latin-1"), None),
+    ("atom.srt", ms.SRT.encode("utf-8"), "cover"),  # a subtitle cannot be a cover
+])
+def test_refused_uploads_leave_nothing_behind(client, world, name, data, role):
+    r = post_file(client, world, name, data, role)
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "media_rejected"
+    root = world["res"].media.root
+    assert [p for p in root.rglob("*") if p.is_file()] == [] if root.exists() else True
+    assert world["res"].store.get_work("t-book", public=False).media == []
+
+
+def test_reviewers_cannot_upload(client, world):
+    r = post_file(client, world, "a.srt", ms.SRT.encode("utf-8"), who="reviewer")
+    assert r.status_code == 403
+
+
+def test_editor_page_uploads_with_a_form(client, world, app):
+    from tests.web.test_workflow_matrix import _csrf  # reads the token from the session's pages
+
+    with client.session_transaction() as sess:  # the login form itself is tested elsewhere
+        sess["_user_id"], sess["_fresh"] = "editor", True
+    page = client.get("/editor/works/t-book/bo")
+    assert b'enctype="multipart/form-data"' in page.data
+    r = client.post("/editor/works/t-book/bo/media", content_type="multipart/form-data",
+                    data={"file": (io.BytesIO(ms.SRT.encode("utf-8")), "bo.srt"), "csrf_token": _csrf(client)})
+    assert r.status_code == 302
+    r = client.post("/editor/works/t-book/bo/media", content_type="multipart/form-data",
+                    data={"file": (io.BytesIO(b"<svg><script/></svg>"), "x.png"), "csrf_token": _csrf(client)})
+    assert r.status_code == 400
