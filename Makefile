@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations extract update-translations demo bench clean
+.PHONY: run test install translations extract update-translations demo bench page-weight clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ test: $(VENV)/.installed-test translations
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/search_bench.py
+
+# First-visit bytes per page and interface language, in Debian's chromium (apt-get install chromium).
+page-weight: $(VENV)/.installed-test translations
+	$(BIN)/python bench/page_weight.py --json bench/out/page_weight.json
 
 clean:
 	rm -rf $(VENV) instance

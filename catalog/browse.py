@@ -6,11 +6,27 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from contentlib.model import WORK_TYPES
 
+from .i18n import preferred_languages
 from .resources import get_store
 
 bp = Blueprint("browse", __name__)
 
 SCHEMES = {"subjects": "subjects", "audiences": "audiences", "grades": "grades"}
+SORTS = ("newest", "title")
+
+
+def _sort() -> str:
+    sort = request.args.get("sort", "newest")
+    return sort if sort in SORTS else "newest"
+
+
+def _listing(heading: tuple[str, str], **where):
+    """Render one page of a listing in the requested order (newest, or by title in dictionary order)."""
+    per_page, page, sort = current_app.config["CONTENTLIB_PER_PAGE"], _page(), _sort()
+    works, total = get_store().list_works(page=page, per_page=per_page, order=sort,
+                                          prefer=preferred_languages(), **where)
+    return render_template("browse/listing.html", scheme=heading[0], code=heading[1], works=works,
+                           total=total, page=page, per_page=per_page, sort=sort)
 
 
 def _page() -> int:
@@ -32,20 +48,13 @@ def home():
 
 @bp.get("/<any(subjects, audiences, grades):scheme>/<code>")
 def by_term(scheme, code):
-    store = get_store()
-    if not store.vocabulary().has(scheme, code):
+    if not get_store().vocabulary().has(scheme, code):
         abort(404)
-    per_page = current_app.config["CONTENTLIB_PER_PAGE"]
-    works, total = store.list_works(scheme=scheme, code=code, page=_page(), per_page=per_page)
-    return render_template("browse/listing.html", scheme=scheme, code=code, works=works, total=total,
-                           page=_page(), per_page=per_page)
+    return _listing((scheme, code), scheme=scheme, code=code)
 
 
 @bp.get("/types/<code>")
 def by_type(code):
     if code not in WORK_TYPES:
         abort(404)
-    per_page = current_app.config["CONTENTLIB_PER_PAGE"]
-    works, total = get_store().list_works(type=code, page=_page(), per_page=per_page)
-    return render_template("browse/listing.html", scheme="types", code=code, works=works, total=total,
-                           page=_page(), per_page=per_page)
+    return _listing(("types", code), type=code)

@@ -1,7 +1,9 @@
 """Domain exceptions mapped to HTTP statuses in one place."""
 
 from flask import jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from contentlib.errors import (BadParameter, InvalidRecord, InvalidTransition, MediaRejected, NotAllowed, NotFound,
                                TooManyAttempts, WorkNotFound)
@@ -9,18 +11,29 @@ from contentlib.errors import (BadParameter, InvalidRecord, InvalidTransition, M
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict",
          413: "too_large", 429: "too_many_attempts"}
 
+FORM_EXPIRED = _l("This form has expired. Go back, reload the page and try again.")
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def render_error(status: int, message: str | None = None, code: str | None = None):
+def render_error(status: int, message: str | None = None, code: str | None = None, translated: bool = False):
+    """The error as JSON under /api/, else as a page; ``translated`` messages need no lang="en"."""
     if _wants_json():
-        return jsonify({"error": {"code": code or CODES.get(status, "error"), "message": message or ""}}), status
-    return render_template("errors/error.html", status=status, message=message), status
+        return jsonify({"error": {"code": code or CODES.get(status, "error"), "message": str(message or "")}}), status
+    return render_template("errors/error.html", status=status, message=message, translated=translated), status
+
+
+def _http(e: HTTPException):
+    """Any other HTTP error (500 ...) as a page in the visitor's language, not Werkzeug's English one."""
+    if e.code is None or e.code < 400:
+        return e
+    return render_error(e.code)
 
 
 def init_app(app) -> None:
+    app.register_error_handler(HTTPException, _http)
     app.register_error_handler(WorkNotFound, lambda e: render_error(404, f"no work {e}"))
     app.register_error_handler(NotFound, lambda e: render_error(404, f"not found: {e}"))
     app.register_error_handler(404, lambda e: render_error(404))
@@ -32,4 +45,5 @@ def init_app(app) -> None:
     app.register_error_handler(NotAllowed, lambda e: render_error(403, str(e)))
     app.register_error_handler(InvalidTransition, lambda e: render_error(409, str(e), "invalid_transition"))
     app.register_error_handler(TooManyAttempts, lambda e: render_error(429, "too many failed logins; wait 15 minutes"))
-    app.register_error_handler(CSRFError, lambda e: render_error(400, e.description, "csrf"))
+    # A form left open too long (or cookies cleared): say so in the visitor's language.
+    app.register_error_handler(CSRFError, lambda e: render_error(400, FORM_EXPIRED, "csrf", translated=True))

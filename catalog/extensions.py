@@ -20,7 +20,9 @@ def select_locale() -> str:
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in LOCALES:
         return chosen
-    for value, _quality in request.accept_languages:
+    for value, quality in request.accept_languages:
+        if quality <= 0:  # "en;q=0" means "not English"
+            continue
         lang = value.lower().replace("_", "-")
         if lang.startswith("bo"):
             return "bo"
@@ -34,6 +36,8 @@ def select_locale() -> str:
 def init_app(app) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["CONTENTLIB_DEFAULT_LOCALE"])
+    # A reading-room page may stay open for hours: the token lives as long as the session.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -67,6 +67,7 @@ def helpers():
     return {
         "ui_locale": locale,
         "html_lang": HTML_LANG.get(locale, locale),
+        "html_dir": get_locale().text_direction if get_locale() else "ltr",
         "locales": [(code, NATIVE_NAMES[code]) for code in LOCALES],
         "label": label,
         "language_name": lambda code: CONTENT_LANGUAGE_NAMES.get(code, code),

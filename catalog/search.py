@@ -1,6 +1,7 @@
 """The HTML search page: the same search function as the API, filters kept in the URL."""
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from contentlib import glossary
 from contentlib.errors import BadParameter, IndexUnavailable
@@ -11,6 +12,12 @@ from .i18n import CONTENT_LANGUAGE_NAMES, label
 from .resources import get, get_store
 
 bp = Blueprint("search", __name__)
+
+# What went wrong, in the visitor's language; the core's English detail stays in the API.
+PROBLEMS = {"q": _l("the search words are too long."),
+            "page": _l("there is no such page of results."),
+            "per_page": _l("there is no such page of results.")}
+UNKNOWN_FILTER = _l("a filter names something this library does not know.")
 
 
 def _options(vocabulary) -> dict:
@@ -31,7 +38,7 @@ def page():
         body = get().index.search(req.q, req.filters, req.page, req.per_page,
                                   expansions=glossary.expansions(get_store(), req.q))
     except BadParameter as exc:
-        error, status = exc, 400
+        error, status = PROBLEMS.get(exc.parameter, UNKNOWN_FILTER), 400
     except IndexUnavailable:
         get().rebuild_in_background()
         error, status = "unavailable", 503

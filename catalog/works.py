@@ -1,5 +1,7 @@
 """The work page: its language versions side by side."""
 
+from datetime import datetime, timezone
+
 from flask import Blueprint, render_template
 
 from .resources import get_store
@@ -10,4 +12,5 @@ bp = Blueprint("works", __name__)
 @bp.get("/works/<work_id>")
 def show(work_id):
     work = get_store().get_work(work_id)
-    return render_template("works/work.html", work=work)
+    updated = datetime.fromtimestamp(work.updated_at, timezone.utc) if work.updated_at else None
+    return render_template("works/work.html", work=work, updated=updated)

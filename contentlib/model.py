@@ -76,6 +76,8 @@ class Work:
     source_url: str | None = None
     media: list[MediaEntry] = field(default_factory=list)
     added: int | None = None
+    # When the catalog last changed this work (Unix time), for display; not part of its content.
+    updated_at: float | None = field(default=None, compare=False)
 
     @property
     def languages(self) -> list[str]:

@@ -8,6 +8,7 @@ SQLite is the embedded default (WAL, busy timeout); any SQLAlchemy URL works.
 
 from __future__ import annotations
 
+import functools
 import time
 from contextlib import contextmanager
 from dataclasses import replace
@@ -253,8 +254,14 @@ class Store:
             return dict(conn.execute(sa.select(works.c.type, sa.func.count()).group_by(works.c.type)).all())
 
     def list_works(self, scheme: str | None = None, code: str | None = None, type: str | None = None,
-                   page: int = 1, per_page: int = 20) -> tuple[list[Work], int]:
-        """One page of works, newest first, optionally within a term or a type."""
+                   page: int = 1, per_page: int = 20, order: str = "newest",
+                   prefer: tuple[str, ...] = LANGUAGES) -> tuple[list[Work], int]:
+        """One page of works, optionally within a term or a type.
+
+        :param order: ``"newest"`` (the default) or ``"title"``: by each work's title in the first
+            language of ``prefer`` it has, in that language's dictionary order (Tibetan by root
+            letter, Chinese by pinyin; ``collation.sort_key``).
+        """
         q = sa.select(works.c.id)
         if scheme is not None:
             q = q.join(work_terms, work_terms.c.work_id == works.c.id).where(
@@ -263,9 +270,32 @@ class Store:
             q = q.where(works.c.type == type)
         with self.engine.connect() as conn:
             total = conn.execute(sa.select(sa.func.count()).select_from(q.subquery())).scalar_one()
-            ids = conn.execute(q.order_by(works.c.added.desc(), works.c.id)
-                               .limit(per_page).offset((page - 1) * per_page)).scalars().all()
+            if order == "title":
+                ids = self._ids_by_title(conn, q, prefer)[(page - 1) * per_page:page * per_page]
+            else:
+                ids = conn.execute(q.order_by(works.c.added.desc(), works.c.id)
+                                   .limit(per_page).offset((page - 1) * per_page)).scalars().all()
             return self._load(conn, ids), total
+
+    @staticmethod
+    def _ids_by_title(conn, q, prefer) -> list[str]:
+        """The ids ``q`` selects, sorted by preferred title (in Python: SQL has no Tibetan collation)."""
+        titles: dict[str, dict[str, str]] = {}
+        rows = conn.execute(sa.select(versions.c.work_id, versions.c.lang, versions.c.title).where(
+            versions.c.work_id.in_(q), versions.c.slot == "public"))
+        for work_id, lang, title in rows:
+            if title and title.strip():
+                titles.setdefault(work_id, {})[lang] = title
+        order = tuple(prefer) + LANGUAGES
+        locale = order[0]
+
+        def key(work_id):
+            found = titles.get(work_id, {})
+            title = next((found[lang] for lang in order if lang in found), work_id)
+            return _title_key(title, locale), work_id
+
+        all_ids = conn.execute(q).scalars().all()
+        return sorted(all_ids, key=key)
 
     def _load(self, conn, ids, public: bool = True) -> list[Work]:
         if not ids:
@@ -273,7 +303,8 @@ class Store:
         rows = {r.id: r for r in conn.execute(sa.select(works).where(works.c.id.in_(ids)))}
         built = {
             i: Work(id=r.id, type=r.type, year=r.year, duration_seconds=r.duration_seconds, pages=r.pages,
-                    license=r.license, attribution=r.attribution, source_url=r.source_url, added=r.added)
+                    license=r.license, attribution=r.attribution, source_url=r.source_url, added=r.added,
+                    updated_at=r.updated_at)
             for i, r in rows.items()
         }
         vq = sa.select(versions).where(versions.c.work_id.in_(ids)).order_by(versions.c.slot.desc())
@@ -469,6 +500,14 @@ class Store:
 def _media_entry(m) -> MediaEntry:
     return MediaEntry(path=m.path, role=m.role, sha256=m.sha256, lang=m.lang, size=m.size,
                       content_type=m.content_type, original_name=m.original_name, info=dict(m.info or {}))
+
+
+@functools.lru_cache(maxsize=65536)
+def _title_key(title: str, locale: str) -> tuple:
+    """Collation key of a title, remembered: listings sort the same titles on every request."""
+    from .collation import sort_key
+
+    return sort_key(title, locale)
 
 
 def _same(a: Work, b: Work) -> bool:

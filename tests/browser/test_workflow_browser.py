@@ -37,15 +37,8 @@ def server(app):
     thread.join()
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM or "/usr/bin/chromium", headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield b
-        b.close()
+# ``browser`` is the session's Chromium from tests/browser/conftest.py: one Playwright per
+# session, as a second sync_playwright() inside the first refuses to start.
 
 
 def login(page, base, name):

@@ -21,7 +21,7 @@ def test_home_shows_counts_newest_and_both_scripts(client, loaded):
 def test_html_lang_follows_accept_language(client, loaded):
     for header, lang in (("bo", "bo"), ("zh-CN,zh;q=0.9", "zh-Hans"), ("en-US", "en"), ("fr", "bo")):
         html = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
-        assert f'<html lang="{lang}">' in html, header
+        assert f'<html lang="{lang}" dir="ltr">' in html, header
 
 
 def test_listing_by_subject_audience_grade_and_type(client, loaded):
@@ -62,7 +62,7 @@ def test_locale_switcher_sets_a_cookie_and_wins_over_accept_language(client, loa
     resp = client.post("/locale", data={"locale": "zh_Hans", "next": "/works/t-atom", "csrf_token": token})
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/works/t-atom")
     html = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert '<html lang="zh-Hans">' in html
+    assert '<html lang="zh-Hans" dir="ltr">' in html
 
 
 def test_locale_switcher_refuses_missing_csrf_and_foreign_redirects(client, loaded):
