@@ -167,12 +167,33 @@ def cover_card_image(titles: dict, size=(640, 360), *, layout=None) -> Image.Ima
     draw.rectangle((0, height - round(height * 0.04), width, height), fill=(222, 160, 60))
     y = (height - total) / 2
     for lang, font, colour, lines, lh, base in blocks:
+        # The Tibetan font has no Latin letters or digits: those runs take the CJK font.
+        fallback = _font(str(CJK_FONT), max(8, round(font.size * 0.8)), layout) if lang == "bo" else None
         for line in lines:
-            kwargs = {"language": _LANG_TAGS[lang]} if layout == ImageFont.Layout.RAQM else {}
-            draw.text((width / 2, y + base), line, font=font, fill=colour, anchor="ms", **kwargs)
+            _draw_line(draw, width / 2, y + base, line, font, fallback, colour, lang, layout)
             y += lh
         y += gap
     return im
+
+
+_RUNS = re.compile(r"[\u0F00-\u0FFF\s]+|[^\u0F00-\u0FFF\s]+")
+_OTHER = re.compile(r"[^\u0F00-\u0FFF\s]")
+
+
+def _draw_line(draw, cx, baseline, line, font, fallback, colour, lang, layout) -> None:
+    """Draw one centred line, switching to ``fallback`` for runs outside the Tibetan block."""
+    raqm = layout == ImageFont.Layout.RAQM
+    if fallback is None or not _OTHER.search(line):
+        kwargs = {"language": _LANG_TAGS[lang]} if raqm else {}
+        draw.text((cx, baseline), line, font=font, fill=colour, anchor="ms", **kwargs)
+        return
+    runs = [(run, font if _TIBETAN.search(run) or run.isspace() else fallback) for run in _RUNS.findall(line)]
+    widths = [f.getlength(run) for run, f in runs]
+    x = cx - sum(widths) / 2
+    for (run, f), w in zip(runs, widths):
+        kwargs = {"language": "bo" if f is font else "en"} if raqm else {}
+        draw.text((x, baseline), run, font=f, fill=colour, anchor="ls", **kwargs)
+        x += w
 
 
 # --- frames from video and audio ---

@@ -208,3 +208,14 @@ def test_other_widths_make_a_new_set(store, tmp_path):
     with Image.open(store.root / result["thumbnails"][100]["jpeg"]) as im:
         assert im.size == (100, 60)
     assert not (store.derived_dir(sha) / "thumb-640.webp").exists()
+
+
+def test_digits_and_latin_in_a_tibetan_title_are_drawn_not_boxed():
+    from PIL import ImageChops
+
+    from contentlib.media.renditions import cover_card_image
+
+    # Missing glyphs all draw the same box: with boxes, different digits would give the same card.
+    a = cover_card_image({"bo": "ལོ་28་ལ་སོན་པ།"}, (320, 180))
+    b = cover_card_image({"bo": "ལོ་93་ལ་སོན་པ།"}, (320, 180))
+    assert ImageChops.difference(a, b).getbbox() is not None
