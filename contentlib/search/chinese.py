@@ -1,19 +1,20 @@
 """Chinese folding, segmentation and toneless pinyin for search.
 
 Traditional text is folded to Simplified (OpenCC t2s) on both sides, so
-either script finds the other. Text is indexed as jieba words plus character
-unigrams and bigrams: words rank whole-word matches, unigrams and bigrams
-let partial words and single characters match whatever jieba decided.
-A toneless pinyin syllable per character lets Latin pinyin queries match.
+either script finds the other. Text is indexed as character bigrams (see
+``grams``), so partial words and single characters match whatever a
+segmenter would decide; jieba search-mode words of titles and keywords rank whole-word
+matches higher. A toneless pinyin syllable per character lets Latin pinyin
+queries match.
 """
 import logging
 import os
 import re
+import unicodedata
 from functools import lru_cache
 
 import jieba
 from opencc import OpenCC
-from pypinyin import Style, lazy_pinyin
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile("[" + _CJK + "]")
@@ -68,6 +69,12 @@ def _jieba():
     return jieba.dt
 
 
+def prepare():
+    """Load the jieba and OpenCC dictionaries now rather than on first use."""
+    _jieba()
+    _t2s()
+
+
 def is_cjk(ch):
     return bool(_CJK_RE.match(ch))
 
@@ -81,66 +88,92 @@ def words(text):
     return list(_jieba().cut(text, HMM=False))
 
 
-def search_words(word):
-    """Return ``word`` plus its dictionary sub-words, like jieba search mode."""
-    out = [word]
-    n = len(word)
-    if n > 2:
-        freq = _jieba().FREQ
+def search_words(text):
+    """Return the jieba search-mode words of ``text`` (two characters or more).
+
+    Like ``jieba.cut_for_search``: each word plus its dictionary sub-words
+    of two and three characters.
+    """
+    freq = _jieba().FREQ
+    out = []
+    for word in words(text):
+        n = len(word)
+        if n < 2 or not _CJK_RE.match(word):
+            continue
         for size in (2, 3):
             if size < n:
                 out.extend(g for g in (word[i:i + size] for i in range(n - size + 1))
                            if freq.get(g))
+        out.append(word)
     return out
 
 
-@lru_cache(maxsize=200_000)
-def word_pinyin(word):
-    """Toneless pinyin syllables of one word; cached since words repeat."""
-    return tuple(lazy_pinyin(word, style=Style.NORMAL, errors="ignore"))
+def grams(text):
+    """Index terms of Simplified text: bigrams, run-final characters, Latin words.
 
-
-def analyze(text):
-    """Split Simplified text into grams, words and pinyin in one jieba pass.
-
-    :return: ``(grams, pinyin)``: ``grams`` are ``(token, start, end)`` with
-        unigrams, bigrams and words of three or more characters (two-character
-        words are bigrams already); ``pinyin`` is one syllable per character,
-        ``(syllable, position)``, with a gap between runs so phrases do not
-        cross punctuation.
+    Every character of a run starts a bigram except the last, which is
+    indexed alone, so a character occurs in a text exactly when the text
+    has the character as a term or a bigram starting with it: single
+    characters stay findable without indexing every unigram, which would
+    cost as many postings as the bigrams themselves.
     """
-    grams, pinyin, pos = [], [], 0
+    out = []
     for m in _RUN_RE.finditer(text):
-        start = m.start()
-        if m.group(2):
-            grams.append((m.group(2).lower(), start, m.end()))
-            pos += 2
-            continue
         run = m.group(1)
-        n = len(run)
-        for i, ch in enumerate(run):
-            grams.append((ch, start + i, start + i + 1))
-            if i + 1 < n:
-                grams.append((run[i:i + 2], start + i, start + i + 2))
-        offset = start
-        for w in words(run):
-            if len(w) > 2:
-                for sub in search_words(w):
-                    if len(sub) > 2:
-                        grams.append((sub, offset, offset + len(w)))
-            syl = word_pinyin(w)
-            if len(syl) == len(w):
-                pinyin.extend((s, pos + k) for k, s in enumerate(syl))
-            pos += len(w)
-            offset += len(w)
+        if run:
+            out.extend(map(str.__add__, run, run[1:]))
+            out.append(run[-1])
+        else:
+            out.append(m.group(2).lower())
+    return out
+
+
+def fold_pinyin(text):
+    """Lowercase, drop tone marks and tone digits, write ü as v."""
+    s = unicodedata.normalize("NFD", text.lower())
+    s = s.replace("u\u0308", "v").replace("u:", "v")
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return re.sub(r"[1-5]", " ", s).strip()
+
+
+@lru_cache(maxsize=None)
+def char_pinyin(ch):
+    """Toneless readings of one character, most common first (at most two).
+
+    Indexing both readings of a polyphonic character (长: chang, zhang) at
+    the same position lets either reading find it, with no word context.
+    """
+    from pypinyin.pinyin_dict import pinyin_dict
+    value = pinyin_dict.get(ord(ch))
+    if not value:
+        return ()
+    return tuple(dict.fromkeys(fold_pinyin(p) for p in value.split(",")))[:2]
+
+
+def pinyin(text):
+    """Return ``(syllable, position)`` pairs, one position per Chinese character.
+
+    Non-Chinese text between characters leaves a gap of one position, so a
+    pinyin phrase does not match across punctuation or Latin words.
+    """
+    out, pos, last = [], 0, -1
+    for i, ch in enumerate(text):
+        readings = char_pinyin(ch) if ch >= "\u3400" else ()
+        if not readings:
+            continue
+        if last >= 0 and i != last + 1:
+            pos += 1
+        out.extend((r, pos) for r in readings)
         pos += 1
-    return grams, pinyin
+        last = i
+    return out
 
 
 def query_parts(text):
-    """Interpret a Chinese query: its Simplified form, words and bigrams.
+    """Interpret a Chinese query: its Simplified form, words and grams.
 
-    :return: ``(simplified, words, bigrams, is_question)``. Long queries are
+    :return: ``(simplified, words, grams, is_question)``; ``grams`` are the
+        bigrams (or the single character) and Latin words. Long queries are
         questions: stop words are removed from their words and bigrams so
         the content words decide the ranking.
     """
@@ -166,13 +199,11 @@ def query_parts(text):
         else:
             keep = [run]
         for piece in keep:
-            if len(piece) == 1:
+            if len(piece) == 1 and not (question and len(keep) > 1):
                 grams.append(piece)
             grams.extend(piece[i:i + 2] for i in range(len(piece) - 1))
-        for w in segs:
-            if len(w) > 2 and not (question and w in STOP_WORDS):
-                ws.extend(s for s in search_words(w) if len(s) > 2)
-    return simp, ws + latin, _dedupe(grams), question
+        ws.extend(w for w in search_words(run) if not (question and w in STOP_WORDS))
+    return simp, _dedupe(ws), _dedupe(grams + latin), question
 
 
 def _dedupe(items):

@@ -8,7 +8,6 @@ query and the ranking decides. Nothing here raises on any input: syntax
 characters are just text.
 """
 import re
-import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -32,7 +31,8 @@ class Reading:
     :param script: ``bo``, ``zh``, ``ewts``, ``pinyin`` or ``latin``.
     :param text: the reading as shown to the user (``interpreted``).
     :param terms: search forms: Tibetan syllables, English words; for
-        ``zh``: jieba words; for ``pinyin``: alternative syllable sequences.
+        ``zh``: jieba search-mode words; for ``pinyin``: alternative
+        syllable sequences.
     :param grams: Chinese bigrams (or a single character).
     """
     script: str
@@ -56,18 +56,10 @@ def pinyin_syllables():
     out = set()
     for value in pinyin_dict.values():
         for p in value.split(","):
-            s = fold_pinyin(p)
+            s = chinese.fold_pinyin(p)
             if s and re.search("[aeiouv]", s):
                 out.add(s)
     return frozenset(out)
-
-
-def fold_pinyin(text):
-    """Lowercase, drop tone marks and tone digits, write ü as v."""
-    s = unicodedata.normalize("NFD", text.lower())
-    s = s.replace("u\u0308", "v").replace("u:", "v")
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return re.sub(r"[1-5]", " ", s).strip()
 
 
 def split_pinyin(word, limit=4):
@@ -133,7 +125,7 @@ def _ewts_converter():
 
 def pinyin_reading(latin):
     """Read Latin text as pinyin: syllable sequences, or [] when it is not."""
-    tokens = re.split(r"[^a-z']+", fold_pinyin(latin))
+    tokens = re.split(r"[^a-z']+", chinese.fold_pinyin(latin))
     tokens = [t for t in tokens if t.strip("'")]
     if not tokens:
         return []
@@ -184,12 +176,6 @@ def _dedupe(items):
 
 
 # -- Whoosh queries -----------------------------------------------------
-# Field weights: a match in a title (or keywords) counts more than one in
-# a description; the pinyin and EWTS readings of Latin input compete on
-# the same footing as typed script.
-TITLE_BOOST = 2.0
-
-
 def _terms(field, terms, boost=1.0):
     return [wq.Term(field, t, boost=boost) for t in terms]
 
@@ -207,20 +193,26 @@ def _all(field, terms, boost=1.0):
     return wq.And(_terms(field, terms), boost=boost)
 
 
-def _strict_and_loose(r):
+def _gram(gram, expand, boost=1.0):
+    """A Chinese gram; a lone character also matches bigrams it starts."""
+    if len(gram) == 1 and chinese.is_cjk(gram):
+        return wq.Or([wq.Term("zh", t) for t in [gram] + expand(gram)], boost=boost)
+    return wq.Term("zh", gram, boost=boost)
+
+
+def _strict_and_loose(r, expand):
     if r.script in ("bo", "ewts"):
-        strict = [_seq("bo_t", r.terms, TITLE_BOOST), _seq("bo", r.terms)]
+        strict = [_seq("bo", r.terms)]
         loose = [_all("bo", r.terms), wq.Or(_terms("bo", r.terms), boost=0.3)]
     elif r.script == "zh":
         if r.question:
-            strict = (_terms("zh", r.terms, 1.5) + _terms("zh", r.grams)
-                      + _terms("zh_t", r.grams, 0.5))
+            strict = _terms("zhw", r.terms, 1.5) + [_gram(g, expand) for g in r.grams]
             loose = []
         else:
-            strict = [_all("zh_t", r.grams, TITLE_BOOST), _all("zh", r.grams)]
-            strict += _terms("zh", r.terms)
-            chars = list(dict.fromkeys(ch for g in r.grams for ch in g))
-            loose = [wq.Or(_terms("zh", r.grams + chars), boost=0.3)]
+            grams = [_gram(g, expand) for g in r.grams]
+            strict = [grams[0] if len(grams) == 1 else wq.And(grams)]
+            strict += _terms("zhw", r.terms)
+            loose = [wq.Or(grams, boost=0.3)]
     elif r.script == "pinyin":
         strict = [_seq("py", seq) for seq in r.terms]
         loose = [_all("py", seq, 0.5) for seq in r.terms]
@@ -230,7 +222,7 @@ def _strict_and_loose(r):
     return strict, loose
 
 
-def to_whoosh(readings):
+def to_whoosh(readings, expand=lambda char: []):
     """Return ``(strict, loose)`` Whoosh queries for the readings.
 
     The strict query asks for the words together (phrases, all bigrams);
@@ -239,7 +231,7 @@ def to_whoosh(readings):
     """
     strict, loose = [], []
     for r in readings:
-        s, l = _strict_and_loose(r)
+        s, l = _strict_and_loose(r, expand)
         if r.boost != 1.0:
             s = [wq.Or(s, boost=r.boost)]
             l = [wq.Or(l, boost=r.boost)] if l else []
