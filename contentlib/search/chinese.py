@@ -14,6 +14,7 @@ import unicodedata
 from functools import lru_cache
 
 import jieba
+from pypinyin import Style, lazy_pinyin
 from opencc import OpenCC
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -150,6 +151,49 @@ def char_pinyin(ch):
     return tuple(dict.fromkeys(fold_pinyin(p) for p in value.split(",")))[:2]
 
 
+@lru_cache(maxsize=1)
+def _chars_by_syllable(per_syllable=80):
+    """Common characters for each toneless syllable, most frequent first."""
+    freq = _jieba().FREQ
+    out = {}
+    for code in range(0x4E00, 0xA000):
+        ch = chr(code)
+        if freq.get(ch):
+            for syl in char_pinyin(ch):
+                out.setdefault(syl, []).append(ch)
+    return {syl: sorted(chars, key=lambda c: -freq[c])[:per_syllable]
+            for syl, chars in out.items()}
+
+
+def pinyin_words(syllables, limit=5):
+    """Return the most frequent dictionary words read as ``syllables``.
+
+    What a pinyin input method offers first: ``jing ji`` is 经济 before
+    荆棘. Candidates grow a character at a time and are kept only while they
+    are a prefix of a jieba dictionary word, which keeps the search small;
+    the words found are checked against pypinyin's reading of the whole
+    word, which knows how polyphones are read in it.
+
+    :return: ``[(word, frequency)]``, most frequent first.
+    """
+    freq = _jieba().FREQ
+    chars = _chars_by_syllable()
+    prefixes = [""]
+    for syl in syllables:
+        prefixes = [p + c for p in prefixes for c in chars.get(syl, ()) if p + c in freq]
+        if not prefixes:
+            return []
+    found = sorted(((freq[w], w) for w in prefixes if freq[w] > 0), reverse=True)
+    target = list(syllables)
+    out = []
+    for f, w in found[:50]:
+        if [fold_pinyin(p) for p in lazy_pinyin(w, style=Style.TONE)] == target:
+            out.append((w, f))
+            if len(out) == limit:
+                break
+    return out
+
+
 def pinyin(text):
     """Return ``(syllable, position)`` pairs, one position per Chinese character.
 
@@ -173,37 +217,38 @@ def query_parts(text):
     """Interpret a Chinese query: its Simplified form, words and grams.
 
     :return: ``(simplified, words, grams, is_question)``; ``grams`` are the
-        bigrams (or the single character) and Latin words. Long queries are
-        questions: stop words are removed from their words and bigrams so
-        the content words decide the ranking.
+        bigrams (or single characters) and Latin/digit words. Long queries
+        and queries with a question mark are questions: stop words are
+        removed from their words and bigrams, and so are lone characters
+        when anything longer is left, so the content words decide the ranking.
     """
     simp = to_simplified(text)
     runs = [m.group(1) for m in _RUN_RE.finditer(simp) if m.group(1)]
     latin = [m.group(2).lower() for m in _RUN_RE.finditer(simp) if m.group(2)]
     n_chars = sum(len(r) for r in runs)
-    question = n_chars >= LONG_QUERY
-    ws, grams = [], []
+    question = n_chars >= LONG_QUERY or "?" in simp or "？" in simp
+    words, pieces = [], []
     for run in runs:
-        segs = words(run)
-        if question:
-            keep, pieces = [], []
-            for w in segs:
-                if w in STOP_WORDS:
-                    if pieces:
-                        keep.append("".join(pieces))
-                    pieces = []
-                else:
-                    pieces.append(w)
-            if pieces:
-                keep.append("".join(pieces))
-        else:
-            keep = [run]
-        for piece in keep:
-            if len(piece) == 1 and not (question and len(keep) > 1):
-                grams.append(piece)
-            grams.extend(piece[i:i + 2] for i in range(len(piece) - 1))
-        ws.extend(w for w in search_words(run) if not (question and w in STOP_WORDS))
-    return simp, _dedupe(ws), _dedupe(grams + latin), question
+        if not question:
+            pieces.append(run)
+            words.extend(search_words(run))
+            continue
+        piece = []
+        for w in _jieba().cut(run, HMM=False):
+            if w in STOP_WORDS:
+                pieces.append("".join(piece))
+                piece = []
+            else:
+                piece.append(w)
+        pieces.append("".join(piece))
+        words.extend(w for w in search_words(run) if w not in STOP_WORDS)
+    pieces = [p for p in pieces if p]
+    if question and any(len(p) > 1 for p in pieces):
+        pieces = [p for p in pieces if len(p) > 1]
+    grams = []
+    for p in pieces:
+        grams.extend([p] if len(p) == 1 else (p[i:i + 2] for i in range(len(p) - 1)))
+    return simp, _dedupe(words), _dedupe(grams + latin), question
 
 
 def _dedupe(items):

@@ -5,9 +5,11 @@ the live one. A rebuild writes a fresh generation and swaps the symlink with
 one ``rename``, so readers see the old index or the new one, never half of
 one; the previous generation is kept for searchers still reading it.
 """
+import collections
 import contextlib
 import fcntl
 import itertools
+import multiprocessing
 import os
 import shutil
 import time
@@ -20,6 +22,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.qparser import MultifieldParser
+from whoosh.writing import SegmentWriter
 
 from ..errors import IndexUnavailable
 from . import analysis, chinese, highlight
@@ -37,8 +40,8 @@ MIN_STRICT = 10
 # (all of them for rare characters; see chinese.grams).
 CHAR_EXPANSION = 200
 WRITER_MB = 1024
-# Rebuilds of at least this many works use PROCS writer processes.
-PARALLEL_FROM = 2000
+# A rebuild writes segments of CHUNK works each, PROCS of them at a time.
+CHUNK = 12_500
 PROCS = max(1, min(2, os.cpu_count() or 1))
 
 
@@ -100,23 +103,75 @@ def document(rec):
     return fields
 
 
-def _writer(ix, procs=1, limitmb=WRITER_MB):
-    """Open a writer tuned for bulk indexing.
+def _codec():
+    """Whoosh's codec without block length statistics.
 
-    Block length statistics are skipped: computing them reads each posting's
-    field length back from disk, a third of the commit time, and without
-    them Whoosh only skips fewer blocks at query time (its score bounds
-    stay safe). Several processes each write their own segment and are not
-    merged at the end; the Chinese analysis also runs in them.
+    Computing them reads each posting's field length back from disk, a
+    third of the commit time; without them Whoosh only skips fewer blocks
+    at query time (its score bounds stay safe).
     """
     codec = W3Codec()
     codec.length_stats = False
-    if procs > 1:
-        chinese.prepare()  # forked workers inherit loaded dictionaries
-        sub = {"codec": codec, "limitmb": limitmb // procs}
-        return ix.writer(procs=procs, multisegment=True, codec=codec,
-                         limitmb=limitmb // procs, subargs=sub)
-    return ix.writer(limitmb=limitmb, codec=codec)
+    return codec
+
+
+def _writer(ix, limitmb=WRITER_MB):
+    return ix.writer(limitmb=limitmb, codec=_codec())
+
+
+def _write_segment(job):
+    """Index one chunk of records as a segment of its own (in a worker).
+
+    Uses the same private steps as Whoosh's own multiprocessing writer
+    (``SubWriterTask`` with ``multisegment``): a lock-free SegmentWriter
+    whose finished segment the parent adds to the table of contents.
+    """
+    dirname, records = job
+    ix = windex.open_dir(dirname)
+    writer = SegmentWriter(ix, _lk=False, codec=_codec(), limitmb=WRITER_MB)
+    for rec in records:
+        writer.add_document(**document(rec))
+    # The shared temp directory is removed by the parent's final commit.
+    return writer._finalize_segment()
+
+
+def _chunks(records, size):
+    it = iter(records)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def _bulk_index(ix, dirname, records, chunk_size=None):
+    """Index ``records`` into the empty index ``ix``; return the count.
+
+    Records are cut into chunks of CHUNK works, each written as its own
+    segment by a pool of PROCS forked processes (which inherit the loaded
+    jieba and OpenCC dictionaries). Segments are never merged: merging
+    costs as much as writing, and a handful of segments searches fine. A
+    chunk fits the writer's memory, so postings never spill to disk.
+    """
+    chinese.prepare()
+    segments, count = [], 0
+    chunks = ((dirname, chunk) for chunk in _chunks(records, chunk_size or CHUNK))
+    first = next(chunks, None)
+    second = next(chunks, None)
+    if second is None:  # small: stay in this process
+        if first:
+            segments.append(_write_segment(first))
+            count = len(first[1])
+    else:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(PROCS) as pool:
+            pending = collections.deque()
+            for job in itertools.chain([first, second], chunks):
+                pending.append(pool.apply_async(_write_segment, (job,)))
+                count += len(job[1])
+                while len(pending) > PROCS:  # bound memory: do not read ahead
+                    segments.append(pending.popleft().get())
+            segments.extend(p.get() for p in pending)
+    writer = _writer(ix)
+    writer.commit(mergetype=lambda w, existing: existing + segments)
+    return count
 
 
 class SearchIndex:
@@ -125,11 +180,13 @@ class SearchIndex:
     :param path: directory of the index; nothing is created until a write.
     :param standard: index and parse with Whoosh's StandardAnalyzer only
         (a baseline for relevance comparisons, not for production).
+    :param chunk_size: works per segment written by a rebuild (CHUNK).
     """
 
-    def __init__(self, path, standard=False):
+    def __init__(self, path, standard=False, chunk_size=CHUNK):
         self.path = Path(path)
         self.standard = standard
+        self.chunk_size = chunk_size
         self._ix = None
         self._ix_dir = None
         self._cache_key = None
@@ -170,18 +227,7 @@ class SearchIndex:
         gen.mkdir()
         try:
             ix = windex.create_in(str(gen), make_schema(self.standard))
-            records = iter(records)
-            head = list(itertools.islice(records, PARALLEL_FROM))
-            writer = _writer(ix, procs=PROCS if len(head) == PARALLEL_FROM else 1)
-            count = 0
-            try:
-                for rec in itertools.chain(head, records):
-                    writer.add_document(**document(rec))
-                    count += 1
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
+            count = _bulk_index(ix, str(gen), records, self.chunk_size)
             ix.close()
             self._swap(gen)
         except BaseException:

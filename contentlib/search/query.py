@@ -20,7 +20,6 @@ MAX_QUERY = 500
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff'][A-Za-z0-9\u00c0-\u024f\u1e00-\u1eff'+\-.~]*")
 _TIBETAN_RUN_RE = re.compile(r"[\u0f00-\u0fff]+(?:[\s\u0f00-\u0fff]+[\u0f00-\u0fff]+)*")
-_CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][^A-Za-z\u0f00-\u0fff]*")
 _EWTS_OK_RE = re.compile(r"^[\u0f0b\u0f40-\u0f6c\u0f71-\u0f7d\u0f80\u0f90-\u0fbc\s]+$")
 
 
@@ -34,6 +33,7 @@ class Reading:
         ``zh``: jieba search-mode words; for ``pinyin``: alternative
         syllable sequences.
     :param grams: Chinese bigrams (or a single character).
+    :param candidates: for ``pinyin``: likely Chinese words, ``(word, weight)``.
     """
     script: str
     text: str
@@ -41,6 +41,7 @@ class Reading:
     grams: list = field(default_factory=list)
     question: bool = False
     boost: float = 1.0
+    candidates: list = field(default_factory=list)
 
 
 def clean(q):
@@ -138,6 +139,15 @@ def pinyin_reading(latin):
     return seqs
 
 
+def _likely_words(seqs):
+    """Weight the most frequent words read as any of ``seqs`` (1.0 for the top)."""
+    found = [wf for seq in seqs if len(seq) > 1 for wf in chinese.pinyin_words(seq)]
+    if not found:
+        return []
+    top = max(f for _, f in found)
+    return [(w, f / top) for w, f in found]
+
+
 def interpret(q):
     """Return the readings of a query (empty for a browse query)."""
     q = clean(q)
@@ -147,7 +157,7 @@ def interpret(q):
         syl = _dedupe(tibetan.syllables(bo))
         if syl:
             readings.append(Reading("bo", bo.strip(), terms=syl))
-    zh = "".join(_CJK_RUN_RE.findall(q))
+    zh = re.sub(r"[\u0f00-\u0fff]+", " ", q) if chinese.has_chinese(q) else ""
     if zh:
         simp, words, grams, question = chinese.query_parts(zh)
         if grams or words:
@@ -162,7 +172,8 @@ def interpret(q):
                 readings.append(Reading("ewts", tib, terms=syl))
         seqs = pinyin_reading(latin)
         if seqs:
-            readings.append(Reading("pinyin", " ".join(seqs[0]), terms=seqs))
+            readings.append(Reading("pinyin", " ".join(seqs[0]), terms=seqs,
+                                    candidates=_likely_words(seqs)))
         words = [w for w in re.split(r"[^0-9a-z]+", latin.lower()) if w]
         if words:
             readings.append(Reading("latin", latin, terms=_dedupe(words)))
@@ -206,7 +217,9 @@ def _strict_and_loose(r, expand):
         loose = [_all("bo", r.terms), wq.Or(_terms("bo", r.terms), boost=0.3)]
     elif r.script == "zh":
         if r.question:
-            strict = _terms("zhw", r.terms, 1.5) + [_gram(g, expand) for g in r.grams]
+            # numbers (years, counts) are weak evidence of what a question is about
+            strict = _terms("zhw", r.terms, 1.5) + [
+                _gram(g, expand, 0.3 if g.isdigit() else 1.0) for g in r.grams]
             loose = []
         else:
             grams = [_gram(g, expand) for g in r.grams]
@@ -215,6 +228,9 @@ def _strict_and_loose(r, expand):
             loose = [wq.Or(grams, boost=0.3)]
     elif r.script == "pinyin":
         strict = [_seq("py", seq) for seq in r.terms]
+        for word, weight in r.candidates:
+            grams = [word[i:i + 2] for i in range(len(word) - 1)]
+            strict.append(_all("zh", grams, weight))
         loose = [_all("py", seq, 0.5) for seq in r.terms]
     else:
         strict = [_all("en", r.terms)]

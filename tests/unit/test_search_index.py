@@ -252,3 +252,17 @@ def test_standard_analyzer_baseline_builds_and_searches(tmp_path):
     index.rebuild(sample())
     assert index.search("弗里西亚群岛")["total"] >= 1
     assert index.search("(unbalanced")["total"] >= 0
+
+
+def test_parallel_rebuild_in_several_segments_matches_single(tmp_path):
+    single = SearchIndex(tmp_path / "one")
+    single.rebuild(sample())
+    multi = SearchIndex(tmp_path / "many", chunk_size=15)
+    assert multi.rebuild(sample()) == 40
+    assert multi.doc_count() == 40
+    for q in ("", "弗里西亚", "nga tshor", "fulixiya"):
+        a, b = single.search(q, per_page=40), multi.search(q, per_page=40)
+        assert a["total"] == b["total"]
+        assert a["facets"] == b["facets"]
+        assert set(ids(a)) == set(ids(b))
+    assert not list((tmp_path / "many").glob("*/MAIN.tmp"))
