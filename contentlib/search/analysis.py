@@ -42,10 +42,12 @@ class _TermsTokenizer(Tokenizer):
 
 
 class TibetanTokenizer(_TermsTokenizer):
-    """Normalized Tibetan syllables (see :mod:`.tibetan`)."""
+    """Normalized Tibetan syllables, and their exact forms (see :mod:`.tibetan`)."""
+
+    positioned = True
 
     def terms(self, text):
-        return tibetan.syllables(text)
+        return tibetan.index_terms(text)
 
 
 class ChineseGramTokenizer(_TermsTokenizer):

@@ -34,6 +34,7 @@ class Reading:
         syllable sequences.
     :param grams: Chinese bigrams (or a single character).
     :param candidates: for ``pinyin``: likely Chinese words, ``(word, weight)``.
+    :param exact: for Tibetan: the syllables with their affixes, as typed.
     """
     script: str
     text: str
@@ -42,6 +43,7 @@ class Reading:
     question: bool = False
     boost: float = 1.0
     candidates: list = field(default_factory=list)
+    exact: list = field(default_factory=list)
 
 
 def clean(q):
@@ -154,9 +156,10 @@ def interpret(q):
     readings = []
     bo = " ".join(_TIBETAN_RUN_RE.findall(q))
     if bo:
-        syl = _dedupe(tibetan.syllables(bo))
+        syl = tibetan.syllables(bo)
         if syl:
-            readings.append(Reading("bo", bo.strip(), terms=syl))
+            readings.append(Reading("bo", bo.strip(), terms=syl,
+                                    exact=tibetan.exact_syllables(bo)))
     zh = re.sub(r"[\u0f00-\u0fff]+", " ", q) if chinese.has_chinese(q) else ""
     if zh:
         simp, words, grams, question = chinese.query_parts(zh)
@@ -167,9 +170,10 @@ def interpret(q):
     if latin:
         tib = ewts_reading(latin)
         if tib:
-            syl = _dedupe(tibetan.syllables(tib))
+            syl = tibetan.syllables(tib)
             if syl:
-                readings.append(Reading("ewts", tib, terms=syl))
+                readings.append(Reading("ewts", tib, terms=syl,
+                                        exact=tibetan.exact_syllables(tib)))
         seqs = pinyin_reading(latin)
         if seqs:
             readings.append(Reading("pinyin", " ".join(seqs[0]), terms=seqs,
@@ -187,6 +191,10 @@ def _dedupe(items):
 
 
 # -- Whoosh queries -----------------------------------------------------
+# Works with a Tibetan phrase exactly as typed (same particles) come first.
+EXACT_BOOST = 1.0
+
+
 def _terms(field, terms, boost=1.0):
     return [wq.Term(field, t, boost=boost) for t in terms]
 
@@ -214,7 +222,10 @@ def _gram(gram, expand, boost=1.0):
 def _strict_and_loose(r, expand):
     if r.script in ("bo", "ewts"):
         strict = [_seq("bo", r.terms)]
-        loose = [_all("bo", r.terms), wq.Or(_terms("bo", r.terms), boost=0.3)]
+        if r.exact != r.terms:
+            strict.append(_seq("bo", r.exact, EXACT_BOOST))
+        terms = list(dict.fromkeys(r.terms))
+        loose = [_all("bo", terms), wq.Or(_terms("bo", terms), boost=0.3)]
     elif r.script == "zh":
         if r.question:
             # numbers (years, counts) are weak evidence of what a question is about

@@ -135,6 +135,38 @@ def syllables(text):
     return out
 
 
+@lru_cache(maxsize=100_000)
+def exact_form(syllable):
+    """Return the syllable folded but with its affix kept (``པའི`` stays).
+
+    Indexed beside the search form when they differ, so that a query typed
+    with the same particle ranks the works that have exactly it first.
+    """
+    return fold(syllable).lower()
+
+
+def index_terms(text):
+    """Return ``(term, position)``: search forms, plus differing exact forms."""
+    out = []
+    pos = 0
+    for raw in _TOKEN_RE.findall(text):
+        norm = normalize_syllable(raw)
+        if not norm or norm == "\u0f7f":
+            continue
+        out.append((norm, pos))
+        exact = exact_form(raw)
+        if exact != norm:
+            out.append((exact, pos))
+        pos += 1
+    return out
+
+
+def exact_syllables(text):
+    """Return the exact forms of the syllables that have a search form."""
+    return [exact_form(raw) for raw in _TOKEN_RE.findall(text)
+            if normalize_syllable(raw) not in ("", "\u0f7f")]
+
+
 def has_tibetan(text):
     """Tell whether ``text`` contains any Tibetan letter."""
     return any("\u0f40" <= ch <= "\u0fbc" for ch in text)

@@ -84,3 +84,9 @@ def test_latin_and_digits_in_tibetan_text():
 def test_no_tibetan_gives_nothing():
     assert bo.syllables("。，！") == []
     assert not bo.has_tibetan("abc")
+
+
+def test_exact_forms_are_indexed_beside_search_forms():
+    assert bo.index_terms("ནུས་པའི་ཁ") == [
+        ("ནུ", 0), ("ནུས", 0), ("པ", 1), ("པའི", 1), ("ཁ", 2)]
+    assert bo.exact_syllables("ང༌ཚོར") == ["ང", "ཚོར"]
