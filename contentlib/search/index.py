@@ -16,6 +16,7 @@ import time
 import uuid
 from pathlib import Path
 
+from whoosh import collectors
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
@@ -178,6 +179,22 @@ def _bulk_index(ix, dirname, records, chunk_size=None):
     writer = _writer(ix)
     writer.commit(mergetype=lambda w, existing: existing + segments)
     return count
+
+
+class _AllMatches(collectors.TopCollector):
+    """Top-N collector that also keeps every matching docnum.
+
+    Totals and facets need all matches; keeping them while scoring saves a
+    second pass over the postings (Whoosh's own ``Results.docs()`` re-runs
+    the query).
+    """
+
+    def __init__(self, limit):
+        super().__init__(limit=limit, usequality=False)
+
+    def _collect(self, global_docnum, score):
+        self.docset.add(global_docnum)
+        return super()._collect(global_docnum, score)
 
 
 class SearchIndex:
@@ -394,19 +411,20 @@ class SearchIndex:
             hits = [(d, 0.0) for d in order if d in matched][start:start + per_page] \
                 if allowed is not None else [(d, 0.0) for d in order[start:start + per_page]]
         else:
-            queries = self._queries(s, q, readings, expansions)
             matched, hits = set(), []
-            for i, query in enumerate(queries):
-                if query is None:
-                    continue
-                matched = set(s.docs_for_query(query))
-                if allowed is not None:
-                    matched &= allowed
-                if len(matched) >= MIN_STRICT or i == len(queries) - 1:
+            queries = [] if allowed is not None and not allowed else \
+                self._queries(s, q, readings, expansions)
+            for query in queries:
+                collector = _AllMatches(limit=start + per_page)
+                wrapped = collector if allowed is None else \
+                    collectors.FilterCollector(collector, allow=allowed)
+                s.search_with_collector(query, wrapped)
+                matched = collector.docset
+                if len(matched) >= MIN_STRICT:
                     break
             if matched:
-                res = s.search(query, limit=start + per_page, filter=allowed, terms=False)
-                hits = [(h.docnum, h.score) for h in res[start:start + per_page]]
+                top = collector.results()[start:start + per_page]
+                hits = [(h.docnum, h.score) for h in top]
         results = []
         for docnum, score in hits:
             stored = s.stored_fields(docnum)
@@ -443,11 +461,11 @@ class SearchIndex:
             try:
                 return [parser.parse(clean(q))]
             except Exception:  # the baseline parser gives up on odd syntax
-                return [None]
+                return []
         extra = []
         for term, equivalents in expansions.items():
             if term and term.lower() in q.lower():
                 for eq in equivalents:
                     extra.extend(interpret(eq))
-        return list(to_whoosh(readings + extra, lambda c: self._bigrams_from(s, c)))
+        return to_whoosh(readings + extra, lambda c: self._bigrams_from(s, c))
 

@@ -219,51 +219,57 @@ def _gram(gram, expand, boost=1.0):
     return wq.Term("zh", gram, boost=boost)
 
 
-def _strict_and_loose(r, expand):
+def _tiers(r, expand):
+    """Return the clauses of a reading: ``(first, second, loose)``."""
+    first, second, loose = [], [], []
     if r.script in ("bo", "ewts"):
-        strict = [_seq("bo", r.terms)]
+        first = [_seq("bo", r.terms)]
         if r.exact != r.terms:
-            strict.append(_seq("bo", r.exact, EXACT_BOOST))
+            first.append(_seq("bo", r.exact, EXACT_BOOST))
         terms = list(dict.fromkeys(r.terms))
         loose = [_all("bo", terms), wq.Or(_terms("bo", terms), boost=0.3)]
     elif r.script == "zh":
         if r.question:
             # numbers (years, counts) are weak evidence of what a question is about
-            strict = _terms("zhw", r.terms, 1.5) + [
+            first = _terms("zhw", r.terms, 1.5) + [
                 _gram(g, expand, 0.3 if g.isdigit() else 1.0) for g in r.grams]
-            loose = []
         else:
             grams = [_gram(g, expand) for g in r.grams]
-            strict = [grams[0] if len(grams) == 1 else wq.And(grams)]
-            strict += _terms("zhw", r.terms)
+            first = [grams[0] if len(grams) == 1 else wq.And(grams)]
+            first += _terms("zhw", r.terms)
             loose = [wq.Or(grams, boost=0.3)]
     elif r.script == "pinyin":
-        strict = [_seq("py", seq) for seq in r.terms]
+        # Like an input method: the most frequent words read so come first;
+        # every homophone (the pinyin phrase, slow on common syllables) only
+        # when they are too few.
         for word, weight in r.candidates:
-            grams = [word[i:i + 2] for i in range(len(word) - 1)]
-            strict.append(_all("zh", grams, weight))
+            first.append(_all("zh", [word[i:i + 2] for i in range(len(word) - 1)], weight))
+        second = [_seq("py", seq) for seq in r.terms]
         loose = [_all("py", seq, 0.5) for seq in r.terms]
     else:
-        strict = [_all("en", r.terms)]
+        first = [_all("en", r.terms)]
         loose = [wq.Or(_terms("en", r.terms), boost=0.3)]
-    return strict, loose
+    return first, second, loose
 
 
 def to_whoosh(readings, expand=lambda char: []):
-    """Return ``(strict, loose)`` Whoosh queries for the readings.
+    """Return Whoosh queries for the readings, from the strictest to the loosest.
 
-    The strict query asks for the words together (phrases, all bigrams);
-    the loose one also accepts some of them and is used when the strict one
-    finds too little. A question is a ranked OR of its content words either way.
+    The first asks for the words together (phrases, all bigrams, likely
+    words for pinyin); the next ones add every homophone of pinyin, then
+    partial matches. The search uses the first that finds enough works. A
+    question is a ranked OR of its content words from the start.
+
+    :param expand: gives the indexed bigrams that start with a character.
     """
-    strict, loose = [], []
+    tiers = [[], [], []]
     for r in readings:
-        s, l = _strict_and_loose(r, expand)
-        if r.boost != 1.0:
-            s = [wq.Or(s, boost=r.boost)]
-            l = [wq.Or(l, boost=r.boost)] if l else []
-        strict += s
-        loose += l
-    if not strict:
-        return None, None
-    return wq.Or(strict), wq.Or(strict + loose)
+        for tier, clauses in zip(tiers, _tiers(r, expand)):
+            if clauses:
+                tier.append(wq.Or(clauses, boost=r.boost) if r.boost != 1.0 else wq.Or(clauses))
+    queries, clauses = [], []
+    for tier in tiers:
+        if tier:
+            clauses = clauses + tier
+            queries.append(wq.Or(clauses))
+    return queries
