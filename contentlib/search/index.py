@@ -190,7 +190,9 @@ class _AllMatches(collectors.TopCollector):
     """
 
     def __init__(self, limit):
-        super().__init__(limit=limit, usequality=False)
+        # No block skipping and no matcher replacement: both drop documents
+        # that cannot reach the top N, and those still count.
+        super().__init__(limit=limit, usequality=False, replace=0)
 
     def _collect(self, global_docnum, score):
         self.docset.add(global_docnum)
@@ -301,6 +303,7 @@ class SearchIndex:
                 self.close()
                 self._ix = windex.open_dir(str(target))
                 self._ix_dir = target
+                chinese.prepare()  # load dictionaries now, not in a user's query
             return self._ix
         except IndexUnavailable:
             raise

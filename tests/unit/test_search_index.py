@@ -266,3 +266,10 @@ def test_parallel_rebuild_in_several_segments_matches_single(tmp_path):
         assert a["facets"] == b["facets"]
         assert set(ids(a)) == set(ids(b))
     assert not list((tmp_path / "many").glob("*/MAIN.tmp"))
+
+
+def test_total_counts_every_match_however_small_the_page(idx):
+    big = idx.search("的", per_page=40)
+    small = idx.search("的", per_page=1)
+    assert small["total"] == big["total"] == len(big["results"])
+    assert small["facets"] == big["facets"]
