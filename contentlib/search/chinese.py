@@ -242,7 +242,7 @@ def query_parts(text):
                 piece.append(w)
         pieces.append("".join(piece))
         words.extend(w for w in search_words(run) if w not in STOP_WORDS)
-    pieces = [p for p in pieces if p]
+    pieces = [p for p in pieces if p] or runs  # all stop words: keep them
     if question and any(len(p) > 1 for p in pieces):
         pieces = [p for p in pieces if len(p) > 1]
     grams = []

@@ -470,5 +470,7 @@ class SearchIndex:
             if term and term.lower() in q.lower():
                 for eq in equivalents:
                     extra.extend(interpret(eq))
-        return to_whoosh(readings + extra, lambda c: self._bigrams_from(s, c))
+        reader = s.reader()
+        return to_whoosh(readings + extra, lambda c: self._bigrams_from(s, c),
+                         reader.doc_frequency)
 

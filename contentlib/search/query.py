@@ -126,11 +126,14 @@ def _ewts_converter():
     return pyewts.pyewts()
 
 
+MAX_PINYIN = 16  # syllables; longer Latin text is not read as pinyin
+
+
 def pinyin_reading(latin):
     """Read Latin text as pinyin: syllable sequences, or [] when it is not."""
     tokens = re.split(r"[^a-z']+", chinese.fold_pinyin(latin))
     tokens = [t for t in tokens if t.strip("'")]
-    if not tokens:
+    if not tokens or sum(len(t) for t in tokens) > 6 * MAX_PINYIN:
         return []
     seqs = [[]]
     for tok in tokens:
@@ -138,7 +141,7 @@ def pinyin_reading(latin):
         if not alts:
             return []
         seqs = [s + a for s in seqs for a in alts][:4]
-    return seqs
+    return [s for s in seqs if len(s) <= MAX_PINYIN]
 
 
 def _likely_words(seqs):
@@ -193,6 +196,12 @@ def _dedupe(items):
 # -- Whoosh queries -----------------------------------------------------
 # Works with a Tibetan phrase exactly as typed (same particles) come first.
 EXACT_BOOST = 1.0
+# Bounds that keep a pasted paragraph as fast as a word: a phrase uses its
+# first MAX_PHRASE terms (plenty to be specific; every term costs span
+# checks), an AND/OR its MAX_TERMS rarest distinct terms.
+MAX_PHRASE = 8
+MAX_TERMS = 24
+MAX_ANY = 8  # terms of a Tibetan fallback OR (common syllables match most works)
 
 
 def _terms(field, terms, boost=1.0):
@@ -200,59 +209,80 @@ def _terms(field, terms, boost=1.0):
 
 
 def _seq(field, terms, boost=1.0):
-    """All ``terms`` in order (a phrase), or the single term."""
-    if len(terms) == 1:
+    """All ``terms`` in order (a phrase), or the single (maybe repeated) term."""
+    terms = terms[:MAX_PHRASE]
+    if len(set(terms)) == 1:
         return wq.Term(field, terms[0], boost=boost)
     return wq.Phrase(field, terms, boost=boost)
 
 
-def _all(field, terms, boost=1.0):
-    if len(terms) == 1:
-        return wq.Term(field, terms[0], boost=boost)
-    return wq.And(_terms(field, terms), boost=boost)
+class _Builder:
+    """Build the clauses of each reading against one index.
 
+    :param expand: gives the indexed bigrams that start with a character.
+    :param doc_frequency: ``(field, term) -> int``, to keep the rarest terms.
+    """
 
-def _gram(gram, expand, boost=1.0):
-    """A Chinese gram; a lone character also matches bigrams it starts."""
-    if len(gram) == 1 and chinese.is_cjk(gram):
-        return wq.Or([wq.Term("zh", t) for t in [gram] + expand(gram)], boost=boost)
-    return wq.Term("zh", gram, boost=boost)
+    def __init__(self, expand, doc_frequency):
+        self.expand = expand
+        self.doc_frequency = doc_frequency
 
+    def rarest(self, field, terms, n=MAX_TERMS):
+        """Distinct ``terms``; if more than ``n``, the ``n`` rarest in the index."""
+        terms = list(dict.fromkeys(terms))
+        if len(terms) > n and self.doc_frequency is not None:
+            terms.sort(key=lambda t: self.doc_frequency(field, t))
+        return terms[:n]
 
-def _tiers(r, expand):
-    """Return the clauses of a reading: ``(first, second, loose)``."""
-    first, second, loose = [], [], []
-    if r.script in ("bo", "ewts"):
-        first = [_seq("bo", r.terms)]
-        if r.exact != r.terms:
-            first.append(_seq("bo", r.exact, EXACT_BOOST))
-        terms = list(dict.fromkeys(r.terms))
-        loose = [_all("bo", terms), wq.Or(_terms("bo", terms), boost=0.3)]
-    elif r.script == "zh":
-        if r.question:
-            # numbers (years, counts) are weak evidence of what a question is about
-            first = _terms("zhw", r.terms, 1.5) + [
-                _gram(g, expand, 0.3 if g.isdigit() else 1.0) for g in r.grams]
+    def all(self, field, terms, boost=1.0):
+        terms = self.rarest(field, terms)
+        if len(terms) == 1:
+            return wq.Term(field, terms[0], boost=boost)
+        return wq.And(_terms(field, terms), boost=boost)
+
+    def any(self, field, terms, boost=1.0, n=MAX_TERMS):
+        return wq.Or(_terms(field, self.rarest(field, terms, n)), boost=boost)
+
+    def gram(self, gram, boost=1.0):
+        """A Chinese gram; a lone character also matches bigrams it starts."""
+        if len(gram) == 1 and chinese.is_cjk(gram):
+            return wq.Or(_terms("zh", [gram] + self.expand(gram)), boost=boost)
+        return wq.Term("zh", gram, boost=boost)
+
+    def tiers(self, r):
+        """Return the clauses of a reading: ``(first, second, loose)``."""
+        first, second, loose = [], [], []
+        if r.script in ("bo", "ewts"):
+            first = [_seq("bo", r.terms)]
+            if r.exact != r.terms:
+                first.append(_seq("bo", r.exact, EXACT_BOOST))
+            loose = [self.all("bo", r.terms), self.any("bo", r.terms, 0.3, MAX_ANY)]
+        elif r.script == "zh":
+            grams = self.rarest("zh", r.grams)
+            words = _terms("zhw", self.rarest("zhw", r.terms), 1.5 if r.question else 1.0)
+            if r.question:
+                # numbers (years, counts) are weak evidence of what a question is about
+                first = words + [self.gram(g, 0.3 if g.isdigit() else 1.0) for g in grams]
+            else:
+                clauses = [self.gram(g) for g in grams]
+                first = [clauses[0] if len(clauses) == 1 else wq.And(clauses)] + words
+                loose = [wq.Or(clauses, boost=0.3)]
+        elif r.script == "pinyin":
+            # Like an input method: the most frequent words read so come first;
+            # every homophone (the pinyin phrase, slow on common syllables)
+            # only when they are too few.
+            for word, weight in r.candidates:
+                first.append(self.all("zh", [word[i:i + 2] for i in range(len(word) - 1)],
+                                      weight))
+            second = [_seq("py", seq) for seq in r.terms]
+            loose = [self.all("py", seq, 0.5) for seq in r.terms]
         else:
-            grams = [_gram(g, expand) for g in r.grams]
-            first = [grams[0] if len(grams) == 1 else wq.And(grams)]
-            first += _terms("zhw", r.terms)
-            loose = [wq.Or(grams, boost=0.3)]
-    elif r.script == "pinyin":
-        # Like an input method: the most frequent words read so come first;
-        # every homophone (the pinyin phrase, slow on common syllables) only
-        # when they are too few.
-        for word, weight in r.candidates:
-            first.append(_all("zh", [word[i:i + 2] for i in range(len(word) - 1)], weight))
-        second = [_seq("py", seq) for seq in r.terms]
-        loose = [_all("py", seq, 0.5) for seq in r.terms]
-    else:
-        first = [_all("en", r.terms)]
-        loose = [wq.Or(_terms("en", r.terms), boost=0.3)]
-    return first, second, loose
+            first = [self.all("en", r.terms)]
+            loose = [self.any("en", r.terms, 0.3)]
+        return first, second, loose
 
 
-def to_whoosh(readings, expand=lambda char: []):
+def to_whoosh(readings, expand=lambda char: [], doc_frequency=None):
     """Return Whoosh queries for the readings, from the strictest to the loosest.
 
     The first asks for the words together (phrases, all bigrams, likely
@@ -261,12 +291,15 @@ def to_whoosh(readings, expand=lambda char: []):
     question is a ranked OR of its content words from the start.
 
     :param expand: gives the indexed bigrams that start with a character.
+    :param doc_frequency: ``(field, term) -> int``, to keep the rarest terms
+        of long queries.
     """
+    builder = _Builder(expand, doc_frequency)
     tiers = [[], [], []]
     for r in readings:
-        for tier, clauses in zip(tiers, _tiers(r, expand)):
+        for tier, clauses in zip(tiers, builder.tiers(r)):
             if clauses:
-                tier.append(wq.Or(clauses, boost=r.boost) if r.boost != 1.0 else wq.Or(clauses))
+                tier.append(wq.Or(clauses, boost=r.boost))
     queries, clauses = [], []
     for tier in tiers:
         if tier:

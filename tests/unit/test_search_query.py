@@ -94,3 +94,31 @@ def test_hostile_queries_are_text(q):
 def test_query_is_bounded():
     assert len(query.clean("x" * 5000)) == query.MAX_QUERY
     assert query.clean("a\x00b\tc") == "a b c"
+
+
+def _leaves_bounded(q):
+    from whoosh import query as wq
+    if isinstance(q, wq.Phrase):
+        assert len(q.words) <= query.MAX_PHRASE
+    elif isinstance(q, (wq.And, wq.Or)):
+        if all(isinstance(s, wq.Term) for s in q.subqueries):
+            assert len(q.subqueries) <= query.MAX_TERMS
+        for sub in q.subqueries:
+            _leaves_bounded(sub)
+
+
+@pytest.mark.parametrize("q", ["ཀ་ཁ་ག་ང་ཅ་ཆ་ཇ་ཉ་ཏ་ཐ་ད་ན་པ་ཕ་བ་མ་ཙ་ཚ་ཛ་ཝ་ཞ་ཟ་འ་ཡ་ར་ལ་ཤ་ས་" * 5,
+                               "中国的科学家发现了什么重要的东西？" * 20, "ལ་" * 200,
+                               "shi de le zai he you " * 20, "fu li xi ya " * 3])
+def test_long_queries_are_bounded(q):
+    for wq_query in query.to_whoosh(query.interpret(q)):
+        _leaves_bounded(wq_query)
+
+
+def test_long_latin_is_not_pinyin():
+    assert "pinyin" not in scripts("shi de le zai he you " * 20)
+    assert "pinyin" in scripts("fu li xi ya " * 3)
+
+
+def test_stop_words_alone_are_still_searched():
+    assert scripts("的是了在和有")["zh"].grams
