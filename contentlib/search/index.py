@@ -40,6 +40,7 @@ MIN_STRICT = 10
 # A one-character Chinese query matches the most common bigrams it starts
 # (all of them for rare characters; see chinese.grams).
 CHAR_EXPANSION = 200
+EXPANSION_BOOST = 0.8  # glossary equivalents, relative to the typed query
 WRITER_MB = 1024
 # A rebuild writes segments of CHUNK works each, PROCS of them at a time.
 CHUNK = 12_500
@@ -469,7 +470,9 @@ class SearchIndex:
         for term, equivalents in expansions.items():
             if term and term.lower() in q.lower():
                 for eq in equivalents:
-                    extra.extend(interpret(eq))
+                    for r in interpret(eq):
+                        r.boost = EXPANSION_BOOST  # what was typed counts most
+                        extra.append(r)
         reader = s.reader()
         return to_whoosh(readings + extra, lambda c: self._bigrams_from(s, c),
                          reader.doc_frequency)

@@ -8,6 +8,7 @@ query and the ranking decides. Nothing here raises on any input: syntax
 characters are just text.
 """
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -181,7 +182,7 @@ def interpret(q):
         if seqs:
             readings.append(Reading("pinyin", " ".join(seqs[0]), terms=seqs,
                                     candidates=_likely_words(seqs)))
-        words = [w for w in re.split(r"[^0-9a-z]+", latin.lower()) if w]
+        words = latin_words(latin)
         if words:
             readings.append(Reading("latin", latin, terms=_dedupe(words)))
     elif re.search(r"[0-9]", q) and not readings:
@@ -191,6 +192,13 @@ def interpret(q):
 
 def _dedupe(items):
     return list(dict.fromkeys(items))
+
+
+def latin_words(text):
+    """Lowercase Latin words and numbers of ``text``, accents removed."""
+    s = unicodedata.normalize("NFD", text.lower())
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return [w for w in re.split(r"[^0-9a-z]+", s) if w]
 
 
 # -- Whoosh queries -----------------------------------------------------

@@ -122,3 +122,7 @@ def test_long_latin_is_not_pinyin():
 
 def test_stop_words_alone_are_still_searched():
     assert scripts("的是了在和有")["zh"].grams
+
+
+def test_latin_words_lose_accents():
+    assert scripts("Café Ñandú")["latin"].terms == ["cafe", "nandu"]
