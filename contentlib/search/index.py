@@ -76,8 +76,8 @@ def document(rec):
     the description: a title match then weighs more without a separate
     title field, whose postings would cost a third more indexing time.
     jieba words (``zhw``) come from titles and keywords only: segmenting
-    every description took 40% of a rebuild, and the unigram/bigram field
-    already finds any word in them.
+    every description took 40% of a rebuild, and the gram field already
+    finds any word in them.
     """
     titles = {k: v.strip() for k, v in (rec.get("titles") or {}).items()
               if k in LANGS and isinstance(v, str) and v.strip()}
@@ -90,7 +90,7 @@ def document(rec):
         "audience": " ".join(rec.get("audiences") or ()),
         "grade": " ".join(rec.get("grades") or ()),
         "lang": " ".join(titles),
-        "added": int(rec.get("added") or -1), "year": int(rec.get("year") or 0),
+        "added": _int(rec.get("added"), -1), "year": _int(rec.get("year"), 0),
         "doc": {"type": rec.get("type"), "titles": titles, "descriptions": descs},
     }
     for lang in LANGS:
@@ -103,6 +103,10 @@ def document(rec):
             if head:
                 fields["zhw"] = head
     return fields
+
+
+def _int(value, default):
+    return default if value is None else int(value)
 
 
 def _codec():
