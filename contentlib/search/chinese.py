@@ -1,19 +1,21 @@
 """Chinese folding, segmentation and toneless pinyin for search.
 
 Traditional text is folded to Simplified (OpenCC t2s) on both sides, so
-either script finds the other. Text is indexed as jieba words plus character
-unigrams and bigrams: words rank whole-word matches, unigrams and bigrams
-let partial words and single characters match whatever jieba decided.
-A toneless pinyin syllable per character lets Latin pinyin queries match.
+either script finds the other. Text is indexed as character bigrams (see
+``grams``), so partial words and single characters match whatever a
+segmenter would decide; jieba search-mode words of titles and keywords rank whole-word
+matches higher. A toneless pinyin syllable per character lets Latin pinyin
+queries match.
 """
 import logging
 import os
 import re
+import unicodedata
 from functools import lru_cache
 
 import jieba
-from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
+from opencc import OpenCC
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile("[" + _CJK + "]")
@@ -68,6 +70,12 @@ def _jieba():
     return jieba.dt
 
 
+def prepare():
+    """Load the jieba and OpenCC dictionaries now rather than on first use."""
+    _jieba()
+    _t2s()
+
+
 def is_cjk(ch):
     return bool(_CJK_RE.match(ch))
 
@@ -81,98 +89,166 @@ def words(text):
     return list(_jieba().cut(text, HMM=False))
 
 
-def search_words(word):
-    """Return ``word`` plus its dictionary sub-words, like jieba search mode."""
-    out = [word]
-    n = len(word)
-    if n > 2:
-        freq = _jieba().FREQ
+def search_words(text):
+    """Return the jieba search-mode words of ``text`` (two characters or more).
+
+    Like ``jieba.cut_for_search``: each word plus its dictionary sub-words
+    of two and three characters.
+    """
+    freq = _jieba().FREQ
+    out = []
+    for word in words(text):
+        n = len(word)
+        if n < 2 or not _CJK_RE.match(word):
+            continue
         for size in (2, 3):
             if size < n:
                 out.extend(g for g in (word[i:i + size] for i in range(n - size + 1))
                            if freq.get(g))
+        out.append(word)
     return out
 
 
-@lru_cache(maxsize=200_000)
-def word_pinyin(word):
-    """Toneless pinyin syllables of one word; cached since words repeat."""
-    return tuple(lazy_pinyin(word, style=Style.NORMAL, errors="ignore"))
+def grams(text):
+    """Index terms of Simplified text: bigrams, run-final characters, Latin words.
 
-
-def analyze(text):
-    """Split Simplified text into grams, words and pinyin in one jieba pass.
-
-    :return: ``(grams, pinyin)``: ``grams`` are ``(token, start, end)`` with
-        unigrams, bigrams and words of three or more characters (two-character
-        words are bigrams already); ``pinyin`` is one syllable per character,
-        ``(syllable, position)``, with a gap between runs so phrases do not
-        cross punctuation.
+    Every character of a run starts a bigram except the last, which is
+    indexed alone, so a character occurs in a text exactly when the text
+    has the character as a term or a bigram starting with it: single
+    characters stay findable without indexing every unigram, which would
+    cost as many postings as the bigrams themselves.
     """
-    grams, pinyin, pos = [], [], 0
+    out = []
     for m in _RUN_RE.finditer(text):
-        start = m.start()
-        if m.group(2):
-            grams.append((m.group(2).lower(), start, m.end()))
-            pos += 2
-            continue
         run = m.group(1)
-        n = len(run)
-        for i, ch in enumerate(run):
-            grams.append((ch, start + i, start + i + 1))
-            if i + 1 < n:
-                grams.append((run[i:i + 2], start + i, start + i + 2))
-        offset = start
-        for w in words(run):
-            if len(w) > 2:
-                for sub in search_words(w):
-                    if len(sub) > 2:
-                        grams.append((sub, offset, offset + len(w)))
-            syl = word_pinyin(w)
-            if len(syl) == len(w):
-                pinyin.extend((s, pos + k) for k, s in enumerate(syl))
-            pos += len(w)
-            offset += len(w)
+        if run:
+            out.extend(map(str.__add__, run, run[1:]))
+            out.append(run[-1])
+        else:
+            out.append(m.group(2).lower())
+    return out
+
+
+def fold_pinyin(text):
+    """Lowercase, drop tone marks and tone digits, write ü as v."""
+    s = unicodedata.normalize("NFD", text.lower())
+    s = s.replace("u\u0308", "v").replace("u:", "v")
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return re.sub(r"[1-5]", " ", s).strip()
+
+
+@lru_cache(maxsize=None)
+def char_pinyin(ch):
+    """Toneless readings of one character, most common first (at most two).
+
+    Indexing both readings of a polyphonic character (长: chang, zhang) at
+    the same position lets either reading find it, with no word context.
+    """
+    from pypinyin.pinyin_dict import pinyin_dict
+    value = pinyin_dict.get(ord(ch))
+    if not value:
+        return ()
+    return tuple(dict.fromkeys(fold_pinyin(p) for p in value.split(",")))[:2]
+
+
+@lru_cache(maxsize=1)
+def _chars_by_syllable(per_syllable=80):
+    """Common characters for each toneless syllable, most frequent first."""
+    freq = _jieba().FREQ
+    out = {}
+    for code in range(0x4E00, 0xA000):
+        ch = chr(code)
+        if freq.get(ch):
+            for syl in char_pinyin(ch):
+                out.setdefault(syl, []).append(ch)
+    return {syl: sorted(chars, key=lambda c: -freq[c])[:per_syllable]
+            for syl, chars in out.items()}
+
+
+def pinyin_words(syllables, limit=5):
+    """Return the most frequent dictionary words read as ``syllables``.
+
+    What a pinyin input method offers first: ``jing ji`` is 经济 before
+    荆棘. Candidates grow a character at a time and are kept only while they
+    are a prefix of a jieba dictionary word, which keeps the search small;
+    the words found are checked against pypinyin's reading of the whole
+    word, which knows how polyphones are read in it.
+
+    :return: ``[(word, frequency)]``, most frequent first.
+    """
+    freq = _jieba().FREQ
+    chars = _chars_by_syllable()
+    prefixes = [""]
+    for syl in syllables:
+        prefixes = [p + c for p in prefixes for c in chars.get(syl, ()) if p + c in freq]
+        if not prefixes:
+            return []
+    found = sorted(((freq[w], w) for w in prefixes if freq[w] > 0), reverse=True)
+    target = list(syllables)
+    out = []
+    for f, w in found[:50]:
+        if [fold_pinyin(p) for p in lazy_pinyin(w, style=Style.TONE)] == target:
+            out.append((w, f))
+            if len(out) == limit:
+                break
+    return out
+
+
+def pinyin(text):
+    """Return ``(syllable, position)`` pairs, one position per Chinese character.
+
+    Non-Chinese text between characters leaves a gap of one position, so a
+    pinyin phrase does not match across punctuation or Latin words.
+    """
+    out, pos, last = [], 0, -1
+    for i, ch in enumerate(text):
+        readings = char_pinyin(ch) if ch >= "\u3400" else ()
+        if not readings:
+            continue
+        if last >= 0 and i != last + 1:
+            pos += 1
+        out.extend((r, pos) for r in readings)
         pos += 1
-    return grams, pinyin
+        last = i
+    return out
 
 
 def query_parts(text):
-    """Interpret a Chinese query: its Simplified form, words and bigrams.
+    """Interpret a Chinese query: its Simplified form, words and grams.
 
-    :return: ``(simplified, words, bigrams, is_question)``. Long queries are
-        questions: stop words are removed from their words and bigrams so
-        the content words decide the ranking.
+    :return: ``(simplified, words, grams, is_question)``; ``grams`` are the
+        bigrams (or single characters) and Latin/digit words. Long queries
+        and queries with a question mark are questions: stop words are
+        removed from their words and bigrams, and so are lone characters
+        when anything longer is left, so the content words decide the ranking.
     """
     simp = to_simplified(text)
     runs = [m.group(1) for m in _RUN_RE.finditer(simp) if m.group(1)]
     latin = [m.group(2).lower() for m in _RUN_RE.finditer(simp) if m.group(2)]
     n_chars = sum(len(r) for r in runs)
-    question = n_chars >= LONG_QUERY
-    ws, grams = [], []
+    question = n_chars >= LONG_QUERY or "?" in simp or "？" in simp
+    words, pieces = [], []
     for run in runs:
-        segs = words(run)
-        if question:
-            keep, pieces = [], []
-            for w in segs:
-                if w in STOP_WORDS:
-                    if pieces:
-                        keep.append("".join(pieces))
-                    pieces = []
-                else:
-                    pieces.append(w)
-            if pieces:
-                keep.append("".join(pieces))
-        else:
-            keep = [run]
-        for piece in keep:
-            if len(piece) == 1:
-                grams.append(piece)
-            grams.extend(piece[i:i + 2] for i in range(len(piece) - 1))
-        for w in segs:
-            if len(w) > 2 and not (question and w in STOP_WORDS):
-                ws.extend(s for s in search_words(w) if len(s) > 2)
-    return simp, ws + latin, _dedupe(grams), question
+        if not question:
+            pieces.append(run)
+            words.extend(search_words(run))
+            continue
+        piece = []
+        for w in _jieba().cut(run, HMM=False):
+            if w in STOP_WORDS:
+                pieces.append("".join(piece))
+                piece = []
+            else:
+                piece.append(w)
+        pieces.append("".join(piece))
+        words.extend(w for w in search_words(run) if w not in STOP_WORDS)
+    pieces = [p for p in pieces if p] or runs  # all stop words: keep them
+    if question and any(len(p) > 1 for p in pieces):
+        pieces = [p for p in pieces if len(p) > 1]
+    grams = []
+    for p in pieces:
+        grams.extend([p] if len(p) == 1 else (p[i:i + 2] for i in range(len(p) - 1)))
+    return simp, _dedupe(words), _dedupe(grams + latin), question
 
 
 def _dedupe(items):

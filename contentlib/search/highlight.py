@@ -79,12 +79,11 @@ def _chinese_spans(text, targets, pinyin_seqs):
         for m in re.finditer(re.escape(t), simp):
             spans.append((m.start(), m.end()))
     if pinyin_seqs:
-        chars = [(i, chinese.word_pinyin(ch)) for i, ch in enumerate(simp) if chinese.is_cjk(ch)]
-        syl = [p[0] if p else "" for _, p in chars]
+        chars = [(i, chinese.char_pinyin(ch)) for i, ch in enumerate(simp) if chinese.is_cjk(ch)]
         for seq in pinyin_seqs:
             n = len(seq)
-            for k in range(len(syl) - n + 1):
-                if syl[k:k + n] == seq:
+            for k in range(len(chars) - n + 1):
+                if all(seq[j] in chars[k + j][1] for j in range(n)):
                     spans.append((chars[k][0], chars[k + n - 1][0] + 1))
     return spans
 

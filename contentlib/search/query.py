@@ -21,7 +21,6 @@ MAX_QUERY = 500
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff'][A-Za-z0-9\u00c0-\u024f\u1e00-\u1eff'+\-.~]*")
 _TIBETAN_RUN_RE = re.compile(r"[\u0f00-\u0fff]+(?:[\s\u0f00-\u0fff]+[\u0f00-\u0fff]+)*")
-_CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][^A-Za-z\u0f00-\u0fff]*")
 _EWTS_OK_RE = re.compile(r"^[\u0f0b\u0f40-\u0f6c\u0f71-\u0f7d\u0f80\u0f90-\u0fbc\s]+$")
 
 
@@ -32,8 +31,11 @@ class Reading:
     :param script: ``bo``, ``zh``, ``ewts``, ``pinyin`` or ``latin``.
     :param text: the reading as shown to the user (``interpreted``).
     :param terms: search forms: Tibetan syllables, English words; for
-        ``zh``: jieba words; for ``pinyin``: alternative syllable sequences.
+        ``zh``: jieba search-mode words; for ``pinyin``: alternative
+        syllable sequences.
     :param grams: Chinese bigrams (or a single character).
+    :param candidates: for ``pinyin``: likely Chinese words, ``(word, weight)``.
+    :param exact: for Tibetan: the syllables with their affixes, as typed.
     """
     script: str
     text: str
@@ -41,6 +43,8 @@ class Reading:
     grams: list = field(default_factory=list)
     question: bool = False
     boost: float = 1.0
+    candidates: list = field(default_factory=list)
+    exact: list = field(default_factory=list)
 
 
 def clean(q):
@@ -56,18 +60,10 @@ def pinyin_syllables():
     out = set()
     for value in pinyin_dict.values():
         for p in value.split(","):
-            s = fold_pinyin(p)
+            s = chinese.fold_pinyin(p)
             if s and re.search("[aeiouv]", s):
                 out.add(s)
     return frozenset(out)
-
-
-def fold_pinyin(text):
-    """Lowercase, drop tone marks and tone digits, write ü as v."""
-    s = unicodedata.normalize("NFD", text.lower())
-    s = s.replace("u\u0308", "v").replace("u:", "v")
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return re.sub(r"[1-5]", " ", s).strip()
 
 
 def split_pinyin(word, limit=4):
@@ -131,11 +127,14 @@ def _ewts_converter():
     return pyewts.pyewts()
 
 
+MAX_PINYIN = 16  # syllables; longer Latin text is not read as pinyin
+
+
 def pinyin_reading(latin):
     """Read Latin text as pinyin: syllable sequences, or [] when it is not."""
-    tokens = re.split(r"[^a-z']+", fold_pinyin(latin))
+    tokens = re.split(r"[^a-z']+", chinese.fold_pinyin(latin))
     tokens = [t for t in tokens if t.strip("'")]
-    if not tokens:
+    if not tokens or sum(len(t) for t in tokens) > 6 * MAX_PINYIN:
         return []
     seqs = [[]]
     for tok in tokens:
@@ -143,7 +142,16 @@ def pinyin_reading(latin):
         if not alts:
             return []
         seqs = [s + a for s in seqs for a in alts][:4]
-    return seqs
+    return [s for s in seqs if len(s) <= MAX_PINYIN]
+
+
+def _likely_words(seqs):
+    """Weight the most frequent words read as any of ``seqs`` (1.0 for the top)."""
+    found = [wf for seq in seqs if len(seq) > 1 for wf in chinese.pinyin_words(seq)]
+    if not found:
+        return []
+    top = max(f for _, f in found)
+    return [(w, f / top) for w, f in found]
 
 
 def interpret(q):
@@ -152,10 +160,11 @@ def interpret(q):
     readings = []
     bo = " ".join(_TIBETAN_RUN_RE.findall(q))
     if bo:
-        syl = _dedupe(tibetan.syllables(bo))
+        syl = tibetan.syllables(bo)
         if syl:
-            readings.append(Reading("bo", bo.strip(), terms=syl))
-    zh = "".join(_CJK_RUN_RE.findall(q))
+            readings.append(Reading("bo", bo.strip(), terms=syl,
+                                    exact=tibetan.exact_syllables(bo)))
+    zh = re.sub(r"[\u0f00-\u0fff]+", " ", q) if chinese.has_chinese(q) else ""
     if zh:
         simp, words, grams, question = chinese.query_parts(zh)
         if grams or words:
@@ -165,13 +174,15 @@ def interpret(q):
     if latin:
         tib = ewts_reading(latin)
         if tib:
-            syl = _dedupe(tibetan.syllables(tib))
+            syl = tibetan.syllables(tib)
             if syl:
-                readings.append(Reading("ewts", tib, terms=syl))
+                readings.append(Reading("ewts", tib, terms=syl,
+                                        exact=tibetan.exact_syllables(tib)))
         seqs = pinyin_reading(latin)
         if seqs:
-            readings.append(Reading("pinyin", " ".join(seqs[0]), terms=seqs))
-        words = [w for w in re.split(r"[^0-9a-z]+", latin.lower()) if w]
+            readings.append(Reading("pinyin", " ".join(seqs[0]), terms=seqs,
+                                    candidates=_likely_words(seqs)))
+        words = latin_words(latin)
         if words:
             readings.append(Reading("latin", latin, terms=_dedupe(words)))
     elif re.search(r"[0-9]", q) and not readings:
@@ -183,11 +194,22 @@ def _dedupe(items):
     return list(dict.fromkeys(items))
 
 
+def latin_words(text):
+    """Lowercase Latin words and numbers of ``text``, accents removed."""
+    s = unicodedata.normalize("NFD", text.lower())
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return [w for w in re.split(r"[^0-9a-z]+", s) if w]
+
+
 # -- Whoosh queries -----------------------------------------------------
-# Field weights: a match in a title (or keywords) counts more than one in
-# a description; the pinyin and EWTS readings of Latin input compete on
-# the same footing as typed script.
-TITLE_BOOST = 2.0
+# Works with a Tibetan phrase exactly as typed (same particles) come first.
+EXACT_BOOST = 1.0
+# Bounds that keep a pasted paragraph as fast as a word: a phrase uses its
+# first MAX_PHRASE terms (plenty to be specific; every term costs span
+# checks), an AND/OR its MAX_TERMS rarest distinct terms.
+MAX_PHRASE = 8
+MAX_TERMS = 24
+MAX_ANY = 8  # terms of a Tibetan fallback OR (common syllables match most works)
 
 
 def _terms(field, terms, boost=1.0):
@@ -195,56 +217,100 @@ def _terms(field, terms, boost=1.0):
 
 
 def _seq(field, terms, boost=1.0):
-    """All ``terms`` in order (a phrase), or the single term."""
-    if len(terms) == 1:
+    """All ``terms`` in order (a phrase), or the single (maybe repeated) term."""
+    terms = terms[:MAX_PHRASE]
+    if len(set(terms)) == 1:
         return wq.Term(field, terms[0], boost=boost)
     return wq.Phrase(field, terms, boost=boost)
 
 
-def _all(field, terms, boost=1.0):
-    if len(terms) == 1:
-        return wq.Term(field, terms[0], boost=boost)
-    return wq.And(_terms(field, terms), boost=boost)
+class _Builder:
+    """Build the clauses of each reading against one index.
 
-
-def _strict_and_loose(r):
-    if r.script in ("bo", "ewts"):
-        strict = [_seq("bo_t", r.terms, TITLE_BOOST), _seq("bo", r.terms)]
-        loose = [_all("bo", r.terms), wq.Or(_terms("bo", r.terms), boost=0.3)]
-    elif r.script == "zh":
-        if r.question:
-            strict = (_terms("zh", r.terms, 1.5) + _terms("zh", r.grams)
-                      + _terms("zh_t", r.grams, 0.5))
-            loose = []
-        else:
-            strict = [_all("zh_t", r.grams, TITLE_BOOST), _all("zh", r.grams)]
-            strict += _terms("zh", r.terms)
-            chars = list(dict.fromkeys(ch for g in r.grams for ch in g))
-            loose = [wq.Or(_terms("zh", r.grams + chars), boost=0.3)]
-    elif r.script == "pinyin":
-        strict = [_seq("py", seq) for seq in r.terms]
-        loose = [_all("py", seq, 0.5) for seq in r.terms]
-    else:
-        strict = [_all("en", r.terms)]
-        loose = [wq.Or(_terms("en", r.terms), boost=0.3)]
-    return strict, loose
-
-
-def to_whoosh(readings):
-    """Return ``(strict, loose)`` Whoosh queries for the readings.
-
-    The strict query asks for the words together (phrases, all bigrams);
-    the loose one also accepts some of them and is used when the strict one
-    finds too little. A question is a ranked OR of its content words either way.
+    :param expand: gives the indexed bigrams that start with a character.
+    :param doc_frequency: ``(field, term) -> int``, to keep the rarest terms.
     """
-    strict, loose = [], []
+
+    def __init__(self, expand, doc_frequency):
+        self.expand = expand
+        self.doc_frequency = doc_frequency
+
+    def rarest(self, field, terms, n=MAX_TERMS):
+        """Distinct ``terms``; if more than ``n``, the ``n`` rarest in the index."""
+        terms = list(dict.fromkeys(terms))
+        if len(terms) > n and self.doc_frequency is not None:
+            terms.sort(key=lambda t: self.doc_frequency(field, t))
+        return terms[:n]
+
+    def all(self, field, terms, boost=1.0):
+        terms = self.rarest(field, terms)
+        if len(terms) == 1:
+            return wq.Term(field, terms[0], boost=boost)
+        return wq.And(_terms(field, terms), boost=boost)
+
+    def any(self, field, terms, boost=1.0, n=MAX_TERMS):
+        return wq.Or(_terms(field, self.rarest(field, terms, n)), boost=boost)
+
+    def gram(self, gram, boost=1.0):
+        """A Chinese gram; a lone character also matches bigrams it starts."""
+        if len(gram) == 1 and chinese.is_cjk(gram):
+            return wq.Or(_terms("zh", [gram] + self.expand(gram)), boost=boost)
+        return wq.Term("zh", gram, boost=boost)
+
+    def tiers(self, r):
+        """Return the clauses of a reading: ``(first, second, loose)``."""
+        first, second, loose = [], [], []
+        if r.script in ("bo", "ewts"):
+            first = [_seq("bo", r.terms)]
+            if r.exact != r.terms:
+                first.append(_seq("bo", r.exact, EXACT_BOOST))
+            loose = [self.all("bo", r.terms), self.any("bo", r.terms, 0.3, MAX_ANY)]
+        elif r.script == "zh":
+            grams = self.rarest("zh", r.grams)
+            words = _terms("zhw", self.rarest("zhw", r.terms), 1.5 if r.question else 1.0)
+            if r.question:
+                # numbers (years, counts) are weak evidence of what a question is about
+                first = words + [self.gram(g, 0.3 if g.isdigit() else 1.0) for g in grams]
+            else:
+                clauses = [self.gram(g) for g in grams]
+                first = [clauses[0] if len(clauses) == 1 else wq.And(clauses)] + words
+                loose = [wq.Or(clauses, boost=0.3)]
+        elif r.script == "pinyin":
+            # Like an input method: the most frequent words read so come first;
+            # every homophone (the pinyin phrase, slow on common syllables)
+            # only when they are too few.
+            for word, weight in r.candidates:
+                first.append(self.all("zh", [word[i:i + 2] for i in range(len(word) - 1)],
+                                      weight))
+            second = [_seq("py", seq) for seq in r.terms]
+            loose = [self.all("py", seq, 0.5) for seq in r.terms]
+        else:
+            first = [self.all("en", r.terms)]
+            loose = [self.any("en", r.terms, 0.3)]
+        return first, second, loose
+
+
+def to_whoosh(readings, expand=lambda char: [], doc_frequency=None):
+    """Return Whoosh queries for the readings, from the strictest to the loosest.
+
+    The first asks for the words together (phrases, all bigrams, likely
+    words for pinyin); the next ones add every homophone of pinyin, then
+    partial matches. The search uses the first that finds enough works. A
+    question is a ranked OR of its content words from the start.
+
+    :param expand: gives the indexed bigrams that start with a character.
+    :param doc_frequency: ``(field, term) -> int``, to keep the rarest terms
+        of long queries.
+    """
+    builder = _Builder(expand, doc_frequency)
+    tiers = [[], [], []]
     for r in readings:
-        s, l = _strict_and_loose(r)
-        if r.boost != 1.0:
-            s = [wq.Or(s, boost=r.boost)]
-            l = [wq.Or(l, boost=r.boost)] if l else []
-        strict += s
-        loose += l
-    if not strict:
-        return None, None
-    return wq.Or(strict), wq.Or(strict + loose)
+        for tier, clauses in zip(tiers, builder.tiers(r)):
+            if clauses:
+                tier.append(wq.Or(clauses, boost=r.boost))
+    queries, clauses = [], []
+    for tier in tiers:
+        if tier:
+            clauses = clauses + tier
+            queries.append(wq.Or(clauses))
+    return queries

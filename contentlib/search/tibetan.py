@@ -9,6 +9,7 @@ Rules follow BDRC's lucene-bo analyzer (TibCharFilter lenient mode,
 TibAffixedFilter, PaBaFilter).
 """
 import re
+from functools import lru_cache
 
 TSHEG = "\u0f0b"
 
@@ -105,8 +106,12 @@ def strip_affix(syllable):
     return syllable
 
 
+@lru_cache(maxsize=100_000)
 def normalize_syllable(syllable):
-    """Return the search form of one syllable ('' when nothing is left)."""
+    """Return the search form of one syllable ('' when nothing is left).
+
+    Cached: a language has a few thousand distinct syllables.
+    """
     s = strip_affix(fold(syllable))
     s = _PA_BA.get(s, s)
     return s.lower()
@@ -122,7 +127,44 @@ def tokenize(text):
 
 def syllables(text):
     """Return the search forms of the syllables of ``text``."""
-    return [t for t, _, _ in tokenize(text)]
+    out = []
+    for raw in _TOKEN_RE.findall(text):
+        norm = normalize_syllable(raw)
+        if norm and norm != "\u0f7f":
+            out.append(norm)
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def exact_form(syllable):
+    """Return the syllable folded but with its affix kept (``པའི`` stays).
+
+    Indexed beside the search form when they differ, so that a query typed
+    with the same particle ranks the works that have exactly it first.
+    """
+    return fold(syllable).lower()
+
+
+def index_terms(text):
+    """Return ``(term, position)``: search forms, plus differing exact forms."""
+    out = []
+    pos = 0
+    for raw in _TOKEN_RE.findall(text):
+        norm = normalize_syllable(raw)
+        if not norm or norm == "\u0f7f":
+            continue
+        out.append((norm, pos))
+        exact = exact_form(raw)
+        if exact != norm:
+            out.append((exact, pos))
+        pos += 1
+    return out
+
+
+def exact_syllables(text):
+    """Return the exact forms of the syllables that have a search form."""
+    return [exact_form(raw) for raw in _TOKEN_RE.findall(text)
+            if normalize_syllable(raw) not in ("", "\u0f7f")]
 
 
 def has_tibetan(text):
