@@ -21,7 +21,7 @@ def cli():
     """Manage the contentlib catalog: import, export, reindex, demo, serve."""
 
 
-def _import(path: Path, skip_invalid: bool) -> None:
+def _import(path: Path, skip_invalid: bool, cards: bool = False) -> None:
     res = get()
     try:
         report = records.import_file(res.store, path, ingest=res.ingest, skip_invalid=skip_invalid)
@@ -33,7 +33,7 @@ def _import(path: Path, skip_invalid: bool) -> None:
     for problem in report.problems:
         click.echo(str(problem), err=True)
     attachments.release(res.store, res.media, report.replaced_media)
-    res.finish_import(report.work_ids)
+    res.finish_import(report.work_ids, cards=cards)
     indexing.drain(res.store, res.index, res.index_dir)
     click.echo(f"{path}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
                + (f", {len({p.line for p in report.problems})} invalid line(s) skipped" if report.problems else ""))
@@ -44,10 +44,15 @@ def _import(path: Path, skip_invalid: bool) -> None:
 @cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--skip-invalid", is_flag=True, help="Import the valid lines and report the others.")
+@click.option("--cover-cards", is_flag=True,
+              help="Also draw the cover cards of works without a picture now (else the server draws them on demand).")
 @with_appcontext
-def import_command(path, skip_invalid):
-    """Import works from a JSON Lines file (all or nothing unless --skip-invalid)."""
-    _import(path, skip_invalid)
+def import_command(path, skip_invalid, cover_cards):
+    """Import works from a JSON Lines file (all or nothing unless --skip-invalid).
+
+    The derived files of imported media (thumbnails, poster frames, WebVTT) are made before it exits.
+    """
+    _import(path, skip_invalid, cover_cards)
 
 
 @cli.command("export")
@@ -87,7 +92,7 @@ def demo_command():
     """Load the bundled demo catalog (safe to run again: it changes nothing the second time)."""
     demo = pkg_resources.files("contentlib").joinpath("data/demo/catalog.jsonl")
     with pkg_resources.as_file(demo) as path:
-        _import(Path(path), skip_invalid=False)
+        _import(Path(path), skip_invalid=False, cards=True)
 
 
 @cli.group("users")

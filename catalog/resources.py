@@ -15,6 +15,28 @@ from contentlib.search import SearchIndex
 from contentlib.store import Store
 
 
+class JobQueue:
+    """Work ids waiting for derived files, each queued once however often pages ask."""
+
+    def __init__(self):
+        self._queue: queue.Queue[str] = queue.Queue()
+        self._waiting: set[str] = set()
+        self._lock = threading.Lock()
+
+    def put(self, work_id: str) -> None:
+        with self._lock:
+            if work_id in self._waiting:
+                return
+            self._waiting.add(work_id)
+        self._queue.put(work_id)
+
+    def get_nowait(self) -> str:
+        work_id = self._queue.get_nowait()
+        with self._lock:
+            self._waiting.discard(work_id)
+        return work_id
+
+
 @dataclass
 class Resources:
     store: Store
@@ -23,7 +45,7 @@ class Resources:
     media: MediaStore
     db_url: str
     limits: Limits = field(default_factory=Limits)
-    derived_jobs: "queue.Queue[str]" = field(default_factory=queue.Queue)
+    derived_jobs: "JobQueue" = field(default_factory=lambda: JobQueue())
 
     @property
     def ingest(self):
@@ -32,9 +54,9 @@ class Resources:
     def media_path(self, sha256: str) -> Path:
         return self.media.path(sha256)
 
-    def finish_import(self, work_ids) -> int:
+    def finish_import(self, work_ids, cards: bool = False) -> int:
         """Make the derived files of imported works before the batch ends; return how many changed."""
-        return attachments.finish_works(self.store, self.media, self.db_url, work_ids, self.limits)
+        return attachments.finish_works(self.store, self.media, self.db_url, work_ids, self.limits, cards=cards)
 
     def sync(self) -> int:
         """Apply pending changes to the index now (waiting for the writer lock)."""
@@ -94,8 +116,8 @@ def start_workers(app, interval: float = 2.0) -> threading.Thread:
     stop = threading.Event()
 
     def loop():
-        for work in res.store.iter_works():  # catch up on anything a crash left unfinished
-            if attachments.pending_renditions(work) or not attachments.has_image(work):
+        for work in res.store.iter_works(public=False):  # catch up on files a crash left unfinished
+            if attachments.pending_renditions(work):
                 res.derived_jobs.put(work.id)
         while not stop.wait(interval):
             try:

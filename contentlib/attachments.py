@@ -79,7 +79,7 @@ def pending_renditions(work) -> list[int]:
     return [i for i, m in enumerate(work.media) if "file" in m.info and "renditions" not in m.info]
 
 
-def finish_work(store, media: MediaStore, work_id: str, limits: Limits | None = None) -> bool:
+def finish_work(store, media: MediaStore, work_id: str, limits: Limits | None = None, cards: bool = True) -> bool:
     """Make the derived files of one work: renditions of each file, and a cover card.
 
     Idempotent. A file that turns out unreadable gets ``{"error": ...}`` recorded
@@ -98,7 +98,7 @@ def finish_work(store, media: MediaStore, work_id: str, limits: Limits | None = 
         store.set_media_renditions(work_id, pos, json.loads(json.dumps(made_files)))
         made = True
     work = store.get_work(work_id)
-    if not has_image(work) and work.languages:
+    if cards and not has_image(work) and work.languages:
         made = ensure_cover_card(media, work) or made
     return made
 
@@ -145,34 +145,39 @@ def card_path(media: MediaStore, work, width: int) -> Path | None:
 _worker_state: dict = {}
 
 
-def _worker_init(db_url: str, media_root: str, limits) -> None:
+def _worker_init(db_url: str, media_root: str, limits, cards: bool) -> None:
     from .store import Store
 
-    _worker_state.update(store=Store.from_url(db_url, migrate=False), media=MediaStore(media_root), limits=limits)
+    _worker_state.update(store=Store.from_url(db_url, migrate=False), media=MediaStore(media_root), limits=limits,
+                         cards=cards)
 
 
 def _worker_finish(work_ids: list[str]) -> int:
     st = _worker_state
-    return sum(finish_work(st["store"], st["media"], work_id, st["limits"]) for work_id in work_ids)
+    return sum(finish_work(st["store"], st["media"], work_id, st["limits"], st["cards"]) for work_id in work_ids)
 
 
 def finish_works(store, media: MediaStore, db_url: str, work_ids, limits: Limits | None = None,
-                 processes: int | None = None) -> int:
+                 processes: int | None = None, cards: bool = False) -> int:
     """Finish many works (a batch import), on every core when the batch is large.
 
+    :param cards: also draw cover cards now (else the server's worker draws them
+        when a page first needs one, so a 100,000-work import is not held up).
     :returns: how many works had something made.
     """
     work_ids = list(work_ids)
     processes = processes or os.cpu_count() or 1
+    if not cards:  # only works that carry files have anything to finish
+        work_ids = [w.id for w in store.get_works(work_ids, public=False) if pending_renditions(w)]
     if processes < 2 or len(work_ids) < 50:
-        return sum(finish_work(store, media, work_id, limits) for work_id in work_ids)
+        return sum(finish_work(store, media, work_id, limits, cards) for work_id in work_ids)
     from concurrent.futures import ProcessPoolExecutor
     import multiprocessing
 
     chunks = [work_ids[i::processes * 4] for i in range(processes * 4)]
     ctx = multiprocessing.get_context("spawn")  # no forked copies of open connections or threads
     with ProcessPoolExecutor(processes, mp_context=ctx, initializer=_worker_init,
-                             initargs=(db_url, str(media.root), limits)) as pool:
+                             initargs=(db_url, str(media.root), limits, cards)) as pool:
         return sum(pool.map(_worker_finish, chunks))
 
 

@@ -37,8 +37,12 @@ def test_demo_loads_hundreds_of_bilingual_works_and_is_searchable(runner, app, c
     assert store.count_works() >= 300
     langs = store.count_by_language()
     assert langs["bo"] >= 300 and langs["zh"] > langs["bo"]
+    from contentlib.attachments import card_path
+
+    media = app.extensions["contentlib"].media
     for work in store.iter_works():
         assert work.license and work.attribution
+        assert card_path(media, work, 320) is not None  # the demo draws its cover cards up front
     body = client.get("/api/v1/search?q=科学家").get_json()
     assert body["total"] > 0
 

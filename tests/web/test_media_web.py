@@ -100,7 +100,10 @@ def test_work_page_plays_video_with_a_track_per_language(client, imported):
     assert "Books and leaflets" in html
 
 
-def test_a_work_without_image_gets_a_cover_card(client, imported):
+def test_a_work_without_image_gets_a_cover_card_from_the_worker(client, imported):
+    html = client.get("/works/m-plain").get_data(as_text=True)
+    assert "cover-placeholder" in html  # the page never waits for drawing
+    assert imported.extensions["contentlib"].run_derived_jobs() == 1
     html = client.get("/works/m-plain").get_data(as_text=True)
     url = re.search(r'<img class="cover" src="(/cards/[0-9a-f]{64}-640\.webp)"', html).group(1)
     resp = client.get(url)
