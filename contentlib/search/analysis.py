@@ -50,6 +50,13 @@ class TibetanTokenizer(_TermsTokenizer):
         return tibetan.index_terms(text)
 
 
+class TibetanPairTokenizer(_TermsTokenizer):
+    """Neighbouring Tibetan syllables as one term (see ``tibetan.pair_terms``)."""
+
+    def terms(self, text):
+        return tibetan.pair_terms(text)
+
+
 class ChineseGramTokenizer(_TermsTokenizer):
     """Simplified bigrams and run-final characters (see ``chinese.grams``)."""
 
@@ -107,6 +114,10 @@ def simplified(text):
 
 def tibetan_analyzer():
     return TibetanTokenizer()
+
+
+def tibetan_pair_analyzer():
+    return TibetanPairTokenizer()
 
 
 def chinese_analyzer():

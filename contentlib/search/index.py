@@ -62,6 +62,7 @@ def make_schema(standard=False):
         year=NUMERIC(int, sortable=True),
         doc=STORED,
         bo=text(analysis.tibetan_analyzer(), True),
+        bo2=text(analysis.tibetan_pair_analyzer(), False),
         zh=text(analysis.chinese_analyzer(), False),
         zhw=text(analysis.chinese_word_analyzer(), False),
         py=text(analysis.pinyin_analyzer(), True),
@@ -98,6 +99,8 @@ def document(rec):
         text = "\n".join(p for p in (head, descs.get(lang), head) if p)
         if text:
             fields[lang] = text
+        if lang == "bo" and text:
+            fields["bo2"] = text
         if lang == "zh" and text:
             fields["py"] = text
             if head:

@@ -251,6 +251,12 @@ class _Builder:
     def any(self, field, terms, boost=1.0, n=MAX_TERMS):
         return wq.Or(_terms(field, self.rarest(field, terms, n)), boost=boost)
 
+    def together(self, syllables, boost=1.0):
+        """Tibetan syllables next to each other: all their pair terms, or the one syllable."""
+        if len(set(syllables)) == 1:
+            return wq.Term("bo", syllables[0], boost=boost)
+        return self.all("bo2", tibetan.pairs(syllables), boost)
+
     def gram(self, gram, boost=1.0):
         """A Chinese gram; a lone character also matches bigrams it starts."""
         if len(gram) == 1 and chinese.is_cjk(gram):
@@ -261,9 +267,10 @@ class _Builder:
         """Return the clauses of a reading: ``(first, second, loose)``."""
         first, second, loose = [], [], []
         if r.script in ("bo", "ewts"):
-            first = [_seq("bo", r.terms)]
+            # Neighbouring syllables are indexed as pair terms: a phrase is their AND.
+            first = [self.together(r.terms)]
             if r.exact != r.terms:
-                first.append(_seq("bo", r.exact, EXACT_BOOST))
+                first.append(self.together(r.exact, EXACT_BOOST))
             loose = [self.all("bo", r.terms), self.any("bo", r.terms, 0.3, MAX_ANY)]
         elif r.script == "zh":
             grams = self.rarest("zh", r.grams)

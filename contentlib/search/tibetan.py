@@ -161,6 +161,33 @@ def index_terms(text):
     return out
 
 
+PAIR_JOINER = "\u0f0b"
+
+
+def pairs(syllables):
+    """Join neighbouring syllables into pair terms (``a་b``), in order, repeats kept."""
+    return [a + PAIR_JOINER + b for a, b in zip(syllables, syllables[1:])]
+
+
+def pair_terms(text):
+    """Return the pair terms of a text: neighbouring search forms, and neighbouring exact forms.
+
+    A phrase of n syllables is then n-1 term lookups instead of a positional
+    match, which Whoosh does slowly when its syllables are common.
+    """
+    norms, exacts = [], []
+    for raw in _TOKEN_RE.findall(text):
+        norm = normalize_syllable(raw)
+        if not norm or norm == "\u0f7f":
+            continue
+        norms.append(norm)
+        exacts.append(exact_form(raw))
+    found = pairs(norms)
+    if exacts != norms:
+        found += [p for p in pairs(exacts) if p not in found]
+    return found
+
+
 def exact_syllables(text):
     """Return the exact forms of the syllables that have a search form."""
     return [exact_form(raw) for raw in _TOKEN_RE.findall(text)

@@ -90,3 +90,24 @@ def test_exact_forms_are_indexed_beside_search_forms():
     assert bo.index_terms("ནུས་པའི་ཁ") == [
         ("ནུ", 0), ("ནུས", 0), ("པ", 1), ("པའི", 1), ("ཁ", 2)]
     assert bo.exact_syllables("ང༌ཚོར") == ["ང", "ཚོར"]
+
+
+def test_pair_terms_join_neighbouring_syllables_search_and_exact_forms():
+    from contentlib.search import tibetan
+
+    found = tibetan.pair_terms("ནུས་པའི་ཤུགས།")
+    norm = tibetan.syllables("ནུས་པའི་ཤུགས།")
+    assert found[:2] == tibetan.pairs(norm) and len(norm) == 3
+    assert "ནུས\u0f0bཔའི" in found  # the exact forms, affix kept, pair up too
+    assert tibetan.pair_terms("ཀ") == []
+
+
+def test_a_tibetan_phrase_needs_its_syllables_next_to_each_other(tmp_path):
+    from contentlib.search import SearchIndex
+
+    idx = SearchIndex(tmp_path / "ix")
+    idx.rebuild([{"id": "near", "type": "book", "titles": {"bo": "ནུས་པ་ཆེན་པོ།"}},
+                 {"id": "apart", "type": "book", "titles": {"bo": "ནུས་ཆེན་པོ་དང་པ་སངས།"}}])
+    hits = [r["id"] for r in idx.search("ནུས་པ", per_page=10)["results"]]
+    assert hits[0] == "near"
+    idx.close()
