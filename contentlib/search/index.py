@@ -66,6 +66,7 @@ def make_schema(standard=False):
         zh=text(analysis.chinese_analyzer(), False),
         zhw=text(analysis.chinese_word_analyzer(), False),
         py=text(analysis.pinyin_analyzer(), True),
+        py2=text(analysis.pinyin_pair_analyzer(), False),
         en=text(StandardAnalyzer(), True),
     )
 
@@ -102,7 +103,7 @@ def document(rec):
         if lang == "bo" and text:
             fields["bo2"] = text
         if lang == "zh" and text:
-            fields["py"] = text
+            fields["py"] = fields["py2"] = text
             if head:
                 fields["zhw"] = head
     return fields
