@@ -105,19 +105,22 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--works", type=int, default=100_000)
     ap.add_argument("--queries", default=str(SHARED / "data/eval-dev/queries.jsonl"))
-    ap.add_argument("--keep", help="keep the benchmark home in this folder")
+    ap.add_argument("--keep", help="keep the benchmark home in this folder (an existing one is reused)")
     a = ap.parse_args()
     queries = [json.loads(line)["q"] for line in open(a.queries, encoding="utf-8")]
     home = Path(a.keep or tempfile.mkdtemp(prefix="contentlib-bench-"))
     home.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, CONTENTLIB_HOME=str(home))
     catalog = home / "scale.jsonl"
-    with open(catalog, "w") as fh:
-        subprocess.run([sys.executable, str(SHARED / "tools/make_scale_catalog.py"), str(a.works)], stdout=fh, check=True)
-    results = {"works": a.works, "queries": len(queries)}
-    # The generator now and then writes a work whose only title is empty; the record format
-    # refuses those lines, so they are skipped (and reported) rather than failing the run.
-    results["import_s"] = timed([str(BIN / "contentlib"), "import", "--skip-invalid", str(catalog)], env, ok=(0, 2))
+    results = {"works": a.works, "queries": len(queries), "import_s": float("nan")}
+    if not (a.keep and (home / "contentlib.db").exists()):  # a kept home is reused as it is
+        with open(catalog, "w") as fh:
+            subprocess.run([sys.executable, str(SHARED / "tools/make_scale_catalog.py"), str(a.works)], stdout=fh,
+                           check=True)
+        # The generator now and then writes a work whose only title is empty; the record format
+        # refuses those lines, so they are skipped (and reported) rather than failing the run.
+        results["import_s"] = timed([str(BIN / "contentlib"), "import", "--skip-invalid", str(catalog)], env,
+                                    ok=(0, 2))
     results["reindex_s"] = timed([str(BIN / "contentlib"), "reindex"], env)
     port = free_port()
     server = subprocess.Popen([str(BIN / "contentlib"), "serve", "--port", str(port)], env=env,
@@ -137,6 +140,7 @@ def main():
     db = str(home / "contentlib.db")
     like = like_latencies(db, queries)
     fts_db = str(home / "fts.db")
+    Path(fts_db).unlink(missing_ok=True)
     results["fts_build_s"] = fts_build(db, fts_db)
     fts, fallback = fts_latencies(fts_db, queries)
     rows = [("contentlib API (Whoosh)", api), ("SQLite LIKE '%q%'", like), ("SQLite FTS5 trigram", fts)]
