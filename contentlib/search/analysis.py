@@ -80,13 +80,6 @@ class PinyinTokenizer(_TermsTokenizer):
         return chinese.pinyin(simplified(text))
 
 
-class PinyinPairTokenizer(_TermsTokenizer):
-    """Pinyin of neighbouring characters as one term (see ``chinese.pinyin_pairs``)."""
-
-    def terms(self, text):
-        return chinese.pinyin_pairs(simplified(text))
-
-
 class TermsField(TEXT):
     """A TEXT field indexed straight from its tokenizer's term list."""
 
@@ -125,10 +118,6 @@ def tibetan_analyzer():
 
 def tibetan_pair_analyzer():
     return TibetanPairTokenizer()
-
-
-def pinyin_pair_analyzer():
-    return PinyinPairTokenizer()
 
 
 def chinese_analyzer():

@@ -253,22 +253,3 @@ def query_parts(text):
 
 def _dedupe(items):
     return list(dict.fromkeys(items))
-
-
-def pinyin_pairs(text):
-    """Return the pinyin of neighbouring characters as pair terms (``zhi_lv``), every reading.
-
-    A pinyin phrase is then a few term lookups instead of a positional match,
-    which is slow when its syllables are common.
-    """
-    by_pos = {}
-    for syllable, pos in pinyin(text):
-        by_pos.setdefault(pos, []).append(syllable)
-    found = dict.fromkeys(a + "_" + b for pos, here in by_pos.items() for a in here
-                          for b in by_pos.get(pos + 1, ()))
-    return list(found)
-
-
-def syllable_pairs(syllables):
-    """The pair terms of a typed pinyin sequence, in order."""
-    return [a + "_" + b for a, b in zip(syllables, syllables[1:])]

@@ -66,7 +66,6 @@ def make_schema(standard=False):
         zh=text(analysis.chinese_analyzer(), False),
         zhw=text(analysis.chinese_word_analyzer(), False),
         py=text(analysis.pinyin_analyzer(), True),
-        py2=text(analysis.pinyin_pair_analyzer(), False),
         en=text(StandardAnalyzer(), True),
     )
 
@@ -103,7 +102,7 @@ def document(rec):
         if lang == "bo" and text:
             fields["bo2"] = text
         if lang == "zh" and text:
-            fields["py"] = fields["py2"] = text
+            fields["py"] = text
             if head:
                 fields["zhw"] = head
     return fields

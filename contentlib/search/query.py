@@ -289,8 +289,7 @@ class _Builder:
             for word, weight in r.candidates:
                 first.append(self.all("zh", [word[i:i + 2] for i in range(len(word) - 1)],
                                       weight))
-            second = [self.all("py2", chinese.syllable_pairs(seq)) if len(set(seq)) > 1 else _seq("py", seq)
-                      for seq in r.terms]
+            second = [_seq("py", seq) for seq in r.terms]
             loose = [self.all("py", seq, 0.5) for seq in r.terms]
         else:
             first = [self.all("en", r.terms)]

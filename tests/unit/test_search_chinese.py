@@ -75,12 +75,3 @@ def test_question_drops_stop_words():
 
 def test_latin_in_a_question_is_a_gram():
     assert "64dd" in zh.query_parts("64DD有哪些优点？")[2]
-
-
-def test_pinyin_pairs_cover_every_reading_of_neighbouring_characters():
-    from contentlib.search import chinese
-
-    found = chinese.pinyin_pairs("之旅")
-    assert "zhi_lv" in found
-    assert chinese.syllable_pairs(["zhi", "lv"]) == ["zhi_lv"]
-    assert chinese.pinyin_pairs("之，旅") == []  # punctuation breaks the pair, as it breaks phrases
