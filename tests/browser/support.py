@@ -72,10 +72,10 @@ def live_server(home: Path):
         "CONTENTLIB_INDEX_DIR": str(home / "index"), "CONTENTLIB_MEDIA_DIR": str(home / "media"),
     })
     res = app.extensions["contentlib"]
-    with app.app_context():  # as `contentlib import` does: derived files (cover cards) too
+    with app.app_context():  # as `contentlib demo` does: derived files and cover cards up front
         for path in (DEMO, TEST_WORKS):  # the test works last, so they are the newest
             report = records.import_file(res.store, path, ingest=res.ingest)
-            res.finish_import(report.work_ids)
+            res.finish_import(report.work_ids, cards=True)
     indexing.drain(res.store, res.index, res.index_dir)
     accounts.create_user(res.store, EDITOR[0], "editor", EDITOR[1])
     server = make_server("127.0.0.1", 0, app, threaded=True)
