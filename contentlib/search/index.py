@@ -7,7 +7,6 @@ one; the previous generation is kept for searchers still reading it.
 """
 import collections
 import contextlib
-import fcntl
 import itertools
 import multiprocessing
 import os
@@ -237,17 +236,6 @@ class SearchIndex:
             return target.is_dir() and windex.exists_in(str(target))
         except Exception:  # a broken index is not an index
             return False
-
-    @contextlib.contextmanager
-    def writer_lock(self):
-        """Hold an exclusive cross-process lock for writing (fcntl.flock)."""
-        self.path.mkdir(parents=True, exist_ok=True)
-        with open(self.path / ".writer.lock", "a+") as f:
-            fcntl.flock(f, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(f, fcntl.LOCK_UN)
 
     # -- writing --------------------------------------------------------
     def rebuild(self, records):

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from contentlib import indexing
 from contentlib.errors import IndexUnavailable
 from contentlib.search import SearchIndex
 
@@ -237,7 +238,8 @@ def test_update_and_delete(tmp_path):
     assert ids(index.search("量子隧穿")) == [recs[0]["id"]]
     assert ids(index.search("glaciers")) == ["new-1"]
     assert recs[1]["id"] not in ids(index.search("", per_page=50))
-    with index.writer_lock():
+    with indexing.writer_lock(tmp_path / "ix") as got:  # the one writer lock, beside the index
+        assert got
         index.update(delete_ids=["new-1"])
     assert index.search("")["total"] == 4
 
@@ -273,3 +275,11 @@ def test_total_counts_every_match_however_small_the_page(idx):
     small = idx.search("的", per_page=1)
     assert small["total"] == big["total"] == len(big["results"])
     assert small["facets"] == big["facets"]
+
+
+def test_writer_lock_is_exclusive_and_can_be_tried(tmp_path):
+    with indexing.writer_lock(tmp_path / "ix") as first:
+        with indexing.writer_lock(tmp_path / "ix", blocking=False) as second:
+            assert first and not second
+    with indexing.writer_lock(tmp_path / "ix", blocking=False) as again:
+        assert again
