@@ -77,7 +77,14 @@ class PinyinTokenizer(_TermsTokenizer):
     positioned = True
 
     def terms(self, text):
-        return chinese.pinyin(simplified(text))
+        return pinyin(text)
+
+
+class PinyinPairTokenizer(_TermsTokenizer):
+    """Pinyin of neighbouring characters as one term (see ``chinese.pinyin_pairs``)."""
+
+    def terms(self, text):
+        return chinese.pinyin_pairs(pinyin(text))
 
 
 class TermsField(TEXT):
@@ -112,6 +119,12 @@ def simplified(text):
     return chinese.to_simplified(text)
 
 
+@lru_cache(maxsize=4)
+def pinyin(text):
+    """Pinyin once for the two fields (syllables and pairs) that get the same text."""
+    return tuple(chinese.pinyin(simplified(text)))
+
+
 def tibetan_analyzer():
     return TibetanTokenizer()
 
@@ -130,3 +143,7 @@ def chinese_word_analyzer():
 
 def pinyin_analyzer():
     return PinyinTokenizer()
+
+
+def pinyin_pair_analyzer():
+    return PinyinPairTokenizer()

@@ -253,3 +253,24 @@ def query_parts(text):
 
 def _dedupe(items):
     return list(dict.fromkeys(items))
+
+
+def pinyin_pairs(syllables):
+    """Pair terms (``zhi_lv``) of neighbouring characters, every reading of each.
+
+    :param syllables: ``(syllable, position)`` pairs from :func:`pinyin`.
+    A pinyin phrase is then the AND of its pair terms, a few posting
+    lookups, instead of a positional match that is slow when its syllables
+    are common. Punctuation between characters breaks a pair, as it breaks
+    a phrase.
+    """
+    by_pos = {}
+    for syllable, pos in syllables:
+        by_pos.setdefault(pos, []).append(syllable)
+    return [a + "_" + b for pos, here in by_pos.items() for a in here
+            for b in by_pos.get(pos + 1, ())]
+
+
+def syllable_pairs(syllables):
+    """The pair terms of a typed pinyin sequence, in order."""
+    return [a + "_" + b for a, b in zip(syllables, syllables[1:])]

@@ -15,7 +15,7 @@ import time
 import uuid
 from pathlib import Path
 
-from whoosh import collectors
+import numpy as np
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
@@ -25,7 +25,7 @@ from whoosh.qparser import MultifieldParser
 from whoosh.writing import SegmentWriter
 
 from ..errors import IndexUnavailable
-from . import analysis, chinese, highlight
+from . import analysis, bulk, chinese, highlight
 from .query import clean, interpret, to_whoosh
 
 FACETS = {"type": "type", "subject": "subject", "audience": "audience",
@@ -40,9 +40,9 @@ MIN_STRICT = 10
 # (all of them for rare characters; see chinese.grams).
 CHAR_EXPANSION = 200
 EXPANSION_BOOST = 0.8  # glossary equivalents, relative to the typed query
-WRITER_MB = 1024
+WRITER_MB = 2048
 # A rebuild writes segments of CHUNK works each, PROCS of them at a time.
-CHUNK = 12_500
+CHUNK = 10_000
 PROCS = max(1, min(2, os.cpu_count() or 1))
 
 
@@ -60,13 +60,21 @@ def make_schema(standard=False):
         added=NUMERIC(int, bits=64, sortable=True),
         year=NUMERIC(int, sortable=True),
         doc=STORED,
-        bo=text(analysis.tibetan_analyzer(), True),
+        bo=text(analysis.tibetan_analyzer(), False),
         bo2=text(analysis.tibetan_pair_analyzer(), False),
         zh=text(analysis.chinese_analyzer(), False),
         zhw=text(analysis.chinese_word_analyzer(), False),
-        py=text(analysis.pinyin_analyzer(), True),
-        en=text(StandardAnalyzer(), True),
+        py=text(analysis.pinyin_analyzer(), False),
+        py2=text(analysis.pinyin_pair_analyzer(), False),
+        en=text(StandardAnalyzer(), False),
     )
+
+
+def _fingerprint(schema):
+    """What must match for an index on disk to be read with this code's schema."""
+    return sorted((name, type(f).__name__, type(f.format).__name__,
+                   type(getattr(f, "analyzer", None)).__name__)
+                  for name, f in schema.items())
 
 
 def document(rec):
@@ -101,7 +109,7 @@ def document(rec):
         if lang == "bo" and text:
             fields["bo2"] = text
         if lang == "zh" and text:
-            fields["py"] = text
+            fields["py"] = fields["py2"] = text
             if head:
                 fields["zhw"] = head
     return fields
@@ -188,24 +196,6 @@ def _bulk_index(ix, dirname, records, chunk_size=None):
     return count
 
 
-class _AllMatches(collectors.TopCollector):
-    """Top-N collector that also keeps every matching docnum.
-
-    Totals and facets need all matches; keeping them while scoring saves a
-    second pass over the postings (Whoosh's own ``Results.docs()`` re-runs
-    the query).
-    """
-
-    def __init__(self, limit):
-        # No block skipping and no matcher replacement: both drop documents
-        # that cannot reach the top N, and those still count.
-        super().__init__(limit=limit, usequality=False, replace=0)
-
-    def _collect(self, global_docnum, score):
-        self.docset.add(global_docnum)
-        return super()._collect(global_docnum, score)
-
-
 class SearchIndex:
     """The search index of works in one directory.
 
@@ -223,6 +213,7 @@ class SearchIndex:
         self._ix_dir = None
         self._cache_key = None
         self._cache = {}
+        self._segments = bulk.Segments()
 
     # -- layout ---------------------------------------------------------
     @property
@@ -230,11 +221,11 @@ class SearchIndex:
         return self.path / "current"
 
     def exists(self):
-        """Tell whether a complete index is in place."""
+        """Tell whether a complete index, built with this code's schema, is in place."""
         try:
-            target = self._current.resolve(strict=True)
-            return target.is_dir() and windex.exists_in(str(target))
-        except Exception:  # a broken index is not an index
+            self._open()
+            return True
+        except IndexUnavailable:  # a broken or outdated index is not an index
             return False
 
     # -- writing --------------------------------------------------------
@@ -297,7 +288,12 @@ class SearchIndex:
             target = self._current.resolve(strict=True)
             if self._ix is None or self._ix_dir != target:
                 self.close()
-                self._ix = windex.open_dir(str(target))
+                ix = windex.open_dir(str(target))
+                if _fingerprint(ix.schema) != _fingerprint(make_schema(self.standard)):
+                    ix.close()
+                    raise IndexUnavailable(
+                        "search index was built by an older version; it needs a rebuild")
+                self._ix = ix
                 self._ix_dir = target
                 chinese.prepare()  # load dictionaries now, not in a user's query
             return self._ix
@@ -323,6 +319,7 @@ class SearchIndex:
                 self._ix.close()
         self._ix = self._ix_dir = None
         self._cache_key, self._cache = None, {}
+        self._segments = bulk.Segments()
 
     def search(self, q, filters=None, page=1, per_page=20, expansions=None):
         """Search works; see ``spec/search-api.md`` for the result shape.
@@ -346,30 +343,41 @@ class SearchIndex:
             self._cache_key, self._cache = key, {}
         return self._cache
 
-    def _docset(self, s, field, value):
-        cache = self._caches(s).setdefault("docsets", {})
+    def _mask(self, s, field, value):
+        """Live docnums with ``field:value``, as a boolean array (cached)."""
+        cache = self._caches(s).setdefault("masks", {})
         key = (field, value)
         if key not in cache:
-            cache[key] = frozenset(s.docs_for_query(wq.Term(field, value)))
+            cache[key] = bulk.term_mask(s, field, value) & self._live(s)
         return cache[key]
 
-    def _filter_set(self, s, filters):
+    def _filter_mask(self, s, filters):
+        """Works allowed by the filters (None when there are none)."""
         result = None
         for key, field in FILTERS.items():
             codes = filters.get(key)
             if not codes:
                 continue
-            union = set()
+            union = np.zeros(s.doc_count_all(), dtype=bool)
             for code in codes:
-                union |= self._docset(s, field, code)
+                union |= self._mask(s, field, code)
             result = union if result is None else result & union
         return result
 
-    def _all_docs(self, s):
+    def _live(self, s):
+        """Every docnum not deleted, as a boolean array (cached)."""
         cache = self._caches(s)
-        if "all" not in cache:
-            cache["all"] = frozenset(s.reader().all_doc_ids())
-        return cache["all"]
+        if "live" not in cache:
+            live = np.ones(s.doc_count_all(), dtype=bool)
+            for sub, offset in s.leaf_searchers():
+                r = sub.reader()
+                if r.has_deletions():
+                    n = r.doc_count_all()
+                    live[offset:offset + n] = False
+                    kept = np.fromiter(r.all_doc_ids(), dtype=np.int64)
+                    live[kept + offset] = True
+            cache["live"] = live
+        return cache["live"]
 
     def _newest_first(self, s):
         """Every live docnum, newest first: by ``added``, then year, then id."""
@@ -379,21 +387,21 @@ class SearchIndex:
             added = r.column_reader("added")
             year = r.column_reader("year")
             ids = r.column_reader("id")
-            live = self._all_docs(s)
+            live = np.flatnonzero(self._live(s)).tolist()
             order = sorted(live, key=lambda d: (added[d], year[d], ids[d]), reverse=True)
-            cache["order"] = order
+            cache["order"] = np.array(order, dtype=np.int64)
         return cache["order"]
 
     def _facets(self, s, matched):
         out = {}
         r = s.reader()
+        values = self._caches(s).setdefault("lex", {})
         for name, field in FACETS.items():
-            counts = {}
-            values = self._caches(s).setdefault("lex", {})
             if field not in values:
                 values[field] = [v.decode("utf-8") for v in r.lexicon(field)]
+            counts = {}
             for value in values[field]:
-                n = len(matched & self._docset(s, field, value))
+                n = int(np.count_nonzero(matched & self._mask(s, field, value)))
                 if n:
                     counts[value] = n
             out[name] = counts
@@ -401,29 +409,28 @@ class SearchIndex:
 
     def _search(self, s, q, filters, page, per_page, expansions):
         readings = interpret(q)
-        allowed = self._filter_set(s, filters)
+        allowed = self._filter_mask(s, filters)
+        live = self._live(s)
         start = (page - 1) * per_page
         if not clean(q):
-            live = self._all_docs(s)
             matched = live if allowed is None else live & allowed
             order = self._newest_first(s)
-            hits = [(d, 0.0) for d in order if d in matched][start:start + per_page] \
-                if allowed is not None else [(d, 0.0) for d in order[start:start + per_page]]
+            if allowed is not None:
+                order = order[matched[order]]
+            hits = [(int(d), 0.0) for d in order[start:start + per_page]]
         else:
-            matched, hits = set(), []
-            queries = [] if allowed is not None and not allowed else \
+            matched, hits = np.zeros(len(live), dtype=bool), []
+            queries = [] if allowed is not None and not allowed.any() else \
                 self._queries(s, q, readings, expansions)
+            evaluator = bulk.Evaluator(s, self._segments, live) if queries else None
             for query in queries:
-                collector = _AllMatches(limit=start + per_page)
-                wrapped = collector if allowed is None else \
-                    collectors.FilterCollector(collector, allow=allowed)
-                s.search_with_collector(query, wrapped)
-                matched = collector.docset
-                if len(matched) >= MIN_STRICT:
+                scores, matched = evaluator.run(query)
+                if allowed is not None:
+                    matched &= allowed
+                if np.count_nonzero(matched) >= MIN_STRICT:
                     break
-            if matched:
-                top = collector.results()[start:start + per_page]
-                hits = [(h.docnum, h.score) for h in top]
+            if matched.any():
+                hits = bulk.top(scores, matched, start, per_page)
         results = []
         for docnum, score in hits:
             stored = s.stored_fields(docnum)
@@ -437,7 +444,7 @@ class SearchIndex:
         return {
             "query": q,
             "interpreted": [{"script": r.script, "text": r.text} for r in readings],
-            "total": len(matched), "page": page, "per_page": per_page,
+            "total": int(np.count_nonzero(matched)), "page": page, "per_page": per_page,
             "results": results, "facets": self._facets(s, matched),
         }
 

@@ -204,24 +204,14 @@ def latin_words(text):
 # -- Whoosh queries -----------------------------------------------------
 # Works with a Tibetan phrase exactly as typed (same particles) come first.
 EXACT_BOOST = 1.0
-# Bounds that keep a pasted paragraph as fast as a word: a phrase uses its
-# first MAX_PHRASE terms (plenty to be specific; every term costs span
-# checks), an AND/OR its MAX_TERMS rarest distinct terms.
-MAX_PHRASE = 8
+# Bounds that keep a pasted paragraph as fast as a word: an AND/OR uses its
+# MAX_TERMS rarest distinct terms.
 MAX_TERMS = 24
 MAX_ANY = 8  # terms of a Tibetan fallback OR (common syllables match most works)
 
 
 def _terms(field, terms, boost=1.0):
     return [wq.Term(field, t, boost=boost) for t in terms]
-
-
-def _seq(field, terms, boost=1.0):
-    """All ``terms`` in order (a phrase), or the single (maybe repeated) term."""
-    terms = terms[:MAX_PHRASE]
-    if len(set(terms)) == 1:
-        return wq.Term(field, terms[0], boost=boost)
-    return wq.Phrase(field, terms, boost=boost)
 
 
 class _Builder:
@@ -257,6 +247,12 @@ class _Builder:
             return wq.Term("bo", syllables[0], boost=boost)
         return self.all("bo2", tibetan.pairs(syllables), boost)
 
+    def together_py(self, syllables):
+        """Pinyin syllables next to each other: their pair terms, or the one syllable."""
+        if len(set(syllables)) == 1:
+            return wq.Term("py", syllables[0])
+        return self.all("py2", chinese.syllable_pairs(syllables))
+
     def gram(self, gram, boost=1.0):
         """A Chinese gram; a lone character also matches bigrams it starts."""
         if len(gram) == 1 and chinese.is_cjk(gram):
@@ -289,7 +285,7 @@ class _Builder:
             for word, weight in r.candidates:
                 first.append(self.all("zh", [word[i:i + 2] for i in range(len(word) - 1)],
                                       weight))
-            second = [_seq("py", seq) for seq in r.terms]
+            second = [self.together_py(seq) for seq in r.terms]
             loose = [self.all("py", seq, 0.5) for seq in r.terms]
         else:
             first = [self.all("en", r.terms)]

@@ -75,3 +75,14 @@ def test_question_drops_stop_words():
 
 def test_latin_in_a_question_is_a_gram():
     assert "64dd" in zh.query_parts("64DD有哪些优点？")[2]
+
+
+def test_pinyin_pairs_cover_every_reading_of_neighbouring_characters():
+    from contentlib.search import chinese
+
+    found = chinese.pinyin_pairs(chinese.pinyin("长城"))
+    assert {"chang_cheng", "zhang_cheng"} <= set(found)  # 长 reads chang or zhang
+    assert chinese.syllable_pairs(["wu", "li", "xue"]) == ["wu_li", "li_xue"]
+    # Punctuation breaks a pair, as it breaks a phrase.
+    assert chinese.pinyin_pairs(chinese.pinyin("之，旅")) == []
+    assert "zhi_lv" in chinese.pinyin_pairs(chinese.pinyin("之旅"))

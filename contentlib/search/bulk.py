@@ -1,0 +1,228 @@
+"""Match and score whole posting lists at once, with numpy.
+
+Whoosh scores one document at a time through a tree of Python matchers,
+about 30 µs per matching work: a question sharing a few common bigrams
+with 15,000 of 100,000 works took 0.2 s. Here each term's postings are
+read a block at a time and scored as arrays with Whoosh's own BM25F
+formula, so the total, the facets and the top hits of a query come from
+one pass over dense per-document arrays. ``Term``, ``Or`` and ``And``
+(the queries :mod:`.query` builds) are evaluated here; anything else,
+such as a phrase, is matched and scored by Whoosh itself, one segment at
+a time, and joins the arrays like a term.
+
+The results equal Whoosh's: ``tests/unit/test_search_bulk.py`` compares
+them on generated queries.
+"""
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length
+
+# Field length bytes (Whoosh's logarithmic encoding) to lengths.
+_LENGTHS = np.array([byte_to_length(i) or 0 for i in range(256)], dtype=np.float64)
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_EMPTY_W = np.zeros(0, dtype=np.float64)
+
+
+def postings(reader, field, btext):
+    """Docnums and weights of one term in one segment reader (deleted included).
+
+    Reads Whoosh's W3 posting blocks directly (their ids are delta-encoded
+    tuples); any other matcher (an inlined single posting) is walked.
+    """
+    if (field, btext) not in reader:
+        return _EMPTY_IDS, _EMPTY_W
+    m = reader.postings(field, btext)
+    if isinstance(m, FilterMatcher):  # deletions: the caller masks them out
+        m = m.child
+    if not isinstance(m, W3LeafMatcher):
+        ids, weights = [], []
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    ids, weights = [], []
+    while not m._atend:
+        m._read_ids()
+        m._read_weights()
+        ids.extend(m._ids)
+        weights.extend(m._weights)
+        if m._lastblock:
+            break
+        m._goto(m._nextoffset)
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+
+
+def field_lengths(reader, field):
+    """Every document's length of ``field`` in one segment, as Whoosh stores it."""
+    n = reader.doc_count_all()
+    perdoc = getattr(reader, "_perdoc", None)
+    col = None
+    if perdoc is not None:
+        try:
+            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+            col = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+        except Exception:  # another codec: read them one by one below
+            perdoc = None
+    if perdoc is not None:
+        if col is None:  # no document of this segment has the field
+            return np.ones(n, dtype=np.float64)
+        raw = np.frombuffer(col._dbfile.get(col._basepos, col._count), dtype=np.uint8)
+        out = np.zeros(n, dtype=np.float64)
+        out[:len(raw)] = _LENGTHS[raw[:n]]
+        return out
+    return np.array([reader.doc_field_length(d, field, 1) or 0 for d in range(n)],
+                    dtype=np.float64)
+
+
+class Segments:
+    """Per-segment data that never changes while the segment lives.
+
+    A segment's postings and lengths are immutable (deletions aside), so
+    its field lengths are read once and kept until the segment is gone.
+    """
+
+    def __init__(self):
+        self._lengths = {}
+
+    def lengths(self, reader, field):
+        key = (reader.segment().segment_id(), field)
+        found = self._lengths.get(key)
+        if found is None:  # searches in other threads may fill or prune it meanwhile
+            found = self._lengths[key] = field_lengths(reader, field)
+        return found
+
+    def keep_only(self, segment_ids):
+        """Forget segments no longer in the index."""
+        for key in [k for k in list(self._lengths) if k[0] not in segment_ids]:
+            self._lengths.pop(key, None)
+
+
+class Evaluator:
+    """Evaluate Whoosh queries over one searcher into dense arrays.
+
+    :param searcher: an open Whoosh searcher (BM25F weighting).
+    :param segments: a :class:`Segments` cache shared across searches.
+    :param live: boolean array, True for every live (undeleted) docnum.
+    """
+
+    def __init__(self, searcher, segments, live):
+        if not isinstance(searcher.weighting, BM25F):
+            raise TypeError("bulk scoring implements BM25F only")
+        self.s = searcher
+        self.segments = segments
+        self.live = live
+        self.n = searcher.doc_count_all()
+        self.leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+        self.segments.keep_only({r.segment().segment_id() for r, _ in self.leaves})
+        self.k1 = searcher.weighting.K1
+        self._norms = {}
+
+    def run(self, query):
+        """Return ``(scores, hits)``: float scores and a boolean match mask."""
+        scores = np.zeros(self.n, dtype=np.float64)
+        hits = np.zeros(self.n, dtype=bool)
+        self._add(query, 1.0, scores, hits)
+        hits &= self.live
+        scores[~hits] = 0.0
+        return scores, hits
+
+    def _add(self, q, boost, scores, hits):
+        """Add ``q``'s scores (times ``boost``) into ``scores``; mark its matches."""
+        if isinstance(q, wq.Term):
+            self._term(q, boost * q.boost, scores, hits)
+        elif isinstance(q, (wq.Or, wq.And)) and len(q.subqueries) == 1:
+            # Whoosh matches a lone subquery directly, without its parent's boost.
+            self._add(q.subqueries[0], boost, scores, hits)
+        elif type(q) in (wq.Or, wq.DefaultOr) and not q.minmatch and not q.scale:
+            for sub in q.subqueries:
+                self._add(sub, boost * q.boost, scores, hits)
+        elif type(q) is wq.And and q.subqueries:
+            both = None
+            part = np.zeros(self.n, dtype=np.float64)
+            for sub in q.subqueries:
+                mine = np.zeros(self.n, dtype=bool)
+                self._add(sub, boost * q.boost, part, mine)
+                both = mine if both is None else both & mine
+            scores += np.where(both, part, 0.0)
+            hits |= both
+        elif isinstance(q, (wq.Or, wq.And)) and not q.subqueries:
+            return
+        else:
+            self._whoosh(q, boost, scores, hits)
+
+    def _term(self, q, boost, scores, hits):
+        field = q.fieldname
+        if field not in self.s.schema:
+            return
+        try:
+            btext = self.s.schema[field].to_bytes(q.text)
+        except ValueError:
+            return
+        scorable = self.s.schema[field].scorable
+        if scorable:
+            idf = self.s.idf(field, btext)
+        for reader, offset in self.leaves:
+            ids, weights = postings(reader, field, btext)
+            if not len(ids):
+                continue
+            if scorable:
+                norm = self._norm(reader, field)[ids]
+                part = idf * (weights * (self.k1 + 1)) / (weights + norm)
+            else:
+                part = weights
+            scores[ids + offset] += part * boost
+            hits[ids + offset] = True
+
+    def _norm(self, reader, field):
+        """BM25's length normalization of every document of one segment."""
+        key = (reader.segment().segment_id(), field)
+        if key not in self._norms:
+            avgfl = self.s.avg_field_length(field) or 1
+            lengths = self.segments.lengths(reader, field)
+            w = self.s.weighting
+            b = w._field_B.get(field, w.B)
+            self._norms[key] = w.K1 * ((1 - b) + b * lengths / avgfl)
+        return self._norms[key]
+
+    def _whoosh(self, q, boost, scores, hits):
+        """Let Whoosh match ``q`` (a phrase, say) segment by segment."""
+        context = self.s.context()
+        for sub, offset in self.s.leaf_searchers():
+            m = q.matcher(sub, context)
+            ids, part = [], []
+            while m.is_active():
+                ids.append(m.id())
+                part.append(m.score())
+                m.next()
+            if ids:
+                ids = np.array(ids, dtype=np.int64) + offset
+                scores[ids] += np.array(part, dtype=np.float64) * boost
+                hits[ids] = True
+
+
+
+def top(scores, hits, start, count):
+    """Docnums of hits ``start:start+count`` by score, ties by docnum (Whoosh's order)."""
+    ids = np.flatnonzero(hits)
+    end = start + count
+    if end < len(ids):
+        # Only the best ``end`` need sorting; keep every tie at the cut.
+        cut = np.partition(scores[ids], len(ids) - end)[len(ids) - end]
+        ids = ids[scores[ids] >= cut]
+    order = np.lexsort((ids, -scores[ids]))
+    return [(int(d), float(scores[d])) for d in ids[order][start:end]]
+
+
+def term_mask(searcher, field, text):
+    """Every docnum (deleted included) that has ``field:text``."""
+    mask = np.zeros(searcher.doc_count_all(), dtype=bool)
+    btext = searcher.schema[field].to_bytes(text)
+    for sub, offset in searcher.leaf_searchers():
+        ids, _ = postings(sub.reader(), field, btext)
+        mask[ids + offset] = True
+    return mask
+

@@ -1,0 +1,119 @@
+"""Bulk (numpy) matching and scoring gives exactly what Whoosh's matchers give."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+
+from contentlib.errors import IndexUnavailable
+from contentlib.search import SearchIndex, bulk
+from contentlib.search.index import document
+from contentlib.search.query import interpret
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "search_sample.jsonl"
+
+QUERIES = ["物理", "宇宙", "nga tshor mtshungs", "zhi lv", "wuli", "ཁྲིམས་གཏུགས་ལྟར",
+           "什么时候第一次播出？", "tours", "之", "ང", "1988", "Running Tours Barcelona"]
+
+
+@pytest.fixture(scope="module")
+def idx(tmp_path_factory):
+    """Several segments, and deletions from a later update."""
+    recs = [json.loads(line) for line in open(SAMPLE, encoding="utf-8")]
+    index = SearchIndex(tmp_path_factory.mktemp("bulk") / "index", chunk_size=8)
+    index.rebuild(recs)
+    changed = dict(recs[3], titles={"zh": "物理的宇宙之旅"})
+    writer = index._open().writer()  # as update() does, but keep the segments apart
+    writer.update_document(**document(changed))
+    writer.delete_by_term("id", recs[5]["id"])
+    writer.commit(merge=False)
+    yield index
+    index.close()
+
+
+def whoosh_scores(s, q):
+    return {hit.docnum: hit.score for hit in s.search(q, limit=None)}
+
+
+def bulk_scores(index, s, q):
+    scores, hits = bulk.Evaluator(s, bulk.Segments(), index._live(s)).run(q)
+    return {int(d): float(scores[d]) for d in np.flatnonzero(hits)}
+
+
+def queries(index, s):
+    out = []
+    for text in QUERIES:
+        out.extend(index._queries(s, text, interpret(text), {}))
+    # Shapes the query builder does not make: Whoosh matches them, boosts still apply.
+    out.append(wq.Or([wq.Prefix("zh", "物"), wq.Term("zh", "宇宙", boost=2.0)], boost=0.5))
+    out.append(wq.AndNot(wq.Term("lang", "zh"), wq.Term("lang", "bo")))
+    out.append(wq.And([wq.Or([wq.Term("zh", "物理"), wq.Term("zh", "宇宙")]),
+                       wq.Term("lang", "zh")], boost=3.0))
+    return out
+
+
+def test_the_index_has_several_segments_and_deletions(idx):
+    with idx._open().searcher() as s:
+        leaves = [sub.reader() for sub, _ in s.leaf_searchers()]
+        assert len(leaves) > 3
+        assert any(r.has_deletions() for r in leaves)
+
+
+def test_bulk_matches_and_scores_equal_whoosh(idx):
+    with idx._open().searcher() as s:
+        qs = queries(idx, s)
+        assert len(qs) > 15
+        nonempty = 0
+        for q in qs:
+            expected = whoosh_scores(s, q)
+            got = bulk_scores(idx, s, q)
+            assert got.keys() == expected.keys(), q
+            for d, score in expected.items():
+                assert got[d] == pytest.approx(score, rel=1e-9), (q, d)
+            nonempty += bool(expected)
+        assert nonempty > 10
+
+
+def test_deleted_works_never_match(idx):
+    with idx._open().searcher() as s:
+        got = bulk_scores(idx, s, wq.Term("lang", "zh"))
+        deleted = {offset + d for sub, offset in s.leaf_searchers()
+                   for d in range(sub.reader().doc_count_all()) if sub.reader().is_deleted(d)}
+        assert deleted and not deleted & got.keys()
+
+
+def test_field_lengths_read_in_bulk_equal_whoosh_one_by_one(idx):
+    with idx._open().searcher() as s:
+        for sub, _ in s.leaf_searchers():
+            r = sub.reader()
+            for field in ("bo", "zh", "py2", "en"):
+                one_by_one = [r.doc_field_length(d, field, 0) or 0 for d in range(r.doc_count_all())]
+                if r.doc_field_length(0, field, None) is None and not any(one_by_one):
+                    continue  # the segment has no such field; bulk uses Whoosh's default of 1
+                assert bulk.field_lengths(r, field).tolist() == one_by_one
+
+
+def test_top_orders_by_score_then_docnum():
+    scores = np.array([0.0, 2.0, 5.0, 2.0, 1.0, 5.0])
+    hits = scores > 0
+    assert bulk.top(scores, hits, 0, 3) == [(2, 5.0), (5, 5.0), (1, 2.0)]
+    assert bulk.top(scores, hits, 2, 3) == [(1, 2.0), (3, 2.0), (4, 1.0)]
+    assert bulk.top(scores, hits, 10, 3) == []
+
+
+def test_an_index_from_an_older_schema_is_not_used(tmp_path):
+    from whoosh import index as windex
+    from whoosh.fields import ID, TEXT, Schema
+
+    old = tmp_path / "ix" / "gen-old"
+    old.mkdir(parents=True)
+    windex.create_in(str(old), Schema(id=ID(stored=True, unique=True), zh=TEXT(phrase=True)))
+    (tmp_path / "ix" / "current").symlink_to("gen-old")
+    index = SearchIndex(tmp_path / "ix")
+    assert not index.exists()
+    with pytest.raises(IndexUnavailable, match="older version"):
+        index.search("物理")
+    index.rebuild([json.loads(open(SAMPLE, encoding="utf-8").readline())])
+    assert index.exists()
+    assert index.search("")["total"] == 1
