@@ -214,6 +214,17 @@ def _terms(field, terms, boost=1.0):
     return [wq.Term(field, t, boost=boost) for t in terms]
 
 
+def _or(clauses, boost=1.0):
+    """Any of ``clauses``, weighted by ``boost``.
+
+    Whoosh matches a one-clause OR as its clause alone and drops the OR's
+    boost, so a lone clause carries the boost itself.
+    """
+    if len(clauses) == 1:
+        return clauses[0].with_boost(clauses[0].boost * boost)
+    return wq.Or(clauses, boost=boost)
+
+
 class _Builder:
     """Build the clauses of each reading against one index.
 
@@ -239,7 +250,7 @@ class _Builder:
         return wq.And(_terms(field, terms), boost=boost)
 
     def any(self, field, terms, boost=1.0, n=MAX_TERMS):
-        return wq.Or(_terms(field, self.rarest(field, terms, n)), boost=boost)
+        return _or(_terms(field, self.rarest(field, terms, n)), boost)
 
     def together(self, syllables, boost=1.0):
         """Tibetan syllables next to each other: all their pair terms, or the one syllable."""
@@ -256,7 +267,7 @@ class _Builder:
     def gram(self, gram, boost=1.0):
         """A Chinese gram; a lone character also matches bigrams it starts."""
         if len(gram) == 1 and chinese.is_cjk(gram):
-            return wq.Or(_terms("zh", [gram] + self.expand(gram)), boost=boost)
+            return _or(_terms("zh", [gram] + self.expand(gram)), boost)
         return wq.Term("zh", gram, boost=boost)
 
     def tiers(self, r):
@@ -277,7 +288,7 @@ class _Builder:
             else:
                 clauses = [self.gram(g) for g in grams]
                 first = [clauses[0] if len(clauses) == 1 else wq.And(clauses)] + words
-                loose = [wq.Or(clauses, boost=0.3)]
+                loose = [_or(clauses, 0.3)]
         elif r.script == "pinyin":
             # Like an input method: the most frequent words read so come first;
             # every homophone (the pinyin phrase, slow on common syllables)
@@ -310,7 +321,7 @@ def to_whoosh(readings, expand=lambda char: [], doc_frequency=None):
     for r in readings:
         for tier, clauses in zip(tiers, builder.tiers(r)):
             if clauses:
-                tier.append(wq.Or(clauses, boost=r.boost))
+                tier.append(_or(clauses, r.boost))
     queries, clauses = [], []
     for tier in tiers:
         if tier:

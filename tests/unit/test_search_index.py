@@ -7,6 +7,7 @@ import pytest
 from contentlib import indexing
 from contentlib.errors import IndexUnavailable
 from contentlib.search import SearchIndex
+from contentlib.search.index import EXPANSION_BOOST
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "search_sample.jsonl"
 
@@ -283,3 +284,13 @@ def test_writer_lock_is_exclusive_and_can_be_tried(tmp_path):
             assert first and not second
     with indexing.writer_lock(tmp_path / "ix", blocking=False) as again:
         assert again
+
+
+def test_glossary_equivalents_weigh_less_than_what_was_typed(tmp_path):
+    """A one-clause reading keeps its boost (Whoosh drops a one-clause OR's own)."""
+    index = SearchIndex(tmp_path / "ix")
+    index.rebuild([{"id": "g", "type": "video", "titles": {"en": "Glaciers of Qinghai"}}])
+    typed = index.search("glaciers")["results"][0]["score"]
+    widened = index.search("physics", expansions={"physics": ["glaciers"]})["results"]
+    assert [r["id"] for r in widened] == ["g"]
+    assert widened[0]["score"] == pytest.approx(typed * EXPANSION_BOOST, rel=1e-3)

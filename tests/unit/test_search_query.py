@@ -126,3 +126,4 @@ def test_stop_words_alone_are_still_searched():
 
 def test_latin_words_lose_accents():
     assert scripts("Café Ñandú")["latin"].terms == ["cafe", "nandu"]
+
