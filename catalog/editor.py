@@ -17,6 +17,7 @@ from contentlib.errors import MediaRejected
 from contentlib.model import LANGUAGES
 
 from .auth import acting_user, needs
+from .errors import REFUSALS
 from .resources import changed, get_store
 from .uploads import attach_upload
 
@@ -70,7 +71,7 @@ def edit_page(work_id, lang, upload_error=None):
     return render_template("editor/edit.html", work=work, st=st, lang=lang, source_lang=source_lang, source=source,
                            text=st.working or st.public or workflow.VersionText(),
                            hints=glossary.found_in(store, source_text), saved=request.args.get("saved"),
-                           uploaded=request.args.get("uploaded"), upload_error=upload_error,
+                           uploaded=request.args.get("uploaded"), upload_error=upload_error, refusals=REFUSALS,
                            files=[m for m in store.get_work(work_id, public=False).media if m.lang == lang],
                            roles=UPLOAD_ROLES)
 
@@ -94,7 +95,7 @@ def upload(work_id, lang):
     try:
         attach_upload(acting_user(), work_id, lang, request.files.get("file"), request.form.get("role"))
     except MediaRejected as exc:
-        return edit_page(work_id, lang, upload_error=str(exc)), 400
+        return edit_page(work_id, lang, upload_error=exc), 400
     return redirect(url_for("editor.edit", work_id=work_id, lang=lang, uploaded=1))
 
 

@@ -13,6 +13,24 @@ CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
 
 FORM_EXPIRED = _l("This form has expired. Go back, reload the page and try again.")
 
+# What a refused file's reason means, in the visitor's language; the checks'
+# own detail follows in English.
+REFUSALS = {
+    "format": _l("This kind of file is not accepted."),
+    "size": _l("This file is over the size limit."),
+    "unsafe": _l("This file was refused for safety."),
+    "missing": _l("No file was received, or the file is empty."),
+    "damaged": _l("This file is damaged or could not be read."),
+}
+
+
+def media_rejected(e: MediaRejected):
+    """A refused file: its reason for people, and for API clients in ``error.reason``."""
+    if _wants_json():
+        return jsonify({"error": {"code": "media_rejected", "reason": e.reason, "message": str(e)}}), 400
+    return render_template("errors/error.html", status=400, message=str(e),
+                           lead=REFUSALS[e.reason]), 400
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -41,7 +59,7 @@ def init_app(app) -> None:
     app.register_error_handler(413, lambda e: render_error(413, "the request is too large", "too_large"))
     app.register_error_handler(BadParameter, lambda e: render_error(400, str(e)))
     app.register_error_handler(InvalidRecord, lambda e: render_error(400, str(e), "invalid"))
-    app.register_error_handler(MediaRejected, lambda e: render_error(400, str(e), "media_rejected"))
+    app.register_error_handler(MediaRejected, media_rejected)
     app.register_error_handler(NotAllowed, lambda e: render_error(403, str(e)))
     app.register_error_handler(InvalidTransition, lambda e: render_error(409, str(e), "invalid_transition"))
     app.register_error_handler(TooManyAttempts, lambda e: render_error(429, "too many failed logins; wait 15 minutes"))

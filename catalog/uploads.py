@@ -21,7 +21,7 @@ def attach_upload(user, work_id: str, lang: str, upload, role: str | None = None
     res = get()
     workflow.status(res.store, work_id, lang)  # 404 for an unknown work before any bytes are kept
     if upload is None or not upload.filename:
-        raise MediaRejected("Choose a file to upload.")
+        raise MediaRejected("Choose a file to upload.", reason="missing")
     res.media.tmp_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=res.media.tmp_dir, prefix="upload-")
     try:

@@ -65,9 +65,9 @@ def ingest_upload(media: MediaStore, src: Path, name: str, work_id: str, lang: s
     kind = inspect(src, limits).kind  # refuse a misfit before anything is stored
     role = role or ROLE_BY_KIND[kind]
     if role not in MEDIA_ROLES:
-        raise MediaRejected(f"Unknown role {role!r}.")
+        raise MediaRejected(f"Unknown role {role!r}.", reason="format")
     if kind not in ROLE_FITS[role]:
-        raise MediaRejected(f"A {kind} file cannot be a {role}.")
+        raise MediaRejected(f"A {kind} file cannot be a {role}.", reason="format")
     info, stored = media.ingest(src, limits)
     return MediaEntry(path=upload_path(work_id, lang, name), role=role, sha256=stored.sha256, lang=lang,
                       size=stored.size, content_type=info.content_type, original_name=name,

@@ -21,7 +21,24 @@ class WorkNotFound(ContentlibError, LookupError):
 
 
 class MediaRejected(ContentlibError):
-    """An uploaded or imported file was refused; nothing of it was kept."""
+    """An uploaded or imported file was refused; nothing of it was kept.
+
+    ``reason`` sorts the refusal for people who do not read the English
+    detail: ``format`` (a kind of file not accepted), ``size`` (over a
+    limit), ``unsafe`` (refused for safety), ``missing`` (no file or an
+    empty one) or ``damaged`` (it does not parse).
+    """
+
+    REASONS = ("format", "size", "unsafe", "missing", "damaged")
+
+    def __init__(self, message, reason="damaged"):
+        if reason not in self.REASONS:
+            raise ValueError(f"unknown refusal reason {reason!r}")
+        super().__init__(message)
+        self.reason = reason
+
+    def __reduce__(self):  # keep the reason across process pools
+        return type(self), (str(self), self.reason)
 
 
 class NotAllowed(ContentlibError):

@@ -103,20 +103,26 @@ def sniff(head: bytes) -> str:
     if head.startswith(b"PK\x03\x04"):
         if b"mimetypeapplication/epub+zip" in head[:128]:
             return "epub"
-        raise MediaRejected("A zip archive is only accepted as an EPUB book (it has no EPUB mimetype entry first).")
+        raise MediaRejected(
+            "A zip archive is only accepted as an EPUB book (it has no EPUB mimetype entry first).",
+            reason="format",
+        )
     if head[4:8] == b"ftyp":
         brand = head[8:12]
         if brand in (b"M4A ", b"M4B "):
             return "m4a"
         if brand == b"qt  ":
-            raise MediaRejected("QuickTime (.mov) files are not accepted; convert the video to MP4 (H.264).")
+            raise MediaRejected(
+                "QuickTime (.mov) files are not accepted; convert the video to MP4 (H.264).",
+                reason="format",
+            )
         if brand in (b"heic", b"heix", b"mif1", b"msf1", b"avif", b"avis"):
-            raise MediaRejected("HEIC/AVIF images are not accepted; use JPEG, PNG or WebP.")
+            raise MediaRejected("HEIC/AVIF images are not accepted; use JPEG, PNG or WebP.", reason="format")
         return "mp4"
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         if b"webm" in head[:64]:
             return "webm"
-        raise MediaRejected("Matroska (.mkv) files are not accepted; use MP4 (H.264) or WebM.")
+        raise MediaRejected("Matroska (.mkv) files are not accepted; use MP4 (H.264) or WebM.", reason="format")
     if head.startswith(b"OggS"):
         return "ogg"
     if head.startswith(b"ID3") or _MP3_FRAME.match(head):
@@ -129,11 +135,15 @@ def sniff(head: bytes) -> str:
             return "srt"
         if _MARKUP.match(text):
             if re.match(r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<svg", text, re.I | re.S):
-                raise MediaRejected("SVG images are not accepted (they can carry scripts); use PNG, JPEG or WebP.")
-            raise MediaRejected("HTML/XML documents are not accepted as media files.")
+                raise MediaRejected(
+                    "SVG images are not accepted (they can carry scripts); use PNG, JPEG or WebP.",
+                    reason="unsafe",
+                )
+            raise MediaRejected("HTML/XML documents are not accepted as media files.", reason="format")
     raise MediaRejected(
         "This file type is not accepted. Accepted: MP4 (H.264), WebM, MP3, M4A, Ogg, PDF, EPUB, "
-        "JPEG, PNG, WebP, SRT, WebVTT."
+        "JPEG, PNG, WebP, SRT, WebVTT.",
+        reason="format",
     )
 
 
@@ -149,14 +159,14 @@ def inspect(path, limits: Limits | None = None) -> FileInfo:
     path = Path(path)
     try:
         if not path.is_file():
-            raise MediaRejected("This is not a regular file.")
+            raise MediaRejected("This is not a regular file.", reason="format")
         size = path.stat().st_size
         with open(path, "rb") as fh:
             head = fh.read(_HEAD)
     except OSError as exc:
         raise MediaRejected(f"The file could not be read ({exc.strerror}).") from None
     if size == 0:
-        raise MediaRejected("The file is empty.")
+        raise MediaRejected("The file is empty.", reason="missing")
     name = sniff(head)
     _check_size(size, FORMATS[name].kind, limits)  # before any parsing
     facts = _CHECKS[name](path, name, limits)
@@ -170,7 +180,10 @@ def inspect(path, limits: Limits | None = None) -> FileInfo:
 def _check_size(size: int, kind: str, limits: Limits):
     limit = limits.max_bytes(kind)
     if size > limit:
-        raise MediaRejected(f"The {kind} file is too large: {size:,} bytes (at most {limit:,} for this kind).")
+        raise MediaRejected(
+            f"The {kind} file is too large: {size:,} bytes (at most {limit:,} for this kind).",
+            reason="size",
+        )
 
 
 # --- per-format checks: each returns FileInfo fields or raises MediaRejected ---
@@ -219,19 +232,20 @@ def _check_container(container, name, limits):
         name = "m4a"  # an MP4 holding sound only is an audio file
     if name in VIDEO_CODECS:
         if not videos:
-            raise MediaRejected(f"The {name.upper()} file has no video stream.")
+            raise MediaRejected(f"The {name.upper()} file has no video stream.", reason="format")
         stream = videos[0]
         codec = _codec_name(stream)
         if codec not in VIDEO_CODECS[name]:
             wanted = ", ".join(sorted(VIDEO_CODECS[name])).upper()
             raise MediaRejected(
-                f"The video is encoded as {codec.upper()}; {name.upper()} videos must be {wanted}."
+                f"The video is encoded as {codec.upper()}; {name.upper()} videos must be {wanted}.",
+                reason="format",
             )
         width, height = stream.codec_context.width, stream.codec_context.height
         if not width or not height:
             raise MediaRejected("The video stream has no picture size.")
         if width * height > limits.max_pixels:
-            raise MediaRejected(f"The video is too large: {width} x {height} pixels.")
+            raise MediaRejected(f"The video is too large: {width} x {height} pixels.", reason="size")
         frame = next(container.decode(stream), None)
         if frame is None:
             raise MediaRejected("The video has no frame that can be decoded.")
@@ -240,14 +254,17 @@ def _check_container(container, name, limits):
                    "audio_codec": _codec_name(audios[0]) if audios else None}
     else:
         if videos:
-            raise MediaRejected(f"The {name.upper()} file holds video; only sound is accepted here.")
+            raise MediaRejected(f"The {name.upper()} file holds video; only sound is accepted here.", reason="format")
         if not audios:
-            raise MediaRejected(f"The {name.upper()} file has no audio stream.")
+            raise MediaRejected(f"The {name.upper()} file has no audio stream.", reason="format")
         stream = audios[0]
         codec = _codec_name(stream)
         if codec not in AUDIO_CODECS[name]:
             wanted = ", ".join(sorted(AUDIO_CODECS[name])).upper()
-            raise MediaRejected(f"The sound is encoded as {codec.upper()}; {name.upper()} must be {wanted}.")
+            raise MediaRejected(
+                f"The sound is encoded as {codec.upper()}; {name.upper()} must be {wanted}.",
+                reason="format",
+            )
         frame = next(container.decode(stream), None)
         if frame is None:
             raise MediaRejected("The audio has no frame that can be decoded.")
@@ -255,7 +272,10 @@ def _check_container(container, name, limits):
         details = {"audio_codec": codec}
     duration = _duration(container, stream)
     if duration is not None and duration > limits.max_duration:
-        raise MediaRejected(f"The file plays for {duration:,.0f} seconds (at most {limits.max_duration:,.0f}).")
+        raise MediaRejected(
+            f"The file plays for {duration:,.0f} seconds (at most {limits.max_duration:,.0f}).",
+            reason="size",
+        )
     facts["duration_seconds"] = round(duration, 3) if duration is not None else None
     facts["format"] = name
     facts["details"] = details
@@ -294,13 +314,14 @@ def _parse_xml(zf: zipfile.ZipFile, member: str, what: str):
     except KeyError:
         raise MediaRejected(f"The EPUB has no {what} ({member}).") from None
     if info.file_size > _XML_MAX:
-        raise MediaRejected(f"The EPUB's {what} is too large.")
+        raise MediaRejected(f"The EPUB's {what} is too large.", reason="size")
     data = zf.read(info)
     try:
         return SafeET.fromstring(data)
     except defusedxml.DefusedXmlException:
         raise MediaRejected(
-            f"The EPUB's {what} declares XML entities or external references, which are refused for safety."
+            f"The EPUB's {what} declares XML entities or external references, which are refused for safety.",
+            reason="unsafe",
         ) from None
     except ParseError as exc:
         raise MediaRejected(f"The EPUB's {what} is not well-formed XML ({exc}).") from None
@@ -320,7 +341,10 @@ def _check_epub(path, name, limits):
 def _check_epub_zip(zf: zipfile.ZipFile, limits: Limits) -> dict:
     infos = zf.infolist()
     if len(infos) > limits.epub_max_entries:
-        raise MediaRejected(f"The EPUB holds {len(infos):,} files (at most {limits.epub_max_entries:,}).")
+        raise MediaRejected(
+            f"The EPUB holds {len(infos):,} files (at most {limits.epub_max_entries:,}).",
+            reason="size",
+        )
     if not infos or infos[0].filename != "mimetype":
         raise MediaRejected("The EPUB does not start with its mimetype entry.")
     if zf.read(infos[0]).strip() != b"application/epub+zip":
@@ -328,14 +352,20 @@ def _check_epub_zip(zf: zipfile.ZipFile, limits: Limits) -> dict:
     total = 0
     for info in infos:
         if not _safe_name(info.filename):
-            raise MediaRejected(f"The EPUB holds a file with an unsafe name: {info.filename!r}.")
+            raise MediaRejected(f"The EPUB holds a file with an unsafe name: {info.filename!r}.", reason="unsafe")
         if info.flag_bits & 0x1:
-            raise MediaRejected("The EPUB holds encrypted entries.")
+            raise MediaRejected("The EPUB holds encrypted entries.", reason="unsafe")
         total += info.file_size
         if info.file_size > 1024 * 1024 and info.file_size > limits.epub_max_ratio * max(info.compress_size, 1):
-            raise MediaRejected(f"The EPUB entry {info.filename!r} is compressed suspiciously well (a zip bomb?).")
+            raise MediaRejected(
+                f"The EPUB entry {info.filename!r} is compressed suspiciously well (a zip bomb?).",
+                reason="unsafe",
+            )
     if total > limits.epub_max_uncompressed:
-        raise MediaRejected(f"The EPUB unpacks to {total:,} bytes (at most {limits.epub_max_uncompressed:,}).")
+        raise MediaRejected(
+            f"The EPUB unpacks to {total:,} bytes (at most {limits.epub_max_uncompressed:,}).",
+            reason="size",
+        )
     # Reading every entry checks every CRC: a damaged book is found now.
     bad = zf.testzip()
     if bad is not None:

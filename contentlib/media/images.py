@@ -42,7 +42,8 @@ def _check_size(size, limits: Limits, what: str):
     if w > limits.max_side or h > limits.max_side or w * h > limits.max_pixels:
         raise MediaRejected(
             f"{what} is too large: {w} x {h} pixels "
-            f"(at most {limits.max_pixels:,} pixels, {limits.max_side:,} on a side)."
+            f"(at most {limits.max_pixels:,} pixels, {limits.max_side:,} on a side).",
+            reason="size",
         )
 
 
@@ -69,17 +70,17 @@ def open_image(source, limits: Limits, *, what: str = "The image") -> Image.Imag
             if getattr(im, "n_frames", 1) > 1:
                 # Animated WebP/PNG: we keep stills only (covers, posters).
                 im.close()
-                raise MediaRejected(f"{what} is animated; only still images are accepted.")
+                raise MediaRejected(f"{what} is animated; only still images are accepted.", reason="format")
             im.load()
             return im
     except MediaRejected:
         raise
     except Image.DecompressionBombError as exc:
-        raise MediaRejected(f"{what} claims too many pixels to be opened safely ({exc}).") from None
+        raise MediaRejected(f"{what} claims too many pixels to be opened safely ({exc}).", reason="size") from None
     except Image.DecompressionBombWarning as exc:
-        raise MediaRejected(f"{what} claims too many pixels to be opened safely ({exc}).") from None
+        raise MediaRejected(f"{what} claims too many pixels to be opened safely ({exc}).", reason="size") from None
     except Image.UnidentifiedImageError:
-        raise MediaRejected(f"{what} is not a JPEG, PNG or WebP image.") from None
+        raise MediaRejected(f"{what} is not a JPEG, PNG or WebP image.", reason="format") from None
     except (OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError, MemoryError) as exc:
         raise MediaRejected(f"{what} is damaged or truncated ({exc}).") from None
 

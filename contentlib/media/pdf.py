@@ -76,7 +76,7 @@ def probe_pdf(path, limits: Limits) -> dict:
     if pages < 1:
         raise MediaRejected("The PDF has no pages.")
     if pages > limits.max_pages:
-        raise MediaRejected(f"The PDF has {pages:,} pages (at most {limits.max_pages:,}).")
+        raise MediaRejected(f"The PDF has {pages:,} pages (at most {limits.max_pages:,}).", reason="size")
     return info
 
 

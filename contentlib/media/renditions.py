@@ -223,7 +223,7 @@ def _poster_frame(path, limits: Limits) -> Image.Image | None:
             return None
         im = chosen.to_image()
         if im.width * im.height > limits.max_pixels:
-            raise MediaRejected("The video frame is too large to make a poster from.")
+            raise MediaRejected("The video frame is too large to make a poster from.", reason="size")
         return im
 
 

@@ -42,10 +42,11 @@ def decode_utf8(data: bytes, what: str = "The subtitle file") -> str:
         text = data.decode("utf-8", errors="strict")
     except UnicodeDecodeError as exc:
         raise MediaRejected(
-            f"{what} is not UTF-8 (invalid byte at position {exc.start}); save it as UTF-8 and try again."
+            f"{what} is not UTF-8 (invalid byte at position {exc.start}); save it as UTF-8 and try again.",
+            reason="format",
         ) from None
     if "\x00" in text:
-        raise MediaRejected(f"{what} contains NUL characters; it is not a text file.")
+        raise MediaRejected(f"{what} contains NUL characters; it is not a text file.", reason="format")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

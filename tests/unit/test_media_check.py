@@ -104,38 +104,44 @@ def test_truncated_video_is_refused(samples, tmp_path):
 def test_html_renamed_png_is_refused(tmp_path):
     path = tmp_path / "photo.png"
     path.write_bytes(ms.HTML)
-    with pytest.raises(MediaRejected, match="HTML"):
+    with pytest.raises(MediaRejected, match="HTML") as refused:
         inspect(path)
+    assert refused.value.reason == "format"
 
 
 def test_svg_with_script_is_refused(tmp_path):
     path = tmp_path / "logo.svg"
     path.write_bytes(ms.SVG)
-    with pytest.raises(MediaRejected, match="SVG"):
+    with pytest.raises(MediaRejected, match="SVG") as refused:
         inspect(path)
+    assert refused.value.reason == "unsafe"
 
 
 def test_png_claiming_huge_size_is_refused(tmp_path):
     path = ms.make_png_bomb_header(tmp_path / "bomb.png")
-    with pytest.raises(MediaRejected, match="pixels"):
+    with pytest.raises(MediaRejected, match="pixels") as refused:
         inspect(path)
+    assert refused.value.reason == "size"
 
 
 def test_png_over_our_pixel_limit_is_refused(tmp_path):
     path = ms.make_image(tmp_path / "big.png", "PNG", size=(300, 200))
-    with pytest.raises(MediaRejected, match="too large"):
+    with pytest.raises(MediaRejected, match="too large") as refused:
         inspect(path, Limits(max_pixels=50_000))
     assert inspect(path, Limits(max_pixels=60_000)).width == 300
+    assert refused.value.reason == "size"
 
 
 def test_truncated_jpeg_is_refused(tmp_path):
-    with pytest.raises(MediaRejected, match="truncated|damaged"):
+    with pytest.raises(MediaRejected, match="truncated|damaged") as refused:
         inspect(ms.make_truncated_jpeg(tmp_path / "half.jpg"))
+    assert refused.value.reason == "damaged"
 
 
 def test_epub_with_external_entity_is_refused(tmp_path):
-    with pytest.raises(MediaRejected, match="entit"):
+    with pytest.raises(MediaRejected, match="entit") as refused:
         inspect(ms.make_epub(tmp_path / "xxe.epub", xxe=True))
+    assert refused.value.reason == "unsafe"
 
 
 def test_epub_with_entity_in_package_document_is_refused(tmp_path):
@@ -159,21 +165,24 @@ def test_epub_zip_bomb_is_refused(tmp_path):
     path = ms.make_epub(tmp_path / "bomb.epub")
     with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("OEBPS/zeros.xhtml", b"\0" * (4 * 1024 * 1024))
-    with pytest.raises(MediaRejected, match="zip bomb"):
+    with pytest.raises(MediaRejected, match="zip bomb") as refused:
         inspect(path)
+    assert refused.value.reason == "unsafe"
 
 
 def test_plain_zip_is_refused(tmp_path):
     path = tmp_path / "archive.epub"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("readme.txt", "hello")
-    with pytest.raises(MediaRejected, match="EPUB"):
+    with pytest.raises(MediaRejected, match="EPUB") as refused:
         inspect(path)
+    assert refused.value.reason == "format"
 
 
 def test_pdf_with_cyclic_trailer_is_refused(tmp_path):
-    with pytest.raises(MediaRejected, match="PDF"):
+    with pytest.raises(MediaRejected, match="PDF") as refused:
         inspect(ms.make_cyclic_pdf(tmp_path / "cycle.pdf"))
+    assert refused.value.reason == "damaged"
 
 
 def test_pdf_parser_past_its_time_is_killed_and_refused(samples):

@@ -57,6 +57,7 @@ def test_a_tibetan_subtitle_stays_private_until_its_version_is_approved(client, 
 def test_refused_uploads_leave_nothing_behind(client, world, name, data, role):
     r = post_file(client, world, name, data, role)
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "media_rejected"
+    assert r.get_json()["error"]["reason"] == "format"
     root = world["res"].media.root
     assert [p for p in root.rglob("*") if p.is_file()] == [] if root.exists() else True
     assert world["res"].store.get_work("t-book", public=False).media == []
@@ -80,6 +81,15 @@ def test_editor_page_uploads_with_a_form(client, world, app):
     r = client.post("/editor/works/t-book/bo/media", content_type="multipart/form-data",
                     data={"file": (io.BytesIO(b"<svg><script/></svg>"), "x.png"), "csrf_token": _csrf(client)})
     assert r.status_code == 400
+    # The reason in the page's language (Tibetan by default), the checks' detail marked English.
+    from flask_babel import force_locale
+
+    from catalog.errors import REFUSALS
+    with app.test_request_context(), force_locale("bo"):
+        lead = str(REFUSALS["unsafe"])
+    assert lead != "This file was refused for safety."
+    page = r.get_data(as_text=True)
+    assert lead in page and '<span lang="en">SVG images are not accepted' in page
 
 
 def test_size_limits_per_kind_are_configurable(home):
