@@ -21,15 +21,21 @@ def cli():
     """Manage the contentlib catalog: import, export, reindex, demo, serve."""
 
 
+def _fail(exc: InvalidRecord, prefix: str = "", summary: str = "") -> None:
+    """Print every problem of ``exc`` as ``WHERE: message`` on stderr and exit 1."""
+    for where, message in exc.problems:
+        click.echo(f"{prefix}{where}: {message}", err=True)
+    if summary:
+        click.echo(summary, err=True)
+    sys.exit(1)
+
+
 def _import(path: Path, skip_invalid: bool, cards: bool = False) -> None:
     res = get()
     try:
         report = records.import_file(res.store, path, ingest=res.ingest, skip_invalid=skip_invalid)
     except InvalidRecord as exc:
-        for line, message in exc.problems:
-            click.echo(f"{line}: {message}", err=True)
-        click.echo(f"{path}: {len(exc.problems)} problem(s); nothing was imported.", err=True)
-        sys.exit(1)
+        _fail(exc, summary=f"{path}: {len(exc.problems)} problem(s); nothing was imported.")
     for problem in report.problems:
         click.echo(str(problem), err=True)
     attachments.release(res.store, res.media, report.replaced_media)
@@ -111,9 +117,7 @@ def users_create(name, role, password):
     try:
         accounts.create_user(get().store, name, role, password)
     except InvalidRecord as exc:
-        for field, message in exc.problems:
-            click.echo(f"{field}: {message}", err=True)
-        sys.exit(1)
+        _fail(exc)
     click.echo(f"user {name} created ({role})")
 
 
@@ -150,9 +154,7 @@ def glossary_import(path):
     try:
         count = glossary.import_csv(get().store, path.read_text(encoding="utf-8-sig"))
     except InvalidRecord as exc:
-        for field, message in exc.problems:
-            click.echo(f"{path}:{field}: {message}", err=True)
-        sys.exit(1)
+        _fail(exc, prefix=f"{path}:")
     click.echo(f"{path}: {count} terms read")
 
 

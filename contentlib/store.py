@@ -440,8 +440,7 @@ class Store:
             for table in (versions, work_terms, creators, media):  # no FK cascade on every backend
                 conn.execute(table.delete().where(table.c.work_id == work_id))
             self._enqueue(conn, [work_id], time.time())
-            still = set(conn.execute(sa.select(media.c.sha256).where(media.c.sha256.in_(shas))).scalars()) if shas else set()
-        return sorted(shas - still)
+            return self._unused(conn, shas)
 
     def find_media(self, sha256: str) -> MediaEntry | None:
         """One media entry naming this file (for its content type and original name)."""
@@ -454,11 +453,15 @@ class Store:
 
     def unused_media(self, shas) -> list[str]:
         """Those of ``shas`` that no media entry names any more."""
+        with self.engine.connect() as conn:
+            return self._unused(conn, shas)
+
+    @staticmethod
+    def _unused(conn, shas) -> list[str]:
         shas = set(shas)
         if not shas:
             return []
-        with self.engine.connect() as conn:
-            used = set(conn.execute(sa.select(media.c.sha256).where(media.c.sha256.in_(shas))).scalars())
+        used = set(conn.execute(sa.select(media.c.sha256).where(media.c.sha256.in_(shas))).scalars())
         return sorted(shas - used)
 
     def media_in_use(self, sha256: str) -> bool:

@@ -51,3 +51,16 @@ def test_routes_command_lists_the_pages(runner):
     result = runner.invoke(args=["routes"])
     for route in ("/api/v1/search", "/works/<work_id>", "/search"):
         assert route in result.output
+
+
+def test_refused_users_and_glossary_rows_are_named_and_exit_nonzero(runner, app, tmp_path):
+    result = runner.invoke(args=["users", "create", "ana", "--role", "editor", "--password", "short"])
+    assert result.exit_code == 1
+    assert "password:" in result.output
+    csv = tmp_path / "terms.csv"
+    csv.write_text("zh,bo\n电子,གློག་རྡུལ\n,\n", encoding="utf-8")
+    result = runner.invoke(args=["glossary", "import", str(csv)])
+    assert result.exit_code == 1
+    assert f"{csv}:" in result.output
+    from contentlib import glossary
+    assert glossary.entries(app.extensions["contentlib"].store) == []  # all or nothing
