@@ -204,7 +204,6 @@ class Evaluator:
                 hits[ids] = True
 
 
-
 def top(scores, hits, start, count):
     """Docnums of hits ``start:start+count`` by score, ties by docnum (Whoosh's order)."""
     ids = np.flatnonzero(hits)

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import index as windex
-from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
