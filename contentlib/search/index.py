@@ -25,7 +25,7 @@ from whoosh.writing import SegmentWriter
 
 from ..errors import IndexUnavailable
 from . import analysis, bulk, chinese, highlight
-from .query import clean, interpret, to_whoosh
+from .query import clean, interpret, to_whoosh, word_query
 
 FACETS = {"type": "type", "subject": "subject", "audience": "audience",
           "language": "lang"}
@@ -422,14 +422,21 @@ class SearchIndex:
             queries = [] if allowed is not None and not allowed.any() else \
                 self._queries(s, q, readings, expansions)
             evaluator = bulk.Evaluator(s, self._segments, live) if queries else None
-            for query in queries:
+            # Works found by a stricter query stay ahead of those a widening adds.
+            tier = np.zeros(len(live), dtype=np.int8)
+            for level, query in enumerate(queries):
+                seen = matched
                 scores, matched = evaluator.run(query)
                 if allowed is not None:
                     matched &= allowed
+                tier[matched & ~seen] = level
                 if np.count_nonzero(matched) >= MIN_STRICT:
                     break
-            if matched.any():
-                hits = bulk.top(scores, matched, start, per_page)
+            groups = self._word_groups(evaluator, readings, matched)
+            if len(groups) > 1:
+                hits = bulk.top_interleaved(scores, matched, start, per_page, groups, tier)
+            elif matched.any():
+                hits = bulk.top(scores, matched, start, per_page, tier)
         results = []
         for docnum, score in hits:
             stored = s.stored_fields(docnum)
@@ -446,6 +453,23 @@ class SearchIndex:
             "total": int(np.count_nonzero(matched)), "page": page, "per_page": per_page,
             "results": results, "facets": self._facets(s, matched),
         }
+
+    @staticmethod
+    def _word_groups(evaluator, readings, matched):
+        """Works with each word a pinyin query reads as, most common word first.
+
+        Pinyin is ambiguous (``qi shi``: 其实, 骑士, 起始 ...); the first
+        page should show the rarer words too, not only the commonest.
+        """
+        words = [word for r in readings if r.script == "pinyin" for word, _ in r.candidates]
+        if evaluator is None or not matched.any():
+            return []
+        groups = []
+        for word in dict.fromkeys(words):
+            found = evaluator.run(word_query(word))[1] & matched
+            if found.any():
+                groups.append(found)
+        return groups
 
     def _bigrams_from(self, s, char):
         """The most common indexed bigrams starting with ``char`` (cached)."""

@@ -208,6 +208,7 @@ EXACT_BOOST = 1.0
 # MAX_TERMS rarest distinct terms.
 MAX_TERMS = 24
 MAX_ANY = 8  # terms of a Tibetan fallback OR (common syllables match most works)
+HOMOPHONE_BOOST = 0.5  # pinyin syllables side by side, beside the dictionary words
 
 
 def _terms(field, terms, boost=1.0):
@@ -223,6 +224,14 @@ def _or(clauses, boost=1.0):
     if len(clauses) == 1:
         return clauses[0].with_boost(clauses[0].boost * boost)
     return wq.Or(clauses, boost=boost)
+
+
+def word_query(word, boost=1.0):
+    """A Chinese word as the AND of its bigrams (or the single character)."""
+    grams = list(dict.fromkeys(word[i:i + 2] for i in range(len(word) - 1))) or [word]
+    if len(grams) == 1:
+        return wq.Term("zh", grams[0], boost=boost)
+    return wq.And(_terms("zh", grams), boost=boost)
 
 
 class _Builder:
@@ -258,11 +267,11 @@ class _Builder:
             return wq.Term("bo", syllables[0], boost=boost)
         return self.all("bo2", tibetan.pairs(syllables), boost)
 
-    def together_py(self, syllables):
+    def together_py(self, syllables, boost=1.0):
         """Pinyin syllables next to each other: their pair terms, or the one syllable."""
         if len(set(syllables)) == 1:
-            return wq.Term("py", syllables[0])
-        return self.all("py2", chinese.syllable_pairs(syllables))
+            return wq.Term("py", syllables[0], boost=boost)
+        return self.all("py2", chinese.syllable_pairs(syllables), boost)
 
     def gram(self, gram, boost=1.0):
         """A Chinese gram; a lone character also matches bigrams it starts."""
@@ -271,8 +280,8 @@ class _Builder:
         return wq.Term("zh", gram, boost=boost)
 
     def tiers(self, r):
-        """Return the clauses of a reading: ``(first, second, loose)``."""
-        first, second, loose = [], [], []
+        """Return the clauses of a reading: ``(first, loose)``."""
+        first, loose = [], []
         if r.script in ("bo", "ewts"):
             # Neighbouring syllables are indexed as pair terms: a phrase is their AND.
             first = [self.together(r.terms)]
@@ -290,34 +299,33 @@ class _Builder:
                 first = [clauses[0] if len(clauses) == 1 else wq.And(clauses)] + words
                 loose = [_or(clauses, 0.3)]
         elif r.script == "pinyin":
-            # Like an input method: the most frequent words read so come first;
-            # every homophone (the pinyin phrase, slow on common syllables)
-            # only when they are too few.
-            for word, weight in r.candidates:
-                first.append(self.all("zh", [word[i:i + 2] for i in range(len(word) - 1)],
-                                      weight))
-            second = [self.together_py(seq) for seq in r.terms]
+            # Like an input method: the dictionary words read so weigh by how
+            # common they are; any other homophone (the syllables side by
+            # side) still matches. The search then shows several words'
+            # works on the first page (SearchIndex interleaves them).
+            first = [word_query(word, weight) for word, weight in r.candidates]
+            first += [self.together_py(seq, HOMOPHONE_BOOST) for seq in r.terms]
             loose = [self.all("py", seq, 0.5) for seq in r.terms]
         else:
             first = [self.all("en", r.terms)]
             loose = [self.any("en", r.terms, 0.3)]
-        return first, second, loose
+        return first, loose
 
 
 def to_whoosh(readings, expand=lambda char: [], doc_frequency=None):
     """Return Whoosh queries for the readings, from the strictest to the loosest.
 
-    The first asks for the words together (phrases, all bigrams, likely
-    words for pinyin); the next ones add every homophone of pinyin, then
-    partial matches. The search uses the first that finds enough works. A
-    question is a ranked OR of its content words from the start.
+    The first asks for the words together (syllables side by side, all
+    bigrams, the words pinyin reads as); the second adds partial matches.
+    The search uses the first that finds enough works. A question is a
+    ranked OR of its content words from the start.
 
     :param expand: gives the indexed bigrams that start with a character.
     :param doc_frequency: ``(field, term) -> int``, to keep the rarest terms
         of long queries.
     """
     builder = _Builder(expand, doc_frequency)
-    tiers = [[], [], []]
+    tiers = [[], []]
     for r in readings:
         for tier, clauses in zip(tiers, builder.tiers(r)):
             if clauses:

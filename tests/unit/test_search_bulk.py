@@ -117,3 +117,24 @@ def test_an_index_from_an_older_schema_is_not_used(tmp_path):
     index.rebuild([json.loads(open(SAMPLE, encoding="utf-8").readline())])
     assert index.exists()
     assert index.search("")["total"] == 1
+
+
+def test_top_puts_a_stricter_tier_first_whatever_the_scores():
+    scores = np.array([9.0, 1.0, 8.0, 2.0])
+    hits = np.ones(4, dtype=bool)
+    tier = np.array([1, 0, 1, 0], dtype=np.int8)
+    assert [d for d, _ in bulk.top(scores, hits, 0, 4, tier)] == [3, 1, 0, 2]
+    assert [d for d, _ in bulk.top(scores, hits, 1, 2, tier)] == [1, 0]
+
+
+def test_interleaving_gives_every_group_a_turn_then_the_rest():
+    scores = np.array([10.0, 9.0, 8.0, 7.0, 1.0, 0.5, 6.0])
+    hits = np.ones(7, dtype=bool)
+    common = np.array([1, 1, 1, 1, 0, 0, 0], dtype=bool)
+    rare = np.array([0, 0, 0, 0, 1, 1, 0], dtype=bool)
+    got = [d for d, _ in bulk.top_interleaved(scores, hits, 0, 7, [common, rare])]
+    assert got == [0, 4, 6, 1, 5, 2, 3]  # common, rare, neither; then again
+    assert [d for d, _ in bulk.top_interleaved(scores, hits, 2, 3, [common, rare])] == [6, 1, 5]
+    # Past the pool, the plain order goes on.
+    assert [d for d, _ in bulk.top_interleaved(scores, hits, 0, 7, [common, rare], pool=2)] \
+        == [0, 1, 2, 3, 6, 4, 5]

@@ -294,3 +294,16 @@ def test_glossary_equivalents_weigh_less_than_what_was_typed(tmp_path):
     widened = index.search("physics", expansions={"physics": ["glaciers"]})["results"]
     assert [r["id"] for r in widened] == ["g"]
     assert widened[0]["score"] == pytest.approx(typed * EXPANSION_BOOST, rel=1e-3)
+
+
+def test_ambiguous_pinyin_shows_the_rarer_words_on_the_first_page(tmp_path):
+    """``qi shi`` is mostly 其实, but a work about knights (骑士) must not sink to page 5."""
+    index = SearchIndex(tmp_path / "ix")
+    recs = [{"id": f"c{n:02d}", "type": "book", "titles": {"zh": f"其实第{n}课"}} for n in range(12)]
+    recs.append({"id": "knight", "type": "book", "titles": {"zh": "中世纪的骑士"}})
+    index.rebuild(recs)
+    first = ids(index.search("qi shi", per_page=3))
+    assert "knight" in first and len(first) == 3
+    assert first[0].startswith("c")  # the commonest reading still leads
+    everything = ids(index.search("qishi", per_page=20))
+    assert sorted(everything) == sorted(r["id"] for r in recs)
