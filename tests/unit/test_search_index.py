@@ -307,3 +307,45 @@ def test_ambiguous_pinyin_shows_the_rarer_words_on_the_first_page(tmp_path):
     assert first[0].startswith("c")  # the commonest reading still leads
     everything = ids(index.search("qishi", per_page=20))
     assert sorted(everything) == sorted(r["id"] for r in recs)
+
+
+def test_a_thread_keeps_its_searcher_until_the_index_changes(tmp_path):
+    index = SearchIndex(tmp_path / "ix")
+    recs = sample()
+    index.rebuild(recs[:5])
+    index.search("物理")
+    first = index._local.searcher
+    index.search("宇宙")
+    assert index._local.searcher is first  # reused: no re-reading of every segment
+    index.update(records=[recs[5]])
+    assert index.search("")["total"] == 6  # the change is seen at once
+    assert index._local.searcher is not first and first.is_closed
+    index.close()
+    assert index._local.searcher is None
+
+
+def test_threads_search_while_the_index_changes(tmp_path):
+    import threading
+
+    index = SearchIndex(tmp_path / "ix")
+    recs = sample()
+    index.rebuild(recs[:20])
+    totals, errors = [], []
+
+    def search_often():
+        for _ in range(25):
+            try:
+                totals.append(index.search("")["total"])
+            except Exception as e:  # noqa: BLE001 - collected for the assertion
+                errors.append(e)
+
+    threads = [threading.Thread(target=search_often) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for rec in recs[20:30]:
+        index.update(records=[rec])
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(totals) == 100 and all(20 <= n <= 30 for n in totals)
+    assert index.search("")["total"] == 30
