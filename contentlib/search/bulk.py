@@ -83,24 +83,35 @@ def field_lengths(reader, field):
 class Segments:
     """Per-segment data that never changes while the segment lives.
 
-    A segment's postings and lengths are immutable (deletions aside), so
-    its field lengths are read once and kept until the segment is gone.
+    A segment's postings, lengths and column values are immutable
+    (deletions aside, which the live mask handles), so whatever is derived
+    from them is computed once and kept until the segment is gone. An edit
+    then costs a recomputation for its own small segment, not the index.
     """
 
     def __init__(self):
-        self._lengths = {}
+        self._data = {}
+
+    def get(self, reader, key, compute):
+        """``compute(reader)`` for this segment, computed once."""
+        full = (reader.segment().segment_id(), key)
+        found = self._data.get(full)
+        if found is None:  # searches in other threads may fill or prune it meanwhile
+            found = self._data[full] = compute(reader)
+        return found
 
     def lengths(self, reader, field):
-        key = (reader.segment().segment_id(), field)
-        found = self._lengths.get(key)
-        if found is None:  # searches in other threads may fill or prune it meanwhile
-            found = self._lengths[key] = field_lengths(reader, field)
-        return found
+        return self.get(reader, ("lengths", field), lambda r: field_lengths(r, field))
+
+    def gather(self, searcher, key, compute):
+        """One array over all of ``searcher``'s segments, each part computed once."""
+        parts = [self.get(sub.reader(), key, compute) for sub, _ in searcher.leaf_searchers()]
+        return np.concatenate(parts) if parts else np.zeros(0)
 
     def keep_only(self, segment_ids):
         """Forget segments no longer in the index."""
-        for key in [k for k in list(self._lengths) if k[0] not in segment_ids]:
-            self._lengths.pop(key, None)
+        for key in [k for k in list(self._data) if k[0] not in segment_ids]:
+            self._data.pop(key, None)
 
 
 class Evaluator:
@@ -261,12 +272,19 @@ def top_interleaved(scores, hits, start, count, groups, tier=None, pool=200):
     return [(int(d), float(scores[d])) for d in order[start:start + count]]
 
 
-def term_mask(searcher, field, text):
+def term_mask(searcher, segments, field, text):
     """Every docnum (deleted included) that has ``field:text``."""
-    mask = np.zeros(searcher.doc_count_all(), dtype=bool)
     btext = searcher.schema[field].to_bytes(text)
-    for sub, offset in searcher.leaf_searchers():
-        ids, _ = postings(sub.reader(), field, btext)
-        mask[ids + offset] = True
-    return mask
 
+    def compute(reader):
+        mask = np.zeros(reader.doc_count_all(), dtype=bool)
+        mask[postings(reader, field, btext)[0]] = True
+        return mask
+
+    return segments.gather(searcher, ("mask", field, btext), compute)
+
+
+def column(searcher, segments, field, dtype):
+    """Every docnum's value of a column field, as an array."""
+    return segments.gather(searcher, ("column", field),
+                           lambda r: np.array(list(r.column_reader(field)), dtype=dtype))

@@ -382,7 +382,7 @@ class SearchIndex:
         cache = self._caches(s).setdefault("masks", {})
         key = (field, value)
         if key not in cache:
-            cache[key] = bulk.term_mask(s, field, value) & self._live(s)
+            cache[key] = bulk.term_mask(s, self._segments, field, value) & self._live(s)
         return cache[key]
 
     def _filter_mask(self, s, filters):
@@ -417,13 +417,11 @@ class SearchIndex:
         """Every live docnum, newest first: by ``added``, then year, then id."""
         cache = self._caches(s)
         if "order" not in cache:
-            r = s.reader()
-            added = r.column_reader("added")
-            year = r.column_reader("year")
-            ids = r.column_reader("id")
-            live = np.flatnonzero(self._live(s)).tolist()
-            order = sorted(live, key=lambda d: (added[d], year[d], ids[d]), reverse=True)
-            cache["order"] = np.array(order, dtype=np.int64)
+            added = bulk.column(s, self._segments, "added", np.int64)
+            year = bulk.column(s, self._segments, "year", np.int64)
+            ids = bulk.column(s, self._segments, "id", str)
+            order = np.lexsort((ids, year, added))[::-1]
+            cache["order"] = order[self._live(s)[order]]
         return cache["order"]
 
     def _facets(self, s, matched):

@@ -138,3 +138,24 @@ def test_interleaving_gives_every_group_a_turn_then_the_rest():
     # Past the pool, the plain order goes on.
     assert [d for d, _ in bulk.top_interleaved(scores, hits, 0, 7, [common, rare], pool=2)] \
         == [0, 1, 2, 3, 6, 4, 5]
+
+
+def test_an_edit_recomputes_only_its_own_segment(tmp_path):
+    recs = [json.loads(line) for line in open(SAMPLE, encoding="utf-8")]
+    for n, rec in enumerate(recs):
+        rec["added"] = n
+    index = SearchIndex(tmp_path / "ix", chunk_size=10)
+    index.rebuild(recs)
+    first = [r["id"] for r in index.search("", per_page=50)["results"]]
+    assert first == [r["id"] for r in recs[::-1]]
+    before = dict(index._segments._data)
+    newest = dict(recs[0], added=len(recs))  # the oldest work, edited: now the newest
+    writer = index._open().writer()
+    writer.update_document(**document(newest))
+    writer.commit(merge=False)
+    after = [r["id"] for r in index.search("", per_page=50)["results"]]
+    assert after == [recs[0]["id"]] + [r["id"] for r in recs[:0:-1]]
+    kept = [k for k in before if k in index._segments._data]
+    assert kept and all(index._segments._data[k] is before[k] for k in kept)
+    assert len(index._segments._data) > len(kept)  # the new segment's own
+    index.close()
