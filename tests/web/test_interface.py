@@ -6,7 +6,7 @@ import re
 import pytest
 
 from contentlib import indexing, records
-from tests.conftest import DATA, write_jsonl
+from tests.conftest import write_jsonl
 
 
 def _work(id_, titles, **extra):
@@ -69,11 +69,8 @@ def test_default_locale_is_configurable(app, titled):
 
 
 @pytest.fixture
-def loaded(app):
-    res = app.extensions["contentlib"]
-    records.import_file(res.store, DATA / "works.jsonl")
-    indexing.drain(res.store, res.index, res.index_dir)
-    return app
+def loaded(catalog_loaded):
+    return catalog_loaded
 
 
 def test_work_page_shows_the_update_date_formatted_for_the_locale(client, loaded):
@@ -138,19 +135,22 @@ FOREIGN = {"en": ("bo|zh[-\\w]*", "\u0f00-\u0fff\u4e00-\u9fff"),
            "zh": ("bo", "\u0f00-\u0fff")}
 
 
+def _unmarked(body, langs, script):
+    """Runs of ``script`` left once every element declaring one of ``langs`` is removed."""
+    previous = None
+    while previous != body:  # innermost elements first
+        previous = body
+        body = re.sub(rf'<(\w+)[^>]*\slang="(?:{langs})"[^>]*>[^<]*(?:<(?!/?\1\b)[^<]*)*</\1>', "", body)
+    return re.findall(rf"[{script}]+", body)
+
+
 @pytest.mark.parametrize("locale", ["en", "bo", "zh"])
 def test_every_run_in_another_script_is_marked_with_its_language(client, loaded, locale):
     """Tibetan or Chinese content on a page in another language sits inside an element with its lang."""
     langs, script = FOREIGN[locale]
     for path in ("/", "/works/t-atom", "/works/t-book", "/search?q=water", "/subjects/health"):
         html = client.get(path, headers={"Accept-Language": locale}).get_data(as_text=True)
-        body = html.split("<body>", 1)[1]
-        # strip elements that declare such a language, innermost first, then look for stray script
-        previous = None
-        while previous != body:
-            previous = body
-            body = re.sub(rf'<(\w+)[^>]*\slang="(?:{langs})"[^>]*>[^<]*(?:<(?!/?\1\b)[^<]*)*</\1>', "", body)
-        stray = re.findall(rf"[{script}]+", body)
+        stray = _unmarked(html.split("<body>", 1)[1], langs, script)
         assert stray == [], (path, stray[:5])
 
 
@@ -194,9 +194,5 @@ def test_editor_pages_mark_other_scripts_too(client, loaded, users, auth, locale
         assert resp.status_code == 200, path
         body = resp.get_data(as_text=True).split("<body>", 1)[1]
         body = re.sub(rf'<input[^>]*\slang="(?:{langs})"[^>]*>', "", body)  # a void element: its value
-        previous = None
-        while previous != body:
-            previous = body
-            body = re.sub(rf'<(\w+)[^>]*\slang="(?:{langs})"[^>]*>[^<]*(?:<(?!/?\1\b)[^<]*)*</\1>', "", body)
-        stray = re.findall(rf"[{script}]+", body)
+        stray = _unmarked(body, langs, script)
         assert stray == [], (path, stray[:5])
