@@ -130,7 +130,7 @@ def upgrade(engine: sa.Engine) -> None:
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")  # every head: features may add sibling revisions off one parent
 
 
 class Store:
