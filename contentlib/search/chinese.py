@@ -152,6 +152,19 @@ def char_pinyin(ch):
 
 
 @lru_cache(maxsize=1)
+def chars_by_reading():
+    """Every character with each toneless reading (``char_pinyin``), as one string per syllable."""
+    from pypinyin.pinyin_dict import pinyin_dict
+    out = {}
+    for code in pinyin_dict:
+        ch = chr(code)
+        if is_cjk(ch):
+            for syl in char_pinyin(ch):
+                out.setdefault(syl, []).append(ch)
+    return {syl: "".join(chars) for syl, chars in out.items()}
+
+
+@lru_cache(maxsize=1)
 def _chars_by_syllable(per_syllable=80):
     """Common characters for each toneless syllable, most frequent first."""
     freq = _jieba().FREQ
@@ -176,22 +189,33 @@ def pinyin_words(syllables, limit=5):
 
     :return: ``[(word, frequency)]``, most frequent first.
     """
+    return list(_pinyin_words(tuple(syllables), limit))
+
+
+@lru_cache(maxsize=4096)
+def _pinyin_words(syllables, limit):
     freq = _jieba().FREQ
     chars = _chars_by_syllable()
     prefixes = [""]
     for syl in syllables:
-        prefixes = [p + c for p in prefixes for c in chars.get(syl, ()) if p + c in freq]
+        following = chars.get(syl, ())
+        prefixes = [w for p in prefixes for w in map(p.__add__, following) if w in freq]
         if not prefixes:
-            return []
+            return ()
     found = sorted(((freq[w], w) for w in prefixes if freq[w] > 0), reverse=True)
     target = list(syllables)
     out = []
     for f, w in found[:50]:
-        if [fold_pinyin(p) for p in lazy_pinyin(w, style=Style.TONE)] == target:
+        if [_fold_reading(p) for p in lazy_pinyin(w, style=Style.TONE)] == target:
             out.append((w, f))
             if len(out) == limit:
                 break
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def _fold_reading(p):
+    return fold_pinyin(p)
 
 
 def pinyin(text):

@@ -199,6 +199,13 @@ def _bulk_index(ix, dirname, records, chunk_size=None):
     return count
 
 
+def prepare():
+    """Load every dictionary and table a query needs (jieba, OpenCC, pinyin, EWTS)."""
+    chinese.prepare()
+    highlight.prepare()
+    interpret("zhong guo bod")
+
+
 class SearchIndex:
     """The search index of works in one directory.
 
@@ -299,7 +306,7 @@ class SearchIndex:
                         "search index was built by an older version; it needs a rebuild")
                 self._ix = ix
                 self._ix_dir = target
-                chinese.prepare()  # load dictionaries now, not in a user's query
+                prepare()  # load dictionaries now, not in a user's query
             return self._ix
         except IndexUnavailable:
             raise
@@ -380,6 +387,12 @@ class SearchIndex:
             self._cache_key, self._cache = key, {}
         return self._cache
 
+    def _term_cache(self, s):
+        cache = self._caches(s)
+        if "terms" not in cache:
+            cache["terms"] = bulk.TermCache()
+        return cache["terms"]
+
     def _mask(self, s, field, value):
         """Live docnums with ``field:value``, as a boolean array (cached)."""
         cache = self._caches(s).setdefault("masks", {})
@@ -457,7 +470,8 @@ class SearchIndex:
             matched, hits = np.zeros(len(live), dtype=bool), []
             queries = [] if allowed is not None and not allowed.any() else \
                 self._queries(s, q, readings, expansions)
-            evaluator = bulk.Evaluator(s, self._segments, live) if queries else None
+            evaluator = bulk.Evaluator(s, self._segments, live, self._term_cache(s)) \
+                if queries else None
             # Works found by a stricter query stay ahead of those a widening adds.
             tier = np.zeros(len(live), dtype=np.int8)
             for level, query in enumerate(queries):
