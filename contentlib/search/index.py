@@ -44,6 +44,7 @@ WRITER_MB = 2048
 # A rebuild writes segments of CHUNK works each, PROCS of them at a time.
 CHUNK = 10_000
 PROCS = max(1, min(2, os.cpu_count() or 1))
+BLOCK = 1024  # postings per block
 
 
 def make_schema(standard=False):
@@ -127,9 +128,11 @@ def _codec():
 
     Computing them reads each posting's field length back from disk, a
     third of the commit time; without them Whoosh only skips fewer blocks
-    at query time (its score bounds stay safe).
+    at query time (its score bounds stay safe). Blocks hold BLOCK postings
+    rather than 128: the search reads whole posting lists (``bulk``), and
+    each block costs an unpickling and a decompression.
     """
-    codec = W3Codec()
+    codec = W3Codec(blocklimit=BLOCK)
     codec.length_stats = False
     return codec
 
