@@ -119,7 +119,7 @@ def cover_url(work, width: int = 320) -> str | None:
                     return url
     if card_path(get().media, work, width) is not None:
         return url_for("media.card", key=card_key(work), width=width)
-    get().derived_jobs.put(work.id)  # the worker draws the card; a placeholder shows until then
+    get().jobs.put(work.id)  # the worker draws the card; a placeholder shows until then
     return None
 
 

@@ -491,6 +491,10 @@ class Store:
             return [tuple(r) for r in conn.execute(
                 sa.select(search_outbox.c.id, search_outbox.c.work_id).order_by(search_outbox.c.id).limit(limit))]
 
+    def count_pending(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(search_outbox)).scalar_one()
+
     def last_pending_id(self) -> int | None:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.max(search_outbox.c.id))).scalar()
