@@ -352,10 +352,13 @@ class SearchIndex:
                                 expansions or {})
         except IndexUnavailable:
             raise
-        except Exception as e:  # a broken index must not surface as a 500
+        except (OSError, windex.IndexError) as e:  # files gone or unreadable: a stale index
             self._drop_searcher()
             self.close()
             raise IndexUnavailable(f"search failed on the index: {e}") from e
+        except Exception:  # a bug, not a missing index: let it be logged and seen
+            self._drop_searcher()
+            raise
 
     def _searcher(self, ix):
         """This thread's searcher, kept between searches while the index is unchanged.
