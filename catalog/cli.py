@@ -161,12 +161,13 @@ def glossary_export(path):
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
-def serve_command(host, port, threads):
-    """Serve the catalog with waitress (a production WSGI server)."""
-    from waitress import serve
-
+@click.option("--threads", default=8, show_default=True, type=int, help="Threads per process.")
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="Processes (gunicorn); default one per core, 1 serves with waitress in this process.")
+def serve_command(host, port, threads, workers):
+    """Serve the catalog: one process per core (gunicorn) where the platform allows, else waitress."""
     from .resources import start_workers
+    from .serving import serve
 
     app = create_app()
     with app.app_context():
@@ -175,9 +176,8 @@ def serve_command(host, port, threads):
             lib.reindex()
         else:
             lib.sync()
-    start_workers(app)
     click.echo(f"contentlib serving on http://{host}:{port}/")
-    serve(app, host=host, port=port, threads=threads, ident="contentlib")
+    serve(app, host=host, port=port, threads=threads, workers=workers, on_start=start_workers)
 
 
 def main() -> None:
