@@ -13,6 +13,7 @@ its own index searcher, which it reopens when the index changes on disk
 
 from __future__ import annotations
 
+import gc
 import os
 
 
@@ -61,6 +62,10 @@ def _before_fork(app) -> None:
     index = getattr(lib, "index", None)
     if index is not None:
         index.close()
+    # Keep the loaded dictionaries out of the collector's reach, so that it
+    # does not write to (and so copy) the pages the processes share.
+    gc.collect()
+    gc.freeze()
 
 
 def _gunicorn(app, host, port, threads, workers, on_start) -> None:
