@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from . import attachments, glossary, indexing, records, workflow
+from . import attachments, glossary, indexing, records, worker, workflow
 from .accounts import User
 from .errors import MediaRejected
 from .jobs import JobQueue
@@ -69,7 +69,7 @@ class Library:
         self.index_dir = Path(index_dir)
         self.media = media
         self.limits = limits or Limits()
-        self.jobs = jobs or JobQueue()
+        self.jobs = jobs or JobQueue(store)
         self.db_url = db_url
         self.index_sync = index_sync
 
@@ -244,15 +244,8 @@ class Library:
         return thread
 
     def run_derived_jobs(self) -> int:
-        """Do every queued derived-file job now; return how many were done."""
-        done = 0
-        while (work_id := self.jobs.take()) is not None:
-            try:
-                attachments.finish_work(self.store, self.media, work_id, self.limits)
-            except LookupError:  # the work was deleted meanwhile
-                pass
-            done += 1
-        return done
+        """Run every waiting job now (derived files, cover cards ...); return how many ran."""
+        return worker.run_once(self, limit=10_000)
 
     def queue_unfinished(self) -> int:
         """Queue works whose derived files a crash left unmade; return how many."""
@@ -265,7 +258,7 @@ class Library:
 
     def outbox_lag(self) -> int:
         """Changes written to the database and not yet applied to this node's index."""
-        return self.store.count_pending()
+        return indexing.lag(self.store, self.index_dir)
 
     def status(self) -> Status:
         health = self.backend.health()

@@ -4,7 +4,6 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-import contentlib.tables_workflow  # noqa: F401  (registers the workflow tables on the shared metadata)
 from contentlib.store import Store, make_engine, metadata
 
 
