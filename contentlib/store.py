@@ -374,6 +374,13 @@ class Store:
             return None
         return _media_entry(m)
 
+    def media_entries(self, sha256: str) -> list[tuple[str, MediaEntry]]:
+        """Every media entry naming this file, as ``(work_id, entry)`` (drafts included)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(media).where(media.c.sha256 == sha256)
+                                .order_by(media.c.work_id, media.c.position)).all()
+        return [(m.work_id, _media_entry(m)) for m in rows]
+
     def unused_media(self, shas) -> list[str]:
         """Those of ``shas`` that no media entry names any more."""
         with self.engine.connect() as conn:
