@@ -13,6 +13,7 @@ from contentlib import accounts, glossary
 from contentlib.errors import InvalidRecord, NotFound
 
 from . import create_app
+from .cli_ops import Progress, status_command
 from .resources import get, get_library
 
 
@@ -79,7 +80,9 @@ def delete_command(work_ids):
 @with_appcontext
 def reindex_command():
     """Rebuild the search index from the database and swap it in."""
-    count = get_library().reindex()
+    progress = Progress("reindex")
+    count = get_library().reindex(progress=progress)
+    progress.finish()
     click.echo(f"index rebuilt: {count} works")
 
 
@@ -197,6 +200,9 @@ def worker_command(interval, once):
         signal.signal(sig, lambda *_: stop.set())
     click.echo("contentlib worker running")
     worker.loop(lib, stop, interval)
+
+
+cli.add_command(status_command)
 
 
 def main() -> None:

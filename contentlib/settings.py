@@ -37,6 +37,8 @@ def defaults(environ=None) -> dict:
         # Off by default: saves return at once and each server's applier follows the outbox.
         "CONTENTLIB_INDEX_SYNC": env.get("CONTENTLIB_INDEX_SYNC", "0") == "1",
         "CONTENTLIB_PER_PAGE": 20,
+        # Level of the log (access lines, errors with tracebacks): DEBUG, INFO, WARNING, ERROR.
+        "CONTENTLIB_LOG_LEVEL": env.get("CONTENTLIB_LOG_LEVEL", "INFO").upper(),
         # Media limits: any field of contentlib.media.Limits, e.g. {"image_bytes": 20 * 2**20}.
         "CONTENTLIB_MEDIA_LIMITS": {},
     }
