@@ -155,6 +155,7 @@ def bundle_import_command(path, allow_untrusted):
     from contentlib import attachments
     attachments.release(res.store, res.media, report.replaced_media)
     indexing.drain(res.store, res.index, res.index_dir)
+    res.finish_import(report.work_ids)  # thumbnails and posters now; light videos are queued for the worker
     lib = report.library.get("name") or report.library.get("id")
     if not report.trusted:
         click.echo(f"warning: {lib}'s key is not trusted here (imported with --allow-untrusted)", err=True)
