@@ -168,7 +168,38 @@ def bundle_import_command(path, allow_untrusted):
                f"{report.copied} file(s) copied ({human(report.copied_bytes)}), {report.present} already here")
 
 
+# --- renditions ---
+
+@click.group("renditions")
+def renditions_group():
+    """Derived files: thumbnails, posters and light videos."""
+
+
+@renditions_group.command("make")
+@with_appcontext
+def renditions_make():
+    """Make every missing derived file now, light videos included, showing progress."""
+    from contentlib import attachments, lightvideo
+
+    res = get()
+    ids = [w.id for w in res.store.iter_works(public=False)
+           if attachments.pending_renditions(w) or lightvideo.pending_positions(w)]
+    click.echo(f"{len(ids)} work(s) need derived files")
+    made = 0
+    for n, work_id in enumerate(ids, start=1):
+        attachments.finish_work(res.store, res.media, work_id, res.limits)
+        progress = Progress(f"{n}/{len(ids)} {work_id}: light video (seconds)")
+        try:
+            light = lightvideo.finish_light(res.store, res.media, work_id,
+                                            progress=lambda done, total: progress(int(done), int(total)))
+        finally:
+            progress.close()
+        made += light
+        click.echo(f"{n}/{len(ids)} {work_id}: done" + (f", {light} light video(s)" if light else ""))
+    click.echo(f"{made} light video(s) made")
+
+
 def register(cli) -> None:
     """Add this module's command groups to the ``contentlib`` command."""
-    for group in (keys_group, bundle_group):
+    for group in (keys_group, bundle_group, renditions_group):
         cli.add_command(group)

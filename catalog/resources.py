@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from contentlib import attachments, indexing
+from contentlib import attachments, indexing, lightvideo
 from contentlib.media import Limits, MediaStore
 from contentlib.search import SearchIndex
 from contentlib.store import Store
@@ -80,6 +80,7 @@ class Resources:
                 return done
             try:
                 attachments.finish_work(self.store, self.media, work_id, self.limits)
+                lightvideo.finish_light(self.store, self.media, work_id)  # after the poster: needs renditions
             except LookupError:  # the work was deleted meanwhile
                 pass
             done += 1
@@ -117,10 +118,15 @@ def start_workers(app, interval: float = 2.0) -> threading.Thread:
 
     def loop():
         for work in res.store.iter_works(public=False):  # catch up on files a crash left unfinished
-            if attachments.pending_renditions(work):
+            if attachments.pending_renditions(work) or lightvideo.pending_positions(work):
                 res.derived_jobs.put(work.id)
+        passes = 0
         while not stop.wait(interval):
+            passes += 1
             try:
+                if passes % 30 == 0:  # videos imported by another process (a CLI or bundle import) get light copies
+                    for work_id in lightvideo.pending_work_ids(res.store):
+                        res.derived_jobs.put(work_id)
                 indexing.drain(res.store, res.index, res.index_dir, blocking=False)
                 res.run_derived_jobs()
             except Exception:  # keep the thread alive; the next pass retries

@@ -125,3 +125,36 @@ def member(name: str, mode: int = 0o100644, compress=zipfile.ZIP_STORED) -> zipf
     info.external_attr = mode << 16
     info.compress_type = compress
     return info
+
+
+def make_ten_second_video(path: Path, size=(640, 480), fps: int = 12) -> Path:
+    """A 10-second H.264/AAC MP4 at about 2 Mbit/s: moving gradients with noise, and a tone."""
+    import av
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    with av.open(str(path), "w") as out:
+        v = out.add_stream("libx264", rate=fps)
+        v.width, v.height, v.pix_fmt, v.bit_rate = size[0], size[1], "yuv420p", 2_000_000
+        v.codec_context.options = {"preset": "ultrafast"}
+        a = out.add_stream("aac", rate=48000, layout="stereo")
+        a.bit_rate = 128_000
+        for i in range(10 * fps):
+            arr = np.zeros((size[1], size[0], 3), np.uint8)
+            arr[..., 0] = (np.arange(size[0]) + i * 9) % 256
+            arr[..., 1] = (np.arange(size[1])[:, None] + i * 4) % 256
+            arr[::2, ::2, 2] = rng.integers(0, 255, (size[1] // 2, size[0] // 2), dtype=np.uint8)
+            for p in v.encode(av.VideoFrame.from_ndarray(arr, format="rgb24")):
+                out.mux(p)
+        t = 0
+        while t < 10 * 48000:
+            x = (np.sin(2 * np.pi * 440 * np.arange(t, t + 1024) / 48000) * 0.3).astype(np.float32)
+            frame = av.AudioFrame.from_ndarray(np.vstack([x, x]), format="fltp", layout="stereo")
+            frame.sample_rate, frame.pts = 48000, t
+            for p in a.encode(frame):
+                out.mux(p)
+            t += 1024
+        for stream in (v, a):
+            for p in stream.encode():
+                out.mux(p)
+    return path
