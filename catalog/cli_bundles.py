@@ -10,10 +10,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from contentlib import indexing, keys
-from contentlib.bundles import (BundleLimits, BundleRefused, export as bundle_export, importer, select_works,
-                                selection_from_options, selection_options)
+from contentlib import attachments, keys, lightvideo
+from contentlib.bundles import BundleLimits, BundleRefused, export as bundle_export, importer
 from contentlib.errors import InvalidRecord
+from contentlib.selection import select_works, selection_from_options, selection_options
 
 from .resources import get
 
@@ -99,12 +99,6 @@ def bundle_group():
     """Signed offline bundles: a selection of works and their files in one zip."""
 
 
-def _search(q: str) -> list[str]:
-    res = get()
-    body = res.index.search(q, {}, 1, 100_000)
-    return [r["id"] for r in body["results"]]
-
-
 @bundle_group.command("export")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @selection_options
@@ -114,7 +108,7 @@ def bundle_export_command(out, light, **options):
     """Write the selected works and their files to OUT.zip, signed with this library's key."""
     res = get()
     selection = selection_from_options(**options)
-    ids = select_works(res.store, selection, search=_search)
+    ids = select_works(res.store, selection, search=res.search_ids)
     me = identity()
     plan = bundle_export.plan(res.store, res.media, ids, selection.as_dict(), light=light)
     click.echo(f"{out}: {plan.works} works, {len(plan.files)} files, about {human(plan.size)}")
@@ -152,9 +146,8 @@ def bundle_import_command(path, allow_untrusted):
         click.echo(f"{path}: refused: {exc}", err=True)
         sys.exit(1)
     progress.close()
-    from contentlib import attachments
     attachments.release(res.store, res.media, report.replaced_media)
-    indexing.drain(res.store, res.index, res.index_dir)
+    res.sync()
     res.finish_import(report.work_ids)  # thumbnails and posters now; light videos are queued for the worker
     lib = report.library.get("name") or report.library.get("id")
     if not report.trusted:
@@ -179,8 +172,6 @@ def renditions_group():
 @with_appcontext
 def renditions_make():
     """Make every missing derived file now, light videos included, showing progress."""
-    from contentlib import attachments, lightvideo
-
     res = get()
     ids = [w.id for w in res.store.iter_works(public=False)
            if attachments.pending_renditions(w) or lightvideo.pending_positions(w)]

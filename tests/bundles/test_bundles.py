@@ -51,7 +51,7 @@ def test_subset_round_trip_gives_the_same_works_and_files_and_a_second_import_ch
         names = zf.namelist()
         manifest = json.loads(zf.read("manifest.json"))
     assert names[0] == "catalog.jsonl" and names[-2:] == ["manifest.json", "manifest.sig"]
-    assert manifest["counts"]["works"] == 2 and manifest["selection"] == {"subject": "physical-science"}
+    assert manifest["counts"]["works"] == 2 and manifest["selection"] == {"subject": ["physical-science"]}
     assert {m["name"] for m in manifest["members"]} == set(names) - {"manifest.json", "manifest.sig"}
     result = dst.run("bundle", "import", out)
     assert result.exit_code == 0, result.output
@@ -73,10 +73,12 @@ def test_since_carries_only_what_changed_and_names_the_previous_bundle(homes, bu
     src, dst = homes
     out, _ = bundle
     first = json.loads(zipfile.ZipFile(out).read("manifest.json"))
-    from contentlib.store import works
+    from contentlib.store import versions, works
 
+    long_ago = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc).timestamp()
     with src.res.store.transaction() as conn:  # everything so far was changed long ago ...
-        conn.execute(works.update().values(updated_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc).timestamp()))
+        conn.execute(works.update().values(updated_at=long_ago))
+        conn.execute(versions.update().values(updated_at=long_ago))
     from tests.conftest import write_jsonl
     changed = write_jsonl(tmp_path / "change.jsonl", [{"id": "phy-2", "type": "book", "titles": {"zh": "物理书（新版）"},
                                                        "subjects": ["physical-science"]}])

@@ -37,7 +37,7 @@ def test_import_only_queues_the_light_video_and_the_worker_makes_it(home):
     entry = _entry(home)
     assert lightvideo.needs_light(entry)  # the import did not wait for transcoding
     assert lightvideo.pending_work_ids(home.res.store) == ["vid-1"]
-    home.res.derived_jobs.put("vid-1")
+    home.res.jobs.put("vid-1")
     with home.app.app_context():
         assert home.res.run_derived_jobs() == 1  # the background worker's loop body
     light = _entry(home).info["renditions"]["light"]
