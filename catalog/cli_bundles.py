@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -15,13 +14,10 @@ from contentlib.bundles import BundleLimits, BundleRefused, export as bundle_exp
 from contentlib.errors import InvalidRecord
 from contentlib.selection import select_works, selection_from_options, selection_options
 
+from .offline import identity
 from .resources import get
 
 
-def identity():
-    """This library's signing identity, made on first use under the home."""
-    name = current_app.config.get("CONTENTLIB_LIBRARY_NAME") or os.environ.get("CONTENTLIB_LIBRARY_NAME")
-    return keys.identity(current_app.config["CONTENTLIB_INSTANCE_DIR"], name)
 
 
 def human(size: int) -> str:

@@ -166,3 +166,12 @@ def log_export(store, manifest: dict) -> None:
             bundle_id=manifest["bundle_id"], direction="export", library_id=manifest["library"]["id"],
             created=manifest["created"], at=time.time(),
             summary={"counts": manifest["counts"], "selection": manifest["selection"], "light": manifest["light"]}))
+
+
+def make_bundle(store, media, identity, work_ids, selection: dict, out_path, light: bool = False,
+                since=None, progress=None) -> tuple[Plan, dict]:
+    """Plan, write and log one bundle (what ``bundle export`` and "Take offline" both do)."""
+    p = plan(store, media, work_ids, selection, light=light)
+    manifest = write(p, out_path, identity, previous=previous_bundle(store, identity.id, since), progress=progress)
+    log_export(store, manifest)
+    return p, manifest
