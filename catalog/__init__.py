@@ -36,6 +36,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import admin, api, auth, browse, coverage, editor, errors, glossary, i18n, lists, media, search, workflow_api, works
     for module in (i18n, browse, works, search, media, api, auth, editor, workflow_api, coverage, glossary, lists, admin):
         app.register_blueprint(module.bp)
+    from . import offline  # "Take offline" and bundle import (issue 13)
+    app.register_blueprint(offline.bp)
     errors.init_app(app)
     media.init_app(app)
     return app

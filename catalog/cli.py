@@ -180,5 +180,8 @@ def serve_command(host, port, threads):
     serve(app, host=host, port=port, threads=threads, ident="contentlib")
 
 
+__import__("catalog.cli_bundles").cli_bundles.register(cli)  # offline bundles, keys, light renditions
+
+
 def main() -> None:
     cli(prog_name="contentlib")
