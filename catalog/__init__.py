@@ -26,9 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
                       REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_SECURE=secure)
     app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 ** 3)
 
-    from . import delivery, extensions, resources
+    from . import counting, delivery, extensions, resources
     extensions.init_app(app)
     resources.init_app(app)
+    counting.init_app(app)
     delivery.init_app(app)
 
     from . import admin, api, auth, browse, coverage, editor, errors, glossary, i18n, lists, media, search, workflow_api, works
