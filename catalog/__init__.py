@@ -33,7 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     delivery.init_app(app)
 
     from . import admin, api, auth, browse, coverage, editor, errors, glossary, i18n, lists, media, search, workflow_api, works
-    for module in (i18n, browse, works, search, media, api, auth, editor, workflow_api, coverage, glossary, lists, admin):
+    from . import reports, reports_api
+    for module in (i18n, browse, works, search, media, api, auth, editor, workflow_api, coverage, glossary, lists, admin,
+                   reports, reports_api):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     media.init_app(app)

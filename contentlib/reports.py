@@ -26,6 +26,23 @@ from .tables_usage import usage_daily, usage_imported, usage_libraries
 from .tables_workflow import version_history
 from .usage import MONTH_RE, local_library, month_of
 
+try:  # the shared formula-safe CSV writer, once it is on main
+    from .csvsafe import to_csv
+except ImportError:  # until then, the rule coverage.csv applies: no cell may start a formula
+    import csv as _csv
+    import io as _io
+
+    from .coverage import _cell
+
+    def to_csv(header, rows) -> str:
+        """Rows as CSV text (CRLF lines), every text cell kept from being read as a formula."""
+        buf = _io.StringIO()
+        out = _csv.writer(buf, lineterminator="\r\n")
+        out.writerow(header)
+        for row in rows:
+            out.writerow(["" if v is None else _cell(v) if isinstance(v, str) else v for v in row])
+        return buf.getvalue()
+
 MAX_MONTHS = 240
 TRANSLATED = ("bo", "zh")           # the languages translation figures follow
 USE_KINDS = ("views", "plays", "downloads")
@@ -413,3 +430,50 @@ def _title(found: dict, lang: str) -> dict:
         if found.get(candidate):
             return {"title": found[candidate], "title_lang": candidate}
     return {"title": None, "title_lang": None}
+
+
+# -- tables (the CSV files, and the numbers beside each chart) -----------------------------
+
+
+def tables(collection_body: dict, translation_body: dict, usage_body: dict, label=None) -> dict:
+    """Every table of the report as ``name -> (header, rows)``, plain values for CSV.
+
+    :param label: ``label(scheme, code) -> str``, for subject and type names beside their codes.
+    """
+    label = label or (lambda scheme, code: code)
+    c, t, u = collection_body, translation_body, usage_body
+    types = sorted({k for r in c["months"] for k in r["by_type"]})
+    subjects = sorted({k for r in c["months"] for k in r["by_subject"]})
+    out = {
+        "collection": (["month", "added", *[f"type:{k}" for k in types], *[f"subject:{k}" for k in subjects],
+                        "works", "with_tibetan", "tibetan_share"],
+                       [[r["month"], r["added"], *[r["by_type"].get(k, 0) for k in types],
+                         *[r["by_subject"].get(k, 0) for k in subjects], r["works"], r["with_tibetan"],
+                         r["tibetan_share"]] for r in c["months"]]),
+        "translation": (["month", *[f"{lang}_{f}" for lang in TRANSLATED
+                                    for f in ("drafted", "submitted", "published", "rejected", "median_days")]],
+                        [[r["month"], *[r[lang][f] for lang in TRANSLATED
+                                        for f in ("drafted", "submitted", "published", "rejected", "median_days")]]
+                         for r in t["months"]]),
+        "gaps": (["subject", "subject_label", "works", "with_tibetan", "without_tibetan", "tibetan_share"],
+                 [[g["subject"], label("subjects", g["subject"]), g["works"], g["with_tibetan"],
+                   g["without_tibetan"], g["tibetan_share"]] for g in t["totals"]["gaps"]]),
+        "usage": (["month", "views", "plays", "downloads", "downloads_light", "exports", "uses", "tibetan_uses",
+                   "tibetan_share"],
+                  [[r["month"], r["views"], r["plays"], r["downloads"], r["downloads_light"], r["exports"],
+                    r["uses"], r["by_language"].get("bo", 0), r["tibetan_share"]] for r in u["months"]]),
+        "top": (["lang", "rank", "work_id", "title", "views", "plays", "downloads", "uses"],
+                [[lang, i + 1, w["work_id"], w["title"] or "", w["views"], w["plays"], w["downloads"], w["uses"]]
+                 for lang, ranked in u["totals"]["top"].items() for i, w in enumerate(ranked)]),
+        "libraries": (["library_id", "name", "views", "plays", "downloads", "downloads_light", "exports", "uses"],
+                      [[lib["id"], lib["name"], lib["views"], lib["plays"], lib["downloads"],
+                        lib["downloads_light"], lib["exports"], lib["uses"]] for lib in u["totals"]["libraries"]]),
+    }
+    names = {lib["id"]: lib["name"] for lib in u["totals"]["libraries"]}
+    out["library-months"] = (["month", "library_id", "name", "views", "plays", "downloads"],
+                             [[r["month"], lib, names.get(lib, lib), f["views"], f["plays"], f["downloads"]]
+                              for r in u["months"] for lib, f in r["libraries"].items()])
+    return out
+
+
+TABLES = ("collection", "translation", "gaps", "usage", "top", "libraries", "library-months")
