@@ -189,5 +189,9 @@ def serve_command(host, port, threads):
     serve(app, host=host, port=port, threads=threads, ident="contentlib")
 
 
+from .cli_reports import report_group  # noqa: E402  (the report commands live in their own module)
+cli.add_command(report_group)
+
+
 def main() -> None:
     cli(prog_name="contentlib")

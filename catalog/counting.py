@@ -20,6 +20,7 @@ import re
 
 from flask import current_app, request
 
+from contentlib import usage
 from contentlib.usage import Counter
 
 from .i18n import content_lang
@@ -58,9 +59,11 @@ def _count(response) -> None:
 
 
 def init_app(app) -> None:
+    store = app.extensions["contentlib"].store
+    if app.config.get("CONTENTLIB_LIBRARY_NAME"):  # reports and exports name this library so
+        usage.local_library(store, app.config["CONTENTLIB_LIBRARY_NAME"])
     if not app.config["CONTENTLIB_COUNT_USE"]:
         return
-    store = app.extensions["contentlib"].store
     app.extensions["contentlib_usage"] = Counter(store, interval=app.config["CONTENTLIB_COUNT_FLUSH_SECONDS"])
 
     @app.after_request
