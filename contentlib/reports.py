@@ -19,29 +19,13 @@ from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
 
+from .csvsafe import to_csv  # noqa: F401  (the one formula-safe writer; the page's CSV files use it)
 from .errors import BadParameter
 from .model import LANGUAGES, PUBLISHED, WORK_TYPES
 from .store import Store, versions, work_terms, works
 from .tables_usage import usage_daily, usage_imported, usage_libraries
 from .tables_workflow import version_history
 from .usage import MONTH_RE, local_library, month_of
-
-try:  # the shared formula-safe CSV writer, once it is on main
-    from .csvsafe import to_csv
-except ImportError:  # until then, the rule coverage.csv applies: no cell may start a formula
-    import csv as _csv
-    import io as _io
-
-    from .coverage import _cell
-
-    def to_csv(header, rows) -> str:
-        """Rows as CSV text (CRLF lines), every text cell kept from being read as a formula."""
-        buf = _io.StringIO()
-        out = _csv.writer(buf, lineterminator="\r\n")
-        out.writerow(header)
-        for row in rows:
-            out.writerow(["" if v is None else _cell(v) if isinstance(v, str) else v for v in row])
-        return buf.getvalue()
 
 MAX_MONTHS = 240
 TRANSLATED = ("bo", "zh")           # the languages translation figures follow
