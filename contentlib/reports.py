@@ -232,7 +232,7 @@ def translation(store: Store, period: Period, filters: Filters = Filters(), gaps
     - median_days: from the first save of a draft to its approval, over approvals in the month.
 
     The totals also list the subjects with the widest Tibetan gap now: works without a
-    published Tibetan version, most first (``gaps`` of them).
+    published Tibetan version, most first (``gaps`` of them; subjects with no gap are left out).
     """
     with store.engine.connect() as conn:
         ws = _works(conn, filters)
@@ -285,7 +285,7 @@ def translation(store: Store, period: Period, filters: Filters = Filters(), gaps
                  "without_tibetan": c["works"] - c["with_tibetan"],
                  "tibetan_share": _share(c["with_tibetan"], c["works"])} for s, c in by_subject.items()]
     gap_rows.sort(key=lambda g: (-g["without_tibetan"], g["tibetan_share"] or 0, g["subject"]))
-    totals["gaps"] = gap_rows[:gaps]
+    totals["gaps"] = [g for g in gap_rows if g["without_tibetan"]][:gaps]
     return {"period": period.as_dict(), "filters": filters.as_dict(), "months": out, "totals": totals}
 
 
