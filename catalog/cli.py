@@ -205,5 +205,12 @@ def worker_command(interval, once):
 cli.add_command(status_command)
 
 
+from .cli_bundles import register as _register_bundles  # noqa: E402  (offline bundles, keys, light renditions)
+from .cli_reports import report_group  # noqa: E402  (the report commands live in their own module)
+
+_register_bundles(cli)
+cli.add_command(report_group)
+
+
 def main() -> None:
     cli(prog_name="contentlib")

@@ -258,7 +258,7 @@ class Library:
         """Queue works whose derived files a crash left unmade; return how many."""
         count = 0
         for work in self.store.iter_works(public=False):
-            if attachments.pending_renditions(work):
+            if attachments.pending_renditions(work) or lightvideo.pending_positions(work):
                 self.jobs.put(work.id)
                 count += 1
         return count

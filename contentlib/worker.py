@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import traceback
 
-from . import attachments
+from . import attachments, lightvideo
 from .jobs import DERIVE, Job, worker_name
 
 log = logging.getLogger(__name__)
+SCAN_EVERY = 60.0  # seconds between looks for files that still need derived copies
 
 
 def run_job(library, job: Job) -> None:
@@ -17,6 +19,7 @@ def run_job(library, job: Job) -> None:
     if job.kind == DERIVE:
         try:
             attachments.finish_work(library.store, library.media, job.key, library.limits)
+            lightvideo.finish_light(library.store, library.media, job.key)  # after the poster: needs renditions
         except LookupError:  # the work was deleted meanwhile
             pass
         return
@@ -54,8 +57,13 @@ def loop(library, stop: threading.Event, interval: float = 1.0, name: str | None
     """Run jobs until ``stop`` is set, polling the table every ``interval`` seconds when idle."""
     name = name or worker_name()
     log.info("worker %s started", name)
+    last_scan = time.monotonic()
     while not stop.is_set():
         try:
+            if time.monotonic() - last_scan >= SCAN_EVERY:  # videos another process imported get light copies
+                for work_id in lightvideo.pending_work_ids(library.store):
+                    library.jobs.put(work_id)
+                last_scan = time.monotonic()
             ran = run_once(library, name)
         except Exception:  # the database went away for a moment: keep going
             log.exception("worker pass failed")
