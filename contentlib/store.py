@@ -535,4 +535,8 @@ def _title_key(title: str, locale: str) -> tuple:
 
 
 def _same(a: Work, b: Work) -> bool:
-    return replace(a, added=None) == replace(b, added=None)
+    """Equal as a record says: a file's derived renditions are the library's, not the record's."""
+    def plain(w: Work) -> Work:
+        media = [replace(m, info={k: v for k, v in (m.info or {}).items() if k != "renditions"}) for m in w.media]
+        return replace(w, added=None, media=media)
+    return plain(a) == plain(b)
