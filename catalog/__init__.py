@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from contentlib.settings import defaults
 
@@ -32,14 +33,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     counting.init_app(app)
     delivery.init_app(app)
 
+    app.url_map.converters["int"] = BoundedInt
     from . import admin, api, auth, browse, coverage, editor, errors, glossary, i18n, lists, media, search, workflow_api, works
     from . import reports, reports_api
     for module in (i18n, browse, works, search, media, api, auth, editor, workflow_api, coverage, glossary, lists, admin,
                    reports, reports_api):
         app.register_blueprint(module.bp)
+    from . import offline  # "Take offline" and bundle import (issue 13)
+    app.register_blueprint(offline.bp)
     errors.init_app(app)
     media.init_app(app)
     return app
+
+
+class BoundedInt(IntegerConverter):
+    """``<int:...>`` up to 2**31 - 1: a longer number is a 404, not an overflow in the database."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2 ** 31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 # Keys seen in tutorials and sample configs: anyone could sign sessions with them.
