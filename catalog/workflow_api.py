@@ -11,14 +11,14 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 from flask_login import current_user
 
-from contentlib import accounts, workflow
+from contentlib import accounts, jsonsafe, workflow
 from contentlib.errors import InvalidRecord
 
 from .auth import acting_user, needs
 from .errors import render_error
 from .extensions import csrf
 from .media import describe
-from .resources import changed, get_store
+from .resources import get_library, get_store
 from .uploads import attach_upload
 
 bp = Blueprint("workflow_api", __name__, url_prefix="/api/v1")
@@ -51,7 +51,11 @@ def _status(st: workflow.VersionStatus) -> dict:
 
 
 def _body() -> dict:
-    body = request.get_json(silent=True)
+    """The request's JSON object, parsed within bounds (depth, size, real Unicode), else 400."""
+    try:
+        body = jsonsafe.loads(request.get_data(cache=True), MAX_JSON)
+    except jsonsafe.JSONRefused as exc:
+        raise InvalidRecord([("body", f"send a JSON object ({exc})")]) from None
     if not isinstance(body, dict):
         raise InvalidRecord([("body", "send a JSON object")])
     return body
@@ -60,39 +64,31 @@ def _body() -> dict:
 @bp.get("/works/<work_id>/versions/<lang>")
 @needs("edit", "review")
 def version(work_id, lang):
-    return jsonify(_status(workflow.status(get_store(), work_id, lang)))
+    return jsonify(_status(get_library().version(work_id, lang)))
 
 
 @bp.post("/works/<work_id>/versions/<lang>")
 @needs("edit")
 def save(work_id, lang):
-    st = workflow.save_draft(get_store(), acting_user(), work_id, lang, _body())
-    changed()
-    return jsonify(_status(st))
+    return jsonify(_status(get_library().save_draft(acting_user(), work_id, lang, _body())))
 
 
 @bp.post("/works/<work_id>/versions/<lang>/submit")
 @needs("edit")
 def submit(work_id, lang):
-    st = workflow.submit(get_store(), acting_user(), work_id, lang)
-    changed()
-    return jsonify(_status(st))
+    return jsonify(_status(get_library().submit(acting_user(), work_id, lang)))
 
 
 @bp.post("/works/<work_id>/versions/<lang>/approve")
 @needs("review")
 def approve(work_id, lang):
-    st = workflow.approve(get_store(), acting_user(), work_id, lang)
-    changed()
-    return jsonify(_status(st))
+    return jsonify(_status(get_library().approve(acting_user(), work_id, lang)))
 
 
 @bp.post("/works/<work_id>/versions/<lang>/reject")
 @needs("review")
 def reject(work_id, lang):
-    st = workflow.reject(get_store(), acting_user(), work_id, lang, _body().get("comment"))
-    changed()
-    return jsonify(_status(st))
+    return jsonify(_status(get_library().reject(acting_user(), work_id, lang, _body().get("comment"))))
 
 
 @bp.post("/works/<work_id>/versions/<lang>/media")
@@ -107,4 +103,4 @@ def media(work_id, lang):
 @bp.get("/works/<work_id>/history")
 @needs("edit", "review")
 def history(work_id):
-    return jsonify({"work_id": work_id, "history": workflow.history(get_store(), work_id)})
+    return jsonify({"work_id": work_id, "history": get_library().history(work_id)})

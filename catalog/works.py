@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, render_template
+from flask import Blueprint, make_response, render_template
 
 from contentlib.attachments import kinds
 
@@ -16,4 +16,6 @@ bp.add_app_template_global(kinds, "work_kinds")  # what a card marks: has video,
 def show(work_id):
     work = get_store().get_work(work_id)
     updated = datetime.fromtimestamp(work.updated_at, timezone.utc) if work.updated_at else None
-    return render_template("works/work.html", work=work, updated=updated)
+    response = make_response(render_template("works/work.html", work=work, updated=updated))
+    response.vary.add("Save-Data")  # the player picks the light video for data savers
+    return response
