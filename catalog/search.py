@@ -40,7 +40,7 @@ def page():
         error, status = "unavailable", 503
 
     # The results' works, for their pictures, what they have to play or read, and "save to list".
-    works = {w.id: w for w in lib.store.get_works([r["id"] for r in body["results"]])} if body else {}
+    works = {w.id: w for w in lib.store.get_works([r.id for r in body.results])} if body else {}
 
     def page_url(number):
         return url_for("search.page", **{**args, "page": [str(number)]})
