@@ -105,3 +105,34 @@ def test_phone_tables_label_each_cell_and_coverage_offers_translate(client, load
     assert re.search(r'<a class="translate" href="/editor/works/[^/"]+/bo">Translate</a>', coverage)
     queue = client.get("/editor/", headers=EN).get_data(as_text=True)
     assert 'class="queue stacked"' in queue
+
+
+def test_an_editor_confirms_an_interface_string_and_every_page_uses_it_at_once(client, loaded, auth, runner,
+                                                                               tmp_path):
+    from babel.messages.pofile import read_po
+
+    auth.login("editor")
+    page = client.get("/editor/interface/?locale=bo", headers=EN).get_data(as_text=True)
+    assert 'class="queue stacked interface-strings"' in page
+    first = re.search(r'<tr id="s0">(.*?)</tr>', page, re.S).group(1)
+    assert "Draft, not reviewed" in first  # unreviewed drafts first
+    row = re.search(r'<tr id="s\d+">\s*<td class="card-title"><span lang="en">Search</span>.*?</tr>', page, re.S)
+    assert 'lang="zh">搜索<' in row.group(0)  # the Chinese beside it
+    corrected = "འཚོལ་བཤེར་བྱེད།"
+    r = auth.post("/editor/interface/bo", {"msgid": "Search", "form": corrected, "position": "3"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("#s3")
+    # the next page, in Tibetan, already says it (no restart); other languages are untouched
+    home = client.get("/", headers={"Accept-Language": "bo"}).get_data(as_text=True)
+    assert f">{corrected}</button>" in home
+    assert ">Search</button>" in client.get("/", headers=EN).get_data(as_text=True)
+    bad = auth.post("/editor/interface/bo", {"msgid": "Page %(page)s of %(last)s", "form": "ཤོག་ལྷེ།"})
+    assert bad.status_code == 400 and "placeholders" in bad.get_data(as_text=True)
+    auth.logout()
+    auth.login("teacher")
+    assert auth.post("/editor/interface/bo", {"msgid": "Search", "form": "x"}).status_code == 403
+
+    out = tmp_path / "bo.po"
+    result = runner.invoke(args=["translations", "export", "bo", str(out)])
+    assert result.exit_code == 0 and "1 confirmed string(s)" in result.output
+    message = read_po(out.open("rb")).get("Search")
+    assert message.string == corrected and not message.fuzzy
