@@ -210,6 +210,8 @@ from .cli_reports import report_group  # noqa: E402  (the report commands live i
 
 _register_bundles(cli)
 cli.add_command(report_group)
+from .cli_interface import translations_group  # noqa: E402  (the editors' interface strings)
+cli.add_command(translations_group)
 
 
 def main() -> None:
