@@ -54,7 +54,10 @@ def serve(app, host: str, port: int, threads: int = 8, workers: int | None = Non
 
 
 def _before_fork(app) -> None:
-    """Leave nothing open that processes must not share: database connections, index files."""
+    """Load what every process reads (dictionaries) and leave open nothing they must not share."""
+    from contentlib.search import prepare
+
+    prepare()
     lib = app.extensions.get("contentlib")
     if lib is None:
         return

@@ -2,15 +2,20 @@
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, render_template
+from flask import Blueprint, make_response, render_template
+
+from contentlib.attachments import kinds
 
 from .resources import get_store
 
 bp = Blueprint("works", __name__)
+bp.add_app_template_global(kinds, "work_kinds")  # what a card marks: has video, has a book
 
 
 @bp.get("/works/<work_id>")
 def show(work_id):
     work = get_store().get_work(work_id)
     updated = datetime.fromtimestamp(work.updated_at, timezone.utc) if work.updated_at else None
-    return render_template("works/work.html", work=work, updated=updated)
+    response = make_response(render_template("works/work.html", work=work, updated=updated))
+    response.vary.add("Save-Data")  # the player picks the light video for data savers
+    return response

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .errors import InvalidRecord, NotAllowed, NotFound, TooManyAttempts
-from .tables_workflow import login_failures, users
+from .tables import login_failures, users
 
 ROLES = ("teacher", "editor", "reviewer", "admin")
 PERMISSIONS = {
@@ -28,6 +28,7 @@ PERMISSIONS = {
     "lists": {"teacher"},
     "users": set(),              # admins only
     "vocabulary": set(),         # admins only
+    "bundles": set(),            # admins only: import offline bundles
 }
 NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 MIN_PASSWORD = 8
