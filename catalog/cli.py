@@ -10,7 +10,8 @@ import click
 from flask.cli import FlaskGroup, with_appcontext
 
 from contentlib import accounts, attachments, glossary, indexing, records
-from contentlib.errors import InvalidRecord, NotFound
+from contentlib.errors import CannotWrite, InvalidRecord, NotFound
+from contentlib.selection import search_ids, selection_from_options, selection_options
 
 from . import create_app
 from .resources import get
@@ -30,18 +31,38 @@ def _fail(exc: InvalidRecord, prefix: str = "", summary: str = "") -> None:
     sys.exit(1)
 
 
-def _import(path: Path, skip_invalid: bool, cards: bool = False) -> None:
+def _import(path: Path, skip_invalid: bool, cards: bool = False, mirror: bool = False, yes: bool = False) -> None:
     res = get()
+
+    def confirm(plan) -> bool:
+        for line in plan.lines():
+            click.echo(line)
+        click.echo(f"{path}: --mirror would remove {len(plan.works)} work(s), {len(plan.versions)} version(s) "
+                   f"and {len(plan.media)} file(s) that the file does not carry.")
+        if yes:
+            return True
+        try:
+            return click.confirm("Remove them?", default=False)
+        except click.Abort:  # no one to answer
+            return False
+
     try:
-        report = records.import_file(res.store, path, ingest=res.ingest, skip_invalid=skip_invalid)
+        report = records.import_file(res.store, path, ingest=res.ingest, skip_invalid=skip_invalid,
+                                     mirror=mirror, confirm=confirm)
     except InvalidRecord as exc:
         _fail(exc, summary=f"{path}: {len(exc.problems)} problem(s); nothing was imported.")
+    if report.removed is None:
+        click.echo(f"{path}: not confirmed; nothing was changed.", err=True)
+        sys.exit(1)
     for problem in report.problems:
         click.echo(str(problem), err=True)
+    for note in report.notes():
+        click.echo(note)
     attachments.release(res.store, res.media, report.replaced_media)
     res.finish_import(report.work_ids, cards=cards)
     indexing.drain(res.store, res.index, res.index_dir)
-    click.echo(f"{path}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+    click.echo(f"{path}: {report.summary()}"
+               + (f", {len(report.removed)} removed" if mirror else "")
                + (f", {len({p.line for p in report.problems})} invalid line(s) skipped" if report.problems else ""))
     if report.problems:
         sys.exit(2)
@@ -52,22 +73,37 @@ def _import(path: Path, skip_invalid: bool, cards: bool = False) -> None:
 @click.option("--skip-invalid", is_flag=True, help="Import the valid lines and report the others.")
 @click.option("--cover-cards", is_flag=True,
               help="Also draw the cover cards of works without a picture now (else the server draws them on demand).")
+@click.option("--mirror", is_flag=True,
+              help="Make the catalog equal the file: remove the works, versions and files it does not carry "
+                   "(prints them and asks first).")
+@click.option("--yes", is_flag=True, help="With --mirror: remove without asking.")
 @with_appcontext
-def import_command(path, skip_invalid, cover_cards):
-    """Import works from a JSON Lines file (all or nothing unless --skip-invalid).
+def import_command(path, skip_invalid, cover_cards, mirror, yes):
+    """Merge works from a JSON Lines file into the catalog (all or nothing unless --skip-invalid).
 
-    The derived files of imported media (thumbnails, poster frames, WebVTT) are made before it exits.
+    A version or file the file does not carry stays; a version editors changed here
+    is kept unless the file's `updated` for it is later. The derived files of imported
+    media (thumbnails, poster frames, WebVTT) are made before it exits.
     """
-    _import(path, skip_invalid, cover_cards)
+    _import(path, skip_invalid, cover_cards, mirror, yes)
 
 
 @cli.command("export")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@selection_options
 @with_appcontext
-def export_command(path):
-    """Export every work as JSON Lines, media files copied beside it."""
+def export_command(path, **options):
+    """Export works as JSON Lines, their files under PATH's name + _media/ beside it."""
     res = get()
-    count = records.export_file(res.store, path, media_path=res.media_path)
+    selection = selection_from_options(**options)
+    if selection.q:
+        indexing.drain(res.store, res.index, res.index_dir)
+    try:
+        count = records.export_file(res.store, path, media_path=res.media_path, selection=selection,
+                                    search=search_ids(res.index, res.store))
+    except CannotWrite as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
     click.echo(f"{path}: {count} works exported")
 
 

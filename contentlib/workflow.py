@@ -194,6 +194,7 @@ def _move(store, user, permission, work_id, lang, expected, action, after, comme
             conn.execute(version_editors.delete().where(version_editors.c.work_id == work_id,
                                                         version_editors.c.lang == lang))
             _publish_media(conn, work_id, lang)
+            Store.mark_edited(conn, work_id, lang, now)  # a later import keeps it (spec: import rules)
         else:
             conn.execute(versions.update().where(*where, versions.c.slot == "working").values(
                 state=after, review_comment=comment if action == "reject" else st.review_comment))
@@ -289,8 +290,8 @@ def attach_media(store: Store, user: User, work_id: str, lang: str, entry: Media
     now = time.time() if now is None else now
     with store.transaction() as conn:
         st = _load_status(conn, work_id, lang)
-        position = (conn.execute(sa.select(sa.func.max(media.c.position)).where(media.c.work_id == work_id))
-                    .scalar() or -1) + 1
+        position = conn.execute(sa.select(sa.func.coalesce(sa.func.max(media.c.position), -1))
+                                .where(media.c.work_id == work_id)).scalar() + 1
         conn.execute(media.insert().values(
             work_id=work_id, position=position, path=entry.path, role=entry.role, lang=lang, sha256=entry.sha256,
             size=entry.size, content_type=entry.content_type, original_name=entry.original_name,
