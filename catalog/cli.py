@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from contentlib import accounts, attachments, glossary, indexing, records
+from contentlib import accounts, glossary
 from contentlib.errors import CannotWrite, InvalidRecord, NotFound
-from contentlib.selection import search_ids, selection_from_options, selection_options
+from contentlib.selection import selection_from_options, selection_options
 
 from . import create_app
-from .resources import get
+from .resources import get, get_library
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
@@ -32,8 +32,6 @@ def _fail(exc: InvalidRecord, prefix: str = "", summary: str = "") -> None:
 
 
 def _import(path: Path, skip_invalid: bool, cards: bool = False, mirror: bool = False, yes: bool = False) -> None:
-    res = get()
-
     def confirm(plan) -> bool:
         for line in plan.lines():
             click.echo(line)
@@ -47,8 +45,8 @@ def _import(path: Path, skip_invalid: bool, cards: bool = False, mirror: bool = 
             return False
 
     try:
-        report = records.import_file(res.store, path, ingest=res.ingest, skip_invalid=skip_invalid,
-                                     mirror=mirror, confirm=confirm)
+        report = get_library().import_file(path, skip_invalid=skip_invalid, cards=cards, mirror=mirror,
+                                           confirm=confirm)
     except InvalidRecord as exc:
         _fail(exc, summary=f"{path}: {len(exc.problems)} problem(s); nothing was imported.")
     if report.removed is None:
@@ -58,9 +56,6 @@ def _import(path: Path, skip_invalid: bool, cards: bool = False, mirror: bool = 
         click.echo(str(problem), err=True)
     for note in report.notes():
         click.echo(note)
-    attachments.release(res.store, res.media, report.replaced_media)
-    res.finish_import(report.work_ids, cards=cards)
-    indexing.drain(res.store, res.index, res.index_dir)
     click.echo(f"{path}: {report.summary()}"
                + (f", {len(report.removed)} removed" if mirror else "")
                + (f", {len({p.line for p in report.problems})} invalid line(s) skipped" if report.problems else ""))
@@ -94,13 +89,8 @@ def import_command(path, skip_invalid, cover_cards, mirror, yes):
 @with_appcontext
 def export_command(path, **options):
     """Export works as JSON Lines, their files under PATH's name + _media/ beside it."""
-    res = get()
-    selection = selection_from_options(**options)
-    if selection.q:
-        indexing.drain(res.store, res.index, res.index_dir)
     try:
-        count = records.export_file(res.store, path, media_path=res.media_path, selection=selection,
-                                    search=search_ids(res.index, res.store))
+        count = get_library().export(path, selection=selection_from_options(**options))
     except CannotWrite as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
@@ -112,19 +102,15 @@ def export_command(path, **options):
 @with_appcontext
 def delete_command(work_ids):
     """Delete works; files no other work references are freed."""
-    res = get()
-    for work_id in work_ids:
-        freed = attachments.delete_work(res.store, res.media, work_id)
+    for work_id, freed in get_library().delete(work_ids).items():
         click.echo(f"{work_id}: deleted, {len(freed)} file(s) freed")
-    indexing.drain(res.store, res.index, res.index_dir)
 
 
 @cli.command("reindex")
 @with_appcontext
 def reindex_command():
     """Rebuild the search index from the database and swap it in."""
-    res = get()
-    count = indexing.rebuild(res.store, res.index, res.index_dir)
+    count = get_library().reindex()
     click.echo(f"index rebuilt: {count} works")
 
 
@@ -215,11 +201,11 @@ def serve_command(host, port, threads):
 
     app = create_app()
     with app.app_context():
-        res = get()
-        if not res.index.exists():
-            indexing.rebuild(res.store, res.index, res.index_dir)
+        lib = get_library()
+        if not lib.backend.exists():
+            lib.reindex()
         else:
-            indexing.drain(res.store, res.index, res.index_dir)
+            lib.sync()
     start_workers(app)
     click.echo(f"contentlib serving on http://{host}:{port}/")
     serve(app, host=host, port=port, threads=threads, ident="contentlib")

@@ -18,7 +18,7 @@ from .auth import acting_user, needs
 from .errors import render_error
 from .extensions import csrf
 from .media import describe
-from .resources import changed, get_store
+from .resources import get_library, get_store
 from .uploads import attach_upload
 
 bp = Blueprint("workflow_api", __name__, url_prefix="/api/v1")
@@ -60,39 +60,31 @@ def _body() -> dict:
 @bp.get("/works/<work_id>/versions/<lang>")
 @needs("edit", "review")
 def version(work_id, lang):
-    return jsonify(_status(workflow.status(get_store(), work_id, lang)))
+    return jsonify(_status(get_library().version(work_id, lang)))
 
 
 @bp.post("/works/<work_id>/versions/<lang>")
 @needs("edit")
 def save(work_id, lang):
-    st = workflow.save_draft(get_store(), acting_user(), work_id, lang, _body())
-    changed()
-    return jsonify(_status(st))
+    return jsonify(_status(get_library().save_draft(acting_user(), work_id, lang, _body())))
 
 
 @bp.post("/works/<work_id>/versions/<lang>/submit")
 @needs("edit")
 def submit(work_id, lang):
-    st = workflow.submit(get_store(), acting_user(), work_id, lang)
-    changed()
-    return jsonify(_status(st))
+    return jsonify(_status(get_library().submit(acting_user(), work_id, lang)))
 
 
 @bp.post("/works/<work_id>/versions/<lang>/approve")
 @needs("review")
 def approve(work_id, lang):
-    st = workflow.approve(get_store(), acting_user(), work_id, lang)
-    changed()
-    return jsonify(_status(st))
+    return jsonify(_status(get_library().approve(acting_user(), work_id, lang)))
 
 
 @bp.post("/works/<work_id>/versions/<lang>/reject")
 @needs("review")
 def reject(work_id, lang):
-    st = workflow.reject(get_store(), acting_user(), work_id, lang, _body().get("comment"))
-    changed()
-    return jsonify(_status(st))
+    return jsonify(_status(get_library().reject(acting_user(), work_id, lang, _body().get("comment"))))
 
 
 @bp.post("/works/<work_id>/versions/<lang>/media")
@@ -107,4 +99,4 @@ def media(work_id, lang):
 @bp.get("/works/<work_id>/history")
 @needs("edit", "review")
 def history(work_id):
-    return jsonify({"work_id": work_id, "history": workflow.history(get_store(), work_id)})
+    return jsonify({"work_id": work_id, "history": get_library().history(work_id)})
