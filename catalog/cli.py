@@ -14,6 +14,7 @@ from contentlib.errors import CannotWrite, InvalidRecord, NotFound
 from contentlib.selection import selection_from_options, selection_options
 
 from . import create_app
+from .cli_backup import backup_command, restore_command
 from .resources import get, get_library
 
 
@@ -209,6 +210,10 @@ def serve_command(host, port, threads):
     start_workers(app)
     click.echo(f"contentlib serving on http://{host}:{port}/")
     serve(app, host=host, port=port, threads=threads, ident="contentlib")
+
+
+cli.add_command(backup_command)
+cli.add_command(restore_command)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ import time
 
 from flask import current_app
 
+from contentlib import backup
 from contentlib.library import Library
 from contentlib.store import Store
 
@@ -15,6 +16,7 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app) -> None:
+    backup.sweep(backup.Locations.from_settings(app.config))  # what a killed import or restore left behind
     app.extensions["contentlib"] = Library.from_settings(app.config)
 
 
