@@ -214,6 +214,11 @@ def serve_command(host, port, threads):
 
 cli.add_command(backup_command)
 cli.add_command(restore_command)
+from .cli_bundles import register as _register_bundles  # noqa: E402  (offline bundles, keys, light renditions)
+from .cli_reports import report_group  # noqa: E402  (the report commands live in their own module)
+
+_register_bundles(cli)
+cli.add_command(report_group)
 
 
 def main() -> None:
