@@ -15,6 +15,7 @@ from contentlib.selection import selection_from_options, selection_options
 
 from . import create_app
 from .cli_backup import backup_command, restore_command
+from .cli_ops import Progress, status_command
 from .resources import get, get_library
 
 
@@ -111,7 +112,9 @@ def delete_command(work_ids):
 @with_appcontext
 def reindex_command():
     """Rebuild the search index from the database and swap it in."""
-    count = get_library().reindex()
+    progress = Progress("reindex")
+    count = get_library().reindex(progress=progress)
+    progress.finish()
     click.echo(f"index rebuilt: {count} works")
 
 
@@ -193,23 +196,48 @@ def glossary_export(path):
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
-def serve_command(host, port, threads):
-    """Serve the catalog with waitress (a production WSGI server)."""
-    from waitress import serve
-
+@click.option("--threads", default=8, show_default=True, type=int, help="Threads per process.")
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="Processes (gunicorn); default one per core, 1 serves with waitress in this process.")
+@click.option("--jobs/--no-jobs", default=True, show_default=True,
+              help="Also run background jobs here (turn off when a separate `contentlib worker` runs them).")
+def serve_command(host, port, threads, workers, jobs):
+    """Serve the catalog, one process per core where the platform allows; the index follows the database."""
     from .resources import start_workers
+    from .serving import serve
 
     app = create_app()
-    with app.app_context():
-        lib = get_library()
-        if not lib.backend.exists():
-            lib.reindex()
-        else:
-            lib.sync()
-    start_workers(app)
     click.echo(f"contentlib serving on http://{host}:{port}/")
-    serve(app, host=host, port=port, threads=threads, ident="contentlib")
+    # Each serving process follows the outbox into the index (a missing index is built in the
+    # background: search answers 503 meanwhile) and runs jobs, which the database hands out once.
+    serve(app, host=host, port=port, threads=threads, workers=workers,
+          on_start=lambda app: start_workers(app, jobs=jobs))
+
+
+@cli.command("worker")
+@click.option("--interval", default=1.0, show_default=True, type=float, help="Seconds between polls when idle.")
+@click.option("--once", is_flag=True, help="Run the waiting jobs, then exit.")
+@with_appcontext
+def worker_command(interval, once):
+    """Run background jobs (derived files, cover cards ...) from the database until stopped."""
+    import signal
+    import threading
+
+    from contentlib import worker
+
+    lib = get_library()
+    lib.queue_unfinished()
+    if once:
+        click.echo(f"{worker.run_once(lib, limit=10**9)} job(s) run")
+        return
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    click.echo("contentlib worker running")
+    worker.loop(lib, stop, interval)
+
+
+cli.add_command(status_command)
 
 
 cli.add_command(backup_command)
@@ -219,6 +247,8 @@ from .cli_reports import report_group  # noqa: E402  (the report commands live i
 
 _register_bundles(cli)
 cli.add_command(report_group)
+from .cli_interface import translations_group  # noqa: E402  (the editors' interface strings)
+cli.add_command(translations_group)
 
 
 def main() -> None:

@@ -111,7 +111,6 @@ def ingest_upload(media: MediaStore, src: Path, name: str, work_id: str, lang: s
 
     :raises MediaRejected: for a file the checks refuse, or a role that does not fit it.
     """
-    from .model import MEDIA_ROLES, MediaEntry
 
     with open(src, "rb") as stream:
         return ingest_stream(media, stream, name, work_id, lang, role, limits)
@@ -168,6 +167,23 @@ def finish_work(store, media: MediaStore, work_id: str, limits: Limits | None = 
     if cards and not has_image(work) and work.languages:
         made = ensure_cover_card(media, work) or made
     return made
+
+
+def kinds(work) -> set[str]:
+    """What the work has to play or read, as the search ``has`` filter names it.
+
+    ``video`` (an original or dubbed video), ``book`` (a PDF or EPUB), ``audio``, ``subtitles``.
+    """
+    out = set()
+    for m in work.media:
+        kind = (m.info.get("file") or {}).get("kind")
+        if kind == "video" and m.role in ("original", "dub"):
+            out.add("video")
+        elif kind in ("book", "audio"):
+            out.add(kind)
+        elif kind == "subtitle":
+            out.add("subtitles")
+    return out
 
 
 def has_image(work) -> bool:

@@ -66,11 +66,12 @@ class Locations:
     db_url: str
     media_root: Path
     instance_dir: Path
+    index_dir: Path | None = None
 
     @classmethod
     def from_settings(cls, settings: dict) -> "Locations":
         return cls(settings["CONTENTLIB_DATABASE_URL"], Path(settings["CONTENTLIB_MEDIA_DIR"]),
-                   Path(settings["CONTENTLIB_INSTANCE_DIR"]))
+                   Path(settings["CONTENTLIB_INSTANCE_DIR"]), Path(settings["CONTENTLIB_INDEX_DIR"]))
 
 
 @dataclass
@@ -325,6 +326,10 @@ def restore(path: Path, where: Locations, store, force: bool = False) -> Restore
     where.instance_dir.mkdir(parents=True, exist_ok=True)
     where.media_root.mkdir(parents=True, exist_ok=True)
     old_ids = store.work_ids()
+    if where.index_dir is not None:  # the index replays the whole outbox of the restored database
+        from .indexing import CURSOR
+
+        (where.index_dir / CURSOR).unlink(missing_ok=True)
     media_files = 0
     work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=where.instance_dir))
     try:
@@ -379,10 +384,19 @@ def _place(tar, info, target: Path, tmp_dir: Path) -> None:
 
 
 def _enqueue_all(store, extra_ids) -> None:
-    """Queue every work of ``store`` and ``extra_ids`` (works the replaced catalog had) for the index."""
+    """Queue every work of ``store`` and ``extra_ids`` (works the replaced catalog had) for the index.
+
+    The outbox consumers of the backed-up library are not this home's indexes: they go.
+    """
     ids = sorted(set(store.work_ids()) | set(extra_ids))
-    for i in range(0, len(ids), 500):
-        store.enqueue(ids[i:i + 500])
+    with store.transaction() as conn:
+        _forget_consumers(conn)
+        store.enqueue_changes(conn, ids, time.time())
+
+
+def _forget_consumers(conn) -> None:
+    if "outbox_consumers" in sa.inspect(conn).get_table_names():
+        conn.execute(sa.text("DELETE FROM outbox_consumers"))
 
 
 def _replace_sqlite(store, snapshot: Path, target: Path) -> None:
@@ -484,9 +498,10 @@ def _copy_rows(source, engine, old_ids) -> None:
                         conn.execute(sa.text(
                             f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{col.name}'), "
                             f"COALESCE((SELECT MAX(\"{col.name}\") FROM \"{table.name}\"), 0) + 1, false)"))
+        _forget_consumers(conn)
         ids = sorted(set(new_ids) | set(old_ids))
         if ids:
-            Store._enqueue(conn, ids, time.time())
+            Store.enqueue_changes(conn, ids, time.time())
 
 
 def sweep(where: Locations, older_than: float = 600.0) -> int:

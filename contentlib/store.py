@@ -1,8 +1,8 @@
 """SQLAlchemy tables and the repository over them.
 
 The database is the source of truth. Every change to a work writes a row to
-``search_outbox`` in the same transaction, and one indexer drains it, so the
-search index can always be brought up to date (or rebuilt) from here.
+the ``outbox`` in the same transaction; each search index follows it with its
+own cursor, so any number of indexes can be brought up to date (or rebuilt) from here.
 SQLite is the embedded default (WAL, busy timeout); any SQLAlchemy URL works.
 """
 
@@ -21,94 +21,8 @@ from .merge import EDITOR, IMPORT, Origin, merge, same
 from .model import LANGUAGES, PUBLISHED, SCHEMES, Creator, MediaEntry, Version, Work
 from .vocabulary import SCHEME_KEYS, Term, Vocabulary, load_shipped
 
-metadata = sa.MetaData()
-
-works = sa.Table(
-    "works", metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("type", sa.String(16), nullable=False, index=True),
-    sa.Column("year", sa.Integer),
-    sa.Column("duration_seconds", sa.Integer),
-    sa.Column("pages", sa.Integer),
-    sa.Column("license", sa.Text),
-    sa.Column("attribution", sa.Text),
-    sa.Column("source_url", sa.Text),
-    sa.Column("added", sa.BigInteger, nullable=False, index=True),
-    sa.Column("updated_at", sa.Float, nullable=False),
-)
-
-# slot 'public' holds the published version; slot 'working' a draft or one in review.
-versions = sa.Table(
-    "versions", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("work_id", sa.String(64), sa.ForeignKey("works.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("lang", sa.String(8), nullable=False),
-    sa.Column("slot", sa.String(8), nullable=False),
-    sa.Column("state", sa.String(16), nullable=False),
-    sa.Column("title", sa.Text),
-    sa.Column("description", sa.Text),
-    sa.Column("keywords", sa.JSON, nullable=False),
-    sa.Column("updated_by", sa.String(64)),
-    sa.Column("updated_at", sa.Float, nullable=False),
-    sa.Column("review_comment", sa.Text),
-    sa.UniqueConstraint("work_id", "lang", "slot", name="uq_versions_slot"),
-)
-
-work_terms = sa.Table(
-    "work_terms", metadata,
-    sa.Column("work_id", sa.String(64), sa.ForeignKey("works.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("scheme", sa.String(16), primary_key=True),
-    sa.Column("code", sa.String(64), primary_key=True),
-    sa.Column("position", sa.Integer, nullable=False),
-    sa.Index("ix_work_terms_code", "scheme", "code"),
-)
-
-creators = sa.Table(
-    "creators", metadata,
-    sa.Column("work_id", sa.String(64), sa.ForeignKey("works.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("position", sa.Integer, primary_key=True),
-    sa.Column("role", sa.String(16), nullable=False),
-    sa.Column("name", sa.JSON, nullable=False),
-)
-
-media = sa.Table(
-    "media", metadata,
-    sa.Column("work_id", sa.String(64), sa.ForeignKey("works.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("position", sa.Integer, primary_key=True),
-    sa.Column("path", sa.Text, nullable=False),
-    sa.Column("role", sa.String(16), nullable=False),
-    sa.Column("lang", sa.String(8)),
-    sa.Column("sha256", sa.String(64), nullable=False, index=True),
-    sa.Column("size", sa.BigInteger),
-    sa.Column("content_type", sa.String(100)),
-    sa.Column("original_name", sa.Text),
-    sa.Column("info", sa.JSON, nullable=False),
-)
-
-vocabulary_terms = sa.Table(
-    "vocabulary_terms", metadata,
-    sa.Column("scheme", sa.String(16), primary_key=True),
-    sa.Column("code", sa.String(64), primary_key=True),
-    sa.Column("position", sa.Integer, nullable=False),
-    sa.Column("labels", sa.JSON, nullable=False),
-)
-
-# Per (work, language): when its published text last changed, by an "import" or an "editor"
-# (migration 0003a). An import keeps an editor's version unless the record's copy is later.
-version_origins = sa.Table(
-    "version_origins", metadata,
-    sa.Column("work_id", sa.String(64), primary_key=True),
-    sa.Column("lang", sa.String(8), primary_key=True),
-    sa.Column("changed_at", sa.Float, nullable=False),
-    sa.Column("source", sa.String(8), nullable=False),
-)
-
-search_outbox = sa.Table(
-    "search_outbox", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("work_id", sa.String(64), nullable=False),
-    sa.Column("created_at", sa.Float, nullable=False),
-)
+from .tables import (creators, media, metadata, outbox, outbox_consumers, jobs,  # noqa: F401 (re-exported)
+                     vocabulary_terms, version_origins, versions, version_history, work_terms, works)
 
 _BATCH = 500
 
@@ -125,6 +39,9 @@ def _sqlite_pragmas(dbapi_conn, _record):
 def make_engine(url: str) -> sa.Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and foreign keys."""
     if url.startswith("sqlite"):
+        database = sa.engine.make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)  # a first run in a new home
         engine = sa.create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -162,6 +79,11 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def ping(self) -> None:
+        """Raise unless the database answers."""
+        with self.engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
 
     @contextmanager
     def transaction(self):
@@ -367,6 +289,7 @@ class Store:
         kept: list[tuple[str, str]] = []
         replaced: set[str] = set()  # files that updated works no longer name
         removed: list[str] = []
+        touched: list[str] = []
         carried = carried or {}
         now = time.time()
         with self.transaction() as conn:
@@ -397,12 +320,14 @@ class Store:
                     changed.append((result, added, before is not None))
                 self._write(conn, changed, now, actor)
                 self._import_history(conn, [(r.work, old.get(r.work.id)) for r, _, _ in changed], now, actor)
+                touched += [r.work.id for r, _, _ in changed]
             if mirror:
                 keep = {w.id for w in new_works}
                 removed = [i for i in conn.execute(sa.select(works.c.id).order_by(works.c.id)).scalars()
                            if i not in keep]
                 for i in range(0, len(removed), _BATCH):
                     replaced |= self._delete(conn, removed[i:i + _BATCH], now, actor)
+            self.enqueue_changes(conn, touched + removed, now)  # last: it orders outbox writers until commit
         counts["kept"] = len(kept)
         counts["kept_versions"] = kept
         counts["removed"] = removed
@@ -412,7 +337,6 @@ class Store:
     def _write(self, conn, changed, now, actor) -> None:
         if not changed:
             return
-        ids = [r.work.id for r, _, _ in changed]
         existing = [r.work.id for r, _, was in changed if was]
         if existing:
             for table in (work_terms, creators, media):
@@ -456,7 +380,6 @@ class Store:
                  for r, _, _ in changed for p, m in enumerate(r.work.media)]
         if mrows:
             conn.execute(media.insert(), mrows)
-        self._enqueue(conn, ids, now)
 
     @staticmethod
     def mark_edited(conn, work_id: str, lang: str, now: float) -> None:
@@ -468,8 +391,6 @@ class Store:
     @staticmethod
     def _import_history(conn, pairs, now, actor) -> None:
         """Record, per language, what an import changed in published text (the workflow's history)."""
-        from .tables_workflow import version_history  # that module builds on this one's metadata
-
         rows = []
         for new, before in pairs:
             for lang in LANGUAGES:
@@ -493,12 +414,12 @@ class Store:
         with self.transaction() as conn:
             if conn.execute(sa.select(works.c.id).where(works.c.id == work_id)).first() is None:
                 raise WorkNotFound(work_id)
-            return self._unused(conn, self._delete(conn, [work_id], time.time(), actor))
+            shas = self._delete(conn, [work_id], time.time(), actor)
+            self.enqueue_changes(conn, [work_id], time.time())
+            return self._unused(conn, shas)
 
     def _delete(self, conn, ids, now, actor) -> set[str]:
         """Delete works, recording in the history what each published version was; return their files."""
-        from .tables_workflow import version_history
-
         shas = set(conn.execute(sa.select(media.c.sha256).where(media.c.work_id.in_(ids))).scalars())
         gone = conn.execute(sa.select(versions.c.work_id, versions.c.lang, versions.c.title).where(
             versions.c.work_id.in_(ids), versions.c.slot == "public")).all()
@@ -510,7 +431,6 @@ class Store:
         conn.execute(works.delete().where(works.c.id.in_(ids)))
         for table in (versions, work_terms, creators, media, version_origins):  # no FK cascade on every backend
             conn.execute(table.delete().where(table.c.work_id.in_(ids)))
-        self._enqueue(conn, ids, now)
         return shas
 
     def find_media(self, sha256: str) -> MediaEntry | None:
@@ -567,29 +487,71 @@ class Store:
     # -- search outbox ----------------------------------------------------
 
     @staticmethod
-    def _enqueue(conn, ids, now) -> None:
-        conn.execute(search_outbox.insert(), [{"work_id": i, "created_at": now} for i in ids])
+    def enqueue_changes(conn, ids, now) -> None:
+        """Record changed works in the outbox, in the caller's transaction (call it last in that transaction).
 
-    def enqueue(self, ids) -> None:
-        with self.transaction() as conn:
-            self._enqueue(conn, list(ids), time.time())
+        On PostgreSQL a transaction-scoped advisory lock makes sequence order
+        commit order, so a reader that has seen ``seq`` N never later finds a
+        smaller one committed. SQLite has one writer at a time anyway.
+        """
+        ids = list(ids)
+        if not ids:
+            return
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": OUTBOX_LOCK})
+        conn.execute(outbox.insert(), [{"work_id": i, "created_at": now} for i in ids])
 
-    def pending(self, limit: int = 1000) -> list[tuple[int, str]]:
+    def changes_after(self, seq: int, limit: int = 1000) -> list[tuple[int, str]]:
+        """Outbox rows past ``seq``, oldest first, as ``(seq, work_id)``."""
         with self.engine.connect() as conn:
             return [tuple(r) for r in conn.execute(
-                sa.select(search_outbox.c.id, search_outbox.c.work_id).order_by(search_outbox.c.id).limit(limit))]
+                sa.select(outbox.c.seq, outbox.c.work_id).where(outbox.c.seq > seq).order_by(outbox.c.seq).limit(limit))]
 
-    def count_pending(self) -> int:
+    def last_seq(self) -> int:
+        """The newest sequence number written (0 when the outbox is empty)."""
         with self.engine.connect() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(search_outbox)).scalar_one()
+            return conn.execute(sa.select(sa.func.max(outbox.c.seq))).scalar() or 0
 
-    def last_pending_id(self) -> int | None:
+    def count_after(self, seq: int) -> int:
+        """How many changes a consumer at ``seq`` has still to apply."""
         with self.engine.connect() as conn:
-            return conn.execute(sa.select(sa.func.max(search_outbox.c.id))).scalar()
+            return conn.execute(sa.select(sa.func.count()).select_from(outbox).where(outbox.c.seq > seq)).scalar_one()
 
-    def clear_pending(self, up_to_id: int) -> None:
+    def consumer_seen(self, name: str, seq: int, now: float | None = None) -> None:
+        """Register (or refresh) an index consumer and how far it has applied the outbox."""
+        now = time.time() if now is None else now
         with self.transaction() as conn:
-            conn.execute(search_outbox.delete().where(search_outbox.c.id <= up_to_id))
+            done = conn.execute(outbox_consumers.update().where(outbox_consumers.c.name == name)
+                                .values(last_seq=seq, heartbeat=now)).rowcount
+            if not done:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(outbox_consumers.insert().values(name=name, last_seq=seq, heartbeat=now))
+                except sa.exc.IntegrityError:  # registered by a twin process meanwhile
+                    conn.execute(outbox_consumers.update().where(outbox_consumers.c.name == name)
+                                 .values(last_seq=seq, heartbeat=now))
+
+    def consumers(self) -> list[tuple[str, int, float]]:
+        """Every registered consumer as ``(name, last_seq, heartbeat)``."""
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(sa.select(outbox_consumers).order_by(outbox_consumers.c.name))]
+
+    def forget_consumer(self, name: str) -> None:
+        """Unregister a consumer that is gone for good, so the outbox can be pruned past it."""
+        with self.transaction() as conn:
+            conn.execute(outbox_consumers.delete().where(outbox_consumers.c.name == name))
+
+    def prune_outbox(self) -> int:
+        """Delete the rows every registered consumer has passed; return how many."""
+        with self.transaction() as conn:
+            low = conn.execute(sa.select(sa.func.min(outbox_consumers.c.last_seq))).scalar()
+            if low is None:
+                return 0
+            return conn.execute(outbox.delete().where(outbox.c.seq <= low)).rowcount
+
+    _enqueue = enqueue_changes  # the older private name
+
+OUTBOX_LOCK = 0x636C6962  # "clib": the advisory lock that orders outbox writers on PostgreSQL
 
 
 def _media_entry(m) -> MediaEntry:

@@ -7,7 +7,7 @@ from contentlib import accounts, attachments, records, workflow
 from contentlib.media import MediaStore
 from contentlib.merge import EDITOR, IMPORT, Origin, carried_fields, merge
 from contentlib.model import MediaEntry, Version, Work
-from contentlib.store import search_outbox, version_origins
+from contentlib.store import outbox, version_origins
 from contentlib.tables_workflow import version_history
 from tests.conftest import write_jsonl
 from tests.unit.media_samples import make_pdf
@@ -87,10 +87,10 @@ def test_reimporting_twice_changes_nothing_the_second_time(store, source, tmp_pa
     publish(store, "w1", "bo", "རྡུལ་ཕྲན།")
     path = write_jsonl(tmp_path / "new.jsonl", [dict(SOURCE[0], titles={"zh": "原子!"}), SOURCE[1]])
     assert records.import_file(store, path).updated == 1
-    history, queued = history_count(store), store.last_pending_id()
+    history, queued = history_count(store), store.last_seq()
     report = records.import_file(store, path)
     assert (report.updated, report.unchanged, report.kept) == (0, 2, 1)
-    assert history_count(store) == history and store.last_pending_id() == queued
+    assert history_count(store) == history and store.last_seq() == queued
 
 
 def test_history_records_what_an_import_changed(store, source, tmp_path):
@@ -194,4 +194,4 @@ def test_updated_must_be_an_rfc3339_time(store, tmp_path):
     assert [(line, msg.split(":")[0]) for line, msg in info.value.problems] == [("1", "updated"), ("2", "updated")]
     assert store.count_works() == 0
     with store.engine.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(search_outbox)).scalar() == 0
+        assert conn.execute(sa.select(sa.func.count()).select_from(outbox)).scalar() == 0
