@@ -20,9 +20,8 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
-from contentlib import backup, records
+from contentlib import backup
 from tests.conftest import write_jsonl
 from tests.unit import media_samples as ms
 

@@ -169,3 +169,48 @@ def test_backup_into_a_missing_folder_is_one_line_and_exit_1(monkeypatch, tmp_pa
     assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
     assert "does not exist" in result.output
     app.extensions["contentlib"].close()
+
+
+def test_backup_while_another_process_writes_is_a_consistent_snapshot(monkeypatch, tmp_path):
+    import threading
+    import time
+
+    from contentlib import backup
+    from contentlib.library import Library
+    from contentlib.model import Version, Work
+    from contentlib.settings import defaults
+
+    app = make_app(monkeypatch, tmp_path / "busy")
+    fill(app, tmp_path)
+    writer = Library.from_settings(defaults({"CONTENTLIB_HOME": str(tmp_path / "busy")}))
+    stop, written = threading.Event(), []
+
+    def write():  # each transaction adds a work with both of its titles
+        i = 0
+        while not stop.is_set() and i < 400:
+            writer.store.put_works([Work(f"live-{i}", "video", {"zh": Version("zh", f"活{i}"),
+                                                                "bo": Version("bo", f"གསོན་{i}")})])
+            written.append(i)
+            i += 1
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        while len(written) < 5:
+            time.sleep(0.01)
+        report = backup.backup(tmp_path / "live.tar", backup.Locations.from_settings(app.config))
+    finally:
+        stop.set()
+        thread.join()
+        writer.close()
+    assert report.counts["works"] >= 4 + 5
+    app.extensions["contentlib"].close()
+    new = make_app(monkeypatch, tmp_path / "new")
+    assert invoke(new, "restore", str(tmp_path / "live.tar")).exit_code == 0
+    store = new.extensions["contentlib"].store
+    live = [w for w in store.iter_works() if w.id.startswith("live-")]
+    assert len(live) == report.counts["works"] - 4
+    assert all(w.languages == ["bo", "zh"] for w in live)  # no work half-written
+    numbers = sorted(int(w.id.split("-")[1]) for w in live)
+    assert numbers == list(range(len(numbers)))  # a prefix of what was written: one moment in time
+    new.extensions["contentlib"].close()

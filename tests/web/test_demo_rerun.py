@@ -6,7 +6,6 @@ import re
 from importlib import resources
 
 from contentlib import accounts
-from tests.conftest import PASSWORD
 from tests.unit import media_samples as ms
 
 NEW_BO = "ཆུ་ཚོད་ཀྱི་ལོ་རྒྱུས།"       # a Tibetan title for a work the demo has only in Chinese
