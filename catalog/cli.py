@@ -176,7 +176,9 @@ def serve_command(host, port, threads):
         else:
             lib.sync()
     start_workers(app)
-    click.echo(f"contentlib serving on http://{host}:{port}/")
+    from .startup import banner
+
+    click.echo("\n".join(banner(app, host, port)))
     serve(app, host=host, port=port, threads=threads, ident="contentlib")
 
 
