@@ -177,8 +177,7 @@ def serve_command(host, port, threads, jobs):
     start_workers(app, jobs=jobs)  # a missing index is built in the background: search answers 503 meanwhile
     from .startup import banner
 
-    click.echo("
-".join(banner(app, host, port)))
+    click.echo("\n".join(banner(app, host, port)))
     serve(app, host=host, port=port, threads=threads, ident="contentlib")
 
 
