@@ -207,7 +207,10 @@ def serve_command(host, port, threads, workers, jobs):
     from .serving import serve
 
     app = create_app()
-    click.echo(f"contentlib serving on http://{host}:{port}/")
+    from .startup import banner
+
+    click.echo("
+".join(banner(app, host, port)))
     # Each serving process follows the outbox into the index (a missing index is built in the
     # background: search answers 503 meanwhile) and runs jobs, which the database hands out once.
     serve(app, host=host, port=port, threads=threads, workers=workers,
