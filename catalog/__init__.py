@@ -42,6 +42,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(module.bp)
     from . import offline  # "Take offline" and bundle import (issue 13)
     app.register_blueprint(offline.bp)
+    from . import interface  # editors review the interface strings (issue 16)
+    app.register_blueprint(interface.bp)
+    interface.init_app(app)
     errors.init_app(app)
     media.init_app(app)
     return app

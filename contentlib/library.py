@@ -125,13 +125,20 @@ class Library:
         return attachments.ingester(self.media, self.limits)(path)
 
     def import_file(self, path: Path, skip_invalid: bool = False, cards: bool = False,
-                    actor: str | None = None) -> records.ImportReport:
-        """Import a JSON Lines file (all or nothing unless ``skip_invalid``), derived files made before it returns.
+                    actor: str | None = None, mirror: bool = False, confirm=None) -> records.ImportReport:
+        """Merge a JSON Lines file into the catalog (all or nothing unless ``skip_invalid``).
+
+        Every line and file is checked before any byte is stored; derived files are made before it returns.
 
         :param cards: also draw the cover cards of works without a picture now.
+        :param mirror: make the catalog equal the file once ``confirm(plan)`` says yes
+            (``records.import_file``); the report's ``removed`` is None when it did not.
         :raises InvalidRecord: with every problem; nothing was written then.
         """
-        report = records.import_file(self.store, path, ingest=self.ingest, skip_invalid=skip_invalid, actor=actor)
+        report = records.import_file(self.store, path, ingest=attachments.ingester(self.media, self.limits),
+                                     skip_invalid=skip_invalid, actor=actor, mirror=mirror, confirm=confirm)
+        if report.removed is None:
+            return report
         attachments.release(self.store, self.media, report.replaced_media)
         self.finish_import(report.work_ids, cards=cards)
         self.sync()
@@ -141,9 +148,18 @@ class Library:
         """Make the derived files of imported works before the batch ends; return how many changed."""
         return attachments.finish_works(self.store, self.media, self.db_url, work_ids, self.limits, cards=cards)
 
-    def export(self, path: Path, with_media: bool = True) -> int:
-        """Write every work as JSON Lines (atomically), media files copied beside it; return the count."""
-        return records.export_file(self.store, path, media_path=self.media.path if with_media else None)
+    def export(self, path: Path, with_media: bool = True, selection=None) -> int:
+        """Write the works a ``selection.Selection`` chooses (default: all) as JSON Lines, atomically.
+
+        Files go under names derived from their sha256 beside it (``records.export_file``).
+
+        :raises CannotWrite: (one line) when the target's folder is missing or read-only.
+        :raises BadParameter: for a selection naming an unknown code or list.
+        """
+        if selection is not None and selection.q:
+            self.sync()
+        return records.export_file(self.store, path, media_path=self.media.path if with_media else None,
+                                   selection=selection, search=self.search_ids)
 
     def delete(self, work_ids: Iterable[str]) -> dict[str, list[str]]:
         """Delete works; return, per work, the files freed (no other work referenced them).
