@@ -15,7 +15,7 @@ from contentlib.selection import selection_from_options, selection_options
 
 from . import create_app
 from .cli_backup import backup_command, restore_command
-from .cli_ops import Progress, status_command
+from .cli_ops import Progress, stage, status_command
 from .resources import get, get_library
 
 
@@ -48,7 +48,7 @@ def _import(path: Path, skip_invalid: bool, cards: bool = False, mirror: bool = 
 
     try:
         report = get_library().import_file(path, skip_invalid=skip_invalid, cards=cards, mirror=mirror,
-                                           confirm=confirm)
+                                           confirm=confirm, progress=stage)
     except InvalidRecord as exc:
         _fail(exc, summary=f"{path}: {len(exc.problems)} problem(s); nothing was imported.")
     if report.removed is None:

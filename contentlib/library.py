@@ -125,7 +125,8 @@ class Library:
         return attachments.ingester(self.media, self.limits)(path)
 
     def import_file(self, path: Path, skip_invalid: bool = False, cards: bool = False,
-                    actor: str | None = None, mirror: bool = False, confirm=None) -> records.ImportReport:
+                    actor: str | None = None, mirror: bool = False, confirm=None,
+                    progress=None) -> records.ImportReport:
         """Merge a JSON Lines file into the catalog (all or nothing unless ``skip_invalid``).
 
         Every line and file is checked before any byte is stored; derived files are made before it returns.
@@ -133,14 +134,19 @@ class Library:
         :param cards: also draw the cover cards of works without a picture now.
         :param mirror: make the catalog equal the file once ``confirm(plan)`` says yes
             (``records.import_file``); the report's ``removed`` is None when it did not.
+        :param progress: called with a short line as each stage begins (long imports).
         :raises InvalidRecord: with every problem; nothing was written then.
         """
+        say = progress or (lambda line: None)
+        say(f"checking and storing {path}")
         report = records.import_file(self.store, path, ingest=attachments.ingester(self.media, self.limits),
                                      skip_invalid=skip_invalid, actor=actor, mirror=mirror, confirm=confirm)
         if report.removed is None:
             return report
         attachments.release(self.store, self.media, report.replaced_media)
+        say(f"making derived files of {len(report.work_ids)} work(s)")
         self.finish_import(report.work_ids, cards=cards)
+        say("updating the search index")
         self.sync()
         return report
 
