@@ -22,6 +22,7 @@ from .jobs import JobQueue
 from .media import Limits, MediaStore
 from .search.backend import SearchBackend, SearchResult, WhooshBackend
 from .search.index import SearchIndex
+from .selection import select_works
 from .search_request import SearchRequest, parse_search_args
 from .store import Store
 
@@ -162,10 +163,12 @@ class Library:
         :raises CannotWrite: (one line) when the target's folder is missing or read-only.
         :raises BadParameter: for a selection naming an unknown code or list.
         """
-        if selection is not None and selection.q:
-            self.sync()
-        return records.export_file(self.store, path, media_path=self.media.path if with_media else None,
-                                   selection=selection, search=self.search_ids)
+        ids = None
+        if selection is not None and not selection.empty:
+            if selection.q:
+                self.sync()
+            ids = select_works(self.store, selection, self.search_ids)
+        return records.export_file(self.store, path, media_path=self.media.path if with_media else None, ids=ids)
 
     def delete(self, work_ids: Iterable[str]) -> dict[str, list[str]]:
         """Delete works; return, per work, the files freed (no other work referenced them).
