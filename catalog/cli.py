@@ -181,6 +181,7 @@ def serve_command(host, port, threads):
 
 
 __import__("catalog.cli_bundles").cli_bundles.register(cli)  # offline bundles, keys, light renditions
+__import__("catalog.cli_security").cli_security.register(users_group)  # users unlock
 
 
 def main() -> None:
