@@ -13,6 +13,7 @@ from contentlib import accounts, glossary
 from contentlib.errors import InvalidRecord, NotFound
 
 from . import create_app
+from .cli_ops import Progress, status_command
 from .resources import get, get_library
 
 
@@ -79,7 +80,9 @@ def delete_command(work_ids):
 @with_appcontext
 def reindex_command():
     """Rebuild the search index from the database and swap it in."""
-    count = get_library().reindex()
+    progress = Progress("reindex")
+    count = get_library().reindex(progress=progress)
+    progress.finish()
     click.echo(f"index rebuilt: {count} works")
 
 
@@ -162,25 +165,53 @@ def glossary_export(path):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-def serve_command(host, port, threads):
-    """Serve the catalog with waitress (a production WSGI server)."""
+@click.option("--jobs/--no-jobs", default=True, show_default=True,
+              help="Also run background jobs here (turn off when a separate `contentlib worker` runs them).")
+def serve_command(host, port, threads, jobs):
+    """Serve the catalog with waitress; the index follows the database in the background."""
     from waitress import serve
 
     from .resources import start_workers
 
     app = create_app()
-    with app.app_context():
-        lib = get_library()
-        if not lib.backend.exists():
-            lib.reindex()
-        else:
-            lib.sync()
-    start_workers(app)
+    start_workers(app, jobs=jobs)  # a missing index is built in the background: search answers 503 meanwhile
     click.echo(f"contentlib serving on http://{host}:{port}/")
     serve(app, host=host, port=port, threads=threads, ident="contentlib")
 
 
-__import__("catalog.cli_bundles").cli_bundles.register(cli)  # offline bundles, keys, light renditions
+@cli.command("worker")
+@click.option("--interval", default=1.0, show_default=True, type=float, help="Seconds between polls when idle.")
+@click.option("--once", is_flag=True, help="Run the waiting jobs, then exit.")
+@with_appcontext
+def worker_command(interval, once):
+    """Run background jobs (derived files, cover cards ...) from the database until stopped."""
+    import signal
+    import threading
+
+    from contentlib import worker
+
+    lib = get_library()
+    lib.queue_unfinished()
+    if once:
+        click.echo(f"{worker.run_once(lib, limit=10**9)} job(s) run")
+        return
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    click.echo("contentlib worker running")
+    worker.loop(lib, stop, interval)
+
+
+cli.add_command(status_command)
+
+
+from .cli_bundles import register as _register_bundles  # noqa: E402  (offline bundles, keys, light renditions)
+from .cli_reports import report_group  # noqa: E402  (the report commands live in their own module)
+
+_register_bundles(cli)
+cli.add_command(report_group)
+from .cli_interface import translations_group  # noqa: E402  (the editors' interface strings)
+cli.add_command(translations_group)
 __import__("catalog.cli_security").cli_security.register(users_group)  # users unlock
 
 

@@ -39,8 +39,11 @@ def page():
         lib.rebuild_in_background()
         error, status = "unavailable", 503
 
+    # The results' works, for their pictures, what they have to play or read, and "save to list".
+    works = {w.id: w for w in lib.store.get_works([r.id for r in body.results])} if body else {}
+
     def page_url(number):
         return url_for("search.page", **{**args, "page": [str(number)]})
 
-    return render_template("search/search.html", body=body, error=error, args=args,
+    return render_template("search/search.html", body=body, error=error, args=args, works=works,
                            options=_options(lib.store.vocabulary()), page_url=page_url), status

@@ -118,6 +118,23 @@ def finish_work(store, media: MediaStore, work_id: str, limits: Limits | None = 
     return made
 
 
+def kinds(work) -> set[str]:
+    """What the work has to play or read, as the search ``has`` filter names it.
+
+    ``video`` (an original or dubbed video), ``book`` (a PDF or EPUB), ``audio``, ``subtitles``.
+    """
+    out = set()
+    for m in work.media:
+        kind = (m.info.get("file") or {}).get("kind")
+        if kind == "video" and m.role in ("original", "dub"):
+            out.add("video")
+        elif kind in ("book", "audio"):
+            out.add(kind)
+        elif kind == "subtitle":
+            out.add("subtitles")
+    return out
+
+
 def has_image(work) -> bool:
     """Whether any attached file gives the work a picture (cover, poster, video frame, page)."""
     return any((m.info.get("renditions") or {}).get("image") for m in work.media)

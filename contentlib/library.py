@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from . import attachments, glossary, indexing, lightvideo, records, workflow
+from . import attachments, glossary, indexing, records, worker, workflow
 from .accounts import User
 from .errors import MediaRejected
 from .jobs import JobQueue
@@ -36,6 +36,8 @@ class Status:
     works_in_index: int | None
     outbox_lag: int
     jobs_queued: int
+    jobs_running: int
+    jobs_failed: int
     index_bytes: int
     media_bytes: int
     index_ready: bool
@@ -69,7 +71,7 @@ class Library:
         self.index_dir = Path(index_dir)
         self.media = media
         self.limits = limits or Limits()
-        self.jobs = jobs or JobQueue()
+        self.jobs = jobs or JobQueue(store)
         self.db_url = db_url
         self.index_sync = index_sync
 
@@ -225,9 +227,14 @@ class Library:
         """Apply pending changes unless another process holds the writer (the applier's pass)."""
         return indexing.drain(self.store, self.backend, self.index_dir, blocking=False)
 
-    def reindex(self) -> int:
-        """Rebuild this node's index from the database and swap it in; return its size."""
-        return indexing.rebuild(self.store, self.backend, self.index_dir)
+    def reindex(self, progress=None) -> int:
+        """Rebuild this node's index from the database and swap it in; return its size.
+
+        :param progress: called now and then with ``(works read, total)``.
+        """
+        total = self.store.count_works()
+        return indexing.rebuild(self.store, self.backend, self.index_dir,
+                                progress=(lambda n: progress(n, total)) if progress else None)
 
     def rebuild_in_background(self) -> threading.Thread:
         """Start a rebuild unless one is running (the writer lock tells)."""
@@ -244,16 +251,8 @@ class Library:
         return thread
 
     def run_derived_jobs(self) -> int:
-        """Do every queued derived-file job now; return how many were done."""
-        done = 0
-        while (work_id := self.jobs.take()) is not None:
-            try:
-                attachments.finish_work(self.store, self.media, work_id, self.limits)
-                lightvideo.finish_light(self.store, self.media, work_id)  # after the poster: needs renditions
-            except LookupError:  # the work was deleted meanwhile
-                pass
-            done += 1
-        return done
+        """Run every waiting job now (derived files, cover cards ...); return how many ran."""
+        return worker.run_once(self, limit=10_000)
 
     def queue_unfinished(self) -> int:
         """Queue works whose derived files a crash left unmade; return how many."""
@@ -266,14 +265,34 @@ class Library:
 
     def outbox_lag(self) -> int:
         """Changes written to the database and not yet applied to this node's index."""
-        return self.store.count_pending()
+        return indexing.lag(self.store, self.index_dir)
 
     def status(self) -> Status:
         health = self.backend.health()
+        jobs = self.jobs.counts()
         return Status(works_in_db=self.store.count_works(), works_in_index=health.works,
-                      outbox_lag=self.outbox_lag(), jobs_queued=len(self.jobs),
+                      outbox_lag=self.outbox_lag(), jobs_queued=jobs["queued"], jobs_running=jobs["running"],
+                      jobs_failed=jobs["failed"],
                       index_bytes=_dir_size(self.index_dir), media_bytes=_dir_size(self.media.root),
                       index_ready=health.ready)
+
+    def readiness(self) -> dict:
+        """Whether this node can serve: the database answers and the index is open; with the outbox lag."""
+        try:
+            self.store.ping()
+            database = True
+        except Exception as exc:  # any failure to reach it means not ready
+            log.warning("database not reachable: %s", exc)
+            database = False
+        health = self.backend.health()
+        lag = None
+        if database:
+            try:
+                lag = self.outbox_lag()
+            except Exception:
+                log.exception("reading the outbox lag failed")
+        return {"ready": database and health.ready, "database": database, "index": health.ready,
+                "works_in_index": health.works, "outbox_lag": lag}
 
     def disk_free(self) -> int:
         return shutil.disk_usage(self.index_dir if self.index_dir.exists() else self.index_dir.parent).free

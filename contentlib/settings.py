@@ -33,9 +33,20 @@ def defaults(environ=None) -> dict:
         "CONTENTLIB_SECRET_KEY": env.get("CONTENTLIB_SECRET_KEY"),
         # Send session cookies over HTTPS only: set to 1 behind TLS (off so `make run` works on http).
         "CONTENTLIB_SECURE_COOKIES": env.get("CONTENTLIB_SECURE_COOKIES", "0") == "1",
-        # Drain the search outbox inside the request that changed a work (tests, single process).
-        "CONTENTLIB_INDEX_SYNC": env.get("CONTENTLIB_INDEX_SYNC", "1") == "1",
+        # 1: apply index changes inside the request that made them (one process, some tests).
+        # Off by default: saves return at once and each server's applier follows the outbox.
+        "CONTENTLIB_INDEX_SYNC": env.get("CONTENTLIB_INDEX_SYNC", "0") == "1",
         "CONTENTLIB_PER_PAGE": 20,
+        # Level of the log (access lines, errors with tracebacks): DEBUG, INFO, WARNING, ERROR.
+        "CONTENTLIB_LOG_LEVEL": env.get("CONTENTLIB_LOG_LEVEL", "INFO").upper(),
         # Media limits: any field of contentlib.media.Limits, e.g. {"image_bytes": 20 * 2**20}.
         "CONTENTLIB_MEDIA_LIMITS": {},
+        # Count page views, plays and downloads per work and day (aggregate numbers only); 0 turns it off.
+        "CONTENTLIB_COUNT_USE": env.get("CONTENTLIB_COUNT_USE", "1") != "0",
+        # Seconds between the background writes of those counts.
+        "CONTENTLIB_COUNT_FLUSH_SECONDS": float(env.get("CONTENTLIB_COUNT_FLUSH_SECONDS", "10")),
+        # Show a summary of /reports (collection, translation, use per month) to visitors who are not logged in.
+        "CONTENTLIB_PUBLIC_REPORTS": env.get("CONTENTLIB_PUBLIC_REPORTS", "0") == "1",
+        # This library's name in the use counts it exports (`contentlib report export`).
+        "CONTENTLIB_LIBRARY_NAME": env.get("CONTENTLIB_LIBRARY_NAME") or None,
     }

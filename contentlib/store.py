@@ -1,8 +1,8 @@
 """SQLAlchemy tables and the repository over them.
 
 The database is the source of truth. Every change to a work writes a row to
-``search_outbox`` in the same transaction, and one indexer drains it, so the
-search index can always be brought up to date (or rebuilt) from here.
+the ``outbox`` in the same transaction; each search index follows it with its
+own cursor, so any number of indexes can be brought up to date (or rebuilt) from here.
 SQLite is the embedded default (WAL, busy timeout); any SQLAlchemy URL works.
 """
 
@@ -23,84 +23,8 @@ from .errors import WorkNotFound
 from .model import LANGUAGES, PUBLISHED, SCHEMES, Creator, MediaEntry, Version, Work
 from .vocabulary import SCHEME_KEYS, Term, Vocabulary, load_shipped
 
-metadata = sa.MetaData()
-
-works = sa.Table(
-    "works", metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("type", sa.String(16), nullable=False, index=True),
-    sa.Column("year", sa.Integer),
-    sa.Column("duration_seconds", sa.Integer),
-    sa.Column("pages", sa.Integer),
-    sa.Column("license", sa.Text),
-    sa.Column("attribution", sa.Text),
-    sa.Column("source_url", sa.Text),
-    sa.Column("added", sa.BigInteger, nullable=False, index=True),
-    sa.Column("updated_at", sa.Float, nullable=False),
-)
-
-# slot 'public' holds the published version; slot 'working' a draft or one in review.
-versions = sa.Table(
-    "versions", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("work_id", sa.String(64), sa.ForeignKey("works.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("lang", sa.String(8), nullable=False),
-    sa.Column("slot", sa.String(8), nullable=False),
-    sa.Column("state", sa.String(16), nullable=False),
-    sa.Column("title", sa.Text),
-    sa.Column("description", sa.Text),
-    sa.Column("keywords", sa.JSON, nullable=False),
-    sa.Column("updated_by", sa.String(64)),
-    sa.Column("updated_at", sa.Float, nullable=False),
-    sa.Column("review_comment", sa.Text),
-    sa.UniqueConstraint("work_id", "lang", "slot", name="uq_versions_slot"),
-)
-
-work_terms = sa.Table(
-    "work_terms", metadata,
-    sa.Column("work_id", sa.String(64), sa.ForeignKey("works.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("scheme", sa.String(16), primary_key=True),
-    sa.Column("code", sa.String(64), primary_key=True),
-    sa.Column("position", sa.Integer, nullable=False),
-    sa.Index("ix_work_terms_code", "scheme", "code"),
-)
-
-creators = sa.Table(
-    "creators", metadata,
-    sa.Column("work_id", sa.String(64), sa.ForeignKey("works.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("position", sa.Integer, primary_key=True),
-    sa.Column("role", sa.String(16), nullable=False),
-    sa.Column("name", sa.JSON, nullable=False),
-)
-
-media = sa.Table(
-    "media", metadata,
-    sa.Column("work_id", sa.String(64), sa.ForeignKey("works.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("position", sa.Integer, primary_key=True),
-    sa.Column("path", sa.Text, nullable=False),
-    sa.Column("role", sa.String(16), nullable=False),
-    sa.Column("lang", sa.String(8)),
-    sa.Column("sha256", sa.String(64), nullable=False, index=True),
-    sa.Column("size", sa.BigInteger),
-    sa.Column("content_type", sa.String(100)),
-    sa.Column("original_name", sa.Text),
-    sa.Column("info", sa.JSON, nullable=False),
-)
-
-vocabulary_terms = sa.Table(
-    "vocabulary_terms", metadata,
-    sa.Column("scheme", sa.String(16), primary_key=True),
-    sa.Column("code", sa.String(64), primary_key=True),
-    sa.Column("position", sa.Integer, nullable=False),
-    sa.Column("labels", sa.JSON, nullable=False),
-)
-
-search_outbox = sa.Table(
-    "search_outbox", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("work_id", sa.String(64), nullable=False),
-    sa.Column("created_at", sa.Float, nullable=False),
-)
+from .tables import (creators, media, metadata, outbox, outbox_consumers, jobs,  # noqa: F401 (re-exported)
+                     vocabulary_terms, versions, version_history, work_terms, works)
 
 _BATCH = 500
 
@@ -217,6 +141,11 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def ping(self) -> None:
+        """Raise unless the database answers."""
+        with self.engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
 
     @contextmanager
     def transaction(self):
@@ -406,6 +335,7 @@ class Store:
         """
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         replaced: set[str] = set()  # files that updated works no longer name
+        touched: list[str] = []
         now = time.time()
         with self.transaction() as conn:
             next_added = (conn.execute(sa.select(sa.func.max(works.c.added))).scalar() or 0) + 1
@@ -429,13 +359,14 @@ class Store:
                     changed.append((w, added, before is not None))
                 self._write(conn, changed, now, actor)
                 self._import_history(conn, [(w, old.get(w.id)) for w, _, _ in changed], now, actor)
+                touched += [w.id for w, _, _ in changed]
+            self.enqueue_changes(conn, touched, now)  # last: it orders outbox writers until commit
         counts["replaced_media"] = replaced
         return counts
 
     def _write(self, conn, changed, now, actor) -> None:
         if not changed:
             return
-        ids = [w.id for w, _, _ in changed]
         existing = [w.id for w, _, was in changed if was]
         if existing:
             for table in (work_terms, creators, media):
@@ -470,13 +401,10 @@ class Store:
                  for w, _, _ in changed for p, m in enumerate(w.media)]
         if mrows:
             conn.execute(media.insert(), mrows)
-        self._enqueue(conn, ids, now)
 
     @staticmethod
     def _import_history(conn, pairs, now, actor) -> None:
         """Record, per language, what an import changed in published text (the workflow's history)."""
-        from .tables_workflow import version_history  # that module builds on this one's metadata
-
         rows = []
         for new, before in pairs:
             for lang in LANGUAGES:
@@ -504,7 +432,7 @@ class Store:
                 raise WorkNotFound(work_id)
             for table in (versions, work_terms, creators, media):  # no FK cascade on every backend
                 conn.execute(table.delete().where(table.c.work_id == work_id))
-            self._enqueue(conn, [work_id], time.time())
+            self.enqueue_changes(conn, [work_id], time.time())
             return self._unused(conn, shas)
 
     def find_media(self, sha256: str) -> MediaEntry | None:
@@ -561,29 +489,71 @@ class Store:
     # -- search outbox ----------------------------------------------------
 
     @staticmethod
-    def _enqueue(conn, ids, now) -> None:
-        conn.execute(search_outbox.insert(), [{"work_id": i, "created_at": now} for i in ids])
+    def enqueue_changes(conn, ids, now) -> None:
+        """Record changed works in the outbox, in the caller's transaction (call it last in that transaction).
 
-    def enqueue(self, ids) -> None:
-        with self.transaction() as conn:
-            self._enqueue(conn, list(ids), time.time())
+        On PostgreSQL a transaction-scoped advisory lock makes sequence order
+        commit order, so a reader that has seen ``seq`` N never later finds a
+        smaller one committed. SQLite has one writer at a time anyway.
+        """
+        ids = list(ids)
+        if not ids:
+            return
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": OUTBOX_LOCK})
+        conn.execute(outbox.insert(), [{"work_id": i, "created_at": now} for i in ids])
 
-    def pending(self, limit: int = 1000) -> list[tuple[int, str]]:
+    def changes_after(self, seq: int, limit: int = 1000) -> list[tuple[int, str]]:
+        """Outbox rows past ``seq``, oldest first, as ``(seq, work_id)``."""
         with self.engine.connect() as conn:
             return [tuple(r) for r in conn.execute(
-                sa.select(search_outbox.c.id, search_outbox.c.work_id).order_by(search_outbox.c.id).limit(limit))]
+                sa.select(outbox.c.seq, outbox.c.work_id).where(outbox.c.seq > seq).order_by(outbox.c.seq).limit(limit))]
 
-    def count_pending(self) -> int:
+    def last_seq(self) -> int:
+        """The newest sequence number written (0 when the outbox is empty)."""
         with self.engine.connect() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(search_outbox)).scalar_one()
+            return conn.execute(sa.select(sa.func.max(outbox.c.seq))).scalar() or 0
 
-    def last_pending_id(self) -> int | None:
+    def count_after(self, seq: int) -> int:
+        """How many changes a consumer at ``seq`` has still to apply."""
         with self.engine.connect() as conn:
-            return conn.execute(sa.select(sa.func.max(search_outbox.c.id))).scalar()
+            return conn.execute(sa.select(sa.func.count()).select_from(outbox).where(outbox.c.seq > seq)).scalar_one()
 
-    def clear_pending(self, up_to_id: int) -> None:
+    def consumer_seen(self, name: str, seq: int, now: float | None = None) -> None:
+        """Register (or refresh) an index consumer and how far it has applied the outbox."""
+        now = time.time() if now is None else now
         with self.transaction() as conn:
-            conn.execute(search_outbox.delete().where(search_outbox.c.id <= up_to_id))
+            done = conn.execute(outbox_consumers.update().where(outbox_consumers.c.name == name)
+                                .values(last_seq=seq, heartbeat=now)).rowcount
+            if not done:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(outbox_consumers.insert().values(name=name, last_seq=seq, heartbeat=now))
+                except sa.exc.IntegrityError:  # registered by a twin process meanwhile
+                    conn.execute(outbox_consumers.update().where(outbox_consumers.c.name == name)
+                                 .values(last_seq=seq, heartbeat=now))
+
+    def consumers(self) -> list[tuple[str, int, float]]:
+        """Every registered consumer as ``(name, last_seq, heartbeat)``."""
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(sa.select(outbox_consumers).order_by(outbox_consumers.c.name))]
+
+    def forget_consumer(self, name: str) -> None:
+        """Unregister a consumer that is gone for good, so the outbox can be pruned past it."""
+        with self.transaction() as conn:
+            conn.execute(outbox_consumers.delete().where(outbox_consumers.c.name == name))
+
+    def prune_outbox(self) -> int:
+        """Delete the rows every registered consumer has passed; return how many."""
+        with self.transaction() as conn:
+            low = conn.execute(sa.select(sa.func.min(outbox_consumers.c.last_seq))).scalar()
+            if low is None:
+                return 0
+            return conn.execute(outbox.delete().where(outbox.c.seq <= low)).rowcount
+
+    _enqueue = enqueue_changes  # the older private name
+
+OUTBOX_LOCK = 0x636C6962  # "clib": the advisory lock that orders outbox writers on PostgreSQL
 
 
 def _media_entry(m) -> MediaEntry:

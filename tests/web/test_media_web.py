@@ -97,7 +97,9 @@ def test_work_page_plays_video_with_a_track_per_language(client, imported):
     assert re.search(r'<video controls preload="none"', html)
     assert 'srclang="bo"' in html and 'srclang="zh"' in html
     assert "Dubbed in Tibetan" in html and "<audio" in html
-    assert "Books and leaflets" in html
+    # the files come after the descriptions: the book to read or download, each subtitle track
+    files = html[html.index('id="files-heading"'):]
+    assert "version-bo" not in files and "PDF" in files and "Subtitles (Tibetan)" in files
 
 
 def test_a_work_without_image_gets_a_cover_card_from_the_worker(client, imported):
