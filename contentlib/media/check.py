@@ -11,6 +11,7 @@ import dataclasses
 import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -334,8 +335,8 @@ def _check_epub(path, name, limits):
     except MediaRejected:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-            NotImplementedError, RuntimeError) as exc:
-        raise MediaRejected(f"The EPUB is not a sound zip archive ({exc}).") from None
+            NotImplementedError, RuntimeError, zlib.error) as exc:  # zlib.error: damaged deflate data
+        raise MediaRejected(f"The EPUB is not a sound zip archive ({exc}).", reason="damaged") from None
 
 
 def _check_epub_zip(zf: zipfile.ZipFile, limits: Limits) -> dict:
