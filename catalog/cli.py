@@ -164,19 +164,22 @@ def glossary_export(path):
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help="Threads per process.")
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="Processes (gunicorn); default one per core, 1 serves with waitress in this process.")
 @click.option("--jobs/--no-jobs", default=True, show_default=True,
               help="Also run background jobs here (turn off when a separate `contentlib worker` runs them).")
-def serve_command(host, port, threads, jobs):
-    """Serve the catalog with waitress; the index follows the database in the background."""
-    from waitress import serve
-
+def serve_command(host, port, threads, workers, jobs):
+    """Serve the catalog, one process per core where the platform allows; the index follows the database."""
     from .resources import start_workers
+    from .serving import serve
 
     app = create_app()
-    start_workers(app, jobs=jobs)  # a missing index is built in the background: search answers 503 meanwhile
     click.echo(f"contentlib serving on http://{host}:{port}/")
-    serve(app, host=host, port=port, threads=threads, ident="contentlib")
+    # Each serving process follows the outbox into the index (a missing index is built in the
+    # background: search answers 503 meanwhile) and runs jobs, which the database hands out once.
+    serve(app, host=host, port=port, threads=threads, workers=workers,
+          on_start=lambda app: start_workers(app, jobs=jobs))
 
 
 @cli.command("worker")

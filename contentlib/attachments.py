@@ -59,7 +59,6 @@ def ingest_upload(media: MediaStore, src: Path, name: str, work_id: str, lang: s
 
     :raises MediaRejected: for a file the checks refuse, or a role that does not fit it.
     """
-    from .model import MEDIA_ROLES, MediaEntry
 
     with open(src, "rb") as stream:
         return ingest_stream(media, stream, name, work_id, lang, role, limits)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from . import attachments, glossary, indexing, records, worker, workflow
+from . import attachments, glossary, indexing, lightvideo, records, worker, workflow
 from .accounts import User
 from .errors import MediaRejected
 from .jobs import JobQueue

@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Outside a checkout (an installed wheel) state goes to the user's data folder, not site-packages.
+CHECKOUT = (ROOT / "setup.cfg").is_file()
 LOCALES = ("bo", "zh_Hans", "en")
 
 
@@ -21,8 +23,11 @@ def defaults(environ=None) -> dict:
     if home:
         home = Path(home).resolve()
         instance, media = home, home / "media"
-    else:
+    elif CHECKOUT:
         home, instance, media = ROOT, ROOT / "instance", ROOT / "media"
+    else:
+        home = Path(env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "contentlib"
+        instance, media = home, home / "media"
     return {
         "CONTENTLIB_HOME": str(home),
         "CONTENTLIB_INSTANCE_DIR": str(instance),

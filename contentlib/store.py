@@ -44,7 +44,7 @@ def make_engine(url: str) -> sa.Engine:
     A SQLite file is created (with its folder) readable by its owner only: it holds password hashes.
     """
     if url.startswith("sqlite"):
-        _private_sqlite_file(sa.engine.make_url(url).database)
+        _private_sqlite_file(sa.engine.make_url(url).database)  # with its folder: a first run in a new home
         engine = sa.create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -201,7 +201,9 @@ def _check_image(path, name, limits):
 
 
 def _codec_name(stream) -> str:
-    return stream.codec_context.codec.canonical_name
+    """The stream's codec, or "unknown" when FFmpeg found none (a damaged header; found by fuzzing)."""
+    ctx = stream.codec_context
+    return ctx.codec.canonical_name if ctx is not None and ctx.codec is not None else "unknown"
 
 
 def _check_av(path, name, limits):

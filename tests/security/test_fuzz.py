@@ -71,10 +71,13 @@ def test_fuzz_target_finds_no_crash(target, tmp_path, capsys):
         print(f"\nfuzz {target}: {runs} executions in {SECONDS[target]} s, no crash")
 
 
-def test_the_epub_the_fuzzer_found_is_refused_not_a_500(client, world):
-    """Found by the media target: damaged deflate data raised zlib.error out of the EPUB check (a 500)."""
+@pytest.mark.parametrize("name, upload_as, role", [("damaged-deflate.epub", "book.epub", "document"),
+                                                    ("no-codec-context.mp4", "dub.mp4", "dub")])
+def test_files_the_fuzzer_found_are_refused_not_a_500(client, world, name, upload_as, role):
+    """Found by the media target: damaged deflate data raised zlib.error out of the EPUB check, and an
+    MP4 stream without a codec context raised AttributeError (each a 500 on upload)."""
     from .conftest import upload
 
-    data = (Path(__file__).parent / "data" / "damaged-deflate.epub").read_bytes()
-    r = upload(client, world, "book.epub", data, role="document")
-    assert r.status_code == 400 and r.get_json()["error"]["reason"] == "damaged"
+    data = (Path(__file__).parent / "data" / name).read_bytes()
+    r = upload(client, world, upload_as, data, role=role)
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "media_rejected", r.get_json()

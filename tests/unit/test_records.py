@@ -12,7 +12,7 @@ GOOD = {"id": "ok-1", "type": "video", "titles": {"zh": "好"}}
 
 
 def lines_of(path):
-    return [json.loads(l) for l in open(path, encoding="utf-8")]
+    return [json.loads(line) for line in open(path, encoding="utf-8")]
 
 
 def test_import_then_export_round_trips_every_field(store, tmp_path):
