@@ -251,6 +251,7 @@ _register_bundles(cli)
 cli.add_command(report_group)
 from .cli_interface import translations_group  # noqa: E402  (the editors' interface strings)
 cli.add_command(translations_group)
+__import__("catalog.cli_security").cli_security.register(users_group)  # users unlock
 
 
 def main() -> None:

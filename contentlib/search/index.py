@@ -208,6 +208,21 @@ def prepare():
     interpret("zhong guo bod")
 
 
+COMPLETE = "COMPLETE"  # written last into a generation: everything before it is on disk
+
+
+def _mark_complete(gen):
+    """Mark a fully written generation (its files synced first, then the mark)."""
+    for f in gen.iterdir():
+        if f.is_file():
+            with open(f, "rb") as fh:
+                os.fsync(fh.fileno())
+    with open(gen / COMPLETE, "w") as fh:
+        fh.write("complete\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
 class SearchIndex:
     """The search index of works in one directory.
 
@@ -249,18 +264,41 @@ class SearchIndex:
         :return: the number of works indexed.
         """
         self.path.mkdir(parents=True, exist_ok=True)
+        self._sweep_partial()
         gen = self.path / f"gen-{time.time_ns()}-{uuid.uuid4().hex[:6]}"
         gen.mkdir()
         try:
             ix = windex.create_in(str(gen), self._schema())
             count = _bulk_index(ix, str(gen), records, self.chunk_size)
             ix.close()
+            _mark_complete(gen)
             self._swap(gen)
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
             raise
         self._drop_old_generations(keep={gen.name})
         return count
+
+    def _live_generation(self):
+        """The name of the generation ``current`` points to, if any."""
+        try:
+            return self._current.resolve(strict=True).name
+        except (OSError, RuntimeError):
+            return None
+
+    def _sweep_partial(self):
+        """Delete what killed rebuilds left: generations never marked complete, half-made links.
+
+        Rebuilds run under the index's writer lock, so no other rebuild is writing one now.
+        The live generation stays even without a mark (made before marks existed).
+        """
+        live = self._live_generation()
+        for p in self.path.glob("gen-*"):
+            if p.is_dir() and p.name != live and not (p / COMPLETE).is_file():
+                shutil.rmtree(p, ignore_errors=True)
+        for p in self.path.glob(".current-*"):
+            with contextlib.suppress(OSError):
+                p.unlink()
 
     def _swap(self, gen):
         link = self.path / f".current-{uuid.uuid4().hex}"
@@ -273,10 +311,13 @@ class SearchIndex:
         self.close()
 
     def _drop_old_generations(self, keep):
-        """Delete generations older than the previous one (still maybe read)."""
+        """Delete every generation but ``keep`` and the newest complete one before it (still maybe read).
+
+        A partial generation is never kept as "previous" in place of a complete one.
+        """
         gens = sorted((p for p in self.path.glob("gen-*") if p.is_dir()),
                       key=lambda p: p.stat().st_mtime)
-        previous = [p for p in gens if p.name not in keep][-1:]
+        previous = [p for p in gens if p.name not in keep and (p / COMPLETE).is_file()][-1:]
         survivors = set(keep) | {p.name for p in previous}
         for p in gens:
             if p.name not in survivors:
