@@ -9,7 +9,6 @@ paths come from the settings it was built with, never from a web framework.
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -318,7 +317,3 @@ class Library:
                 log.exception("reading the outbox lag failed")
         return {"ready": database and health.ready, "database": database, "index": health.ready,
                 "works_in_index": health.works, "outbox_lag": lag}
-
-    def disk_free(self) -> int:
-        return shutil.disk_usage(self.index_dir if self.index_dir.exists() else self.index_dir.parent).free
-
