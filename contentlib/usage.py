@@ -211,7 +211,8 @@ def count_exports(store: Store, work_ids, kind: str, day: date | None = None) ->
 def local_library(store: Store, name: str | None = None) -> tuple[str, str]:
     """This library's id (made once, kept in the database) and name (``name`` renames it)."""
     with store.transaction() as conn:
-        row = conn.execute(sa.select(usage_libraries).where(usage_libraries.c.local.is_(True))).first()
+        row = conn.execute(sa.select(usage_libraries).where(usage_libraries.c.local.is_(True))
+                           .order_by(usage_libraries.c.id)).first()
         if row is None:
             lib_id = uuid.uuid4().hex
             conn.execute(usage_libraries.insert().values(id=lib_id, name=name or "contentlib", local=True))
