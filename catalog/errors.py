@@ -9,7 +9,7 @@ from contentlib.errors import (BadParameter, InvalidRecord, InvalidTransition, M
                                TooManyAttempts, WorkNotFound)
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict",
-         413: "too_large", 429: "too_many_attempts"}
+         413: "too_large", 429: "too_many_attempts", 500: "internal_error"}
 
 FORM_EXPIRED = _l("This form has expired. Go back, reload the page and try again.")
 
@@ -62,6 +62,6 @@ def init_app(app) -> None:
     app.register_error_handler(MediaRejected, media_rejected)
     app.register_error_handler(NotAllowed, lambda e: render_error(403, str(e)))
     app.register_error_handler(InvalidTransition, lambda e: render_error(409, str(e), "invalid_transition"))
-    app.register_error_handler(TooManyAttempts, lambda e: render_error(429, "too many failed logins; wait 15 minutes"))
+    app.register_error_handler(TooManyAttempts, lambda e: render_error(429, "too many failed logins; wait and try again, or ask an admin to unlock the account"))
     # A form left open too long (or cookies cleared): say so in the visitor's language.
     app.register_error_handler(CSRFError, lambda e: render_error(400, FORM_EXPIRED, "csrf", translated=True))
