@@ -26,13 +26,17 @@ def create_app(test_config: dict | None = None) -> Flask:
                       REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_SECURE=secure)
     app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 ** 3)
 
-    from . import delivery, extensions, resources
+    from . import delivery, extensions, public, resources
     extensions.init_app(app)
+    public.init_app(app)
     resources.init_app(app)
     delivery.init_app(app)
 
     from . import admin, api, auth, browse, coverage, editor, errors, glossary, i18n, lists, media, search, workflow_api, works
     for module in (i18n, browse, works, search, media, api, auth, editor, workflow_api, coverage, glossary, lists, admin):
+        app.register_blueprint(module.bp)
+    from . import oai
+    for module in (oai,):  # open doors for other readers and harvesters
         app.register_blueprint(module.bp)
     errors.init_app(app)
     media.init_app(app)

@@ -36,6 +36,14 @@ def defaults(environ=None) -> dict:
         # Drain the search outbox inside the request that changed a work (tests, single process).
         "CONTENTLIB_INDEX_SYNC": env.get("CONTENTLIB_INDEX_SYNC", "1") == "1",
         "CONTENTLIB_PER_PAGE": 20,
+        # The address readers reach the site at (e.g. https://library.example.org), used by feeds, OAI-PMH,
+        # sitemaps and QR handouts instead of whatever host a request came from; unset: the request's host.
+        "CONTENTLIB_PUBLIC_URL": (env.get("CONTENTLIB_PUBLIC_URL") or "").rstrip("/") or None,
+        # Who answers for the catalog (OAI-PMH Identify's adminEmail).
+        "CONTENTLIB_ADMIN_EMAIL": env.get("CONTENTLIB_ADMIN_EMAIL", "admin@localhost"),
+        # Records per OAI-PMH list response and entries per OPDS/Atom feed page.
+        "CONTENTLIB_OAI_PAGE_SIZE": int(env.get("CONTENTLIB_OAI_PAGE_SIZE", "100")),
+        "CONTENTLIB_FEED_PAGE_SIZE": int(env.get("CONTENTLIB_FEED_PAGE_SIZE", "50")),
         # Media limits: any field of contentlib.media.Limits, e.g. {"image_bytes": 20 * 2**20}.
         "CONTENTLIB_MEDIA_LIMITS": {},
     }

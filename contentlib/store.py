@@ -100,6 +100,17 @@ search_outbox = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
 )
 
+# What harvesters need to learn that a work is gone (OAI-PMH ``deletedRecord`` persistent):
+# written by ``delete_work`` in the deletion's transaction; a work imported again under the
+# same id simply outranks its tombstone.
+deleted_works = sa.Table(
+    "deleted_works", metadata,
+    sa.Column("work_id", sa.String(64), primary_key=True),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("subjects", sa.JSON, nullable=False),
+    sa.Column("deleted_at", sa.Float, nullable=False, index=True),
+)
+
 _BATCH = 500
 
 
@@ -434,12 +445,18 @@ class Store:
         """Delete a work; return the sha256 of media files no other work references."""
         with self.transaction() as conn:
             shas = set(conn.execute(sa.select(media.c.sha256).where(media.c.work_id == work_id)).scalars())
+            kind = conn.execute(sa.select(works.c.type).where(works.c.id == work_id)).scalar()
+            subjects = list(conn.execute(sa.select(work_terms.c.code).where(
+                work_terms.c.work_id == work_id, work_terms.c.scheme == "subjects")).scalars())
             deleted = conn.execute(works.delete().where(works.c.id == work_id)).rowcount
             if not deleted:
                 raise WorkNotFound(work_id)
+            now = time.time()
+            conn.execute(deleted_works.delete().where(deleted_works.c.work_id == work_id))
+            conn.execute(deleted_works.insert().values(work_id=work_id, type=kind, subjects=subjects, deleted_at=now))
             for table in (versions, work_terms, creators, media):  # no FK cascade on every backend
                 conn.execute(table.delete().where(table.c.work_id == work_id))
-            self._enqueue(conn, [work_id], time.time())
+            self._enqueue(conn, [work_id], now)
             return self._unused(conn, shas)
 
     def find_media(self, sha256: str) -> MediaEntry | None:

@@ -1,0 +1,34 @@
+"""A real HTTP server on loopback for the app under test (waitress in a thread)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.conftest import SHARED
+
+
+@contextmanager
+def serving(app):
+    """Serve ``app`` on 127.0.0.1 at a free port; yield its base URL; stop it afterwards."""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(timeout=10)
+
+
+def eval_dev_catalog() -> Path | None:
+    """The shared eval-dev catalog (CI has ``shared/`` beside the clone; CONTENTLIB_SHARED_DIR elsewhere)."""
+    for root in (SHARED, Path(os.environ.get("CONTENTLIB_SHARED_DIR", SHARED))):
+        path = root / "data/eval-dev/catalog.jsonl"
+        if path.exists():
+            return path
+    return None
