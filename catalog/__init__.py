@@ -35,8 +35,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import admin, api, auth, browse, coverage, editor, errors, glossary, i18n, lists, media, search, workflow_api, works
     for module in (i18n, browse, works, search, media, api, auth, editor, workflow_api, coverage, glossary, lists, admin):
         app.register_blueprint(module.bp)
-    from . import oai
-    for module in (oai,):  # open doors for other readers and harvesters
+    from . import oai, opds
+    for module in (oai, opds):  # open doors for other readers and harvesters
         app.register_blueprint(module.bp)
     errors.init_app(app)
     media.init_app(app)

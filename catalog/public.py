@@ -36,3 +36,13 @@ def host() -> str:
 
 def init_app(app) -> None:
     app.jinja_env.globals.update(public_url=public_url)
+
+
+def absolute(path: str | None) -> str | None:
+    """A path the app made (``url_for``) as an absolute URL under the public base URL."""
+    if path is None or "://" in path:
+        return path
+    root = request.script_root if has_request_context() else ""
+    if root and path.startswith(root):
+        path = path[len(root):]
+    return base() + path

@@ -1,4 +1,4 @@
-"""A real HTTP server on loopback for the app under test (waitress in a thread)."""
+"""A real HTTP server on loopback for the app under test (Werkzeug's threaded server in a thread)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,16 @@ from tests.conftest import SHARED
 @contextmanager
 def serving(app):
     """Serve ``app`` on 127.0.0.1 at a free port; yield its base URL; stop it afterwards."""
-    from waitress.server import create_server
+    from werkzeug.serving import make_server
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.effective_port}"
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
-        server.close()
+        server.shutdown()  # waitress has no clean stop from another thread; this one does
+        server.server_close()
         thread.join(timeout=10)
 
 
