@@ -16,35 +16,11 @@ from contentlib.model import LANGUAGES
 from contentlib.search_request import parse_search_args
 
 from .i18n import CONTENT_LANGUAGE_NAMES, content_lang, label
-from .media import cover_url, describe
-from .public import absolute, public_url
+from .metadata import work_links
+from .public import public_url
 from .resources import get, get_store
 
 bp = Blueprint("opds", __name__, url_prefix="/opds")
-
-FILE_ROLES = ("original", "dub", "document")
-FILE_KINDS = ("video", "book", "audio")
-SCHEMES = {"subjects": "subjects", "types": "types"}
-
-
-def work_links(work) -> feeds.WorkLinks:
-    """The work's page, cover, thumbnail and downloadable files as absolute URLs."""
-    links = feeds.WorkLinks(page=public_url("works.show", work_id=work.id))
-    for role in ("cover", "poster", "original", "document", "dub"):
-        described = [describe(m) for m in work.media if m.role == role]
-        image = next((d["image_url"] for d in described if d.get("image_url")), None)
-        if image:
-            links.cover = absolute(image)
-            break
-    links.thumbnail = absolute(cover_url(work, 320))
-    if links.cover is None:
-        links.cover = absolute(cover_url(work, 640)) or links.thumbnail
-    for m in work.media:
-        d = describe(m)
-        if m.role in FILE_ROLES and d.get("kind") in FILE_KINDS:
-            title = m.original_name or m.path.rsplit("/", 1)[-1]
-            links.files.append((absolute(d["url"]), m.content_type or "application/octet-stream", title))
-    return links
 
 
 def _xml(body: bytes, kind: str) -> Response:

@@ -20,9 +20,9 @@ def by_language(store, lang: str, page: int = 1, per_page: int = 20) -> tuple[li
     return store.get_works(ids), total
 
 
-def last_changes(store, limit: int | None = None) -> list[tuple[str, float]]:
-    """``(work id, last change)`` of every work (or the first ``limit``), newest addition first."""
-    q = sa.select(works.c.id, works.c.updated_at).order_by(works.c.added.desc(), works.c.id)
+def last_changes(store, offset: int = 0, limit: int | None = None) -> list[tuple[str, float]]:
+    """``(work id, last change)`` of the works, newest addition first, from ``offset`` (``limit`` of them)."""
+    q = sa.select(works.c.id, works.c.updated_at).order_by(works.c.added.desc(), works.c.id).offset(offset)
     if limit is not None:
         q = q.limit(limit)
     with store.engine.connect() as conn:
