@@ -35,8 +35,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import admin, api, auth, browse, coverage, editor, errors, glossary, i18n, lists, media, search, workflow_api, works
     for module in (i18n, browse, works, search, media, api, auth, editor, workflow_api, coverage, glossary, lists, admin):
         app.register_blueprint(module.bp)
-    from . import feeds, metadata, oai, opds
-    for module in (oai, opds, feeds):  # open doors for other readers and harvesters
+    from . import feeds, metadata, oai, openapi, opds
+    for module in (oai, opds, feeds, openapi):  # open doors for other readers and harvesters
         app.register_blueprint(module.bp)
     metadata.init_app(app)
     errors.init_app(app)

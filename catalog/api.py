@@ -10,6 +10,7 @@ from contentlib.records import work_to_record
 from contentlib.search_request import parse_search_args
 
 from .extensions import csrf
+from . import openapi
 from .media import describe
 from .resources import get, get_store
 
@@ -27,6 +28,8 @@ def bad_parameter(exc: BadParameter):
 
 
 @bp.get("/search")
+@openapi.doc("Search works (spec/search-api.md)", query=["search"],
+             responses={200: "SearchResponse", 400: "Error", 503: "Error"}, tag="search")
 def search():
     req = parse_search_args(request.args.to_dict(flat=False), get_store().vocabulary())
     try:
@@ -45,6 +48,8 @@ def search():
 
 
 @bp.get("/works/<work_id>")
+@openapi.doc("A work in the record format, its media with URLs", responses={200: "Record", 404: "Error"},
+             tag="works")
 def work(work_id):
     """The work in the record format, each media entry with its URLs and facts."""
     work = get_store().get_work(work_id)

@@ -289,8 +289,8 @@ def attach_media(store: Store, user: User, work_id: str, lang: str, entry: Media
     now = time.time() if now is None else now
     with store.transaction() as conn:
         st = _load_status(conn, work_id, lang)
-        position = (conn.execute(sa.select(sa.func.max(media.c.position)).where(media.c.work_id == work_id))
-                    .scalar() or -1) + 1
+        last = conn.execute(sa.select(sa.func.max(media.c.position)).where(media.c.work_id == work_id)).scalar()
+        position = 0 if last is None else last + 1  # not `or -1`: a last position of 0 is a position
         conn.execute(media.insert().values(
             work_id=work_id, position=position, path=entry.path, role=entry.role, lang=lang, sha256=entry.sha256,
             size=entry.size, content_type=entry.content_type, original_name=entry.original_name,

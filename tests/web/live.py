@@ -13,9 +13,13 @@ from tests.conftest import SHARED
 @contextmanager
 def serving(app):
     """Serve ``app`` on 127.0.0.1 at a free port; yield its base URL; stop it afterwards."""
-    from werkzeug.serving import make_server
+    from werkzeug.serving import WSGIRequestHandler, make_server
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    class Quiet(WSGIRequestHandler):
+        def log_request(self, *args, **kwargs):  # hundreds of requests: keep the test output readable
+            pass
+
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
