@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 
-from contentlib import glossary
 from contentlib.errors import BadParameter, IndexUnavailable
 from contentlib.records import work_to_record
-from contentlib.search_request import parse_search_args
+from contentlib.search.backend import SearchResult
 
 from .extensions import csrf
 from . import openapi
 from .media import describe
-from .resources import get, get_store
+from .resources import get_library, get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated JSON API, no cookies involved
@@ -31,20 +30,25 @@ def bad_parameter(exc: BadParameter):
 @openapi.doc("Search works (spec/search-api.md)", query=["search"],
              responses={200: "SearchResponse", 400: "Error", 503: "Error"}, tag="search")
 def search():
-    req = parse_search_args(request.args.to_dict(flat=False), get_store().vocabulary())
+    """Search works (``spec/search-api.md``); a fault other than a missing index is a logged 500."""
+    lib = get_library()
+    req = lib.parse_search(request.args.to_dict(flat=False))
     try:
-        body = get().index.search(req.q, req.filters, req.page, req.per_page,
-                                  expansions=glossary.expansions(get_store(), req.q))
+        result = lib.search(req.q, req.filters, req.page, req.per_page)
     except IndexUnavailable:
-        get().rebuild_in_background()
+        lib.rebuild_in_background()
         return error(503, "index_unavailable", "The search index is being rebuilt; try again shortly.")
-    except Exception:  # the contract: never a 500 from search
-        current_app.logger.exception("search failed for %r", req.q)
-        get().rebuild_in_background()
-        return error(503, "index_unavailable", "The search index is being rebuilt; try again shortly.")
-    for result in body["results"]:
-        result["url"] = url_for("works.show", work_id=result["id"])
-    return jsonify(body)
+    return jsonify(search_body(result))
+
+
+def search_body(result: SearchResult) -> dict:
+    """The search API's JSON for one page of results."""
+    return {"query": result.query, "interpreted": [{"script": r.script, "text": r.text} for r in result.interpreted],
+            "total": result.total, "page": result.page, "per_page": result.per_page,
+            "results": [{"id": h.id, "type": h.type, "titles": h.titles, "languages": h.languages, "score": h.score,
+                         "highlights": h.highlights, "url": url_for("works.show", work_id=h.id)}
+                        for h in result.results],
+            "facets": result.facets}
 
 
 @bp.get("/works/<work_id>")

@@ -9,11 +9,11 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from contentlib import accounts, attachments, glossary, indexing, records
+from contentlib import accounts, glossary
 from contentlib.errors import InvalidRecord, NotFound
 
 from . import create_app
-from .resources import get
+from .resources import get, get_library
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
@@ -31,16 +31,12 @@ def _fail(exc: InvalidRecord, prefix: str = "", summary: str = "") -> None:
 
 
 def _import(path: Path, skip_invalid: bool, cards: bool = False) -> None:
-    res = get()
     try:
-        report = records.import_file(res.store, path, ingest=res.ingest, skip_invalid=skip_invalid)
+        report = get_library().import_file(path, skip_invalid=skip_invalid, cards=cards)
     except InvalidRecord as exc:
         _fail(exc, summary=f"{path}: {len(exc.problems)} problem(s); nothing was imported.")
     for problem in report.problems:
         click.echo(str(problem), err=True)
-    attachments.release(res.store, res.media, report.replaced_media)
-    res.finish_import(report.work_ids, cards=cards)
-    indexing.drain(res.store, res.index, res.index_dir)
     click.echo(f"{path}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
                + (f", {len({p.line for p in report.problems})} invalid line(s) skipped" if report.problems else ""))
     if report.problems:
@@ -66,8 +62,7 @@ def import_command(path, skip_invalid, cover_cards):
 @with_appcontext
 def export_command(path):
     """Export every work as JSON Lines, media files copied beside it."""
-    res = get()
-    count = records.export_file(res.store, path, media_path=res.media_path)
+    count = get_library().export(path)
     click.echo(f"{path}: {count} works exported")
 
 
@@ -76,19 +71,15 @@ def export_command(path):
 @with_appcontext
 def delete_command(work_ids):
     """Delete works; files no other work references are freed."""
-    res = get()
-    for work_id in work_ids:
-        freed = attachments.delete_work(res.store, res.media, work_id)
+    for work_id, freed in get_library().delete(work_ids).items():
         click.echo(f"{work_id}: deleted, {len(freed)} file(s) freed")
-    indexing.drain(res.store, res.index, res.index_dir)
 
 
 @cli.command("reindex")
 @with_appcontext
 def reindex_command():
     """Rebuild the search index from the database and swap it in."""
-    res = get()
-    count = indexing.rebuild(res.store, res.index, res.index_dir)
+    count = get_library().reindex()
     click.echo(f"index rebuilt: {count} works")
 
 
@@ -179,11 +170,11 @@ def serve_command(host, port, threads):
 
     app = create_app()
     with app.app_context():
-        res = get()
-        if not res.index.exists():
-            indexing.rebuild(res.store, res.index, res.index_dir)
+        lib = get_library()
+        if not lib.backend.exists():
+            lib.reindex()
         else:
-            indexing.drain(res.store, res.index, res.index_dir)
+            lib.sync()
     start_workers(app)
     click.echo(f"contentlib serving on http://{host}:{port}/")
     serve(app, host=host, port=port, threads=threads, ident="contentlib")

@@ -18,7 +18,7 @@ from contentlib.model import LANGUAGES
 
 from .auth import acting_user, needs
 from .errors import REFUSALS
-from .resources import changed, get_store
+from .resources import get_library, get_store
 from .uploads import attach_upload
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
@@ -80,11 +80,9 @@ def edit_page(work_id, lang, upload_error=None):
 @needs("edit")
 def save(work_id, lang):
     fields = {k: request.form.get(k, "") for k in workflow.TEXT_FIELDS}
-    workflow.save_draft(get_store(), acting_user(), work_id, lang, fields)
-    changed()
+    get_library().save_draft(acting_user(), work_id, lang, fields)
     if request.form.get("then") == "submit":
-        workflow.submit(get_store(), acting_user(), work_id, lang)
-        changed()
+        get_library().submit(acting_user(), work_id, lang)
         return redirect(url_for("editor.queue"))
     return redirect(url_for("editor.edit", work_id=work_id, lang=lang, saved=1))
 
@@ -102,8 +100,7 @@ def upload(work_id, lang):
 @bp.post("/works/<work_id>/<lang>/submit")
 @needs("edit")
 def submit(work_id, lang):
-    workflow.submit(get_store(), acting_user(), work_id, lang)
-    changed()
+    get_library().submit(acting_user(), work_id, lang)
     return redirect(url_for("editor.queue"))
 
 
@@ -127,14 +124,12 @@ def review(work_id, lang):
 @bp.post("/works/<work_id>/<lang>/approve")
 @needs("review")
 def approve(work_id, lang):
-    workflow.approve(get_store(), acting_user(), work_id, lang)
-    changed()
+    get_library().approve(acting_user(), work_id, lang)
     return redirect(url_for("editor.queue"))
 
 
 @bp.post("/works/<work_id>/<lang>/reject")
 @needs("review")
 def reject(work_id, lang):
-    workflow.reject(get_store(), acting_user(), work_id, lang, request.form.get("comment", ""))
-    changed()
+    get_library().reject(acting_user(), work_id, lang, request.form.get("comment", ""))
     return redirect(url_for("editor.queue"))

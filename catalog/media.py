@@ -1,8 +1,10 @@
 """Media delivery: originals and derived files by sha256, and cover cards.
 
 Werkzeug's ``send_file`` answers Range requests (206), conditional requests and
-writes RFC 5987 ``filename*=`` for names in Tibetan or Chinese. Files are
-content-addressed, so they may be cached for a year.
+writes RFC 5987 ``filename*=`` for names in Tibetan or Chinese. Whether a file
+may be sent at all is decided by the database (``contentlib.access``), for an
+original and its derived files alike: published files are content-addressed and
+cached for a year; draft files go only to editors and reviewers, never cached.
 """
 
 from __future__ import annotations
@@ -10,54 +12,61 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, abort, request, send_file, url_for
-from werkzeug.security import safe_join
 
+from contentlib.access import file_access
 from contentlib.attachments import CARD_WIDTHS, card_key, card_path, card_paths
 
+from .auth import acting_user
 from .resources import get
 
 bp = Blueprint("media", __name__)
 
 YEAR = 365 * 24 * 3600
 SHA = re.compile(r"^[0-9a-f]{64}$")
+# Derived files are flat names the renditions code chooses (thumb-320.webp, poster.jpg, subtitle.vtt).
+DERIVED_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$")
 DERIVED_TYPES = {".webp": "image/webp", ".jpg": "image/jpeg", ".png": "image/png", ".vtt": "text/vtt"}
 
 
-def _immutable(response):
-    response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+def _cache(response, public: bool):
+    response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable" if public else "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-@bp.get("/media/<sha256>")
-def original(sha256):
+def _access(sha256: str):
+    """The file's access for this request's user, or 404 (unknown, or a draft they may not see)."""
     if not SHA.match(sha256):
         abort(404)
-    res = get()
-    entry = res.store.find_media(sha256)
-    path = res.media.path(sha256)
-    if entry is None or not path.is_file():
+    access = file_access(get().store, sha256, acting_user())
+    if access is None:
         abort(404)
+    return access
+
+
+@bp.get("/media/<sha256>")
+def original(sha256):
+    access = _access(sha256)
+    path = get().media.path(sha256)
+    if not path.is_file():
+        abort(404)
+    entry = access.entry
     download = request.args.get("download") == "1"
     response = send_file(path, mimetype=entry.content_type or "application/octet-stream", conditional=True,
                          as_attachment=download, download_name=entry.original_name or sha256, max_age=YEAR)
-    return _immutable(response)
+    return _cache(response, access.public)
 
 
 @bp.get("/media/<sha256>/derived/<path:name>")
 def derived(sha256, name):
-    if not SHA.match(sha256):
-        abort(404)
-    folder = get().media.derived_dir(sha256)
-    path = safe_join(str(folder), name)
     suffix = name[name.rfind("."):]
-    if path is None or suffix not in DERIVED_TYPES or name.startswith("."):
+    if not DERIVED_NAME.match(name) or suffix not in DERIVED_TYPES:
         abort(404)
-    try:
-        response = send_file(path, mimetype=DERIVED_TYPES[suffix], conditional=True, max_age=YEAR)
-    except FileNotFoundError:
+    access = _access(sha256)
+    path = get().media.derived_dir(sha256) / name
+    if not path.is_file():
         abort(404)
-    return _immutable(response)
+    return _cache(send_file(path, mimetype=DERIVED_TYPES[suffix], conditional=True, max_age=YEAR), access.public)
 
 
 @bp.get("/cards/<key>-<int:width>.webp")
@@ -67,7 +76,7 @@ def card(key, width):
     path = card_paths(get().media, key)[width]
     if not path.is_file():
         abort(404)
-    return _immutable(send_file(path, mimetype="image/webp", conditional=True, max_age=YEAR))
+    return _cache(send_file(path, mimetype="image/webp", conditional=True, max_age=YEAR), public=True)
 
 
 def _derived_url(sha256: str, rel: str | None) -> str | None:
@@ -119,7 +128,7 @@ def cover_url(work, width: int = 320) -> str | None:
                     return url
     if card_path(get().media, work, width) is not None:
         return url_for("media.card", key=card_key(work), width=width)
-    get().derived_jobs.put(work.id)  # the worker draws the card; a placeholder shows until then
+    get().jobs.put(work.id)  # the worker draws the card; a placeholder shows until then
     return None
 
 

@@ -9,16 +9,15 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, request
 from flask_babel import gettext as _, ngettext
 
-from contentlib import feeds, glossary, listing
+from contentlib import feeds, listing
 from contentlib import lists as teacher_lists
 from contentlib.errors import BadParameter, IndexUnavailable
 from contentlib.model import LANGUAGES
-from contentlib.search_request import parse_search_args
 
 from .i18n import CONTENT_LANGUAGE_NAMES, content_lang, label
 from .metadata import work_links
 from .public import public_url
-from .resources import get, get_store
+from .resources import get_library, get_store
 
 bp = Blueprint("opds", __name__, url_prefix="/opds")
 
@@ -187,25 +186,23 @@ def shared(token):
 
 @bp.get("/search")
 def search():
-    """The site's search (``GET /api/v1/search``'s function) as an acquisition feed."""
-    store = get_store()
+    """The site's search (the Library's, as ``GET /api/v1/search``) as an acquisition feed."""
+    lib = get_library()
     args = request.args.to_dict(flat=False)
-    args.setdefault("per_page", [str(_per_page())])
     try:
-        req = parse_search_args(args, store.vocabulary())
-        body = get().index.search(req.q, req.filters, req.page, req.per_page,
-                                  expansions=glossary.expansions(store, req.q))
+        req = lib.parse_search(args, default_per_page=_per_page())
+        result = lib.search(req.q, req.filters, req.page, req.per_page)
     except BadParameter as exc:
         return Response(f"bad parameter: {exc.parameter}", status=400, mimetype="text/plain")
     except IndexUnavailable:
-        get().rebuild_in_background()
+        lib.rebuild_in_background()
         return Response("the search index is being rebuilt; try again shortly", status=503, mimetype="text/plain")
-    works = store.get_works([r["id"] for r in body["results"]])
-    values = {k: v for k, v in args.items() if k not in ("page",)}
-    if body["total"] == 0:
-        return acquisition("opds.search", _("Search"), [], 0, 1, req.per_page, paged=False, values=values)
-    return acquisition("opds.search", _("Search: %(q)s", q=req.q) if req.q else _("Search"), works,
-                       body["total"], req.page, req.per_page, values=values)
+    works = lib.store.get_works([hit.id for hit in result.results])
+    values = {k: v for k, v in args.items() if k != "page"}
+    title = _("Search: %(q)s", q=req.q) if req.q else _("Search")
+    if result.total == 0:
+        return acquisition("opds.search", title, [], 0, 1, req.per_page, paged=False, values=values)
+    return acquisition("opds.search", title, works, result.total, req.page, req.per_page, values=values)
 
 
 @bp.get("/opensearch.xml")

@@ -13,6 +13,7 @@ import re
 from flask import Blueprint, current_app, jsonify
 
 from contentlib.model import LANGUAGES, MEDIA_ROLES, STATES, WORK_TYPES
+from contentlib.search_request import FILE_KINDS
 
 from .public import base
 from .resources import get_store
@@ -113,6 +114,8 @@ def search_parameters(vocabulary) -> list[dict]:
             codes("type", "types"), codes("subject", "subjects"), codes("audience", "audiences"),
             codes("grade", "grades"),
             {"name": "lang", "style": "form", "explode": True, "schema": {"type": "array", "items": LANG}},
+            {"name": "has", "style": "form", "explode": True,
+             "schema": {"type": "array", "items": {"type": "string", "enum": list(FILE_KINDS)}}},
             {"name": "page", "schema": {"type": "integer", "minimum": 1, "maximum": 10000}},
             {"name": "per_page", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}]
 

@@ -3,13 +3,10 @@
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from contentlib import glossary
 from contentlib.errors import BadParameter, IndexUnavailable
 
-from contentlib.search_request import parse_search_args
-
 from .i18n import CONTENT_LANGUAGE_NAMES, label
-from .resources import get, get_store
+from .resources import get_library
 
 bp = Blueprint("search", __name__)
 
@@ -30,21 +27,20 @@ def _options(vocabulary) -> dict:
 
 @bp.get("/search")
 def page():
-    store = get_store()
+    lib = get_library()
     args = request.args.to_dict(flat=False)
     error, body, status = None, None, 200
     try:
-        req = parse_search_args(args, store.vocabulary())
-        body = get().index.search(req.q, req.filters, req.page, req.per_page,
-                                  expansions=glossary.expansions(get_store(), req.q))
+        req = lib.parse_search(args)
+        body = lib.search(req.q, req.filters, req.page, req.per_page)
     except BadParameter as exc:
         error, status = PROBLEMS.get(exc.parameter, UNKNOWN_FILTER), 400
     except IndexUnavailable:
-        get().rebuild_in_background()
+        lib.rebuild_in_background()
         error, status = "unavailable", 503
 
     def page_url(number):
         return url_for("search.page", **{**args, "page": [str(number)]})
 
     return render_template("search/search.html", body=body, error=error, args=args,
-                           options=_options(store.vocabulary()), page_url=page_url), status
+                           options=_options(lib.store.vocabulary()), page_url=page_url), status

@@ -19,7 +19,7 @@ from . import openapi
 from .errors import render_error
 from .extensions import csrf
 from .media import describe
-from .resources import changed, get_store
+from .resources import get_library, get_store
 from .uploads import attach_upload
 
 bp = Blueprint("workflow_api", __name__, url_prefix="/api/v1")
@@ -64,7 +64,7 @@ def _body() -> dict:
              responses=VERSION_RESPONSES)
 @needs("edit", "review")
 def version(work_id, lang):
-    return jsonify(_status(workflow.status(get_store(), work_id, lang)))
+    return jsonify(_status(get_library().version(work_id, lang)))
 
 
 @bp.post("/works/<work_id>/versions/<lang>")
@@ -72,27 +72,21 @@ def version(work_id, lang):
              body={"$ref": "#/components/schemas/VersionText"}, responses=VERSION_RESPONSES)
 @needs("edit")
 def save(work_id, lang):
-    st = workflow.save_draft(get_store(), acting_user(), work_id, lang, _body())
-    changed()
-    return jsonify(_status(st))
+    return jsonify(_status(get_library().save_draft(acting_user(), work_id, lang, _body())))
 
 
 @bp.post("/works/<work_id>/versions/<lang>/submit")
 @openapi.doc("Submit a draft for review", auth=True, tag="versions", responses=VERSION_RESPONSES)
 @needs("edit")
 def submit(work_id, lang):
-    st = workflow.submit(get_store(), acting_user(), work_id, lang)
-    changed()
-    return jsonify(_status(st))
+    return jsonify(_status(get_library().submit(acting_user(), work_id, lang)))
 
 
 @bp.post("/works/<work_id>/versions/<lang>/approve")
 @openapi.doc("Approve a version in review: it is published", auth=True, tag="versions", responses=VERSION_RESPONSES)
 @needs("review")
 def approve(work_id, lang):
-    st = workflow.approve(get_store(), acting_user(), work_id, lang)
-    changed()
-    return jsonify(_status(st))
+    return jsonify(_status(get_library().approve(acting_user(), work_id, lang)))
 
 
 @bp.post("/works/<work_id>/versions/<lang>/reject")
@@ -100,9 +94,7 @@ def approve(work_id, lang):
              body={"$ref": "#/components/schemas/Comment"}, responses=VERSION_RESPONSES)
 @needs("review")
 def reject(work_id, lang):
-    st = workflow.reject(get_store(), acting_user(), work_id, lang, _body().get("comment"))
-    changed()
-    return jsonify(_status(st))
+    return jsonify(_status(get_library().reject(acting_user(), work_id, lang, _body().get("comment"))))
 
 
 @bp.post("/works/<work_id>/versions/<lang>/media")
@@ -122,4 +114,4 @@ def media(work_id, lang):
              responses={**VERSION_RESPONSES, 200: "History"})
 @needs("edit", "review")
 def history(work_id):
-    return jsonify({"work_id": work_id, "history": workflow.history(get_store(), work_id)})
+    return jsonify({"work_id": work_id, "history": get_library().history(work_id)})

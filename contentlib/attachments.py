@@ -15,13 +15,12 @@ import os
 from pathlib import Path
 
 from .errors import MediaRejected
-from .media import FileInfo, Limits, MediaStore, inspect, make_renditions
+from .media import FileInfo, Limits, MediaStore, make_renditions
 from .media.images import save_image, thumbnail
 from .media.renditions import cover_card_image
 
 
 CARD_WIDTHS = (320, 640)
-IMAGE_ROLES = ("cover", "poster")
 
 
 def ingester(media: MediaStore, limits: Limits | None = None):
@@ -62,14 +61,30 @@ def ingest_upload(media: MediaStore, src: Path, name: str, work_id: str, lang: s
     """
     from .model import MEDIA_ROLES, MediaEntry
 
-    kind = inspect(src, limits).kind  # refuse a misfit before anything is stored
-    role = role or ROLE_BY_KIND[kind]
-    if role not in MEDIA_ROLES:
-        raise MediaRejected(f"Unknown role {role!r}.", reason="format")
-    if kind not in ROLE_FITS[role]:
-        raise MediaRejected(f"A {kind} file cannot be a {role}.", reason="format")
-    info, stored = media.ingest(src, limits)
-    return MediaEntry(path=upload_path(work_id, lang, name), role=role, sha256=stored.sha256, lang=lang,
+    with open(src, "rb") as stream:
+        return ingest_stream(media, stream, name, work_id, lang, role, limits)
+
+
+def ingest_stream(media: MediaStore, stream, name: str, work_id: str, lang: str, role: str | None = None,
+                  limits: Limits | None = None):
+    """Check and store an uploaded stream (written once, inspected once); return its draft ``MediaEntry``.
+
+    :raises MediaRejected: for a file the checks refuse, or a role that does not fit it.
+    """
+    from .model import MEDIA_ROLES, MediaEntry
+
+    chosen = {}
+
+    def fits(info: FileInfo) -> None:  # refuse a misfit before anything is kept
+        kind = info.kind
+        chosen["role"] = role or ROLE_BY_KIND[kind]
+        if chosen["role"] not in MEDIA_ROLES:
+            raise MediaRejected(f"Unknown role {chosen['role']!r}.", reason="format")
+        if kind not in ROLE_FITS[chosen["role"]]:
+            raise MediaRejected(f"A {kind} file cannot be a {chosen['role']}.", reason="format")
+
+    info, stored = media.ingest_stream(stream, limits, accept=fits)
+    return MediaEntry(path=upload_path(work_id, lang, name), role=chosen["role"], sha256=stored.sha256, lang=lang,
                       size=stored.size, content_type=info.content_type, original_name=name,
                       info={"file": _info_dict(info)})
 

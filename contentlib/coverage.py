@@ -7,11 +7,9 @@ published nor a working version.
 
 from __future__ import annotations
 
-import csv
-import io
-
 import sqlalchemy as sa
 
+from .csvsafe import to_csv
 from .model import DRAFT, IN_REVIEW, LANGUAGES, PUBLISHED
 from .store import Store, versions, work_terms, works
 
@@ -90,17 +88,8 @@ def to_translate(store: Store, subject: str | None = None, audience: str | None 
     return rows
 
 
-def _cell(value: str) -> str:
-    """Keep spreadsheets from reading a title as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def to_translate_csv(rows: list[dict], url_for_work=None) -> str:
     """The to-translate list as CSV (UTF-8 text; the caller adds a BOM for spreadsheets if wanted)."""
-    buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\r\n")
-    out.writerow(["id", "title_zh", "type", "subjects", "audiences", "url"])
-    for r in rows:
-        out.writerow([r["id"], _cell(r["title"] or ""), r["type"], ";".join(r["subjects"]), ";".join(r["audiences"]),
-                      url_for_work(r["id"]) if url_for_work else ""])
-    return buf.getvalue()
+    return to_csv(["id", "title_zh", "type", "subjects", "audiences", "url"],
+                  ([r["id"], r["title"] or "", r["type"], ";".join(r["subjects"]), ";".join(r["audiences"]),
+                    url_for_work(r["id"]) if url_for_work else ""] for r in rows))

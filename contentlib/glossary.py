@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from .csvsafe import to_csv, uncell
 from .errors import InvalidRecord, NotFound
 from .search.chinese import to_simplified
 from .tables_workflow import glossary
@@ -154,12 +155,8 @@ def expansions(store, q: str) -> dict[str, list[str]]:
 
 
 def export_csv(store) -> str:
-    buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\r\n")
-    out.writerow(CSV_FIELDS)
-    for e in entries(store):
-        out.writerow([e.zh, e.bo, e.note or ""])
-    return buf.getvalue()
+    """Every entry as ``zh,bo,note`` CSV (cells a spreadsheet would evaluate are neutralised)."""
+    return to_csv(CSV_FIELDS, ([e.zh, e.bo, e.note or ""] for e in entries(store)))
 
 
 def import_csv(store, text: str, actor: str | None = None) -> int:
@@ -173,7 +170,7 @@ def import_csv(store, text: str, actor: str | None = None) -> int:
         raise InvalidRecord([("header", "the first row must name the columns zh,bo[,note]")])
     rows, problems = [], []
     for line, row in enumerate(reader, start=2):
-        row = {(k or "").strip(): v for k, v in row.items()}
+        row = {(k or "").strip(): uncell(v) if isinstance(v, str) else v for k, v in row.items()}
         try:
             rows.append(_clean(row.get("zh"), row.get("bo"), row.get("note")))
         except InvalidRecord as exc:

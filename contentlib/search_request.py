@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .errors import BadParameter
+from .indexing import FILE_KINDS
 from .model import LANGUAGES, WORK_TYPES
 
 MAX_QUERY = 500
@@ -55,6 +56,12 @@ def parse_search_args(args: dict[str, list[str]], vocabulary, default_per_page: 
             raise BadParameter("lang", f"unknown language {code!r}; expected bo, zh or en")
     if langs:
         filters["lang"] = list(dict.fromkeys(langs))
+    kinds = [c for c in args.get("has", []) if c != ""]
+    for kind in kinds:
+        if kind not in FILE_KINDS:
+            raise BadParameter("has", f"unknown kind of file {kind!r}; expected {', '.join(FILE_KINDS)}")
+    if kinds:
+        filters["has"] = list(dict.fromkeys(kinds))
     page = _int(args, "page", 1, 1, 10_000)
     per_page = _int(args, "per_page", default_per_page, 1, 100)
     return SearchRequest(q=q.strip(), filters=filters, page=page, per_page=per_page)

@@ -468,6 +468,13 @@ class Store:
             return None
         return _media_entry(m)
 
+    def media_entries(self, sha256: str) -> list[tuple[str, MediaEntry]]:
+        """Every media entry naming this file, as ``(work_id, entry)`` (drafts included)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(media).where(media.c.sha256 == sha256)
+                                .order_by(media.c.work_id, media.c.position)).all()
+        return [(m.work_id, _media_entry(m)) for m in rows]
+
     def unused_media(self, shas) -> list[str]:
         """Those of ``shas`` that no media entry names any more."""
         with self.engine.connect() as conn:
@@ -507,6 +514,10 @@ class Store:
         with self.engine.connect() as conn:
             return [tuple(r) for r in conn.execute(
                 sa.select(search_outbox.c.id, search_outbox.c.work_id).order_by(search_outbox.c.id).limit(limit))]
+
+    def count_pending(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(search_outbox)).scalar_one()
 
     def last_pending_id(self) -> int | None:
         with self.engine.connect() as conn:

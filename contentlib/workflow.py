@@ -156,22 +156,35 @@ def save_draft(store: Store, user: User, work_id: str, lang: str, fields: dict,
     now = time.time() if now is None else now
     with store.transaction() as conn:
         st = _load_status(conn, work_id, lang)
-        if st.working_state == IN_REVIEW:
-            raise InvalidTransition("the version is in review; a reviewer must reject it before it is edited")
-        base = st.working or st.public or VersionText()
-        merged = {**base.as_dict(), **new}
-        changes = {k: [base.as_dict()[k], merged[k]] for k in TEXT_FIELDS if base.as_dict()[k] != merged[k]}
-        values = dict(merged, state=DRAFT, updated_by=user.name, updated_at=now)
-        if st.working is None:
-            conn.execute(versions.insert().values(work_id=work_id, lang=lang, slot="working", review_comment=None,
-                                                  **values))
-        else:
-            conn.execute(versions.update().where(versions.c.work_id == work_id, versions.c.lang == lang,
-                                                 versions.c.slot == "working").values(**values))
-        if user.name not in st.editors:
-            conn.execute(version_editors.insert().values(work_id=work_id, lang=lang, user=user.name))
+        changes = _begin_edit(conn, user, st, new, now)
         _history(conn, work_id, lang, user.name, "edit", st.state, DRAFT, changes, now=now)
         return _load_status(conn, work_id, lang)
+
+
+def _begin_edit(conn, user: User, st: VersionStatus, new: dict, now: float) -> dict:
+    """Apply ``new`` text fields to the working draft (made from the public text if none), as ``user``.
+
+    Text edits and attached files both go through here, so both follow the same rules.
+
+    :returns: the changed fields as ``{name: [old, new]}``.
+    :raises InvalidTransition: while the version is in review.
+    """
+    work_id, lang = st.work_id, st.lang
+    if st.working_state == IN_REVIEW:
+        raise InvalidTransition("the version is in review; a reviewer must reject it before it is edited")
+    base = st.working or st.public or VersionText()
+    merged = {**base.as_dict(), **new}
+    changes = {k: [base.as_dict()[k], merged[k]] for k in TEXT_FIELDS if base.as_dict()[k] != merged[k]}
+    values = dict(merged, state=DRAFT, updated_by=user.name, updated_at=now)
+    if st.working is None:
+        conn.execute(versions.insert().values(work_id=work_id, lang=lang, slot="working", review_comment=None,
+                                              **values))
+    else:
+        conn.execute(versions.update().where(versions.c.work_id == work_id, versions.c.lang == lang,
+                                             versions.c.slot == "working").values(**values))
+    if user.name not in st.editors:
+        conn.execute(version_editors.insert().values(work_id=work_id, lang=lang, user=user.name))
+    return changes
 
 
 def _move(store, user, permission, work_id, lang, expected, action, after, comment=None, now=None):
@@ -278,24 +291,28 @@ def attach_media(store: Store, user: User, work_id: str, lang: str, entry: Media
     """Record a checked file (dub, subtitle, translated book, cover) for a language version.
 
     The file was already taken in by the media checks (``attachments.ingest_upload``).
-    The entry stays a draft, invisible to the public, until this language's
-    version is next approved; the history row is written in the same transaction.
+    A file is an edit like any other (``_begin_edit``): refused while the version
+    is in review, it makes or keeps a working draft and counts its uploader among
+    the version's editors, so the uploader cannot approve it. The entry stays a
+    draft, invisible to the public, until this language's version is next approved.
 
     :returns: the entry's position among the work's media.
     :raises NotAllowed: unless the user may edit.
+    :raises InvalidTransition: while the version is in review.
     """
     require(user, "edit")
     _check_lang(lang)
     now = time.time() if now is None else now
     with store.transaction() as conn:
         st = _load_status(conn, work_id, lang)
+        _begin_edit(conn, user, st, {}, now)
         last = conn.execute(sa.select(sa.func.max(media.c.position)).where(media.c.work_id == work_id)).scalar()
-        position = 0 if last is None else last + 1  # not `or -1`: a last position of 0 is a position
+        position = 0 if last is None else last + 1
         conn.execute(media.insert().values(
             work_id=work_id, position=position, path=entry.path, role=entry.role, lang=lang, sha256=entry.sha256,
             size=entry.size, content_type=entry.content_type, original_name=entry.original_name,
             info={**entry.info, "draft": True, "uploaded_by": user.name}))
-        _history(conn, work_id, lang, user.name, "attach", st.state, st.state,
+        _history(conn, work_id, lang, user.name, "attach", st.state, DRAFT,
                  {"media": [None, f"{entry.role}: {entry.original_name}"]}, now=now)
     return position
 

@@ -75,13 +75,18 @@ class MediaStore:
 
     def _stage(self, src_path) -> tuple[Path, str, int]:
         """Copy ``src_path`` into a temp file here, synced; return (temp path, sha256, size)."""
+        with open(src_path, "rb") as src:
+            return self._stage_stream(src)
+
+    def _stage_stream(self, src) -> tuple[Path, str, int]:
+        """Copy a readable binary stream into a temp file here, synced; return (temp path, sha256, size)."""
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.tmp_dir, prefix="put-")
         tmp = Path(tmp)
         try:
             digest = hashlib.sha256()
             size = 0
-            with open(src_path, "rb") as src, os.fdopen(fd, "wb") as dst:
+            with os.fdopen(fd, "wb") as dst:
                 while chunk := src.read(_CHUNK):
                     digest.update(chunk)
                     dst.write(chunk)
@@ -127,9 +132,20 @@ class MediaStore:
         :raises MediaRejected: if :func:`~contentlib.media.check.inspect`
             refuses it; nothing of the file is left in the store then.
         """
-        tmp, sha256, size = self._stage(src_path)
+        with open(src_path, "rb") as src:
+            return self.ingest_stream(src, limits)
+
+    def ingest_stream(self, src, limits: Limits | None = None, accept=None) -> tuple[FileInfo, StoredFile]:
+        """Check a stream's bytes and, if accepted, store them: written once, inspected once.
+
+        :param accept: called with the ``FileInfo`` before the file is kept; it
+            raises ``MediaRejected`` to refuse (e.g. a role that does not fit).
+        """
+        tmp, sha256, size = self._stage_stream(src)
         try:
             info = inspect(tmp, limits)
+            if accept is not None:
+                accept(info)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise

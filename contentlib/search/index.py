@@ -31,7 +31,7 @@ from .query import clean, interpret, to_whoosh, word_query
 FACETS = {"type": "type", "subject": "subject", "audience": "audience",
           "language": "lang"}
 FILTERS = {"type": "type", "subject": "subject", "audience": "audience",
-           "grade": "grade", "lang": "lang"}
+           "grade": "grade", "lang": "lang", "has": "has"}
 LANGS = ("bo", "zh", "en")
 TEXT_FIELDS = ("bo", "zh", "zhw", "py", "en")
 # Below this many strict matches a query is widened to its loose form.
@@ -57,6 +57,7 @@ def make_schema(standard=False):
         id=ID(stored=True, unique=True, sortable=True),
         type=ID, subject=KEYWORD(scorable=False), audience=KEYWORD(scorable=False),
         grade=KEYWORD(scorable=False), lang=KEYWORD(scorable=False),
+        has=KEYWORD(scorable=False),
         added=NUMERIC(int, bits=64, sortable=True),
         year=NUMERIC(int, sortable=True),
         doc=STORED,
@@ -98,6 +99,8 @@ def document(rec):
         "audience": " ".join(rec.get("audiences") or ()),
         "grade": " ".join(rec.get("grades") or ()),
         "lang": " ".join(titles),
+        # kinds of public file (indexing.file_kinds), for the ``has`` filter
+        "has": " ".join(rec.get("has") or ()),
         "added": _int(rec.get("added"), -1), "year": _int(rec.get("year"), 0),
         "doc": {"type": rec.get("type"), "titles": titles, "descriptions": descs},
     }
@@ -339,10 +342,13 @@ class SearchIndex:
                                 expansions or {})
         except IndexUnavailable:
             raise
-        except Exception as e:  # a broken index must not surface as a 500
+        except (OSError, windex.IndexError) as e:  # files gone or unreadable: a stale index
             self._drop_searcher()
             self.close()
             raise IndexUnavailable(f"search failed on the index: {e}") from e
+        except Exception:  # a bug, not a missing index: let it be logged and seen
+            self._drop_searcher()
+            raise
 
     def _searcher(self, ix):
         """This thread's searcher, kept between searches while the index is unchanged.

@@ -126,7 +126,7 @@ def test_entries_carry_both_titles_summary_language_pictures_and_files_with_type
 
 def test_search_uses_the_site_search_and_opensearch_points_at_it(shelf, client):
     api = client.get("/api/v1/search", query_string={"q": "原子核", "per_page": 7}).get_json()
-    feed = feedparser.parse(client.get("/opds/search", query_string={"q": "原子核"}).data)
+    feed = feedparser.parse(client.get("/opds/search", query_string={"q": "原子核", "per_page": 7}).data)
     assert not feed.bozo
     assert [e.link.rsplit("/", 1)[1] for e in feed.entries] == [r["id"] for r in api["results"]]
     assert "m-atom" in [r["id"] for r in api["results"]]

@@ -43,7 +43,7 @@ def test_the_document_is_valid_and_describes_every_json_endpoint(client, api_app
         assert op["summary"] and "default" not in op["responses"], (path, method)
         assert all("content" in r for r in op["responses"].values()), (path, method)
     search = {p["name"]: p for p in doc["paths"]["/api/v1/search"]["get"]["parameters"]}
-    assert set(search) == {"q", "type", "subject", "audience", "grade", "lang", "page", "per_page"}
+    assert set(search) == {"q", "type", "subject", "audience", "grade", "lang", "has", "page", "per_page"}
     assert "health" in search["subject"]["schema"]["items"]["enum"]  # codes come from the vocabulary
     upload = doc["paths"]["/api/v1/works/{work_id}/versions/{lang}/media"]["post"]
     assert "multipart/form-data" in upload["requestBody"]["content"] and upload["security"] == [{"bearer": []}]

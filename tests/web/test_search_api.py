@@ -40,6 +40,7 @@ def test_filters_and_facets(client, loaded):
 @pytest.mark.parametrize("query, parameter", [
     ("per_page=0", "per_page"), ("per_page=101", "per_page"), ("page=0", "page"), ("page=x", "page"),
     ("type=film", "type"), ("subject=astrology", "subject"), ("lang=fr", "lang"), ("q=" + "x" * 501, "q"),
+    ("has=image", "has"), ("has=video&has=cover", "has"),
 ])
 def test_bad_parameters_get_400_json(client, loaded, query, parameter):
     resp = client.get("/api/v1/search?" + query)
@@ -77,3 +78,35 @@ def test_search_page_keeps_filters_in_the_url(client, loaded):
     assert 'name="type" value="video" checked' in html
     assert "<mark>" in html
     assert client.get("/search?per_page=0").status_code == 400
+
+
+def test_has_filter_finds_works_with_a_public_file_of_a_kind(app, runner, tmp_path):
+    """Real files through the import: a video with subtitles and a PDF; a work without files."""
+    from tests.conftest import write_jsonl
+    from tests.unit import media_samples as ms
+
+    folder = tmp_path / "bundle"
+    (folder / "media").mkdir(parents=True)
+    ms.make_video(folder / "media" / "atom.mp4")
+    (folder / "media" / "zh.vtt").write_text(ms.VTT, encoding="utf-8")
+    ms.make_pdf(folder / "media" / "book.pdf", pages=2)
+    path = write_jsonl(folder / "works.jsonl", [
+        {"id": "h-video", "type": "video", "titles": {"zh": "原子核视频"},
+         "media": [{"path": "media/atom.mp4", "role": "original"},
+                   {"path": "media/zh.vtt", "role": "subtitle", "lang": "zh"}]},
+        {"id": "h-book", "type": "book", "titles": {"zh": "原子核图书"},
+         "media": [{"path": "media/book.pdf", "role": "original"}]},
+        {"id": "h-none", "type": "book", "titles": {"zh": "原子核"}}])
+    assert runner.invoke(["import", str(path)]).exit_code == 0
+    client = app.test_client()
+
+    def ids(query):
+        body = client.get("/api/v1/search?" + query).get_json()
+        return sorted(r["id"] for r in body["results"])
+
+    assert ids("has=video") == ["h-video"]
+    assert ids("has=subtitles") == ["h-video"]
+    assert ids("q=原子核&has=book") == ["h-book"]
+    assert ids("q=原子核&has=book&has=video") == ["h-book", "h-video"]
+    assert ids("has=audio") == []
+    assert ids("q=原子核") == ["h-book", "h-none", "h-video"]

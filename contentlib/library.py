@@ -1,0 +1,279 @@
+"""The library's use cases behind one object: every door (web pages, JSON API, CLI) calls these.
+
+``Library`` holds the store (the database, source of truth), the search
+backend (this node's index), the media store, the media limits and the job
+queue. Its methods take plain values and return domain objects; limits and
+paths come from the settings it was built with, never from a web framework.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Iterable
+
+from . import attachments, glossary, indexing, records, workflow
+from .accounts import User
+from .errors import MediaRejected
+from .jobs import JobQueue
+from .media import Limits, MediaStore
+from .search.backend import SearchBackend, SearchResult, WhooshBackend
+from .search.index import SearchIndex
+from .search_request import SearchRequest, parse_search_args
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Status:
+    """How this node stands: works in the database and in its index, lag, jobs, disk use."""
+
+    works_in_db: int
+    works_in_index: int | None
+    outbox_lag: int
+    jobs_queued: int
+    index_bytes: int
+    media_bytes: int
+    index_ready: bool
+
+
+def _dir_size(path: Path) -> int:
+    total = 0
+    if path.is_dir():
+        for p in path.rglob("*"):
+            try:
+                if p.is_file() and not p.is_symlink():
+                    total += p.stat().st_size
+            except OSError:  # removed while we walked
+                continue
+    return total
+
+
+class Library:
+    """The store, this node's search backend, the media store, limits and jobs, with the use cases.
+
+    :param index_sync: apply index changes inside the call that made them
+        (single-process tools and some tests); otherwise a background applier
+        follows the outbox and saves never wait for the index.
+    """
+
+    def __init__(self, store: Store, backend: SearchBackend, index_dir: Path, media: MediaStore,
+                 limits: Limits | None = None, jobs: JobQueue | None = None, db_url: str | None = None,
+                 index_sync: bool = False):
+        self.store = store
+        self.backend = backend
+        self.index_dir = Path(index_dir)
+        self.media = media
+        self.limits = limits or Limits()
+        self.jobs = jobs or JobQueue()
+        self.db_url = db_url
+        self.index_sync = index_sync
+
+    @classmethod
+    def from_settings(cls, settings: dict, migrate: bool = True) -> "Library":
+        """Build a library from ``CONTENTLIB_*`` settings (``contentlib.settings.defaults()``)."""
+        url = settings["CONTENTLIB_DATABASE_URL"]
+        index_dir = Path(settings["CONTENTLIB_INDEX_DIR"])
+        return cls(Store.from_url(url, migrate=migrate), WhooshBackend(SearchIndex(index_dir)), index_dir,
+                   MediaStore(settings["CONTENTLIB_MEDIA_DIR"]), Limits(**(settings.get("CONTENTLIB_MEDIA_LIMITS") or {})),
+                   db_url=url, index_sync=bool(settings.get("CONTENTLIB_INDEX_SYNC")))
+
+    def close(self) -> None:
+        self.store.close()
+
+    @property
+    def index(self) -> SearchIndex:
+        """The Whoosh index itself (for tools and tests that drive it directly)."""
+        return self.backend.index
+
+    # -- search -----------------------------------------------------------
+
+    def search(self, q: str = "", filters: dict | None = None, page: int = 1, per_page: int = 20) -> SearchResult:
+        """Search published works, glossary equivalents included.
+
+        :raises IndexUnavailable: while this node's index is missing or being rebuilt.
+        """
+        return self.backend.search(q, filters or {}, page, per_page, expansions=glossary.expansions(self.store, q))
+
+    def parse_search(self, args: dict[str, list[str]], default_per_page: int = 20) -> SearchRequest:
+        """Check a search query string (each name mapped to its values).
+
+        :raises BadParameter: naming the first bad parameter.
+        """
+        return parse_search_args(args, self.store.vocabulary(), default_per_page)
+
+    def search_ids(self, q: str, limit: int = 100_000) -> list[str]:
+        """The ids of every work matching ``q`` (for selections: export, bundles)."""
+        ids, page = [], 1
+        while True:
+            result = self.search(q, page=page, per_page=100)
+            ids += [h.id for h in result.results]
+            if len(ids) >= min(result.total, limit) or not result.results:
+                return ids[:limit]
+            page += 1
+
+    # -- import, export, delete ------------------------------------------------
+
+    def ingest(self, path: Path):
+        """Check and store one file for an import (the ``ingest`` that ``records.import_file`` takes)."""
+        return attachments.ingester(self.media, self.limits)(path)
+
+    def import_file(self, path: Path, skip_invalid: bool = False, cards: bool = False,
+                    actor: str | None = None) -> records.ImportReport:
+        """Import a JSON Lines file (all or nothing unless ``skip_invalid``), derived files made before it returns.
+
+        :param cards: also draw the cover cards of works without a picture now.
+        :raises InvalidRecord: with every problem; nothing was written then.
+        """
+        report = records.import_file(self.store, path, ingest=self.ingest, skip_invalid=skip_invalid, actor=actor)
+        attachments.release(self.store, self.media, report.replaced_media)
+        self.finish_import(report.work_ids, cards=cards)
+        self.sync()
+        return report
+
+    def finish_import(self, work_ids, cards: bool = False) -> int:
+        """Make the derived files of imported works before the batch ends; return how many changed."""
+        return attachments.finish_works(self.store, self.media, self.db_url, work_ids, self.limits, cards=cards)
+
+    def export(self, path: Path, with_media: bool = True) -> int:
+        """Write every work as JSON Lines (atomically), media files copied beside it; return the count."""
+        return records.export_file(self.store, path, media_path=self.media.path if with_media else None)
+
+    def delete(self, work_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Delete works; return, per work, the files freed (no other work referenced them).
+
+        :raises WorkNotFound: for an unknown id (the ones before it are deleted).
+        """
+        freed = {}
+        try:
+            for work_id in work_ids:
+                freed[work_id] = attachments.delete_work(self.store, self.media, work_id)
+        finally:
+            self.changed()
+        return freed
+
+    # -- uploads and the translation workflow ----------------------------------
+
+    def upload(self, work_id: str, lang: str, stream: BinaryIO | None, name: str | None, role: str | None,
+               user: User) -> int:
+        """Check an uploaded file by its content and attach it as a draft file of the version.
+
+        The bytes are written once (into the media store's staging area) and
+        inspected once; a refused file leaves nothing behind.
+
+        :returns: the entry's position among the work's media.
+        :raises MediaRejected: no file, or a file the checks refuse.
+        :raises WorkNotFound: before any byte is kept.
+        """
+        workflow.status(self.store, work_id, lang)
+        if stream is None or not name:
+            raise MediaRejected("Choose a file to upload.", reason="missing")
+        entry = attachments.ingest_stream(self.media, stream, name, work_id, lang, role or None, self.limits)
+        try:
+            position = workflow.attach_media(self.store, user, work_id, lang, entry)
+        except BaseException:
+            attachments.release(self.store, self.media, [entry.sha256])
+            raise
+        self.changed([work_id])
+        return position
+
+    def save_draft(self, user: User, work_id: str, lang: str, fields: dict) -> workflow.VersionStatus:
+        """Save the working draft of a language version (read back from the database, not the index)."""
+        st = workflow.save_draft(self.store, user, work_id, lang, fields)
+        self.changed()
+        return st
+
+    def submit(self, user: User, work_id: str, lang: str) -> workflow.VersionStatus:
+        st = workflow.submit(self.store, user, work_id, lang)
+        self.changed()
+        return st
+
+    def approve(self, user: User, work_id: str, lang: str) -> workflow.VersionStatus:
+        st = workflow.approve(self.store, user, work_id, lang)
+        self.changed()
+        return st
+
+    def reject(self, user: User, work_id: str, lang: str, comment: str | None) -> workflow.VersionStatus:
+        st = workflow.reject(self.store, user, work_id, lang, comment)
+        self.changed()
+        return st
+
+    def version(self, work_id: str, lang: str) -> workflow.VersionStatus:
+        return workflow.status(self.store, work_id, lang)
+
+    def history(self, work_id: str) -> list[dict]:
+        return workflow.history(self.store, work_id)
+
+    # -- the index and the jobs ----------------------------------------------
+
+    def changed(self, work_ids: Iterable[str] = ()) -> None:
+        """Queue derived files for works that changed; apply the index now only in sync mode."""
+        for work_id in work_ids:
+            self.jobs.put(work_id)
+        if self.index_sync:
+            self.sync()
+
+    def sync(self) -> int:
+        """Apply pending changes to this node's index now (waiting for the writer lock)."""
+        return indexing.drain(self.store, self.backend, self.index_dir)
+
+    def apply_pending(self) -> int:
+        """Apply pending changes unless another process holds the writer (the applier's pass)."""
+        return indexing.drain(self.store, self.backend, self.index_dir, blocking=False)
+
+    def reindex(self) -> int:
+        """Rebuild this node's index from the database and swap it in; return its size."""
+        return indexing.rebuild(self.store, self.backend, self.index_dir)
+
+    def rebuild_in_background(self) -> threading.Thread:
+        """Start a rebuild unless one is running (the writer lock tells)."""
+        def run():
+            try:
+                with indexing.writer_lock(self.index_dir, blocking=False) as got:
+                    if got:
+                        indexing.rebuild(self.store, self.backend, self.index_dir, locked=True)
+            except Exception:
+                log.exception("background index rebuild failed")
+
+        thread = threading.Thread(target=run, name="contentlib-rebuild", daemon=True)
+        thread.start()
+        return thread
+
+    def run_derived_jobs(self) -> int:
+        """Do every queued derived-file job now; return how many were done."""
+        done = 0
+        while (work_id := self.jobs.take()) is not None:
+            try:
+                attachments.finish_work(self.store, self.media, work_id, self.limits)
+            except LookupError:  # the work was deleted meanwhile
+                pass
+            done += 1
+        return done
+
+    def queue_unfinished(self) -> int:
+        """Queue works whose derived files a crash left unmade; return how many."""
+        count = 0
+        for work in self.store.iter_works(public=False):
+            if attachments.pending_renditions(work):
+                self.jobs.put(work.id)
+                count += 1
+        return count
+
+    def outbox_lag(self) -> int:
+        """Changes written to the database and not yet applied to this node's index."""
+        return self.store.count_pending()
+
+    def status(self) -> Status:
+        health = self.backend.health()
+        return Status(works_in_db=self.store.count_works(), works_in_index=health.works,
+                      outbox_lag=self.outbox_lag(), jobs_queued=len(self.jobs),
+                      index_bytes=_dir_size(self.index_dir), media_bytes=_dir_size(self.media.root),
+                      index_ready=health.ready)
+
+    def disk_free(self) -> int:
+        return shutil.disk_usage(self.index_dir if self.index_dir.exists() else self.index_dir.parent).free
+

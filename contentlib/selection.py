@@ -1,0 +1,224 @@
+"""A chosen part of the catalog, for export, bundles and ZIM files.
+
+One ``Selection`` means the same thing everywhere: its filters mean what the
+search API's do (``spec/search-api.md``: OR within one filter, AND across
+filters), ``list_id`` is a teacher's list and ``since`` keeps works whose text
+or files changed on or after that day (UTC). ``selection_options`` gives every
+command the same flags, so ``export``, ``bundle export`` and ``zim export``
+read them alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from dataclasses import dataclass, fields
+from typing import Callable, Iterable
+
+import click
+import sqlalchemy as sa
+
+from .errors import BadParameter
+from .model import LANGUAGES, WORK_TYPES
+from .search_request import MAX_QUERY
+
+FILTERS = ("type", "subject", "audience", "lang")
+# The command-line flag of each field, for error messages.
+FLAGS = {"q": "--q", "type": "--type", "subject": "--subject", "audience": "--audience", "lang": "--lang",
+         "list_id": "--list", "list": "--list", "since": "--since"}
+
+
+def _codes(value) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    return tuple(dict.fromkeys(v for v in value if v))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which works: every field optional; an empty selection is the whole catalog.
+
+    ``type``, ``subject``, ``audience`` and ``lang`` take one code or several
+    (kept as tuples); ``since`` is a ``datetime.date``.
+    """
+
+    q: str | None = None
+    type: tuple[str, ...] = ()
+    subject: tuple[str, ...] = ()
+    audience: tuple[str, ...] = ()
+    lang: tuple[str, ...] = ()
+    list_id: int | None = None
+    since: dt.date | None = None
+
+    def __post_init__(self):
+        for name in FILTERS:
+            object.__setattr__(self, name, _codes(getattr(self, name)))
+        q = (self.q or "").strip() or None
+        object.__setattr__(self, "q", q)
+        if q is not None and len(q) > MAX_QUERY:
+            raise BadParameter("q", f"must be at most {MAX_QUERY} characters")
+        for code in self.type:
+            if code not in WORK_TYPES:
+                raise BadParameter("type", f"unknown type {code!r}; expected one of {', '.join(WORK_TYPES)}")
+        for code in self.lang:
+            if code not in LANGUAGES:
+                raise BadParameter("lang", f"unknown language {code!r}; expected bo, zh or en")
+        if self.since is not None and not isinstance(self.since, dt.date):
+            object.__setattr__(self, "since", parse_date(self.since))
+        if self.list_id is not None:
+            object.__setattr__(self, "list_id", _list_id(self.list_id))
+
+    @property
+    def empty(self) -> bool:
+        return not any(getattr(self, f.name) for f in fields(self))
+
+    def as_dict(self) -> dict:
+        """The fields that are set, as JSON values (for a bundle's or an export's manifest)."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value in (None, ()):
+                continue
+            if isinstance(value, tuple):
+                value = list(value)
+            elif isinstance(value, dt.date):
+                value = value.isoformat()
+            out[f.name] = value
+        return out
+
+
+def parse_date(value) -> dt.date:
+    """``YYYY-MM-DD`` to a date. :raises BadParameter: for anything else."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise BadParameter("since", f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _list_id(value) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise BadParameter("list", f"{value!r} is not a list id (a number)") from None
+    if number < 1:
+        raise BadParameter("list", f"{value!r} is not a list id (a number)")
+    return number
+
+
+def select_works(store, selection: Selection, search: Callable[[str], Iterable[str]] | None = None) -> list[str]:
+    """The ids of the works a selection names, in id order (in list order for a list).
+
+    :param search: ``q -> work ids`` (every match), used only when ``q`` is set;
+        the caller hands in the search index's (see ``search_ids``).
+    :raises BadParameter: for an unknown subject or audience code, an unknown
+        list, or a query without a search to run it.
+    """
+    from .store import versions, work_terms, works
+    from .tables_workflow import work_list_items, work_lists
+
+    vocabulary = store.vocabulary()
+    for name, scheme in (("subject", "subjects"), ("audience", "audiences")):
+        for code in getattr(selection, name):
+            if not vocabulary.has(scheme, code):
+                raise BadParameter(name, f"unknown code {code!r}")
+    q = sa.select(works.c.id)
+    if selection.type:
+        q = q.where(works.c.type.in_(selection.type))
+    for name, scheme in (("subject", "subjects"), ("audience", "audiences")):
+        codes = getattr(selection, name)
+        if codes:
+            q = q.where(works.c.id.in_(sa.select(work_terms.c.work_id).where(
+                work_terms.c.scheme == scheme, work_terms.c.code.in_(codes))))
+    if selection.lang:
+        q = q.where(works.c.id.in_(sa.select(versions.c.work_id).where(
+            versions.c.slot == "public", versions.c.lang.in_(selection.lang),
+            versions.c.title.is_not(None), sa.func.trim(versions.c.title) != "")))
+    if selection.since is not None:
+        start = dt.datetime.combine(selection.since, dt.time(), tzinfo=dt.timezone.utc).timestamp()
+        q = q.where(sa.or_(works.c.updated_at >= start, works.c.id.in_(
+            sa.select(versions.c.work_id).where(versions.c.updated_at >= start))))
+    with store.engine.connect() as conn:
+        if selection.list_id is not None:
+            if conn.execute(sa.select(work_lists.c.id).where(work_lists.c.id == selection.list_id)).first() is None:
+                raise BadParameter("list", f"no list {selection.list_id}")
+            order = conn.execute(sa.select(work_list_items.c.work_id).where(
+                work_list_items.c.list_id == selection.list_id).order_by(work_list_items.c.position)).scalars().all()
+            q = q.where(works.c.id.in_(order))
+        ids = conn.execute(q.order_by(works.c.id)).scalars().all()
+    if selection.list_id is not None:
+        found = set(ids)
+        ids = [i for i in order if i in found]
+    if selection.q:
+        if search is None:
+            raise BadParameter("q", "a query needs the search index")
+        matched = set(search(selection.q))
+        ids = [i for i in ids if i in matched]
+    return ids
+
+
+def search_ids(index, store=None) -> Callable[[str], list[str]]:
+    """The ``search`` callable for ``select_works``: every work the index finds for ``q``.
+
+    With ``store``, glossary equivalents widen the query as on the search page.
+    """
+
+    def run(q: str) -> list[str]:
+        expansions = None
+        if store is not None:
+            from .glossary import expansions as glossary_expansions
+
+            expansions = glossary_expansions(store, q)
+        total = index.search(q, {}, 1, 1, expansions=expansions)["total"]
+        if not total:
+            return []
+        body = index.search(q, {}, 1, total, expansions=expansions)
+        return [r["id"] for r in body["results"]]
+
+    return run
+
+
+def selection_from_options(**kwargs) -> Selection:
+    """Build a Selection from the keyword arguments ``selection_options`` adds (others are ignored).
+
+    :raises BadParameter: for an unknown type or language, a bad date or list id.
+    """
+    return Selection(q=kwargs.get("q"), type=kwargs.get("type"), subject=kwargs.get("subject"),
+                     audience=kwargs.get("audience"), lang=kwargs.get("lang"),
+                     list_id=kwargs.get("list_id"), since=kwargs.get("since") or None)
+
+
+def selection_options(f):
+    """Add ``--q --type --subject --audience --lang --list --since`` to a click command.
+
+    The command receives them as ``q, type, subject, audience, lang, list_id, since``
+    (the filters as tuples: each flag may be repeated). A ``BadParameter`` the
+    command raises is printed as one line, ``Error: --flag: message``, with exit code 1.
+    """
+
+    @functools.wraps(f)
+    def run(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except BadParameter as exc:
+            click.echo(f"Error: {FLAGS.get(exc.parameter, exc.parameter)}: {exc.message}", err=True)
+            sys.exit(1)
+
+    options = [
+        click.option("--since", metavar="YYYY-MM-DD", help="Only works whose text or files changed on or after this day."),
+        click.option("--list", "list_id", metavar="LIST_ID", help="Only the works of this teacher's list."),
+        click.option("--lang", multiple=True, metavar="L", help="Only works with a title in this language (bo, zh, en)."),
+        click.option("--audience", multiple=True, metavar="A", help="Only works for this audience (a code)."),
+        click.option("--subject", multiple=True, metavar="S", help="Only works on this subject (a code)."),
+        click.option("--type", multiple=True, metavar="T", help="Only works of this type (video, book, ...)."),
+        click.option("--q", metavar="QUERY", help="Only works the search finds for this query."),
+    ]
+    for option in options:
+        run = option(run)
+    return run
