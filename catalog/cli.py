@@ -182,3 +182,7 @@ def serve_command(host, port, threads):
 
 def main() -> None:
     cli(prog_name="contentlib")
+
+
+from .cli_zim import zim_group  # noqa: E402  (each feature's commands live in their own module)
+cli.add_command(zim_group)
