@@ -47,7 +47,9 @@ from pypinyin import lazy_pinyin
 
 SEED = 20250101
 N_PER_CLASS = 100
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+# ../shared beside the checkout (or beside the folder of worktrees)
+SHARED = next((p / "shared" for p in Path(__file__).resolve().parents[1:] if (p / "shared" / "data").is_dir()),
+              Path(__file__).resolve().parents[2] / "shared")
 RAW = SHARED / "data/raw"
 OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("heldout")
 

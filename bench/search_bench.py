@@ -26,7 +26,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# ../shared beside the checkout (or beside the folder of worktrees)
+SHARED = next((p / "shared" for p in Path(__file__).resolve().parents[1:] if (p / "shared" / "data").is_dir()),
+              Path(__file__).resolve().parents[2] / "shared")
 BIN = Path(sys.executable).parent
 
 

@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from contentlib.settings import defaults
 
@@ -26,22 +27,36 @@ def create_app(test_config: dict | None = None) -> Flask:
                       REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_SECURE=secure)
     app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 ** 3)
 
-    from . import delivery, extensions, public, resources
+    from . import counting, delivery, extensions, public, resources
     extensions.init_app(app)
     public.init_app(app)
     resources.init_app(app)
+    counting.init_app(app)
     delivery.init_app(app)
 
+    app.url_map.converters["int"] = BoundedInt
     from . import admin, api, auth, browse, coverage, editor, errors, glossary, i18n, lists, media, search, workflow_api, works
-    for module in (i18n, browse, works, search, media, api, auth, editor, workflow_api, coverage, glossary, lists, admin):
+    from . import reports, reports_api
+    for module in (i18n, browse, works, search, media, api, auth, editor, workflow_api, coverage, glossary, lists, admin,
+                   reports, reports_api):
         app.register_blueprint(module.bp)
     from . import feeds, metadata, oai, openapi, opds
     for module in (oai, opds, feeds, openapi):  # open doors for other readers and harvesters
         app.register_blueprint(module.bp)
     metadata.init_app(app)
+    from . import offline  # "Take offline" and bundle import (issue 13)
+    app.register_blueprint(offline.bp)
     errors.init_app(app)
     media.init_app(app)
     return app
+
+
+class BoundedInt(IntegerConverter):
+    """``<int:...>`` up to 2**31 - 1: a longer number is a 404, not an overflow in the database."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2 ** 31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 # Keys seen in tutorials and sample configs: anyone could sign sessions with them.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 
+from contentlib.bounds import MAX_PAGE
 from contentlib.model import WORK_TYPES
 
 from .i18n import preferred_languages
@@ -30,10 +31,11 @@ def _listing(heading: tuple[str, str], **where):
 
 
 def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
+    """The page asked for, from 1 to ``MAX_PAGE`` (a huge number would overflow the database's OFFSET)."""
+    raw = request.args.get("page", "1")
+    if len(raw) > 8 or not raw.isdigit():
         return 1
+    return min(max(1, int(raw)), MAX_PAGE)
 
 
 @bp.get("/")

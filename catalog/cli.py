@@ -180,6 +180,13 @@ def serve_command(host, port, threads):
     serve(app, host=host, port=port, threads=threads, ident="contentlib")
 
 
+from .cli_bundles import register as _register_bundles  # noqa: E402  (offline bundles, keys, light renditions)
+from .cli_reports import report_group  # noqa: E402  (the report commands live in their own module)
+
+_register_bundles(cli)
+cli.add_command(report_group)
+
+
 def main() -> None:
     cli(prog_name="contentlib")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, request, url_for
@@ -19,12 +20,17 @@ NATIVE_NAMES = {"bo": "བོད་ཡིག", "zh_Hans": "中文", "en": "Engli
 CONTENT_LANGUAGE_NAMES = {"bo": _l("Tibetan"), "zh": _l("Chinese"), "en": _l("English")}
 ROLE_NAMES = {"author": _l("author"), "producer": _l("producer"), "translator": _l("translator"),
               "narrator": _l("narrator"), "illustrator": _l("illustrator"), "reviewer": _l("reviewer")}
+_UNSAFE_IN_NEXT = re.compile(r"[\x00-\x1f\x7f\\]")
 HTML_LANG = {"bo": "bo", "zh_Hans": "zh-Hans", "en": "en"}
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths, so the switcher cannot be used as an open redirect."""
-    if not target:
+    """Only same-site paths, so the switcher cannot be used as an open redirect.
+
+    Control characters (CR/LF could split the Location header), backslashes
+    (browsers read ``/\\host`` as ``//host``) and overlong values go home too.
+    """
+    if not target or len(target) > 2000 or _UNSAFE_IN_NEXT.search(target):
         return url_for("browse.home")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

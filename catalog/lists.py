@@ -73,7 +73,7 @@ def add(list_id):
 def add_to_chosen():
     """The work page's "save to list" form: the list comes from a select."""
     list_id = request.form.get("list_id", type=int)
-    if list_id is None:
+    if list_id is None or not 0 < list_id < 2 ** 31:
         return redirect(_safe_next(request.form.get("next")))
     return add(list_id)
 

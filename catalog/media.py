@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, request, send_file, url_for
+from flask import Blueprint, abort, make_response, redirect, request, send_file, url_for
 
 from contentlib.access import file_access
 from contentlib.attachments import CARD_WIDTHS, card_key, card_path, card_paths
@@ -25,7 +25,9 @@ YEAR = 365 * 24 * 3600
 SHA = re.compile(r"^[0-9a-f]{64}$")
 # Derived files are flat names the renditions code chooses (thumb-320.webp, poster.jpg, subtitle.vtt).
 DERIVED_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$")
-DERIVED_TYPES = {".webp": "image/webp", ".jpg": "image/jpeg", ".png": "image/png", ".vtt": "text/vtt"}
+DERIVED_TYPES = {".webp": "image/webp", ".jpg": "image/jpeg", ".png": "image/png", ".vtt": "text/vtt",
+                 ".mp4": "video/mp4"}  # light.mp4: the light video (contentlib.lightvideo)
+DATA_SAVER_COOKIE = "data_saver"
 
 
 def _cache(response, public: bool):
@@ -66,7 +68,9 @@ def derived(sha256, name):
     path = get().media.derived_dir(sha256) / name
     if not path.is_file():
         abort(404)
-    return _cache(send_file(path, mimetype=DERIVED_TYPES[suffix], conditional=True, max_age=YEAR), access.public)
+    response = send_file(path, mimetype=DERIVED_TYPES[suffix], conditional=True, max_age=YEAR,
+                         as_attachment=request.args.get("download") == "1", download_name=name)
+    return _cache(response, access.public)
 
 
 @bp.get("/cards/<key>-<int:width>.webp")
@@ -111,11 +115,55 @@ def describe(entry) -> dict:
     if kind in ("video", "audio"):
         seconds = made.get("duration_seconds") or file.get("duration_seconds")
         out["duration_seconds"] = round(seconds) if seconds is not None else None
+    if kind == "video":
+        out["renditions"] = _renditions(entry, out, made)
+        light = next((r for r in out["renditions"] if r["role"] == "light"), None)
+        out["light_url"] = light["url"] if light else None
+        out["light_size"] = light["size"] if light else None
     if kind == "book":
         out["pages"] = made.get("pages") or file.get("pages")
     if kind == "subtitle":
         out["vtt_url"] = _derived_url(entry.sha256, made.get("vtt")) if file.get("format") == "srt" else out["url"]
     return out
+
+
+def _renditions(entry, out: dict, made: dict) -> list[dict]:
+    """The original and (once made) the light copy of a video, each with role, height, bitrate, size, url."""
+    seconds = out.get("duration_seconds")
+    original = {"role": "original", "height": out.get("height"), "size": entry.size,
+                "bitrate": int(entry.size * 8 / seconds) if entry.size and seconds else None,
+                "url": out["url"], "download_url": out["download_url"], "content_type": entry.content_type}
+    light = made.get("light") or {}
+    if not light.get("sha256"):
+        return [original]
+    if light.get("same"):
+        url, download = out["url"], out["download_url"]
+    else:
+        url = _derived_url(entry.sha256, light.get("path"))
+        download = url and url + "?download=1"
+    if url is None:
+        return [original]
+    return [original, {"role": "light", "height": light.get("height"), "bitrate": light.get("bitrate"),
+                       "size": light.get("size"), "url": url, "download_url": download, "content_type": "video/mp4"}]
+
+
+def data_saver() -> bool:
+    """Whether to play light videos: the visitor's choice (a cookie), else the browser's ``Save-Data: on``."""
+    chosen = request.cookies.get(DATA_SAVER_COOKIE)
+    if chosen in ("1", "0"):
+        return chosen == "1"
+    return request.headers.get("Save-Data", "").strip().lower() == "on"
+
+
+@bp.post("/data-saver")
+def set_data_saver():
+    """Remember the visitor's data saver choice for a year, then go back to the page."""
+    from .i18n import _safe_next
+
+    on = request.form.get("on") == "1"
+    response = make_response(redirect(_safe_next(request.form.get("next"))))
+    response.set_cookie(DATA_SAVER_COOKIE, "1" if on else "0", max_age=YEAR, samesite="Lax", httponly=True)
+    return response
 
 
 def cover_url(work, width: int = 320) -> str | None:
@@ -133,7 +181,7 @@ def cover_url(work, width: int = 320) -> str | None:
 
 
 def init_app(app) -> None:
-    app.jinja_env.globals.update(cover_url=cover_url)
+    app.jinja_env.globals.update(cover_url=cover_url, data_saver=data_saver)
     app.jinja_env.filters["describe_media"] = describe
 
     @app.after_request

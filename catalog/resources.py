@@ -8,6 +8,7 @@ import time
 
 from flask import current_app
 
+from contentlib import lightvideo
 from contentlib.library import Library
 from contentlib.store import Store
 
@@ -42,10 +43,14 @@ def start_workers(app, interval: float = 0.5, jobs_every: float = 2.0) -> thread
 
     def loop():
         lib.queue_unfinished()  # catch up on files a crash left unfinished
-        last_jobs = 0.0
+        last_jobs, last_scan = 0.0, time.monotonic()
         while not stop.wait(interval):
             try:
                 lib.apply_pending()
+                if time.monotonic() - last_scan >= 60:  # videos another process imported get light copies
+                    for work_id in lightvideo.pending_work_ids(lib.store):
+                        lib.jobs.put(work_id)
+                    last_scan = time.monotonic()
                 if time.monotonic() - last_jobs >= jobs_every:
                     lib.run_derived_jobs()
                     last_jobs = time.monotonic()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 from flask_login import current_user
 
-from contentlib import accounts, workflow
+from contentlib import accounts, jsonsafe, workflow
 from contentlib.errors import InvalidRecord
 
 from .auth import acting_user, needs
@@ -53,7 +53,11 @@ def _status(st: workflow.VersionStatus) -> dict:
 
 
 def _body() -> dict:
-    body = request.get_json(silent=True)
+    """The request's JSON object, parsed within bounds (depth, size, real Unicode), else 400."""
+    try:
+        body = jsonsafe.loads(request.get_data(cache=True), MAX_JSON)
+    except jsonsafe.JSONRefused as exc:
+        raise InvalidRecord([("body", f"send a JSON object ({exc})")]) from None
     if not isinstance(body, dict):
         raise InvalidRecord([("body", "send a JSON object")])
     return body

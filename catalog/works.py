@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, render_template
+from flask import Blueprint, make_response, render_template
 
 from .resources import get_store
 
@@ -13,4 +13,6 @@ bp = Blueprint("works", __name__)
 def show(work_id):
     work = get_store().get_work(work_id)
     updated = datetime.fromtimestamp(work.updated_at, timezone.utc) if work.updated_at else None
-    return render_template("works/work.html", work=work, updated=updated)
+    response = make_response(render_template("works/work.html", work=work, updated=updated))
+    response.vary.add("Save-Data")  # the player picks the light video for data savers
+    return response

@@ -28,6 +28,7 @@ PERMISSIONS = {
     "lists": {"teacher"},
     "users": set(),              # admins only
     "vocabulary": set(),         # admins only
+    "bundles": set(),            # admins only: import offline bundles
 }
 NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 MIN_PASSWORD = 8

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from . import attachments, glossary, indexing, records, workflow
+from . import attachments, glossary, indexing, lightvideo, records, workflow
 from .accounts import User
 from .errors import MediaRejected
 from .jobs import JobQueue
@@ -249,6 +249,7 @@ class Library:
         while (work_id := self.jobs.take()) is not None:
             try:
                 attachments.finish_work(self.store, self.media, work_id, self.limits)
+                lightvideo.finish_light(self.store, self.media, work_id)  # after the poster: needs renditions
             except LookupError:  # the work was deleted meanwhile
                 pass
             done += 1
@@ -258,7 +259,7 @@ class Library:
         """Queue works whose derived files a crash left unmade; return how many."""
         count = 0
         for work in self.store.iter_works(public=False):
-            if attachments.pending_renditions(work):
+            if attachments.pending_renditions(work) or lightvideo.pending_positions(work):
                 self.jobs.put(work.id)
                 count += 1
         return count

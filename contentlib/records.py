@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
+from . import bounds, jsonsafe
 from .errors import InvalidRecord
 from .model import (CREATOR_ROLES, LANGUAGES, MEDIA_ROLES, TIMED_TYPES, WORK_TYPES, ID_RE, Creator,
                     MediaEntry, Version, Work)
@@ -143,6 +144,7 @@ def parse_record(rec, vocabulary=None, base_dir: Path | None = None) -> tuple[Wo
     descriptions = _lang_map(rec, "descriptions", problems, lambda v: isinstance(v, str))
     keywords = _lang_map(rec, "keywords", problems,
                          lambda v: isinstance(v, list) and all(isinstance(k, str) for k in v))
+    _check_bounds(rec, titles, descriptions, keywords, problems)
     terms = {s: _code_list(rec, s, vocabulary, problems) for s in ("subjects", "audiences", "grades")}
 
     year = rec.get("year")
@@ -196,6 +198,22 @@ def parse_record(rec, vocabulary=None, base_dir: Path | None = None) -> tuple[Wo
                 creators=creators, license=rec.get("license"), attribution=rec.get("attribution"),
                 source_url=url, **terms)
     return work, files, []
+
+
+def _check_bounds(rec, titles, descriptions, keywords, problems) -> None:
+    """The record format's field bounds (``contentlib.bounds``), the same the editor and the API apply."""
+    for name, values, limit in (("titles", titles, bounds.MAX_TITLE),
+                                ("descriptions", descriptions, bounds.MAX_DESCRIPTION)):
+        for lang, text in values.items():
+            if len(text) > limit:
+                problems.append((f"{name}.{lang}", f"must be at most {limit} characters"))
+    for lang, words in keywords.items():
+        if len(words) > bounds.MAX_KEYWORDS or any(len(k) > bounds.MAX_KEYWORD for k in words):
+            problems.append((f"keywords.{lang}",
+                             f"at most {bounds.MAX_KEYWORDS} keywords of {bounds.MAX_KEYWORD} characters"))
+    for name, limit in (("creators", bounds.MAX_CREATORS), ("media", bounds.MAX_MEDIA)):
+        if isinstance(rec.get(name), list) and len(rec[name]) > limit:
+            problems.append((name, f"at most {limit} entries"))
 
 
 def _media_refs(raw, base_dir, problems) -> list[FileRef]:
@@ -283,7 +301,10 @@ def read_file(path: Path, vocabulary=None) -> tuple[list[ParsedLine], list[Probl
     parsed, problems, seen = [], [], {}
     base_dir = path.resolve().parent
     with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, start=1):
+        for number, raw in enumerate(_bounded_lines(fh), start=1):
+            if raw is None:
+                problems.append(Problem(number, "line", f"longer than {bounds.MAX_LINE_BYTES // 2 ** 20} MB"))
+                continue
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -295,9 +316,9 @@ def read_file(path: Path, vocabulary=None) -> tuple[list[ParsedLine], list[Probl
             if not text.strip():
                 continue
             try:
-                rec = json.loads(text)
-            except json.JSONDecodeError as exc:
-                problems.append(Problem(number, "json", f"invalid JSON: {exc.msg} at column {exc.colno}"))
+                rec = jsonsafe.loads(text, bounds.MAX_LINE_BYTES)
+            except jsonsafe.JSONRefused as exc:
+                problems.append(Problem(number, "json", str(exc)))
                 continue
             work, files, errs = parse_record(rec, vocabulary, base_dir)
             problems += [Problem(number, f, m) for f, m in errs]
@@ -309,6 +330,20 @@ def read_file(path: Path, vocabulary=None) -> tuple[list[ParsedLine], list[Probl
             seen[work.id] = number
             parsed.append(ParsedLine(number, work, files))
     return parsed, problems
+
+
+def _bounded_lines(fh):
+    """Yield each line's bytes, or None for a line over ``MAX_LINE_BYTES`` (never held whole in memory)."""
+    while True:
+        raw = fh.readline(bounds.MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) > bounds.MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the long line
+                raw = fh.readline(1 << 20)
+            yield None
+        else:
+            yield raw
 
 
 def hash_file(path: Path) -> str:

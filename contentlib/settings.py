@@ -46,4 +46,12 @@ def defaults(environ=None) -> dict:
         "CONTENTLIB_FEED_PAGE_SIZE": int(env.get("CONTENTLIB_FEED_PAGE_SIZE", "50")),
         # Media limits: any field of contentlib.media.Limits, e.g. {"image_bytes": 20 * 2**20}.
         "CONTENTLIB_MEDIA_LIMITS": {},
+        # Count page views, plays and downloads per work and day (aggregate numbers only); 0 turns it off.
+        "CONTENTLIB_COUNT_USE": env.get("CONTENTLIB_COUNT_USE", "1") != "0",
+        # Seconds between the background writes of those counts.
+        "CONTENTLIB_COUNT_FLUSH_SECONDS": float(env.get("CONTENTLIB_COUNT_FLUSH_SECONDS", "10")),
+        # Show a summary of /reports (collection, translation, use per month) to visitors who are not logged in.
+        "CONTENTLIB_PUBLIC_REPORTS": env.get("CONTENTLIB_PUBLIC_REPORTS", "0") == "1",
+        # This library's name in the use counts it exports (`contentlib report export`).
+        "CONTENTLIB_LIBRARY_NAME": env.get("CONTENTLIB_LIBRARY_NAME") or None,
     }

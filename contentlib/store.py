@@ -498,7 +498,17 @@ class Store:
         with self.transaction() as conn:
             info = conn.execute(sa.select(media.c.info).where(*where)).scalar()
             if info is not None:
-                conn.execute(media.update().where(*where).values(info={**info, "renditions": renditions}))
+                kept = {"light": info["renditions"]["light"]} if "light" in (info.get("renditions") or {}) else {}
+                conn.execute(media.update().where(*where).values(info={**info, "renditions": {**renditions, **kept}}))
+
+    def set_media_light(self, work_id: str, position: int, light: dict) -> None:
+        """Record the light video rendition of one media entry (``info["renditions"]["light"]``)."""
+        where = (media.c.work_id == work_id, media.c.position == position)
+        with self.transaction() as conn:
+            info = conn.execute(sa.select(media.c.info).where(*where)).scalar()
+            if info is not None:
+                made = {**(info.get("renditions") or {}), "light": light}
+                conn.execute(media.update().where(*where).values(info={**info, "renditions": made}))
 
     # -- search outbox ----------------------------------------------------
 
@@ -542,4 +552,8 @@ def _title_key(title: str, locale: str) -> tuple:
 
 
 def _same(a: Work, b: Work) -> bool:
-    return replace(a, added=None) == replace(b, added=None)
+    """Equal as a record says: a file's derived renditions are the library's, not the record's."""
+    def plain(w: Work) -> Work:
+        media = [replace(m, info={k: v for k, v in (m.info or {}).items() if k != "renditions"}) for m in w.media]
+        return replace(w, added=None, media=media)
+    return plain(a) == plain(b)

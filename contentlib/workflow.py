@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from .accounts import User, require
+from .bounds import MAX_DESCRIPTION, MAX_KEYWORD, MAX_KEYWORDS, MAX_TITLE
 from .errors import InvalidRecord, InvalidTransition, NotAllowed, NotFound, WorkNotFound
 from .model import DRAFT, IN_REVIEW, LANGUAGES, PUBLISHED, MediaEntry
 from .store import Store, media, versions, works
@@ -27,7 +28,6 @@ from .tables_workflow import version_editors, version_history
 
 MISSING = "missing"
 TEXT_FIELDS = ("title", "description", "keywords")
-MAX_TITLE, MAX_DESCRIPTION, MAX_KEYWORDS, MAX_KEYWORD = 500, 20000, 50, 100
 
 
 @dataclass

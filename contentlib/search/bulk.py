@@ -13,7 +13,9 @@ a time, and joins the arrays like a term.
 The results equal Whoosh's: ``tests/unit/test_search_bulk.py`` compares
 them on generated queries.
 """
+import collections
 import itertools
+import threading
 
 import numpy as np
 from whoosh import query as wq
@@ -31,15 +33,17 @@ _EMPTY_W = np.zeros(0, dtype=np.float64)
 def postings(reader, field, btext):
     """Docnums and weights of one term in one segment reader (deleted included).
 
-    Reads Whoosh's W3 posting blocks directly (their ids are delta-encoded
-    tuples); any other matcher (an inlined single posting) is walked.
+    Reads Whoosh's W3 posting blocks directly: each block's pickled tuple
+    of delta-encoded ids becomes an array with one ``cumsum`` instead of
+    Whoosh's per-posting generator. Any other matcher (an inlined single
+    posting) is walked.
     """
     if (field, btext) not in reader:
         return _EMPTY_IDS, _EMPTY_W
     m = reader.postings(field, btext)
     if isinstance(m, FilterMatcher):  # deletions: the caller masks them out
         m = m.child
-    if not isinstance(m, W3LeafMatcher):
+    if not isinstance(m, W3LeafMatcher) or m._byteids:
         ids, weights = [], []
         while m.is_active():
             ids.append(m.id())
@@ -48,14 +52,22 @@ def postings(reader, field, btext):
         return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
     ids, weights = [], []
     while not m._atend:
-        m._read_ids()
-        m._read_weights()
-        ids.extend(m._ids)
-        weights.extend(m._weights)
+        m._read_data()
+        raw, w = m._data[0], m._data[1]
+        n = m._blocklength
+        ids.append(np.cumsum(np.fromiter(raw, dtype=np.int64, count=len(raw))))
+        if w is None:
+            weights.append(np.ones(n))
+        elif isinstance(w, float):
+            weights.append(np.full(n, w))
+        else:
+            weights.append(np.asarray(w, dtype=np.float64))
         if m._lastblock:
             break
         m._goto(m._nextoffset)
-    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    if len(ids) <= 1:
+        return (ids[0], weights[0]) if ids else (_EMPTY_IDS, _EMPTY_W)
+    return np.concatenate(ids), np.concatenate(weights)
 
 
 def field_lengths(reader, field):
@@ -114,15 +126,53 @@ class Segments:
             self._data.pop(key, None)
 
 
+class TermCache:
+    """The scored postings of recently used terms, bounded by bytes.
+
+    A query reads the same terms several times (its strict and loose
+    forms, the words of an ambiguous pinyin query) and the common ones
+    again in the next query. Valid while the index is unchanged: the
+    search index makes a new one when it changes.
+    """
+
+    def __init__(self, budget=32 << 20):
+        self.budget = budget
+        self.size = 0
+        self._items = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key, value):
+        size = sum(a.nbytes for a in value) + 100
+        if size > self.budget // 4:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = value
+            self.size += size
+            while self.size > self.budget and self._items:
+                _, old = self._items.popitem(last=False)
+                self.size -= sum(a.nbytes for a in old) + 100
+
+
 class Evaluator:
     """Evaluate Whoosh queries over one searcher into dense arrays.
 
     :param searcher: an open Whoosh searcher (BM25F weighting).
     :param segments: a :class:`Segments` cache shared across searches.
     :param live: boolean array, True for every live (undeleted) docnum.
+    :param terms: a :class:`TermCache` for this state of the index.
     """
 
-    def __init__(self, searcher, segments, live):
+    def __init__(self, searcher, segments, live, terms=None):
+        self.terms = terms if terms is not None else TermCache()
         if not isinstance(searcher.weighting, BM25F):
             raise TypeError("bulk scoring implements BM25F only")
         self.s = searcher
@@ -168,16 +218,31 @@ class Evaluator:
             self._whoosh(q, boost, scores, hits)
 
     def _term(self, q, boost, scores, hits):
-        field = q.fieldname
+        ids, part = self.term(q.fieldname, q.text)
+        if len(ids):
+            scores[ids] += part * boost
+            hits[ids] = True
+
+    def term(self, field, text):
+        """Docnums (over the whole index) and unboosted BM25F scores of ``field:text``."""
+        key = (field, text)
+        found = self.terms.get(key)
+        if found is None:
+            found = self._read_term(field, text)
+            self.terms.put(key, found)
+        return found
+
+    def _read_term(self, field, text):
         if field not in self.s.schema:
-            return
+            return _EMPTY_IDS, _EMPTY_W
         try:
-            btext = self.s.schema[field].to_bytes(q.text)
+            btext = self.s.schema[field].to_bytes(text)
         except ValueError:
-            return
+            return _EMPTY_IDS, _EMPTY_W
         scorable = self.s.schema[field].scorable
         if scorable:
             idf = self.s.idf(field, btext)
+        all_ids, parts = [], []
         for reader, offset in self.leaves:
             ids, weights = postings(reader, field, btext)
             if not len(ids):
@@ -187,8 +252,13 @@ class Evaluator:
                 part = idf * (weights * (self.k1 + 1)) / (weights + norm)
             else:
                 part = weights
-            scores[ids + offset] += part * boost
-            hits[ids + offset] = True
+            all_ids.append(ids + offset)
+            parts.append(part)
+        if not all_ids:
+            return _EMPTY_IDS, _EMPTY_W
+        if len(all_ids) == 1:
+            return all_ids[0], parts[0]
+        return np.concatenate(all_ids), np.concatenate(parts)
 
     def _norm(self, reader, field):
         """BM25's length normalization of every document of one segment."""

@@ -71,9 +71,12 @@ def _jieba():
 
 
 def prepare():
-    """Load the jieba and OpenCC dictionaries now rather than on first use."""
+    """Load the jieba and OpenCC dictionaries and the pinyin tables now rather than on first use."""
     _jieba()
     _t2s()
+    _char_sets()
+    _second_chars()
+    pinyin_words(("zhong", "guo"))  # loads pypinyin's phrase readings
 
 
 def is_cjk(ch):
@@ -152,6 +155,19 @@ def char_pinyin(ch):
 
 
 @lru_cache(maxsize=1)
+def chars_by_reading():
+    """Every character with each toneless reading (``char_pinyin``), as one string per syllable."""
+    from pypinyin.pinyin_dict import pinyin_dict
+    out = {}
+    for code in pinyin_dict:
+        ch = chr(code)
+        if is_cjk(ch):
+            for syl in char_pinyin(ch):
+                out.setdefault(syl, []).append(ch)
+    return {syl: "".join(chars) for syl, chars in out.items()}
+
+
+@lru_cache(maxsize=1)
 def _chars_by_syllable(per_syllable=80):
     """Common characters for each toneless syllable, most frequent first."""
     freq = _jieba().FREQ
@@ -176,22 +192,65 @@ def pinyin_words(syllables, limit=5):
 
     :return: ``[(word, frequency)]``, most frequent first.
     """
+    return list(_pinyin_words(tuple(syllables), limit))
+
+
+@lru_cache(maxsize=4096)
+def _pinyin_words(syllables, limit):
     freq = _jieba().FREQ
-    chars = _chars_by_syllable()
-    prefixes = [""]
-    for syl in syllables:
-        prefixes = [p + c for p in prefixes for c in chars.get(syl, ()) if p + c in freq]
-        if not prefixes:
-            return []
+    prefixes = _prefixes(syllables)
+    if not prefixes:
+        return ()
     found = sorted(((freq[w], w) for w in prefixes if freq[w] > 0), reverse=True)
     target = list(syllables)
     out = []
     for f, w in found[:50]:
-        if [fold_pinyin(p) for p in lazy_pinyin(w, style=Style.TONE)] == target:
+        if [_fold_reading(p) for p in lazy_pinyin(w, style=Style.TONE)] == target:
             out.append((w, f))
             if len(out) == limit:
                 break
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=1024)
+def _prefixes(syllables):
+    """Dictionary words and word prefixes read as ``syllables`` (common characters only).
+
+    Cached by syllables, so the alternative splits of one query share their
+    beginnings. The second character comes from the words that start with
+    the first (:func:`_second_chars`), a set intersection instead of trying
+    80 x 80 pairs.
+    """
+    chars = _chars_by_syllable()
+    if len(syllables) == 1:
+        return tuple(chars.get(syllables[0], ()))
+    before = _prefixes(syllables[:-1])
+    following = chars.get(syllables[-1], ())
+    if len(syllables) == 2:
+        wanted, second = _char_sets()[syllables[-1]] if following else frozenset(), _second_chars()
+        return tuple(p + c for p in before for c in wanted.intersection(second.get(p, "")))
+    freq = _jieba().FREQ
+    return tuple(w for p in before for w in map(p.__add__, following) if w in freq)
+
+
+@lru_cache(maxsize=1)
+def _second_chars():
+    """For each character, the characters that follow it in dictionary words."""
+    out = {}
+    for w in _jieba().FREQ:
+        if len(w) > 1:
+            out.setdefault(w[0], set()).add(w[1])
+    return {k: "".join(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def _char_sets():
+    return {syl: frozenset(chars) for syl, chars in _chars_by_syllable().items()}
+
+
+@lru_cache(maxsize=8192)
+def _fold_reading(p):
+    return fold_pinyin(p)
 
 
 def pinyin(text):

@@ -6,11 +6,17 @@ Simplified query and ``ཚོར`` lights up for ``ཚོ``.
 """
 import html
 import re
+from functools import lru_cache
 
 from . import chinese, tibetan
 
 BEFORE, AFTER = 30, 90  # characters of context kept around a description match
 _WORD_RE = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
+
+
+def prepare():
+    """Build the pinyin reading tables now rather than in a user's query."""
+    _syllable_codes()
 
 
 def highlights(doc, readings):
@@ -79,13 +85,61 @@ def _chinese_spans(text, targets, pinyin_seqs):
         for m in re.finditer(re.escape(t), simp):
             spans.append((m.start(), m.end()))
     if pinyin_seqs:
-        chars = [(i, chinese.char_pinyin(ch)) for i, ch in enumerate(simp) if chinese.is_cjk(ch)]
+        coded = _reading_codes(simp)
         for seq in pinyin_seqs:
-            n = len(seq)
-            for k in range(len(chars) - n + 1):
-                if all(seq[j] in chars[k + j][1] for j in range(n)):
-                    spans.append((chars[k][0], chars[k + n - 1][0] + 1))
+            pattern = _pinyin_pattern(tuple(seq))
+            if pattern is not None:
+                spans.extend((m.start() // 2, m.end() // 2) for m in pattern.finditer(coded))
     return spans
+
+
+def _reading_codes(text):
+    """``text`` with each character as two code points: its first and second reading.
+
+    Readings are numbered into two private-use ranges (:func:`_syllable_codes`);
+    a character without a second reading gets U+0001 there, and anything that
+    is not a Chinese character gets two U+0000. A pinyin phrase is then a short
+    regex run over this string by the regex engine.
+    """
+    table = _syllable_codes()[1]
+    return _NOT_HAN_RE.sub("\0", text).translate(table)
+
+
+_NOT_HAN_RE = re.compile("[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_FIRST, _SECOND = 0xE000, 0xE800
+
+
+@lru_cache(maxsize=1)
+def _syllable_codes():
+    """Syllable numbers, and the translation table from characters to their reading codes."""
+    numbers, table = {}, {0: "\0\0"}
+    for syl, chars in chinese.chars_by_reading().items():
+        numbers.setdefault(syl, len(numbers))
+    for syl, chars in chinese.chars_by_reading().items():
+        for ch in chars:
+            if ord(ch) in table:
+                continue
+            readings = chinese.char_pinyin(ch)
+            first = chr(_FIRST + numbers[readings[0]])
+            second = chr(_SECOND + numbers[readings[1]]) if len(readings) > 1 else "\x01"
+            table[ord(ch)] = first + second
+    for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
+        for code in range(lo, hi + 1):
+            table.setdefault(code, "\0\0")  # no reading: two codes all the same
+    return numbers, table
+
+
+@lru_cache(maxsize=1024)
+def _pinyin_pattern(seq):
+    """A regex over reading codes for neighbouring characters read as ``seq`` (None if impossible)."""
+    numbers = _syllable_codes()[0]
+    if any(syl not in numbers for syl in seq):
+        return None
+    parts = []
+    for syl in seq:
+        first, second = chr(_FIRST + numbers[syl]), chr(_SECOND + numbers[syl])
+        parts.append(f"(?:{first}[\\x01\\uE800-\\uEFFF]|[\\uE000-\\uE7FF]{second})")
+    return re.compile("".join(parts))
 
 
 def _word_spans(text, words):

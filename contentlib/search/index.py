@@ -44,6 +44,7 @@ WRITER_MB = 2048
 # A rebuild writes segments of CHUNK works each, PROCS of them at a time.
 CHUNK = 10_000
 PROCS = max(1, min(2, os.cpu_count() or 1))
+BLOCK = 1024  # postings per block
 
 
 def make_schema(standard=False):
@@ -127,9 +128,11 @@ def _codec():
 
     Computing them reads each posting's field length back from disk, a
     third of the commit time; without them Whoosh only skips fewer blocks
-    at query time (its score bounds stay safe).
+    at query time (its score bounds stay safe). Blocks hold BLOCK postings
+    rather than 128: the search reads whole posting lists (``bulk``), and
+    each block costs an unpickling and a decompression.
     """
-    codec = W3Codec()
+    codec = W3Codec(blocklimit=BLOCK)
     codec.length_stats = False
     return codec
 
@@ -197,6 +200,13 @@ def _bulk_index(ix, dirname, records, chunk_size=None):
     writer = _writer(ix)
     writer.commit(mergetype=lambda w, existing: existing + segments)
     return count
+
+
+def prepare():
+    """Load every dictionary and table a query needs (jieba, OpenCC, pinyin, EWTS)."""
+    chinese.prepare()
+    highlight.prepare()
+    interpret("zhong guo bod")
 
 
 class SearchIndex:
@@ -299,7 +309,7 @@ class SearchIndex:
                         "search index was built by an older version; it needs a rebuild")
                 self._ix = ix
                 self._ix_dir = target
-                chinese.prepare()  # load dictionaries now, not in a user's query
+                prepare()  # load dictionaries now, not in a user's query
             return self._ix
         except IndexUnavailable:
             raise
@@ -383,6 +393,12 @@ class SearchIndex:
             self._cache_key, self._cache = key, {}
         return self._cache
 
+    def _term_cache(self, s):
+        cache = self._caches(s)
+        if "terms" not in cache:
+            cache["terms"] = bulk.TermCache()
+        return cache["terms"]
+
     def _mask(self, s, field, value):
         """Live docnums with ``field:value``, as a boolean array (cached)."""
         cache = self._caches(s).setdefault("masks", {})
@@ -460,7 +476,8 @@ class SearchIndex:
             matched, hits = np.zeros(len(live), dtype=bool), []
             queries = [] if allowed is not None and not allowed.any() else \
                 self._queries(s, q, readings, expansions)
-            evaluator = bulk.Evaluator(s, self._segments, live) if queries else None
+            evaluator = bulk.Evaluator(s, self._segments, live, self._term_cache(s)) \
+                if queries else None
             # Works found by a stricter query stay ahead of those a widening adds.
             tier = np.zeros(len(live), dtype=np.int8)
             for level, query in enumerate(queries):

@@ -222,8 +222,19 @@ def _or(clauses, boost=1.0):
     boost, so a lone clause carries the boost itself.
     """
     if len(clauses) == 1:
-        return clauses[0].with_boost(clauses[0].boost * boost)
+        return _boosted(clauses[0], boost)
     return wq.Or(clauses, boost=boost)
+
+
+def _boosted(q, boost):
+    """``q`` with its boost times ``boost``; Whoosh's ``with_boost`` deep-copies the tree."""
+    if boost == 1.0:
+        return q
+    if isinstance(q, wq.Term):
+        return wq.Term(q.fieldname, q.text, boost=q.boost * boost)
+    if type(q) in (wq.And, wq.Or):
+        return type(q)(q.subqueries, boost=q.boost * boost)
+    return q.with_boost(q.boost * boost)
 
 
 def word_query(word, boost=1.0):
@@ -273,6 +284,21 @@ class _Builder:
             return wq.Term("py", syllables[0], boost=boost)
         return self.all("py2", chinese.syllable_pairs(syllables), boost)
 
+    def apart_py(self, syllables, boost=1.0):
+        """Pinyin syllables two by two, the pairs anywhere: ``di_xia AND tie_lu``.
+
+        The loose form of a pinyin phrase (its words apart). Single
+        syllables match most works and cost the longest posting lists to
+        read; pairs are a hundred times rarer. An odd last syllable pairs
+        with the one before it. Two syllables stay two terms apart.
+        """
+        if len(syllables) < 3:
+            return self.all("py", syllables, boost)
+        pairs = [syllables[i:i + 2] for i in range(0, len(syllables) - 1, 2)]
+        if len(syllables) % 2:
+            pairs.append(syllables[-2:])
+        return self.all("py2", [a + "_" + b for a, b in pairs], boost)
+
     def gram(self, gram, boost=1.0):
         """A Chinese gram; a lone character also matches bigrams it starts."""
         if len(gram) == 1 and chinese.is_cjk(gram):
@@ -305,7 +331,7 @@ class _Builder:
             # works on the first page (SearchIndex interleaves them).
             first = [word_query(word, weight) for word, weight in r.candidates]
             first += [self.together_py(seq, HOMOPHONE_BOOST) for seq in r.terms]
-            loose = [self.all("py", seq, 0.5) for seq in r.terms]
+            loose = [self.apart_py(seq, 0.5) for seq in r.terms[:1]]
         else:
             first = [self.all("en", r.terms)]
             loose = [self.any("en", r.terms, 0.3)]

@@ -37,14 +37,41 @@ def test_demo_loads_hundreds_of_bilingual_works_and_is_searchable(runner, app, c
     assert store.count_works() >= 300
     langs = store.count_by_language()
     assert langs["bo"] >= 300 and langs["zh"] > langs["bo"]
-    from contentlib.attachments import card_path
+    from contentlib.attachments import card_path, has_image
 
     media = app.extensions["contentlib"].media
     for work in store.iter_works():
         assert work.license and work.attribution
-        assert card_path(media, work, 320) is not None  # the demo draws its cover cards up front
+        # the demo draws its cover cards up front (a video's frame or a PDF's page is its picture)
+        assert has_image(work) or card_path(media, work, 320) is not None
     body = client.get("/api/v1/search?q=科学家").get_json()
     assert body["total"] > 0
+    _demo_plays_and_reads(store, client)
+
+
+def _demo_plays_and_reads(store, client):
+    """At least 24 works play a video with Tibetan and Chinese subtitles; 12 open a PDF."""
+    import re
+
+    playing, reading = [], []
+    for work in store.iter_works():
+        kinds = {(m.role, m.content_type, m.lang) for m in work.media}
+        if ("original", "video/mp4", None) in kinds and {("subtitle", "bo"), ("subtitle", "zh")} <= {
+                (m.role, m.lang) for m in work.media}:
+            playing.append(work.id)
+        if ("original", "application/pdf", None) in kinds:
+            reading.append(work.id)
+    assert len(playing) >= 24 and len(reading) >= 12
+    page = client.get(f"/works/{playing[0]}").get_data(as_text=True)
+    assert "<video" in page and 'srclang="bo"' in page and 'srclang="zh"' in page
+    video = re.search(r'<source src="([^"]+)" type="video/mp4"', page).group(1)
+    response = client.get(video, headers={"Range": "bytes=0-99"})
+    assert response.status_code == 206 and response.mimetype == "video/mp4"
+    for track in re.findall(r'<track kind="subtitles" src="([^"]+)"', page):
+        assert client.get(track).get_data(as_text=True).startswith("WEBVTT")
+    page = client.get(f"/works/{reading[0]}").get_data(as_text=True)
+    pdf = re.search(r'href="([^"]+)" download', page).group(1)
+    assert client.get(pdf).get_data().startswith(b"%PDF")
 
 
 def test_routes_command_lists_the_pages(runner):

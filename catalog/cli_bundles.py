@@ -1,0 +1,192 @@
+"""``contentlib keys ...``, ``contentlib bundle ...`` and ``contentlib renditions make``: offline bundles."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from contentlib import attachments, keys, lightvideo
+from contentlib.bundles import BundleLimits, BundleRefused, export as bundle_export, importer
+from contentlib.errors import InvalidRecord
+from contentlib.selection import select_works, selection_from_options, selection_options
+
+from .offline import identity
+from .resources import get
+
+
+
+
+def human(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.1f} {unit}" if unit != "B" else f"{size} B"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
+class Progress:
+    """A bar on a terminal, a plain line per tenth otherwise."""
+
+    def __init__(self, label: str):
+        self.label, self.bar, self.shown, self.tty = label, None, -1, sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, *_):
+        if self.tty:
+            if self.bar is None:
+                self.bar = click.progressbar(length=max(total, 1), label=self.label, file=sys.stderr)
+                self.bar.__enter__()
+            self.bar.update(done - self.bar.pos)
+            return
+        tenth = 10 * done // max(total, 1)
+        if tenth != self.shown:
+            self.shown = tenth
+            click.echo(f"{self.label}: {human(done)} of {human(total)} ({10 * tenth}%)", err=True)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+# --- keys ---
+
+@click.group("keys")
+def keys_group():
+    """This library's signing key, and the keys of libraries whose bundles it accepts."""
+
+
+@keys_group.command("show")
+@with_appcontext
+def keys_show():
+    """Print this library's public key (one line of base64) for others to trust."""
+    click.echo(identity().public_key)
+
+
+@keys_group.command("trust")
+@click.argument("key")
+@click.option("--name", help="A name to remember the library by.")
+@with_appcontext
+def keys_trust(key, name):
+    """Accept bundles signed by KEY (another library's `contentlib keys show`)."""
+    try:
+        added = keys.trust(get().store, key, name)
+    except InvalidRecord as exc:
+        for where, message in exc.problems:
+            click.echo(f"{where}: {message}", err=True)
+        sys.exit(1)
+    click.echo(("trusted " if added else "already trusted ") + keys.parse_public_key(key) + (f" ({name})" if name else ""))
+
+
+@keys_group.command("list")
+@with_appcontext
+def keys_list():
+    """List the trusted keys with their names."""
+    for key, name in keys.trusted(get().store):
+        click.echo(f"{key}\t{name or ''}")
+
+
+# --- bundles ---
+
+@click.group("bundle")
+def bundle_group():
+    """Signed offline bundles: a selection of works and their files in one zip."""
+
+
+@bundle_group.command("export")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@selection_options
+@click.option("--light", is_flag=True, help="Carry the light (small) renditions of videos instead of the originals.")
+@with_appcontext
+def bundle_export_command(out, light, **options):
+    """Write the selected works and their files to OUT.zip, signed with this library's key."""
+    res = get()
+    selection = selection_from_options(**options)
+    ids = select_works(res.store, selection, search=res.search_ids)
+    me = identity()
+    plan = bundle_export.plan(res.store, res.media, ids, selection.as_dict(), light=light)
+    click.echo(f"{out}: {plan.works} works, {len(plan.files)} files, about {human(plan.size)}")
+    if light:
+        saved = plan.original_bytes - plan.size
+        share = 100 * saved / plan.original_bytes if plan.original_bytes else 0
+        click.echo(f"light: {human(plan.size)} instead of {human(plan.original_bytes)} with originals "
+                   f"({share:.0f}% smaller)")
+    previous = bundle_export.previous_bundle(res.store, me.id, selection.since)
+    progress = Progress("writing")
+    try:
+        manifest = bundle_export.write(plan, out, me, previous=previous, progress=progress)
+    finally:
+        progress.close()
+    bundle_export.log_export(res.store, manifest)
+    click.echo(f"{out}: written, {human(out.stat().st_size)}, bundle {manifest['bundle_id']}"
+               + (f", follows {previous}" if previous else ""))
+
+
+@bundle_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--allow-untrusted", is_flag=True, help="Accept a validly signed bundle from a key not trusted here.")
+@with_appcontext
+def bundle_import_command(path, allow_untrusted):
+    """Verify IN.zip completely, then import its works and files (refused bundles change nothing)."""
+    res = get()
+    limits = BundleLimits(**current_app.config.get("CONTENTLIB_BUNDLE_LIMITS", {}))
+    progress = Progress("checking")
+    try:
+        report = importer.import_bundle(res.store, res.media, path, limits=limits, media_limits=res.limits,
+                                        allow_untrusted=allow_untrusted,
+                                        progress=lambda stage, done, total: progress(done, total))
+    except BundleRefused as exc:
+        progress.close()
+        click.echo(f"{path}: refused: {exc}", err=True)
+        sys.exit(1)
+    progress.close()
+    attachments.release(res.store, res.media, report.replaced_media)
+    res.sync()
+    res.finish_import(report.work_ids)  # thumbnails and posters now; light videos are queued for the worker
+    lib = report.library.get("name") or report.library.get("id")
+    if not report.trusted:
+        click.echo(f"warning: {lib}'s key is not trusted here (imported with --allow-untrusted)", err=True)
+    if report.previous_missing:
+        click.echo(f"note: this bundle follows bundle {report.previous_missing}, which was not imported here", err=True)
+    for w in report.works:
+        click.echo(f"{w.id}\t{w.status}" + (f"\tkept local: {','.join(w.kept)}" if w.kept else ""))
+    click.echo(f"{path}: from {lib}: {report.count('created')} created, {report.count('updated')} updated, "
+               f"{report.count('unchanged')} unchanged, {report.count('kept')} kept local; "
+               f"{report.copied} file(s) copied ({human(report.copied_bytes)}), {report.present} already here")
+
+
+# --- renditions ---
+
+@click.group("renditions")
+def renditions_group():
+    """Derived files: thumbnails, posters and light videos."""
+
+
+@renditions_group.command("make")
+@with_appcontext
+def renditions_make():
+    """Make every missing derived file now, light videos included, showing progress."""
+    res = get()
+    ids = [w.id for w in res.store.iter_works(public=False)
+           if attachments.pending_renditions(w) or lightvideo.pending_positions(w)]
+    click.echo(f"{len(ids)} work(s) need derived files")
+    made = 0
+    for n, work_id in enumerate(ids, start=1):
+        attachments.finish_work(res.store, res.media, work_id, res.limits)
+        progress = Progress(f"{n}/{len(ids)} {work_id}: light video (seconds)")
+        try:
+            light = lightvideo.finish_light(res.store, res.media, work_id,
+                                            progress=lambda done, total: progress(int(done), int(total)))
+        finally:
+            progress.close()
+        made += light
+        click.echo(f"{n}/{len(ids)} {work_id}: done" + (f", {light} light video(s)" if light else ""))
+    click.echo(f"{made} light video(s) made")
+
+
+def register(cli) -> None:
+    """Add this module's command groups to the ``contentlib`` command."""
+    for group in (keys_group, bundle_group, renditions_group):
+        cli.add_command(group)

@@ -1,0 +1,143 @@
+"""The /reports page: the collection, translation and use for a period, in charts with their tables, CSV and print.
+
+Admins and reviewers see everything; with ``CONTENTLIB_PUBLIC_REPORTS`` on, other
+visitors see a summary (the monthly charts, without per-work and per-library figures).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import format_date, lazy_gettext as _l
+
+from contentlib import reports as core
+from contentlib.errors import BadParameter
+from contentlib.model import WORK_TYPES
+
+from . import charts
+from .auth import acting_user
+from .errors import render_error
+from .extensions import login_manager
+from .i18n import label
+from .reports_api import read_args
+from .resources import get_store
+
+bp = Blueprint("reports", __name__)
+
+FIGURE_NAMES = {
+    "added": _l("Works added"), "works": _l("Works"), "with_tibetan": _l("With a Tibetan version"),
+    "drafted": _l("Drafted"), "submitted": _l("Sent to review"), "published": _l("Published"),
+    "rejected": _l("Sent back"), "median_days": _l("Median days from first draft to publication"),
+    "views": _l("Views"), "plays": _l("Plays"), "downloads": _l("Downloads"), "exports": _l("In exports"),
+    "uses": _l("Uses"), "tibetan_share": _l("Tibetan share"), "without_tibetan": _l("Without a Tibetan version"),
+    "downloads_light": _l("Light downloads"),
+}
+PUBLIC_TABLES = ("collection", "translation", "gaps", "usage")
+
+
+def _access() -> str | None:
+    """``"full"`` for admins and reviewers, ``"summary"`` for others when the summary is public."""
+    user = acting_user()
+    if user is not None and user.can("review"):
+        return "full"
+    if current_app.config["CONTENTLIB_PUBLIC_REPORTS"]:
+        return "summary"
+    return None
+
+
+def _refuse():
+    if acting_user() is None:
+        return login_manager.unauthorized()
+    return render_error(403, "your role may not do this")
+
+
+def _period_and_filters():
+    """A year (and quarter) from the form, else ``from``/``to`` months; and the filters."""
+    args = request.args
+    year = args.get("year") or ""
+    if year:
+        if not (year.isdigit() and len(year) == 4):
+            raise BadParameter("year", "must be a year such as 2026")
+        quarter = args.get("quarter") or ""
+        if quarter and not quarter.isdigit():
+            raise BadParameter("quarter", "must be 1, 2, 3 or 4")
+        period = core.period_of(int(year), int(quarter) if quarter else None)
+        _, filters = read_args({k: v for k, v in args.items() if k not in ("from", "to")})
+        return period, filters
+    return read_args(args)
+
+
+def _reports(period, filters):
+    store = get_store()
+    return (core.collection(store, period, filters), core.translation(store, period, filters),
+            core.usage(store, period, filters))
+
+
+def _month_labels(months: list[str]) -> list[tuple[str, str]]:
+    """Each month in the visitor's language (Tibetan: ཟླ་༣), with its year under the first and every January."""
+    out = []
+    for m in months:
+        d = date(int(m[:4]), int(m[5:]), 1)
+        out.append((format_date(d, "MMM"), m[:4]))
+    return out
+
+
+def _charts(collection, translation, usage) -> dict:
+    labels = _month_labels([r["month"] for r in collection["months"]])
+    types = [t for t in WORK_TYPES if any(r["by_type"].get(t) for r in collection["months"])]
+    out = {
+        "added": charts.month_bars(labels, [charts.Series(t, label("types", t), [r["by_type"].get(t, 0)
+                                                                                  for r in collection["months"]])
+                                            for t in types] or [charts.Series("added", str(FIGURE_NAMES["added"]),
+                                                                              [0] * len(labels))]),
+        "tibetan": charts.month_lines(labels, [charts.Series(k, str(FIGURE_NAMES[k]), [r[k] for r in collection["months"]])
+                                               for k in ("works", "with_tibetan")]),
+        "translation": charts.month_bars(labels, [charts.Series(k, str(FIGURE_NAMES[k]),
+                                                                [r["bo"][k] for r in translation["months"]])
+                                                  for k in ("drafted", "submitted", "published", "rejected")],
+                                         stacked=False),
+        "gaps": charts.horizontal_bars([(label("subjects", g["subject"]), g["without_tibetan"], None)
+                                        for g in translation["totals"]["gaps"]]),
+        "usage": charts.month_bars(labels, [charts.Series(k, str(FIGURE_NAMES[k]), [r[k] for r in usage["months"]])
+                                            for k in ("views", "plays", "downloads")]),
+        "libraries": charts.horizontal_bars([(lib["name"], lib["uses"], None) for lib in usage["totals"]["libraries"]]),
+    }
+    return out
+
+
+@bp.get("/reports")
+def page():
+    access = _access()
+    if access is None:
+        return _refuse()
+    period, filters = _period_and_filters()
+    collection, translation, usage = _reports(period, filters)
+    store = get_store()
+    this_year = date.today().year
+    years = list(range(this_year, this_year - 10, -1))
+    return render_template("reports/reports.html", access=access, period=period, filters=filters,
+                           collection=collection, translation=translation, usage=usage,
+                           charts=_charts(collection, translation, usage), names=FIGURE_NAMES,
+                           months=_month_labels(period.months()), vocabulary=store.vocabulary(),
+                           work_types=WORK_TYPES, years=years, year=request.args.get("year", ""),
+                           quarter=request.args.get("quarter", ""), args=_link_args(period, filters))
+
+
+def _link_args(period, filters) -> dict:
+    """Query arguments that ask for this same report (for the CSV links)."""
+    return {"from": period.start, "to": period.end, **filters.as_dict()}
+
+
+@bp.get("/reports/<name>.csv")
+def csv(name):
+    access = _access()
+    if access is None:
+        return _refuse()
+    if name not in core.TABLES or (access == "summary" and name not in PUBLIC_TABLES):
+        return render_error(404)
+    period, filters = _period_and_filters()
+    header, rows = core.tables(*_reports(period, filters), label=label)[name]
+    filename = f"report-{name}-{period.start}-{period.end}.csv"
+    return Response("\ufeff" + core.to_csv(header, rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})

@@ -1,0 +1,53 @@
+"""The reports as JSON for tools: collection, translation and use per month (``contentlib.reports``).
+
+``GET /api/v1/reports/<name>?from=YYYY-MM&to=YYYY-MM[&subject=&type=&audience=]``, with the
+Bearer token of an admin or a reviewer (or their logged-in session).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from contentlib import reports as core
+from contentlib.errors import BadParameter
+
+from .api import error
+from .auth import needs
+from .extensions import csrf
+from .resources import get_store
+from .workflow_api import authenticate
+
+bp = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")
+csrf.exempt(bp)
+bp.before_request(authenticate)  # the same Bearer token check as the workflow API
+REPORTS = {"collection": core.collection, "translation": core.translation, "usage": core.usage}
+
+
+@bp.errorhandler(BadParameter)
+def bad_parameter(exc: BadParameter):
+    return error(400, "bad_parameter", exc.message, parameter=exc.parameter)
+
+
+def read_args(args) -> tuple[core.Period, core.Filters]:
+    """The period and filters of a report request (shared with the page and its CSV files).
+
+    :raises BadParameter: naming the first bad parameter.
+    """
+    period = core.parse_period(args.get("from") or None, args.get("to") or None)
+    filters = core.parse_filters(args.get("subject"), args.get("type"), args.get("audience"),
+                                 get_store().vocabulary())
+    return period, filters
+
+
+@bp.get("/<name>")
+@needs("review")
+def report(name):
+    if name not in REPORTS:
+        return error(404, "not_found", f"no report {name!r}; expected one of {', '.join(REPORTS)}")
+    period, filters = read_args(request.args)
+    if name == "usage":
+        library = request.args.get("library") or None
+        if library and library not in {lib["id"] for lib in core.libraries(get_store())}:
+            raise BadParameter("library", f"unknown library {library!r}")
+        return jsonify(core.usage(get_store(), period, filters, library=library))
+    return jsonify(REPORTS[name](get_store(), period, filters))

@@ -1,0 +1,463 @@
+"""Figures for the province: what was added, translated and used, month by month.
+
+Everything comes from tables the library already keeps, so the figures cover the
+past too: ``version_history`` (every draft, submission, approval, rejection and
+import, with its time), the current ``works``/``work_terms`` (type, subjects,
+audiences: filters apply to works as they are now), ``usage_daily`` (this
+library's counts) and ``usage_imported`` (counts county libraries sent back).
+Months are UTC calendar months, ``"YYYY-MM"``. Works deleted since are left out.
+
+Each report answers ``{"months": [{"month": "YYYY-MM", ...}], "totals": {...}}``.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+import sqlalchemy as sa
+
+from .csvsafe import to_csv  # noqa: F401  (the one formula-safe writer; the page's CSV files use it)
+from .errors import BadParameter
+from .model import LANGUAGES, PUBLISHED, WORK_TYPES
+from .store import Store, versions, work_terms, works
+from .tables_usage import usage_daily, usage_imported, usage_libraries
+from .tables_workflow import version_history
+from .usage import MONTH_RE, local_library, month_of
+
+MAX_MONTHS = 240
+TRANSLATED = ("bo", "zh")           # the languages translation figures follow
+USE_KINDS = ("views", "plays", "downloads")
+KIND_FIGURE = {"view": "views", "play": "plays", "download": "downloads", "download_light": "downloads",
+               "export_bundle": "exports", "export_zim": "exports"}
+UNKNOWN_LANG = "und"                # a file with no language (an original video, say)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months from ``start`` to ``end``, both ``"YYYY-MM"``, inclusive."""
+
+    start: str
+    end: str
+
+    def months(self) -> list[str]:
+        y, m = map(int, self.start.split("-"))
+        out = []
+        while f"{y:04d}-{m:02d}" <= self.end:
+            out.append(f"{y:04d}-{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+
+    def first_day(self) -> date:
+        y, m = map(int, self.start.split("-"))
+        return date(y, m, 1)
+
+    def after_last_day(self) -> date:
+        y, m = map(int, self.end.split("-"))
+        return date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1)
+
+    def as_dict(self) -> dict:
+        return {"from": self.start, "to": self.end}
+
+
+def _shift(month: str, delta: int) -> str:
+    y, m = map(int, month.split("-"))
+    n = y * 12 + (m - 1) + delta
+    return f"{n // 12:04d}-{n % 12 + 1:02d}"
+
+
+def parse_period(start: str | None, end: str | None, today: date | None = None) -> Period:
+    """Read ``from`` and ``to`` (``YYYY-MM``); by default the twelve months ending this one.
+
+    :raises BadParameter: for a malformed month, ``from`` after ``to``, or a span over 20 years.
+    """
+    for name, value in (("from", start), ("to", end)):
+        if value and not MONTH_RE.match(value):
+            raise BadParameter(name, "must be a month as YYYY-MM, e.g. 2026-01")
+    today = today or datetime.now(timezone.utc).date()
+    end = end or (_shift(start, 11) if start and _shift(start, 11) < month_of(today) else month_of(today))
+    start = start or _shift(end, -11)
+    if start > end:
+        raise BadParameter("from", "must not be after 'to'")
+    if len(Period(start, end).months()) > MAX_MONTHS:
+        raise BadParameter("to", f"a report covers at most {MAX_MONTHS} months")
+    return Period(start, end)
+
+
+def period_of(year: int, quarter: int | None = None) -> Period:
+    """A calendar year, or one of its quarters (1-4), as a period."""
+    if quarter is None:
+        return Period(f"{year:04d}-01", f"{year:04d}-12")
+    if quarter not in (1, 2, 3, 4):
+        raise BadParameter("quarter", "must be 1, 2, 3 or 4")
+    first = 3 * (quarter - 1) + 1
+    return Period(f"{year:04d}-{first:02d}", f"{year:04d}-{first + 2:02d}")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Optional narrowing to works of one subject, type and/or audience (as the works are now)."""
+
+    subject: str | None = None
+    type: str | None = None
+    audience: str | None = None
+
+    def any(self) -> bool:
+        return bool(self.subject or self.type or self.audience)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in (("subject", self.subject), ("type", self.type), ("audience", self.audience)) if v}
+
+
+def parse_filters(subject: str | None, type: str | None, audience: str | None, vocabulary) -> Filters:
+    """Check the filter codes against the vocabulary.
+
+    :raises BadParameter: for an unknown code.
+    """
+    if subject and not vocabulary.has("subjects", subject):
+        raise BadParameter("subject", f"unknown code {subject!r}")
+    if type and type not in WORK_TYPES:
+        raise BadParameter("type", f"unknown code {type!r}")
+    if audience and not vocabulary.has("audiences", audience):
+        raise BadParameter("audience", f"unknown code {audience!r}")
+    return Filters(subject or None, type or None, audience or None)
+
+
+def _month(ts: float) -> str:
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m")
+
+
+def _works(conn, filters: Filters) -> dict[str, dict]:
+    """The works the filters keep: id -> type, subjects, audiences."""
+    out = {r.id: {"type": r.type, "subjects": [], "audiences": [], "updated_at": r.updated_at}
+           for r in conn.execute(sa.select(works.c.id, works.c.type, works.c.updated_at))}
+    for t in conn.execute(sa.select(work_terms.c.work_id, work_terms.c.scheme, work_terms.c.code)
+                          .where(work_terms.c.scheme.in_(("subjects", "audiences"))).order_by(work_terms.c.position)):
+        if t.work_id in out:
+            out[t.work_id][t.scheme].append(t.code)
+    return {i: w for i, w in out.items()
+            if (not filters.type or w["type"] == filters.type)
+            and (not filters.subject or filters.subject in w["subjects"])
+            and (not filters.audience or filters.audience in w["audiences"])}
+
+
+def _history(conn, ids, langs=None):
+    q = sa.select(version_history.c.work_id, version_history.c.lang, version_history.c.at, version_history.c.action,
+                  version_history.c.from_state, version_history.c.to_state).order_by(version_history.c.at,
+                                                                                     version_history.c.id)
+    if langs:
+        q = q.where(version_history.c.lang.in_(langs))
+    return [r for r in conn.execute(q) if r.work_id in ids]
+
+
+# -- the collection -------------------------------------------------------------------
+
+
+def collection(store: Store, period: Period, filters: Filters = Filters()) -> dict:
+    """Works added per month by type and subject, and how many have a Tibetan version over time.
+
+    A work is added when its first history row was written (its import or first edit);
+    it has a Tibetan version from a history row that publishes Tibetan text (an approval,
+    or an import carrying it) until an import removes that text.
+    """
+    with store.engine.connect() as conn:
+        ws = _works(conn, filters)
+        rows = _history(conn, ws)
+        public_bo = set(conn.execute(sa.select(versions.c.work_id).where(
+            versions.c.lang == "bo", versions.c.slot == "public", versions.c.title.is_not(None))).scalars())
+    added: dict[str, str] = {}
+    bo_events: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+    for r in rows:
+        added.setdefault(r.work_id, _month(r.at))
+        if r.lang == "bo" and r.to_state == PUBLISHED:
+            bo_events[r.work_id].append((_month(r.at), True))
+        elif r.lang == "bo" and r.action == "import" and r.to_state == "missing":
+            bo_events[r.work_id].append((_month(r.at), False))
+    for work_id, w in ws.items():  # no history at all (a database older than it): added when last written
+        added.setdefault(work_id, _month(w["updated_at"]))
+        if work_id in public_bo and not bo_events[work_id]:
+            bo_events[work_id].append((added[work_id], True))
+    # Per work, its Tibetan state at the end of each month it changed; then +1/-1 where it flips.
+    delta: Counter = Counter()
+    for work_id, events in bo_events.items():
+        by_month: dict[str, bool] = {}
+        for m, on in events:
+            by_month[m] = on  # the month's last event wins
+        state = False
+        for m in sorted(by_month):
+            if by_month[m] != state:
+                state = by_month[m]
+                delta[m] += 1 if state else -1
+    cum_total = sum(1 for m in added.values() if m < period.start)
+    cum_bo = sum(n for m, n in delta.items() if m < period.start)
+    tot_type, tot_subject = Counter(), Counter()
+    out = []
+    for month in period.months():
+        new = [i for i, m in added.items() if m == month]
+        by_type = Counter(ws[i]["type"] for i in new)
+        by_subject = Counter(s for i in new for s in ws[i]["subjects"])
+        tot_type.update(by_type)
+        tot_subject.update(by_subject)
+        cum_total += len(new)
+        cum_bo += delta.get(month, 0)
+        out.append({"month": month, "added": len(new), "by_type": dict(sorted(by_type.items())),
+                    "by_subject": dict(sorted(by_subject.items())), "works": cum_total, "with_tibetan": cum_bo,
+                    "tibetan_share": _share(cum_bo, cum_total)})
+    last = out[-1] if out else {"works": 0, "with_tibetan": 0}
+    totals = {"added": sum(r["added"] for r in out), "by_type": dict(sorted(tot_type.items())),
+              "by_subject": dict(sorted(tot_subject.items())), "works": last["works"],
+              "with_tibetan": last["with_tibetan"], "tibetan_share": _share(last["with_tibetan"], last["works"])}
+    return {"period": period.as_dict(), "filters": filters.as_dict(), "months": out, "totals": totals}
+
+
+def _share(part: int | float, whole: int | float) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+# -- translation ----------------------------------------------------------------------
+
+
+def _median(values) -> float | None:
+    return round(statistics.median(values), 2) if values else None
+
+
+def translation(store: Store, period: Period, filters: Filters = Filters(), gaps: int = 10) -> dict:
+    """Tibetan and Chinese versions drafted, sent to review, published and sent back per month.
+
+    - drafted: a draft begun on a version with no draft (a first translation, or a new edit
+      of a published one); later saves of the same draft are not counted again;
+    - submitted, published, rejected: the review moves (``submit``, ``approve``, ``reject``);
+    - median_days: from the first save of a draft to its approval, over approvals in the month.
+
+    The totals also list the subjects with the widest Tibetan gap now: works without a
+    published Tibetan version, most first (``gaps`` of them; subjects with no gap are left out).
+    """
+    with store.engine.connect() as conn:
+        ws = _works(conn, filters)
+        rows = _history(conn, ws, TRANSLATED)
+        public = defaultdict(set)
+        for work_id, lang in conn.execute(sa.select(versions.c.work_id, versions.c.lang).where(
+                versions.c.slot == "public", versions.c.title.is_not(None), sa.func.trim(versions.c.title) != "")):
+            public[lang].add(work_id)
+    inside = set(period.months())
+    counts = {m: {lang: Counter() for lang in TRANSLATED} for m in period.months()}
+    days = {m: {lang: [] for lang in TRANSLATED} for m in period.months()}
+    started: dict[tuple[str, str], float] = {}
+    for r in rows:
+        key, month = (r.work_id, r.lang), _month(r.at)
+        figure = None
+        if r.action == "edit":
+            if key not in started:
+                started[key] = r.at
+            if r.from_state in ("missing", PUBLISHED):
+                figure = "drafted"
+        elif r.action == "submit":
+            figure = "submitted"
+        elif r.action == "reject":
+            figure = "rejected"
+        elif r.action == "approve":
+            figure = "published"
+            begun = started.pop(key, None)
+            if begun is not None and month in inside:
+                days[month][r.lang].append((r.at - begun) / 86400)
+        if figure and month in inside:
+            counts[month][r.lang][figure] += 1
+    figures = ("drafted", "submitted", "published", "rejected")
+    out = []
+    for m in period.months():
+        row = {"month": m}
+        for lang in TRANSLATED:
+            row[lang] = {f: counts[m][lang][f] for f in figures}
+            row[lang]["median_days"] = _median(days[m][lang])
+        out.append(row)
+    totals = {}
+    for lang in TRANSLATED:
+        totals[lang] = {f: sum(r[lang][f] for r in out) for f in figures}
+        totals[lang]["median_days"] = _median([d for m in period.months() for d in days[m][lang]])
+    by_subject: dict[str, Counter] = defaultdict(Counter)
+    for work_id, w in ws.items():
+        for s in w["subjects"]:
+            by_subject[s]["works"] += 1
+            by_subject[s]["with_tibetan"] += work_id in public["bo"]
+    gap_rows = [{"subject": s, "works": c["works"], "with_tibetan": c["with_tibetan"],
+                 "without_tibetan": c["works"] - c["with_tibetan"],
+                 "tibetan_share": _share(c["with_tibetan"], c["works"])} for s, c in by_subject.items()]
+    gap_rows.sort(key=lambda g: (-g["without_tibetan"], g["tibetan_share"] or 0, g["subject"]))
+    totals["gaps"] = [g for g in gap_rows if g["without_tibetan"]][:gaps]
+    return {"period": period.as_dict(), "filters": filters.as_dict(), "months": out, "totals": totals}
+
+
+# -- use --------------------------------------------------------------------------------
+
+
+def libraries(store: Store) -> list[dict]:
+    """This library first, then every library whose counts were imported, by name."""
+    local_library(store)
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(usage_libraries).order_by(usage_libraries.c.local.desc(),
+                                                                usage_libraries.c.name)).all()
+    return [{"id": r.id, "name": r.name, "local": bool(r.local), "period_from": r.period_from,
+             "period_to": r.period_to, "imported_at": r.imported_at} for r in rows]
+
+
+def _use_rows(store: Store, period: Period, ids: set | None, library: str | None):
+    """(library id, month, work id, lang, kind, count) for the period, local and imported."""
+    local_id = local_library(store)[0]
+    with store.engine.connect() as conn:
+        if library in (None, local_id):
+            q = (sa.select(usage_daily.c.day, usage_daily.c.work_id, usage_daily.c.lang, usage_daily.c.kind,
+                           sa.func.sum(usage_daily.c.count))
+                 .where(usage_daily.c.day >= period.first_day(), usage_daily.c.day < period.after_last_day())
+                 .group_by(usage_daily.c.day, usage_daily.c.work_id, usage_daily.c.lang, usage_daily.c.kind))
+            for d, work_id, lang, kind, n in conn.execute(q):
+                if ids is None or work_id in ids:
+                    yield local_id, month_of(d), work_id, lang, kind, int(n)
+        if library != local_id:
+            q = sa.select(usage_imported).where(usage_imported.c.month >= period.start,
+                                                usage_imported.c.month <= period.end)
+            if library:
+                q = q.where(usage_imported.c.library_id == library)
+            for r in conn.execute(q):
+                if ids is None or r.work_id in ids:
+                    yield r.library_id, r.month, r.work_id, r.lang, r.kind, int(r.count)
+
+
+def _figures(tally: Counter) -> dict:
+    out = {f: tally.get(f, 0) for f in USE_KINDS}
+    out["downloads_light"] = tally.get("downloads_light", 0)
+    out["exports"] = tally.get("exports", 0)
+    return out
+
+
+def usage(store: Store, period: Period, filters: Filters = Filters(), library: str | None = None,
+          top: int = 10) -> dict:
+    """Views, plays and downloads per month; the most used works per language; the Tibetan share.
+
+    Uses (for shares and rankings) are views + plays + downloads; exports are reported beside them.
+    Each month row also has the same figures per library (this one and every county that sent
+    its counts back), and the totals list the libraries.
+
+    :param library: only this library's counts (its id), else all of them together.
+    """
+    with store.engine.connect() as conn:
+        ids = set(_works(conn, filters)) if filters.any() else None
+    months = {m: Counter() for m in period.months()}
+    langs = {m: Counter() for m in period.months()}
+    per_lib: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    per_work: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    for lib, month, work_id, lang, kind, n in _use_rows(store, period, ids, library):
+        figure = KIND_FIGURE.get(kind)
+        if figure is None or month not in months:
+            continue
+        lang = lang or UNKNOWN_LANG
+        months[month][figure] += n
+        per_lib[lib][month][figure] += n
+        if kind == "download_light":
+            months[month]["downloads_light"] += n
+            per_lib[lib][month]["downloads_light"] += n
+        if figure in USE_KINDS:
+            langs[month][lang] += n
+            per_work[lang][work_id][figure] += n
+    libs = {lib["id"]: lib for lib in libraries(store)}
+    out = []
+    for m in period.months():
+        uses = sum(langs[m].values())
+        row = {"month": m, **_figures(months[m]), "uses": uses, "by_language": dict(sorted(langs[m].items())),
+               "tibetan_share": _share(langs[m].get("bo", 0), uses),
+               "libraries": {lib: _figures(per_lib[lib][m]) for lib in sorted(per_lib)}}
+        out.append(row)
+    total = Counter()
+    for m in months.values():
+        total.update(m)
+    by_lang = Counter()
+    for c in langs.values():
+        by_lang.update(c)
+    uses = sum(by_lang.values())
+    with store.engine.connect() as conn:
+        titles = _titles(conn, {w for lang in per_work for w in per_work[lang]})
+    top_works = {}
+    for lang in (*LANGUAGES, UNKNOWN_LANG):
+        ranked = sorted(per_work.get(lang, {}).items(), key=lambda kv: (-sum(kv[1][f] for f in USE_KINDS), kv[0]))
+        top_works[lang] = [{"work_id": w, **_title(titles.get(w, {}), lang), **{f: c[f] for f in USE_KINDS},
+                            "uses": sum(c[f] for f in USE_KINDS)} for w, c in ranked[:top]]
+    lib_rows = []
+    for lib_id in sorted(per_lib, key=lambda i: (not libs.get(i, {}).get("local"), libs.get(i, {}).get("name", i))):
+        tally = Counter()
+        for c in per_lib[lib_id].values():
+            tally.update(c)
+        info = libs.get(lib_id, {"name": lib_id, "local": False})
+        lib_rows.append({"id": lib_id, "name": info["name"], "local": info["local"], **_figures(tally),
+                         "uses": sum(tally[f] for f in USE_KINDS)})
+    totals = {**_figures(total), "uses": uses, "by_language": dict(sorted(by_lang.items())),
+              "tibetan_share": _share(by_lang.get("bo", 0), uses), "top": top_works, "libraries": lib_rows}
+    return {"period": period.as_dict(), "filters": filters.as_dict(), "library": library, "months": out,
+            "totals": totals}
+
+
+def _titles(conn, ids) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    ids = list(ids)
+    for i in range(0, len(ids), 500):
+        for work_id, lang, title in conn.execute(sa.select(versions.c.work_id, versions.c.lang, versions.c.title)
+                                                 .where(versions.c.work_id.in_(ids[i:i + 500]),
+                                                        versions.c.slot == "public")):
+            if title and title.strip():
+                out[work_id][lang] = title
+    return out
+
+
+def _title(found: dict, lang: str) -> dict:
+    """The work's title in ``lang``, else another, with the language it is in."""
+    for candidate in (lang, "zh", "bo", "en"):
+        if found.get(candidate):
+            return {"title": found[candidate], "title_lang": candidate}
+    return {"title": None, "title_lang": None}
+
+
+# -- tables (the CSV files, and the numbers beside each chart) -----------------------------
+
+
+def tables(collection_body: dict, translation_body: dict, usage_body: dict, label=None) -> dict:
+    """Every table of the report as ``name -> (header, rows)``, plain values for CSV.
+
+    :param label: ``label(scheme, code) -> str``, for subject and type names beside their codes.
+    """
+    label = label or (lambda scheme, code: code)
+    c, t, u = collection_body, translation_body, usage_body
+    types = sorted({k for r in c["months"] for k in r["by_type"]})
+    subjects = sorted({k for r in c["months"] for k in r["by_subject"]})
+    out = {
+        "collection": (["month", "added", *[f"type:{k}" for k in types], *[f"subject:{k}" for k in subjects],
+                        "works", "with_tibetan", "tibetan_share"],
+                       [[r["month"], r["added"], *[r["by_type"].get(k, 0) for k in types],
+                         *[r["by_subject"].get(k, 0) for k in subjects], r["works"], r["with_tibetan"],
+                         r["tibetan_share"]] for r in c["months"]]),
+        "translation": (["month", *[f"{lang}_{f}" for lang in TRANSLATED
+                                    for f in ("drafted", "submitted", "published", "rejected", "median_days")]],
+                        [[r["month"], *[r[lang][f] for lang in TRANSLATED
+                                        for f in ("drafted", "submitted", "published", "rejected", "median_days")]]
+                         for r in t["months"]]),
+        "gaps": (["subject", "subject_label", "works", "with_tibetan", "without_tibetan", "tibetan_share"],
+                 [[g["subject"], label("subjects", g["subject"]), g["works"], g["with_tibetan"],
+                   g["without_tibetan"], g["tibetan_share"]] for g in t["totals"]["gaps"]]),
+        "usage": (["month", "views", "plays", "downloads", "downloads_light", "exports", "uses", "tibetan_uses",
+                   "tibetan_share"],
+                  [[r["month"], r["views"], r["plays"], r["downloads"], r["downloads_light"], r["exports"],
+                    r["uses"], r["by_language"].get("bo", 0), r["tibetan_share"]] for r in u["months"]]),
+        "top": (["lang", "rank", "work_id", "title", "views", "plays", "downloads", "uses"],
+                [[lang, i + 1, w["work_id"], w["title"] or "", w["views"], w["plays"], w["downloads"], w["uses"]]
+                 for lang, ranked in u["totals"]["top"].items() for i, w in enumerate(ranked)]),
+        "libraries": (["library_id", "name", "views", "plays", "downloads", "downloads_light", "exports", "uses"],
+                      [[lib["id"], lib["name"], lib["views"], lib["plays"], lib["downloads"],
+                        lib["downloads_light"], lib["exports"], lib["uses"]] for lib in u["totals"]["libraries"]]),
+    }
+    names = {lib["id"]: lib["name"] for lib in u["totals"]["libraries"]}
+    out["library-months"] = (["month", "library_id", "name", "views", "plays", "downloads"],
+                             [[r["month"], lib, names.get(lib, lib), f["views"], f["plays"], f["downloads"]]
+                              for r in u["months"] for lib, f in r["libraries"].items()])
+    return out
+
+
+TABLES = ("collection", "translation", "gaps", "usage", "top", "libraries", "library-months")

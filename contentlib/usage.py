@@ -1,0 +1,362 @@
+"""Counting use, privately: page views, plays, downloads and exports per work, language and day.
+
+Only aggregate counts are kept (``tables_usage``): nothing identifies a visitor. A
+request only adds one to a number in memory (``Counter.add``); a background thread
+writes the numbers in one transaction every few seconds, adding them to what is
+stored (an upsert, so several processes may count into one database). A write
+that fails is logged and its counts dropped: counting must never slow or break a page.
+
+Kinds of use:
+
+- ``view``: the work's page was shown (counted under the visitor's interface language);
+- ``play``: a video or audio file was started (its first bytes asked for; see the README);
+- ``download`` and ``download_light``: the original file, or its light rendition, downloaded;
+- ``export_bundle`` and ``export_zim``: the work went into a bundle or a ZIM file
+  (``count_exports``; counted under the language ``""``, since an export carries all of them).
+
+Counts other libraries send back travel as JSON (``export_counts`` / ``import_counts``).
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+import re
+import threading
+import time
+import uuid
+from collections import Counter as Tally
+from datetime import date, datetime, timezone
+
+import sqlalchemy as sa
+
+from .errors import InvalidRecord
+from .store import Store, media
+from .tables_usage import usage_daily, usage_imported, usage_libraries
+
+log = logging.getLogger("contentlib.usage")
+
+KINDS = ("view", "play", "download", "download_light", "export_bundle", "export_zim")
+EXPORT_KINDS = {"bundle": "export_bundle", "zim": "export_zim"}
+FORMAT = "contentlib-usage/1"
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+WORK_ID_MAX, LANG_MAX = 64, 8
+
+
+def today() -> date:
+    """Days are UTC days, so every process and every library cuts them alike."""
+    return datetime.now(timezone.utc).date()
+
+
+class Counter:
+    """Use counts held in memory and written in batches, off the request.
+
+    :param store: where counts go.
+    :param interval: seconds between writes by the background thread.
+    :param max_pending: this many distinct keys waiting wake the writer early.
+    """
+
+    def __init__(self, store: Store, interval: float = 10.0, max_pending: int = 10_000):
+        self.store = store
+        self.interval = interval
+        self.max_pending = max_pending
+        self._pending: Tally = Tally()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid = None
+
+    def add(self, kind: str, work_id: str | None = None, lang: str = "", sha256: str | None = None,
+            day: date | None = None) -> None:
+        """Count one use of a work (or of a media file, resolved to its work when written). Never raises."""
+        try:
+            key = (day or today(), ("w", work_id) if work_id else ("m", sha256), lang or "", kind)
+            with self._lock:
+                self._pending[key] += 1
+                full = len(self._pending) >= self.max_pending
+            self._ensure_thread()
+            if full:
+                self._wake.set()
+        except Exception:  # a counter must not break the page it counts
+            log.exception("could not count a %s", kind)
+
+    def pending(self) -> int:
+        with self._lock:
+            return sum(self._pending.values())
+
+    def flush(self) -> int:
+        """Write what is pending now; return how many uses were written (0 if the write failed)."""
+        with self._lock:
+            batch, self._pending = self._pending, Tally()
+        if not batch:
+            return 0
+        try:
+            rows = _resolve(self.store, batch)
+            with self.store.transaction() as conn:
+                _add(conn, rows)
+            return sum(rows.values())
+        except Exception:
+            log.exception("dropped %d use count(s): the write failed", sum(batch.values()))
+            return 0
+
+    def _ensure_thread(self) -> None:
+        if self._thread is not None and self._pid == os.getpid() and self._thread.is_alive():
+            return
+        with self._lock:
+            if self._thread is not None and self._pid == os.getpid() and self._thread.is_alive():
+                return
+            self._pid = os.getpid()  # a forked worker process starts its own writer
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="contentlib-usage", daemon=True)
+            self._thread.start()
+        atexit.register(self.stop)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            self.flush()
+
+    def stop(self) -> None:
+        """Stop the writer and write what is left."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+        self.flush()
+
+
+def _resolve(store: Store, batch: Tally) -> Tally:
+    """Turn media-file keys into work keys (a file's first entry says its work and language)."""
+    shas = {target[1] for _, target, _, _ in batch if target[0] == "m"}
+    owners = {}
+    if shas:
+        with store.engine.connect() as conn:
+            rows = conn.execute(sa.select(media.c.sha256, media.c.work_id, media.c.lang)
+                                .where(media.c.sha256.in_(shas)).order_by(media.c.work_id, media.c.position))
+            for sha, work_id, lang in rows:
+                owners.setdefault(sha, (work_id, lang or ""))
+    out = Tally()
+    for (day, target, lang, kind), n in batch.items():
+        if target[0] == "w":
+            work_id = target[1]
+        elif target[1] in owners:
+            work_id, lang = owners[target[1]]
+        else:
+            continue  # the file is gone: nothing to count it for
+        if work_id and len(work_id) <= WORK_ID_MAX and len(lang) <= LANG_MAX and kind in KINDS:
+            out[(day, work_id, lang, kind)] += n
+    return out
+
+
+def _upsert(conn, table, keys: tuple[str, ...], rows: list[dict], replace: bool = False) -> None:
+    """Insert rows, adding to (or with ``replace``, overwriting) the count of rows already there."""
+    if not rows:
+        return
+    name = conn.dialect.name
+    if name in ("sqlite", "postgresql"):
+        if name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        stmt = insert(table)
+        count = stmt.excluded.count if replace else table.c.count + stmt.excluded.count
+        conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_={"count": count}), rows)
+        return
+    for r in rows:  # any other database: one statement at a time
+        where = [table.c[k] == r[k] for k in keys]
+        value = r["count"] if replace else table.c.count + r["count"]
+        if conn.execute(table.update().where(*where).values(count=value)).rowcount == 0:
+            conn.execute(table.insert().values(**r))
+
+
+def _add(conn, counts: Tally) -> None:
+    rows = [{"day": d, "work_id": w, "lang": lang, "kind": k, "count": n} for (d, w, lang, k), n in counts.items()]
+    _upsert(conn, usage_daily, ("day", "work_id", "lang", "kind"), rows)
+
+
+def add_counts(store: Store, counts: dict) -> None:
+    """Add ``{(day, work_id, lang, kind): n}`` to this library's counts at once (tests, demo activity)."""
+    with store.transaction() as conn:
+        _add(conn, Tally(counts))
+
+
+def count_exports(store: Store, work_ids, kind: str, day: date | None = None) -> int:
+    """Count that these works went into an export of ``kind`` (``"bundle"`` or ``"zim"``), now.
+
+    Callers honour ``CONTENTLIB_COUNT_USE`` (skip the call when it is off). A failing write
+    is logged and dropped, like every count.
+
+    :returns: how many works were counted.
+    :raises ValueError: for an unknown kind.
+    """
+    if kind not in EXPORT_KINDS:
+        raise ValueError(f"unknown export kind {kind!r}; expected one of {sorted(EXPORT_KINDS)}")
+    day = day or today()
+    tally = Tally((day, w, "", EXPORT_KINDS[kind]) for w in dict.fromkeys(work_ids) if w)
+    try:
+        add_counts(store, tally)
+    except Exception:
+        log.exception("dropped the export counts of %d work(s)", len(tally))
+        return 0
+    return len(tally)
+
+
+# -- this library's id, and counts travelling between libraries ---------------------
+
+
+def local_library(store: Store, name: str | None = None) -> tuple[str, str]:
+    """This library's id (made once, kept in the database) and name (``name`` renames it)."""
+    with store.transaction() as conn:
+        row = conn.execute(sa.select(usage_libraries).where(usage_libraries.c.local.is_(True))).first()
+        if row is None:
+            lib_id = uuid.uuid4().hex
+            conn.execute(usage_libraries.insert().values(id=lib_id, name=name or "contentlib", local=True))
+            return lib_id, name or "contentlib"
+        if name and name != row.name:
+            conn.execute(usage_libraries.update().where(usage_libraries.c.id == row.id).values(name=name))
+            return row.id, name
+        return row.id, row.name
+
+
+def month_of(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def export_counts(store: Store, since: date | None = None, name: str | None = None,
+                  now: date | None = None) -> dict:
+    """This library's counts per work, language, kind and month, as the report export file holds them.
+
+    :param since: first day wanted; the export starts at the first of its month, so every
+        month in the file is whole and an import can replace it.
+    """
+    lib_id, lib_name = local_library(store, name)
+    now = now or today()
+    start = date(since.year, since.month, 1) if since else None
+    q = sa.select(usage_daily.c.day, usage_daily.c.work_id, usage_daily.c.lang, usage_daily.c.kind,
+                  usage_daily.c.count)
+    if start:
+        q = q.where(usage_daily.c.day >= start)
+    per: Tally = Tally()
+    first = None
+    with store.engine.connect() as conn:
+        for d, work_id, lang, kind, n in conn.execute(q):
+            per[(month_of(d), work_id, lang, kind)] += n
+            first = min(first, d) if first else d
+    period_from = month_of(start) if start else month_of(first or now)
+    counts = [{"month": m, "work_id": w, "lang": lang, "kind": k, "count": n}
+              for (m, w, lang, k), n in sorted(per.items())]
+    return {"format": FORMAT, "library": {"id": lib_id, "name": lib_name},
+            "period": {"from": period_from, "to": month_of(now)}, "exported_at": now.isoformat(),
+            "counts": counts}
+
+
+def _months(period_from: str, period_to: str) -> list[str]:
+    y, m = map(int, period_from.split("-"))
+    out = []
+    while f"{y:04d}-{m:02d}" <= period_to:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def check_counts(data) -> dict:
+    """Validate an export file's content completely before anything is written.
+
+    :raises InvalidRecord: listing every problem.
+    """
+    problems = []
+    if not isinstance(data, dict):
+        raise InvalidRecord([("file", "must be a JSON object")])
+    if data.get("format") != FORMAT:
+        problems.append(("format", f"must be {FORMAT!r}"))
+    lib = data.get("library")
+    if not isinstance(lib, dict) or not isinstance(lib.get("id"), str) or not re.fullmatch(r"[A-Za-z0-9._-]{1,64}",
+                                                                                            lib.get("id", "")):
+        problems.append(("library.id", "must be 1-64 letters, digits, '.', '_' or '-'"))
+    if not isinstance(lib, dict) or not isinstance(lib.get("name"), str) or not lib["name"].strip() \
+            or len(lib["name"]) > 200:
+        problems.append(("library.name", "must be a non-empty string of at most 200 characters"))
+    period = data.get("period")
+    ok_period = (isinstance(period, dict) and all(isinstance(period.get(k), str) and MONTH_RE.match(period[k])
+                                                  for k in ("from", "to")) and period["from"] <= period["to"])
+    if not ok_period:
+        problems.append(("period", "must be {\"from\": \"YYYY-MM\", \"to\": \"YYYY-MM\"} with from <= to"))
+    counts = data.get("counts")
+    if not isinstance(counts, list):
+        problems.append(("counts", "must be a list"))
+        counts = []
+    seen = set()
+    for i, c in enumerate(counts):
+        where = f"counts[{i}]"
+        if not isinstance(c, dict):
+            problems.append((where, "must be an object"))
+            continue
+        month, work_id, lang, kind, n = (c.get(k) for k in ("month", "work_id", "lang", "kind", "count"))
+        if not (isinstance(month, str) and MONTH_RE.match(month)):
+            problems.append((where + ".month", "must be YYYY-MM"))
+        elif ok_period and not (period["from"] <= month <= period["to"]):
+            problems.append((where + ".month", "is outside the file's period"))
+        if not (isinstance(work_id, str) and 0 < len(work_id) <= WORK_ID_MAX):
+            problems.append((where + ".work_id", f"must be a string of 1-{WORK_ID_MAX} characters"))
+        if not (isinstance(lang, str) and len(lang) <= LANG_MAX):
+            problems.append((where + ".lang", f"must be a string of at most {LANG_MAX} characters"))
+        if kind not in KINDS:
+            problems.append((where + ".kind", f"must be one of {', '.join(KINDS)}"))
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            problems.append((where + ".count", "must be a whole number >= 0"))
+        key = (month, work_id, lang, kind)
+        if key in seen:
+            problems.append((where, "repeats a month, work, language and kind"))
+        seen.add(key)
+    if problems:
+        raise InvalidRecord(problems)
+    return data
+
+
+def import_counts(store: Store, data: dict, now: float | None = None) -> dict:
+    """Store another library's counts under its id, replacing what it sent before for the same months.
+
+    Importing the same file twice changes nothing; a file whose period overlaps an earlier one
+    replaces the months they share. All or nothing.
+
+    :returns: ``library_id``, ``name``, ``months`` (replaced) and ``rows`` written.
+    :raises InvalidRecord: for a malformed file, or this library's own counts.
+    """
+    check_counts(data)
+    lib = data["library"]
+    own, _ = local_library(store)
+    if lib["id"] == own:
+        raise InvalidRecord([("library.id", "these are this library's own counts")])
+    months = _months(data["period"]["from"], data["period"]["to"])
+    rows = [{"library_id": lib["id"], "month": c["month"], "work_id": c["work_id"], "lang": c["lang"],
+             "kind": c["kind"], "count": c["count"]} for c in data["counts"] if c["count"] > 0]
+    with store.transaction() as conn:
+        conn.execute(usage_imported.delete().where(usage_imported.c.library_id == lib["id"],
+                                                   usage_imported.c.month.in_(months)))
+        if rows:
+            conn.execute(usage_imported.insert(), rows)
+        known = conn.execute(sa.select(usage_libraries).where(usage_libraries.c.id == lib["id"])).first()
+        period_from = min(months[0], known.period_from or months[0]) if known else months[0]
+        period_to = max(months[-1], known.period_to or months[-1]) if known else months[-1]
+        values = dict(name=lib["name"].strip(), period_from=period_from, period_to=period_to,
+                      imported_at=time.time() if now is None else now)
+        if known is None:
+            conn.execute(usage_libraries.insert().values(id=lib["id"], local=False, **values))
+        else:
+            conn.execute(usage_libraries.update().where(usage_libraries.c.id == lib["id"]).values(**values))
+    return {"library_id": lib["id"], "name": lib["name"].strip(), "months": len(months), "rows": len(rows)}
+
+
+def read_counts_file(text: str) -> dict:
+    """Parse an export file's text.
+
+    :raises InvalidRecord: when it is not JSON.
+    """
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise InvalidRecord([("file", f"not JSON: {exc}")]) from None
