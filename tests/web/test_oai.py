@@ -254,3 +254,35 @@ def test_a_harvester_from_pypi_harvests_the_eval_dev_catalog(app):
         assert sorted(got) == sorted(titles.values()), work_id
     pages = -(-len(expected) // app.config["CONTENTLIB_OAI_PAGE_SIZE"])
     assert pages > 1 and sum("resumptionToken" in a for a in asked) == pages - 1  # through resumption tokens
+
+
+def test_paging_by_last_change_on_both_databases(store, tmp_path):
+    """The resumption position (a float datestamp and an id) round-trips on SQLite and PostgreSQL."""
+    from contentlib import oai
+
+    recs = [{"id": f"w{i:02d}", "type": "book" if i % 2 else "video", "titles": {"zh": f"作品{i}"},
+             "subjects": ["health"] if i % 3 == 0 else []} for i in range(11)]
+    from tests.conftest import write_jsonl
+    records.import_file(store, write_jsonl(tmp_path / "w.jsonl", recs))
+    with store.transaction() as conn:  # several works share one datestamp: the id breaks the tie
+        conn.execute(works.update().where(works.c.id.in_(["w03", "w04", "w05"])).values(updated_at=1_700_000_000.123456))
+    store.delete_work("w07")
+    repo = oai.Repository("t", "http://x/oai", "a@b.c", "x", lambda i: f"http://x/works/{i}", page_size=3)
+    handler = oai.Handler(store, repo)
+    seen, args, pages = [], {"verb": ["ListIdentifiers"], "metadataPrefix": ["oai_dc"]}, 0
+    while True:
+        root = fromstring(handler.respond(args))
+        assert error_code(root) is None
+        seen += [(h.get("status"), h.findtext("o:identifier", namespaces=NS)) for h in root.iter(f"{{{NS['o']}}}header")]
+        pages += 1
+        token = root.find(".//o:resumptionToken", NS)
+        if token is None or not token.text:
+            break
+        assert token.get("completeListSize") == "11" and int(token.get("cursor")) == 3 * (pages - 1)
+        args = {"verb": ["ListIdentifiers"], "resumptionToken": [token.text]}
+    assert pages == 4 and len(seen) == 11
+    assert sorted(i for _, i in seen) == [f"oai:x:w{i:02d}" for i in range(11)]
+    assert [s for s, i in seen if i == "oai:x:w07"] == ["deleted"]
+    health = fromstring(handler.respond({"verb": ["ListIdentifiers"], "metadataPrefix": ["oai_dc"],
+                                         "set": ["subject:health"]}))
+    assert len(ids(health)) == 3  # w00, w03, w06 (w09 on the next page)

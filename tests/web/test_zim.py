@@ -181,3 +181,17 @@ def test_index_data_holds_tibetan_with_and_without_marks_chinese_words_and_pinyi
     assert work.versions["bo"].title in content and without_marks(work.versions["bo"].title) in content
     assert "技术" in content.split() and "jishu" in content.split()
     assert without_marks("བརྟག་དཔྱད") == "བརག་དཔད"  # vowel signs and subjoined letters are marks (Mn)
+
+
+def test_the_demo_catalog_exports_a_zim_zimcheck_accepts(runner, app, tmp_path):
+    """The bundled demo (its animations: real videos with subtitles) through import and zim export."""
+    from importlib import resources
+
+    demo_catalog = resources.files("contentlib").joinpath("data/demo/catalog.jsonl")
+    result = runner.invoke(["import", str(demo_catalog)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "demo.zim"
+    result = runner.invoke(["zim", "export", str(out), "--type", "animation"])
+    assert result.exit_code == 0 and " 28 works" in result.output, result.output
+    check = subprocess.run(["zimcheck", "-A", str(out)], capture_output=True, text=True, timeout=300)
+    assert check.returncode == 0 and "Overall Test Status: Pass" in check.stdout, check.stdout + check.stderr
