@@ -27,7 +27,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                       REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_SECURE=secure)
     app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 ** 3)
 
-    from . import counting, delivery, extensions, public, resources
+    from . import counting, delivery, extensions, ops, public, resources
+    ops.init_app(app)
     extensions.init_app(app)
     public.init_app(app)
     resources.init_app(app)
@@ -37,8 +38,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedInt
     from . import admin, api, auth, browse, coverage, editor, errors, glossary, i18n, lists, media, search, workflow_api, works
     from . import reports, reports_api
-    for module in (i18n, browse, works, search, media, api, auth, editor, workflow_api, coverage, glossary, lists, admin,
-                   reports, reports_api):
+    for module in (ops, i18n, browse, works, search, media, api, auth, editor, workflow_api, coverage, glossary, lists,
+                   admin, reports, reports_api):
         app.register_blueprint(module.bp)
     from . import feeds, metadata, oai, openapi, opds
     for module in (oai, opds, feeds, openapi):  # open doors for other readers and harvesters
@@ -46,6 +47,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     metadata.init_app(app)
     from . import offline  # "Take offline" and bundle import (issue 13)
     app.register_blueprint(offline.bp)
+    from . import interface  # editors review the interface strings (issue 16)
+    app.register_blueprint(interface.bp)
+    interface.init_app(app)
     errors.init_app(app)
     media.init_app(app)
     return app

@@ -49,6 +49,7 @@ class Progress:
     def close(self):
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 # --- keys ---
@@ -132,16 +133,23 @@ def bundle_import_command(path, allow_untrusted):
     """Verify IN.zip completely, then import its works and files (refused bundles change nothing)."""
     res = get()
     limits = BundleLimits(**current_app.config.get("CONTENTLIB_BUNDLE_LIMITS", {}))
-    progress = Progress("checking")
+    bars = {"verify": Progress("checking"), "copy": Progress("copying")}
+
+    def progress(stage, done, total):
+        if stage == "copy":
+            bars["verify"].close()
+        bars[stage](done, total)
+
     try:
         report = importer.import_bundle(res.store, res.media, path, limits=limits, media_limits=res.limits,
-                                        allow_untrusted=allow_untrusted,
-                                        progress=lambda stage, done, total: progress(done, total))
+                                        allow_untrusted=allow_untrusted, progress=progress)
     except BundleRefused as exc:
-        progress.close()
+        for bar in bars.values():
+            bar.close()
         click.echo(f"{path}: refused: {exc}", err=True)
         sys.exit(1)
-    progress.close()
+    for bar in bars.values():
+        bar.close()
     attachments.release(res.store, res.media, report.replaced_media)
     res.sync()
     res.finish_import(report.work_ids)  # thumbnails and posters now; light videos are queued for the worker

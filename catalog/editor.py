@@ -18,6 +18,7 @@ from contentlib.model import LANGUAGES
 
 from .auth import acting_user, needs
 from .errors import REFUSALS
+from .media import describe
 from .resources import get_library, get_store
 from .uploads import attach_upload
 
@@ -115,7 +116,10 @@ def review(work_id, lang):
              for name in workflow.TEXT_FIELDS]
     work = store.get_work(work_id)
     user = acting_user()
-    return render_template("editor/review.html", work=work, st=st, lang=lang, diffs=diffs,
+    files = [describe(m) | {"draft": bool(m.info.get("draft"))}
+             for m in store.get_work(work_id, public=False).media if m.lang == lang]
+    return render_template("editor/review.html", work=work, st=st, lang=lang, diffs=diffs, files=files,
+                           roles={**UPLOAD_ROLES, "original": _l("Original")},
                            source=work.versions.get(_source_lang(lang)), source_lang=_source_lang(lang),
                            may_review=user.can("review") and user.name not in st.editors,
                            history=[h for h in workflow.history(store, work_id) if h["lang"] == lang])

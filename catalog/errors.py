@@ -9,7 +9,7 @@ from contentlib.errors import (BadParameter, InvalidRecord, InvalidTransition, M
                                TooManyAttempts, WorkNotFound)
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict",
-         413: "too_large", 429: "too_many_attempts"}
+         413: "too_large", 429: "too_many_attempts", 500: "internal_error"}
 
 FORM_EXPIRED = _l("This form has expired. Go back, reload the page and try again.")
 

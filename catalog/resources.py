@@ -1,21 +1,18 @@
-"""The app's ``Library`` (store, search backend, media, jobs) and its background applier."""
+"""The app's ``Library`` (store, search backend, media, jobs) and its background threads."""
 
 from __future__ import annotations
 
-import logging
 import threading
-import time
 
 from flask import current_app
 
-from contentlib import lightvideo
+from contentlib import backup, worker
 from contentlib.library import Library
 from contentlib.store import Store
 
-log = logging.getLogger(__name__)
-
 
 def init_app(app) -> None:
+    backup.sweep(backup.Locations.from_settings(app.config))  # what a killed import or restore left behind
     app.extensions["contentlib"] = Library.from_settings(app.config)
 
 
@@ -32,32 +29,24 @@ def get_store() -> Store:
 
 
 def changed(work_ids=()) -> None:
-    """Tell the index and the media worker that works changed."""
+    """Tell the index and the job queue that works changed."""
     get_library().changed(work_ids)
 
 
-def start_workers(app, interval: float = 0.5, jobs_every: float = 2.0) -> threading.Thread:
-    """Follow the outbox into this process's index and make derived files, in a daemon thread."""
+class Workers:
+    """The applier and job threads of one app, stopped together."""
+
+    def __init__(self, stop: threading.Event):
+        self.stop = stop
+
+    def join(self, timeout: float | None = None) -> None:
+        for thread in self.stop.threads:
+            thread.join(timeout)
+
+
+def start_workers(app, interval: float = 0.5, jobs: bool = True) -> Workers:
+    """Follow the outbox into this process's index (and run jobs) in daemon threads."""
     lib: Library = app.extensions["contentlib"]
-    stop = threading.Event()
-
-    def loop():
+    if jobs:
         lib.queue_unfinished()  # catch up on files a crash left unfinished
-        last_jobs, last_scan = 0.0, time.monotonic()
-        while not stop.wait(interval):
-            try:
-                lib.apply_pending()
-                if time.monotonic() - last_scan >= 60:  # videos another process imported get light copies
-                    for work_id in lightvideo.pending_work_ids(lib.store):
-                        lib.jobs.put(work_id)
-                    last_scan = time.monotonic()
-                if time.monotonic() - last_jobs >= jobs_every:
-                    lib.run_derived_jobs()
-                    last_jobs = time.monotonic()
-            except Exception:  # keep the thread alive; the next pass retries
-                log.exception("background pass failed")
-
-    thread = threading.Thread(target=loop, name="contentlib-worker", daemon=True)
-    thread.stop = stop
-    thread.start()
-    return thread
+    return Workers(worker.start(lib, jobs=jobs, interval=interval))

@@ -4,9 +4,12 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, make_response, render_template
 
+from contentlib.attachments import kinds
+
 from .resources import get_store
 
 bp = Blueprint("works", __name__)
+bp.add_app_template_global(kinds, "work_kinds")  # what a card marks: has video, has a book
 
 
 @bp.get("/works/<work_id>")

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .errors import InvalidRecord, NotAllowed, NotFound, TooManyAttempts
-from .tables_workflow import login_failures, users
+from .tables import login_failures, users
 
 ROLES = ("teacher", "editor", "reviewer", "admin")
 PERMISSIONS = {

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from .csvsafe import to_csv, uncell
 from .errors import InvalidRecord, NotFound
 from .search.chinese import to_simplified
-from .tables_workflow import glossary
+from .tables import glossary
 
 CSV_FIELDS = ("zh", "bo", "note")
 _BO_EDGE = "\u0f0b\u0f0c\u0f0d\u0f0e\u0f11\u0f14 \t\n"

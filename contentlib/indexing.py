@@ -1,19 +1,32 @@
-"""Bring the search index in line with the database, through one writer.
+"""Bring this node's search index in line with the database, through one writer.
 
-Changes reach the index only through the ``search_outbox`` rows that the store
-writes in the same transaction as the change. ``drain`` applies them under a
-cross-process file lock, so several web workers never fight over the index;
-``rebuild`` makes a fresh index from the database and swaps it in.
+Changes reach an index only through the ``outbox`` rows that the store writes
+in the same transaction as the change. Each index follows the outbox with its
+own cursor, a file beside the index: ``drain`` applies the rows past it under a
+cross-process file lock (so the web workers of one node never fight over the
+index) and moves the cursor on; ``rebuild`` makes a fresh index from the
+database and sets the cursor to where the outbox stood when it began. Every
+index registers as a consumer in the database, and rows are pruned only once
+every consumer has passed them, so any number of servers stay in step.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import socket
+import tempfile
+import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 from .records import work_to_record
+
+CURSOR = "cursor"
+CONSUMER = "consumer"
+HEARTBEAT_EVERY = 30.0  # seconds between "still here" notes when nothing changes
+_last_heartbeat: dict[str, float] = {}
 
 # Kinds of public file the search can ask for (``has=`` in spec/search-api.md).
 FILE_KINDS = ("video", "book", "audio", "subtitles")
@@ -61,6 +74,7 @@ def search_record(work) -> dict | None:
     if not work.languages:
         return None
     rec = work_to_record(work)
+    rec.pop("updated", None)  # not searched; leaving it out keeps the index unchanged by re-imports
     rec["added"] = work.added or 0
     rec["has"] = file_kinds(work.media)
     return rec
@@ -86,39 +100,111 @@ def writer_lock(index_dir, blocking: bool = True):
         os.close(fd)
 
 
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_cursor(index_dir) -> int | None:
+    """The last outbox sequence this index has applied (None before its first build)."""
+    try:
+        return int((Path(index_dir) / CURSOR).read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def write_cursor(index_dir, seq: int) -> None:
+    _write_atomically(Path(index_dir) / CURSOR, f"{seq}\n")
+
+
+def consumer_name(index_dir) -> str:
+    """This index's name among the outbox's consumers (made once, kept beside the index)."""
+    path = Path(index_dir) / CONSUMER
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        name = f"{socket.gethostname()}:{Path(index_dir).resolve()}:{uuid.uuid4().hex[:8]}"[-200:]
+        _write_atomically(path, name + "\n")
+        return name
+
+
+def _seen(store, index_dir, seq: int, changed: bool) -> None:
+    """Tell the database how far this index is (throttled when idle) and prune what all have passed."""
+    name = consumer_name(index_dir)
+    now = time.monotonic()
+    if changed or now - _last_heartbeat.get(name, 0.0) >= HEARTBEAT_EVERY:
+        store.consumer_seen(name, seq)
+        store.prune_outbox()
+        _last_heartbeat[name] = now
+
+
+def lag(store, index_dir) -> int:
+    """Changes in the database not yet applied to this index."""
+    return store.count_after(read_cursor(index_dir) or 0)
+
+
 def drain(store, index, index_dir, batch: int = 500, blocking: bool = True) -> int:
-    """Apply pending outbox rows to the index; return how many works were touched.
+    """Apply the outbox rows past this index's cursor; return how many works were touched.
 
     With ``blocking=False`` it returns 0 at once when another process holds the lock
     (that process will pick these rows up on its next pass).
     """
-    done = 0
     with writer_lock(index_dir, blocking) as got:
         if not got:
             return 0
         if not index.exists():
             return rebuild(store, index, index_dir, locked=True)
+        cursor = read_cursor(index_dir) or 0  # an index from before cursors replays what is kept
+        done = 0
         while True:
-            pending = store.pending(batch)
-            if not pending:
-                return done
-            ids = list(dict.fromkeys(work_id for _, work_id in pending))
+            rows = store.changes_after(cursor, batch)
+            if not rows:
+                break
+            ids = list(dict.fromkeys(work_id for _, work_id in rows))
             found = {w.id: search_record(w) for w in store.get_works(ids)}
             records = [r for r in found.values() if r is not None]
             gone = [i for i in ids if found.get(i) is None]
             index.update(records=records, delete_ids=gone)
-            store.clear_pending(pending[-1][0])
+            cursor = rows[-1][0]
+            write_cursor(index_dir, cursor)  # after the commit: a crash in between only replays rows
             done += len(ids)
+        _seen(store, index_dir, cursor, changed=done > 0)
+        return done
 
 
-def rebuild(store, index, index_dir, locked: bool = False) -> int:
-    """Build a fresh index of every published work and swap it in; return its size."""
+def rebuild(store, index, index_dir, locked: bool = False, progress=None) -> int:
+    """Build a fresh index of every published work and swap it in; return its size.
+
+    :param progress: called with the number of works read so far, now and then.
+    """
     if not locked:
         with writer_lock(index_dir):
-            return rebuild(store, index, index_dir, locked=True)
-    high_water = store.last_pending_id()
-    records = (r for r in map(search_record, store.iter_works()) if r is not None)
+            return rebuild(store, index, index_dir, locked=True, progress=progress)
+    seq = store.last_seq()  # rows written while we build are applied by the next drain
+    name = consumer_name(index_dir)
+    old = read_cursor(index_dir)
+    store.consumer_seen(name, seq if old is None else min(old, seq))  # hold pruning until the swap
+    records = (r for r in map(search_record, _counted(store.iter_works(), progress)) if r is not None)
     count = index.rebuild(records)
-    if high_water is not None:  # rows written while we built are drained next time
-        store.clear_pending(high_water)
+    write_cursor(index_dir, seq)
+    _seen(store, index_dir, seq, changed=True)
     return count
+
+
+def _counted(works, progress):
+    if progress is None:
+        yield from works
+        return
+    for n, work in enumerate(works, start=1):
+        if n % 1000 == 0:
+            progress(n)
+        yield work

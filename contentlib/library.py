@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from . import attachments, glossary, indexing, lightvideo, records, workflow
+from . import attachments, glossary, indexing, lightvideo, records, worker, workflow
 from .accounts import User
 from .errors import MediaRejected
 from .jobs import JobQueue
@@ -36,6 +36,8 @@ class Status:
     works_in_index: int | None
     outbox_lag: int
     jobs_queued: int
+    jobs_running: int
+    jobs_failed: int
     index_bytes: int
     media_bytes: int
     index_ready: bool
@@ -69,7 +71,7 @@ class Library:
         self.index_dir = Path(index_dir)
         self.media = media
         self.limits = limits or Limits()
-        self.jobs = jobs or JobQueue()
+        self.jobs = jobs or JobQueue(store)
         self.db_url = db_url
         self.index_sync = index_sync
 
@@ -123,13 +125,20 @@ class Library:
         return attachments.ingester(self.media, self.limits)(path)
 
     def import_file(self, path: Path, skip_invalid: bool = False, cards: bool = False,
-                    actor: str | None = None) -> records.ImportReport:
-        """Import a JSON Lines file (all or nothing unless ``skip_invalid``), derived files made before it returns.
+                    actor: str | None = None, mirror: bool = False, confirm=None) -> records.ImportReport:
+        """Merge a JSON Lines file into the catalog (all or nothing unless ``skip_invalid``).
+
+        Every line and file is checked before any byte is stored; derived files are made before it returns.
 
         :param cards: also draw the cover cards of works without a picture now.
+        :param mirror: make the catalog equal the file once ``confirm(plan)`` says yes
+            (``records.import_file``); the report's ``removed`` is None when it did not.
         :raises InvalidRecord: with every problem; nothing was written then.
         """
-        report = records.import_file(self.store, path, ingest=self.ingest, skip_invalid=skip_invalid, actor=actor)
+        report = records.import_file(self.store, path, ingest=attachments.ingester(self.media, self.limits),
+                                     skip_invalid=skip_invalid, actor=actor, mirror=mirror, confirm=confirm)
+        if report.removed is None:
+            return report
         attachments.release(self.store, self.media, report.replaced_media)
         self.finish_import(report.work_ids, cards=cards)
         self.sync()
@@ -139,9 +148,18 @@ class Library:
         """Make the derived files of imported works before the batch ends; return how many changed."""
         return attachments.finish_works(self.store, self.media, self.db_url, work_ids, self.limits, cards=cards)
 
-    def export(self, path: Path, with_media: bool = True) -> int:
-        """Write every work as JSON Lines (atomically), media files copied beside it; return the count."""
-        return records.export_file(self.store, path, media_path=self.media.path if with_media else None)
+    def export(self, path: Path, with_media: bool = True, selection=None) -> int:
+        """Write the works a ``selection.Selection`` chooses (default: all) as JSON Lines, atomically.
+
+        Files go under names derived from their sha256 beside it (``records.export_file``).
+
+        :raises CannotWrite: (one line) when the target's folder is missing or read-only.
+        :raises BadParameter: for a selection naming an unknown code or list.
+        """
+        if selection is not None and selection.q:
+            self.sync()
+        return records.export_file(self.store, path, media_path=self.media.path if with_media else None,
+                                   selection=selection, search=self.search_ids)
 
     def delete(self, work_ids: Iterable[str]) -> dict[str, list[str]]:
         """Delete works; return, per work, the files freed (no other work referenced them).
@@ -225,9 +243,14 @@ class Library:
         """Apply pending changes unless another process holds the writer (the applier's pass)."""
         return indexing.drain(self.store, self.backend, self.index_dir, blocking=False)
 
-    def reindex(self) -> int:
-        """Rebuild this node's index from the database and swap it in; return its size."""
-        return indexing.rebuild(self.store, self.backend, self.index_dir)
+    def reindex(self, progress=None) -> int:
+        """Rebuild this node's index from the database and swap it in; return its size.
+
+        :param progress: called now and then with ``(works read, total)``.
+        """
+        total = self.store.count_works()
+        return indexing.rebuild(self.store, self.backend, self.index_dir,
+                                progress=(lambda n: progress(n, total)) if progress else None)
 
     def rebuild_in_background(self) -> threading.Thread:
         """Start a rebuild unless one is running (the writer lock tells)."""
@@ -244,16 +267,8 @@ class Library:
         return thread
 
     def run_derived_jobs(self) -> int:
-        """Do every queued derived-file job now; return how many were done."""
-        done = 0
-        while (work_id := self.jobs.take()) is not None:
-            try:
-                attachments.finish_work(self.store, self.media, work_id, self.limits)
-                lightvideo.finish_light(self.store, self.media, work_id)  # after the poster: needs renditions
-            except LookupError:  # the work was deleted meanwhile
-                pass
-            done += 1
-        return done
+        """Run every waiting job now (derived files, cover cards ...); return how many ran."""
+        return worker.run_once(self, limit=10_000)
 
     def queue_unfinished(self) -> int:
         """Queue works whose derived files a crash left unmade; return how many."""
@@ -266,14 +281,34 @@ class Library:
 
     def outbox_lag(self) -> int:
         """Changes written to the database and not yet applied to this node's index."""
-        return self.store.count_pending()
+        return indexing.lag(self.store, self.index_dir)
 
     def status(self) -> Status:
         health = self.backend.health()
+        jobs = self.jobs.counts()
         return Status(works_in_db=self.store.count_works(), works_in_index=health.works,
-                      outbox_lag=self.outbox_lag(), jobs_queued=len(self.jobs),
+                      outbox_lag=self.outbox_lag(), jobs_queued=jobs["queued"], jobs_running=jobs["running"],
+                      jobs_failed=jobs["failed"],
                       index_bytes=_dir_size(self.index_dir), media_bytes=_dir_size(self.media.root),
                       index_ready=health.ready)
+
+    def readiness(self) -> dict:
+        """Whether this node can serve: the database answers and the index is open; with the outbox lag."""
+        try:
+            self.store.ping()
+            database = True
+        except Exception as exc:  # any failure to reach it means not ready
+            log.warning("database not reachable: %s", exc)
+            database = False
+        health = self.backend.health()
+        lag = None
+        if database:
+            try:
+                lag = self.outbox_lag()
+            except Exception:
+                log.exception("reading the outbox lag failed")
+        return {"ready": database and health.ready, "database": database, "index": health.ready,
+                "works_in_index": health.works, "outbox_lag": lag}
 
     def disk_free(self) -> int:
         return shutil.disk_usage(self.index_dir if self.index_dir.exists() else self.index_dir.parent).free

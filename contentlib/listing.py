@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from .model import Work
-from .store import versions, works
+from .tables import versions, works
 
 
 def by_language(store, lang: str, page: int = 1, per_page: int = 20) -> tuple[list[Work], int]:

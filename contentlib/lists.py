@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from .accounts import User, require
 from .errors import InvalidRecord, NotAllowed, NotFound, WorkNotFound
 from .store import works
-from .tables_workflow import work_list_items, work_lists
+from .tables import work_list_items, work_lists
 
 
 @dataclass

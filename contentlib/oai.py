@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from lxml import etree as ET
 
 from . import dublincore
-from .store import deleted_works, work_terms, works
+from .tables import deleted_works, work_terms, works
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"

@@ -24,7 +24,7 @@ from .bounds import MAX_DESCRIPTION, MAX_KEYWORD, MAX_KEYWORDS, MAX_TITLE
 from .errors import InvalidRecord, InvalidTransition, NotAllowed, NotFound, WorkNotFound
 from .model import DRAFT, IN_REVIEW, LANGUAGES, PUBLISHED, MediaEntry
 from .store import Store, media, versions, works
-from .tables_workflow import version_editors, version_history
+from .tables import version_editors, version_history
 
 MISSING = "missing"
 TEXT_FIELDS = ("title", "description", "keywords")
@@ -136,7 +136,7 @@ def _history(conn, work_id, lang, actor, action, before, after, changes=None, co
         work_id=work_id, lang=lang, at=now or time.time(), actor=actor, action=action,
         from_state=before, to_state=after, changes=changes or {}, comment=comment))
     conn.execute(works.update().where(works.c.id == work_id).values(updated_at=now or time.time()))
-    Store._enqueue(conn, [work_id], now or time.time())
+    Store.enqueue_changes(conn, [work_id], now or time.time())
 
 
 def save_draft(store: Store, user: User, work_id: str, lang: str, fields: dict,
@@ -207,6 +207,7 @@ def _move(store, user, permission, work_id, lang, expected, action, after, comme
             conn.execute(version_editors.delete().where(version_editors.c.work_id == work_id,
                                                         version_editors.c.lang == lang))
             _publish_media(conn, work_id, lang)
+            Store.mark_edited(conn, work_id, lang, now)  # a later import keeps it (spec: import rules)
         else:
             conn.execute(versions.update().where(*where, versions.c.slot == "working").values(
                 state=after, review_comment=comment if action == "reject" else st.review_comment))

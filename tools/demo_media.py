@@ -7,12 +7,13 @@ subtitles are the work's own aligned FLORES-200 sentences; each leaflet is a
 text PDF written by fpdf2 with HarfBuzz shaping, so its Tibetan can be
 selected and searched. The same inputs give the same bytes.
 
-Used by ``tools/build_demo.py``; needs the ``demo-build`` extra (fpdf2, uharfbuzz).
+Used by ``tools/build_demo.py``; needs the ``demo-build`` extra (fpdf2, uharfbuzz, fontTools).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
 from pathlib import Path
@@ -421,11 +422,40 @@ def title_strip(titles: dict, width: int = SIZE[0], height: int = TITLE_H) -> Im
         if not text:
             continue
         font = _font(str(path), px, ImageFont.Layout.RAQM)
-        lines = _wrap([(p, font.getlength(p)) for p in _break_points(text)], width - 40)[:most]
+        other = _font(str(CJK_FONT), round(px * 0.85), ImageFont.Layout.RAQM)
+        lines = _wrap([(p, _length(p, font, other)) for p in _break_points(text)], width - 40)[:most]
         for line in lines:
-            draw.text((width / 2, y), line, font=font, fill=colour, anchor="ma")
+            runs = _runs(line, font, other)
+            x = (width - sum(f.getlength(r) for r, f in runs)) / 2
+            for run, f in runs:  # a bracket or digit the Tibetan face lacks comes from the CJK face
+                draw.text((x, y + (0 if f is font else round(px * 0.35))), run, font=f, fill=colour)
+                x += f.getlength(run)
             y += line_h
     return im
+
+
+@functools.lru_cache(maxsize=4)
+def _cmap(path: str) -> frozenset:
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(path, lazy=True).getBestCmap())
+
+
+def _runs(text: str, font, other) -> list:
+    """Split text into runs drawn by ``font``, or by ``other`` where ``font`` has no glyph."""
+    have = _cmap(font.path)
+    runs = []
+    for ch in text:
+        f = font if ord(ch) in have or ch.isspace() else other
+        if runs and runs[-1][1] is f:
+            runs[-1][0] += ch
+        else:
+            runs.append([ch, f])
+    return [(r, f) for r, f in runs]
+
+
+def _length(text: str, font, other) -> float:
+    return sum(f.getlength(r) for r, f in _runs(text, font, other))
 
 
 def animation(path: Path, titles: dict, scene: str, seconds: float) -> Path:

@@ -72,7 +72,8 @@ def plan(store, media, work_ids, selection: dict, light: bool = False) -> Plan:
         for i, entry in enumerate(work.media):
             originals[entry.sha256] = entry.size or 0
             chosen = entry
-            if light and light_of(entry) and (media.root / light_of(entry)["path"]).is_file():
+            if light and light_of(entry) and not light_of(entry).get("same") \
+                    and (media.root / light_of(entry)["path"]).is_file():
                 chosen = _light_entry(entry, light_of(entry))
                 work.media[i] = chosen
                 source = media.root / light_of(entry)["path"]

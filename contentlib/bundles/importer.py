@@ -15,6 +15,7 @@ killed run can be started again:
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -171,8 +172,12 @@ def import_bundle(store, media, path, *, limits: BundleLimits | None = None, med
         staging = media.tmp_dir / f"bundle-{verified.bundle_id}"
         to_copy = sorted(sha for sha in needed if not media.exists(sha))
         infos: dict[str, tuple[dict, str | None]] = {}
+        lock, made_root = None, not media.root.exists()
         try:
             if to_copy:
+                media.root.mkdir(parents=True, exist_ok=True)
+                lock = _lock(media.root)
+                to_copy = [sha for sha in to_copy if not media.exists(sha)]  # another import may have done them
                 staging.mkdir(parents=True, exist_ok=True)
             total, done = sum(sizes[s] for s in to_copy), 0
             for sha in to_copy:
@@ -189,7 +194,32 @@ def import_bundle(store, media, path, *, limits: BundleLimits | None = None, med
                 infos[sha] = ({"file": _info_dict(fi)}, fi.content_type)
         except BaseException:
             _cleanup(staging, media.tmp_dir)
+            _unlock(lock)
+            if made_root:
+                with contextlib.suppress(OSError):
+                    media.root.rmdir()
             raise
+    try:
+        return _finish(store, media, parsed, verified, report, needed, to_copy, infos, staging, media_limits, actor)
+    finally:
+        _unlock(lock)
+
+
+def _lock(root: Path) -> int:
+    """Hold the media root's lock: two imports never stage or move the same files at once."""
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _unlock(fd) -> None:
+    if fd is not None:
+        os.close(fd)  # closing releases the lock
+
+
+def _finish(store, media, parsed, verified, report, needed, to_copy, infos, staging, media_limits, actor):
+    """Move the staged files into the store and write the works (after every check passed)."""
+    sizes = verified.media
     report.present = len(needed) - len(to_copy)
     for sha in sorted(needed - set(to_copy)):
         infos[sha] = _local_info(store, media, sha, media.path(sha), media_limits)

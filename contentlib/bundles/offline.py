@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 
 TOKEN_BYTES = 18
+#: Finished bundles are kept this long (seconds) for their download, then removed.
+KEEP = 2 * 24 * 3600
 
 
 class OfflineJobs:
@@ -55,6 +57,7 @@ class OfflineJobs:
         ``progress(done, total, name)`` is what ``export.write`` calls.
         """
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.sweep()
         token = secrets.token_urlsafe(TOKEN_BYTES)
         state = {"state": "running", "owner": owner, "works": works, "done": 0, "total": 0, "started": time.time(),
                  "pid": os.getpid()}
@@ -81,6 +84,18 @@ class OfflineJobs:
         self._threads[token] = thread
         thread.start()
         return token
+
+    def sweep(self, older_than: float = KEEP) -> int:
+        """Remove jobs (state and bundle) older than ``older_than`` seconds; return how many files went."""
+        cutoff, removed = time.time() - older_than, 0
+        for path in self.folder.glob("*"):
+            try:
+                if path.stat().st_mtime < cutoff and path.suffix in (".json", ".zip", ".part", ""):
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue
+        return removed
 
     def wait(self, token: str, timeout: float | None = None) -> None:
         thread = self._threads.get(token)

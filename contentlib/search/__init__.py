@@ -3,6 +3,6 @@
 Every Whoosh import of the project lives in this package.
 """
 from ..errors import IndexUnavailable
-from .index import SearchIndex
+from .index import SearchIndex, prepare
 
-__all__ = ["SearchIndex", "IndexUnavailable"]
+__all__ = ["SearchIndex", "IndexUnavailable", "prepare"]

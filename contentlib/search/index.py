@@ -130,9 +130,11 @@ def _codec():
     third of the commit time; without them Whoosh only skips fewer blocks
     at query time (its score bounds stay safe). Blocks hold BLOCK postings
     rather than 128: the search reads whole posting lists (``bulk``), and
-    each block costs an unpickling and a decompression.
+    each block costs an unpickling. Blocks are not compressed: a zlib call
+    per term was a tenth of a rebuild. (Whoosh's inlining of short posting
+    lists would save more, but whoosh-reloaded breaks on it when merging.)
     """
-    codec = W3Codec(blocklimit=BLOCK)
+    codec = W3Codec(blocklimit=BLOCK, compression=0)
     codec.length_stats = False
     return codec
 

@@ -89,7 +89,7 @@ def test_draft_review_publish_in_the_browser(server, browser):
     assert reviewer.url.endswith("/editor/")
 
     public.goto(f"{base}/works/t-book")
-    assert public.locator('h1[lang="bo"]').inner_text() == TITLE
+    assert public.locator('h1 [lang="bo"]').inner_text() == TITLE
     public.goto(f"{base}/search?q={TITLE}")
     assert public.locator('a[href="/works/t-book"]').count() >= 1
     assert bo_missing(public, base) == missing_before - 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import stat
 import zipfile
@@ -187,3 +188,28 @@ def test_an_untrusted_but_valid_bundle_imports_with_allow_untrusted(homes, tmp_p
     result = dst.run("bundle", "import", out, "--allow-untrusted")
     assert result.exit_code == 0, result.output
     assert "not trusted" in result.output and "3 created" in result.output
+
+
+def test_a_signed_bundle_whose_file_fails_the_content_check_is_refused_without_a_trace(homes, tmp_path):
+    from catalog.offline import identity
+    from contentlib.bundles import export
+    from contentlib.model import MediaEntry, Version, Work
+    from contentlib.records import work_to_record
+
+    src, dst = homes
+    junk = tmp_path / "junk.mp4"
+    junk.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40)  # says MP4, is not one
+    sha = hashlib.sha256(junk.read_bytes()).hexdigest()
+    work = Work(id="bad-1", type="video", versions={"zh": Version("zh", "坏文件")},
+                media=[MediaEntry(path="media/junk.mp4", role="original", sha256=sha, size=junk.stat().st_size)])
+    plan = export.Plan(selection={}, light=False, works=1, files={sha: (junk, junk.stat().st_size)})
+    plan.lines = [(json.dumps(work_to_record(work), ensure_ascii=False) + "\n").encode()]
+    with src.app.app_context():
+        me = identity()
+    out = tmp_path / "junk.zip"
+    export.write(plan, out, me)
+    assert dst.run("keys", "trust", me.public_key).exit_code == 0
+    before = dst.snapshot()
+    result = dst.run("bundle", "import", out)
+    assert result.exit_code == 1 and "is refused" in result.output, result.output
+    assert dst.snapshot() == before and not (dst.root / "media").exists()

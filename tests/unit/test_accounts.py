@@ -5,7 +5,7 @@ import pytest
 from contentlib import accounts
 from contentlib.errors import InvalidRecord, TooManyAttempts
 from contentlib.store import Store
-from contentlib.tables_workflow import users
+from contentlib.tables import users
 
 
 @pytest.fixture

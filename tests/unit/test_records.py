@@ -11,8 +11,13 @@ from tests.conftest import DATA, SHARED, write_jsonl
 GOOD = {"id": "ok-1", "type": "video", "titles": {"zh": "好"}}
 
 
-def lines_of(path):
-    return [json.loads(l) for l in open(path, encoding="utf-8")]
+def lines_of(path, updated=False):
+    """The records of a file; without ``updated`` (the time each version changed here) unless asked."""
+    out = [json.loads(line) for line in open(path, encoding="utf-8")]
+    if not updated:
+        for rec in out:
+            rec.pop("updated", None)
+    return out
 
 
 def test_import_then_export_round_trips_every_field(store, tmp_path):
@@ -21,14 +26,16 @@ def test_import_then_export_round_trips_every_field(store, tmp_path):
     out = tmp_path / "out.jsonl"
     assert records.export_file(store, out) == 3
     assert sorted(lines_of(out), key=lambda r: r["id"]) == sorted(lines_of(DATA / "works.jsonl"), key=lambda r: r["id"])
+    for rec in lines_of(out, updated=True):  # export always writes when each version changed
+        assert set(rec["updated"]) == set(rec["titles"]) and records.parse_time(rec["updated"]["zh" if "zh" in rec["titles"] else "bo"])
 
 
 def test_reimport_changes_nothing(store):
     records.import_file(store, DATA / "works.jsonl")
-    before = store.last_pending_id()
+    before = store.last_seq()
     report = records.import_file(store, DATA / "works.jsonl")
     assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
-    assert store.last_pending_id() == before  # nothing queued for the index either
+    assert store.last_seq() == before  # nothing queued for the index either
 
 
 def test_import_is_an_upsert_by_id(store, tmp_path):
@@ -68,7 +75,7 @@ def test_a_file_with_broken_lines_names_every_one_and_writes_nothing(store, tmp_
     for offset, (_, field) in enumerate(BROKEN):
         assert (offset + 2, field) in reported, (offset + 2, field)
     assert store.count_works() == 0
-    assert store.last_pending_id() is None
+    assert store.last_seq() == 0
 
 
 def test_skip_invalid_imports_the_valid_lines_only(store, tmp_path):

@@ -23,7 +23,7 @@ def test_a_failed_batch_writes_nothing(store):
         pass
     else:
         raise AssertionError("expected the duplicate to fail")
-    assert store.count_works() == 0 and store.last_pending_id() is None
+    assert store.count_works() == 0 and store.last_seq() == 0
 
 
 def test_drafts_stay_beside_published_text(store):

@@ -203,7 +203,7 @@ def test_deleted_works_are_reported_persistently(client, runner, oai_app):
 
 def test_deletion_tombstone_is_written_with_the_deletion(store):
     """On SQLite and PostgreSQL: one tombstone per deleted id, in the deletion's transaction."""
-    from contentlib.store import deleted_works
+    from contentlib.tables import deleted_works
 
     records.import_file(store, DATA / "works.jsonl")
     store.delete_work("t-atom")

@@ -45,7 +45,10 @@ def test_listing_paginates(client, app, loaded):
 def test_work_page_shows_versions_side_by_side_with_badges(client, loaded):
     html = client.get("/works/t-atom", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert re.search(r'class="version version-bo".*class="version version-zh"', html, re.S)
-    assert '<h1 lang="bo">' in html and '<h1 lang="zh">' in html
+    # the work leads: both titles in the one heading, then the language badges, then the media
+    head = re.search(r'<h1 class="work-titles">(.*?)</h1>', html, re.S).group(1)
+    assert 'lang="bo"' in head and 'lang="zh"' in head
+    assert html.index("</h1>") < html.index("badge-bo") < html.index('class="media"') < html.index("version-bo")
     assert 'badge-bo' in html and 'badge-zh' in html
     assert "FLORES-200" in html and "CC BY-SA 4.0" in html
     assert client.get("/works/nope").status_code == 404

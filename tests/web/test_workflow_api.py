@@ -17,6 +17,7 @@ def bearer(store, name):
 
 
 def search_ids(client, q):
+    client.application.extensions["contentlib"].sync()  # saves do not wait for the index
     body = client.get("/api/v1/search", query_string={"q": q}).get_json()
     return [r["id"] for r in body["results"]]
 

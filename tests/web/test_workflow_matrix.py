@@ -11,7 +11,7 @@ import pytest
 
 from contentlib import accounts, glossary, lists, workflow
 from contentlib.model import Version, Work
-from contentlib.tables_workflow import users
+from contentlib.tables import users
 from tests.conftest import PASSWORD
 
 ROLES = ("anonymous", "teacher", "editor", "reviewer", "admin")

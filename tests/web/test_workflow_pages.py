@@ -16,6 +16,7 @@ def loaded(catalog_loaded, users):
 
 
 def search_ids(client, q):
+    client.application.extensions["contentlib"].sync()  # saves do not wait for the index
     return [r["id"] for r in client.get("/api/v1/search", query_string={"q": q}).get_json()["results"]]
 
 

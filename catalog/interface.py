@@ -1,0 +1,103 @@
+"""Tibetan editors review the interface: the strings page, and the confirmed strings used at once.
+
+``ReviewedDomain`` is Flask-Babel's domain with the editors' confirmed strings laid over the
+shipped catalog. Each request asks the database for a cheap stamp (count and newest time of
+confirmations); the merged catalog is rebuilt only when it changed, so a confirmation shows on
+the next page in every serving process, without a restart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel import support
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import Domain, get_locale
+
+from contentlib import interface_strings as ui
+from contentlib.errors import InvalidRecord
+from contentlib.settings import LOCALES
+
+from .auth import acting_user, needs
+from .resources import get_store
+
+bp = Blueprint("interface", __name__, url_prefix="/editor/interface")
+
+
+def translations_dir() -> Path:
+    return Path(current_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0])
+
+
+class ReviewedDomain(Domain):
+    """The shipped catalogs with the strings editors confirmed laid over them."""
+
+    def __init__(self):
+        super().__init__()
+        self._merged: dict[str, tuple] = {}  # locale -> (stamp, Translations)
+
+    def get_translations(self):
+        base = super().get_translations()
+        if not g or getattr(g, "_contentlib_no_overrides", False):
+            return base
+        mine = getattr(g, "_contentlib_ui", None)
+        if mine is not None:
+            return mine
+        locale = str(get_locale())
+        try:
+            store = get_store()
+            stamp = ui.stamp(store, locale)
+        except Exception:  # noqa: BLE001  no database yet (or a CLI without one): the shipped strings
+            g._contentlib_no_overrides = True
+            return base
+        if not stamp[0]:
+            merged = base
+        else:
+            cached = self._merged.get(locale)
+            if cached is None or cached[0] != stamp:
+                merged = support.Translations()
+                merged.merge(base)
+                if hasattr(base, "plural"):
+                    merged.plural = base.plural
+                merged._catalog.update(ui.overrides(store, locale))
+                self._merged[locale] = (stamp, merged)
+            merged = self._merged[locale][1]
+        g._contentlib_ui = merged
+        return merged
+
+
+def init_app(app) -> None:
+    domain = ReviewedDomain()
+
+    @app.before_request
+    def reviewed_strings():
+        domain.as_default()
+
+
+@bp.get("/")
+@needs("edit")
+def page():
+    locale = request.args.get("locale", "bo")
+    if locale not in LOCALES:
+        abort(404)
+    listed = ui.strings(get_store(), translations_dir(), locale)
+    return render_template("editor/interface.html", strings=listed, locale=locale, ui_locales=LOCALES,
+                           todo=sum(1 for s in listed if s.fuzzy and s.confirmed is None),
+                           saved=request.args.get("saved"))
+
+
+@bp.post("/<locale>")
+@needs("edit")
+def confirm(locale):
+    if locale not in LOCALES:
+        abort(404)
+    msgid = request.form.get("msgid", "")
+    forms = request.form.getlist("form")
+    try:
+        ui.confirm(get_store(), acting_user(), translations_dir(), locale, msgid, forms)
+    except InvalidRecord as exc:
+        listed = ui.strings(get_store(), translations_dir(), locale)
+        return render_template("editor/interface.html", strings=listed, locale=locale, ui_locales=LOCALES,
+                               todo=sum(1 for s in listed if s.fuzzy and s.confirmed is None),
+                               problems=exc.problems, failed=msgid, tried=forms), 400
+    position = request.form.get("position", "")
+    return redirect(url_for("interface.page", locale=locale, saved=1) + (f"#s{position}" if position.isdigit() else ""))

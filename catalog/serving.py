@@ -1,0 +1,110 @@
+"""How ``contentlib serve`` runs the app: one process per core where the platform allows.
+
+Python runs one thread at a time per process, so a single server process
+leaves every other core idle however many visitors search at once. On
+POSIX systems with gunicorn installed, ``serve`` forks ``workers`` processes
+(default: one per core) that each answer with ``threads`` threads. The app,
+its dictionaries and tables are loaded once before the fork and shared
+(copy on write); each process then opens its own database connections and
+its own index searcher, which it reopens when the index changes on disk
+(a drained edit or a rebuild by any process). Elsewhere, or with
+``workers=1``, waitress serves in this one process.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+
+
+def default_workers() -> int:
+    """One process per core this process may run on (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    """Tell whether several processes can share the listening socket here (gunicorn on POSIX)."""
+    if os.name != "posix":
+        return False
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def serve(app, host: str, port: int, threads: int = 8, workers: int | None = None,
+          on_start=None, ident: str = "contentlib") -> None:
+    """Serve ``app`` until stopped; ``on_start(app)`` runs in every serving process.
+
+    :param workers: processes; None means one per core (1 where forking is not possible).
+    """
+    workers = default_workers() if workers is None else max(1, workers)
+    if workers > 1 and can_fork():
+        _gunicorn(app, host, port, threads, workers, on_start)
+        return
+    from waitress import serve as waitress_serve
+
+    if on_start is not None:
+        on_start(app)
+    waitress_serve(app, host=host, port=port, threads=threads, ident=ident)
+
+
+def _before_fork(app) -> None:
+    """Load what every process reads (dictionaries) and leave open nothing they must not share."""
+    from contentlib.search import prepare
+
+    prepare()
+    lib = app.extensions.get("contentlib")
+    if lib is None:
+        return
+    lib.store.engine.dispose()
+    index = getattr(lib, "index", None)
+    if index is not None:
+        index.close()
+    # Keep the loaded dictionaries out of the collector's reach, so that it
+    # does not write to (and so copy) the pages the processes share.
+    gc.collect()
+    gc.freeze()
+
+
+def _gunicorn(app, host, port, threads, workers, on_start) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    _before_fork(app)
+
+    def post_fork(server, worker):
+        # Connections made by the parent are not this process's to use.
+        app.extensions["contentlib"].store.engine.dispose(close=False)
+
+    def post_worker_init(worker):
+        if on_start is not None:
+            on_start(app)
+
+    options = {
+        "bind": f"{'[' + host + ']' if ':' in host else host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": 120,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "post_fork": post_fork,
+        "post_worker_init": post_worker_init,
+    }
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return app
+
+    Server().run()

@@ -1,0 +1,207 @@
+"""Interface strings reviewed by the library's own Tibetan editors, over the shipped catalogs.
+
+The shipped ``translations/<locale>/LC_MESSAGES/messages.po`` keep unreviewed Tibetan drafts
+flagged fuzzy. An editor confirms or corrects each one in the library itself (no gettext tools);
+the confirmed string is kept in the database with who confirmed it and when, is used at once
+over the shipped catalog, and ``export_po`` writes it un-fuzzied for merging back into the code.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+from .accounts import require
+from .errors import InvalidRecord
+from .tables_interface import interface_strings
+
+MAX_LENGTH = 2000
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+@dataclass(frozen=True)
+class InterfaceString:
+    """One interface string as an editor reviews it."""
+
+    msgid: str
+    plural: str | None
+    shipped: tuple[str, ...]  # the shipped translation, one string per form
+    fuzzy: bool  # shipped as an unreviewed draft
+    english: str
+    chinese: str
+    confirmed: tuple[str, ...] | None = None
+    confirmed_by: str | None = None
+    confirmed_at: float | None = None
+
+    @property
+    def current(self) -> tuple[str, ...]:
+        """What the interface shows now: the confirmed text, else the shipped one."""
+        return self.confirmed or self.shipped
+
+
+def po_path(translations_dir: Path, locale: str) -> Path:
+    return Path(translations_dir) / locale / "LC_MESSAGES" / "messages.po"
+
+
+@functools.lru_cache(maxsize=8)
+def _read(path: str, mtime: float) -> Catalog:
+    with open(path, "rb") as fh:
+        return read_po(fh)
+
+
+def shipped_catalog(translations_dir: Path, locale: str) -> Catalog:
+    """The shipped .po catalog of ``locale`` (read once per change of the file)."""
+    path = po_path(translations_dir, locale)
+    if not path.is_file():
+        raise InvalidRecord([("locale", f"no catalog for {locale!r}")])
+    return _read(str(path), path.stat().st_mtime)
+
+
+def _forms(message) -> tuple[str, ...]:
+    s = message.string
+    return tuple(s) if isinstance(s, (list, tuple)) else (s or "",)
+
+
+def _msgid(message) -> str:
+    return message.id[0] if isinstance(message.id, (list, tuple)) else message.id
+
+
+def confirmed(store, locale: str) -> dict[str, dict]:
+    """The confirmed strings of ``locale``: msgid -> {forms, confirmed_by, confirmed_at}."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(interface_strings).where(interface_strings.c.locale == locale)).all()
+    return {r.msgid: {"forms": tuple(r.forms), "confirmed_by": r.confirmed_by, "confirmed_at": r.confirmed_at}
+            for r in rows}
+
+
+def stamp(store, locale: str) -> tuple:
+    """A cheap value that changes whenever a string of ``locale`` is confirmed (for caches)."""
+    with store.engine.connect() as conn:
+        return tuple(conn.execute(sa.select(sa.func.count(), sa.func.max(interface_strings.c.confirmed_at))
+                                  .where(interface_strings.c.locale == locale)).one())
+
+
+def strings(store, translations_dir: Path, locale: str) -> list[InterfaceString]:
+    """Every interface string of ``locale`` beside its English and Chinese; unreviewed drafts first."""
+    catalog = shipped_catalog(translations_dir, locale)
+    zh, en = (shipped_catalog(translations_dir, other) for other in ("zh_Hans", "en"))
+    done = confirmed(store, locale)
+    out = []
+    for message in catalog:
+        if not message.id:
+            continue
+        msgid = _msgid(message)
+        key = message.id
+        english = _forms(en.get(key))[0] if en.get(key) is not None else msgid
+        chinese = _forms(zh.get(key))[0] if zh.get(key) is not None else ""
+        c = done.get(msgid, {})
+        out.append(InterfaceString(msgid, message.id[1] if message.pluralizable else None, _forms(message),
+                                   message.fuzzy, english or msgid, chinese, c.get("forms"), c.get("confirmed_by"),
+                                   c.get("confirmed_at")))
+    # Still to review first (shipped as drafts, then the rest), confirmed ones last.
+    out.sort(key=lambda s: (s.confirmed is not None, not s.fuzzy, s.msgid.lower()))
+    return out
+
+
+def _check(message, locale: str, forms: list[str]) -> tuple[str, ...]:
+    problems = []
+    want = len(_forms(message))
+    forms = [(f or "").strip() for f in forms]
+    if len(forms) != want:
+        problems.append(("forms", f"expected {want} form(s), got {len(forms)}"))
+    for i, form in enumerate(forms):
+        if not form:
+            problems.append((f"forms[{i}]", "is empty"))
+        elif len(form) > MAX_LENGTH:
+            problems.append((f"forms[{i}]", f"is longer than {MAX_LENGTH} characters"))
+        elif set(_PLACEHOLDER.findall(form)) != set(_PLACEHOLDER.findall(_msgid(message))):
+            names = ", ".join(f"%({n})s" for n in sorted(set(_PLACEHOLDER.findall(_msgid(message))))) or "none"
+            problems.append((f"forms[{i}]", f"must keep the placeholders of the English ({names})"))
+    if problems:
+        raise InvalidRecord(problems)
+    return tuple(forms)
+
+
+def confirm(store, user, translations_dir: Path, locale: str, msgid: str, forms: list[str],
+            now: float | None = None) -> InterfaceString:
+    """Confirm (or correct) one interface string; it is used from the next request on.
+
+    :raises NotAllowed: unless the user may edit.
+    :raises InvalidRecord: for an unknown string, an empty text or lost placeholders.
+    """
+    require(user, "edit")
+    catalog = shipped_catalog(translations_dir, locale)
+    message = next((m for m in catalog if m.id and _msgid(m) == msgid), None)
+    if message is None:
+        raise InvalidRecord([("msgid", "is not an interface string of this library")])
+    clean = _check(message, locale, forms)
+    row = {"forms": list(clean), "confirmed_by": user.name, "confirmed_at": time.time() if now is None else now}
+    with store.transaction() as conn:
+        key = (interface_strings.c.locale == locale) & (interface_strings.c.msgid == msgid)
+        if conn.execute(sa.select(interface_strings.c.msgid).where(key)).first():
+            conn.execute(interface_strings.update().where(key).values(**row))
+        else:
+            conn.execute(interface_strings.insert().values(locale=locale, msgid=msgid, **row))
+    return next(s for s in strings(store, translations_dir, locale) if s.msgid == msgid)
+
+
+def overrides(store, locale: str) -> dict:
+    """The confirmed strings as a gettext ``_catalog`` update: msgid, or (msgid, n) for plurals."""
+    out = {}
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(interface_strings.c.msgid, interface_strings.c.forms)
+                            .where(interface_strings.c.locale == locale)).all()
+    for msgid, forms in rows:
+        if len(forms) == 1:
+            out[msgid] = forms[0]
+        for n, form in enumerate(forms):
+            out[(msgid, n)] = form
+    return out
+
+
+def export_po(store, translations_dir: Path, locale: str, out_path: Path) -> int:
+    """Write the shipped catalog with every confirmed string in it, un-fuzzied; return how many.
+
+    The file replaces ``translations/<locale>/LC_MESSAGES/messages.po`` (or merges into it with
+    msgcat): the editors' review goes back into the code. Written atomically.
+    """
+    catalog = shipped_catalog(translations_dir, locale)
+    done = confirmed(store, locale)
+    out = Catalog(locale=catalog.locale, domain=catalog.domain, project=catalog.project,
+                  version=catalog.version, msgid_bugs_address=catalog.msgid_bugs_address,
+                  creation_date=catalog.creation_date, header_comment=catalog.header_comment,
+                  fuzzy=False)
+    out.mime_headers = catalog.mime_headers  # plural forms and the rest, as shipped
+    count = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        flags = set(message.flags)
+        string = message.string
+        c = done.get(_msgid(message))
+        if c is not None:
+            string = list(c["forms"]) if message.pluralizable else c["forms"][0]
+            flags.discard("fuzzy")
+            count += 1
+        out.add(message.id, string, locations=message.locations, flags=flags,
+                auto_comments=message.auto_comments, user_comments=message.user_comments,
+                context=message.context)
+    out_path = Path(out_path)
+    fd, tmp = tempfile.mkstemp(dir=out_path.parent or ".", prefix=".export-", suffix=".po")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write_po(fh, out, width=76, omit_header=False)
+        os.replace(tmp, out_path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count

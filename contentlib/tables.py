@@ -1,0 +1,204 @@
+"""Every table of the library, on one ``metadata`` (the migrations build exactly these).
+
+Catalog: works, their language versions, terms, creators, media, the vocabulary.
+Workflow: accounts, login failures, version editors and history, glossary, lists.
+Operations: the search outbox with its consumers, and the job queue.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+works = sa.Table(
+    "works", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("type", sa.String(16), nullable=False, index=True),
+    sa.Column("year", sa.Integer),
+    sa.Column("duration_seconds", sa.Integer),
+    sa.Column("pages", sa.Integer),
+    sa.Column("license", sa.Text),
+    sa.Column("attribution", sa.Text),
+    sa.Column("source_url", sa.Text),
+    sa.Column("added", sa.BigInteger, nullable=False, index=True),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+# slot 'public' holds the published version; slot 'working' a draft or one in review.
+versions = sa.Table(
+    "versions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("work_id", sa.String(64), sa.ForeignKey("works.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("lang", sa.String(8), nullable=False),
+    sa.Column("slot", sa.String(8), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("title", sa.Text),
+    sa.Column("description", sa.Text),
+    sa.Column("keywords", sa.JSON, nullable=False),
+    sa.Column("updated_by", sa.String(64)),
+    sa.Column("updated_at", sa.Float, nullable=False),
+    sa.Column("review_comment", sa.Text),
+    sa.UniqueConstraint("work_id", "lang", "slot", name="uq_versions_slot"),
+)
+
+work_terms = sa.Table(
+    "work_terms", metadata,
+    sa.Column("work_id", sa.String(64), sa.ForeignKey("works.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("scheme", sa.String(16), primary_key=True),
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Index("ix_work_terms_code", "scheme", "code"),
+)
+
+creators = sa.Table(
+    "creators", metadata,
+    sa.Column("work_id", sa.String(64), sa.ForeignKey("works.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("name", sa.JSON, nullable=False),
+)
+
+media = sa.Table(
+    "media", metadata,
+    sa.Column("work_id", sa.String(64), sa.ForeignKey("works.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("lang", sa.String(8)),
+    sa.Column("sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("size", sa.BigInteger),
+    sa.Column("content_type", sa.String(100)),
+    sa.Column("original_name", sa.Text),
+    sa.Column("info", sa.JSON, nullable=False),
+)
+
+vocabulary_terms = sa.Table(
+    "vocabulary_terms", metadata,
+    sa.Column("scheme", sa.String(16), primary_key=True),
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("labels", sa.JSON, nullable=False),
+)
+
+# Per (work, language): when its published text last changed, by an "import" or an "editor"
+# (migration 0003a). An import keeps an editor's version unless the record's copy is later.
+version_origins = sa.Table(
+    "version_origins", metadata,
+    sa.Column("work_id", sa.String(64), primary_key=True),
+    sa.Column("lang", sa.String(8), primary_key=True),
+    sa.Column("changed_at", sa.Float, nullable=False),
+    sa.Column("source", sa.String(8), nullable=False),
+)
+
+# The search outbox: every change to a work, in commit order. ``seq`` only grows
+# (AUTOINCREMENT on SQLite, a sequence on PostgreSQL), so each index keeps a
+# cursor and applies what is past it; rows go once every consumer has passed them.
+outbox = sa.Table(
+    "outbox", metadata,
+    sa.Column("seq", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("work_id", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+# Each search index that follows the outbox: how far it has applied, and when it last said so.
+outbox_consumers = sa.Table(
+    "outbox_consumers", metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("last_seq", sa.BigInteger, nullable=False),
+    sa.Column("heartbeat", sa.Float, nullable=False),
+)
+
+# Background jobs (derived files, cover cards, bundles ...), claimed by any number of workers.
+jobs = sa.Table(
+    "jobs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("key", sa.String(200), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("claimed_by", sa.String(100)),
+    sa.Column("claimed_at", sa.Float),
+    sa.Column("error", sa.Text),
+    sa.Index("ix_jobs_state", "state", "id"),
+)
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("token_hash", sa.String(64), unique=True),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+login_failures = sa.Table(
+    "login_failures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(200), nullable=False, index=True),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+# Everyone who edited the working version of (work, lang) since it was last published.
+version_editors = sa.Table(
+    "version_editors", metadata,
+    sa.Column("work_id", sa.String(64), primary_key=True),
+    sa.Column("lang", sa.String(8), primary_key=True),
+    sa.Column("user", sa.String(64), primary_key=True),
+)
+
+version_history = sa.Table(
+    "version_history", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("work_id", sa.String(64), nullable=False, index=True),
+    sa.Column("lang", sa.String(8), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("actor", sa.String(64)),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("from_state", sa.String(16)),
+    sa.Column("to_state", sa.String(16)),
+    sa.Column("changes", sa.JSON, nullable=False),
+    sa.Column("comment", sa.Text),
+)
+
+glossary = sa.Table(
+    "glossary", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("zh", sa.Text, nullable=False),
+    sa.Column("bo", sa.Text, nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("updated_by", sa.String(64)),
+    sa.Column("updated_at", sa.Float, nullable=False),
+    sa.UniqueConstraint("zh", "bo", name="uq_glossary_pair"),
+)
+
+work_lists = sa.Table(
+    "work_lists", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("owner", sa.String(64), nullable=False, index=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("token", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+work_list_items = sa.Table(
+    "work_list_items", metadata,
+    sa.Column("list_id", sa.Integer, sa.ForeignKey("work_lists.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("work_id", sa.String(64), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+)
+
+# What harvesters need to learn that a work is gone (OAI-PMH ``deletedRecord`` persistent):
+# written by ``Store._delete`` in the deletion's transaction (delete and mirror import); a work imported again under the
+# same id simply outranks its tombstone.
+deleted_works = sa.Table(
+    "deleted_works", metadata,
+    sa.Column("work_id", sa.String(64), primary_key=True),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("subjects", sa.JSON, nullable=False),
+    sa.Column("deleted_at", sa.Float, nullable=False, index=True),
+)

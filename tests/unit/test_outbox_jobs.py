@@ -1,0 +1,95 @@
+"""The outbox followed by several indexes, and jobs claimed by several workers (SQLite and PostgreSQL)."""
+
+import threading
+
+from contentlib import indexing
+from contentlib.jobs import JobQueue
+from contentlib.model import Version, Work
+from contentlib.search import SearchIndex
+from contentlib.store import Store
+
+
+def _work(i, title="水"):
+    return Work(f"w{i}", "book", {"zh": Version("zh", f"{title}{i}")})
+
+
+def _ids(index, q):
+    return {r["id"] for r in index.search(q, per_page=100)["results"]}
+
+
+def test_two_indexes_follow_the_outbox_each_at_its_own_pace(store, tmp_path):
+    a_dir, b_dir = tmp_path / "a", tmp_path / "b"
+    a, b = SearchIndex(a_dir), SearchIndex(b_dir)
+    store.put_works([_work(1)])
+    indexing.drain(store, a, a_dir)
+    indexing.drain(store, b, b_dir)
+    store.put_works([_work(2), _work(3)])
+    assert indexing.lag(store, a_dir) == 2 and indexing.lag(store, b_dir) == 2
+    assert indexing.drain(store, a, a_dir) == 2
+    assert indexing.lag(store, a_dir) == 0 and indexing.lag(store, b_dir) == 2
+    assert store.count_after(0) == 2  # b has not passed them: nothing pruned
+    assert indexing.drain(store, b, b_dir) == 2
+    assert store.count_after(0) == 0  # both passed: pruned
+    store.put_works([_work(4)])  # numbers keep growing after a prune
+    assert indexing.drain(store, a, a_dir) == 1 and indexing.drain(store, b, b_dir) == 1
+    assert _ids(a, "水") == _ids(b, "水") == {"w1", "w2", "w3", "w4"}
+    assert indexing.drain(store, a, a_dir) == 0  # the second run finds nothing to do
+
+
+def test_an_index_rebuilt_from_scratch_catches_up_and_the_cursor_survives_a_restart(store, tmp_path):
+    d = tmp_path / "ix"
+    store.put_works([_work(i) for i in range(5)])
+    assert indexing.drain(store, SearchIndex(d), d) == 5  # no index yet: built from the database
+    store.put_works([_work(9)])
+    restarted = SearchIndex(d)  # a new process: the cursor is read from beside the index
+    assert indexing.drain(store, restarted, d) == 1
+    assert _ids(restarted, "水") == {f"w{i}" for i in (0, 1, 2, 3, 4, 9)}
+
+
+def test_every_job_is_claimed_by_exactly_one_of_several_workers(db_url):
+    stores = [Store.from_url(db_url) for _ in range(3)]
+    try:
+        queue = JobQueue(stores[0])
+        for i in range(60):
+            queue.put(f"w{i}")
+        queue.put("w0")  # already waiting: not queued twice
+        claimed, lock = [], threading.Lock()
+
+        def work(store, name):
+            q = JobQueue(store)
+            while jobs := q.claim(name, limit=2):
+                for job in jobs:
+                    with lock:
+                        claimed.append(job.key)
+                    q.done(job)
+
+        threads = [threading.Thread(target=work, args=(s, f"worker{i}")) for i, s in enumerate(stores)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert sorted(claimed) == sorted(f"w{i}" for i in range(60))
+        assert queue.counts() == {"queued": 0, "running": 0, "failed": 0}
+    finally:
+        for s in stores:
+            s.close()
+
+
+def test_a_failing_job_is_retried_then_given_up(store):
+    queue = JobQueue(store)
+    queue.put("w1")
+    for attempt in range(3):
+        (job,) = queue.claim("me")
+        assert job.attempts == attempt + 1
+        queue.failed(job, "boom")
+    assert queue.claim("me") == []
+    assert queue.counts()["failed"] == 1
+
+
+def test_a_job_whose_worker_died_is_handed_out_again(store):
+    queue = JobQueue(store)
+    queue.put("w1")
+    (job,) = queue.claim("dead", now=1000.0)
+    assert queue.claim("alive", now=1000.0 + 60) == []
+    (again,) = queue.claim("alive", now=1000.0 + 3600)
+    assert again.key == "w1" and again.id == job.id
