@@ -15,7 +15,7 @@ from contentlib.selection import selection_from_options, selection_options
 
 from . import create_app
 from .cli_backup import backup_command, restore_command
-from .cli_ops import Progress, status_command
+from .cli_ops import Progress, stage, status_command
 from .resources import get, get_library
 
 
@@ -48,7 +48,7 @@ def _import(path: Path, skip_invalid: bool, cards: bool = False, mirror: bool = 
 
     try:
         report = get_library().import_file(path, skip_invalid=skip_invalid, cards=cards, mirror=mirror,
-                                           confirm=confirm)
+                                           confirm=confirm, progress=stage)
     except InvalidRecord as exc:
         _fail(exc, summary=f"{path}: {len(exc.problems)} problem(s); nothing was imported.")
     if report.removed is None:
@@ -251,6 +251,7 @@ _register_bundles(cli)
 cli.add_command(report_group)
 from .cli_interface import translations_group  # noqa: E402  (the editors' interface strings)
 cli.add_command(translations_group)
+__import__("catalog.cli_security").cli_security.register(users_group)  # users unlock
 
 
 def main() -> None:

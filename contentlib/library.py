@@ -22,6 +22,7 @@ from .jobs import JobQueue
 from .media import Limits, MediaStore
 from .search.backend import SearchBackend, SearchResult, WhooshBackend
 from .search.index import SearchIndex
+from .selection import select_works
 from .search_request import SearchRequest, parse_search_args
 from .store import Store
 
@@ -125,7 +126,8 @@ class Library:
         return attachments.ingester(self.media, self.limits)(path)
 
     def import_file(self, path: Path, skip_invalid: bool = False, cards: bool = False,
-                    actor: str | None = None, mirror: bool = False, confirm=None) -> records.ImportReport:
+                    actor: str | None = None, mirror: bool = False, confirm=None,
+                    progress=None) -> records.ImportReport:
         """Merge a JSON Lines file into the catalog (all or nothing unless ``skip_invalid``).
 
         Every line and file is checked before any byte is stored; derived files are made before it returns.
@@ -133,14 +135,19 @@ class Library:
         :param cards: also draw the cover cards of works without a picture now.
         :param mirror: make the catalog equal the file once ``confirm(plan)`` says yes
             (``records.import_file``); the report's ``removed`` is None when it did not.
+        :param progress: called with a short line as each stage begins (long imports).
         :raises InvalidRecord: with every problem; nothing was written then.
         """
+        say = progress or (lambda line: None)
+        say(f"checking and storing {path}")
         report = records.import_file(self.store, path, ingest=attachments.ingester(self.media, self.limits),
                                      skip_invalid=skip_invalid, actor=actor, mirror=mirror, confirm=confirm)
         if report.removed is None:
             return report
         attachments.release(self.store, self.media, report.replaced_media)
+        say(f"making derived files of {len(report.work_ids)} work(s)")
         self.finish_import(report.work_ids, cards=cards)
+        say("updating the search index")
         self.sync()
         return report
 
@@ -156,10 +163,12 @@ class Library:
         :raises CannotWrite: (one line) when the target's folder is missing or read-only.
         :raises BadParameter: for a selection naming an unknown code or list.
         """
-        if selection is not None and selection.q:
-            self.sync()
-        return records.export_file(self.store, path, media_path=self.media.path if with_media else None,
-                                   selection=selection, search=self.search_ids)
+        ids = None
+        if selection is not None and not selection.empty:
+            if selection.q:
+                self.sync()
+            ids = select_works(self.store, selection, self.search_ids)
+        return records.export_file(self.store, path, media_path=self.media.path if with_media else None, ids=ids)
 
     def delete(self, work_ids: Iterable[str]) -> dict[str, list[str]]:
         """Delete works; return, per work, the files freed (no other work referenced them).

@@ -520,7 +520,7 @@ def import_file(store, path: Path, ingest: Ingest | None = None, skip_invalid: b
 
 
 def export_file(store, path: Path, media_path: Callable[[str], Path] | None = None,
-                selection=None, search=None) -> int:
+                ids: list[str] | None = None) -> int:
     """Write the chosen works (published text) as JSON Lines, atomically.
 
     With ``media_path`` (sha256 -> the stored file) every file is copied to
@@ -528,8 +528,7 @@ def export_file(store, path: Path, media_path: Callable[[str], Path] | None = No
     records name it there: two works' files can never clash, every path
     resolves, and the export imports anywhere as it is.
 
-    :param selection: a ``selection.Selection`` (None: every work); ``search``
-        runs its query (``selection.search_ids``).
+    :param ids: the works to write, in this order (None: every work); ``selection.select_works`` chooses them.
     :returns: the number of works written.
     :raises CannotWrite: when the folder is missing or cannot be written (nothing is left behind).
     """
@@ -551,7 +550,7 @@ def export_file(store, path: Path, media_path: Callable[[str], Path] | None = No
     count = 0
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            for work in _chosen(store, selection, search):
+            for work in _chosen(store, ids):
                 rec = work_to_record(work)
                 if media_path is not None:
                     for m, mrec in zip(work.media, rec.get("media", [])):
@@ -569,13 +568,10 @@ def export_file(store, path: Path, media_path: Callable[[str], Path] | None = No
     return count
 
 
-def _chosen(store, selection, search):
-    if selection is None or selection.empty:
+def _chosen(store, ids):
+    if ids is None:
         yield from store.iter_works()
         return
-    from .selection import select_works
-
-    ids = select_works(store, selection, search)
     for i in range(0, len(ids), 500):
         yield from store.get_works(ids[i:i + 500])
 

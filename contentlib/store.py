@@ -8,7 +8,9 @@ SQLite is the embedded default (WAL, busy timeout); any SQLAlchemy URL works.
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,15 +39,70 @@ def _sqlite_pragmas(dbapi_conn, _record):
 
 
 def make_engine(url: str) -> sa.Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys."""
+    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys.
+
+    A SQLite file is created (with its folder) readable by its owner only: it holds password hashes.
+    """
     if url.startswith("sqlite"):
-        database = sa.engine.make_url(url).database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)  # a first run in a new home
+        _private_sqlite_file(sa.engine.make_url(url).database)  # with its folder: a first run in a new home
         engine = sa.create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _private_sqlite_file(database: str | None) -> None:
+    """Create the database file 0600 before SQLite does (its -wal and -shm files copy that mode)."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if p.stat().st_mode & 0o077:
+                p.chmod(0o600)
+        except (FileNotFoundError, PermissionError):
+            pass
+
+
+# Any 64-bit number, the same in every process: PostgreSQL's lock for the schema setup.
+_SETUP_LOCK_ID = 0x636F6E74656E74  # "content"
+
+
+@contextmanager
+def setup_lock(engine: sa.Engine):
+    """Hold the database's setup lock: a file lock beside a SQLite file, an advisory lock on PostgreSQL.
+
+    Migrations and seeding check what exists and then create it; two processes
+    doing that at once fail ("table works already exists"). Under this lock the
+    second one waits and then finds everything done.
+    """
+    if engine.dialect.name == "sqlite":
+        database = engine.url.database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            yield
+            return
+        fd = os.open(f"{database}.setup-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+    elif engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": _SETUP_LOCK_ID})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": _SETUP_LOCK_ID})
+                conn.commit()
+    else:
+        yield
 
 
 def upgrade(engine: sa.Engine) -> None:
@@ -69,12 +126,17 @@ class Store:
 
     @classmethod
     def from_url(cls, url: str, migrate: bool = True) -> "Store":
+        """Open the database; with ``migrate``, bring its schema and shipped vocabulary up to date.
+
+        Setup runs one process at a time (``setup_lock``), so any number of
+        processes may start together on a fresh home.
+        """
         engine = make_engine(url)
-        if migrate:
-            upgrade(engine)
         store = cls(engine)
         if migrate:
-            store.seed_vocabulary()
+            with setup_lock(engine):
+                upgrade(engine)
+                store.seed_vocabulary()
         return store
 
     def close(self) -> None:

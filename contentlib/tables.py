@@ -134,6 +134,8 @@ users = sa.Table(
     sa.Column("token_hash", sa.String(64), unique=True),
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("created_at", sa.Float, nullable=False),
+    # Bumped on logout (and when an account is disabled): sessions carry it and stop matching.
+    sa.Column("session_generation", sa.Integer, nullable=False, server_default="0", default=0),
 )
 
 login_failures = sa.Table(

@@ -67,7 +67,7 @@ def live_server(home: Path):
 
     home.mkdir(parents=True, exist_ok=True)
     app = create_app({
-        "TESTING": True, "CONTENTLIB_SECRET_KEY": "browser-test-secret", "CONTENTLIB_HOME": str(home),
+        "TESTING": True, "CONTENTLIB_SECRET_KEY": "suite-only-4fJ9x2Qm7LwZ8rKp3VtB", "CONTENTLIB_HOME": str(home),
         "CONTENTLIB_INSTANCE_DIR": str(home), "CONTENTLIB_DATABASE_URL": f"sqlite:///{home / 'contentlib.db'}",
         "CONTENTLIB_INDEX_DIR": str(home / "index"), "CONTENTLIB_MEDIA_DIR": str(home / "media"),
     })

@@ -18,7 +18,7 @@ class Library:
 
         home.mkdir(parents=True)
         self.app = create_app({
-            "TESTING": True, "CONTENTLIB_SECRET_KEY": "test-secret", "CONTENTLIB_HOME": str(home),
+            "TESTING": True, "CONTENTLIB_SECRET_KEY": "suite-only-4fJ9x2Qm7LwZ8rKp3VtB", "CONTENTLIB_HOME": str(home),
             "CONTENTLIB_INSTANCE_DIR": str(home), "CONTENTLIB_DATABASE_URL": f"sqlite:///{home / 'db.sqlite'}",
             "CONTENTLIB_INDEX_DIR": str(home / "index"), "CONTENTLIB_MEDIA_DIR": str(home / "media"),
             "CONTENTLIB_LIBRARY_NAME": name})

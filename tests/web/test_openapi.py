@@ -10,7 +10,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from contentlib import accounts, records, workflow
-from tests.conftest import DATA
+from tests.conftest import DATA, TEST_SECRET
 
 from .live import serving
 
@@ -56,7 +56,7 @@ def test_a_new_route_appears_without_editing_any_document(home):
 
     from catalog import create_app
 
-    app = create_app({"TESTING": True, "CONTENTLIB_SECRET_KEY": "test-secret"})
+    app = create_app({"TESTING": True, "CONTENTLIB_SECRET_KEY": TEST_SECRET})
     extra = Blueprint("extra", __name__)
     extra.add_url_rule("/api/v1/ping/<name>", "ping", lambda name: jsonify(name=name))
     app.register_blueprint(extra)
