@@ -29,9 +29,10 @@ def create_app(test_config: dict | None = None) -> Flask:
                       REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_SECURE=secure)
     app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 ** 3)
 
-    from . import counting, delivery, extensions, headers, ops, resources
+    from . import counting, delivery, extensions, headers, ops, public, resources
     ops.init_app(app)
     extensions.init_app(app)
+    public.init_app(app)
     resources.init_app(app)
     counting.init_app(app)
     delivery.init_app(app)
@@ -43,6 +44,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (ops, i18n, browse, works, search, media, api, auth, editor, workflow_api, coverage, glossary, lists,
                    admin, reports, reports_api):
         app.register_blueprint(module.bp)
+    from . import feeds, metadata, oai, openapi, opds
+    for module in (oai, opds, feeds, openapi):  # open doors for other readers and harvesters
+        app.register_blueprint(module.bp)
+    metadata.init_app(app)
     from . import offline  # "Take offline" and bundle import (issue 13)
     app.register_blueprint(offline.bp)
     from . import interface  # editors review the interface strings (issue 16)

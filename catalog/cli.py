@@ -256,3 +256,7 @@ __import__("catalog.cli_security").cli_security.register(users_group)  # users u
 
 def main() -> None:
     cli(prog_name="contentlib")
+
+
+from .cli_zim import zim_group  # noqa: E402  (each feature's commands live in their own module)
+cli.add_command(zim_group)

@@ -23,7 +23,7 @@ from .merge import EDITOR, IMPORT, Origin, merge, same
 from .model import LANGUAGES, PUBLISHED, SCHEMES, Creator, MediaEntry, Version, Work
 from .vocabulary import SCHEME_KEYS, Term, Vocabulary, load_shipped
 
-from .tables import (creators, media, metadata, outbox, outbox_consumers, jobs,  # noqa: F401 (re-exported)
+from .tables import (creators, deleted_works, media, metadata, outbox, outbox_consumers, jobs,  # noqa: F401
                      vocabulary_terms, version_origins, versions, version_history, work_terms, works)
 
 _BATCH = 500
@@ -490,10 +490,24 @@ class Store:
                 {"work_id": w, "lang": lang, "at": now, "actor": actor, "action": "delete", "from_state": PUBLISHED,
                  "to_state": "missing", "changes": {"title": [title, None]}, "comment": None}
                 for w, lang, title in gone])
+        self._tombstones(conn, ids, now)
         conn.execute(works.delete().where(works.c.id.in_(ids)))
         for table in (versions, work_terms, creators, media, version_origins):  # no FK cascade on every backend
             conn.execute(table.delete().where(table.c.work_id.in_(ids)))
         return shas
+
+    @staticmethod
+    def _tombstones(conn, ids, now) -> None:
+        """Leave a tombstone for each work about to be deleted (OAI-PMH reports deletions from them)."""
+        kinds = dict(conn.execute(sa.select(works.c.id, works.c.type).where(works.c.id.in_(ids))).all())
+        subjects: dict[str, list[str]] = {}
+        for work_id, code in conn.execute(sa.select(work_terms.c.work_id, work_terms.c.code).where(
+                work_terms.c.work_id.in_(ids), work_terms.c.scheme == "subjects").order_by(work_terms.c.position)):
+            subjects.setdefault(work_id, []).append(code)
+        if kinds:
+            conn.execute(deleted_works.delete().where(deleted_works.c.work_id.in_(list(kinds))))
+            conn.execute(deleted_works.insert(), [{"work_id": w, "type": t, "subjects": subjects.get(w, []),
+                                                   "deleted_at": now} for w, t in kinds.items()])
 
     def find_media(self, sha256: str) -> MediaEntry | None:
         """One media entry naming this file (for its content type and original name)."""

@@ -193,3 +193,14 @@ work_list_items = sa.Table(
     sa.Column("work_id", sa.String(64), primary_key=True),
     sa.Column("position", sa.Integer, nullable=False),
 )
+
+# What harvesters need to learn that a work is gone (OAI-PMH ``deletedRecord`` persistent):
+# written by ``Store._delete`` in the deletion's transaction (delete and mirror import); a work imported again under the
+# same id simply outranks its tombstone.
+deleted_works = sa.Table(
+    "deleted_works", metadata,
+    sa.Column("work_id", sa.String(64), primary_key=True),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("subjects", sa.JSON, nullable=False),
+    sa.Column("deleted_at", sa.Float, nullable=False, index=True),
+)

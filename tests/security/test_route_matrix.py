@@ -93,6 +93,24 @@ DECISIONS = {
     ("lists.remove", "POST"): LISTS,
     ("lists.delete", "POST"): LISTS,
     ("lists.add_to_chosen", "POST"): LISTS,
+    # Open doors (issue 14): public catalog data for harvesters, e-readers, feed readers and API clients.
+    ("oai.endpoint", "GET"): ALL,
+    ("oai.endpoint", "POST"): ALL,             # OAI-PMH allows POST; it changes nothing
+    ("opds.root", "GET"): ALL,
+    ("opds.all", "GET"): ALL,
+    ("opds.new", "GET"): ALL,
+    ("opds.terms", "GET"): ALL,
+    ("opds.term", "GET"): ALL,
+    ("opds.languages", "GET"): ALL,
+    ("opds.language", "GET"): ALL,
+    ("opds.shared_lists", "GET"): ALL,
+    ("opds.shared", "GET"): ALL,              # the unguessable token is the permission, as lists.shared
+    ("opds.search", "GET"): ALL,
+    ("opds.opensearch", "GET"): ALL,
+    ("feeds.new_atom", "GET"): ALL,
+    ("feeds.sitemap", "GET"): ALL,
+    ("feeds.sitemap_part", "GET"): ALL,
+    ("openapi.spec", "GET"): ALL,
 }
 # Run last, in this order: they delete what others use, or change the session itself.
 LAST = [("glossary.delete", "POST"), ("lists.delete", "POST"), ("auth.logout", "POST"), ("auth.login", "POST")]
@@ -122,7 +140,7 @@ def _values(world, endpoint, role):
     values = {"work_id": "t-atom", "lang": "en" if endpoint.endswith(("approve", "reject")) else "bo",
               "sha256": "a" * 64, "name": "thumb-320.webp", "key": "a" * 64, "width": 320,
               "scheme": "subjects", "code": "physical-science", "entry_id": world["entry"], "list_id": wl.id,
-              "token": wl.token, "locale": "bo", "filename": "css/site.css"}
+              "token": wl.token, "locale": "bo", "filename": "css/site.css", "number": 1}
     if endpoint.startswith("admin."):
         values["name"] = "editor2"
     if endpoint.startswith("reports"):

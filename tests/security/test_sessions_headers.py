@@ -55,7 +55,8 @@ def test_every_answer_carries_the_security_headers(client, world, path):
     assert r.headers["X-Content-Type-Options"] == "nosniff"
 
 
-INLINE = [re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I), re.compile(r"<style\b", re.I),
+# JSON-LD (<script type="application/ld+json">) is data the browser never runs, so CSP does not block it.
+INLINE = [re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/ld\+json\"))[^>]*>", re.I), re.compile(r"<style\b", re.I),
           re.compile(r"\son[a-z]+\s*=", re.I), re.compile(r"\sstyle\s*=", re.I), re.compile(r"javascript:", re.I)]
 
 
