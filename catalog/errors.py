@@ -62,6 +62,7 @@ def init_app(app) -> None:
     app.register_error_handler(MediaRejected, media_rejected)
     app.register_error_handler(NotAllowed, lambda e: render_error(403, str(e)))
     app.register_error_handler(InvalidTransition, lambda e: render_error(409, str(e), "invalid_transition"))
-    app.register_error_handler(TooManyAttempts, lambda e: render_error(429, "too many failed logins; wait and try again, or ask an admin to unlock the account"))
+    app.register_error_handler(TooManyAttempts, lambda e: render_error(
+        429, "too many failed logins; wait and try again, or ask an admin to unlock the account"))
     # A form left open too long (or cookies cleared): say so in the visitor's language.
     app.register_error_handler(CSRFError, lambda e: render_error(400, FORM_EXPIRED, "csrf", translated=True))

@@ -81,6 +81,16 @@ vocabulary_terms = sa.Table(
     sa.Column("labels", sa.JSON, nullable=False),
 )
 
+# Per (work, language): when its published text last changed, by an "import" or an "editor"
+# (migration 0003a). An import keeps an editor's version unless the record's copy is later.
+version_origins = sa.Table(
+    "version_origins", metadata,
+    sa.Column("work_id", sa.String(64), primary_key=True),
+    sa.Column("lang", sa.String(8), primary_key=True),
+    sa.Column("changed_at", sa.Float, nullable=False),
+    sa.Column("source", sa.String(8), nullable=False),
+)
+
 # The search outbox: every change to a work, in commit order. ``seq`` only grows
 # (AUTOINCREMENT on SQLite, a sequence on PostgreSQL), so each index keeps a
 # cursor and applies what is past it; rows go once every consumer has passed them.

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).parent / "data"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+# ../shared beside the checkout; CONTENTLIB_SHARED names it for checkouts elsewhere (git worktrees).
+SHARED = Path(os.environ.get("CONTENTLIB_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 
 
 def write_jsonl(path: Path, records) -> Path:

@@ -73,6 +73,15 @@ def _merge(spans):
 
 
 def _tibetan_spans(text, syllables):
+    """Spans of the syllables whose search form is one of ``syllables``.
+
+    A search form is the start of the folded syllable (its affix stripped),
+    བ and བོ aside (folded to པ, པོ); a text that contains none of them so is
+    not tokenized at all, as for the Wylie reading of a pinyin query.
+    """
+    folded = tibetan.fold(text).lower()
+    if not any(s in folded or (s[:1] == "\u0f54" and "\u0f56" + s[1:] in folded) for s in syllables):
+        return []
     return [(s, e) for t, s, e in tibetan.tokenize(text) if t in syllables]
 
 

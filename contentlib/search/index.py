@@ -20,8 +20,7 @@ import numpy as np
 from whoosh import index as windex
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.analysis import StandardAnalyzer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.qparser import MultifieldParser
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 from whoosh.writing import SegmentWriter
 
 from ..errors import IndexUnavailable
@@ -41,17 +40,18 @@ MIN_STRICT = 10
 CHAR_EXPANSION = 200
 EXPANSION_BOOST = 0.8  # glossary equivalents, relative to the typed query
 WRITER_MB = 2048
+# What a rebuild's writer holds per process before it spills sorted runs to
+# disk: 10,000 works' postings held at once took 1.9 GB per process at 100k.
+SEGMENT_MB = 384
 # A rebuild writes segments of CHUNK works each, PROCS of them at a time.
 CHUNK = 10_000
 PROCS = max(1, min(2, os.cpu_count() or 1))
 BLOCK = 1024  # postings per block
 
 
-def make_schema(standard=False):
-    """Return the schema; ``standard`` swaps every text analyzer for Whoosh's default."""
+def make_schema():
+    """Return the schema of the works index."""
     def text(ana, phrase):
-        if standard:
-            return TEXT(analyzer=StandardAnalyzer(), phrase=True)
         return analysis.TermsField(analyzer=ana, phrase=phrase)
 
     return Schema(
@@ -157,7 +157,7 @@ def _write_segment(job):
     """
     dirname, records = job
     ix = windex.open_dir(dirname)
-    writer = SegmentWriter(ix, _lk=False, codec=_codec(), limitmb=WRITER_MB,
+    writer = SegmentWriter(ix, _lk=False, codec=_codec(), limitmb=SEGMENT_MB,
                            compound=False)
     for rec in records:
         writer.add_document(**document(rec))
@@ -178,7 +178,7 @@ def _bulk_index(ix, dirname, records, chunk_size=None):
     segment by a pool of PROCS forked processes (which inherit the loaded
     jieba and OpenCC dictionaries). Segments are never merged: merging
     costs as much as writing, and a handful of segments searches fine. A
-    chunk fits the writer's memory, so postings never spill to disk.
+    writer holds SEGMENT_MB of postings, then spills them to sorted runs.
     """
     chinese.prepare()
     segments, count = [], 0
@@ -230,14 +230,11 @@ class SearchIndex:
     """The search index of works in one directory.
 
     :param path: directory of the index; nothing is created until a write.
-    :param standard: index and parse with Whoosh's StandardAnalyzer only
-        (a baseline for relevance comparisons, not for production).
     :param chunk_size: works per segment written by a rebuild (CHUNK).
     """
 
-    def __init__(self, path, standard=False, chunk_size=CHUNK):
+    def __init__(self, path, chunk_size=CHUNK):
         self.path = Path(path)
-        self.standard = standard
         self.chunk_size = chunk_size
         self._ix = None
         self._ix_dir = None
@@ -245,6 +242,10 @@ class SearchIndex:
         self._cache = {}
         self._segments = bulk.Segments()
         self._local = threading.local()
+
+    def _schema(self):
+        """The schema this index is written and read with (a benchmark baseline overrides it)."""
+        return make_schema()
 
     # -- layout ---------------------------------------------------------
     @property
@@ -270,7 +271,7 @@ class SearchIndex:
         gen = self.path / f"gen-{time.time_ns()}-{uuid.uuid4().hex[:6]}"
         gen.mkdir()
         try:
-            ix = windex.create_in(str(gen), make_schema(self.standard))
+            ix = windex.create_in(str(gen), self._schema())
             count = _bulk_index(ix, str(gen), records, self.chunk_size)
             ix.close()
             _mark_complete(gen)
@@ -346,7 +347,7 @@ class SearchIndex:
             if self._ix is None or self._ix_dir != target:
                 self.close()
                 ix = windex.open_dir(str(target))
-                if _fingerprint(ix.schema) != _fingerprint(make_schema(self.standard)):
+                if _fingerprint(ix.schema) != _fingerprint(self._schema()):
                     ix.close()
                     raise IndexUnavailable(
                         "search index was built by an older version; it needs a rebuild")
@@ -584,12 +585,6 @@ class SearchIndex:
 
     def _queries(self, s, q, readings, expansions):
         """Return the strict query and its loose widening (either may be None)."""
-        if self.standard:
-            parser = MultifieldParser(list(TEXT_FIELDS), make_schema(True))
-            try:
-                return [parser.parse(clean(q))]
-            except Exception:  # the baseline parser gives up on odd syntax
-                return []
         extra = []
         for term, equivalents in expansions.items():
             if term and term.lower() in q.lower():
