@@ -23,7 +23,7 @@ def make_app(monkeypatch, home, db_url=None):
         monkeypatch.delenv(name, raising=False)
     if db_url:
         monkeypatch.setenv("CONTENTLIB_DATABASE_URL", db_url)
-    return create_app({"TESTING": True, "CONTENTLIB_SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": True})
+    return create_app({"TESTING": True, "CONTENTLIB_SECRET_KEY": "suite-only-4fJ9x2Qm7LwZ8rKp3VtB", "WTF_CSRF_ENABLED": True})
 
 
 def invoke(app, *args):
