@@ -5,26 +5,31 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations extract update-translations demo bench page-weight clean
+.PHONY: run test install translations extract update-translations demo admin bench page-weight clean
+
+# Installing is quiet: pip's output goes to .venv/pip.log, shown only when something fails.
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check
+LOGGED = >> $(VENV)/pip.log 2>&1 || { tail -n 40 $(VENV)/pip.log; exit 1; }
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	@echo "Creating $(VENV) and installing contentlib (a few minutes the first time; log: $(VENV)/pip.log)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) --upgrade pip $(LOGGED)
 
 $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
-	$(BIN)/pip install --quiet -e .
-	touch $@
+	@$(PIP) -e . $(LOGGED)
+	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $@
+	@$(PIP) -e '.[test]' $(LOGGED)
+	@touch $@
 
 install: $(VENV)/.installed translations
 
 # Compiled catalogs are built, not tracked. Fuzzy (unreviewed) Tibetan drafts are used
 # rather than falling back to English; the .po files keep them flagged for an editor.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy --statistics -d translations 2>&1 | tail -n 3
+	@$(BIN)/pybabel --quiet compile --use-fuzzy -d translations
 
 extract: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
@@ -33,10 +38,15 @@ update-translations: extract
 	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
 
 demo: install
-	$(BIN)/contentlib demo
+	@$(BIN)/contentlib demo
 
 run: demo
-	$(BIN)/contentlib serve --host $(HOST) --port $(PORT)
+	@$(BIN)/contentlib serve --host $(HOST) --port $(PORT)
+
+# The first administrator: make admin NAME=dolma PASSWORD='at least 8 characters'
+admin: install
+	@test -n "$(NAME)" -a -n "$(PASSWORD)" || { echo "usage: make admin NAME=you PASSWORD='at least 8 characters'"; exit 2; }
+	@$(BIN)/contentlib users create "$(NAME)" --role admin --password "$(PASSWORD)"
 
 test: $(VENV)/.installed-test translations
 	$(BIN)/python -m pytest

@@ -149,7 +149,7 @@ def main():
         for w in works:
             f.write(json.dumps(w, ensure_ascii=False) + "\n")
 
-    dev_q = [json.loads(l) for l in open(SHARED / "data/eval-dev/queries.jsonl", encoding="utf-8")]
+    dev_q = [json.loads(line) for line in open(SHARED / "data/eval-dev/queries.jsonl", encoding="utf-8")]
     dev_used = {r for x in dev_q for r in x["relevant"]}
     dev_bo = {x["q"] for x in dev_q if x["class"] == "bo"}
     dev_zh = {x["q"] for x in dev_q if x["class"] == "zh"}

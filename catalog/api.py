@@ -9,6 +9,7 @@ from contentlib.records import work_to_record
 from contentlib.search.backend import SearchResult
 
 from .extensions import csrf
+from . import openapi
 from .media import describe
 from .resources import get_library, get_store
 
@@ -26,6 +27,8 @@ def bad_parameter(exc: BadParameter):
 
 
 @bp.get("/search")
+@openapi.doc("Search works (spec/search-api.md)", query=["search"],
+             responses={200: "SearchResponse", 400: "Error", 503: "Error"}, tag="search")
 def search():
     """Search works (``spec/search-api.md``); a fault other than a missing index is a logged 500."""
     lib = get_library()
@@ -49,6 +52,8 @@ def search_body(result: SearchResult) -> dict:
 
 
 @bp.get("/works/<work_id>")
+@openapi.doc("A work in the record format, its media with URLs", responses={200: "Record", 404: "Error"},
+             tag="works")
 def work(work_id):
     """The work in the record format, each media entry with its URLs and facts."""
     work = get_store().get_work(work_id)

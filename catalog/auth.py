@@ -29,7 +29,8 @@ class SessionUser(UserMixin):
         self.user = user
 
     def get_id(self) -> str:
-        return self.user.name
+        """What the session cookie keeps: the name and the account's session generation."""
+        return f"{self.user.name}:{self.user.session_generation}"
 
     @property
     def name(self) -> str:
@@ -44,9 +45,13 @@ class SessionUser(UserMixin):
 
 
 @login_manager.user_loader
-def load_user(name: str):
-    user = accounts.get_user(get_store(), name)
-    return SessionUser(user) if user is not None and user.active else None
+def load_user(session_id: str):
+    """The session's user, unless the account logged out (or was disabled) since the session began."""
+    name, _, generation = session_id.rpartition(":")
+    user = accounts.get_user(get_store(), name) if name else None
+    if user is None or not user.active or str(user.session_generation) != generation:
+        return None
+    return SessionUser(user)
 
 
 login_manager.login_view = "auth.login"
@@ -109,6 +114,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    accounts.end_sessions(get_store(), current_user.name)  # copies of this cookie stop working too
     logout_user()
     session.clear()
     return redirect(url_for("browse.home"))

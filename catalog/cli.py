@@ -10,10 +10,12 @@ import click
 from flask.cli import FlaskGroup, with_appcontext
 
 from contentlib import accounts, glossary
-from contentlib.errors import InvalidRecord, NotFound
+from contentlib.errors import CannotWrite, InvalidRecord, NotFound
+from contentlib.selection import selection_from_options, selection_options
 
 from . import create_app
-from .cli_ops import Progress, status_command
+from .cli_backup import backup_command, restore_command
+from .cli_ops import Progress, stage, status_command
 from .resources import get, get_library
 
 
@@ -31,14 +33,33 @@ def _fail(exc: InvalidRecord, prefix: str = "", summary: str = "") -> None:
     sys.exit(1)
 
 
-def _import(path: Path, skip_invalid: bool, cards: bool = False) -> None:
+def _import(path: Path, skip_invalid: bool, cards: bool = False, mirror: bool = False, yes: bool = False) -> None:
+    def confirm(plan) -> bool:
+        for line in plan.lines():
+            click.echo(line)
+        click.echo(f"{path}: --mirror would remove {len(plan.works)} work(s), {len(plan.versions)} version(s) "
+                   f"and {len(plan.media)} file(s) that the file does not carry.")
+        if yes:
+            return True
+        try:
+            return click.confirm("Remove them?", default=False)
+        except click.Abort:  # no one to answer
+            return False
+
     try:
-        report = get_library().import_file(path, skip_invalid=skip_invalid, cards=cards)
+        report = get_library().import_file(path, skip_invalid=skip_invalid, cards=cards, mirror=mirror,
+                                           confirm=confirm, progress=stage)
     except InvalidRecord as exc:
         _fail(exc, summary=f"{path}: {len(exc.problems)} problem(s); nothing was imported.")
+    if report.removed is None:
+        click.echo(f"{path}: not confirmed; nothing was changed.", err=True)
+        sys.exit(1)
     for problem in report.problems:
         click.echo(str(problem), err=True)
-    click.echo(f"{path}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+    for note in report.notes():
+        click.echo(note)
+    click.echo(f"{path}: {report.summary()}"
+               + (f", {len(report.removed)} removed" if mirror else "")
                + (f", {len({p.line for p in report.problems})} invalid line(s) skipped" if report.problems else ""))
     if report.problems:
         sys.exit(2)
@@ -49,21 +70,32 @@ def _import(path: Path, skip_invalid: bool, cards: bool = False) -> None:
 @click.option("--skip-invalid", is_flag=True, help="Import the valid lines and report the others.")
 @click.option("--cover-cards", is_flag=True,
               help="Also draw the cover cards of works without a picture now (else the server draws them on demand).")
+@click.option("--mirror", is_flag=True,
+              help="Make the catalog equal the file: remove the works, versions and files it does not carry "
+                   "(prints them and asks first).")
+@click.option("--yes", is_flag=True, help="With --mirror: remove without asking.")
 @with_appcontext
-def import_command(path, skip_invalid, cover_cards):
-    """Import works from a JSON Lines file (all or nothing unless --skip-invalid).
+def import_command(path, skip_invalid, cover_cards, mirror, yes):
+    """Merge works from a JSON Lines file into the catalog (all or nothing unless --skip-invalid).
 
-    The derived files of imported media (thumbnails, poster frames, WebVTT) are made before it exits.
+    A version or file the file does not carry stays; a version editors changed here
+    is kept unless the file's `updated` for it is later. The derived files of imported
+    media (thumbnails, poster frames, WebVTT) are made before it exits.
     """
-    _import(path, skip_invalid, cover_cards)
+    _import(path, skip_invalid, cover_cards, mirror, yes)
 
 
 @cli.command("export")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@selection_options
 @with_appcontext
-def export_command(path):
-    """Export every work as JSON Lines, media files copied beside it."""
-    count = get_library().export(path)
+def export_command(path, **options):
+    """Export works as JSON Lines, their files under PATH's name + _media/ beside it."""
+    try:
+        count = get_library().export(path, selection=selection_from_options(**options))
+    except CannotWrite as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
     click.echo(f"{path}: {count} works exported")
 
 
@@ -175,7 +207,9 @@ def serve_command(host, port, threads, workers, jobs):
     from .serving import serve
 
     app = create_app()
-    click.echo(f"contentlib serving on http://{host}:{port}/")
+    from .startup import banner
+
+    click.echo("\n".join(banner(app, host, port)))
     # Each serving process follows the outbox into the index (a missing index is built in the
     # background: search answers 503 meanwhile) and runs jobs, which the database hands out once.
     serve(app, host=host, port=port, threads=threads, workers=workers,
@@ -208,6 +242,8 @@ def worker_command(interval, once):
 cli.add_command(status_command)
 
 
+cli.add_command(backup_command)
+cli.add_command(restore_command)
 from .cli_bundles import register as _register_bundles  # noqa: E402  (offline bundles, keys, light renditions)
 from .cli_reports import report_group  # noqa: E402  (the report commands live in their own module)
 
@@ -215,7 +251,12 @@ _register_bundles(cli)
 cli.add_command(report_group)
 from .cli_interface import translations_group  # noqa: E402  (the editors' interface strings)
 cli.add_command(translations_group)
+__import__("catalog.cli_security").cli_security.register(users_group)  # users unlock
 
 
 def main() -> None:
     cli(prog_name="contentlib")
+
+
+from .cli_zim import zim_group  # noqa: E402  (each feature's commands live in their own module)
+cli.add_command(zim_group)

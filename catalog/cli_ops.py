@@ -64,3 +64,8 @@ class Progress:
         if self.tty:
             self.stream.write("\n")
             self.stream.flush()
+
+
+def stage(line: str) -> None:
+    """Say which stage a long command has reached (on stderr, so stdout stays the result)."""
+    click.echo(f"... {line}", err=True)

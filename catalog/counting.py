@@ -60,8 +60,8 @@ def _count(response) -> None:
 
 def init_app(app) -> None:
     store = app.extensions["contentlib"].store
-    if app.config.get("CONTENTLIB_LIBRARY_NAME"):  # reports and exports name this library so
-        usage.local_library(store, app.config["CONTENTLIB_LIBRARY_NAME"])
+    # This library's id is made here, once, before requests race to make it; reports and exports use its name.
+    usage.local_library(store, app.config.get("CONTENTLIB_LIBRARY_NAME"))
     if not app.config["CONTENTLIB_COUNT_USE"]:
         return
     app.extensions["contentlib_usage"] = Counter(store, interval=app.config["CONTENTLIB_COUNT_FLUSH_SECONDS"])

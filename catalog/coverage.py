@@ -6,6 +6,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 
 from contentlib import coverage as core
 
+from . import openapi
 from .resources import get_store
 
 bp = Blueprint("coverage", __name__)
@@ -21,6 +22,8 @@ def _filters(vocabulary) -> tuple[str | None, str | None]:
 
 
 @bp.get("/api/v1/coverage")
+@openapi.doc("How many works have a published, in-review, draft or missing version per language",
+             responses={200: "Coverage"}, tag="coverage")
 def api():
     return jsonify(core.coverage(get_store()))
 

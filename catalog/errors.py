@@ -1,6 +1,6 @@
 """Domain exceptions mapped to HTTP statuses in one place."""
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -50,18 +50,28 @@ def _http(e: HTTPException):
     return render_error(e.code)
 
 
+def _method_not_allowed(e):
+    """405 with the ``Allow`` header RFC 9110 requires (clients learn what the route does take)."""
+    body, status = render_error(405, "method not allowed", "method_not_allowed")
+    response = current_app.make_response((body, status))
+    if getattr(e, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(sorted(e.valid_methods))
+    return response
+
+
 def init_app(app) -> None:
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(WorkNotFound, lambda e: render_error(404, f"no work {e}"))
     app.register_error_handler(NotFound, lambda e: render_error(404, f"not found: {e}"))
     app.register_error_handler(404, lambda e: render_error(404))
-    app.register_error_handler(405, lambda e: render_error(405, "method not allowed", "method_not_allowed"))
+    app.register_error_handler(405, _method_not_allowed)
     app.register_error_handler(413, lambda e: render_error(413, "the request is too large", "too_large"))
     app.register_error_handler(BadParameter, lambda e: render_error(400, str(e)))
     app.register_error_handler(InvalidRecord, lambda e: render_error(400, str(e), "invalid"))
     app.register_error_handler(MediaRejected, media_rejected)
     app.register_error_handler(NotAllowed, lambda e: render_error(403, str(e)))
     app.register_error_handler(InvalidTransition, lambda e: render_error(409, str(e), "invalid_transition"))
-    app.register_error_handler(TooManyAttempts, lambda e: render_error(429, "too many failed logins; wait 15 minutes"))
+    app.register_error_handler(TooManyAttempts, lambda e: render_error(
+        429, "too many failed logins; wait and try again, or ask an admin to unlock the account"))
     # A form left open too long (or cookies cleared): say so in the visitor's language.
     app.register_error_handler(CSRFError, lambda e: render_error(400, FORM_EXPIRED, "csrf", translated=True))

@@ -1,5 +1,8 @@
 """Flask extensions, created unbound and attached in ``init_app``."""
 
+from importlib import resources
+from pathlib import Path
+
 from flask import request
 from flask_babel import Babel
 from flask_login import LoginManager
@@ -33,8 +36,14 @@ def select_locale() -> str:
     return current_app.config["CONTENTLIB_DEFAULT_LOCALE"]
 
 
+def translations_dir() -> str:
+    """The compiled catalogs: inside the installed package (a wheel), else ``translations/`` of the checkout."""
+    packaged = Path(str(resources.files("catalog").joinpath("translations")))
+    return str(packaged if packaged.is_dir() else ROOT / "translations")
+
+
 def init_app(app) -> None:
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translations_dir())
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["CONTENTLIB_DEFAULT_LOCALE"])
     # A reading-room page may stay open for hours: the token lives as long as the session.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)

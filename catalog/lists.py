@@ -13,6 +13,7 @@ from contentlib import lists as core
 
 from .auth import acting_user, needs
 from .i18n import _safe_next
+from .public import public_url
 from .resources import get_store
 
 bp = Blueprint("lists", __name__)
@@ -103,5 +104,5 @@ def handout(token):
     store = get_store()
     wl = core.by_token(store, token)
     works = store.get_works(wl.work_ids)
-    codes = {w.id: qr_svg(url_for("works.show", work_id=w.id, _external=True)) for w in works}
+    codes = {w.id: qr_svg(public_url("works.show", work_id=w.id)) for w in works}
     return render_template("lists/handout.html", wl=wl, works=works, codes=codes)

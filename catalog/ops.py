@@ -45,6 +45,7 @@ def configure_logging(level: str = "INFO") -> None:
         root.addHandler(handler)
     root.setLevel(getattr(logging, str(level).upper(), logging.INFO))
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" lines under load
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # a dozen setup lines per process at every start
 
 
 def init_app(app) -> None:

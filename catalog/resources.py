@@ -6,12 +6,13 @@ import threading
 
 from flask import current_app
 
-from contentlib import worker
+from contentlib import backup, worker
 from contentlib.library import Library
 from contentlib.store import Store
 
 
 def init_app(app) -> None:
+    backup.sweep(backup.Locations.from_settings(app.config))  # what a killed import or restore left behind
     app.extensions["contentlib"] = Library.from_settings(app.config)
 
 

@@ -14,6 +14,9 @@ bp = Blueprint("search", __name__)
 PROBLEMS = {"q": _l("the search words are too long."),
             "page": _l("there is no such page of results."),
             "per_page": _l("there is no such page of results.")}
+# The `has` filter (search API): only works with a public file of this kind.
+HAS_LABELS = {"video": _l("Has video"), "book": _l("Has a book"), "audio": _l("Has audio"),
+              "subtitles": _l("Has subtitles")}
 UNKNOWN_FILTER = _l("a filter names something this library does not know.")
 
 
@@ -22,6 +25,7 @@ def _options(vocabulary) -> dict:
             for name, scheme in (("type", "types"), ("subject", "subjects"), ("audience", "audiences"),
                                  ("grade", "grades"))}
     opts["lang"] = list(CONTENT_LANGUAGE_NAMES.items())
+    opts["has"] = [(code, HAS_LABELS[code]) for code in HAS_LABELS]
     return opts
 
 

@@ -15,6 +15,7 @@ from contentlib import accounts, jsonsafe, workflow
 from contentlib.errors import InvalidRecord
 
 from .auth import acting_user, needs
+from . import openapi
 from .errors import render_error
 from .extensions import csrf
 from .media import describe
@@ -23,6 +24,7 @@ from .uploads import attach_upload
 
 bp = Blueprint("workflow_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # checked below, for cookie sessions only
+VERSION_RESPONSES = {200: "VersionStatus", 400: "Error", 401: "Error", 403: "Error", 404: "Error", 409: "Error"}
 MAX_JSON = 1024 * 1024  # a version's text is far smaller; media uploads will set their own limit
 
 
@@ -62,36 +64,47 @@ def _body() -> dict:
 
 
 @bp.get("/works/<work_id>/versions/<lang>")
+@openapi.doc("The state, public text and working draft of a language version", auth=True, tag="versions",
+             responses=VERSION_RESPONSES)
 @needs("edit", "review")
 def version(work_id, lang):
     return jsonify(_status(get_library().version(work_id, lang)))
 
 
 @bp.post("/works/<work_id>/versions/<lang>")
+@openapi.doc("Save a draft of a language version", auth=True, tag="versions",
+             body={"$ref": "#/components/schemas/VersionText"}, responses=VERSION_RESPONSES)
 @needs("edit")
 def save(work_id, lang):
     return jsonify(_status(get_library().save_draft(acting_user(), work_id, lang, _body())))
 
 
 @bp.post("/works/<work_id>/versions/<lang>/submit")
+@openapi.doc("Submit a draft for review", auth=True, tag="versions", responses=VERSION_RESPONSES)
 @needs("edit")
 def submit(work_id, lang):
     return jsonify(_status(get_library().submit(acting_user(), work_id, lang)))
 
 
 @bp.post("/works/<work_id>/versions/<lang>/approve")
+@openapi.doc("Approve a version in review: it is published", auth=True, tag="versions", responses=VERSION_RESPONSES)
 @needs("review")
 def approve(work_id, lang):
     return jsonify(_status(get_library().approve(acting_user(), work_id, lang)))
 
 
 @bp.post("/works/<work_id>/versions/<lang>/reject")
+@openapi.doc("Send a version in review back to draft, with a comment", auth=True, tag="versions",
+             body={"$ref": "#/components/schemas/Comment"}, responses=VERSION_RESPONSES)
 @needs("review")
 def reject(work_id, lang):
     return jsonify(_status(get_library().reject(acting_user(), work_id, lang, _body().get("comment"))))
 
 
 @bp.post("/works/<work_id>/versions/<lang>/media")
+@openapi.doc("Upload a file for a language version (a draft until approved)", auth=True, tag="media",
+             multipart={"$ref": "#/components/schemas/Upload"},
+             responses={**{k: v for k, v in VERSION_RESPONSES.items() if k != 200}, 201: "Media", 413: "Error"})
 @needs("edit")
 def media(work_id, lang):
     """Upload a file (multipart ``file``, optional ``role``) for a language version, as a draft."""
@@ -101,6 +114,8 @@ def media(work_id, lang):
 
 
 @bp.get("/works/<work_id>/history")
+@openapi.doc("Every change to the versions of a work, oldest first", auth=True, tag="versions",
+             responses={**VERSION_RESPONSES, 200: "History"})
 @needs("edit", "review")
 def history(work_id):
     return jsonify({"work_id": work_id, "history": get_library().history(work_id)})

@@ -8,11 +8,12 @@ hash is enough and lets a token be looked up directly).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -32,8 +33,10 @@ PERMISSIONS = {
 }
 NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 MIN_PASSWORD = 8
-MAX_FAILURES = 5
-FAILURE_WINDOW = 15 * 60
+MAX_FAILURES = 5                 # per name and address ...
+FAILURE_WINDOW = 15 * 60         # ... within this many seconds
+ACCOUNT_MAX_FAILURES = 20        # per account, from any addresses ...
+ACCOUNT_WINDOW = 60 * 60         # ... within an hour: then the account is refused until an admin unlocks it
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class User:
     name: str
     role: str
     active: bool = True
+    session_generation: int = field(default=0, compare=False)  # sessions carry it; logout bumps it
 
     def can(self, permission: str) -> bool:
         return self.active and (self.role == "admin" or self.role in PERMISSIONS[permission])
@@ -57,7 +61,7 @@ def require(user: User | None, permission: str) -> User:
 
 
 def _user(row) -> User:
-    return User(row.name, row.role, bool(row.active))
+    return User(row.name, row.role, bool(row.active), int(row.session_generation or 0))
 
 
 def create_user(store, name: str, role: str, password: str, now: float | None = None) -> User:
@@ -103,32 +107,81 @@ def set_role(store, name: str, role: str) -> None:
 
 def set_active(store, name: str, active: bool) -> None:
     """Enable or disable an account; a disabled one can neither log in nor use its token."""
+    values = {"active": bool(active)}
+    if not active:  # a disabled account's open sessions end too
+        values["session_generation"] = users.c.session_generation + 1
     with store.transaction() as conn:
-        if not conn.execute(users.update().where(users.c.name == name).values(active=bool(active))).rowcount:
+        if not conn.execute(users.update().where(users.c.name == name).values(**values)).rowcount:
             raise NotFound(name)
+
+
+def end_sessions(store, name: str) -> None:
+    """Make every session of ``name`` invalid, copies of its cookie included (logout)."""
+    with store.transaction() as conn:
+        conn.execute(users.update().where(users.c.name == name)
+                     .values(session_generation=users.c.session_generation + 1))
+
+
+def unlock(store, name: str) -> int:
+    """Forget the failed logins of ``name`` (an admin lets the owner in again); return how many.
+
+    :raises NotFound: for an unknown user.
+    """
+    if get_user(store, name) is None:
+        raise NotFound(name)
+    lowered = name.lower()
+    with store.transaction() as conn:
+        return conn.execute(login_failures.delete().where(sa.or_(
+            login_failures.c.key == _account_key(lowered),
+            login_failures.c.key.like(_address_key(lowered, "").replace("%", r"\%").replace("_", r"\_") + "%",
+                                      escape="\\")))).rowcount
+
+
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to check unknown names against, so they cost as long as a wrong password."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def _address_key(name: str, address: str) -> str:
+    return f"{name[:64]}|{address}"[:200]
+
+
+def _account_key(name: str) -> str:
+    return f"account:{name[:64]}"
 
 
 def authenticate(store, name: str, password: str, address: str, now: float | None = None) -> User | None:
     """Check a password; return the user, or None when wrong.
 
-    Failures are counted per name and address: after ``MAX_FAILURES`` within
-    ``FAILURE_WINDOW`` seconds every attempt is refused, right or wrong.
+    Failures are counted per name and address (``MAX_FAILURES`` within
+    ``FAILURE_WINDOW``) and per account from any address (``ACCOUNT_MAX_FAILURES``
+    within ``ACCOUNT_WINDOW``); past either every attempt is refused, right or
+    wrong, until the failures age out or an admin runs ``unlock``. Unknown names
+    are counted and hashed like known ones, so neither the answer nor its time
+    tells whether an account exists.
 
-    :raises TooManyAttempts: while the limit holds.
+    :raises TooManyAttempts: while a limit holds.
     """
     now = time.time() if now is None else now
-    key = f"{(name or '').lower()[:64]}|{address or ''}"[:200]
+    lowered = (name or "").lower()
+    key, account = _address_key(lowered, address or ""), _account_key(lowered)
     with store.transaction() as conn:
-        conn.execute(login_failures.delete().where(login_failures.c.at < now - FAILURE_WINDOW))
-        recent = conn.execute(sa.select(sa.func.count()).select_from(login_failures)
-                              .where(login_failures.c.key == key)).scalar_one()
-        if recent >= MAX_FAILURES:
+        conn.execute(login_failures.delete().where(login_failures.c.at < now - max(FAILURE_WINDOW, ACCOUNT_WINDOW)))
+
+        def recent(k, window):
+            return conn.execute(sa.select(sa.func.count()).select_from(login_failures).where(
+                login_failures.c.key == k, login_failures.c.at >= now - window)).scalar_one()
+
+        if recent(key, FAILURE_WINDOW) >= MAX_FAILURES or recent(account, ACCOUNT_WINDOW) >= ACCOUNT_MAX_FAILURES:
             raise TooManyAttempts(key)
         row = conn.execute(sa.select(users).where(users.c.name == name)).first()
-        if row is not None and row.active and check_password_hash(row.password_hash, password or ""):
+        known = row is not None and row.active
+        good = check_password_hash(row.password_hash if known else _dummy_hash(), password or "")
+        if known and good:
             conn.execute(login_failures.delete().where(login_failures.c.key == key))
             return _user(row)
-        conn.execute(login_failures.insert().values(key=key, at=now))
+        conn.execute(login_failures.insert(), [{"key": key, "at": now}, {"key": account, "at": now}])
         return None
 
 

@@ -23,13 +23,65 @@ from .media.renditions import cover_card_image
 CARD_WIDTHS = (320, 640)
 
 
+class Staged:
+    """One file checked and copied into the media store's temp area, not stored yet."""
+
+    def __init__(self, tmp: Path, stored, facts: tuple):
+        self.tmp, self.stored, self.facts = tmp, stored, facts
+
+
+class Staging:
+    """The files of one import: checked first, stored only when the whole import is accepted."""
+
+    def __init__(self, media: MediaStore, limits: Limits | None):
+        self.media, self.limits = media, limits
+        self._staged: list[Staged] = []
+        self._by_source: dict[Path, Staged] = {}
+
+    def stage(self, path: Path) -> Staged:
+        """Check a file by content on a temp copy. :raises MediaRejected:"""
+        key = Path(path).resolve()
+        if key not in self._by_source:
+            info, tmp, stored = self.media.stage(path, self.limits)
+            staged = Staged(tmp, stored, (stored.sha256, stored.size, info.content_type, {"file": _info_dict(info)}))
+            self._staged.append(staged)
+            self._by_source[key] = staged
+        return self._by_source[key]
+
+    def commit(self, handles) -> list[str]:
+        """Store these staged files; return the sha256 of those new to the store."""
+        new = []
+        for h in dict.fromkeys(handles):
+            if h.tmp is not None:
+                if self.media.commit_staged(h.tmp, h.stored):
+                    new.append(h.stored.sha256)
+                h.tmp = None
+        return new
+
+    def forget(self, store, shas) -> None:
+        """Remove files stored by ``commit`` that no work names (the import failed after storing them)."""
+        release(store, self.media, shas)
+
+    def discard(self) -> None:
+        """Drop every staged copy not committed."""
+        for h in self._staged:
+            if h.tmp is not None:
+                h.tmp.unlink(missing_ok=True)
+                h.tmp = None
+
+
 def ingester(media: MediaStore, limits: Limits | None = None):
-    """Return the ``ingest`` callable that ``records.import_file`` expects."""
+    """Return the ``ingest`` callable that ``records.import_file`` expects.
+
+    Called, it checks and stores one file; its ``staging()`` gives an import
+    a ``Staging``, so a refused import stores nothing at all.
+    """
 
     def ingest(path: Path):
         info, stored = media.ingest(path, limits)
         return stored.sha256, stored.size, info.content_type, {"file": _info_dict(info)}
 
+    ingest.staging = lambda: Staging(media, limits)
     return ingest
 
 
@@ -59,7 +111,6 @@ def ingest_upload(media: MediaStore, src: Path, name: str, work_id: str, lang: s
 
     :raises MediaRejected: for a file the checks refuse, or a role that does not fit it.
     """
-    from .model import MEDIA_ROLES, MediaEntry
 
     with open(src, "rb") as stream:
         return ingest_stream(media, stream, name, work_id, lang, role, limits)

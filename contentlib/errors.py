@@ -68,3 +68,7 @@ class TooManyAttempts(ContentlibError):
 
 class NotFound(ContentlibError, LookupError):
     """A user, list, glossary entry or language version does not exist."""
+
+
+class CannotWrite(ContentlibError):
+    """A target (an export, a backup) cannot be written where it was asked for; nothing was written."""

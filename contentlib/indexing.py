@@ -74,6 +74,7 @@ def search_record(work) -> dict | None:
     if not work.languages:
         return None
     rec = work_to_record(work)
+    rec.pop("updated", None)  # not searched; leaving it out keeps the index unchanged by re-imports
     rec["added"] = work.added or 0
     rec["has"] = file_kinds(work.media)
     return rec

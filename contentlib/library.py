@@ -9,7 +9,6 @@ paths come from the settings it was built with, never from a web framework.
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from .jobs import JobQueue
 from .media import Limits, MediaStore
 from .search.backend import SearchBackend, SearchResult, WhooshBackend
 from .search.index import SearchIndex
+from .selection import select_works
 from .search_request import SearchRequest, parse_search_args
 from .store import Store
 
@@ -125,15 +125,28 @@ class Library:
         return attachments.ingester(self.media, self.limits)(path)
 
     def import_file(self, path: Path, skip_invalid: bool = False, cards: bool = False,
-                    actor: str | None = None) -> records.ImportReport:
-        """Import a JSON Lines file (all or nothing unless ``skip_invalid``), derived files made before it returns.
+                    actor: str | None = None, mirror: bool = False, confirm=None,
+                    progress=None) -> records.ImportReport:
+        """Merge a JSON Lines file into the catalog (all or nothing unless ``skip_invalid``).
+
+        Every line and file is checked before any byte is stored; derived files are made before it returns.
 
         :param cards: also draw the cover cards of works without a picture now.
+        :param mirror: make the catalog equal the file once ``confirm(plan)`` says yes
+            (``records.import_file``); the report's ``removed`` is None when it did not.
+        :param progress: called with a short line as each stage begins (long imports).
         :raises InvalidRecord: with every problem; nothing was written then.
         """
-        report = records.import_file(self.store, path, ingest=self.ingest, skip_invalid=skip_invalid, actor=actor)
+        say = progress or (lambda line: None)
+        say(f"checking and storing {path}")
+        report = records.import_file(self.store, path, ingest=attachments.ingester(self.media, self.limits),
+                                     skip_invalid=skip_invalid, actor=actor, mirror=mirror, confirm=confirm)
+        if report.removed is None:
+            return report
         attachments.release(self.store, self.media, report.replaced_media)
+        say(f"making derived files of {len(report.work_ids)} work(s)")
         self.finish_import(report.work_ids, cards=cards)
+        say("updating the search index")
         self.sync()
         return report
 
@@ -141,9 +154,20 @@ class Library:
         """Make the derived files of imported works before the batch ends; return how many changed."""
         return attachments.finish_works(self.store, self.media, self.db_url, work_ids, self.limits, cards=cards)
 
-    def export(self, path: Path, with_media: bool = True) -> int:
-        """Write every work as JSON Lines (atomically), media files copied beside it; return the count."""
-        return records.export_file(self.store, path, media_path=self.media.path if with_media else None)
+    def export(self, path: Path, with_media: bool = True, selection=None) -> int:
+        """Write the works a ``selection.Selection`` chooses (default: all) as JSON Lines, atomically.
+
+        Files go under names derived from their sha256 beside it (``records.export_file``).
+
+        :raises CannotWrite: (one line) when the target's folder is missing or read-only.
+        :raises BadParameter: for a selection naming an unknown code or list.
+        """
+        ids = None
+        if selection is not None and not selection.empty:
+            if selection.q:
+                self.sync()
+            ids = select_works(self.store, selection, self.search_ids)
+        return records.export_file(self.store, path, media_path=self.media.path if with_media else None, ids=ids)
 
     def delete(self, work_ids: Iterable[str]) -> dict[str, list[str]]:
         """Delete works; return, per work, the files freed (no other work referenced them).
@@ -293,7 +317,3 @@ class Library:
                 log.exception("reading the outbox lag failed")
         return {"ready": database and health.ready, "database": database, "index": health.ready,
                 "works_in_index": health.works, "outbox_lag": lag}
-
-    def disk_free(self) -> int:
-        return shutil.disk_usage(self.index_dir if self.index_dir.exists() else self.index_dir.parent).free
-

@@ -33,6 +33,8 @@ class Version:
     description: str | None = None
     keywords: list[str] = field(default_factory=list)
     state: str = PUBLISHED
+    # When this version last changed (Unix time; the record's ``updated``); not part of its content.
+    updated: float | None = field(default=None, compare=False)
 
     @property
     def has_title(self) -> bool:

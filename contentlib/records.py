@@ -7,6 +7,7 @@ none; problems are reported as ``LINE: field: message``.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -19,13 +20,30 @@ from typing import Callable
 
 from . import bounds, jsonsafe
 from .errors import InvalidRecord
+from .merge import carried_fields
 from .model import (CREATOR_ROLES, LANGUAGES, MEDIA_ROLES, TIMED_TYPES, WORK_TYPES, ID_RE, Creator,
                     MediaEntry, Version, Work)
 
 FIELDS = ("id", "type", "titles", "descriptions", "keywords", "subjects", "audiences", "grades", "year",
-          "duration_seconds", "pages", "creators", "license", "attribution", "source_url", "media")
+          "duration_seconds", "pages", "creators", "license", "attribution", "source_url", "media", "updated")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 _URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_RFC3339_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def parse_time(value) -> float | None:
+    """An RFC 3339 time (``2026-11-29T08:00:00Z``) as Unix time; None if it is not one."""
+    if not isinstance(value, str) or not _RFC3339_RE.match(value):
+        return None
+    try:
+        return dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def format_time(ts: float) -> str:
+    """Unix time as RFC 3339 UTC to the second, as export writes ``updated``."""
+    return dt.datetime.fromtimestamp(int(ts), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -54,6 +72,8 @@ class ParsedLine:
     line: int
     work: Work
     files: list[FileRef] = field(default_factory=list)
+    carried: frozenset[str] = frozenset()  # the record's fields (``merge.carried_fields``)
+    staged: list = field(default_factory=list)  # its media files, checked and waiting to be stored
 
 
 # A media ingester takes a file and returns (sha256, size, content_type, info); it raises
@@ -146,6 +166,11 @@ def parse_record(rec, vocabulary=None, base_dir: Path | None = None) -> tuple[Wo
                          lambda v: isinstance(v, list) and all(isinstance(k, str) for k in v))
     _check_bounds(rec, titles, descriptions, keywords, problems)
     terms = {s: _code_list(rec, s, vocabulary, problems) for s in ("subjects", "audiences", "grades")}
+    updated = {}
+    for lang, value in _lang_map(rec, "updated", problems, lambda v: isinstance(v, str)).items():
+        updated[lang] = parse_time(value)
+        if updated[lang] is None:
+            problems.append(("updated", f"{lang}: {value!r} is not an RFC 3339 time such as 2026-11-29T08:00:00Z"))
 
     year = rec.get("year")
     if year is not None and (not _int(year) or not 1900 <= year <= 2100):
@@ -193,7 +218,8 @@ def parse_record(rec, vocabulary=None, base_dir: Path | None = None) -> tuple[Wo
     versions = {}
     for lang in LANGUAGES:
         if lang in titles or lang in descriptions or lang in keywords:
-            versions[lang] = Version(lang, titles.get(lang), descriptions.get(lang), list(keywords.get(lang, [])))
+            versions[lang] = Version(lang, titles.get(lang), descriptions.get(lang), list(keywords.get(lang, [])),
+                                     updated=updated.get(lang))
     work = Work(id=wid, type=wtype, versions=versions, year=year, duration_seconds=duration, pages=pages,
                 creators=creators, license=rec.get("license"), attribution=rec.get("attribution"),
                 source_url=url, **terms)
@@ -271,6 +297,9 @@ def work_to_record(work: Work) -> dict:
             rec[name] = getattr(work, name)
     if work.media:
         rec["media"] = [_media_record(m) for m in work.media]
+    updated = {lang: format_time(v.updated) for lang, v in work.versions.items() if v.updated is not None}
+    if updated:
+        rec["updated"] = updated
     return rec
 
 
@@ -287,13 +316,40 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    kept: int = 0
     problems: list[Problem] = field(default_factory=list)
     work_ids: list[str] = field(default_factory=list)
     replaced_media: set[str] = field(default_factory=set)
+    kept_versions: list[tuple[int, str]] = field(default_factory=list)  # (line, lang) left as editors made them
+    removed: list[str] = field(default_factory=list)  # works a mirror import deleted
 
     @property
     def imported(self) -> int:
         return self.created + self.updated + self.unchanged
+
+    def notes(self) -> list[str]:
+        """One line per version kept: ``LINE: kept newer local version (bo)``."""
+        return [f"{line}: kept newer local version ({lang})" for line, lang in self.kept_versions]
+
+    def summary(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, {self.kept} kept"
+
+
+@dataclass
+class MirrorPlan:
+    """What a mirror import would remove: works, language versions and media entries."""
+
+    works: list[str] = field(default_factory=list)
+    versions: list[tuple[str, str]] = field(default_factory=list)
+    media: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.works or self.versions or self.media)
+
+    def lines(self) -> list[str]:
+        return ([f"remove work {w}" for w in self.works] + [f"remove version {w} ({lang})" for w, lang in self.versions]
+                + [f"remove file {w}: {path}" for w, path in self.media])
 
 
 def read_file(path: Path, vocabulary=None) -> tuple[list[ParsedLine], list[Problem]]:
@@ -328,7 +384,7 @@ def read_file(path: Path, vocabulary=None) -> tuple[list[ParsedLine], list[Probl
                 problems.append(Problem(number, "id", f"duplicate id {work.id!r} (first on line {seen[work.id]})"))
                 continue
             seen[work.id] = number
-            parsed.append(ParsedLine(number, work, files))
+            parsed.append(ParsedLine(number, work, files, carried_fields(rec)))
     return parsed, problems
 
 
@@ -354,20 +410,14 @@ def hash_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def import_file(store, path: Path, ingest: Ingest | None = None, skip_invalid: bool = False,
-                actor: str | None = None) -> ImportReport:
-    """Validate a whole file, then upsert its works in one transaction.
+def _check_lines(parsed: list[ParsedLine], problems: list[Problem], ingest, staging) -> list[ParsedLine]:
+    """Check every line's files by content; return the lines without problems.
 
-    Media files are checked by ``ingest`` before the database is touched; a
-    refused file makes its line invalid like any other problem.
-
-    :param skip_invalid: import the valid lines even when others are broken.
-    :raises InvalidRecord: (with every problem) when a line is invalid and
-        ``skip_invalid`` is false; nothing has been written then.
+    With a ``staging`` (``attachments.ingester(...).staging()``) files are only
+    staged here: nothing reaches the media store until the import is accepted.
     """
     from .errors import MediaRejected
 
-    parsed, problems = read_file(Path(path), store.vocabulary())
     good = []
     for p in parsed:
         line_problems = []
@@ -379,7 +429,12 @@ def import_file(store, path: Path, ingest: Ingest | None = None, skip_invalid: b
                 line_problems.append(Problem(p.line, f"media[{i}]", "this import cannot store media"))
                 continue
             try:
-                sha, size, ctype, info = ingest(ref.source)
+                if staging is not None:
+                    handle = staging.stage(ref.source)
+                    p.staged.append(handle)
+                    sha, size, ctype, info = handle.facts
+                else:
+                    sha, size, ctype, info = ingest(ref.source)
             except MediaRejected as exc:
                 line_problems.append(Problem(p.line, f"media[{i}].path", str(exc)))
                 continue
@@ -390,42 +445,161 @@ def import_file(store, path: Path, ingest: Ingest | None = None, skip_invalid: b
             problems += line_problems
         else:
             good.append(p)
-    problems.sort(key=lambda pr: pr.line)
-    report = ImportReport(problems=problems)
-    if problems and not skip_invalid:
-        raise InvalidRecord([(str(pr.line), f"{pr.field}: {pr.message}") for pr in problems])
-    counts = store.put_works([p.work for p in good], actor=actor)
+    return good
+
+
+def mirror_plan(store, works: list[Work]) -> MirrorPlan:
+    """What importing exactly ``works`` with ``mirror`` would remove (nothing is written)."""
+    from .merge import merge
+
+    plan = MirrorPlan()
+    keep = {w.id for w in works}
+    plan.works = [i for i in store.work_ids() if i not in keep]
+    before = {w.id: w for w in store.get_works([w.id for w in works])}
+    for w in works:
+        old = before.get(w.id)
+        if old is None:
+            continue
+        result = merge(old, w, {}, 0.0, mirror=True)
+        plan.versions += [(w.id, lang) for lang in result.removed]
+        listed = {(m.role, m.lang, m.sha256) for m in result.work.media}
+        plan.media += [(w.id, m.path) for m in old.media if (m.role, m.lang, m.sha256) not in listed]
+    return plan
+
+
+def import_file(store, path: Path, ingest: Ingest | None = None, skip_invalid: bool = False,
+                actor: str | None = None, mirror: bool = False,
+                confirm: Callable[[MirrorPlan], bool] | None = None) -> ImportReport:
+    """Validate a whole file, then merge its works into the catalog in one transaction.
+
+    Every line and every media file (by content) is checked before anything is
+    stored; a refused import leaves neither rows nor files. An import merges
+    (``merge.merge``): it never removes a version or a file the file does not
+    carry, and keeps versions editors changed here unless the record's copy is later.
+
+    :param skip_invalid: import the valid lines even when others are broken.
+    :param mirror: make the catalog equal the file. ``confirm`` is shown the
+        plan of what would be removed and must return True, else nothing changes
+        (the report's ``removed`` is None then).
+    :raises InvalidRecord: (with every problem) when a line is invalid and
+        ``skip_invalid`` is false; nothing has been written then.
+    """
+    parsed, problems = read_file(Path(path), store.vocabulary())
+    staging = ingest.staging() if hasattr(ingest, "staging") else None
+    try:
+        good = _check_lines(parsed, problems, ingest, staging)
+        problems.sort(key=lambda pr: pr.line)
+        report = ImportReport(problems=problems)
+        if problems and not skip_invalid:
+            raise InvalidRecord([(str(pr.line), f"{pr.field}: {pr.message}") for pr in problems])
+        works = [p.work for p in good]
+        if mirror:
+            plan = mirror_plan(store, works)
+            if not plan.empty and (confirm is None or not confirm(plan)):
+                report.removed = None
+                return report
+        stored = staging.commit([h for p in good for h in p.staged]) if staging is not None else []
+        try:
+            counts = store.put_works(works, actor=actor, carried={p.work.id: p.carried for p in good},
+                                     mirror=mirror)
+        except BaseException:
+            if staging is not None:
+                staging.forget(store, stored)
+            raise
+    finally:
+        if staging is not None:
+            staging.discard()
     report.created, report.updated, report.unchanged = counts["created"], counts["updated"], counts["unchanged"]
+    report.kept = counts["kept"]
+    line_of = {p.work.id: p.line for p in good}
+    report.kept_versions = [(line_of.get(w, 0), lang) for w, lang in counts["kept_versions"]]
     report.work_ids = [p.work.id for p in good]
     report.replaced_media = counts["replaced_media"]
+    report.removed = counts["removed"]
     return report
 
 
-def export_file(store, path: Path, media_path: Callable[[str], Path] | None = None) -> int:
-    """Write every work (published text) as JSON Lines, atomically.
+def export_file(store, path: Path, media_path: Callable[[str], Path] | None = None,
+                ids: list[str] | None = None) -> int:
+    """Write the chosen works (published text) as JSON Lines, atomically.
 
-    Media files are copied beside the file at their record paths, so the
-    export can be imported elsewhere as it is.
+    With ``media_path`` (sha256 -> the stored file) every file is copied to
+    ``<name>_media/<sha256[:2]>/<sha256>.<ext>`` beside the output and the
+    records name it there: two works' files can never clash, every path
+    resolves, and the export imports anywhere as it is.
 
+    :param ids: the works to write, in this order (None: every work); ``selection.select_works`` chooses them.
     :returns: the number of works written.
+    :raises CannotWrite: when the folder is missing or cannot be written (nothing is left behind).
     """
+    from .errors import CannotWrite
+
     path = Path(path)
-    base = path.resolve().parent
-    fd, tmp = tempfile.mkstemp(dir=base, prefix=".export-", suffix=".jsonl")
+    folder = path.absolute().parent
+    if not folder.is_dir():
+        raise CannotWrite(f"{path}: the folder {folder} does not exist")
+    if path.is_dir():
+        raise CannotWrite(f"{path}: is a folder")
+    if not os.access(folder, os.W_OK):
+        raise CannotWrite(f"{path}: the folder {folder} cannot be written")
+    media_dir = f"{path.stem}_media"
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".export-", suffix=".jsonl")
+    except OSError as exc:
+        raise CannotWrite(f"{path}: {exc.strerror}") from None
     count = 0
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            for work in store.iter_works():
+            for work in _chosen(store, ids):
+                rec = work_to_record(work)
                 if media_path is not None:
-                    for m in work.media:
-                        target = safe_media_path(base, m.path)
-                        if not target.exists():
-                            target.parent.mkdir(parents=True, exist_ok=True)
-                            shutil.copyfile(media_path(m.sha256), target)
-                out.write(json.dumps(work_to_record(work), ensure_ascii=False) + "\n")
+                    for m, mrec in zip(work.media, rec.get("media", [])):
+                        mrec["path"] = f"{media_dir}/{m.sha256[:2]}/{m.sha256}.{_extension(m)}"
+                        _copy_once(media_path(m.sha256), folder / mrec["path"], m.size)
+                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 count += 1
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise CannotWrite(f"{path}: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return count
+
+
+def _chosen(store, ids):
+    if ids is None:
+        yield from store.iter_works()
+        return
+    for i in range(0, len(ids), 500):
+        yield from store.get_works(ids[i:i + 500])
+
+
+_EXT_RE = re.compile(r"^[a-z0-9]{1,8}$")
+
+
+def _extension(m: MediaEntry) -> str:
+    """The file's extension: from its checked format, else from its name."""
+    from .media.check import FORMATS
+
+    fmt = FORMATS.get(((m.info or {}).get("file") or {}).get("format"))
+    if fmt is not None:
+        return fmt.extension
+    suffix = PurePosixPath(m.path).suffix.lower().lstrip(".")
+    return suffix if _EXT_RE.match(suffix) else "bin"
+
+
+def _copy_once(src: Path, target: Path, size: int | None) -> None:
+    """Copy a stored file to ``target`` unless it is there already (written to a temp name, then renamed)."""
+    if target.is_file() and (size is None or target.stat().st_size == size):
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+    try:
+        with os.fdopen(fd, "wb") as out, open(src, "rb") as fh:
+            shutil.copyfileobj(fh, out, 1 << 20)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

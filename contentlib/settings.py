@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Outside a checkout (an installed wheel) state goes to the user's data folder, not site-packages.
+CHECKOUT = (ROOT / "setup.cfg").is_file()
 LOCALES = ("bo", "zh_Hans", "en")
 
 
@@ -21,8 +23,11 @@ def defaults(environ=None) -> dict:
     if home:
         home = Path(home).resolve()
         instance, media = home, home / "media"
-    else:
+    elif CHECKOUT:
         home, instance, media = ROOT, ROOT / "instance", ROOT / "media"
+    else:
+        home = Path(env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "contentlib"
+        instance, media = home, home / "media"
     return {
         "CONTENTLIB_HOME": str(home),
         "CONTENTLIB_INSTANCE_DIR": str(instance),
@@ -37,6 +42,14 @@ def defaults(environ=None) -> dict:
         # Off by default: saves return at once and each server's applier follows the outbox.
         "CONTENTLIB_INDEX_SYNC": env.get("CONTENTLIB_INDEX_SYNC", "0") == "1",
         "CONTENTLIB_PER_PAGE": 20,
+        # The address readers reach the site at (e.g. https://library.example.org), used by feeds, OAI-PMH,
+        # sitemaps and QR handouts instead of whatever host a request came from; unset: the request's host.
+        "CONTENTLIB_PUBLIC_URL": (env.get("CONTENTLIB_PUBLIC_URL") or "").rstrip("/") or None,
+        # Who answers for the catalog (OAI-PMH Identify's adminEmail).
+        "CONTENTLIB_ADMIN_EMAIL": env.get("CONTENTLIB_ADMIN_EMAIL", "admin@localhost"),
+        # Records per OAI-PMH list response and entries per OPDS/Atom feed page.
+        "CONTENTLIB_OAI_PAGE_SIZE": int(env.get("CONTENTLIB_OAI_PAGE_SIZE", "100")),
+        "CONTENTLIB_FEED_PAGE_SIZE": int(env.get("CONTENTLIB_FEED_PAGE_SIZE", "50")),
         # Level of the log (access lines, errors with tracebacks): DEBUG, INFO, WARNING, ERROR.
         "CONTENTLIB_LOG_LEVEL": env.get("CONTENTLIB_LOG_LEVEL", "INFO").upper(),
         # Media limits: any field of contentlib.media.Limits, e.g. {"image_bytes": 20 * 2**20}.

@@ -8,21 +8,23 @@ SQLite is the embedded default (WAL, busy timeout); any SQLAlchemy URL works.
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import os
 import time
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
 
 from .errors import WorkNotFound
+from .merge import EDITOR, IMPORT, Origin, merge, same
 from .model import LANGUAGES, PUBLISHED, SCHEMES, Creator, MediaEntry, Version, Work
 from .vocabulary import SCHEME_KEYS, Term, Vocabulary, load_shipped
 
-from .tables import (creators, media, metadata, outbox, outbox_consumers, jobs,  # noqa: F401 (re-exported)
-                     vocabulary_terms, versions, version_history, work_terms, works)
+from .tables import (creators, deleted_works, media, metadata, outbox, outbox_consumers, jobs,  # noqa: F401
+                     vocabulary_terms, version_origins, versions, version_history, work_terms, works)
 
 _BATCH = 500
 
@@ -37,12 +39,70 @@ def _sqlite_pragmas(dbapi_conn, _record):
 
 
 def make_engine(url: str) -> sa.Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys."""
+    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys.
+
+    A SQLite file is created (with its folder) readable by its owner only: it holds password hashes.
+    """
     if url.startswith("sqlite"):
+        _private_sqlite_file(sa.engine.make_url(url).database)  # with its folder: a first run in a new home
         engine = sa.create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _private_sqlite_file(database: str | None) -> None:
+    """Create the database file 0600 before SQLite does (its -wal and -shm files copy that mode)."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if p.stat().st_mode & 0o077:
+                p.chmod(0o600)
+        except (FileNotFoundError, PermissionError):
+            pass
+
+
+# Any 64-bit number, the same in every process: PostgreSQL's lock for the schema setup.
+_SETUP_LOCK_ID = 0x636F6E74656E74  # "content"
+
+
+@contextmanager
+def setup_lock(engine: sa.Engine):
+    """Hold the database's setup lock: a file lock beside a SQLite file, an advisory lock on PostgreSQL.
+
+    Migrations and seeding check what exists and then create it; two processes
+    doing that at once fail ("table works already exists"). Under this lock the
+    second one waits and then finds everything done.
+    """
+    if engine.dialect.name == "sqlite":
+        database = engine.url.database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            yield
+            return
+        fd = os.open(f"{database}.setup-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+    elif engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": _SETUP_LOCK_ID})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": _SETUP_LOCK_ID})
+                conn.commit()
+    else:
+        yield
 
 
 def upgrade(engine: sa.Engine) -> None:
@@ -66,12 +126,17 @@ class Store:
 
     @classmethod
     def from_url(cls, url: str, migrate: bool = True) -> "Store":
+        """Open the database; with ``migrate``, bring its schema and shipped vocabulary up to date.
+
+        Setup runs one process at a time (``setup_lock``), so any number of
+        processes may start together on a fresh home.
+        """
         engine = make_engine(url)
-        if migrate:
-            upgrade(engine)
         store = cls(engine)
         if migrate:
-            store.seed_vocabulary()
+            with setup_lock(engine):
+                upgrade(engine)
+                store.seed_vocabulary()
         return store
 
     def close(self) -> None:
@@ -159,6 +224,11 @@ class Store:
                 yield from self._load(conn, ids, public=public)
             last = ids[-1]
 
+    def work_ids(self) -> list[str]:
+        """Every work's id, in id order."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(works.c.id).order_by(works.c.id)).scalars().all()
+
     def count_works(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(works)).scalar_one()
@@ -226,7 +296,7 @@ class Store:
         all_ids = conn.execute(q).scalars().all()
         return sorted(all_ids, key=key)
 
-    def _load(self, conn, ids, public: bool = True) -> list[Work]:
+    def _load(self, conn, ids, public: bool = True, draft_media: bool = False) -> list[Work]:
         if not ids:
             return []
         rows = {r.id: r for r in conn.execute(sa.select(works).where(works.c.id.in_(ids)))}
@@ -236,13 +306,17 @@ class Store:
                     updated_at=r.updated_at)
             for i, r in rows.items()
         }
+        changed = {(o.work_id, o.lang): o.changed_at for o in conn.execute(
+            sa.select(version_origins).where(version_origins.c.work_id.in_(ids)))}
         vq = sa.select(versions).where(versions.c.work_id.in_(ids)).order_by(versions.c.slot.desc())
         for v in conn.execute(vq):  # 'working' sorts before 'public': public wins unless drafts are asked for
             if public and v.slot != "public":
                 continue
             if not public and v.lang in built[v.work_id].versions:
                 continue
-            built[v.work_id].versions[v.lang] = Version(v.lang, v.title, v.description, list(v.keywords), v.state)
+            updated = changed.get((v.work_id, v.lang), v.updated_at) if v.slot == "public" else v.updated_at
+            built[v.work_id].versions[v.lang] = Version(v.lang, v.title, v.description, list(v.keywords), v.state,
+                                                        updated=updated)
         for w in built.values():  # canonical language order
             w.versions = {lang: w.versions[lang] for lang in LANGUAGES if lang in w.versions}
         for t in conn.execute(sa.select(work_terms).where(work_terms.c.work_id.in_(ids))
@@ -251,36 +325,50 @@ class Store:
         for c in conn.execute(sa.select(creators).where(creators.c.work_id.in_(ids)).order_by(creators.c.position)):
             built[c.work_id].creators.append(Creator(dict(c.name), c.role))
         for m in conn.execute(sa.select(media).where(media.c.work_id.in_(ids)).order_by(media.c.position)):
-            if public and (m.info or {}).get("draft"):  # uploaded for a version still under review
+            if public and not draft_media and (m.info or {}).get("draft"):  # uploaded for a version in review
                 continue
             built[m.work_id].media.append(_media_entry(m))
         return [built[i] for i in ids if i in built]
 
     # -- writing works ----------------------------------------------------
 
-    def put_works(self, new_works: list[Work], actor: str | None = None) -> dict[str, int]:
-        """Insert or replace whole works (published text) in one transaction.
+    def put_works(self, new_works: list[Work], actor: str | None = None,
+                  carried: dict[str, frozenset] | None = None, mirror: bool = False) -> dict:
+        """Merge works into the catalog (published text) in one transaction; see ``merge.merge``.
 
         A work equal to what is stored is left alone, so importing the same
         file twice changes nothing. Drafts beside a published version stay.
 
-        :returns: counts of ``created``, ``updated`` and ``unchanged`` works, and
-            ``replaced_media``: the sha256 of files the updated works no longer name
+        :param carried: per work id, the fields its record carries (absent: all of them).
+        :param mirror: make the catalog equal ``new_works``: every other work, and every
+            version and file they do not carry, is removed.
+        :returns: counts of ``created``, ``updated`` and ``unchanged`` works and ``kept``
+            versions, plus ``kept_versions`` (``(work id, lang)`` pairs), ``removed`` (work
+            ids a mirror deleted) and ``replaced_media``: the sha256 of files no longer named
             (the caller frees those that nothing else references).
         """
-        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        counts = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0}
+        kept: list[tuple[str, str]] = []
         replaced: set[str] = set()  # files that updated works no longer name
+        removed: list[str] = []
         touched: list[str] = []
+        carried = carried or {}
         now = time.time()
         with self.transaction() as conn:
             next_added = (conn.execute(sa.select(sa.func.max(works.c.added))).scalar() or 0) + 1
             for i in range(0, len(new_works), _BATCH):
                 chunk = new_works[i:i + _BATCH]
-                old = {w.id: w for w in self._load(conn, [w.id for w in chunk])}
+                ids = [w.id for w in chunk]
+                old = {w.id: w for w in self._load(conn, ids, draft_media=True)}  # drafts' files stay
+                origins: dict[str, dict[str, Origin]] = {}
+                for o in conn.execute(sa.select(version_origins).where(version_origins.c.work_id.in_(ids))):
+                    origins.setdefault(o.work_id, {})[o.lang] = Origin(o.changed_at, o.source)
                 changed = []
                 for w in chunk:
                     before = old.get(w.id)
-                    if before is not None and _same(before, w):
+                    result = merge(before, w, origins.get(w.id, {}), now, carried.get(w.id), mirror)
+                    kept += [(w.id, lang) for lang in result.kept]
+                    if before is not None and same(before, result.work):
                         counts["unchanged"] += 1
                         continue
                     if before is None:
@@ -290,52 +378,77 @@ class Store:
                     else:
                         counts["updated"] += 1
                         added = before.added
-                        replaced |= {m.sha256 for m in before.media} - {m.sha256 for m in w.media}
-                    changed.append((w, added, before is not None))
+                        replaced |= {m.sha256 for m in before.media} - {m.sha256 for m in result.work.media}
+                    changed.append((result, added, before is not None))
                 self._write(conn, changed, now, actor)
-                self._import_history(conn, [(w, old.get(w.id)) for w, _, _ in changed], now, actor)
-                touched += [w.id for w, _, _ in changed]
-            self.enqueue_changes(conn, touched, now)  # last: it orders outbox writers until commit
+                self._import_history(conn, [(r.work, old.get(r.work.id)) for r, _, _ in changed], now, actor)
+                touched += [r.work.id for r, _, _ in changed]
+            if mirror:
+                keep = {w.id for w in new_works}
+                removed = [i for i in conn.execute(sa.select(works.c.id).order_by(works.c.id)).scalars()
+                           if i not in keep]
+                for i in range(0, len(removed), _BATCH):
+                    replaced |= self._delete(conn, removed[i:i + _BATCH], now, actor)
+            self.enqueue_changes(conn, touched + removed, now)  # last: it orders outbox writers until commit
+        counts["kept"] = len(kept)
+        counts["kept_versions"] = kept
+        counts["removed"] = removed
         counts["replaced_media"] = replaced
         return counts
 
     def _write(self, conn, changed, now, actor) -> None:
         if not changed:
             return
-        existing = [w.id for w, _, was in changed if was]
+        existing = [r.work.id for r, _, was in changed if was]
         if existing:
             for table in (work_terms, creators, media):
                 conn.execute(table.delete().where(table.c.work_id.in_(existing)))
-            conn.execute(versions.delete().where(versions.c.work_id.in_(existing), versions.c.slot == "public"))
-        rows = [{"id": w.id, "type": w.type, "year": w.year, "duration_seconds": w.duration_seconds, "pages": w.pages,
-                 "license": w.license, "attribution": w.attribution, "source_url": w.source_url,
-                 "added": added, "updated_at": now} for w, added, _ in changed]
-        fresh = [r for r, (_, _, was) in zip(rows, changed) if not was]
+        for r, _, was in changed:  # only the versions the import rewrites: kept ones stay as they are
+            langs = list(r.written) + r.removed
+            if was and langs:
+                conn.execute(versions.delete().where(versions.c.work_id == r.work.id, versions.c.lang.in_(langs),
+                                                     versions.c.slot == "public"))
+            if langs:
+                conn.execute(version_origins.delete().where(version_origins.c.work_id == r.work.id,
+                                                            version_origins.c.lang.in_(langs)))
+        rows = [{"id": r.work.id, "type": r.work.type, "year": r.work.year, "duration_seconds": r.work.duration_seconds,
+                 "pages": r.work.pages, "license": r.work.license, "attribution": r.work.attribution,
+                 "source_url": r.work.source_url, "added": added, "updated_at": now} for r, added, _ in changed]
+        fresh = [row for row, (_, _, was) in zip(rows, changed) if not was]
         if fresh:
             conn.execute(works.insert(), fresh)
         # Update in place: deleting the row would cascade to drafts kept beside the published text.
-        for r in (r for r, (_, _, was) in zip(rows, changed) if was):
-            conn.execute(works.update().where(works.c.id == r["id"]).values(**r))
-        vrows = [{"work_id": w.id, "lang": v.lang, "slot": "public", "state": PUBLISHED, "title": v.title,
+        for row in (row for row, (_, _, was) in zip(rows, changed) if was):
+            conn.execute(works.update().where(works.c.id == row["id"]).values(**row))
+        vrows = [{"work_id": r.work.id, "lang": lang, "slot": "public", "state": PUBLISHED, "title": v.title,
                   "description": v.description, "keywords": list(v.keywords), "updated_by": actor,
-                  "updated_at": now, "review_comment": None}
-                 for w, _, _ in changed for v in w.versions.values()]
+                  "updated_at": r.written[lang], "review_comment": None}
+                 for r, _, _ in changed for lang, v in r.work.versions.items() if lang in r.written]
         if vrows:
             conn.execute(versions.insert(), vrows)
-        trows = [{"work_id": w.id, "scheme": s, "code": c, "position": p}
-                 for w, _, _ in changed for s in SCHEMES for p, c in enumerate(dict.fromkeys(getattr(w, s)))]
+            conn.execute(version_origins.insert(), [{"work_id": v["work_id"], "lang": v["lang"],
+                                                     "changed_at": v["updated_at"], "source": IMPORT} for v in vrows])
+        trows = [{"work_id": r.work.id, "scheme": s, "code": c, "position": p}
+                 for r, _, _ in changed for s in SCHEMES for p, c in enumerate(dict.fromkeys(getattr(r.work, s)))]
         if trows:
             conn.execute(work_terms.insert(), trows)
-        crows = [{"work_id": w.id, "position": p, "role": c.role, "name": c.name}
-                 for w, _, _ in changed for p, c in enumerate(w.creators)]
+        crows = [{"work_id": r.work.id, "position": p, "role": c.role, "name": c.name}
+                 for r, _, _ in changed for p, c in enumerate(r.work.creators)]
         if crows:
             conn.execute(creators.insert(), crows)
-        mrows = [{"work_id": w.id, "position": p, "path": m.path, "role": m.role, "lang": m.lang,
+        mrows = [{"work_id": r.work.id, "position": p, "path": m.path, "role": m.role, "lang": m.lang,
                   "sha256": m.sha256, "size": m.size, "content_type": m.content_type,
                   "original_name": m.original_name, "info": m.info or {}}
-                 for w, _, _ in changed for p, m in enumerate(w.media)]
+                 for r, _, _ in changed for p, m in enumerate(r.work.media)]
         if mrows:
             conn.execute(media.insert(), mrows)
+
+    @staticmethod
+    def mark_edited(conn, work_id: str, lang: str, now: float) -> None:
+        """Record that an editor changed the published ``lang`` version (an import will keep it)."""
+        conn.execute(version_origins.delete().where(version_origins.c.work_id == work_id,
+                                                    version_origins.c.lang == lang))
+        conn.execute(version_origins.insert().values(work_id=work_id, lang=lang, changed_at=now, source=EDITOR))
 
     @staticmethod
     def _import_history(conn, pairs, now, actor) -> None:
@@ -358,17 +471,43 @@ class Store:
         if rows:
             conn.execute(version_history.insert(), rows)
 
-    def delete_work(self, work_id: str) -> list[str]:
+    def delete_work(self, work_id: str, actor: str | None = None) -> list[str]:
         """Delete a work; return the sha256 of media files no other work references."""
         with self.transaction() as conn:
-            shas = set(conn.execute(sa.select(media.c.sha256).where(media.c.work_id == work_id)).scalars())
-            deleted = conn.execute(works.delete().where(works.c.id == work_id)).rowcount
-            if not deleted:
+            if conn.execute(sa.select(works.c.id).where(works.c.id == work_id)).first() is None:
                 raise WorkNotFound(work_id)
-            for table in (versions, work_terms, creators, media):  # no FK cascade on every backend
-                conn.execute(table.delete().where(table.c.work_id == work_id))
+            shas = self._delete(conn, [work_id], time.time(), actor)
             self.enqueue_changes(conn, [work_id], time.time())
             return self._unused(conn, shas)
+
+    def _delete(self, conn, ids, now, actor) -> set[str]:
+        """Delete works, recording in the history what each published version was; return their files."""
+        shas = set(conn.execute(sa.select(media.c.sha256).where(media.c.work_id.in_(ids))).scalars())
+        gone = conn.execute(sa.select(versions.c.work_id, versions.c.lang, versions.c.title).where(
+            versions.c.work_id.in_(ids), versions.c.slot == "public")).all()
+        if gone:
+            conn.execute(version_history.insert(), [
+                {"work_id": w, "lang": lang, "at": now, "actor": actor, "action": "delete", "from_state": PUBLISHED,
+                 "to_state": "missing", "changes": {"title": [title, None]}, "comment": None}
+                for w, lang, title in gone])
+        self._tombstones(conn, ids, now)
+        conn.execute(works.delete().where(works.c.id.in_(ids)))
+        for table in (versions, work_terms, creators, media, version_origins):  # no FK cascade on every backend
+            conn.execute(table.delete().where(table.c.work_id.in_(ids)))
+        return shas
+
+    @staticmethod
+    def _tombstones(conn, ids, now) -> None:
+        """Leave a tombstone for each work about to be deleted (OAI-PMH reports deletions from them)."""
+        kinds = dict(conn.execute(sa.select(works.c.id, works.c.type).where(works.c.id.in_(ids))).all())
+        subjects: dict[str, list[str]] = {}
+        for work_id, code in conn.execute(sa.select(work_terms.c.work_id, work_terms.c.code).where(
+                work_terms.c.work_id.in_(ids), work_terms.c.scheme == "subjects").order_by(work_terms.c.position)):
+            subjects.setdefault(work_id, []).append(code)
+        if kinds:
+            conn.execute(deleted_works.delete().where(deleted_works.c.work_id.in_(list(kinds))))
+            conn.execute(deleted_works.insert(), [{"work_id": w, "type": t, "subjects": subjects.get(w, []),
+                                                   "deleted_at": now} for w, t in kinds.items()])
 
     def find_media(self, sha256: str) -> MediaEntry | None:
         """One media entry naming this file (for its content type and original name)."""
@@ -502,11 +641,3 @@ def _title_key(title: str, locale: str) -> tuple:
     from .collation import sort_key
 
     return sort_key(title, locale)
-
-
-def _same(a: Work, b: Work) -> bool:
-    """Equal as a record says: a file's derived renditions are the library's, not the record's."""
-    def plain(w: Work) -> Work:
-        media = [replace(m, info={k: v for k, v in (m.info or {}).items() if k != "renditions"}) for m in w.media]
-        return replace(w, added=None, media=media)
-    return plain(a) == plain(b)

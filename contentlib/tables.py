@@ -81,6 +81,16 @@ vocabulary_terms = sa.Table(
     sa.Column("labels", sa.JSON, nullable=False),
 )
 
+# Per (work, language): when its published text last changed, by an "import" or an "editor"
+# (migration 0003a). An import keeps an editor's version unless the record's copy is later.
+version_origins = sa.Table(
+    "version_origins", metadata,
+    sa.Column("work_id", sa.String(64), primary_key=True),
+    sa.Column("lang", sa.String(8), primary_key=True),
+    sa.Column("changed_at", sa.Float, nullable=False),
+    sa.Column("source", sa.String(8), nullable=False),
+)
+
 # The search outbox: every change to a work, in commit order. ``seq`` only grows
 # (AUTOINCREMENT on SQLite, a sequence on PostgreSQL), so each index keeps a
 # cursor and applies what is past it; rows go once every consumer has passed them.
@@ -124,6 +134,8 @@ users = sa.Table(
     sa.Column("token_hash", sa.String(64), unique=True),
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("created_at", sa.Float, nullable=False),
+    # Bumped on logout (and when an account is disabled): sessions carry it and stop matching.
+    sa.Column("session_generation", sa.Integer, nullable=False, server_default="0", default=0),
 )
 
 login_failures = sa.Table(
@@ -180,4 +192,15 @@ work_list_items = sa.Table(
     sa.Column("list_id", sa.Integer, sa.ForeignKey("work_lists.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("work_id", sa.String(64), primary_key=True),
     sa.Column("position", sa.Integer, nullable=False),
+)
+
+# What harvesters need to learn that a work is gone (OAI-PMH ``deletedRecord`` persistent):
+# written by ``Store._delete`` in the deletion's transaction (delete and mirror import); a work imported again under the
+# same id simply outranks its tombstone.
+deleted_works = sa.Table(
+    "deleted_works", metadata,
+    sa.Column("work_id", sa.String(64), primary_key=True),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("subjects", sa.JSON, nullable=False),
+    sa.Column("deleted_at", sa.Float, nullable=False, index=True),
 )

@@ -208,18 +208,28 @@ def count_exports(store: Store, work_ids, kind: str, day: date | None = None) ->
 # -- this library's id, and counts travelling between libraries ---------------------
 
 
-def local_library(store: Store, name: str | None = None) -> tuple[str, str]:
-    """This library's id (made once, kept in the database) and name (``name`` renames it)."""
+def local_library(store: Store, name: str | None = None, library_id: str | None = None) -> tuple[str, str]:
+    """This library's id and name, kept in the database (made once with a random id).
+
+    :param name: renames it.
+    :param library_id: the id it should have (the signing identity's, so bundles and
+        exported counts name the library alike); the stored one follows.
+    """
     with store.transaction() as conn:
-        row = conn.execute(sa.select(usage_libraries).where(usage_libraries.c.local.is_(True))).first()
+        row = conn.execute(sa.select(usage_libraries).where(usage_libraries.c.local.is_(True))
+                           .order_by(usage_libraries.c.id)).first()
         if row is None:
-            lib_id = uuid.uuid4().hex
-            conn.execute(usage_libraries.insert().values(id=lib_id, name=name or "contentlib", local=True))
-            return lib_id, name or "contentlib"
+            lib_id, lib_name = library_id or uuid.uuid4().hex, name or "contentlib"
+            conn.execute(usage_libraries.insert().values(id=lib_id, name=lib_name, local=True))
+            return lib_id, lib_name
+        values = {}
         if name and name != row.name:
-            conn.execute(usage_libraries.update().where(usage_libraries.c.id == row.id).values(name=name))
-            return row.id, name
-        return row.id, row.name
+            values["name"] = name
+        if library_id and library_id != row.id:
+            values["id"] = library_id
+        if values:
+            conn.execute(usage_libraries.update().where(usage_libraries.c.id == row.id).values(**values))
+        return values.get("id", row.id), values.get("name", row.name)
 
 
 def month_of(d: date) -> str:
@@ -227,13 +237,13 @@ def month_of(d: date) -> str:
 
 
 def export_counts(store: Store, since: date | None = None, name: str | None = None,
-                  now: date | None = None) -> dict:
+                  now: date | None = None, library_id: str | None = None) -> dict:
     """This library's counts per work, language, kind and month, as the report export file holds them.
 
     :param since: first day wanted; the export starts at the first of its month, so every
         month in the file is whole and an import can replace it.
     """
-    lib_id, lib_name = local_library(store, name)
+    lib_id, lib_name = local_library(store, name, library_id)
     now = now or today()
     start = date(since.year, since.month, 1) if since else None
     q = sa.select(usage_daily.c.day, usage_daily.c.work_id, usage_daily.c.lang, usage_daily.c.kind,
@@ -317,7 +327,7 @@ def check_counts(data) -> dict:
     return data
 
 
-def import_counts(store: Store, data: dict, now: float | None = None) -> dict:
+def import_counts(store: Store, data: dict, now: float | None = None, library_id: str | None = None) -> dict:
     """Store another library's counts under its id, replacing what it sent before for the same months.
 
     Importing the same file twice changes nothing; a file whose period overlaps an earlier one
@@ -328,7 +338,7 @@ def import_counts(store: Store, data: dict, now: float | None = None) -> dict:
     """
     check_counts(data)
     lib = data["library"]
-    own, _ = local_library(store)
+    own, _ = local_library(store, library_id=library_id)
     if lib["id"] == own:
         raise InvalidRecord([("library.id", "these are this library's own counts")])
     months = _months(data["period"]["from"], data["period"]["to"])

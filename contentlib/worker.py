@@ -12,6 +12,7 @@ from .jobs import DERIVE, Job, worker_name
 
 log = logging.getLogger(__name__)
 SCAN_EVERY = 60.0  # seconds between looks for files that still need derived copies
+SWEEP_EVERY = 3600.0  # seconds between sweeps of the media store's temporary files
 
 
 def run_job(library, job: Job) -> None:
@@ -57,13 +58,16 @@ def loop(library, stop: threading.Event, interval: float = 1.0, name: str | None
     """Run jobs until ``stop`` is set, polling the table every ``interval`` seconds when idle."""
     name = name or worker_name()
     log.info("worker %s started", name)
-    last_scan = time.monotonic()
+    last_scan, last_sweep = time.monotonic(), 0.0
     while not stop.is_set():
         try:
             if time.monotonic() - last_scan >= SCAN_EVERY:  # videos another process imported get light copies
                 for work_id in lightvideo.pending_work_ids(library.store):
                     library.jobs.put(work_id)
                 last_scan = time.monotonic()
+            if time.monotonic() - last_sweep >= SWEEP_EVERY:  # staged uploads and imports a crash left behind
+                library.media.sweep_temp()
+                last_sweep = time.monotonic()
             ran = run_once(library, name)
         except Exception:  # the database went away for a moment: keep going
             log.exception("worker pass failed")

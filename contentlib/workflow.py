@@ -207,6 +207,7 @@ def _move(store, user, permission, work_id, lang, expected, action, after, comme
             conn.execute(version_editors.delete().where(version_editors.c.work_id == work_id,
                                                         version_editors.c.lang == lang))
             _publish_media(conn, work_id, lang)
+            Store.mark_edited(conn, work_id, lang, now)  # a later import keeps it (spec: import rules)
         else:
             conn.execute(versions.update().where(*where, versions.c.slot == "working").values(
                 state=after, review_comment=comment if action == "reject" else st.review_comment))

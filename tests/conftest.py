@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).parent / "data"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+# ../shared beside the checkout; CONTENTLIB_SHARED names it for checkouts elsewhere (git worktrees).
+SHARED = Path(os.environ.get("CONTENTLIB_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 
 
 def write_jsonl(path: Path, records) -> Path:
@@ -21,6 +22,8 @@ def write_jsonl(path: Path, records) -> Path:
 
 
 POSTGRES_URL = os.environ.get("CONTENTLIB_TEST_POSTGRES_URL")
+# The suite's secret key: a strong one, since the app checks every key (no test switch turns that off).
+TEST_SECRET = "suite-only-4fJ9x2Qm7LwZ8rKp3VtB"
 
 
 def _clean_postgres(url):
@@ -71,7 +74,7 @@ def home(tmp_path, monkeypatch):
 def app(home):
     from catalog import create_app
 
-    app = create_app({"TESTING": True, "CONTENTLIB_SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": True})
+    app = create_app({"TESTING": True, "CONTENTLIB_SECRET_KEY": TEST_SECRET, "WTF_CSRF_ENABLED": True})
     yield app
     app.extensions["contentlib"].store.close()
 

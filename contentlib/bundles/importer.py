@@ -31,6 +31,7 @@ from ..attachments import _info_dict
 from ..errors import MediaRejected
 from ..media.check import inspect
 from ..model import MediaEntry
+from ..merge import carried_fields
 from ..records import parse_record
 from .format import CATALOG, BundleLimits, BundleRefused, media_name
 from .tables import bundle_log
@@ -95,7 +96,7 @@ def _records(zf, verified: Verified, vocabulary) -> list:
         for i, ref in enumerate(files):
             if ref.sha256 is None or ref.sha256 not in media:
                 problems.append(f"catalog.jsonl:{number}: media[{i}]: its file is not in the bundle")
-        parsed.append((work, files))
+        parsed.append((work, files, carried_fields(rec)))
     if problems:
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         raise BundleRefused("invalid records: " + "; ".join(problems[:5]) + more)
@@ -167,7 +168,7 @@ def import_bundle(store, media, path, *, limits: BundleLimits | None = None, med
         previous = verified.manifest.get("previous")
         if previous and not already_imported(store, previous):
             report.previous_missing = previous
-        needed = {ref.sha256 for _, files in parsed for ref in files}
+        needed = {ref.sha256 for _, files, _ in parsed for ref in files}
         sizes = verified.media
         staging = media.tmp_dir / f"bundle-{verified.bundle_id}"
         to_copy = sorted(sha for sha in needed if not media.exists(sha))
@@ -224,8 +225,9 @@ def _finish(store, media, parsed, verified, report, needed, to_copy, infos, stag
     for sha in sorted(needed - set(to_copy)):
         infos[sha] = _local_info(store, media, sha, media.path(sha), media_limits)
 
-    works = []
-    for work, files in parsed:
+    works, carried = [], {}
+    for work, files, fields in parsed:
+        carried[work.id] = fields
         for ref in files:
             info, ctype = infos[ref.sha256]
             work.media.append(MediaEntry(path=ref.path, role=ref.role, lang=ref.lang, sha256=ref.sha256,
@@ -241,7 +243,7 @@ def _finish(store, media, parsed, verified, report, needed, to_copy, infos, stag
                 committed.append(sha)
         ids = [w.id for w in works]
         before = {w.id: w for w in store.get_works(ids)}
-        counts = store.put_works(works, actor=actor)
+        counts = store.put_works(works, actor=actor, carried=carried)  # the merge rules of every import
     except BaseException:
         for sha in committed:  # nothing references them: the home goes back as it was
             if not store.media_in_use(sha):
@@ -250,19 +252,16 @@ def _finish(store, media, parsed, verified, report, needed, to_copy, infos, stag
         raise
     report.replaced_media = set(counts.get("replaced_media", ()))
     after = {w.id: w for w in store.get_works(ids)}
+    kept: dict[str, list[str]] = {}
+    for work_id, lang in counts.get("kept_versions", ()):  # versions edited here and newer than the bundle's
+        kept.setdefault(work_id, []).append(lang)
     for w in works:
         old, now = before.get(w.id), after.get(w.id)
         status = "created" if old is None else ("unchanged" if _same(old, now) else "updated")
-        kept = [lang for lang, v in w.versions.items()
-                if now is not None and (lang not in now.versions or _text(now.versions[lang]) != _text(v))]
-        report.works.append(WorkResult(w.id, status, kept))
+        report.works.append(WorkResult(w.id, status, kept.get(w.id, [])))
     _log_import(store, verified, report)
     _cleanup(staging, media.tmp_dir)
     return report
-
-
-def _text(v) -> tuple:
-    return v.title, v.description, list(v.keywords)
 
 
 def _same(a, b) -> bool:

@@ -11,6 +11,7 @@ import dataclasses
 import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -200,7 +201,9 @@ def _check_image(path, name, limits):
 
 
 def _codec_name(stream) -> str:
-    return stream.codec_context.codec.canonical_name
+    """The stream's codec, or "unknown" when FFmpeg found none (a damaged header; found by fuzzing)."""
+    ctx = stream.codec_context
+    return ctx.codec.canonical_name if ctx is not None and ctx.codec is not None else "unknown"
 
 
 def _check_av(path, name, limits):
@@ -334,8 +337,8 @@ def _check_epub(path, name, limits):
     except MediaRejected:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-            NotImplementedError, RuntimeError) as exc:
-        raise MediaRejected(f"The EPUB is not a sound zip archive ({exc}).") from None
+            NotImplementedError, RuntimeError, zlib.error) as exc:  # zlib.error: damaged deflate data
+        raise MediaRejected(f"The EPUB is not a sound zip archive ({exc}).", reason="damaged") from None
 
 
 def _check_epub_zip(zf: zipfile.ZipFile, limits: Limits) -> dict:

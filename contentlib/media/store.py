@@ -151,6 +151,28 @@ class MediaStore:
             raise
         return info, self._commit(tmp, sha256, size)
 
+    def stage(self, src_path, limits: Limits | None = None) -> tuple[FileInfo, Path, StoredFile]:
+        """Check a file on a temporary copy in ``.tmp`` and keep the copy there, not yet stored.
+
+        ``commit_staged`` stores it later; ``Path.unlink`` drops it. A whole
+        import is checked this way before any of its files is stored.
+
+        :raises MediaRejected: nothing of the file is left then.
+        """
+        tmp, sha256, size = self._stage(src_path)
+        try:
+            info = inspect(tmp, limits)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return info, tmp, StoredFile(sha256, size)
+
+    def commit_staged(self, tmp: Path, stored: StoredFile) -> bool:
+        """Move a staged copy to its final place; return whether the file is new to the store."""
+        new = not self.exists(stored.sha256)
+        self._commit(tmp, stored.sha256, stored.size)
+        return new
+
     def delete(self, sha256: str) -> bool:
         """Remove a file and everything derived from it; return whether it was there.
 

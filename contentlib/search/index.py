@@ -20,8 +20,7 @@ import numpy as np
 from whoosh import index as windex
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.analysis import StandardAnalyzer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.qparser import MultifieldParser
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 from whoosh.writing import SegmentWriter
 
 from ..errors import IndexUnavailable
@@ -50,11 +49,9 @@ PROCS = max(1, min(2, os.cpu_count() or 1))
 BLOCK = 1024  # postings per block
 
 
-def make_schema(standard=False):
-    """Return the schema; ``standard`` swaps every text analyzer for Whoosh's default."""
+def make_schema():
+    """Return the schema of the works index."""
     def text(ana, phrase):
-        if standard:
-            return TEXT(analyzer=StandardAnalyzer(), phrase=True)
         return analysis.TermsField(analyzer=ana, phrase=phrase)
 
     return Schema(
@@ -214,18 +211,30 @@ def prepare():
     interpret("zhong guo bod")
 
 
+COMPLETE = "COMPLETE"  # written last into a generation: everything before it is on disk
+
+
+def _mark_complete(gen):
+    """Mark a fully written generation (its files synced first, then the mark)."""
+    for f in gen.iterdir():
+        if f.is_file():
+            with open(f, "rb") as fh:
+                os.fsync(fh.fileno())
+    with open(gen / COMPLETE, "w") as fh:
+        fh.write("complete\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
 class SearchIndex:
     """The search index of works in one directory.
 
     :param path: directory of the index; nothing is created until a write.
-    :param standard: index and parse with Whoosh's StandardAnalyzer only
-        (a baseline for relevance comparisons, not for production).
     :param chunk_size: works per segment written by a rebuild (CHUNK).
     """
 
-    def __init__(self, path, standard=False, chunk_size=CHUNK):
+    def __init__(self, path, chunk_size=CHUNK):
         self.path = Path(path)
-        self.standard = standard
         self.chunk_size = chunk_size
         self._ix = None
         self._ix_dir = None
@@ -233,6 +242,10 @@ class SearchIndex:
         self._cache = {}
         self._segments = bulk.Segments()
         self._local = threading.local()
+
+    def _schema(self):
+        """The schema this index is written and read with (a benchmark baseline overrides it)."""
+        return make_schema()
 
     # -- layout ---------------------------------------------------------
     @property
@@ -254,18 +267,41 @@ class SearchIndex:
         :return: the number of works indexed.
         """
         self.path.mkdir(parents=True, exist_ok=True)
+        self._sweep_partial()
         gen = self.path / f"gen-{time.time_ns()}-{uuid.uuid4().hex[:6]}"
         gen.mkdir()
         try:
-            ix = windex.create_in(str(gen), make_schema(self.standard))
+            ix = windex.create_in(str(gen), self._schema())
             count = _bulk_index(ix, str(gen), records, self.chunk_size)
             ix.close()
+            _mark_complete(gen)
             self._swap(gen)
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
             raise
         self._drop_old_generations(keep={gen.name})
         return count
+
+    def _live_generation(self):
+        """The name of the generation ``current`` points to, if any."""
+        try:
+            return self._current.resolve(strict=True).name
+        except (OSError, RuntimeError):
+            return None
+
+    def _sweep_partial(self):
+        """Delete what killed rebuilds left: generations never marked complete, half-made links.
+
+        Rebuilds run under the index's writer lock, so no other rebuild is writing one now.
+        The live generation stays even without a mark (made before marks existed).
+        """
+        live = self._live_generation()
+        for p in self.path.glob("gen-*"):
+            if p.is_dir() and p.name != live and not (p / COMPLETE).is_file():
+                shutil.rmtree(p, ignore_errors=True)
+        for p in self.path.glob(".current-*"):
+            with contextlib.suppress(OSError):
+                p.unlink()
 
     def _swap(self, gen):
         link = self.path / f".current-{uuid.uuid4().hex}"
@@ -278,10 +314,13 @@ class SearchIndex:
         self.close()
 
     def _drop_old_generations(self, keep):
-        """Delete generations older than the previous one (still maybe read)."""
+        """Delete every generation but ``keep`` and the newest complete one before it (still maybe read).
+
+        A partial generation is never kept as "previous" in place of a complete one.
+        """
         gens = sorted((p for p in self.path.glob("gen-*") if p.is_dir()),
                       key=lambda p: p.stat().st_mtime)
-        previous = [p for p in gens if p.name not in keep][-1:]
+        previous = [p for p in gens if p.name not in keep and (p / COMPLETE).is_file()][-1:]
         survivors = set(keep) | {p.name for p in previous}
         for p in gens:
             if p.name not in survivors:
@@ -308,7 +347,7 @@ class SearchIndex:
             if self._ix is None or self._ix_dir != target:
                 self.close()
                 ix = windex.open_dir(str(target))
-                if _fingerprint(ix.schema) != _fingerprint(make_schema(self.standard)):
+                if _fingerprint(ix.schema) != _fingerprint(self._schema()):
                     ix.close()
                     raise IndexUnavailable(
                         "search index was built by an older version; it needs a rebuild")
@@ -546,12 +585,6 @@ class SearchIndex:
 
     def _queries(self, s, q, readings, expansions):
         """Return the strict query and its loose widening (either may be None)."""
-        if self.standard:
-            parser = MultifieldParser(list(TEXT_FIELDS), make_schema(True))
-            try:
-                return [parser.parse(clean(q))]
-            except Exception:  # the baseline parser gives up on odd syntax
-                return []
         extra = []
         for term, equivalents in expansions.items():
             if term and term.lower() in q.lower():

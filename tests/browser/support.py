@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,11 +64,12 @@ def live_server(home: Path):
     from werkzeug.serving import make_server
 
     from catalog import create_app
+    from catalog.resources import start_workers
     from contentlib import accounts, indexing, records
 
     home.mkdir(parents=True, exist_ok=True)
     app = create_app({
-        "TESTING": True, "CONTENTLIB_SECRET_KEY": "browser-test-secret", "CONTENTLIB_HOME": str(home),
+        "TESTING": True, "CONTENTLIB_SECRET_KEY": "suite-only-4fJ9x2Qm7LwZ8rKp3VtB", "CONTENTLIB_HOME": str(home),
         "CONTENTLIB_INSTANCE_DIR": str(home), "CONTENTLIB_DATABASE_URL": f"sqlite:///{home / 'contentlib.db'}",
         "CONTENTLIB_INDEX_DIR": str(home / "index"), "CONTENTLIB_MEDIA_DIR": str(home / "media"),
     })
@@ -81,12 +83,26 @@ def live_server(home: Path):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="contentlib-browser-test", daemon=True)
     thread.start()
+    workers = start_workers(app)  # as `contentlib serve` does: the index follows the outbox
     live = LiveServer(f"http://127.0.0.1:{server.server_port}", app, home, server)
     try:
         yield live
     finally:
+        workers.stop.set()
+        workers.join(timeout=10)
         live.stop()
         thread.join(timeout=10)
+
+
+def reload_until(page, url: str, selector: str, seconds: float = 15.0) -> int:
+    """Load ``url`` until ``selector`` matches (the index catches up in the background); return the count."""
+    deadline = time.monotonic() + seconds
+    while True:
+        page.goto(url)
+        count = page.locator(selector).count()
+        if count or time.monotonic() > deadline:
+            return count
+        time.sleep(0.3)
 
 
 def launch(playwright, system_fonts: bool = True, scratch: Path | None = None):

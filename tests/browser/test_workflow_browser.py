@@ -11,6 +11,7 @@ import threading
 import pytest
 
 from contentlib import accounts, indexing, records
+from tests.browser.support import reload_until
 from tests.conftest import DATA, PASSWORD
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
@@ -24,6 +25,8 @@ TITLE = "མཐོ་སྒང་གི་ཆུ་འཐུང་འཕྲོ�
 def server(app):
     from werkzeug.serving import make_server
 
+    from catalog.resources import start_workers
+
     res = app.extensions["contentlib"]
     records.import_file(res.store, DATA / "works.jsonl")
     indexing.drain(res.store, res.index, res.index_dir)
@@ -32,7 +35,10 @@ def server(app):
     srv = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
+    workers = start_workers(app)  # as `contentlib serve` does: the index follows the outbox
     yield f"http://127.0.0.1:{srv.server_port}"
+    workers.stop.set()
+    workers.join(timeout=10)
     srv.shutdown()
     thread.join()
 
@@ -90,8 +96,7 @@ def test_draft_review_publish_in_the_browser(server, browser):
 
     public.goto(f"{base}/works/t-book")
     assert public.locator('h1 [lang="bo"]').inner_text() == TITLE
-    public.goto(f"{base}/search?q={TITLE}")
-    assert public.locator('a[href="/works/t-book"]').count() >= 1
+    assert reload_until(public, f"{base}/search?q={TITLE}", 'a[href="/works/t-book"]') >= 1
     assert bo_missing(public, base) == missing_before - 1
 
     reviewer.goto(f"{base}/editor/works/t-book/bo/review")

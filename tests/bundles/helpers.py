@@ -21,7 +21,7 @@ class Home:
         root.mkdir(parents=True, exist_ok=True)
         self.root = root
         self.app = create_app({
-            "TESTING": True, "CONTENTLIB_SECRET_KEY": "test-secret", "CONTENTLIB_HOME": str(root),
+            "TESTING": True, "CONTENTLIB_SECRET_KEY": "suite-only-4fJ9x2Qm7LwZ8rKp3VtB", "CONTENTLIB_HOME": str(root),
             "CONTENTLIB_INSTANCE_DIR": str(root), "CONTENTLIB_DATABASE_URL": f"sqlite:///{root / 'contentlib.db'}",
             "CONTENTLIB_INDEX_DIR": str(root / "index"), "CONTENTLIB_MEDIA_DIR": str(root / "media")})
         self.runner = self.app.test_cli_runner()

@@ -213,3 +213,21 @@ def test_a_signed_bundle_whose_file_fails_the_content_check_is_refused_without_a
     result = dst.run("bundle", "import", out)
     assert result.exit_code == 1 and "is refused" in result.output, result.output
     assert dst.snapshot() == before and not (dst.root / "media").exists()
+
+
+def test_a_version_edited_here_is_kept_local_when_the_same_bundle_comes_again(homes, bundle):
+    from contentlib import accounts, workflow
+
+    src, dst = homes
+    out, _ = bundle
+    assert dst.run("bundle", "import", out).exit_code == 0
+    store = dst.res.store
+    editor = accounts.create_user(store, "ed", "editor", "correct horse battery")
+    reviewer = accounts.create_user(store, "rev", "reviewer", "correct horse battery")
+    workflow.save_draft(store, editor, "phy-2", "zh", {"title": "本馆修改的物理书", "description": "", "keywords": []})
+    workflow.submit(store, editor, "phy-2", "zh")
+    workflow.approve(store, reviewer, "phy-2", "zh")
+    result = dst.run("bundle", "import", out)
+    assert result.exit_code == 0, result.output
+    assert "phy-2\tunchanged\tkept local: zh" in result.output and "1 kept local" in result.output
+    assert store.get_work("phy-2").versions["zh"].title == "本馆修改的物理书"  # never downgraded

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-import sqlalchemy as sa
 
 from contentlib import accounts, usage, workflow
 from contentlib.model import Version, Work

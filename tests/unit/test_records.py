@@ -11,8 +11,13 @@ from tests.conftest import DATA, SHARED, write_jsonl
 GOOD = {"id": "ok-1", "type": "video", "titles": {"zh": "好"}}
 
 
-def lines_of(path):
-    return [json.loads(l) for l in open(path, encoding="utf-8")]
+def lines_of(path, updated=False):
+    """The records of a file; without ``updated`` (the time each version changed here) unless asked."""
+    out = [json.loads(line) for line in open(path, encoding="utf-8")]
+    if not updated:
+        for rec in out:
+            rec.pop("updated", None)
+    return out
 
 
 def test_import_then_export_round_trips_every_field(store, tmp_path):
@@ -21,6 +26,8 @@ def test_import_then_export_round_trips_every_field(store, tmp_path):
     out = tmp_path / "out.jsonl"
     assert records.export_file(store, out) == 3
     assert sorted(lines_of(out), key=lambda r: r["id"]) == sorted(lines_of(DATA / "works.jsonl"), key=lambda r: r["id"])
+    for rec in lines_of(out, updated=True):  # export always writes when each version changed
+        assert set(rec["updated"]) == set(rec["titles"]) and records.parse_time(rec["updated"]["zh" if "zh" in rec["titles"] else "bo"])
 
 
 def test_reimport_changes_nothing(store):

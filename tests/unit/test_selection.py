@@ -4,7 +4,6 @@ import datetime as dt
 
 import click
 import pytest
-import sqlalchemy as sa
 from click.testing import CliRunner
 
 from contentlib import accounts, lists, records

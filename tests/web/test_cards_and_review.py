@@ -67,6 +67,10 @@ def test_listing_cards_have_save_forms_and_markers(client, app, users, auth, tmp
     indexing.drain(res.store, res.index, res.index_dir)
     html = client.get("/subjects/earth-space", headers=EN).get_data(as_text=True)
     assert "Has video" in html and 'class="card-save"' not in html
+    # the "has" filter of the search API, as a checkbox on the search page
+    page = client.get("/search?has=video", headers=EN).get_data(as_text=True)
+    assert 'name="has" value="video" checked' in page
+    assert re.findall(r'<li class="result[^"]*">.*?href="/works/([^"]+)"', page, re.S) == ["v1"]
     auth.login("teacher")
     html = client.get("/subjects/earth-space", headers=EN).get_data(as_text=True)
     assert 'class="card-save"' in html and 'name="work_id" value="v1"' in html

@@ -18,7 +18,7 @@ class Library:
 
         home.mkdir(parents=True)
         self.app = create_app({
-            "TESTING": True, "CONTENTLIB_SECRET_KEY": "test-secret", "CONTENTLIB_HOME": str(home),
+            "TESTING": True, "CONTENTLIB_SECRET_KEY": "suite-only-4fJ9x2Qm7LwZ8rKp3VtB", "CONTENTLIB_HOME": str(home),
             "CONTENTLIB_INSTANCE_DIR": str(home), "CONTENTLIB_DATABASE_URL": f"sqlite:///{home / 'db.sqlite'}",
             "CONTENTLIB_INDEX_DIR": str(home / "index"), "CONTENTLIB_MEDIA_DIR": str(home / "media"),
             "CONTENTLIB_LIBRARY_NAME": name})
@@ -109,7 +109,10 @@ def test_export_since_a_date_and_the_file_format(libraries, tmp_path):
     assert data["period"] == {"from": "2020-02", "to": usage.month_of(usage.today())}
     assert data["counts"] == [{"month": usage.month_of(usage.today()), "work_id": "w-heart", "lang": "bo",
                                "kind": "view", "count": 2}]
-    # The same library keeps its id from one export to the next.
+    # The id is the library's signing identity's (the one its bundles carry), kept from one export to the next.
+    from contentlib import keys
+
+    assert data["library"]["id"] == keys.identity(a.app.config["CONTENTLIB_INSTANCE_DIR"]).id
     assert a.run("report", "export", str(out)).exit_code == 0
     assert json.loads(out.read_text())["library"]["id"] == data["library"]["id"]
     # Its own file is refused on import.

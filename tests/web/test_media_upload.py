@@ -72,7 +72,7 @@ def test_editor_page_uploads_with_a_form(client, world, app):
     from tests.web.test_workflow_matrix import _csrf  # reads the token from the session's pages
 
     with client.session_transaction() as sess:  # the login form itself is tested elsewhere
-        sess["_user_id"], sess["_fresh"] = "editor", True
+        sess["_user_id"], sess["_fresh"] = "editor:0", True  # name:session generation
     page = client.get("/editor/works/t-book/bo")
     assert b'enctype="multipart/form-data"' in page.data
     r = client.post("/editor/works/t-book/bo/media", content_type="multipart/form-data",
@@ -95,7 +95,7 @@ def test_editor_page_uploads_with_a_form(client, world, app):
 def test_size_limits_per_kind_are_configurable(home):
     from catalog import create_app
 
-    app = create_app({"TESTING": True, "CONTENTLIB_SECRET_KEY": "test-secret-long-enough",
+    app = create_app({"TESTING": True, "CONTENTLIB_SECRET_KEY": "suite-only-4fJ9x2Qm7LwZ8rKp3VtB",
                       "CONTENTLIB_MEDIA_LIMITS": {"subtitle_bytes": 100}})
     res = app.extensions["contentlib"]
     records.import_file(res.store, DATA / "works.jsonl")

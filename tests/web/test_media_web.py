@@ -155,8 +155,13 @@ def test_files_are_freed_only_with_their_last_reference(app, runner, imported, b
     result = runner.invoke(["delete", "m-atom"])
     assert result.exit_code == 0 and "5 file(s) freed" in result.output
     assert res.media.exists(video_sha)
-    # Re-importing the twin without its video drops the last reference.
+    # A record without media leaves the twin's files alone (import merges) ...
     bare = write_jsonl(bundle.parent / "bare.jsonl", [{"id": "m-twin", "type": "video", "titles": {"zh": "双"}}])
+    assert runner.invoke(["import", str(bare)]).exit_code == 0
+    assert res.media.exists(video_sha)
+    # ... re-importing it with an empty media list drops the last reference.
+    bare = write_jsonl(bundle.parent / "bare.jsonl", [{"id": "m-twin", "type": "video", "titles": {"zh": "双"},
+                                                      "media": []}])
     assert runner.invoke(["import", str(bare)]).exit_code == 0
     assert not res.media.exists(video_sha)
     assert not res.media.derived_dir(video_sha).exists()

@@ -66,7 +66,8 @@ class Node:
         return done.stdout
 
     def start(self, *args):
-        self.proc = subprocess.Popen([CLI, *args], env=self.env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen([CLI, *args], env=self.env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT,
+                                     start_new_session=True)  # its own process group: serve may fork workers
         return self
 
     def serve(self):
@@ -116,13 +117,25 @@ class Node:
         return [r["id"] for r in json.loads(body)["results"]] if status == 200 else None
 
     def stop(self, sig=signal.SIGTERM):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(sig)
+        """Signal every process of this node (the server and any workers it forked) and wait for them."""
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # forked workers leave with their group
             try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+                os.killpg(self.proc.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
 
 
 def _wait_for(check, timeout, what):

@@ -105,7 +105,7 @@ def test_nothing_identifies_a_visitor(imported, client, home):
 def test_counting_can_be_turned_off(home, runner, tmp_path):
     from catalog import create_app
 
-    app = create_app({"TESTING": True, "CONTENTLIB_SECRET_KEY": "test-secret", "CONTENTLIB_COUNT_USE": False})
+    app = create_app({"TESTING": True, "CONTENTLIB_SECRET_KEY": "suite-only-4fJ9x2Qm7LwZ8rKp3VtB", "CONTENTLIB_COUNT_USE": False})
     try:
         store = app.extensions["contentlib"].store
         write_jsonl(tmp_path / "w.jsonl", [{"id": "w1", "type": "book", "titles": {"zh": "书"}}])

@@ -93,7 +93,7 @@ def _session_login(client, store, role):
     elif accounts.get_user(store, "teacher") is None:
         accounts.create_user(store, "teacher", "teacher", PASSWORD)
     with client.session_transaction() as sess:  # the login form itself is tested in test_workflow_pages
-        sess["_user_id"] = role
+        sess["_user_id"] = f"{role}:0"  # name:session generation (catalog.auth)
         sess["_fresh"] = True
 
 

@@ -1,0 +1,30 @@
+"""Security commands: ``contentlib users unlock NAME`` (registered by ``catalog.cli``)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from contentlib import accounts
+from contentlib.errors import NotFound
+
+from .resources import get
+
+
+@click.command("unlock")
+@click.argument("name")
+@with_appcontext
+def users_unlock(name):
+    """Let NAME log in again after too many failed logins (forgets its failures)."""
+    try:
+        count = accounts.unlock(get().store, name)
+    except NotFound:
+        click.echo(f"no user {name}", err=True)
+        sys.exit(1)
+    click.echo(f"user {name} unlocked ({count} failed login(s) forgotten)")
+
+
+def register(users_group) -> None:
+    users_group.add_command(users_unlock)

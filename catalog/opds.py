@@ -1,0 +1,213 @@
+"""OPDS 1.2 catalogs for e-reader apps: navigation, paged acquisition feeds, OpenSearch.
+
+The feeds themselves are built by ``contentlib.feeds``; here only the URLs and
+the page of works are chosen.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, request
+from flask_babel import gettext as _, ngettext
+
+from contentlib import feeds, listing
+from contentlib import lists as teacher_lists
+from contentlib.errors import BadParameter, IndexUnavailable
+from contentlib.model import LANGUAGES
+
+from .i18n import CONTENT_LANGUAGE_NAMES, content_lang, label
+from .metadata import work_links
+from .public import public_url
+from .resources import get_library, get_store
+
+bp = Blueprint("opds", __name__, url_prefix="/opds")
+
+
+def _xml(body: bytes, kind: str) -> Response:
+    return Response(body, mimetype=kind.split(";")[0], content_type=f"{kind};charset=utf-8")
+
+
+def _page() -> int:
+    page = request.args.get("page", "1")
+    if not page.isdigit() or int(page) < 1:
+        abort(400)
+    return int(page)
+
+
+def _paging_links(endpoint: str, page: int, total: int, size: int, values: dict) -> list[feeds.Link]:
+    last = max(1, -(-total // size))
+    if page > last:
+        abort(404)
+    links = [feeds.Link(public_url(endpoint, page=1, **values), "first", feeds.ACQUISITION),
+             feeds.Link(public_url(endpoint, page=last, **values), "last", feeds.ACQUISITION)]
+    if page > 1:
+        links.append(feeds.Link(public_url(endpoint, page=page - 1, **values), "previous", feeds.ACQUISITION))
+    if page < last:
+        links.append(feeds.Link(public_url(endpoint, page=page + 1, **values), "next", feeds.ACQUISITION))
+    return links
+
+
+def _common_links(self_url: str, kind: str) -> list[feeds.Link]:
+    return [feeds.Link(self_url, "self", kind), feeds.Link(public_url("opds.root"), "start", feeds.NAVIGATION),
+            feeds.Link(public_url("opds.opensearch"), "search", feeds.OPENSEARCH_TYPE),
+            feeds.Link(public_url("opds.root"), "up", feeds.NAVIGATION)]
+
+
+def acquisition(endpoint: str, title: str, works, total: int, page: int, per_page: int, paged=True,
+                values: dict | None = None) -> Response:
+    """Render one page of works as an OPDS acquisition feed; ``values`` are the feed URL's arguments."""
+    values = values or {}
+    self_url = public_url(endpoint, page=page, **values) if paged else public_url(endpoint, **values)
+    links = _common_links(self_url, feeds.ACQUISITION)
+    if paged:
+        links += _paging_links(endpoint, page, total, per_page, values)
+    vocabulary, locale = get_store().vocabulary(), content_lang()
+    updated = max((w.updated_at or 0 for w in works), default=listing.newest_change(get_store()))
+    feed = feeds.Feed(id=self_url, title=title, links=links, updated=updated, author=_("Science Library"),
+                      total=total, per_page=per_page, start=(page - 1) * per_page + 1)
+    entries = [feeds.work_entry(w, work_links(w), vocabulary, locale) for w in works]
+    return _xml(feeds.acquisition_feed(feed, entries), feeds.ACQUISITION)
+
+
+def _count(n: int) -> str:
+    return ngettext("%(num)d work", "%(num)d works", n)
+
+
+def _per_page() -> int:
+    return current_app.config["CONTENTLIB_FEED_PAGE_SIZE"]
+
+
+@bp.get("/")
+def root():
+    store = get_store()
+    self_url = public_url("opds.root")
+    entries = [
+        feeds.Navigation(public_url("opds.all"), _("All works"), public_url("opds.all"),
+                         content=_("Every work, newest first.") + " " + _count(store.count_works())),
+        feeds.Navigation(public_url("opds.new"), _("New arrivals"), public_url("opds.new"),
+                         content=_("The works added most recently.")),
+        feeds.Navigation(public_url("opds.terms", scheme="subjects"), _("By subject"),
+                         public_url("opds.terms", scheme="subjects"), feeds.NAVIGATION),
+        feeds.Navigation(public_url("opds.terms", scheme="types"), _("By type"),
+                         public_url("opds.terms", scheme="types"), feeds.NAVIGATION),
+        feeds.Navigation(public_url("opds.languages"), _("By language"), public_url("opds.languages"),
+                         feeds.NAVIGATION),
+        feeds.Navigation(public_url("opds.shared_lists"), _("Teachers' shared lists"),
+                         public_url("opds.shared_lists"), feeds.NAVIGATION,
+                         content=_("Each shared list has its own catalog: add its link to your reader.")),
+    ]
+    feed = feeds.Feed(id=self_url, title=_("Science Library"), links=_common_links(self_url, feeds.NAVIGATION)[:3],
+                      updated=listing.newest_change(store), author=_("Science Library"))
+    return _xml(feeds.navigation_feed(feed, entries), feeds.NAVIGATION)
+
+
+@bp.get("/all", endpoint="all")
+def all_works():
+    page, per_page = _page(), _per_page()
+    works, total = get_store().list_works(page=page, per_page=per_page)
+    return acquisition("opds.all", _("All works"), works, total, page, per_page)
+
+
+@bp.get("/new")
+def new():
+    per_page = _per_page()
+    works, _total = get_store().list_works(page=1, per_page=per_page)
+    return acquisition("opds.new", _("New arrivals"), works, len(works), 1, per_page, paged=False)
+
+
+@bp.get("/<any(subjects, types):scheme>")
+def terms(scheme):
+    store = get_store()
+    counts = store.count_by_term("subjects") if scheme == "subjects" else store.count_by_type()
+    self_url = public_url("opds.terms", scheme=scheme)
+    entries = [feeds.Navigation(public_url("opds.term", scheme=scheme, code=t.code), label(scheme, t.code),
+                                public_url("opds.term", scheme=scheme, code=t.code), content=_count(counts.get(t.code, 0)))
+               for t in store.vocabulary().terms(scheme) if counts.get(t.code)]
+    title = _("By subject") if scheme == "subjects" else _("By type")
+    feed = feeds.Feed(id=self_url, title=title, links=_common_links(self_url, feeds.NAVIGATION),
+                      updated=listing.newest_change(store), author=_("Science Library"))
+    return _xml(feeds.navigation_feed(feed, entries), feeds.NAVIGATION)
+
+
+@bp.get("/<any(subjects, types):scheme>/<code>")
+def term(scheme, code):
+    store = get_store()
+    if not store.vocabulary().has(scheme, code):
+        abort(404)
+    page, per_page = _page(), _per_page()
+    if scheme == "types":
+        works, total = store.list_works(type=code, page=page, per_page=per_page)
+    else:
+        works, total = store.list_works(scheme=scheme, code=code, page=page, per_page=per_page)
+    return acquisition("opds.term", label(scheme, code), works, total, page, per_page,
+                       values={"scheme": scheme, "code": code})
+
+
+@bp.get("/languages")
+def languages():
+    store = get_store()
+    counts = store.count_by_language()
+    self_url = public_url("opds.languages")
+    entries = [feeds.Navigation(public_url("opds.language", lang=lang), str(CONTENT_LANGUAGE_NAMES[lang]),
+                                public_url("opds.language", lang=lang), content=_count(counts[lang]))
+               for lang in LANGUAGES if counts.get(lang)]
+    feed = feeds.Feed(id=self_url, title=_("By language"), links=_common_links(self_url, feeds.NAVIGATION),
+                      updated=listing.newest_change(store), author=_("Science Library"))
+    return _xml(feeds.navigation_feed(feed, entries), feeds.NAVIGATION)
+
+
+@bp.get("/languages/<any(bo, zh, en):lang>")
+def language(lang):
+    page, per_page = _page(), _per_page()
+    works, total = listing.by_language(get_store(), lang, page, per_page)
+    return acquisition("opds.language", str(CONTENT_LANGUAGE_NAMES[lang]), works, total, page, per_page,
+                       values={"lang": lang})
+
+
+@bp.get("/shared")
+def shared_lists():
+    """Shared lists are reached by their unguessable link only, so this feed names none of them."""
+    store = get_store()
+    self_url = public_url("opds.shared_lists")
+    feed = feeds.Feed(id=self_url, title=_("Teachers' shared lists"),
+                      links=_common_links(self_url, feeds.NAVIGATION),
+                      updated=listing.newest_change(store), author=_("Science Library"))
+    return _xml(feeds.navigation_feed(feed, []), feeds.NAVIGATION)
+
+
+@bp.get("/shared/<token>")
+def shared(token):
+    store = get_store()
+    wl = teacher_lists.by_token(store, token)
+    page, per_page = _page(), _per_page()
+    ids = wl.work_ids[(page - 1) * per_page:page * per_page]
+    return acquisition("opds.shared", wl.name, store.get_works(ids), len(wl.work_ids), page, per_page,
+                       values={"token": token})
+
+
+@bp.get("/search")
+def search():
+    """The site's search (the Library's, as ``GET /api/v1/search``) as an acquisition feed."""
+    lib = get_library()
+    args = request.args.to_dict(flat=False)
+    try:
+        req = lib.parse_search(args, default_per_page=_per_page())
+        result = lib.search(req.q, req.filters, req.page, req.per_page)
+    except BadParameter as exc:
+        return Response(f"bad parameter: {exc.parameter}", status=400, mimetype="text/plain")
+    except IndexUnavailable:
+        lib.rebuild_in_background()
+        return Response("the search index is being rebuilt; try again shortly", status=503, mimetype="text/plain")
+    works = lib.store.get_works([hit.id for hit in result.results])
+    values = {k: v for k, v in args.items() if k != "page"}
+    title = _("Search: %(q)s", q=req.q) if req.q else _("Search")
+    if result.total == 0:
+        return acquisition("opds.search", title, [], 0, 1, req.per_page, paged=False, values=values)
+    return acquisition("opds.search", title, works, result.total, req.page, req.per_page, values=values)
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    template = public_url("opds.search") + "?q={searchTerms}&page={startPage?}"
+    body = feeds.opensearch_description(_("Science Library"), _("Search the science library in Tibetan, Chinese, "
+                                                                 "Wylie or pinyin."), template)
+    return _xml(body, feeds.OPENSEARCH_TYPE)

@@ -1,0 +1,31 @@
+"""The few lines ``contentlib serve`` prints first: where the data lives, the address, how to log in."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import make_url
+
+from contentlib import accounts
+
+
+def banner(app, host: str, port: int) -> list[str]:
+    """Say where the data is, the URL, and how to log in (or how to make the first admin)."""
+    cfg = app.config
+    url = make_url(cfg["CONTENTLIB_DATABASE_URL"])
+    database = url.database if url.drivername.startswith("sqlite") else url.render_as_string(hide_password=True)
+    with app.app_context():
+        store = app.extensions["contentlib"].store
+        admins = [u.name for u in accounts.list_users(store) if u.role == "admin" and u.active]
+        works = store.count_works()
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+    lines = [f"contentlib: {works} works",
+             f"  database  {database}",
+             f"  media     {cfg['CONTENTLIB_MEDIA_DIR']}",
+             f"  index     {cfg['CONTENTLIB_INDEX_DIR']}",
+             f"  open      http://{shown}:{port}/"]
+    if admins:
+        lines.append(f"  log in    http://{shown}:{port}/login as {', '.join(admins[:3])}")
+    else:
+        lines.append("  no account yet: make admin NAME=you PASSWORD='at least 8 characters'"
+                     " (or .venv/bin/contentlib users create NAME --role admin)")
+    lines.append("  stop      Ctrl+C")
+    return lines

@@ -1,0 +1,526 @@
+"""Back up a whole library into one tar file, and restore it into an empty home.
+
+A backup holds the database (works, versions, drafts, history, users with
+their password and token hashes only, lists, glossary, vocabulary labels),
+every media file (derived files too), the instance settings (``config.py``,
+``secret_key``) and ``manifest.json`` with the sha256 of every other member.
+
+* SQLite is copied with its online backup API (``sqlite3.Connection.backup``):
+  a consistent snapshot while the server keeps writing.
+* PostgreSQL (any other database) is dumped table by table as JSON Lines
+  through SQLAlchemy inside one REPEATABLE READ transaction, a consistent
+  snapshot too; this needs no ``pg_dump`` of the server's version and restores
+  into SQLite or PostgreSQL alike.
+
+Restore checks the manifest before it touches anything, refuses a home that
+already holds works, users or media (unless forced), writes files to a
+temporary name and renames them, and replaces the database in one step (a
+file rename for SQLite, one transaction otherwise). Every work is queued for
+the search index in that same step, so the index follows even if the process
+dies before its rebuild.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import sqlite3
+import tarfile
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import sqlalchemy as sa
+
+from .errors import CannotWrite, ContentlibError
+
+FORMAT = "contentlib-backup"
+VERSION = 1
+MANIFEST = "manifest.json"
+SQLITE_MEMBER = "database/contentlib.db"
+INSTANCE_FILES = ("config.py", "secret_key")
+_MEMBER_RE = re.compile(r"^(database|media|instance)/[^\x00]+$")
+_CHUNK = 1 << 20
+TEMP_PREFIX = ".restore-"
+
+
+class BackupInvalid(ContentlibError):
+    """A backup file is damaged, incomplete or not a contentlib backup; nothing was restored."""
+
+
+class HomeNotEmpty(ContentlibError):
+    """Restore refuses a home that already holds works, users or media (use --force)."""
+
+
+@dataclass
+class Locations:
+    """Where a library keeps its state (from the settings)."""
+
+    db_url: str
+    media_root: Path
+    instance_dir: Path
+    index_dir: Path | None = None
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> "Locations":
+        return cls(settings["CONTENTLIB_DATABASE_URL"], Path(settings["CONTENTLIB_MEDIA_DIR"]),
+                   Path(settings["CONTENTLIB_INSTANCE_DIR"]), Path(settings["CONTENTLIB_INDEX_DIR"]))
+
+
+@dataclass
+class BackupReport:
+    path: Path
+    database: str                   # "sqlite" or "json"
+    members: int = 0
+    media_files: int = 0
+    bytes: int = 0
+    counts: dict = field(default_factory=dict)
+    missing_media: list[str] = field(default_factory=list)  # named by the snapshot, deleted before copied
+
+
+def _sqlite_path(url: str) -> Path | None:
+    u = sa.engine.make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def _counts(conn) -> dict:
+    names = set(sa.inspect(conn).get_table_names())
+    return {t: conn.execute(sa.text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one()
+            for t in ("works", "versions", "media", "users", "version_history", "glossary", "work_lists")
+            if t in names}
+
+
+# -- writing a backup ----------------------------------------------------------
+
+
+class _Hashing(io.RawIOBase):
+    """Reads a file for tarfile while hashing what it reads."""
+
+    def __init__(self, fh):
+        self.fh, self.sha = fh, hashlib.sha256()
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        data = self.fh.read(len(b))
+        self.sha.update(data)
+        b[:len(data)] = data
+        return len(data)
+
+
+def _add(tar: tarfile.TarFile, name: str, path: Path, manifest: dict) -> int:
+    info = tarfile.TarInfo(name)
+    info.size = path.stat().st_size
+    info.mtime = int(path.stat().st_mtime)
+    info.mode = 0o644
+    with open(path, "rb") as fh:
+        reader = _Hashing(fh)
+        tar.addfile(info, reader)
+    manifest[name] = {"sha256": reader.sha.hexdigest(), "size": info.size}
+    return info.size
+
+
+def _dump_json(engine, folder: Path) -> tuple[list[str], dict]:
+    """Every table as ``<table>.jsonl`` (a header of column names, then one row a line), one snapshot."""
+    with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
+        with conn.begin():
+            meta = sa.MetaData()
+            meta.reflect(conn)
+            counts = _counts(conn)
+            names = []
+            for table in meta.sorted_tables:
+                names.append(table.name)
+                with open(folder / f"{table.name}.jsonl", "w", encoding="utf-8") as out:
+                    out.write(json.dumps([c.name for c in table.columns]) + "\n")
+                    for row in conn.execute(sa.select(table)):
+                        out.write(json.dumps([_to_json(v) for v in row], ensure_ascii=False) + "\n")
+    return names, counts
+
+
+def _to_json(value):
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, (bytes, memoryview)):
+        return base64.b64encode(bytes(value)).decode()
+    return value
+
+
+def backup(out: Path, where: Locations) -> BackupReport:
+    """Write a consistent backup of the library to ``out`` (a tar file), atomically.
+
+    :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
+    """
+    out = Path(out)
+    folder = out.absolute().parent
+    if not folder.is_dir():
+        raise CannotWrite(f"{out}: the folder {folder} does not exist")
+    if out.is_dir():
+        raise CannotWrite(f"{out}: is a folder")
+    for stale in folder.glob(f".{out.name}.part-*"):  # a backup killed half way
+        stale.unlink(missing_ok=True)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.part-")
+    except OSError as exc:
+        raise CannotWrite(f"{out}: {exc.strerror}") from None
+    os.close(fd)
+    work = Path(tempfile.mkdtemp(prefix="contentlib-backup-"))
+    manifest: dict[str, dict] = {}
+    try:
+        sqlite_file = _sqlite_path(where.db_url)
+        engine = sa.create_engine(where.db_url)
+        try:
+            if sqlite_file is not None:
+                kind = "sqlite"
+                snapshot = work / "contentlib.db"
+                src, dst = sqlite3.connect(sqlite_file, timeout=30), sqlite3.connect(snapshot)
+                try:
+                    src.backup(dst)  # the online backup API: consistent while others write
+                finally:
+                    dst.close()
+                    src.close()
+                snap_engine = sa.create_engine(f"sqlite:///{snapshot}")
+                with snap_engine.connect() as conn:
+                    counts = _counts(conn)
+                    shas = set(conn.execute(sa.text("SELECT sha256 FROM media")).scalars())
+                snap_engine.dispose()
+                members = [(SQLITE_MEMBER, snapshot)]
+            else:
+                kind = "json"
+                (work / "tables").mkdir()
+                tables, counts = _dump_json(engine, work / "tables")
+                with engine.connect() as conn:
+                    shas = set(conn.execute(sa.text("SELECT sha256 FROM media")).scalars())
+                members = [(f"database/{t}.jsonl", work / "tables" / f"{t}.jsonl") for t in tables]
+        finally:
+            engine.dispose()
+        report = BackupReport(out, kind, counts=counts)
+        with tarfile.open(tmp, "w", format=tarfile.PAX_FORMAT) as tar:
+            for name, path in members:
+                report.bytes += _add(tar, name, path, manifest)
+            for path in _media_files(where.media_root):
+                rel = path.relative_to(where.media_root).as_posix()
+                try:
+                    report.bytes += _add(tar, f"media/{rel}", path, manifest)
+                except FileNotFoundError:  # freed after the snapshot: the snapshot no longer names it
+                    continue
+                report.media_files += 1
+            copied = {PurePosixPath(n).name for n in manifest if n.startswith("media/")}
+            report.missing_media = sorted(shas - copied)
+            for name in INSTANCE_FILES:
+                if (where.instance_dir / name).is_file():
+                    report.bytes += _add(tar, f"instance/{name}", where.instance_dir / name, manifest)
+            body = json.dumps({"format": FORMAT, "version": VERSION, "database": kind,
+                               "created_at": time.time(), "counts": counts, "members": manifest,
+                               "missing_media": report.missing_media}, indent=1, sort_keys=True).encode()
+            info = tarfile.TarInfo(MANIFEST)
+            info.size, info.mtime, info.mode = len(body), int(time.time()), 0o644
+            tar.addfile(info, io.BytesIO(body))
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+        report.members = len(manifest) + 1
+        return report
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise CannotWrite(f"{out}: {exc.strerror or exc}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _media_files(root: Path):
+    """Every file of the media store but its temporary area, in a stable order."""
+    if not root.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+# -- checking and restoring ----------------------------------------------------
+
+
+def verify(path: Path) -> dict:
+    """Read the manifest and check every member against it; return the manifest.
+
+    :raises BackupInvalid: naming the first problem.
+    """
+    try:
+        with tarfile.open(path, "r:") as tar:
+            seen, manifest = {}, None
+            for info in tar:
+                if info.name == MANIFEST:
+                    manifest = json.load(tar.extractfile(info))
+                    continue
+                name = PurePosixPath(info.name)
+                if (not info.isreg() or not _MEMBER_RE.match(info.name) or name.is_absolute()
+                        or ".." in name.parts):
+                    raise BackupInvalid(f"{path}: unexpected member {info.name!r}")
+                sha = hashlib.sha256()
+                fh = tar.extractfile(info)
+                for chunk in iter(lambda: fh.read(_CHUNK), b""):
+                    sha.update(chunk)
+                seen[info.name] = sha.hexdigest()
+    except (tarfile.TarError, OSError, EOFError, json.JSONDecodeError) as exc:
+        raise BackupInvalid(f"{path}: not a readable backup ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupInvalid(f"{path}: no contentlib manifest")
+    if manifest.get("version") != VERSION:
+        raise BackupInvalid(f"{path}: backup format version {manifest.get('version')!r} is not {VERSION}")
+    listed = manifest.get("members") or {}
+    for name, facts in listed.items():
+        if name not in seen:
+            raise BackupInvalid(f"{path}: {name} is missing")
+        if seen[name] != facts.get("sha256"):
+            raise BackupInvalid(f"{path}: {name} does not match its sha256 in the manifest")
+    extra = sorted(set(seen) - set(listed))
+    if extra:
+        raise BackupInvalid(f"{path}: {extra[0]} is not in the manifest")
+    return manifest
+
+
+def is_empty(store) -> bool:
+    """Whether a home holds no works, users or media yet (what a start creates does not count)."""
+    with store.engine.connect() as conn:
+        names = set(sa.inspect(conn).get_table_names())
+        return all(conn.execute(sa.text(f'SELECT 1 FROM "{t}" LIMIT 1')).first() is None
+                   for t in ("works", "users", "media") if t in names)
+
+
+@dataclass
+class RestoreReport:
+    counts: dict
+    media_files: int
+    database: str
+
+
+def restore(path: Path, where: Locations, store, force: bool = False) -> RestoreReport:
+    """Restore a verified backup into this home; the caller then rebuilds the search index.
+
+    ``store`` is the home's open store: its connections are closed before the
+    database is replaced and it is usable again afterwards (schema upgraded).
+
+    :raises BackupInvalid: before anything is written.
+    :raises HomeNotEmpty: unless ``force``, when the home holds works, users or media.
+    """
+    from .store import Store, upgrade
+
+    manifest = verify(path)
+    if not force and not is_empty(store):
+        raise HomeNotEmpty("this home already holds works, users or media; restore into an empty home "
+                           "or use --force to replace them")
+    where.instance_dir.mkdir(parents=True, exist_ok=True)
+    where.media_root.mkdir(parents=True, exist_ok=True)
+    old_ids = store.work_ids()
+    if where.index_dir is not None:  # the index replays the whole outbox of the restored database
+        from .indexing import CURSOR
+
+        (where.index_dir / CURSOR).unlink(missing_ok=True)
+    media_files = 0
+    work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=where.instance_dir))
+    try:
+        with tarfile.open(path, "r:") as tar:
+            for info in tar:  # files first: the database never names a file not there yet
+                if info.name.startswith("media/"):
+                    _place(tar, info, where.media_root / info.name[len("media/"):], where.media_root / ".tmp")
+                    media_files += 1
+                elif info.name.startswith("instance/"):
+                    _place(tar, info, where.instance_dir / info.name[len("instance/"):], where.instance_dir)
+                elif info.name.startswith("database/"):
+                    _place(tar, info, work / info.name, work)
+        sqlite_target = _sqlite_path(where.db_url)
+        if manifest["database"] == "sqlite":
+            snapshot = work / SQLITE_MEMBER
+            snap = Store.from_url(f"sqlite:///{snapshot}")  # upgraded to this version's schema
+            try:
+                if sqlite_target is not None:
+                    _enqueue_all(snap, old_ids)
+                    snap.close()
+                    _replace_sqlite(store, snapshot, sqlite_target)
+                else:
+                    _copy_rows(_rows_from_engine(snap.engine), store.engine, old_ids)
+            finally:
+                snap.close()
+        else:
+            _copy_rows(_rows_from_json(work / "database"), store.engine, old_ids)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    upgrade(store.engine)
+    store.seed_vocabulary()
+    with store.engine.connect() as conn:
+        counts = _counts(conn)
+    return RestoreReport(counts, media_files, manifest["database"])
+
+
+def _place(tar, info, target: Path, tmp_dir: Path) -> None:
+    """Write one member to a temporary name, then rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=tmp_dir, prefix="put-" if tmp_dir.name == ".tmp" else TEMP_PREFIX)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            shutil.copyfileobj(tar.extractfile(info), out, _CHUNK)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _enqueue_all(store, extra_ids) -> None:
+    """Queue every work of ``store`` and ``extra_ids`` (works the replaced catalog had) for the index.
+
+    The outbox consumers of the backed-up library are not this home's indexes: they go.
+    """
+    ids = sorted(set(store.work_ids()) | set(extra_ids))
+    with store.transaction() as conn:
+        _forget_consumers(conn)
+        store.enqueue_changes(conn, ids, time.time())
+
+
+def _forget_consumers(conn) -> None:
+    if "outbox_consumers" in sa.inspect(conn).get_table_names():
+        conn.execute(sa.text("DELETE FROM outbox_consumers"))
+
+
+def _replace_sqlite(store, snapshot: Path, target: Path) -> None:
+    """Swap the database file in one rename (its old WAL checkpointed and removed first)."""
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.engine.dispose()
+    store._vocabulary = None
+    for suffix in ("-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    fd = os.open(snapshot, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(snapshot, target)
+
+
+def _rows_from_engine(engine) -> dict:
+    """Each table of ``engine``: name -> a callable giving (column names, rows)."""
+    meta = sa.MetaData()
+    meta.reflect(engine)
+
+    def reader(table):
+        def read():
+            with engine.connect() as conn:
+                yield from (list(r) for r in conn.execute(sa.select(table)))
+        return lambda: ([c.name for c in table.columns], read())
+
+    return {t.name: reader(t) for t in meta.sorted_tables}
+
+
+def _rows_from_json(folder: Path) -> dict:
+    """Each dumped table: name -> a callable giving (column names, rows)."""
+
+    def reader(path):
+        def read():
+            with open(path, encoding="utf-8") as fh:
+                columns = json.loads(fh.readline())
+                yield columns
+                yield from (json.loads(line) for line in fh)
+
+        def open_table():
+            rows = read()
+            return next(rows), rows
+        return open_table
+
+    return {p.stem: reader(p) for p in sorted(folder.glob("*.jsonl"))}
+
+
+def _from_json(column, value):
+    if value is None:
+        return None
+    if isinstance(column.type, sa.DateTime) and isinstance(value, str):
+        return dt.datetime.fromisoformat(value)
+    if isinstance(column.type, sa.Date) and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    if isinstance(column.type, sa.LargeBinary) and isinstance(value, str):
+        return base64.b64decode(value)
+    return value
+
+
+def _copy_rows(source, engine, old_ids) -> None:
+    """Replace every table's rows with the source's, in one transaction, and queue every work for the index.
+
+    :param source: table name -> a callable giving (column names, rows), as ``_rows_from_json`` makes.
+    """
+    from .store import Store
+
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    tables = {t.name: t for t in meta.sorted_tables if t.name != "alembic_version"}
+    with engine.begin() as conn:
+        for table in reversed(meta.sorted_tables):
+            if table.name in tables:
+                conn.execute(table.delete())
+        new_ids = []
+        for table in meta.sorted_tables:  # parents before children (foreign keys)
+            name = table.name
+            if name not in tables or name not in source:
+                continue  # a table the backup or this version does not have
+            columns, rows = source[name]()
+            keep = [(i, table.c[c]) for i, c in enumerate(columns) if c in table.c]
+            batch = []
+            for row in rows:
+                batch.append({col.name: _from_json(col, row[i]) for i, col in keep})
+                if name == "works":
+                    new_ids.append(batch[-1]["id"])
+                if len(batch) >= 1000:
+                    conn.execute(table.insert(), batch)
+                    batch = []
+            if batch:
+                conn.execute(table.insert(), batch)
+        if engine.dialect.name == "postgresql":
+            for table in tables.values():
+                for col in table.primary_key.columns:
+                    if isinstance(col.type, sa.Integer) and col.autoincrement in (True, "auto") \
+                            and len(table.primary_key.columns) == 1:
+                        conn.execute(sa.text(
+                            f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{col.name}'), "
+                            f"COALESCE((SELECT MAX(\"{col.name}\") FROM \"{table.name}\"), 0) + 1, false)"))
+        _forget_consumers(conn)
+        ids = sorted(set(new_ids) | set(old_ids))
+        if ids:
+            Store.enqueue_changes(conn, ids, time.time())
+
+
+def sweep(where: Locations, older_than: float = 600.0) -> int:
+    """Remove what a killed restore or import left behind (temporary files and folders); return how many.
+
+    Called when a library starts; only entries older than ``older_than`` seconds
+    are touched, so work in progress elsewhere is safe.
+    """
+    from .media import MediaStore
+
+    removed = MediaStore(where.media_root).sweep_temp(older_than)
+    cutoff = time.time() - older_than
+    if where.instance_dir.is_dir():
+        for entry in where.instance_dir.glob(TEMP_PREFIX + "*"):
+            try:
+                if entry.lstat().st_mtime > cutoff:
+                    continue
+                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+                removed += 1
+            except FileNotFoundError:
+                continue
+    return removed

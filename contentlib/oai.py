@@ -1,0 +1,427 @@
+"""OAI-PMH 2.0: the six verbs over the catalog, answered as XML bytes.
+
+The web layer hands in the request's arguments and a :class:`Repository`
+(names, URLs, page size); nothing here knows about Flask. Records are the
+works' Dublin Core (``oai_dc``); their datestamp is the work's last change.
+Deleted works are reported from their tombstones (``deletedRecord`` persistent).
+
+Resumption tokens carry the whole harvest state (filters, the last record
+sent, cursor and list size), so the server keeps nothing between requests and a
+restart does not break a harvest. Lists are ordered by (datestamp, id) and
+continue after the last record sent, so changes during a harvest never make
+it skip a record.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+import sqlalchemy as sa
+from lxml import etree as ET
+
+from . import dublincore
+from .tables import deleted_works, work_terms, works
+
+OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+VERBS = {
+    # verb: (required, optional, exclusive)
+    "Identify": ((), (), None),
+    "ListMetadataFormats": ((), ("identifier",), None),
+    "ListSets": ((), (), "resumptionToken"),
+    "ListIdentifiers": (("metadataPrefix",), ("from", "until", "set"), "resumptionToken"),
+    "ListRecords": (("metadataPrefix",), ("from", "until", "set"), "resumptionToken"),
+    "GetRecord": (("identifier", "metadataPrefix"), (), None),
+}
+FORMATS = {"oai_dc": ("http://www.openarchives.org/OAI/2.0/oai_dc.xsd", OAI_DC_NS)}
+GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+SET_SCHEMES = {"subject": "subjects", "type": "types"}
+
+
+@dataclass
+class Repository:
+    """What Identify says and how records point back to the site.
+
+    :param work_url: the public page of a work, from its id (the ``dc:identifier``).
+    :param repository_id: the middle part of OAI identifiers, ``oai:<repository_id>:<work id>``.
+    """
+
+    name: str
+    base_url: str
+    admin_email: str
+    repository_id: str
+    work_url: Callable[[str], str]
+    page_size: int = 100
+
+
+class OaiError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+@dataclass
+class Query:
+    """One list request's filters and position, as a resumption token carries them."""
+
+    prefix: str
+    set: str | None = None
+    start: float | None = None   # from, inclusive (Unix time)
+    end: float | None = None     # until, exclusive (already moved past the last second or day)
+    after: tuple[float, str] | None = None
+    cursor: int = 0
+    total: int | None = None
+
+    def token(self) -> str:
+        raw = json.dumps([self.prefix, self.set, self.start, self.end, list(self.after) if self.after else None,
+                          self.cursor, self.total], separators=(",", ":"))
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def from_token(cls, token: str) -> "Query":
+        try:
+            raw = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode())
+            prefix, set_spec, start, end, after, cursor, total = raw
+            if not isinstance(prefix, str) or not isinstance(cursor, int) or not isinstance(total, int):
+                raise ValueError
+            for number in (start, end):
+                if number is not None and not isinstance(number, (int, float)):
+                    raise ValueError
+            if set_spec is not None and not isinstance(set_spec, str):
+                raise ValueError
+            if after is not None:
+                stamp, last = after
+                if not isinstance(stamp, (int, float)) or not isinstance(last, str):
+                    raise ValueError
+                after = (float(stamp), last)
+        except (ValueError, TypeError, UnicodeDecodeError, json.JSONDecodeError):
+            raise OaiError("badResumptionToken", "The resumption token is not one this repository issued.")
+        if prefix not in FORMATS or cursor < 0 or total < 0:
+            raise OaiError("badResumptionToken", "The resumption token is not one this repository issued.")
+        return cls(prefix, set_spec, start, end, after, cursor, total)
+
+
+@dataclass
+class Item:
+    """One record to report: a work, or a deleted work's tombstone."""
+
+    id: str
+    stamp: float
+    work: object | None = None
+    sets: list[str] = field(default_factory=list)
+    deleted: bool = False
+
+
+def datestamp(ts: float) -> str:
+    return datetime.fromtimestamp(math.floor(ts), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_date(value: str, name: str) -> tuple[float, str]:
+    """A ``from``/``until`` value as (Unix time, granularity). :raises OaiError: badArgument"""
+    try:
+        if _DAY.match(value):
+            return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=timezone.utc).timestamp(), "day"
+        if _SECOND.match(value):
+            return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp(), "second"
+    except ValueError:
+        pass
+    raise OaiError("badArgument", f"'{name}' must be a UTC date YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ.")
+
+
+def _one_each(args: dict) -> dict[str, str]:
+    """The arguments with one value each. :raises OaiError: badArgument for a repeated one."""
+    out = {}
+    for name, values in args.items():
+        values = values if isinstance(values, list) else [values]
+        if len(values) != 1:
+            raise OaiError("badArgument", f"The argument '{name}' is repeated.")
+        out[name] = values[0]
+    return out
+
+
+class Handler:
+    """Answer OAI-PMH requests for one store and repository."""
+
+    def __init__(self, store, repo: Repository):
+        self.store, self.repo = store, repo
+
+    # -- entry point ------------------------------------------------------
+
+    def respond(self, args: dict, now: datetime | None = None) -> bytes:
+        """The response document for a request's arguments (name -> list of values)."""
+        now = now or datetime.now(timezone.utc)
+        root = ET.Element(f"{{{OAI_NS}}}OAI-PMH", nsmap={None: OAI_NS, "xsi": XSI_NS})
+        root.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_NS} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd")
+        ET.SubElement(root, f"{{{OAI_NS}}}responseDate").text = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        request = ET.SubElement(root, f"{{{OAI_NS}}}request")
+        request.text = self.repo.base_url
+        try:
+            verb_values = args.get("verb")
+            verb_values = verb_values if isinstance(verb_values, list) else [verb_values] if verb_values else []
+            if len(verb_values) != 1 or verb_values[0] not in VERBS:
+                raise OaiError("badVerb", "The verb is missing, repeated or not one of the six OAI-PMH verbs.")
+            verb = verb_values[0]
+            params = _one_each({k: v for k, v in args.items() if k != "verb"})
+            self._check_arguments(verb, params)
+            for name, value in (("verb", verb), *params.items()):  # echoed only when they were legal
+                request.set(name, value)
+            root.append(getattr(self, verb)(params))
+        except OaiError as exc:
+            if exc.code in ("badVerb", "badArgument"):
+                request.attrib.clear()
+            error = ET.SubElement(root, f"{{{OAI_NS}}}error", code=exc.code)
+            error.text = exc.message
+        return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+    @staticmethod
+    def _check_arguments(verb: str, params: dict) -> None:
+        required, optional, exclusive = VERBS[verb]
+        if exclusive and exclusive in params:
+            if len(params) > 1:
+                raise OaiError("badArgument", f"'{exclusive}' is an exclusive argument.")
+            return
+        unknown = sorted(set(params) - set(required) - set(optional))
+        if unknown:
+            raise OaiError("badArgument", f"{verb} does not take the argument '{unknown[0]}'.")
+        missing = [name for name in required if not params.get(name)]
+        if missing:
+            raise OaiError("badArgument", f"{verb} needs the argument '{missing[0]}'.")
+
+    # -- the verbs --------------------------------------------------------
+
+    def Identify(self, params) -> ET.Element:
+        el = ET.Element(f"{{{OAI_NS}}}Identify")
+        for name, value in (("repositoryName", self.repo.name), ("baseURL", self.repo.base_url),
+                            ("protocolVersion", "2.0"), ("adminEmail", self.repo.admin_email),
+                            ("earliestDatestamp", datestamp(self._earliest())), ("deletedRecord", "persistent"),
+                            ("granularity", GRANULARITY)):
+            ET.SubElement(el, f"{{{OAI_NS}}}{name}").text = value
+        return el
+
+    def ListMetadataFormats(self, params) -> ET.Element:
+        if "identifier" in params:
+            self._item(params["identifier"])  # raises idDoesNotExist
+        el = ET.Element(f"{{{OAI_NS}}}ListMetadataFormats")
+        for prefix, (schema, namespace) in FORMATS.items():
+            fmt = ET.SubElement(el, f"{{{OAI_NS}}}metadataFormat")
+            ET.SubElement(fmt, f"{{{OAI_NS}}}metadataPrefix").text = prefix
+            ET.SubElement(fmt, f"{{{OAI_NS}}}schema").text = schema
+            ET.SubElement(fmt, f"{{{OAI_NS}}}metadataNamespace").text = namespace
+        return el
+
+    def ListSets(self, params) -> ET.Element:
+        if "resumptionToken" in params:  # every set fits in one response
+            raise OaiError("badResumptionToken", "This repository issues no resumption tokens for ListSets.")
+        vocabulary = self.store.vocabulary()
+        el = ET.Element(f"{{{OAI_NS}}}ListSets")
+        for top, scheme in SET_SCHEMES.items():
+            self._set(el, top, {"en": "By subject" if top == "subject" else "By type",
+                                "zh": "按学科" if top == "subject" else "按类型",
+                                "bo": "བརྗོད་གཞི་ལྟར།" if top == "subject" else "རིགས་ལྟར།"})
+            for term in vocabulary.terms(scheme):
+                self._set(el, f"{top}:{term.code}", term.labels)
+        return el
+
+    def _set(self, parent, spec: str, labels: dict) -> None:
+        s = ET.SubElement(parent, f"{{{OAI_NS}}}set")
+        ET.SubElement(s, f"{{{OAI_NS}}}setSpec").text = spec
+        ET.SubElement(s, f"{{{OAI_NS}}}setName").text = " / ".join(
+            labels[lang] for lang in ("bo", "zh", "en") if labels.get(lang))
+        description = ET.SubElement(s, f"{{{OAI_NS}}}setDescription")
+        dc = ET.SubElement(description, f"{{{OAI_DC_NS}}}dc", nsmap={"oai_dc": OAI_DC_NS, "dc": DC_NS})
+        dc.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_DC_NS} {FORMATS['oai_dc'][0]}")
+        for lang in ("bo", "zh", "en"):
+            if labels.get(lang):
+                ET.SubElement(dc, f"{{{DC_NS}}}title", {XML_LANG: lang}).text = labels[lang]
+
+    def GetRecord(self, params) -> ET.Element:
+        self._format(params["metadataPrefix"])
+        item = self._item(params["identifier"])
+        el = ET.Element(f"{{{OAI_NS}}}GetRecord")
+        el.append(self._record(item))
+        return el
+
+    def ListIdentifiers(self, params) -> ET.Element:
+        return self._list("ListIdentifiers", params, self._header)
+
+    def ListRecords(self, params) -> ET.Element:
+        return self._list("ListRecords", params, self._record)
+
+    # -- lists ------------------------------------------------------------
+
+    def _list(self, verb: str, params: dict, render) -> ET.Element:
+        if "resumptionToken" in params:
+            query = Query.from_token(params["resumptionToken"])
+        else:
+            query = self._query(params)
+        items, more = self._page(query)
+        if not items:
+            raise OaiError("noRecordsMatch", "No records match these arguments.")
+        el = ET.Element(f"{{{OAI_NS}}}{verb}")
+        for item in items:
+            el.append(render(item))
+        if more or "resumptionToken" in params:
+            token = ET.SubElement(el, f"{{{OAI_NS}}}resumptionToken",
+                                  completeListSize=str(query.total), cursor=str(query.cursor))
+            if more:
+                last = items[-1]
+                token.text = Query(query.prefix, query.set, query.start, query.end, (last.stamp, last.id),
+                                   query.cursor + len(items), query.total).token()
+        return el
+
+    def _query(self, params) -> Query:
+        self._format(params["metadataPrefix"])
+        start = end = None
+        grains = set()
+        if "from" in params:
+            start, grain = _parse_date(params["from"], "from")
+            grains.add(grain)
+        if "until" in params:
+            end, grain = _parse_date(params["until"], "until")
+            grains.add(grain)
+            end += 86400 if grain == "day" else 1  # until is inclusive of its whole second or day
+        if len(grains) > 1:
+            raise OaiError("badArgument", "'from' and 'until' must have the same granularity.")
+        if start is not None and end is not None and start >= end:
+            raise OaiError("badArgument", "'from' is later than 'until'.")
+        query = Query(params["metadataPrefix"], params.get("set"), start, end)
+        query.total = self._count(query)
+        return query
+
+    def _work_filter(self, q, query: Query):
+        if query.start is not None:
+            q = q.where(works.c.updated_at >= query.start)
+        if query.end is not None:
+            q = q.where(works.c.updated_at < query.end)
+        if query.set:
+            top, _, code = query.set.partition(":")
+            if top == "type":
+                if code:
+                    q = q.where(works.c.type == code)
+            elif top == "subject":
+                terms = sa.select(work_terms.c.work_id).where(work_terms.c.scheme == "subjects")
+                if code:
+                    terms = terms.where(work_terms.c.code == code)
+                q = q.where(works.c.id.in_(terms))
+            else:
+                q = q.where(sa.false())
+        return q
+
+    def _tombstones(self, conn, query: Query) -> list[Item]:
+        q = sa.select(deleted_works).where(~deleted_works.c.work_id.in_(sa.select(works.c.id)))
+        if query.start is not None:
+            q = q.where(deleted_works.c.deleted_at >= query.start)
+        if query.end is not None:
+            q = q.where(deleted_works.c.deleted_at < query.end)
+        out = []
+        for row in conn.execute(q):
+            sets = [f"type:{row.type}"] + [f"subject:{c}" for c in row.subjects]
+            if query.set and not any(s == query.set or s.startswith(query.set + ":") for s in sets):
+                continue
+            out.append(Item(row.work_id, row.deleted_at, None, sets, deleted=True))
+        return out
+
+    def _count(self, query: Query) -> int:
+        with self.store.engine.connect() as conn:
+            n = conn.execute(self._work_filter(sa.select(sa.func.count()).select_from(works), query)).scalar_one()
+            return n + len(self._tombstones(conn, query))
+
+    def _page(self, query: Query) -> tuple[list[Item], bool]:
+        """The next page of items after the query's position, and whether more follow."""
+        size = self.repo.page_size
+        q = self._work_filter(sa.select(works.c.id, works.c.updated_at), query)
+        with self.store.engine.connect() as conn:
+            gone = self._tombstones(conn, query)
+            if query.after is not None:
+                stamp, last = query.after
+                q = q.where(sa.or_(works.c.updated_at > stamp,
+                                   sa.and_(works.c.updated_at == stamp, works.c.id > last)))
+                gone = [i for i in gone if (i.stamp, i.id) > (stamp, last)]
+            rows = conn.execute(q.order_by(works.c.updated_at, works.c.id).limit(size + 1)).all()
+        merged = sorted([Item(r.id, r.updated_at) for r in rows] + gone, key=lambda i: (i.stamp, i.id))
+        page, more = merged[:size], len(merged) > size
+        loaded = {w.id: w for w in self.store.get_works([i.id for i in page if not i.deleted])}
+        for item in page:
+            if not item.deleted:
+                item.work = loaded.get(item.id)
+                item.sets = _sets_of(item.work) if item.work is not None else []
+        # a work deleted since the ids were read is skipped here and reported by its tombstone later
+        return [i for i in page if i.deleted or i.work is not None], more
+
+    # -- records ----------------------------------------------------------
+
+    def _format(self, prefix: str) -> None:
+        if prefix not in FORMATS:
+            raise OaiError("cannotDisseminateFormat", f"This repository offers only oai_dc, not '{prefix}'.")
+
+    def identifier(self, work_id: str) -> str:
+        return f"oai:{self.repo.repository_id}:{work_id}"
+
+    def _item(self, identifier: str) -> Item:
+        prefix = f"oai:{self.repo.repository_id}:"
+        work_id = identifier[len(prefix):] if identifier.startswith(prefix) else None
+        if work_id:
+            found = self.store.get_works([work_id])
+            if found:
+                return Item(work_id, found[0].updated_at or 0.0, found[0], _sets_of(found[0]))
+            with self.store.engine.connect() as conn:
+                row = conn.execute(sa.select(deleted_works).where(deleted_works.c.work_id == work_id)).first()
+            if row is not None:
+                return Item(row.work_id, row.deleted_at, None,
+                            [f"type:{row.type}"] + [f"subject:{c}" for c in row.subjects], deleted=True)
+        raise OaiError("idDoesNotExist", f"No record has the identifier '{identifier}'.")
+
+    def _header(self, item: Item) -> ET.Element:
+        header = ET.Element(f"{{{OAI_NS}}}header")
+        if item.deleted:
+            header.set("status", "deleted")
+        ET.SubElement(header, f"{{{OAI_NS}}}identifier").text = self.identifier(item.id)
+        ET.SubElement(header, f"{{{OAI_NS}}}datestamp").text = datestamp(item.stamp)
+        for spec in item.sets:
+            ET.SubElement(header, f"{{{OAI_NS}}}setSpec").text = spec
+        return header
+
+    def _record(self, item: Item) -> ET.Element:
+        record = ET.Element(f"{{{OAI_NS}}}record")
+        record.append(self._header(item))
+        if item.deleted:
+            return record
+        metadata = ET.SubElement(record, f"{{{OAI_NS}}}metadata")
+        metadata.append(oai_dc(item.work, self.repo.work_url(item.id), self.store.vocabulary()))
+        return record
+
+    def _earliest(self) -> float:
+        with self.store.engine.connect() as conn:
+            first = conn.execute(sa.select(sa.func.min(works.c.updated_at))).scalar()
+            gone = conn.execute(sa.select(sa.func.min(deleted_works.c.deleted_at))).scalar()
+        stamps = [s for s in (first, gone) if s is not None]
+        return min(stamps) if stamps else datetime(2000, 1, 1, tzinfo=timezone.utc).timestamp()
+
+
+def _sets_of(work) -> list[str]:
+    return [f"type:{work.type}"] + [f"subject:{code}" for code in work.subjects]
+
+
+def oai_dc(work, url: str, vocabulary=None) -> ET.Element:
+    """The ``oai_dc:dc`` element of a work."""
+    dc = ET.Element(f"{{{OAI_DC_NS}}}dc", nsmap={"oai_dc": OAI_DC_NS, "dc": DC_NS, "xsi": XSI_NS})
+    dc.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_DC_NS} {FORMATS['oai_dc'][0]}")
+    for e in dublincore.elements(work, url, vocabulary):
+        child = ET.SubElement(dc, f"{{{DC_NS}}}{e.name}")
+        child.text = e.value
+        if e.lang:
+            child.set(XML_LANG, e.lang)
+    return dc
+

@@ -1,0 +1,88 @@
+"""Coverage-guided fuzz targets (atheris/libFuzzer) for what outsiders hand us.
+
+Run one target: ``python -m tests.security.fuzz_targets TARGET CORPUS_DIR -max_total_time=10``
+(TARGET: ``records``, ``media`` or ``bundle``). Any exception other than the
+target's documented refusal is a crash: libFuzzer prints it and exits non-zero.
+``tests/security/test_fuzz.py`` runs each for a bounded time and reads the
+number of executions libFuzzer reports.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import atheris
+
+with atheris.instrument_imports(include=["contentlib"]):
+    from contentlib import bounds, jsonsafe, records
+    from contentlib.errors import MediaRejected
+    from contentlib.media import check
+    from contentlib.media.limits import Limits
+
+WORK = Path(tempfile.mkdtemp(prefix="contentlib-fuzz-"))
+# Small limits keep every execution quick; the checks under test are the same.
+LIMITS = Limits(image_bytes=2 ** 20, video_bytes=2 ** 20, audio_bytes=2 ** 20, book_bytes=2 ** 20,
+                subtitle_bytes=2 ** 20, pdf_timeout=5.0)
+
+
+def fuzz_records(data: bytes) -> None:
+    """One JSON Lines record: refused as JSON, or parsed into a work or a list of problems."""
+    try:
+        value = jsonsafe.loads(data, bounds.MAX_LINE_BYTES)
+    except jsonsafe.JSONRefused:
+        return
+    work, files, problems = records.parse_record(value)
+    assert (work is None) == bool(problems)
+
+
+def fuzz_media(data: bytes) -> None:
+    """One uploaded file: described, or refused with MediaRejected."""
+    path = WORK / "upload"
+    path.write_bytes(data)
+    try:
+        check.inspect(path, LIMITS)
+    except MediaRejected:
+        pass
+
+
+_STORE = None
+
+
+def fuzz_bundle(data: bytes) -> None:
+    """One offline bundle: verified, or refused with BundleRefused (nothing else)."""
+    global _STORE
+    from contentlib.bundles import verify
+    from contentlib.bundles.format import BundleRefused
+    from contentlib.bundles.verify import _ARCHIVE_ERRORS
+    from contentlib.store import Store
+
+    if _STORE is None:
+        _STORE = Store.from_url(f"sqlite:///{WORK / 'bundle.db'}")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except _ARCHIVE_ERRORS:
+        return
+    try:
+        verify.verify(zf, _STORE)
+    except BundleRefused:
+        pass
+
+
+TARGETS = {"records": fuzz_records, "media": fuzz_media, "bundle": fuzz_bundle}
+
+
+def main() -> None:
+    target = TARGETS[sys.argv[1]]
+    if sys.argv[1] == "bundle":
+        with atheris.instrument_imports(include=["contentlib"]):
+            import contentlib.bundles.verify  # noqa: F401
+    atheris.Setup([sys.argv[0], *sys.argv[2:]], target)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""The modules' imports: no cycle anywhere, and the core never reaches into the web shell or Flask."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ("contentlib", "catalog")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _modules() -> dict[str, Path]:
+    return {_module_name(p): p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")}
+
+
+def _imports(name: str, path: Path, known: set[str]) -> set[str]:
+    """Every module ``name`` imports (at the top or inside a function), by absolute name."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[:len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            found.add(target)
+            found |= {f"{target}.{alias.name}" for alias in node.names if f"{target}.{alias.name}" in known}
+    return found
+
+
+def _graph():
+    modules = _modules()
+    known = set(modules)
+    graph = {}
+    for name, path in modules.items():
+        targets = set()
+        for imported in _imports(name, path, known):
+            # an import of a.b.c also runs a and a.b: count the deepest project module named
+            while imported and imported not in known:
+                imported = imported.rpartition(".")[0]
+            if imported and imported != name:
+                targets.add(imported)
+        graph[name] = targets
+    return modules, graph
+
+
+def _is_package_parent(a: str, b: str) -> bool:
+    """A package's __init__ importing its own submodule (and back) is how packages work, not a cycle."""
+    return b.startswith(a + ".") or a.startswith(b + ".")
+
+
+def test_no_import_cycles():
+    _, graph = _graph()
+    cycles, state, stack = [], {}, []
+
+    def visit(node):
+        state[node] = "open"
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if _is_package_parent(node, nxt):
+                continue
+            if state.get(nxt) == "open":
+                cycles.append(stack[stack.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    assert cycles == [], "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
+
+
+def test_the_core_imports_neither_the_web_shell_nor_flask():
+    modules, _ = _graph()
+    offenders = []
+    for name, path in modules.items():
+        if not name.startswith("contentlib"):
+            continue
+        for imported in _imports(name, path, set(modules)):
+            top = imported.split(".")[0]
+            if top in ("catalog", "flask", "flask_babel", "flask_login", "flask_wtf"):
+                offenders.append(f"{name} imports {imported}")
+    assert offenders == []
+
+
+def test_whoosh_stays_in_the_search_package():
+    modules, _ = _graph()
+    outside = [name for name, path in modules.items() if not name.startswith("contentlib.search")
+               and any(i.split(".")[0] == "whoosh" for i in _imports(name, path, set(modules)))]
+    assert outside == []

@@ -1,0 +1,39 @@
+"""A real HTTP server on loopback for the app under test (Werkzeug's threaded server in a thread)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.conftest import SHARED
+
+
+@contextmanager
+def serving(app):
+    """Serve ``app`` on 127.0.0.1 at a free port; yield its base URL; stop it afterwards."""
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class Quiet(WSGIRequestHandler):
+        def log_request(self, *args, **kwargs):  # hundreds of requests: keep the test output readable
+            pass
+
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()  # waitress has no clean stop from another thread; this one does
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def eval_dev_catalog() -> Path | None:
+    """The shared eval-dev catalog (CI has ``shared/`` beside the clone; CONTENTLIB_SHARED_DIR elsewhere)."""
+    for root in (SHARED, Path(os.environ.get("CONTENTLIB_SHARED_DIR", SHARED))):
+        path = root / "data/eval-dev/catalog.jsonl"
+        if path.exists():
+            return path
+    return None
