@@ -44,6 +44,7 @@ def _nullable(schema: dict) -> dict:
 
 STR, INT, NUM, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}
 LANG = {"type": "string", "enum": list(LANGUAGES)}
+MONTH = {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}$"}
 LANG_MAP = {"type": "object", "additionalProperties": STR}
 
 
@@ -100,6 +101,10 @@ def schemas(vocabulary) -> dict:
         "Upload": {"type": "object", "required": ["file"], "properties": {
             "file": {"type": "string", "format": "binary"},
             "role": {"type": "string", "enum": [r for r in MEDIA_ROLES]}}},
+        "Report": {"type": "object", "required": ["months", "totals"], "properties": {
+            "months": {"type": "array", "items": {"type": "object", "required": ["month"],
+                                                  "properties": {"month": MONTH}}},
+            "totals": {"type": "object"}}},
         "Error": error,
     }
 

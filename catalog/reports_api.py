@@ -11,6 +11,7 @@ from flask import Blueprint, jsonify, request
 from contentlib import reports as core
 from contentlib.errors import BadParameter
 
+from . import openapi
 from .api import error
 from .auth import needs
 from .extensions import csrf
@@ -40,6 +41,13 @@ def read_args(args) -> tuple[core.Period, core.Filters]:
 
 
 @bp.get("/<name>")
+@openapi.doc("A report per month: the collection (collection), translation (translation) or use (usage)",
+             auth=True, tag="reports",
+             query=[{"name": "from", "schema": openapi.MONTH}, {"name": "to", "schema": openapi.MONTH},
+                    {"name": "subject", "schema": openapi.STR}, {"name": "type", "schema": openapi.STR},
+                    {"name": "audience", "schema": openapi.STR},
+                    {"name": "library", "schema": openapi.STR, "description": "usage only: one county library's id"}],
+             responses={200: "Report", 400: "Error", 401: "Error", 403: "Error", 404: "Error"})
 @needs("review")
 def report(name):
     if name not in REPORTS:
