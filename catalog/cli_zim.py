@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from contentlib import zim
+from contentlib import usage, zim
 from contentlib.selection import select_works, selection_from_options, selection_options
 
 from .resources import get_library
@@ -32,6 +32,8 @@ def export_command(path, light, **options):
     ids = select_works(lib.store, selection_from_options(**options), search=lib.search_ids)
     info = zim.ZimInfo(source=current_app.config.get("CONTENTLIB_PUBLIC_URL") or "contentlib")
     report = zim.export_zim(lib.store, lib.media, ids, path, FONT, light=light, info=info)
+    if current_app.config["CONTENTLIB_COUNT_USE"]:
+        usage.count_exports(lib.store, ids, "zim")
     click.echo(f"{path}: {report.works} works, {report.files} files"
                + (f", {report.light_videos} light videos" if light else ""))
     for missing in report.skipped_files:

@@ -18,7 +18,9 @@ import urllib.request
 from contextlib import contextmanager
 
 import pytest
+import sqlalchemy as sa
 
+from contentlib.tables_usage import usage_daily
 from contentlib.zim import search_text, without_marks
 from tests.conftest import DATA, write_jsonl
 from tests.unit import media_samples as ms
@@ -152,6 +154,10 @@ def test_zim_metadata_selection_and_a_second_export(demo, runner, tmp_path):
     for _ in range(2):  # a second export replaces the first cleanly
         result = runner.invoke(["zim", "export", str(out), "--type", "video", "--light"])
         assert result.exit_code == 0, result.output
+    with lib.store.engine.connect() as conn:  # each export counted once per work, for the reports
+        exported = {r.work_id: r.count for r in conn.execute(sa.select(usage_daily).where(usage_daily.c.kind == "export_zim"))}
+    assert exported.get("z-video") == 2
+    assert {w.type for w in lib.store.get_works(exported)} == {"video"}  # only what the selection took
     archive = Archive(out)
     meta = {name: bytes(archive.get_metadata(name)).decode() for name in archive.metadata_keys
             if not name.startswith("Illustration")}
