@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import socket
 import tempfile
 from pathlib import Path
+
+_OWNER = re.compile(r"~(.+)\.(\d+)~")
 
 
 @contextlib.contextmanager
@@ -28,3 +32,26 @@ def atomic_output(path):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def owner_tag() -> str:
+    """A piece of a temp name naming this host and process, so a sweep knows a dead writer's leftovers at once."""
+    return f"~{socket.gethostname()}.{os.getpid()}~"
+
+
+def left_by_dead_process(name: str) -> bool:
+    """True when ``name`` carries this host's tag of a process that no longer runs (killed mid-write).
+
+    Names without a tag, or tagged by another host sharing the media directory, are
+    never judged here: only their age can tell.
+    """
+    m = _OWNER.search(name)
+    if m is None or m.group(1) != socket.gethostname():
+        return False
+    try:
+        os.kill(int(m.group(2)), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        return False
+    return False

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import av
 
+from ._files import owner_tag
+
 HEIGHT = 360
 VIDEO_BITRATE = 350_000
 AUDIO_BITRATE = 48_000
@@ -51,7 +53,7 @@ def transcode(src, out, *, height: int = HEIGHT, video_bitrate: int = VIDEO_BITR
     :returns: ``width``, ``height``, ``bitrate`` (measured, bit/s), ``size``.
     """
     out = Path(out)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}-", suffix=".mp4")
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}-{owner_tag()}-", suffix=".mp4")
     os.close(fd)
     try:
         with av.open(str(src)) as inp:

@@ -24,6 +24,7 @@ from PIL import Image, ImageDraw, ImageFont, features
 from contentlib.errors import MediaRejected
 
 from . import images, pdf, subtitles
+from ._files import owner_tag
 from .check import FileInfo
 from .limits import Limits
 
@@ -288,7 +289,7 @@ def make_renditions(store, sha256: str, info: FileInfo, *, widths=THUMB_WIDTHS,
         raise FileNotFoundError(f"no stored file {sha256}")
     final = store.derived_dir(sha256)
     final.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{sha256[:12]}-"))
+    work = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{sha256[:12]}-{owner_tag()}-"))
     try:
         result = _build(store, src, sha256, info, work, final, tuple(widths), limits)
         (work / MANIFEST).write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")

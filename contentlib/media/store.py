@@ -14,6 +14,7 @@ from pathlib import Path
 
 from contentlib.errors import MediaRejected
 
+from ._files import left_by_dead_process, owner_tag
 from .check import FileInfo, inspect
 from .limits import Limits
 
@@ -81,7 +82,7 @@ class MediaStore:
     def _stage_stream(self, src) -> tuple[Path, str, int]:
         """Copy a readable binary stream into a temp file here, synced; return (temp path, sha256, size)."""
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.tmp_dir, prefix="put-")
+        fd, tmp = tempfile.mkstemp(dir=self.tmp_dir, prefix=f"put-{owner_tag()}-")
         tmp = Path(tmp)
         try:
             digest = hashlib.sha256()
@@ -198,11 +199,11 @@ class MediaStore:
         removed = 0
         leftovers = list(self.tmp_dir.glob("put-*")) if self.tmp_dir.is_dir() else []
         derived = self.root / "derived"
-        if derived.is_dir():
-            leftovers += [p for p in derived.iterdir() if p.name.startswith(".")]
+        if derived.is_dir():  # a derived set being built (``.<sha>-…``), or a light video inside one
+            leftovers += list(derived.glob(".*")) + list(derived.glob("*/.*"))
         for entry in leftovers:
             try:
-                if entry.lstat().st_mtime > cutoff:
+                if entry.lstat().st_mtime > cutoff and not left_by_dead_process(entry.name):
                     continue
                 if entry.is_dir() and not entry.is_symlink():
                     shutil.rmtree(entry)

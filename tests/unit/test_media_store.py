@@ -152,3 +152,25 @@ def test_sweep_temp_removes_only_old_leftovers(store, tmp_path):
     os.utime(work, (1, 1))
     assert store.sweep_temp(older_than=60) == 2
     assert not old.exists() and not work.exists() and fresh.exists()
+
+
+def test_sweep_temp_removes_at_once_what_a_killed_process_left(store):
+    """A writer killed a moment ago leaves a fresh temp name tagged with its pid: no need to wait an hour."""
+    import subprocess
+    import sys
+
+    from contentlib.media._files import owner_tag
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True)
+    dead_tag = owner_tag().replace(f".{os.getpid()}~", f".{gone.stdout.strip()}~")
+    store.tmp_dir.mkdir(parents=True)
+    killed = store.tmp_dir / f"put-{dead_tag}-x1"
+    killed.write_bytes(b"partial")
+    mine = store.tmp_dir / f"put-{owner_tag()}-x2"  # this process is alive: still writing
+    mine.write_bytes(b"partial")
+    light = store.root / "derived" / ("a" * 64) / f".light-{dead_tag}-x3.mp4"
+    light.parent.mkdir(parents=True)
+    light.write_bytes(b"partial")
+    assert store.sweep_temp(older_than=3600) == 2
+    assert not killed.exists() and not light.exists() and mine.exists()
