@@ -120,7 +120,7 @@ def bundle_export_command(out, light, **options):
         manifest = bundle_export.write(plan, out, me, previous=previous, progress=progress)
     finally:
         progress.close()
-    bundle_export.log_export(res.store, manifest)
+    bundle_export.log_export(res.store, manifest, ids if current_app.config["CONTENTLIB_COUNT_USE"] else ())
     click.echo(f"{out}: written, {human(out.stat().st_size)}, bundle {manifest['bundle_id']}"
                + (f", follows {previous}" if previous else ""))
 

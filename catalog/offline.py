@@ -60,10 +60,11 @@ def take_offline():
     except BadParameter:
         abort(400)
     me, light, store, media = identity(), request.form.get("light") == "1", lib.store, lib.media
+    count_use = current_app.config["CONTENTLIB_COUNT_USE"]
 
     def build(out, progress):
         return bundle_export.make_bundle(store, media, me, ids, selection.as_dict(), out, light=light,
-                                         progress=progress)
+                                         progress=progress, count_use=count_use)
 
     token = jobs().start(acting_user().name, len(ids), build)
     return redirect(url_for("offline.status", token=token))

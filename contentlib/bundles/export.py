@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 import sqlalchemy as sa
 
+from .. import usage
 from ..records import work_to_record
 from .format import CATALOG, FORMAT, MANIFEST, SIGNATURE, VERSION, media_name
 from .tables import bundle_log
@@ -160,19 +161,27 @@ def write(p: Plan, out_path, identity, previous: str | None = None, progress=Non
     return manifest
 
 
-def log_export(store, manifest: dict) -> None:
-    """Remember a bundle made here, so an incremental one can name it as its previous."""
+def log_export(store, manifest: dict, counted=()) -> None:
+    """Remember a bundle made here, so an incremental one can name it as its previous.
+
+    :param counted: the ids of works whose export the use reports count (none when counting is off).
+    """
     with store.transaction() as conn:
         conn.execute(bundle_log.insert().values(
             bundle_id=manifest["bundle_id"], direction="export", library_id=manifest["library"]["id"],
             created=manifest["created"], at=time.time(),
             summary={"counts": manifest["counts"], "selection": manifest["selection"], "light": manifest["light"]}))
+    if counted:
+        usage.count_exports(store, counted, "bundle")
 
 
 def make_bundle(store, media, identity, work_ids, selection: dict, out_path, light: bool = False,
-                since=None, progress=None) -> tuple[Plan, dict]:
-    """Plan, write and log one bundle (what ``bundle export`` and "Take offline" both do)."""
+                since=None, progress=None, count_use: bool = False) -> tuple[Plan, dict]:
+    """Plan, write and log one bundle (what ``bundle export`` and "Take offline" both do).
+
+    :param count_use: count the export of each work for the reports (``CONTENTLIB_COUNT_USE``).
+    """
     p = plan(store, media, work_ids, selection, light=light)
     manifest = write(p, out_path, identity, previous=previous_bundle(store, identity.id, since), progress=progress)
-    log_export(store, manifest)
+    log_export(store, manifest, work_ids if count_use else ())
     return p, manifest

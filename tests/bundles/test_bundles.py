@@ -9,7 +9,9 @@ import stat
 import zipfile
 
 import pytest
+import sqlalchemy as sa
 
+from contentlib.tables_usage import usage_daily
 from tests.bundles.helpers import Home, build_source, member, rewrite
 
 
@@ -54,6 +56,10 @@ def test_subset_round_trip_gives_the_same_works_and_files_and_a_second_import_ch
     assert names[0] == "catalog.jsonl" and names[-2:] == ["manifest.json", "manifest.sig"]
     assert manifest["counts"]["works"] == 2 and manifest["selection"] == {"subject": ["physical-science"]}
     assert {m["name"] for m in manifest["members"]} == set(names) - {"manifest.json", "manifest.sig"}
+    with src.res.store.engine.connect() as conn:  # the export is counted per work, for the use reports
+        counted = {r.work_id: r.count for r in conn.execute(
+            sa.select(usage_daily).where(usage_daily.c.kind == "export_bundle"))}
+    assert counted == {work_id: 1 for work_id in subset}
     result = dst.run("bundle", "import", out)
     assert result.exit_code == 0, result.output
     assert "phy-1\tcreated" in result.output and "2 created" in result.output
