@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,9 +30,6 @@ def serving(app):
 
 
 def eval_dev_catalog() -> Path | None:
-    """The shared eval-dev catalog (CI has ``shared/`` beside the clone; CONTENTLIB_SHARED_DIR elsewhere)."""
-    for root in (SHARED, Path(os.environ.get("CONTENTLIB_SHARED_DIR", SHARED))):
-        path = root / "data/eval-dev/catalog.jsonl"
-        if path.exists():
-            return path
-    return None
+    """The shared eval-dev catalog (CI has ``shared/`` beside the clone; ``CONTENTLIB_SHARED`` names it elsewhere)."""
+    path = SHARED / "data/eval-dev/catalog.jsonl"
+    return path if path.exists() else None
