@@ -106,21 +106,23 @@ def bundle_export_command(out, light, **options):
     res = get()
     selection = selection_from_options(**options)
     ids = select_works(res.store, selection, search=res.search_ids)
-    me = identity()
-    plan = bundle_export.plan(res.store, res.media, ids, selection.as_dict(), light=light)
-    click.echo(f"{out}: {plan.works} works, {len(plan.files)} files, about {human(plan.size)}")
-    if light:
-        saved = plan.original_bytes - plan.size
-        share = 100 * saved / plan.original_bytes if plan.original_bytes else 0
-        click.echo(f"light: {human(plan.size)} instead of {human(plan.original_bytes)} with originals "
-                   f"({share:.0f}% smaller)")
-    previous = bundle_export.previous_bundle(res.store, me.id, selection.since)
+
+    def announce(plan):
+        click.echo(f"{out}: {plan.works} works, {len(plan.files)} files, about {human(plan.size)}")
+        if light:
+            saved = plan.original_bytes - plan.size
+            share = 100 * saved / plan.original_bytes if plan.original_bytes else 0
+            click.echo(f"light: {human(plan.size)} instead of {human(plan.original_bytes)} with originals "
+                       f"({share:.0f}% smaller)")
+
     progress = Progress("writing")
     try:
-        manifest = bundle_export.write(plan, out, me, previous=previous, progress=progress)
+        _, manifest = bundle_export.make_bundle(
+            res.store, res.media, identity(), ids, selection.as_dict(), out, light=light, since=selection.since,
+            progress=progress, count_use=current_app.config["CONTENTLIB_COUNT_USE"], announce=announce)
     finally:
         progress.close()
-    bundle_export.log_export(res.store, manifest, ids if current_app.config["CONTENTLIB_COUNT_USE"] else ())
+    previous = manifest["previous"]
     click.echo(f"{out}: written, {human(out.stat().st_size)}, bundle {manifest['bundle_id']}"
                + (f", follows {previous}" if previous else ""))
 
