@@ -40,6 +40,7 @@ from pathlib import Path, PurePosixPath
 import sqlalchemy as sa
 
 from .errors import CannotWrite, ContentlibError
+from .targets import output_folder
 
 FORMAT = "contentlib-backup"
 VERSION = 1
@@ -161,11 +162,7 @@ def backup(out: Path, where: Locations) -> BackupReport:
     :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
     """
     out = Path(out)
-    folder = out.absolute().parent
-    if not folder.is_dir():
-        raise CannotWrite(f"{out}: the folder {folder} does not exist")
-    if out.is_dir():
-        raise CannotWrite(f"{out}: is a folder")
+    folder = output_folder(out)
     for stale in folder.glob(f".{out.name}.part-*"):  # a backup killed half way
         stale.unlink(missing_ok=True)
     try:

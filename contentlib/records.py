@@ -19,8 +19,9 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from . import bounds, jsonsafe
-from .errors import InvalidRecord
+from .errors import CannotWrite, InvalidRecord
 from .merge import carried_fields
+from .targets import output_folder
 from .model import (CREATOR_ROLES, LANGUAGES, MEDIA_ROLES, TIMED_TYPES, WORK_TYPES, ID_RE, Creator,
                     MediaEntry, Version, Work)
 
@@ -532,16 +533,8 @@ def export_file(store, path: Path, media_path: Callable[[str], Path] | None = No
     :returns: the number of works written.
     :raises CannotWrite: when the folder is missing or cannot be written (nothing is left behind).
     """
-    from .errors import CannotWrite
-
     path = Path(path)
-    folder = path.absolute().parent
-    if not folder.is_dir():
-        raise CannotWrite(f"{path}: the folder {folder} does not exist")
-    if path.is_dir():
-        raise CannotWrite(f"{path}: is a folder")
-    if not os.access(folder, os.W_OK):
-        raise CannotWrite(f"{path}: the folder {folder} cannot be written")
+    folder = output_folder(path)
     media_dir = f"{path.stem}_media"
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".export-", suffix=".jsonl")
