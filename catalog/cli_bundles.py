@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from contentlib import attachments, keys, lightvideo
 from contentlib.bundles import BundleLimits, BundleRefused, export as bundle_export, importer
-from contentlib.errors import InvalidRecord
+from contentlib.errors import CannotWrite, InvalidRecord
 from contentlib.selection import select_works, selection_from_options, selection_options
 
 from .offline import identity
@@ -120,6 +120,9 @@ def bundle_export_command(out, light, **options):
         _, manifest = bundle_export.make_bundle(
             res.store, res.media, identity(), ids, selection.as_dict(), out, light=light, since=selection.since,
             progress=progress, count_use=current_app.config["CONTENTLIB_COUNT_USE"], announce=announce)
+    except CannotWrite as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
     finally:
         progress.close()
     previous = manifest["previous"]

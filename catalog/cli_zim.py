@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -9,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from contentlib import usage, zim
+from contentlib.errors import CannotWrite
 from contentlib.selection import select_works, selection_from_options, selection_options
 
 from .resources import get_library
@@ -31,7 +33,11 @@ def export_command(path, light, **options):
     lib = get_library()
     ids = select_works(lib.store, selection_from_options(**options), search=lib.search_ids)
     info = zim.ZimInfo(source=current_app.config.get("CONTENTLIB_PUBLIC_URL") or "contentlib")
-    report = zim.export_zim(lib.store, lib.media, ids, path, FONT, light=light, info=info)
+    try:
+        report = zim.export_zim(lib.store, lib.media, ids, path, FONT, light=light, info=info)
+    except CannotWrite as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
     if current_app.config["CONTENTLIB_COUNT_USE"]:
         usage.count_exports(lib.store, ids, "zim")
     click.echo(f"{path}: {report.works} works, {report.files} files"

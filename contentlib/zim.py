@@ -28,6 +28,7 @@ from pathlib import Path
 
 from .attachments import card_path, ensure_cover_card
 from .model import Work
+from .targets import output_folder
 
 ORDER = ("bo", "zh", "en")
 LANG_NAMES = {"bo": "བོད་ཡིག", "zh": "中文", "en": "English"}
@@ -291,7 +292,9 @@ def export_zim(store, media, work_ids: list[str], out: Path, font: Path, *, ligh
 
     :param font: the self-hosted Tibetan web font (WOFF2) the pages use.
     :param light: use a video's light rendition (``renditions["light"]``) where one was made.
+    :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
     """
+    output_folder(out)
     from libzim.writer import Creator, Hint, IndexData, Item, StringProvider, FileProvider
 
     info = info or ZimInfo()

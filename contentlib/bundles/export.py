@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from .. import usage
 from ..records import work_to_record
+from ..targets import output_folder
 from .format import CATALOG, FORMAT, MANIFEST, SIGNATURE, VERSION, media_name
 from .tables import bundle_log
 
@@ -181,7 +182,9 @@ def make_bundle(store, media, identity, work_ids, selection: dict, out_path, lig
 
     :param count_use: count the export of each work for the reports (``CONTENTLIB_COUNT_USE``).
     :param announce: called with the plan before anything is written (to say what is coming).
+    :raises CannotWrite: when ``out_path``'s folder is missing or cannot be written.
     """
+    output_folder(out_path)
     p = plan(store, media, work_ids, selection, light=light)
     if announce is not None:
         announce(p)

@@ -237,3 +237,11 @@ def test_a_version_edited_here_is_kept_local_when_the_same_bundle_comes_again(ho
     assert result.exit_code == 0, result.output
     assert "phy-2\tunchanged\tkept local: zh" in result.output and "1 kept local" in result.output
     assert store.get_work("phy-2").versions["zh"].title == "本馆修改的物理书"  # never downgraded
+
+
+def test_export_into_a_missing_folder_is_a_one_line_error(homes, tmp_path):
+    src, _ = homes
+    result = src.run("bundle", "export", tmp_path / "no-such-folder" / "x.zip")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [f"Error: {tmp_path / 'no-such-folder' / 'x.zip'}: the folder "
+                                                  f"{tmp_path / 'no-such-folder'} does not exist"]

@@ -176,6 +176,8 @@ def test_zim_metadata_selection_and_a_second_export(demo, runner, tmp_path):
     src = re.search(r'<source src="\.\./([^"]+)" type="video/mp4">', page).group(1)
     assert bytes(archive.get_entry_by_path(src).get_item().content) == light.read_bytes()  # --light took it
     assert not list(tmp_path.glob("*.part"))
+    nowhere = runner.invoke(["zim", "export", str(tmp_path / "no-such-folder" / "x.zim")])
+    assert nowhere.exit_code == 1 and "does not exist" in nowhere.output and "Traceback" not in nowhere.output
     bad = runner.invoke(["zim", "export", str(tmp_path / "x.zim"), "--subject", "astrology"])
     assert bad.exit_code == 1 and "--subject" in bad.output and not (tmp_path / "x.zim").exists()
 
