@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from . import attachments, glossary, indexing, lightvideo, records, worker, workflow
+from . import attachments, backup, glossary, indexing, keys, lightvideo, records, usage, worker, workflow, zim
 from .accounts import User
+from .bundles import BundleLimits, export as bundle_export, importer
+from .bundles.importer import BundleReport
 from .errors import MediaRejected
 from .jobs import JobQueue
 from .media import Limits, MediaStore
@@ -65,7 +67,7 @@ class Library:
 
     def __init__(self, store: Store, backend: SearchBackend, index_dir: Path, media: MediaStore,
                  limits: Limits | None = None, jobs: JobQueue | None = None, db_url: str | None = None,
-                 index_sync: bool = False):
+                 index_sync: bool = False, settings: dict | None = None):
         self.store = store
         self.backend = backend
         self.index_dir = Path(index_dir)
@@ -74,6 +76,8 @@ class Library:
         self.jobs = jobs or JobQueue(store)
         self.db_url = db_url
         self.index_sync = index_sync
+        #: The ``CONTENTLIB_*`` settings it was built from (home, library name, counting, bundle limits).
+        self.settings = settings if settings is not None else {}
 
     @classmethod
     def from_settings(cls, settings: dict, migrate: bool = True) -> "Library":
@@ -82,7 +86,7 @@ class Library:
         index_dir = Path(settings["CONTENTLIB_INDEX_DIR"])
         return cls(Store.from_url(url, migrate=migrate), WhooshBackend(SearchIndex(index_dir)), index_dir,
                    MediaStore(settings["CONTENTLIB_MEDIA_DIR"]), Limits(**(settings.get("CONTENTLIB_MEDIA_LIMITS") or {})),
-                   db_url=url, index_sync=bool(settings.get("CONTENTLIB_INDEX_SYNC")))
+                   db_url=url, index_sync=bool(settings.get("CONTENTLIB_INDEX_SYNC")), settings=settings)
 
     def close(self) -> None:
         self.store.close()
@@ -134,40 +138,135 @@ class Library:
         :param cards: also draw the cover cards of works without a picture now.
         :param mirror: make the catalog equal the file once ``confirm(plan)`` says yes
             (``records.import_file``); the report's ``removed`` is None when it did not.
-        :param progress: called with a short line as each stage begins (long imports).
+        :param progress: ``progress(done, total, stage)`` through the stages (reading, checking files,
+            derived files, search index); see ``contentlib.progress``.
         :raises InvalidRecord: with every problem; nothing was written then.
         """
-        say = progress or (lambda line: None)
-        say(f"checking and storing {path}")
+        say = progress or (lambda done, total, stage="": None)
         report = records.import_file(self.store, path, ingest=attachments.ingester(self.media, self.limits),
-                                     skip_invalid=skip_invalid, actor=actor, mirror=mirror, confirm=confirm)
+                                     skip_invalid=skip_invalid, actor=actor, mirror=mirror, confirm=confirm,
+                                     progress=progress)
         if report.removed is None:
             return report
         attachments.release(self.store, self.media, report.replaced_media)
-        say(f"making derived files of {len(report.work_ids)} work(s)")
-        self.finish_import(report.work_ids, cards=cards)
-        say("updating the search index")
-        self.sync()
+        self.finish_import(report.work_ids, cards=cards,
+                           progress=lambda done, total: say(done, total, "derived files"))
+        say(0, None, "search index")
+        say(self.sync(), None, "search index")
         return report
 
-    def finish_import(self, work_ids, cards: bool = False) -> int:
+    def finish_import(self, work_ids, cards: bool = False, progress=None) -> int:
         """Make the derived files of imported works before the batch ends; return how many changed."""
-        return attachments.finish_works(self.store, self.media, self.db_url, work_ids, self.limits, cards=cards)
+        return attachments.finish_works(self.store, self.media, self.db_url, work_ids, self.limits, cards=cards,
+                                        progress=progress)
 
-    def export(self, path: Path, with_media: bool = True, selection=None) -> int:
+    def export(self, path: Path, with_media: bool = True, selection=None, progress=None) -> int:
         """Write the works a ``selection.Selection`` chooses (default: all) as JSON Lines, atomically.
 
         Files go under names derived from their sha256 beside it (``records.export_file``).
 
         :raises CannotWrite: (one line) when the target's folder is missing or read-only.
         :raises BadParameter: for a selection naming an unknown code or list.
+        :param progress: called as ``progress(works written, works to write)``.
         """
         ids = None
         if selection is not None and not selection.empty:
-            if selection.q:
-                self.sync()
-            ids = select_works(self.store, selection, self.search_ids)
-        return records.export_file(self.store, path, media_path=self.media.path if with_media else None, ids=ids)
+            ids = self.select(selection)
+        return records.export_file(self.store, path, media_path=self.media.path if with_media else None, ids=ids,
+                                   progress=progress)
+
+    def select(self, selection) -> list[str]:
+        """The ids of the works a ``selection.Selection`` chooses (its query seen on an up-to-date index).
+
+        :raises BadParameter: for a selection naming an unknown code or list.
+        """
+        if selection.q:
+            self.sync()
+        return select_works(self.store, selection, self.search_ids)
+
+    # -- offline: bundles, ZIM files, backups -----------------------------------
+
+    def identity(self) -> keys.Identity:
+        """This library's signing identity, made on first use under the home."""
+        return keys.identity(self.settings["CONTENTLIB_INSTANCE_DIR"], self.settings.get("CONTENTLIB_LIBRARY_NAME"))
+
+    @property
+    def count_use(self) -> bool:
+        return bool(self.settings.get("CONTENTLIB_COUNT_USE", False))
+
+    def export_bundle(self, selection, out: Path, light: bool = False, progress=None, announce=None,
+                      work_ids: list[str] | None = None):
+        """Write the works ``selection`` chooses as a signed bundle at ``out``; return ``(plan, manifest)``.
+
+        :param announce: called with the plan before anything is written (to say what is coming).
+        :param progress: called as ``progress(bytes written, bytes to write)``.
+        :param work_ids: the works already chosen (skips choosing them again).
+        :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
+        :raises BadParameter: for a selection naming an unknown code or list.
+        """
+        ids = self.select(selection) if work_ids is None else work_ids
+        return bundle_export.make_bundle(
+            self.store, self.media, self.identity(), ids, selection.as_dict(), out, light=light,
+            since=selection.since, progress=(lambda done, total, *_: progress(done, total)) if progress else None,
+            count_use=self.count_use, announce=announce)
+
+    def import_bundle(self, path: Path, allow_untrusted: bool = False, actor: str | None = None,
+                      progress=None, derived_now: bool = True) -> BundleReport:
+        """Verify a bundle completely, then bring its works and files in; the index follows at once.
+
+        :param derived_now: make thumbnails and posters before returning (the command line);
+            else queue them for the worker (a web request). Light videos are always the worker's.
+
+        :param progress: called as ``progress(done, total, stage)``, stage ``verify`` then ``copy``.
+        :raises BundleRefused: for a hostile, damaged, untrusted or invalid bundle; nothing was written.
+        """
+        limits = BundleLimits(**(self.settings.get("CONTENTLIB_BUNDLE_LIMITS") or {}))
+        report = importer.import_bundle(
+            self.store, self.media, path, limits=limits, media_limits=self.limits, allow_untrusted=allow_untrusted,
+            actor=actor, progress=(lambda stage, done, total: progress(done, total, stage)) if progress else None)
+        attachments.release(self.store, self.media, report.replaced_media)
+        if derived_now:
+            self.sync()
+            self.finish_import(report.work_ids)
+        else:
+            self.changed(report.work_ids)
+            self.sync()
+        return report
+
+    def export_zim(self, selection, out: Path, font: Path, light: bool = False, source: str | None = None,
+                   progress=None) -> zim.ZimReport:
+        """Write the works ``selection`` chooses as a Kiwix ZIM file at ``out``.
+
+        :param font: the self-hosted Tibetan web font (WOFF2) its pages use.
+        :param source: where the works come from (Kiwix shows it), default the public URL.
+        :param progress: called as ``progress(done, total, stage)``: ``pages``, then ``files``.
+        :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
+        """
+        ids = self.select(selection)
+        info = zim.ZimInfo(source=source or self.settings.get("CONTENTLIB_PUBLIC_URL") or "contentlib")
+        report = zim.export_zim(self.store, self.media, ids, out, font, light=light, info=info, progress=progress)
+        if self.count_use:
+            usage.count_exports(self.store, ids, "zim")
+        return report
+
+    def backup(self, out: Path, progress=None) -> backup.BackupReport:
+        """Write a consistent backup (database, media, settings) to ``out``, even while serving.
+
+        :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
+        """
+        return backup.backup(out, backup.Locations.from_settings(self.settings), progress=progress)
+
+    def restore(self, path: Path, force: bool = False, progress=None) -> tuple[backup.RestoreReport, int]:
+        """Restore a backup into this home, then rebuild the index; return the report and the index size.
+
+        :param progress: called as ``progress(done, total, stage)``: ``media``, then ``index``.
+        :raises BackupInvalid: before anything is written.
+        :raises HomeNotEmpty: unless ``force``, when the home holds works, users or media.
+        """
+        report = backup.restore(path, backup.Locations.from_settings(self.settings), self.store, force=force,
+                                progress=(lambda done, total: progress(done, total, "media")) if progress else None)
+        indexed = self.reindex(progress=(lambda done, total: progress(done, total, "index")) if progress else None)
+        return report, indexed
 
     def delete(self, work_ids: Iterable[str]) -> dict[str, list[str]]:
         """Delete works; return, per work, the files freed (no other work referenced them).
@@ -257,8 +356,11 @@ class Library:
         :param progress: called now and then with ``(works read, total)``.
         """
         total = self.store.count_works()
-        return indexing.rebuild(self.store, self.backend, self.index_dir,
-                                progress=(lambda n: progress(n, total)) if progress else None)
+        count = indexing.rebuild(self.store, self.backend, self.index_dir,
+                                 progress=(lambda n: progress(n, total)) if progress else None)
+        if progress:
+            progress(total, total)
+        return count
 
     def rebuild_in_background(self) -> threading.Thread:
         """Start a rebuild unless one is running (the writer lock tells)."""
