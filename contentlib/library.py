@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from . import attachments, backup, glossary, indexing, keys, lightvideo, records, usage, worker, workflow, zim
+from . import attachments, backup, glossary, indexing, keys, lightvideo, lists, records, usage, worker, workflow, zim
 from .accounts import User
 from .bundles import BundleLimits, export as bundle_export, importer
 from .bundles.importer import BundleReport
-from .errors import MediaRejected
+from .bundles.offline import OfflineJobs
+from .errors import MediaRejected, NotFound
 from .jobs import JobQueue
 from .media import Limits, MediaStore
 from .search.backend import SearchBackend, SearchResult, WhooshBackend
@@ -248,6 +249,47 @@ class Library:
         if self.count_use:
             usage.count_exports(self.store, ids, "zim")
         return report
+
+    # "Take offline": a bundle for a teacher, built by a worker
+
+    @property
+    def offline(self) -> OfflineJobs:
+        """The "Take offline" jobs, in the media store's shared folder (every server and worker sees them)."""
+        return OfflineJobs(self.media.root / ".offline", self.jobs)
+
+    def take_offline(self, user: User, selection, light: bool = False) -> str:
+        """Queue the bundle of a list or a search for ``user``; return the job's token.
+
+        The works are chosen now (on this node's index); a worker builds the bundle.
+        Asking again while the same bundle is pending gives the same token.
+
+        :raises NotFound, NotAllowed: for a list that does not exist or is not the user's.
+        :raises BadParameter: for a selection naming an unknown code.
+        """
+        if selection.list_id is not None:
+            lists.get(self.store, user, selection.list_id)
+        return self.offline.request(user.name, self.select(selection), selection, light)
+
+    def offline_state(self, user: User, token: str) -> dict:
+        """The state of a "Take offline" job the user asked for (admins see every one).
+
+        :raises NotFound: for an unknown token or someone else's job.
+        """
+        state = self.offline.status(token)
+        if state is None or (state["owner"] != user.name and user.role != "admin"):
+            raise NotFound("no such offline bundle")
+        return state
+
+    def offline_zip(self, user: User, token: str) -> Path:
+        """The finished bundle's file. :raises NotFound: unless the job is the user's and done."""
+        if self.offline_state(user, token)["state"] != "done":
+            raise NotFound("the bundle is not ready")
+        return self.offline.zip_path(token)
+
+    def build_offline(self, token: str) -> None:
+        """Build a queued "Take offline" bundle (the worker's handler for ``bundle`` jobs)."""
+        self.offline.build(token, lambda ids, selection, light, out, progress: self.export_bundle(
+            selection, out, light=light, progress=progress, work_ids=ids))
 
     def backup(self, out: Path, progress=None) -> backup.BackupReport:
         """Write a consistent backup (database, media, settings) to ``out``, even while serving.
