@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from contentlib import attachments, keys, lightvideo
+from contentlib import keys
 from contentlib.bundles import BundleRefused
 from contentlib.errors import CannotWrite, InvalidRecord
 from contentlib.progress import Reporter, human
@@ -123,16 +123,13 @@ def renditions_group():
 @with_appcontext
 def renditions_make():
     """Make every missing derived file now, light videos included, showing progress."""
-    res = get()
-    ids = [w.id for w in res.store.iter_works(public=False)
-           if attachments.pending_renditions(w) or lightvideo.pending_positions(w)]
+    lib = get()
+    ids = lib.unfinished()
     click.echo(f"{len(ids)} work(s) need derived files")
     made = 0
     for n, work_id in enumerate(ids, start=1):
-        attachments.finish_work(res.store, res.media, work_id, res.limits)
         with Reporter(f"{n}/{len(ids)} {work_id}: light video (seconds)") as progress:
-            light = lightvideo.finish_light(res.store, res.media, work_id,
-                                            progress=lambda done, total: progress(int(done), int(total)))
+            light = lib.make_derived(work_id, progress=lambda done, total: progress(int(done), int(total)))
         made += light
         click.echo(f"{n}/{len(ids)} {work_id}: done" + (f", {light} light video(s)" if light else ""))
     click.echo(f"{made} light video(s) made")

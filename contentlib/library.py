@@ -8,7 +8,9 @@ paths come from the settings it was built with, never from a web framework.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +21,10 @@ from .accounts import User
 from .bundles import BundleLimits, export as bundle_export, importer
 from .bundles.importer import BundleReport
 from .bundles.offline import OfflineJobs
-from .errors import MediaRejected, NotFound
+from .errors import IndexUnavailable, MediaRejected, NotFound
 from .jobs import JobQueue
 from .media import Limits, MediaStore
+from .model import LANGUAGES
 from .search.backend import SearchBackend, SearchResult, WhooshBackend
 from .search.index import SearchIndex
 from .selection import select_works
@@ -44,6 +47,33 @@ class Status:
     index_bytes: int
     media_bytes: int
     index_ready: bool
+
+
+@dataclass(frozen=True)
+class Editing:
+    """What the editor's page shows: the version, the text to edit, its source beside it, glossary hints, files."""
+
+    work: object
+    status: workflow.VersionStatus
+    text: workflow.VersionText
+    source_lang: str
+    source: object
+    hints: list
+    files: list
+
+
+@dataclass(frozen=True)
+class Reviewing:
+    """What the review page shows: each field's diff, the version's files, its history, and who may decide."""
+
+    work: object
+    status: workflow.VersionStatus
+    diffs: list
+    source_lang: str
+    source: object
+    files: list
+    may_review: bool
+    history: list
 
 
 def _dir_size(path: Path) -> int:
@@ -112,6 +142,23 @@ class Library:
         :raises BadParameter: naming the first bad parameter.
         """
         return parse_search_args(args, self.store.vocabulary(), default_per_page)
+
+    def search_query(self, args: dict[str, list[str]], default_per_page: int = 20) -> SearchResult:
+        """A search asked as a query string (each name mapped to its values): the API, the page and OPDS.
+
+        :raises BadParameter: naming the first bad parameter.
+        :raises IndexUnavailable: while this node's index is missing (a rebuild is started then).
+        """
+        req = self.parse_search(args, default_per_page)
+        try:
+            return self.search(req.q, req.filters, req.page, req.per_page)
+        except IndexUnavailable:
+            self.rebuild_in_background()
+            raise
+
+    def works_of(self, result: SearchResult) -> list:
+        """The published works of a page of results, in its order (for pictures, files, "save to list")."""
+        return self.store.get_works([hit.id for hit in result.results])
 
     def search_ids(self, q: str, limit: int = 100_000) -> list[str]:
         """The ids of every work matching ``q`` (for selections: export, bundles)."""
@@ -250,6 +297,29 @@ class Library:
             usage.count_exports(self.store, ids, "zim")
         return report
 
+    # use counts between libraries
+
+    def export_counts(self, path: Path, since=None, name: str | None = None) -> dict:
+        """Write this library's aggregate use counts per work and month as JSON at ``path`` (atomically).
+
+        :param name: this library's name in the file (default: the configured name, else the key's).
+        """
+        me = self.identity()
+        data = usage.export_counts(self.store, since=since, library_id=me.id,
+                                   name=name or self.settings.get("CONTENTLIB_LIBRARY_NAME") or me.name)
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, path)  # a crash leaves the old file or the new one
+        return data
+
+    def import_counts(self, text: str) -> dict:
+        """Add a county library's exported counts (again: replaces, never adds twice).
+
+        :raises InvalidRecord: naming what is wrong with the file; nothing was written then.
+        """
+        return usage.import_counts(self.store, usage.read_counts_file(text), library_id=self.identity().id)
+
     # "Take offline": a bundle for a teacher, built by a worker
 
     @property
@@ -348,11 +418,46 @@ class Library:
         self.changed([work_id])
         return position
 
-    def save_draft(self, user: User, work_id: str, lang: str, fields: dict) -> workflow.VersionStatus:
-        """Save the working draft of a language version (read back from the database, not the index)."""
+    def save_draft(self, user: User, work_id: str, lang: str, fields: dict,
+                   submit: bool = False) -> workflow.VersionStatus:
+        """Save the working draft of a language version (read back from the database, not the index).
+
+        :param submit: then submit it for review.
+        """
         st = workflow.save_draft(self.store, user, work_id, lang, fields)
         self.changed()
-        return st
+        return self.submit(user, work_id, lang) if submit else st
+
+    def editing(self, work_id: str, lang: str, source_lang: str) -> Editing:
+        """The editor's view of a version: its text, the source language's beside it, glossary hints, its files.
+
+        :raises WorkNotFound: for an unknown work.
+        """
+        st = workflow.status(self.store, work_id, lang)
+        work = self.store.get_work(work_id)
+        source = work.versions.get(source_lang)
+        source_text = " ".join(filter(None, [source.title, source.description, " ".join(source.keywords)])) \
+            if source else ""
+        return Editing(work=work, status=st, text=st.working or st.public or workflow.VersionText(),
+                       source_lang=source_lang, source=source, hints=glossary.found_in(self.store, source_text),
+                       files=[m for m in self.store.get_work(work_id, public=False).media if m.lang == lang])
+
+    def reviewing(self, user: User, work_id: str, lang: str, source_lang: str) -> Reviewing:
+        """The reviewer's view of a version: field by field diffs, its files (drafts too), history, four eyes.
+
+        :raises WorkNotFound: for an unknown work.
+        """
+        st = workflow.status(self.store, work_id, lang)
+        old, new = st.public or workflow.VersionText(), st.working or workflow.VersionText()
+        diffs = [(name, workflow.diff(old.as_dict()[name] if name != "keywords" else ", ".join(old.keywords),
+                                      new.as_dict()[name] if name != "keywords" else ", ".join(new.keywords)))
+                 for name in workflow.TEXT_FIELDS]
+        work = self.store.get_work(work_id)
+        return Reviewing(work=work, status=st, diffs=diffs, source_lang=source_lang,
+                         source=work.versions.get(source_lang),
+                         files=[m for m in self.store.get_work(work_id, public=False).media if m.lang == lang],
+                         may_review=user.can("review") and user.name not in st.editors,
+                         history=[h for h in workflow.history(self.store, work_id) if h["lang"] == lang])
 
     def submit(self, user: User, work_id: str, lang: str) -> workflow.VersionStatus:
         st = workflow.submit(self.store, user, work_id, lang)
@@ -374,6 +479,23 @@ class Library:
 
     def history(self, work_id: str) -> list[dict]:
         return workflow.history(self.store, work_id)
+
+    # -- the vocabulary -----------------------------------------------------------
+
+    def set_labels(self, scheme: str, code: str, labels: dict[str, str]) -> int:
+        """Set the labels of a vocabulary term, one per language; empty or unchanged ones are left; return how many.
+
+        :raises NotFound: for a scheme or code this library does not know.
+        """
+        if not self.store.vocabulary().has(scheme, code):
+            raise NotFound(f"no term {scheme}/{code}")
+        changed = 0
+        for lang in LANGUAGES:
+            value = (labels.get(lang) or "").strip()
+            if value and value != self.store.vocabulary().get(scheme, code).labels.get(lang):
+                self.store.set_label(scheme, code, lang, value)
+                changed += 1
+        return changed
 
     # -- the index and the jobs ----------------------------------------------
 
@@ -422,14 +544,25 @@ class Library:
         """Run every waiting job now (derived files, cover cards ...); return how many ran."""
         return worker.run_once(self, limit=10_000)
 
+    def unfinished(self) -> list[str]:
+        """The ids of works with derived files still to make (thumbnails, posters, light videos)."""
+        return [w.id for w in self.store.iter_works(public=False)
+                if attachments.pending_renditions(w) or lightvideo.pending_positions(w)]
+
+    def make_derived(self, work_id: str, progress=None) -> int:
+        """Make a work's missing derived files now, light videos included; return how many light videos were made.
+
+        :param progress: called as ``progress(seconds encoded, seconds)`` while a light video is encoded.
+        """
+        attachments.finish_work(self.store, self.media, work_id, self.limits)
+        return lightvideo.finish_light(self.store, self.media, work_id, progress=progress)
+
     def queue_unfinished(self) -> int:
         """Queue works whose derived files a crash left unmade; return how many."""
-        count = 0
-        for work in self.store.iter_works(public=False):
-            if attachments.pending_renditions(work) or lightvideo.pending_positions(work):
-                self.jobs.put(work.id)
-                count += 1
-        return count
+        ids = self.unfinished()
+        for work_id in ids:
+            self.jobs.put(work_id)
+        return len(ids)
 
     def outbox_lag(self) -> int:
         """Changes written to the database and not yet applied to this node's index."""
