@@ -200,7 +200,9 @@ class Library:
         self.finish_import(report.work_ids, cards=cards,
                            progress=lambda done, total: say(done, total, "derived files"))
         say(0, None, "search index")
-        say(self.sync(), None, "search index")
+        applied = self.sync()
+        if applied:
+            say(applied, applied, "search index")
         return report
 
     def finish_import(self, work_ids, cards: bool = False, progress=None) -> int:

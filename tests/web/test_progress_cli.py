@@ -31,7 +31,7 @@ def test_import_export_reindex_print_progress_lines_on_stderr(runner, app, tmp_p
     assert _lines(result, "import reading:")[-1][1] == 100
     assert _lines(result, "import checking files:")[-1] == ("import checking files: 3 of 3 (100%)", 100)
     assert _lines(result, "import derived files:")[-1][1] == 100
-    assert _lines(result, "import search index:")
+    assert _lines(result, "import search index:")[-1] == ("import search index: 3 of 3 (100%)", 100)
     assert "\r" not in result.stderr  # no bar when stderr is not a terminal
     assert "3 created" in result.stdout and "import" not in result.stdout.replace(str(path), "")
 
