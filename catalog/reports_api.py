@@ -15,7 +15,7 @@ from . import openapi
 from .api import error
 from .auth import needs
 from .extensions import csrf
-from .resources import get_store
+from .resources import get_library, get_store
 from .workflow_api import authenticate
 
 bp = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")
@@ -54,8 +54,5 @@ def report(name):
         return error(404, "not_found", f"no report {name!r}; expected one of {', '.join(REPORTS)}")
     period, filters = read_args(request.args)
     if name == "usage":
-        library = request.args.get("library") or None
-        if library and library not in {lib["id"] for lib in core.libraries(get_store())}:
-            raise BadParameter("library", f"unknown library {library!r}")
-        return jsonify(core.usage(get_store(), period, filters, library=library))
+        return jsonify(get_library().usage_report(period, filters, library=request.args.get("library") or None))
     return jsonify(REPORTS[name](get_store(), period, filters))

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from . import attachments, backup, glossary, indexing, keys, lightvideo, lists, records, usage, worker, workflow, zim
+from . import (attachments, backup, glossary, indexing, keys, lightvideo, lists, records, reports, usage, worker,
+               workflow, zim)
 from .accounts import User
 from .bundles import BundleLimits, export as bundle_export, importer
 from .bundles.importer import BundleReport
 from .bundles.offline import OfflineJobs
-from .errors import IndexUnavailable, MediaRejected, NotFound
+from .errors import BadParameter, IndexUnavailable, MediaRejected, NotFound
 from .jobs import JobQueue
 from .media import Limits, MediaStore
 from .model import LANGUAGES
@@ -321,6 +322,15 @@ class Library:
         :raises InvalidRecord: naming what is wrong with the file; nothing was written then.
         """
         return usage.import_counts(self.store, usage.read_counts_file(text), library_id=self.identity().id)
+
+    def usage_report(self, period, filters, library: str | None = None) -> dict:
+        """Views, plays and downloads per month (``reports.usage``), of every library or of one.
+
+        :raises BadParameter: for a library id whose counts never came here.
+        """
+        if library and library not in {known["id"] for known in reports.libraries(self.store)}:
+            raise BadParameter("library", f"unknown library {library!r}")
+        return reports.usage(self.store, period, filters, library=library)
 
     # "Take offline": a bundle for a teacher, built by a worker
 
