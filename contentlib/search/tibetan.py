@@ -184,12 +184,9 @@ def pair_terms(text):
     norms = [n for n, _ in forms]
     exacts = [e for _, e in forms]
     found = pairs(norms)
-    if exacts != norms:
-        seen = set(found)
-        for p in pairs(exacts):
-            if p not in seen:
-                seen.add(p)
-                found.append(p)
+    if exacts != norms:  # exact pairs the search forms lack, each as often as it occurs
+        have = set(found)
+        found += [p for p in pairs(exacts) if p not in have]
     return found
 
 

@@ -100,6 +100,9 @@ def test_pair_terms_join_neighbouring_syllables_search_and_exact_forms():
     assert found[:2] == tibetan.pairs(norm) and len(norm) == 3
     assert "ནུས\u0f0bཔའི" in found  # the exact forms, affix kept, pair up too
     assert tibetan.pair_terms("ཀ") == []
+    # An exact pair the search forms lack counts as often as it occurs (its frequency scores).
+    twice = tibetan.pair_terms("ནུས་པའི་ཤུགས། ནུས་པའི་ཤུགས།")
+    assert twice.count("ནུས\u0f0bཔའི") == 2
 
 
 def test_a_tibetan_phrase_needs_its_syllables_next_to_each_other(tmp_path):
