@@ -22,7 +22,7 @@ from babel.messages.pofile import read_po, write_po
 
 from .accounts import require
 from .errors import InvalidRecord
-from .tables_interface import interface_strings
+from .tables import interface_strings
 
 MAX_LENGTH = 2000
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")

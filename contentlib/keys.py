@@ -23,7 +23,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from .bundles.tables import trusted_keys
+from .tables import trusted_keys
 from .errors import InvalidRecord
 
 KEY_FILE = "library_key.json"

@@ -23,8 +23,7 @@ from .csvsafe import to_csv  # noqa: F401  (the one formula-safe writer; the pag
 from .errors import BadParameter
 from .model import LANGUAGES, PUBLISHED, WORK_TYPES
 from .store import Store, versions, work_terms, works
-from .tables_usage import usage_daily, usage_imported, usage_libraries
-from .tables_workflow import version_history
+from .tables import usage_daily, usage_imported, usage_libraries, version_history
 from .usage import MONTH_RE, local_library, month_of
 
 MAX_MONTHS = 240

@@ -121,7 +121,7 @@ def select_works(store, selection: Selection, search: Callable[[str], Iterable[s
         list, or a query without a search to run it.
     """
     from .store import versions, work_terms, works
-    from .tables_workflow import work_list_items, work_lists
+    from .tables import work_list_items, work_lists
 
     vocabulary = store.vocabulary()
     for name, scheme in (("subject", "subjects"), ("audience", "audiences")):

@@ -1,4 +1,4 @@
-"""SQLAlchemy tables and the repository over them.
+"""The repository over the tables of ``contentlib.tables``.
 
 The database is the source of truth. Every change to a work writes a row to
 the ``outbox`` in the same transaction; each search index follows it with its

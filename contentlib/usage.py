@@ -1,6 +1,6 @@
 """Counting use, privately: page views, plays, downloads and exports per work, language and day.
 
-Only aggregate counts are kept (``tables_usage``): nothing identifies a visitor. A
+Only aggregate counts are kept (``tables.usage_daily`` and friends): nothing identifies a visitor. A
 request only adds one to a number in memory (``Counter.add``); a background thread
 writes the numbers in one transaction every few seconds, adding them to what is
 stored (an upsert, so several processes may count into one database). A write
@@ -34,7 +34,7 @@ import sqlalchemy as sa
 
 from .errors import InvalidRecord
 from .store import Store, media
-from .tables_usage import usage_daily, usage_imported, usage_libraries
+from .tables import usage_daily, usage_imported, usage_libraries
 
 log = logging.getLogger("contentlib.usage")
 

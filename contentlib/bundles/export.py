@@ -20,7 +20,7 @@ from .. import usage
 from ..records import work_to_record
 from ..targets import output_folder
 from .format import CATALOG, FORMAT, MANIFEST, SIGNATURE, VERSION, media_name
-from .tables import bundle_log
+from ..tables import bundle_log
 
 _CHUNK = 1 << 20
 

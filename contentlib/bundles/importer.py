@@ -34,7 +34,7 @@ from ..model import MediaEntry
 from ..merge import carried_fields
 from ..records import parse_record
 from .format import CATALOG, BundleLimits, BundleRefused, media_name
-from .tables import bundle_log
+from ..tables import bundle_log
 from .verify import _ARCHIVE_ERRORS, Verified, verify
 
 _CHUNK = 1 << 20
