@@ -22,6 +22,7 @@ from .errors import WorkNotFound
 from .merge import EDITOR, IMPORT, Origin, merge, same
 from .model import LANGUAGES, PUBLISHED, SCHEMES, Creator, MediaEntry, Version, Work
 from .vocabulary import SCHEME_KEYS, Term, Vocabulary, load_shipped
+from .storage.workflow import WorkflowStore
 
 from .tables import (creators, deleted_works, media, metadata, outbox, outbox_consumers, jobs,  # noqa: F401
                      vocabulary_terms, version_origins, versions, version_history, work_terms, works)
@@ -117,8 +118,9 @@ def upgrade(engine: sa.Engine) -> None:
         command.upgrade(cfg, "heads")  # every head: features may add sibling revisions off one parent
 
 
-class Store:
-    """The repository: loads and saves whole works, in transactions."""
+class Store(WorkflowStore):
+    """The repository: loads and saves whole works, in transactions; each area's methods come from
+    ``contentlib.storage`` (workflow, glossary, lists, accounts, ...)."""
 
     def __init__(self, engine: sa.Engine):
         self.engine = engine

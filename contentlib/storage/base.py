@@ -1,0 +1,20 @@
+"""What every area of the store shares: its engine, and a connection to read with."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+
+class Base:
+    engine: sa.Engine
+
+    @contextmanager
+    def _reading(self, conn=None):
+        """The caller's connection (inside its transaction), else a fresh one for this read."""
+        if conn is not None:
+            yield conn
+            return
+        with self.engine.connect() as fresh:
+            yield fresh
