@@ -22,6 +22,10 @@ from .errors import WorkNotFound
 from .merge import EDITOR, IMPORT, Origin, merge, same
 from .model import LANGUAGES, PUBLISHED, SCHEMES, Creator, MediaEntry, Version, Work
 from .vocabulary import SCHEME_KEYS, Term, Vocabulary, load_shipped
+from .storage.accounts import AccountsStore
+from .storage.coverage import CoverageStore
+from .storage.glossary import GlossaryStore
+from .storage.lists import ListsStore
 from .storage.workflow import WorkflowStore
 
 from .tables import (creators, deleted_works, media, metadata, outbox, outbox_consumers, jobs,  # noqa: F401
@@ -118,7 +122,7 @@ def upgrade(engine: sa.Engine) -> None:
         command.upgrade(cfg, "heads")  # every head: features may add sibling revisions off one parent
 
 
-class Store(WorkflowStore):
+class Store(WorkflowStore, GlossaryStore, ListsStore, AccountsStore, CoverageStore):
     """The repository: loads and saves whole works, in transactions; each area's methods come from
     ``contentlib.storage`` (workflow, glossary, lists, accounts, ...)."""
 
