@@ -23,9 +23,16 @@ from .merge import EDITOR, IMPORT, Origin, merge, same
 from .model import LANGUAGES, PUBLISHED, SCHEMES, Creator, MediaEntry, Version, Work
 from .vocabulary import SCHEME_KEYS, Term, Vocabulary, load_shipped
 from .storage.accounts import AccountsStore
+from .storage.bundles import BundlesStore
 from .storage.coverage import CoverageStore
 from .storage.glossary import GlossaryStore
+from .storage.interface import InterfaceStringsStore
+from .storage.jobs import JobsStore
+from .storage.listing import ListingStore
 from .storage.lists import ListsStore
+from .storage.oai import OaiStore
+from .storage.reports import ReportsStore
+from .storage.usage import UsageStore
 from .storage.workflow import WorkflowStore
 
 from .tables import (creators, deleted_works, media, metadata, outbox, outbox_consumers, jobs,  # noqa: F401
@@ -122,7 +129,8 @@ def upgrade(engine: sa.Engine) -> None:
         command.upgrade(cfg, "heads")  # every head: features may add sibling revisions off one parent
 
 
-class Store(WorkflowStore, GlossaryStore, ListsStore, AccountsStore, CoverageStore):
+class Store(WorkflowStore, GlossaryStore, ListsStore, AccountsStore, CoverageStore, ListingStore, JobsStore,
+            InterfaceStringsStore, UsageStore, ReportsStore, OaiStore, BundlesStore):
     """The repository: loads and saves whole works, in transactions; each area's methods come from
     ``contentlib.storage`` (workflow, glossary, lists, accounts, ...)."""
 
