@@ -1,4 +1,4 @@
-"""What every area of the store shares: its engine, and a connection to read with."""
+"""What every area of the store shares: its engine, a transaction, and a connection to read with."""
 
 from __future__ import annotations
 
@@ -9,6 +9,12 @@ import sqlalchemy as sa
 
 class Base:
     engine: sa.Engine
+
+    @contextmanager
+    def transaction(self):
+        """One transaction; a service passes its ``conn`` to the store methods of one atomic step."""
+        with self.engine.begin() as conn:
+            yield conn
 
     @contextmanager
     def _reading(self, conn=None):
