@@ -16,8 +16,6 @@ STORE = ("contentlib/store.py", "contentlib/storage/", "contentlib/tables.py", "
 
 # Modules still allowed to run SQL themselves, each with its reason. Keep this list honest and short.
 ALLOWED = {
-    # A whole-database copy (backup and restore): every table in dependency order, generically.
-    "contentlib/backup.py": "copies every table of the metadata, row by row",
     # Parses the database URL given in the settings (sqlalchemy.engine.make_url); runs no SQL.
     "catalog/startup.py": "imports make_url to read a database URL",
 }
