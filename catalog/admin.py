@@ -5,20 +5,20 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from contentlib import accounts
-from contentlib.errors import InvalidRecord
+from contentlib.errors import InvalidRecord, NotFound
 from contentlib.model import LANGUAGES
 from contentlib.vocabulary import SCHEME_KEYS
 
 from .auth import acting_user, needs
 from .errors import render_error
-from .resources import get_store
+from .resources import get_library, get_store
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _users_page(problems=None, status=200):
     return render_template("admin/users.html", users=accounts.list_users(get_store()), roles=accounts.ROLES,
-                           problems=problems, me=acting_user()), status
+                           problems=problems, me=acting_user(), unlocked=request.args.get("unlocked")), status
 
 
 @bp.get("/users")
@@ -52,6 +52,14 @@ def set_active(name):
     return redirect(url_for("admin.users"))
 
 
+@bp.post("/users/<name>/unlock")
+@needs("users")
+def unlock(name):
+    """Let a user locked out by failed logins in again (what ``contentlib users unlock NAME`` does)."""
+    accounts.unlock(get_store(), name)
+    return redirect(url_for("admin.users", unlocked=name))
+
+
 @bp.get("/vocabulary")
 @needs("vocabulary")
 def vocabulary():
@@ -62,11 +70,8 @@ def vocabulary():
 @bp.post("/vocabulary/<scheme>/<code>")
 @needs("vocabulary")
 def set_labels(scheme, code):
-    store = get_store()
-    if not store.vocabulary().has(scheme, code):
+    try:
+        get_library().set_labels(scheme, code, {lang: request.form.get(lang, "") for lang in LANGUAGES})
+    except NotFound:
         return render_error(404)
-    for lang in LANGUAGES:
-        value = request.form.get(lang, "").strip()
-        if value and value != store.vocabulary().get(scheme, code).labels.get(lang):
-            store.set_label(scheme, code, lang, value)
     return redirect(url_for("admin.vocabulary") + f"#{scheme}-{code}")

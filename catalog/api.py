@@ -31,12 +31,9 @@ def bad_parameter(exc: BadParameter):
              responses={200: "SearchResponse", 400: "Error", 503: "Error"}, tag="search")
 def search():
     """Search works (``spec/search-api.md``); a fault other than a missing index is a logged 500."""
-    lib = get_library()
-    req = lib.parse_search(request.args.to_dict(flat=False))
     try:
-        result = lib.search(req.q, req.filters, req.page, req.per_page)
+        result = get_library().search_query(request.args.to_dict(flat=False))
     except IndexUnavailable:
-        lib.rebuild_in_background()
         return error(503, "index_unavailable", "The search index is being rebuilt; try again shortly.")
     return jsonify(search_body(result))
 

@@ -11,11 +11,12 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from contentlib import accounts, glossary
 from contentlib.errors import CannotWrite, InvalidRecord, NotFound
+from contentlib.progress import Reporter
 from contentlib.selection import selection_from_options, selection_options
 
 from . import create_app
 from .cli_backup import backup_command, restore_command
-from .cli_ops import Progress, stage, status_command
+from .cli_ops import status_command
 from .resources import get, get_library
 
 
@@ -34,7 +35,10 @@ def _fail(exc: InvalidRecord, prefix: str = "", summary: str = "") -> None:
 
 
 def _import(path: Path, skip_invalid: bool, cards: bool = False, mirror: bool = False, yes: bool = False) -> None:
+    progress = Reporter("import", units={"reading": "bytes"})
+
     def confirm(plan) -> bool:
+        progress.finish()
         for line in plan.lines():
             click.echo(line)
         click.echo(f"{path}: --mirror would remove {len(plan.works)} work(s), {len(plan.versions)} version(s) "
@@ -47,8 +51,9 @@ def _import(path: Path, skip_invalid: bool, cards: bool = False, mirror: bool = 
             return False
 
     try:
-        report = get_library().import_file(path, skip_invalid=skip_invalid, cards=cards, mirror=mirror,
-                                           confirm=confirm, progress=stage)
+        with progress:
+            report = get_library().import_file(path, skip_invalid=skip_invalid, cards=cards, mirror=mirror,
+                                               confirm=confirm, progress=progress)
     except InvalidRecord as exc:
         _fail(exc, summary=f"{path}: {len(exc.problems)} problem(s); nothing was imported.")
     if report.removed is None:
@@ -92,7 +97,8 @@ def import_command(path, skip_invalid, cover_cards, mirror, yes):
 def export_command(path, **options):
     """Export works as JSON Lines, their files under PATH's name + _media/ beside it."""
     try:
-        count = get_library().export(path, selection=selection_from_options(**options))
+        with Reporter("export") as progress:
+            count = get_library().export(path, selection=selection_from_options(**options), progress=progress)
     except CannotWrite as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
@@ -112,9 +118,8 @@ def delete_command(work_ids):
 @with_appcontext
 def reindex_command():
     """Rebuild the search index from the database and swap it in."""
-    progress = Progress("reindex")
-    count = get_library().reindex(progress=progress)
-    progress.finish()
+    with Reporter("reindex") as progress:
+        count = get_library().reindex(progress=progress)
     click.echo(f"index rebuilt: {count} works")
 
 

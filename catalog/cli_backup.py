@@ -1,4 +1,4 @@
-"""`contentlib backup` and `contentlib restore`: thin commands over ``contentlib.backup``."""
+"""`contentlib backup` and `contentlib restore`: thin commands over ``Library.backup`` and ``Library.restore``."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from contentlib import backup
 from contentlib.errors import CannotWrite
+from contentlib.progress import Reporter
 
 from .resources import get_library
 
@@ -26,7 +26,8 @@ def _fail(exc: Exception) -> None:
 def backup_command(path):
     """Write a consistent backup (database, media, settings, manifest) to PATH (a tar file), even while serving."""
     try:
-        report = backup.backup(path, backup.Locations.from_settings(current_app.config))
+        with Reporter("backup: media files") as progress:
+            report = get_library().backup(path, progress=progress)
     except CannotWrite as exc:
         _fail(exc)
     counts = report.counts
@@ -42,12 +43,11 @@ def backup_command(path):
 @with_appcontext
 def restore_command(path, force):
     """Restore a backup into this (empty) home after checking its manifest; the search index is rebuilt."""
-    lib = get_library()
     try:
-        report = backup.restore(path, backup.Locations.from_settings(current_app.config), lib.store, force=force)
+        with Reporter("restore") as progress:
+            report, indexed = get_library().restore(path, force=force, progress=progress)
     except (backup.BackupInvalid, backup.HomeNotEmpty) as exc:
         _fail(exc)
-    indexed = lib.reindex()
     counts = report.counts
     click.echo(f"{path}: restored {counts.get('works', 0)} works, {counts.get('users', 0)} users, "
                f"{report.media_files} media files; index rebuilt: {indexed} works")

@@ -6,50 +6,15 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from contentlib import attachments, keys, lightvideo
-from contentlib.bundles import BundleLimits, BundleRefused, export as bundle_export, importer
+from contentlib import keys
+from contentlib.bundles import BundleRefused
 from contentlib.errors import CannotWrite, InvalidRecord
-from contentlib.selection import select_works, selection_from_options, selection_options
+from contentlib.progress import Reporter, human
+from contentlib.selection import selection_from_options, selection_options
 
-from .offline import identity
 from .resources import get
-
-
-
-
-def human(size: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.1f} {unit}" if unit != "B" else f"{size} B"
-        size /= 1024
-    return f"{size:.1f} GB"
-
-
-class Progress:
-    """A bar on a terminal, a plain line per tenth otherwise."""
-
-    def __init__(self, label: str):
-        self.label, self.bar, self.shown, self.tty = label, None, -1, sys.stderr.isatty()
-
-    def __call__(self, done: int, total: int, *_):
-        if self.tty:
-            if self.bar is None:
-                self.bar = click.progressbar(length=max(total, 1), label=self.label, file=sys.stderr)
-                self.bar.__enter__()
-            self.bar.update(done - self.bar.pos)
-            return
-        tenth = 10 * done // max(total, 1)
-        if tenth != self.shown:
-            self.shown = tenth
-            click.echo(f"{self.label}: {human(done)} of {human(total)} ({10 * tenth}%)", err=True)
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
 
 
 # --- keys ---
@@ -63,7 +28,7 @@ def keys_group():
 @with_appcontext
 def keys_show():
     """Print this library's public key (one line of base64) for others to trust."""
-    click.echo(identity().public_key)
+    click.echo(get().identity().public_key)
 
 
 @keys_group.command("trust")
@@ -103,10 +68,6 @@ def bundle_group():
 @with_appcontext
 def bundle_export_command(out, light, **options):
     """Write the selected works and their files to OUT.zip, signed with this library's key."""
-    res = get()
-    selection = selection_from_options(**options)
-    ids = select_works(res.store, selection, search=res.search_ids)
-
     def announce(plan):
         click.echo(f"{out}: {plan.works} works, {len(plan.files)} files, about {human(plan.size)}")
         if light:
@@ -115,16 +76,13 @@ def bundle_export_command(out, light, **options):
             click.echo(f"light: {human(plan.size)} instead of {human(plan.original_bytes)} with originals "
                        f"({share:.0f}% smaller)")
 
-    progress = Progress("writing")
     try:
-        _, manifest = bundle_export.make_bundle(
-            res.store, res.media, identity(), ids, selection.as_dict(), out, light=light, since=selection.since,
-            progress=progress, count_use=current_app.config["CONTENTLIB_COUNT_USE"], announce=announce)
+        with Reporter("writing", unit="bytes") as progress:
+            _, manifest = get().export_bundle(selection_from_options(**options), out, light=light,
+                                              progress=progress, announce=announce)
     except CannotWrite as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
-    finally:
-        progress.close()
     previous = manifest["previous"]
     click.echo(f"{out}: written, {human(out.stat().st_size)}, bundle {manifest['bundle_id']}"
                + (f", follows {previous}" if previous else ""))
@@ -136,28 +94,12 @@ def bundle_export_command(out, light, **options):
 @with_appcontext
 def bundle_import_command(path, allow_untrusted):
     """Verify IN.zip completely, then import its works and files (refused bundles change nothing)."""
-    res = get()
-    limits = BundleLimits(**current_app.config.get("CONTENTLIB_BUNDLE_LIMITS", {}))
-    bars = {"verify": Progress("checking"), "copy": Progress("copying")}
-
-    def progress(stage, done, total):
-        if stage == "copy":
-            bars["verify"].close()
-        bars[stage](done, total)
-
     try:
-        report = importer.import_bundle(res.store, res.media, path, limits=limits, media_limits=res.limits,
-                                        allow_untrusted=allow_untrusted, progress=progress)
+        with Reporter("bundle", unit="bytes") as progress:
+            report = get().import_bundle(path, allow_untrusted=allow_untrusted, progress=progress)
     except BundleRefused as exc:
-        for bar in bars.values():
-            bar.close()
         click.echo(f"{path}: refused: {exc}", err=True)
         sys.exit(1)
-    for bar in bars.values():
-        bar.close()
-    attachments.release(res.store, res.media, report.replaced_media)
-    res.sync()
-    res.finish_import(report.work_ids)  # thumbnails and posters now; light videos are queued for the worker
     lib = report.library.get("name") or report.library.get("id")
     if not report.trusted:
         click.echo(f"warning: {lib}'s key is not trusted here (imported with --allow-untrusted)", err=True)
@@ -181,19 +123,13 @@ def renditions_group():
 @with_appcontext
 def renditions_make():
     """Make every missing derived file now, light videos included, showing progress."""
-    res = get()
-    ids = [w.id for w in res.store.iter_works(public=False)
-           if attachments.pending_renditions(w) or lightvideo.pending_positions(w)]
+    lib = get()
+    ids = lib.unfinished()
     click.echo(f"{len(ids)} work(s) need derived files")
     made = 0
     for n, work_id in enumerate(ids, start=1):
-        attachments.finish_work(res.store, res.media, work_id, res.limits)
-        progress = Progress(f"{n}/{len(ids)} {work_id}: light video (seconds)")
-        try:
-            light = lightvideo.finish_light(res.store, res.media, work_id,
-                                            progress=lambda done, total: progress(int(done), int(total)))
-        finally:
-            progress.close()
+        with Reporter(f"{n}/{len(ids)} {work_id}: light video (seconds)") as progress:
+            light = lib.make_derived(work_id, progress=lambda done, total: progress(int(done), int(total)))
         made += light
         click.echo(f"{n}/{len(ids)} {work_id}: done" + (f", {light} light video(s)" if light else ""))
     click.echo(f"{made} light video(s) made")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from pathlib import Path
 
@@ -11,15 +9,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from contentlib import keys, usage
 from contentlib.errors import InvalidRecord
 
 from .resources import get
-
-
-def _identity():
-    """The library's signing identity (``contentlib keys``): its id names the library in counts too."""
-    return keys.identity(current_app.config["CONTENTLIB_INSTANCE_DIR"], current_app.config.get("CONTENTLIB_LIBRARY_NAME"))
 
 
 @click.group("report")
@@ -38,13 +30,7 @@ def export_command(path, since, name):
     counter = current_app.extensions.get("contentlib_usage")
     if counter is not None:
         counter.flush()  # counts still in memory belong in the file
-    me = _identity()
-    data = usage.export_counts(get().store, since=since.date() if since else None,
-                               name=name or current_app.config.get("CONTENTLIB_LIBRARY_NAME") or me.name,
-                               library_id=me.id)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)  # a crash leaves the old file or the new one
+    data = get().export_counts(path, since=since.date() if since else None, name=name)
     click.echo(f"{path}: {len(data['counts'])} count(s) of {data['library']['name']} "
                f"({data['library']['id']}), {data['period']['from']} to {data['period']['to']}")
 
@@ -55,8 +41,7 @@ def export_command(path, since, name):
 def import_command(path):
     """Add a county library's exported counts under its name (again: replaces, never adds twice)."""
     try:
-        data = usage.read_counts_file(path.read_text(encoding="utf-8"))
-        result = usage.import_counts(get().store, data, library_id=_identity().id)
+        result = get().import_counts(path.read_text(encoding="utf-8"))
     except (InvalidRecord, UnicodeDecodeError) as exc:
         problems = exc.problems if isinstance(exc, InvalidRecord) else [("file", "not UTF-8 text")]
         for where, message in problems:

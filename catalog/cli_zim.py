@@ -6,12 +6,11 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from contentlib import usage, zim
 from contentlib.errors import CannotWrite
-from contentlib.selection import select_works, selection_from_options, selection_options
+from contentlib.progress import Reporter
+from contentlib.selection import selection_from_options, selection_options
 
 from .resources import get_library
 
@@ -30,16 +29,13 @@ def zim_group():
 @with_appcontext
 def export_command(path, light, **options):
     """Write the selected works (all by default) as a ZIM file at PATH."""
-    lib = get_library()
-    ids = select_works(lib.store, selection_from_options(**options), search=lib.search_ids)
-    info = zim.ZimInfo(source=current_app.config.get("CONTENTLIB_PUBLIC_URL") or "contentlib")
     try:
-        report = zim.export_zim(lib.store, lib.media, ids, path, FONT, light=light, info=info)
+        with Reporter("zim") as progress:
+            report = get_library().export_zim(selection_from_options(**options), path, FONT, light=light,
+                                              progress=progress)
     except CannotWrite as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
-    if current_app.config["CONTENTLIB_COUNT_USE"]:
-        usage.count_exports(lib.store, ids, "zim")
     click.echo(f"{path}: {report.works} works, {report.files} files"
                + (f", {report.light_videos} light videos" if light else ""))
     for missing in report.skipped_files:

@@ -12,7 +12,7 @@ from flask_babel import format_datetime
 
 from flask_babel import lazy_gettext as _l
 
-from contentlib import glossary, workflow
+from contentlib import workflow
 from contentlib.errors import MediaRejected
 from contentlib.model import LANGUAGES
 
@@ -62,28 +62,20 @@ def edit(work_id, lang):
 
 
 def edit_page(work_id, lang, upload_error=None):
-    store = get_store()
-    st = workflow.status(store, work_id, lang)
-    source_lang = _source_lang(lang)
-    work = store.get_work(work_id)
-    source = work.versions.get(source_lang)
-    source_text = " ".join(filter(None, [source.title, source.description, " ".join(source.keywords)])) \
-        if source else ""
-    return render_template("editor/edit.html", work=work, st=st, lang=lang, source_lang=source_lang, source=source,
-                           text=st.working or st.public or workflow.VersionText(),
-                           hints=glossary.found_in(store, source_text), saved=request.args.get("saved"),
+    view = get_library().editing(work_id, lang, _source_lang(lang))
+    return render_template("editor/edit.html", work=view.work, st=view.status, lang=lang, source_lang=view.source_lang,
+                           source=view.source, text=view.text, hints=view.hints, saved=request.args.get("saved"),
                            uploaded=request.args.get("uploaded"), upload_error=upload_error, refusals=REFUSALS,
-                           files=[m for m in store.get_work(work_id, public=False).media if m.lang == lang],
-                           roles=UPLOAD_ROLES)
+                           files=view.files, roles=UPLOAD_ROLES)
 
 
 @bp.post("/works/<work_id>/<lang>")
 @needs("edit")
 def save(work_id, lang):
     fields = {k: request.form.get(k, "") for k in workflow.TEXT_FIELDS}
-    get_library().save_draft(acting_user(), work_id, lang, fields)
-    if request.form.get("then") == "submit":
-        get_library().submit(acting_user(), work_id, lang)
+    submit = request.form.get("then") == "submit"
+    get_library().save_draft(acting_user(), work_id, lang, fields, submit=submit)
+    if submit:
         return redirect(url_for("editor.queue"))
     return redirect(url_for("editor.edit", work_id=work_id, lang=lang, saved=1))
 
@@ -108,21 +100,11 @@ def submit(work_id, lang):
 @bp.get("/works/<work_id>/<lang>/review")
 @needs("edit", "review")
 def review(work_id, lang):
-    store = get_store()
-    st = workflow.status(store, work_id, lang)
-    old, new = st.public or workflow.VersionText(), st.working or workflow.VersionText()
-    diffs = [(name, workflow.diff(old.as_dict()[name] if name != "keywords" else ", ".join(old.keywords),
-                                  new.as_dict()[name] if name != "keywords" else ", ".join(new.keywords)))
-             for name in workflow.TEXT_FIELDS]
-    work = store.get_work(work_id)
-    user = acting_user()
-    files = [describe(m) | {"draft": bool(m.info.get("draft"))}
-             for m in store.get_work(work_id, public=False).media if m.lang == lang]
-    return render_template("editor/review.html", work=work, st=st, lang=lang, diffs=diffs, files=files,
-                           roles={**UPLOAD_ROLES, "original": _l("Original")},
-                           source=work.versions.get(_source_lang(lang)), source_lang=_source_lang(lang),
-                           may_review=user.can("review") and user.name not in st.editors,
-                           history=[h for h in workflow.history(store, work_id) if h["lang"] == lang])
+    view = get_library().reviewing(acting_user(), work_id, lang, _source_lang(lang))
+    files = [describe(m) | {"draft": bool(m.info.get("draft"))} for m in view.files]
+    return render_template("editor/review.html", work=view.work, st=view.status, lang=lang, diffs=view.diffs,
+                           files=files, roles={**UPLOAD_ROLES, "original": _l("Original")}, source=view.source,
+                           source_lang=view.source_lang, may_review=view.may_review, history=view.history)
 
 
 @bp.post("/works/<work_id>/<lang>/approve")

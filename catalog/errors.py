@@ -12,6 +12,7 @@ CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
          413: "too_large", 429: "too_many_attempts", 500: "internal_error"}
 
 FORM_EXPIRED = _l("This form has expired. Go back, reload the page and try again.")
+LOCKED_OUT = _l("Too many failed logins. Wait and try again, or ask an admin to unlock the account.")
 
 # What a refused file's reason means, in the visitor's language; the checks'
 # own detail follows in English.
@@ -71,7 +72,6 @@ def init_app(app) -> None:
     app.register_error_handler(MediaRejected, media_rejected)
     app.register_error_handler(NotAllowed, lambda e: render_error(403, str(e)))
     app.register_error_handler(InvalidTransition, lambda e: render_error(409, str(e), "invalid_transition"))
-    app.register_error_handler(TooManyAttempts, lambda e: render_error(
-        429, "too many failed logins; wait and try again, or ask an admin to unlock the account"))
+    app.register_error_handler(TooManyAttempts, lambda e: render_error(429, LOCKED_OUT, translated=True))
     # A form left open too long (or cookies cleared): say so in the visitor's language.
     app.register_error_handler(CSRFError, lambda e: render_error(400, FORM_EXPIRED, "csrf", translated=True))

@@ -36,8 +36,12 @@ def add():
 @bp.post("/glossary/<int:entry_id>")
 @needs("glossary")
 def update(entry_id):
-    core.update(get_store(), entry_id, request.form.get("zh", ""), request.form.get("bo", ""),
-                request.form.get("note"), actor=acting_user().name)
+    try:
+        core.update(get_store(), entry_id, request.form.get("zh", ""), request.form.get("bo", ""),
+                    request.form.get("note"), actor=acting_user().name)
+    except InvalidRecord as exc:
+        return render_template("glossary/index.html", entries=core.entries(get_store()), q="", edit_id=entry_id,
+                               problems=exc.problems), 400
     return redirect(url_for("glossary.index"))
 
 

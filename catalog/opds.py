@@ -190,19 +190,17 @@ def search():
     lib = get_library()
     args = request.args.to_dict(flat=False)
     try:
-        req = lib.parse_search(args, default_per_page=_per_page())
-        result = lib.search(req.q, req.filters, req.page, req.per_page)
+        result = lib.search_query(args, default_per_page=_per_page())
     except BadParameter as exc:
         return Response(f"bad parameter: {exc.parameter}", status=400, mimetype="text/plain")
     except IndexUnavailable:
-        lib.rebuild_in_background()
         return Response("the search index is being rebuilt; try again shortly", status=503, mimetype="text/plain")
-    works = lib.store.get_works([hit.id for hit in result.results])
     values = {k: v for k, v in args.items() if k != "page"}
-    title = _("Search: %(q)s", q=req.q) if req.q else _("Search")
+    title = _("Search: %(q)s", q=result.query) if result.query else _("Search")
     if result.total == 0:
-        return acquisition("opds.search", title, [], 0, 1, req.per_page, paged=False, values=values)
-    return acquisition("opds.search", title, works, result.total, req.page, req.per_page, values=values)
+        return acquisition("opds.search", title, [], 0, 1, result.per_page, paged=False, values=values)
+    return acquisition("opds.search", title, lib.works_of(result), result.total, result.page, result.per_page,
+                       values=values)
 
 
 @bp.get("/opensearch.xml")

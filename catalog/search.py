@@ -35,16 +35,14 @@ def page():
     args = request.args.to_dict(flat=False)
     error, body, status = None, None, 200
     try:
-        req = lib.parse_search(args)
-        body = lib.search(req.q, req.filters, req.page, req.per_page)
+        body = lib.search_query(args)
     except BadParameter as exc:
         error, status = PROBLEMS.get(exc.parameter, UNKNOWN_FILTER), 400
     except IndexUnavailable:
-        lib.rebuild_in_background()
         error, status = "unavailable", 503
 
     # The results' works, for their pictures, what they have to play or read, and "save to list".
-    works = {w.id: w for w in lib.store.get_works([r.id for r in body.results])} if body else {}
+    works = {w.id: w for w in lib.works_of(body)} if body else {}
 
     def page_url(number):
         return url_for("search.page", **{**args, "page": [str(number)]})

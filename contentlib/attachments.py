@@ -241,8 +241,10 @@ def _worker_finish(work_ids: list[str]) -> int:
 
 
 def finish_works(store, media: MediaStore, db_url: str, work_ids, limits: Limits | None = None,
-                 processes: int | None = None, cards: bool = False) -> int:
+                 processes: int | None = None, cards: bool = False, progress=None) -> int:
     """Finish many works (a batch import), on every core when the batch is large.
+
+    :param progress: called as ``progress(works finished, works to finish)`` as they finish.
 
     :param cards: also draw cover cards now (else the server's worker draws them
         when a page first needs one, so a 100,000-work import is not held up).
@@ -252,8 +254,13 @@ def finish_works(store, media: MediaStore, db_url: str, work_ids, limits: Limits
     processes = processes or os.cpu_count() or 1
     if not cards:  # only works that carry files have anything to finish
         work_ids = [w.id for w in store.get_works(work_ids, public=False) if pending_renditions(w)]
+    say = progress or (lambda done, total: None)
     if processes < 2 or len(work_ids) < 50:
-        return sum(finish_work(store, media, work_id, limits, cards) for work_id in work_ids)
+        made = 0
+        for n, work_id in enumerate(work_ids, start=1):
+            made += finish_work(store, media, work_id, limits, cards)
+            say(n, len(work_ids))
+        return made
     from concurrent.futures import ProcessPoolExecutor
     import multiprocessing
 
@@ -261,7 +268,11 @@ def finish_works(store, media: MediaStore, db_url: str, work_ids, limits: Limits
     ctx = multiprocessing.get_context("spawn")  # no forked copies of open connections or threads
     with ProcessPoolExecutor(processes, mp_context=ctx, initializer=_worker_init,
                              initargs=(db_url, str(media.root), limits, cards)) as pool:
-        return sum(pool.map(_worker_finish, chunks))
+        made = done = 0
+        for chunk, count in zip(chunks, pool.map(_worker_finish, chunks)):
+            made, done = made + count, done + len(chunk)
+            say(done, len(work_ids))
+        return made
 
 
 def release(store, media: MediaStore, shas) -> list[str]:

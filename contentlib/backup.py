@@ -115,8 +115,10 @@ def _add(tar: tarfile.TarFile, name: str, path: Path, manifest: dict) -> int:
     return info.size
 
 
-def backup(out: Path, where: Locations) -> BackupReport:
+def backup(out: Path, where: Locations, progress=None) -> BackupReport:
     """Write a consistent backup of the library to ``out`` (a tar file), atomically.
+
+    :param progress: called as ``progress(media files written, media files)`` while copying the media.
 
     :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
     """
@@ -147,12 +149,16 @@ def backup(out: Path, where: Locations) -> BackupReport:
         with tarfile.open(tmp, "w", format=tarfile.PAX_FORMAT) as tar:
             for name, path in members:
                 report.bytes += _add(tar, name, path, manifest)
-            for path in _media_files(where.media_root):
+            paths = list(_media_files(where.media_root))
+            for n, path in enumerate(paths, start=1):
                 rel = path.relative_to(where.media_root).as_posix()
                 try:
                     report.bytes += _add(tar, f"media/{rel}", path, manifest)
                 except FileNotFoundError:  # freed after the snapshot: the snapshot no longer names it
                     continue
+                finally:
+                    if progress is not None:
+                        progress(n, len(paths))
                 report.media_files += 1
             copied = {PurePosixPath(n).name for n in manifest if n.startswith("media/")}
             report.missing_media = sorted(shas - copied)
@@ -240,8 +246,10 @@ class RestoreReport:
     database: str
 
 
-def restore(path: Path, where: Locations, store, force: bool = False) -> RestoreReport:
+def restore(path: Path, where: Locations, store, force: bool = False, progress=None) -> RestoreReport:
     """Restore a verified backup into this home; the caller then rebuilds the search index.
+
+    :param progress: called as ``progress(media files placed, media files)`` while placing the media.
 
     ``store`` is the home's open store: its connections are closed before the
     database is replaced and it is usable again afterwards (schema upgraded).
@@ -263,6 +271,7 @@ def restore(path: Path, where: Locations, store, force: bool = False) -> Restore
 
         (where.index_dir / CURSOR).unlink(missing_ok=True)
     media_files = 0
+    media_total = sum(1 for name in manifest["members"] if name.startswith("media/"))
     work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=where.instance_dir))
     try:
         with tarfile.open(path, "r:") as tar:
@@ -270,6 +279,8 @@ def restore(path: Path, where: Locations, store, force: bool = False) -> Restore
                 if info.name.startswith("media/"):
                     _place(tar, info, where.media_root / info.name[len("media/"):], where.media_root / ".tmp")
                     media_files += 1
+                    if progress is not None:
+                        progress(media_files, max(media_total, media_files))
                 elif info.name.startswith("instance/"):
                     _place(tar, info, where.instance_dir / info.name[len("instance/"):], where.instance_dir)
                 elif info.name.startswith("database/"):

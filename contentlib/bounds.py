@@ -13,3 +13,4 @@ MAX_MEDIA = 100             # media entries of one work
 MAX_LINE_BYTES = 4 * 1024 * 1024  # one JSON Lines record
 MAX_JSON_DEPTH = 32         # nesting of any JSON document we read (a record needs 4)
 MAX_PAGE = 10_000           # the highest page number of any listing
+MAX_GLOSSARY_NOTE = 500     # characters of a glossary entry's note (the form's maxlength)

@@ -14,6 +14,7 @@ import re
 import time
 from dataclasses import dataclass
 
+from . import bounds
 from .csvsafe import to_csv, uncell
 from .errors import InvalidRecord, NotFound
 from .search.chinese import to_simplified
@@ -42,9 +43,12 @@ def _clean(zh, bo, note) -> tuple[str, str, str | None]:
         problems.append(("zh", "a Chinese term of 1-200 characters is required"))
     if not bo or len(bo) > 200:
         problems.append(("bo", "a Tibetan term of 1-200 characters is required"))
+    note = (note or "").strip() or None
+    if note is not None and len(note) > bounds.MAX_GLOSSARY_NOTE:
+        problems.append(("note", f"at most {bounds.MAX_GLOSSARY_NOTE} characters"))
     if problems:
         raise InvalidRecord(problems)
-    return zh, bo, ((note or "").strip() or None)
+    return zh, bo, note
 
 
 def entries(store, q: str | None = None) -> list[Entry]:

@@ -8,17 +8,23 @@ paths come from the settings it was built with, never from a web framework.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from . import attachments, glossary, indexing, lightvideo, records, worker, workflow
+from . import attachments, backup, glossary, indexing, keys, lightvideo, lists, records, usage, worker, workflow, zim
 from .accounts import User
-from .errors import MediaRejected
+from .bundles import BundleLimits, export as bundle_export, importer
+from .bundles.importer import BundleReport
+from .bundles.offline import OfflineJobs
+from .errors import IndexUnavailable, MediaRejected, NotFound
 from .jobs import JobQueue
 from .media import Limits, MediaStore
+from .model import LANGUAGES
 from .search.backend import SearchBackend, SearchResult, WhooshBackend
 from .search.index import SearchIndex
 from .selection import select_works
@@ -43,6 +49,33 @@ class Status:
     index_ready: bool
 
 
+@dataclass(frozen=True)
+class Editing:
+    """What the editor's page shows: the version, the text to edit, its source beside it, glossary hints, files."""
+
+    work: object
+    status: workflow.VersionStatus
+    text: workflow.VersionText
+    source_lang: str
+    source: object
+    hints: list
+    files: list
+
+
+@dataclass(frozen=True)
+class Reviewing:
+    """What the review page shows: each field's diff, the version's files, its history, and who may decide."""
+
+    work: object
+    status: workflow.VersionStatus
+    diffs: list
+    source_lang: str
+    source: object
+    files: list
+    may_review: bool
+    history: list
+
+
 def _dir_size(path: Path) -> int:
     total = 0
     if path.is_dir():
@@ -65,7 +98,7 @@ class Library:
 
     def __init__(self, store: Store, backend: SearchBackend, index_dir: Path, media: MediaStore,
                  limits: Limits | None = None, jobs: JobQueue | None = None, db_url: str | None = None,
-                 index_sync: bool = False):
+                 index_sync: bool = False, settings: dict | None = None):
         self.store = store
         self.backend = backend
         self.index_dir = Path(index_dir)
@@ -74,6 +107,8 @@ class Library:
         self.jobs = jobs or JobQueue(store)
         self.db_url = db_url
         self.index_sync = index_sync
+        #: The ``CONTENTLIB_*`` settings it was built from (home, library name, counting, bundle limits).
+        self.settings = settings if settings is not None else {}
 
     @classmethod
     def from_settings(cls, settings: dict, migrate: bool = True) -> "Library":
@@ -82,7 +117,7 @@ class Library:
         index_dir = Path(settings["CONTENTLIB_INDEX_DIR"])
         return cls(Store.from_url(url, migrate=migrate), WhooshBackend(SearchIndex(index_dir)), index_dir,
                    MediaStore(settings["CONTENTLIB_MEDIA_DIR"]), Limits(**(settings.get("CONTENTLIB_MEDIA_LIMITS") or {})),
-                   db_url=url, index_sync=bool(settings.get("CONTENTLIB_INDEX_SYNC")))
+                   db_url=url, index_sync=bool(settings.get("CONTENTLIB_INDEX_SYNC")), settings=settings)
 
     def close(self) -> None:
         self.store.close()
@@ -107,6 +142,23 @@ class Library:
         :raises BadParameter: naming the first bad parameter.
         """
         return parse_search_args(args, self.store.vocabulary(), default_per_page)
+
+    def search_query(self, args: dict[str, list[str]], default_per_page: int = 20) -> SearchResult:
+        """A search asked as a query string (each name mapped to its values): the API, the page and OPDS.
+
+        :raises BadParameter: naming the first bad parameter.
+        :raises IndexUnavailable: while this node's index is missing (a rebuild is started then).
+        """
+        req = self.parse_search(args, default_per_page)
+        try:
+            return self.search(req.q, req.filters, req.page, req.per_page)
+        except IndexUnavailable:
+            self.rebuild_in_background()
+            raise
+
+    def works_of(self, result: SearchResult) -> list:
+        """The published works of a page of results, in its order (for pictures, files, "save to list")."""
+        return self.store.get_works([hit.id for hit in result.results])
 
     def search_ids(self, q: str, limit: int = 100_000) -> list[str]:
         """The ids of every work matching ``q`` (for selections: export, bundles)."""
@@ -134,40 +186,199 @@ class Library:
         :param cards: also draw the cover cards of works without a picture now.
         :param mirror: make the catalog equal the file once ``confirm(plan)`` says yes
             (``records.import_file``); the report's ``removed`` is None when it did not.
-        :param progress: called with a short line as each stage begins (long imports).
+        :param progress: ``progress(done, total, stage)`` through the stages (reading, checking files,
+            derived files, search index); see ``contentlib.progress``.
         :raises InvalidRecord: with every problem; nothing was written then.
         """
-        say = progress or (lambda line: None)
-        say(f"checking and storing {path}")
+        say = progress or (lambda done, total, stage="": None)
         report = records.import_file(self.store, path, ingest=attachments.ingester(self.media, self.limits),
-                                     skip_invalid=skip_invalid, actor=actor, mirror=mirror, confirm=confirm)
+                                     skip_invalid=skip_invalid, actor=actor, mirror=mirror, confirm=confirm,
+                                     progress=progress)
         if report.removed is None:
             return report
         attachments.release(self.store, self.media, report.replaced_media)
-        say(f"making derived files of {len(report.work_ids)} work(s)")
-        self.finish_import(report.work_ids, cards=cards)
-        say("updating the search index")
-        self.sync()
+        self.finish_import(report.work_ids, cards=cards,
+                           progress=lambda done, total: say(done, total, "derived files"))
+        say(0, None, "search index")
+        say(self.sync(), None, "search index")
         return report
 
-    def finish_import(self, work_ids, cards: bool = False) -> int:
+    def finish_import(self, work_ids, cards: bool = False, progress=None) -> int:
         """Make the derived files of imported works before the batch ends; return how many changed."""
-        return attachments.finish_works(self.store, self.media, self.db_url, work_ids, self.limits, cards=cards)
+        return attachments.finish_works(self.store, self.media, self.db_url, work_ids, self.limits, cards=cards,
+                                        progress=progress)
 
-    def export(self, path: Path, with_media: bool = True, selection=None) -> int:
+    def export(self, path: Path, with_media: bool = True, selection=None, progress=None) -> int:
         """Write the works a ``selection.Selection`` chooses (default: all) as JSON Lines, atomically.
 
         Files go under names derived from their sha256 beside it (``records.export_file``).
 
         :raises CannotWrite: (one line) when the target's folder is missing or read-only.
         :raises BadParameter: for a selection naming an unknown code or list.
+        :param progress: called as ``progress(works written, works to write)``.
         """
         ids = None
         if selection is not None and not selection.empty:
-            if selection.q:
-                self.sync()
-            ids = select_works(self.store, selection, self.search_ids)
-        return records.export_file(self.store, path, media_path=self.media.path if with_media else None, ids=ids)
+            ids = self.select(selection)
+        return records.export_file(self.store, path, media_path=self.media.path if with_media else None, ids=ids,
+                                   progress=progress)
+
+    def select(self, selection) -> list[str]:
+        """The ids of the works a ``selection.Selection`` chooses (its query seen on an up-to-date index).
+
+        :raises BadParameter: for a selection naming an unknown code or list.
+        """
+        if selection.q:
+            self.sync()
+        return select_works(self.store, selection, self.search_ids)
+
+    # -- offline: bundles, ZIM files, backups -----------------------------------
+
+    def identity(self) -> keys.Identity:
+        """This library's signing identity, made on first use under the home."""
+        return keys.identity(self.settings["CONTENTLIB_INSTANCE_DIR"], self.settings.get("CONTENTLIB_LIBRARY_NAME"))
+
+    @property
+    def count_use(self) -> bool:
+        return bool(self.settings.get("CONTENTLIB_COUNT_USE", False))
+
+    def export_bundle(self, selection, out: Path, light: bool = False, progress=None, announce=None,
+                      work_ids: list[str] | None = None):
+        """Write the works ``selection`` chooses as a signed bundle at ``out``; return ``(plan, manifest)``.
+
+        :param announce: called with the plan before anything is written (to say what is coming).
+        :param progress: called as ``progress(bytes written, bytes to write)``.
+        :param work_ids: the works already chosen (skips choosing them again).
+        :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
+        :raises BadParameter: for a selection naming an unknown code or list.
+        """
+        ids = self.select(selection) if work_ids is None else work_ids
+        return bundle_export.make_bundle(
+            self.store, self.media, self.identity(), ids, selection.as_dict(), out, light=light,
+            since=selection.since, progress=(lambda done, total, *_: progress(done, total)) if progress else None,
+            count_use=self.count_use, announce=announce)
+
+    def import_bundle(self, path: Path, allow_untrusted: bool = False, actor: str | None = None,
+                      progress=None, derived_now: bool = True) -> BundleReport:
+        """Verify a bundle completely, then bring its works and files in; the index follows at once.
+
+        :param derived_now: make thumbnails and posters before returning (the command line);
+            else queue them for the worker (a web request). Light videos are always the worker's.
+
+        :param progress: called as ``progress(done, total, stage)``, stage ``verify`` then ``copy``.
+        :raises BundleRefused: for a hostile, damaged, untrusted or invalid bundle; nothing was written.
+        """
+        limits = BundleLimits(**(self.settings.get("CONTENTLIB_BUNDLE_LIMITS") or {}))
+        report = importer.import_bundle(
+            self.store, self.media, path, limits=limits, media_limits=self.limits, allow_untrusted=allow_untrusted,
+            actor=actor, progress=(lambda stage, done, total: progress(done, total, stage)) if progress else None)
+        attachments.release(self.store, self.media, report.replaced_media)
+        if derived_now:
+            self.sync()
+            self.finish_import(report.work_ids)
+        else:
+            self.changed(report.work_ids)
+            self.sync()
+        return report
+
+    def export_zim(self, selection, out: Path, font: Path, light: bool = False, source: str | None = None,
+                   progress=None) -> zim.ZimReport:
+        """Write the works ``selection`` chooses as a Kiwix ZIM file at ``out``.
+
+        :param font: the self-hosted Tibetan web font (WOFF2) its pages use.
+        :param source: where the works come from (Kiwix shows it), default the public URL.
+        :param progress: called as ``progress(done, total, stage)``: ``pages``, then ``files``.
+        :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
+        """
+        ids = self.select(selection)
+        info = zim.ZimInfo(source=source or self.settings.get("CONTENTLIB_PUBLIC_URL") or "contentlib")
+        report = zim.export_zim(self.store, self.media, ids, out, font, light=light, info=info, progress=progress)
+        if self.count_use:
+            usage.count_exports(self.store, ids, "zim")
+        return report
+
+    # use counts between libraries
+
+    def export_counts(self, path: Path, since=None, name: str | None = None) -> dict:
+        """Write this library's aggregate use counts per work and month as JSON at ``path`` (atomically).
+
+        :param name: this library's name in the file (default: the configured name, else the key's).
+        """
+        me = self.identity()
+        data = usage.export_counts(self.store, since=since, library_id=me.id,
+                                   name=name or self.settings.get("CONTENTLIB_LIBRARY_NAME") or me.name)
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, path)  # a crash leaves the old file or the new one
+        return data
+
+    def import_counts(self, text: str) -> dict:
+        """Add a county library's exported counts (again: replaces, never adds twice).
+
+        :raises InvalidRecord: naming what is wrong with the file; nothing was written then.
+        """
+        return usage.import_counts(self.store, usage.read_counts_file(text), library_id=self.identity().id)
+
+    # "Take offline": a bundle for a teacher, built by a worker
+
+    @property
+    def offline(self) -> OfflineJobs:
+        """The "Take offline" jobs, in the media store's shared folder (every server and worker sees them)."""
+        return OfflineJobs(self.media.root / ".offline", self.jobs)
+
+    def take_offline(self, user: User, selection, light: bool = False) -> str:
+        """Queue the bundle of a list or a search for ``user``; return the job's token.
+
+        The works are chosen now (on this node's index); a worker builds the bundle.
+        Asking again while the same bundle is pending gives the same token.
+
+        :raises NotFound, NotAllowed: for a list that does not exist or is not the user's.
+        :raises BadParameter: for a selection naming an unknown code.
+        """
+        if selection.list_id is not None:
+            lists.get(self.store, user, selection.list_id)
+        return self.offline.request(user.name, self.select(selection), selection, light)
+
+    def offline_state(self, user: User, token: str) -> dict:
+        """The state of a "Take offline" job the user asked for (admins see every one).
+
+        :raises NotFound: for an unknown token or someone else's job.
+        """
+        state = self.offline.status(token)
+        if state is None or (state["owner"] != user.name and user.role != "admin"):
+            raise NotFound("no such offline bundle")
+        return state
+
+    def offline_zip(self, user: User, token: str) -> Path:
+        """The finished bundle's file. :raises NotFound: unless the job is the user's and done."""
+        if self.offline_state(user, token)["state"] != "done":
+            raise NotFound("the bundle is not ready")
+        return self.offline.zip_path(token)
+
+    def build_offline(self, token: str) -> None:
+        """Build a queued "Take offline" bundle (the worker's handler for ``bundle`` jobs)."""
+        self.offline.build(token, lambda ids, selection, light, out, progress: self.export_bundle(
+            selection, out, light=light, progress=progress, work_ids=ids))
+
+    def backup(self, out: Path, progress=None) -> backup.BackupReport:
+        """Write a consistent backup (database, media, settings) to ``out``, even while serving.
+
+        :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
+        """
+        return backup.backup(out, backup.Locations.from_settings(self.settings), progress=progress)
+
+    def restore(self, path: Path, force: bool = False, progress=None) -> tuple[backup.RestoreReport, int]:
+        """Restore a backup into this home, then rebuild the index; return the report and the index size.
+
+        :param progress: called as ``progress(done, total, stage)``: ``media``, then ``index``.
+        :raises BackupInvalid: before anything is written.
+        :raises HomeNotEmpty: unless ``force``, when the home holds works, users or media.
+        """
+        report = backup.restore(path, backup.Locations.from_settings(self.settings), self.store, force=force,
+                                progress=(lambda done, total: progress(done, total, "media")) if progress else None)
+        indexed = self.reindex(progress=(lambda done, total: progress(done, total, "index")) if progress else None)
+        return report, indexed
 
     def delete(self, work_ids: Iterable[str]) -> dict[str, list[str]]:
         """Delete works; return, per work, the files freed (no other work referenced them).
@@ -207,11 +418,46 @@ class Library:
         self.changed([work_id])
         return position
 
-    def save_draft(self, user: User, work_id: str, lang: str, fields: dict) -> workflow.VersionStatus:
-        """Save the working draft of a language version (read back from the database, not the index)."""
+    def save_draft(self, user: User, work_id: str, lang: str, fields: dict,
+                   submit: bool = False) -> workflow.VersionStatus:
+        """Save the working draft of a language version (read back from the database, not the index).
+
+        :param submit: then submit it for review.
+        """
         st = workflow.save_draft(self.store, user, work_id, lang, fields)
         self.changed()
-        return st
+        return self.submit(user, work_id, lang) if submit else st
+
+    def editing(self, work_id: str, lang: str, source_lang: str) -> Editing:
+        """The editor's view of a version: its text, the source language's beside it, glossary hints, its files.
+
+        :raises WorkNotFound: for an unknown work.
+        """
+        st = workflow.status(self.store, work_id, lang)
+        work = self.store.get_work(work_id)
+        source = work.versions.get(source_lang)
+        source_text = " ".join(filter(None, [source.title, source.description, " ".join(source.keywords)])) \
+            if source else ""
+        return Editing(work=work, status=st, text=st.working or st.public or workflow.VersionText(),
+                       source_lang=source_lang, source=source, hints=glossary.found_in(self.store, source_text),
+                       files=[m for m in self.store.get_work(work_id, public=False).media if m.lang == lang])
+
+    def reviewing(self, user: User, work_id: str, lang: str, source_lang: str) -> Reviewing:
+        """The reviewer's view of a version: field by field diffs, its files (drafts too), history, four eyes.
+
+        :raises WorkNotFound: for an unknown work.
+        """
+        st = workflow.status(self.store, work_id, lang)
+        old, new = st.public or workflow.VersionText(), st.working or workflow.VersionText()
+        diffs = [(name, workflow.diff(old.as_dict()[name] if name != "keywords" else ", ".join(old.keywords),
+                                      new.as_dict()[name] if name != "keywords" else ", ".join(new.keywords)))
+                 for name in workflow.TEXT_FIELDS]
+        work = self.store.get_work(work_id)
+        return Reviewing(work=work, status=st, diffs=diffs, source_lang=source_lang,
+                         source=work.versions.get(source_lang),
+                         files=[m for m in self.store.get_work(work_id, public=False).media if m.lang == lang],
+                         may_review=user.can("review") and user.name not in st.editors,
+                         history=[h for h in workflow.history(self.store, work_id) if h["lang"] == lang])
 
     def submit(self, user: User, work_id: str, lang: str) -> workflow.VersionStatus:
         st = workflow.submit(self.store, user, work_id, lang)
@@ -233,6 +479,23 @@ class Library:
 
     def history(self, work_id: str) -> list[dict]:
         return workflow.history(self.store, work_id)
+
+    # -- the vocabulary -----------------------------------------------------------
+
+    def set_labels(self, scheme: str, code: str, labels: dict[str, str]) -> int:
+        """Set the labels of a vocabulary term, one per language; empty or unchanged ones are left; return how many.
+
+        :raises NotFound: for a scheme or code this library does not know.
+        """
+        if not self.store.vocabulary().has(scheme, code):
+            raise NotFound(f"no term {scheme}/{code}")
+        changed = 0
+        for lang in LANGUAGES:
+            value = (labels.get(lang) or "").strip()
+            if value and value != self.store.vocabulary().get(scheme, code).labels.get(lang):
+                self.store.set_label(scheme, code, lang, value)
+                changed += 1
+        return changed
 
     # -- the index and the jobs ----------------------------------------------
 
@@ -257,8 +520,11 @@ class Library:
         :param progress: called now and then with ``(works read, total)``.
         """
         total = self.store.count_works()
-        return indexing.rebuild(self.store, self.backend, self.index_dir,
-                                progress=(lambda n: progress(n, total)) if progress else None)
+        count = indexing.rebuild(self.store, self.backend, self.index_dir,
+                                 progress=(lambda n: progress(n, total)) if progress else None)
+        if progress:
+            progress(total, total)
+        return count
 
     def rebuild_in_background(self) -> threading.Thread:
         """Start a rebuild unless one is running (the writer lock tells)."""
@@ -278,14 +544,25 @@ class Library:
         """Run every waiting job now (derived files, cover cards ...); return how many ran."""
         return worker.run_once(self, limit=10_000)
 
+    def unfinished(self) -> list[str]:
+        """The ids of works with derived files still to make (thumbnails, posters, light videos)."""
+        return [w.id for w in self.store.iter_works(public=False)
+                if attachments.pending_renditions(w) or lightvideo.pending_positions(w)]
+
+    def make_derived(self, work_id: str, progress=None) -> int:
+        """Make a work's missing derived files now, light videos included; return how many light videos were made.
+
+        :param progress: called as ``progress(seconds encoded, seconds)`` while a light video is encoded.
+        """
+        attachments.finish_work(self.store, self.media, work_id, self.limits)
+        return lightvideo.finish_light(self.store, self.media, work_id, progress=progress)
+
     def queue_unfinished(self) -> int:
         """Queue works whose derived files a crash left unmade; return how many."""
-        count = 0
-        for work in self.store.iter_works(public=False):
-            if attachments.pending_renditions(work) or lightvideo.pending_positions(work):
-                self.jobs.put(work.id)
-                count += 1
-        return count
+        ids = self.unfinished()
+        for work_id in ids:
+            self.jobs.put(work_id)
+        return len(ids)
 
     def outbox_lag(self) -> int:
         """Changes written to the database and not yet applied to this node's index."""

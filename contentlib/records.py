@@ -353,12 +353,18 @@ class MirrorPlan:
                 + [f"remove file {w}: {path}" for w, path in self.media])
 
 
-def read_file(path: Path, vocabulary=None) -> tuple[list[ParsedLine], list[Problem]]:
-    """Parse and check every line of a JSON Lines file; write nothing."""
+def read_file(path: Path, vocabulary=None, progress=None) -> tuple[list[ParsedLine], list[Problem]]:
+    """Parse and check every line of a JSON Lines file; write nothing.
+
+    :param progress: called as ``progress(bytes read, file size, "reading")`` now and then.
+    """
     parsed, problems, seen = [], [], {}
     base_dir = path.resolve().parent
     with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
         for number, raw in enumerate(_bounded_lines(fh), start=1):
+            if progress is not None and number % 100 == 0:
+                progress(fh.tell(), size, "reading")
             if raw is None:
                 problems.append(Problem(number, "line", f"longer than {bounds.MAX_LINE_BYTES // 2 ** 20} MB"))
                 continue
@@ -386,6 +392,8 @@ def read_file(path: Path, vocabulary=None) -> tuple[list[ParsedLine], list[Probl
                 continue
             seen[work.id] = number
             parsed.append(ParsedLine(number, work, files, carried_fields(rec)))
+        if progress is not None:
+            progress(size, size, "reading")
     return parsed, problems
 
 
@@ -411,7 +419,8 @@ def hash_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _check_lines(parsed: list[ParsedLine], problems: list[Problem], ingest, staging) -> list[ParsedLine]:
+def _check_lines(parsed: list[ParsedLine], problems: list[Problem], ingest, staging,
+                 progress=None) -> list[ParsedLine]:
     """Check every line's files by content; return the lines without problems.
 
     With a ``staging`` (``attachments.ingester(...).staging()``) files are only
@@ -420,8 +429,13 @@ def _check_lines(parsed: list[ParsedLine], problems: list[Problem], ingest, stag
     from .errors import MediaRejected
 
     good = []
+    with_files = sum(1 for p in parsed if p.files)
+    checked = 0
     for p in parsed:
         line_problems = []
+        if p.files and progress is not None:
+            progress(checked, with_files, "checking files")
+            checked += 1
         for i, ref in enumerate(p.files):
             if ref.sha256 is not None and hash_file(ref.source) != ref.sha256:
                 line_problems.append(Problem(p.line, f"media[{i}].sha256", "does not match the file"))
@@ -446,6 +460,8 @@ def _check_lines(parsed: list[ParsedLine], problems: list[Problem], ingest, stag
             problems += line_problems
         else:
             good.append(p)
+    if progress is not None and with_files:
+        progress(with_files, with_files, "checking files")
     return good
 
 
@@ -470,7 +486,7 @@ def mirror_plan(store, works: list[Work]) -> MirrorPlan:
 
 def import_file(store, path: Path, ingest: Ingest | None = None, skip_invalid: bool = False,
                 actor: str | None = None, mirror: bool = False,
-                confirm: Callable[[MirrorPlan], bool] | None = None) -> ImportReport:
+                confirm: Callable[[MirrorPlan], bool] | None = None, progress=None) -> ImportReport:
     """Validate a whole file, then merge its works into the catalog in one transaction.
 
     Every line and every media file (by content) is checked before anything is
@@ -484,11 +500,12 @@ def import_file(store, path: Path, ingest: Ingest | None = None, skip_invalid: b
         (the report's ``removed`` is None then).
     :raises InvalidRecord: (with every problem) when a line is invalid and
         ``skip_invalid`` is false; nothing has been written then.
+    :param progress: ``progress(done, total, stage)`` while reading the file and checking its files.
     """
-    parsed, problems = read_file(Path(path), store.vocabulary())
+    parsed, problems = read_file(Path(path), store.vocabulary(), progress=progress)
     staging = ingest.staging() if hasattr(ingest, "staging") else None
     try:
-        good = _check_lines(parsed, problems, ingest, staging)
+        good = _check_lines(parsed, problems, ingest, staging, progress=progress)
         problems.sort(key=lambda pr: pr.line)
         report = ImportReport(problems=problems)
         if problems and not skip_invalid:
@@ -521,7 +538,7 @@ def import_file(store, path: Path, ingest: Ingest | None = None, skip_invalid: b
 
 
 def export_file(store, path: Path, media_path: Callable[[str], Path] | None = None,
-                ids: list[str] | None = None) -> int:
+                ids: list[str] | None = None, progress=None) -> int:
     """Write the chosen works (published text) as JSON Lines, atomically.
 
     With ``media_path`` (sha256 -> the stored file) every file is copied to
@@ -530,6 +547,7 @@ def export_file(store, path: Path, media_path: Callable[[str], Path] | None = No
     resolves, and the export imports anywhere as it is.
 
     :param ids: the works to write, in this order (None: every work); ``selection.select_works`` chooses them.
+    :param progress: called as ``progress(works written, works to write)`` after each work.
     :returns: the number of works written.
     :raises CannotWrite: when the folder is missing or cannot be written (nothing is left behind).
     """
@@ -541,6 +559,7 @@ def export_file(store, path: Path, media_path: Callable[[str], Path] | None = No
     except OSError as exc:
         raise CannotWrite(f"{path}: {exc.strerror}") from None
     count = 0
+    total = len(ids) if ids is not None else (store.count_works() if progress is not None else None)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             for work in _chosen(store, ids):
@@ -551,6 +570,8 @@ def export_file(store, path: Path, media_path: Callable[[str], Path] | None = No
                         _copy_once(media_path(m.sha256), folder / mrec["path"], m.size)
                 out.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 count += 1
+                if progress is not None:
+                    progress(count, max(total, count))
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -8,6 +8,7 @@ import time
 import traceback
 
 from . import attachments, lightvideo
+from .bundles.offline import BUNDLE
 from .jobs import DERIVE, Job, worker_name
 
 log = logging.getLogger(__name__)
@@ -30,8 +31,12 @@ def run_job(library, job: Job) -> None:
     handler(library, job)
 
 
-# Other features register their job kinds here: HANDLERS["bundle"] = make_bundle ...
-HANDLERS: dict = {}
+def _bundle(library, job: Job) -> None:
+    library.build_offline(job.key)
+
+
+# Each job kind but ``derive`` and what runs it: ``handler(library, job)``.
+HANDLERS: dict = {BUNDLE: _bundle}
 
 
 def run_once(library, name: str | None = None, limit: int = 100) -> int:

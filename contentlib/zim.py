@@ -284,7 +284,7 @@ def illustration(size: int = 48) -> bytes:
 
 
 def export_zim(store, media, work_ids: list[str], out: Path, font: Path, *, light: bool = False,
-               info: ZimInfo | None = None) -> ZimReport:
+               info: ZimInfo | None = None, progress=None) -> ZimReport:
     """Write the works ``work_ids`` (in that order) as a ZIM file at ``out``.
 
     The file is written beside ``out`` and renamed into place at the end, so a failed
@@ -292,6 +292,7 @@ def export_zim(store, media, work_ids: list[str], out: Path, font: Path, *, ligh
 
     :param font: the self-hosted Tibetan web font (WOFF2) the pages use.
     :param light: use a video's light rendition (``renditions["light"]``) where one was made.
+    :param progress: called as ``progress(done, total, stage)``: works written (``pages``), then files (``files``).
     :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
     """
     output_folder(out)
@@ -389,7 +390,9 @@ def export_zim(store, media, work_ids: list[str], out: Path, font: Path, *, ligh
                 creator.add_metadata(name, value)
             creator.add_item(Asset("assets/style.css", "text/css", data=STYLE))
             creator.add_item(Asset("assets/NotoSerifTibetan.woff2", "font/woff2", source=Path(font)))
-            for w in works:
+            say = progress or (lambda done, total, stage="": None)
+            for n, w in enumerate(works, start=1):
+                say(n - 1, len(works), "pages")
                 html_text = work_page(media, w, files, vocabulary, light, report)
                 content, keywords = search_text(w, vocabulary)
                 title = titles_line(w)
@@ -401,8 +404,10 @@ def export_zim(store, media, work_ids: list[str], out: Path, font: Path, *, ligh
                 if term is not None:
                     creator.add_item(Page(f"subjects/{code}", f"{term.labels.get('bo', code)} · "
                                           f"{term.labels.get('zh', code)}", subject_page(term, ws), front=False))
-            for path, (source, mime) in files.paths.items():
+            say(len(works), len(works), "pages")
+            for n, (path, (source, mime)) in enumerate(files.paths.items(), start=1):
                 creator.add_item(Asset(path, mime, source=source))
+                say(n, len(files.paths), "files")
             report.files = len(files.paths)
         tmp.replace(out)
     finally:

@@ -31,12 +31,17 @@ def server(app, tmp_path):
         lib.import_file(path)
         lightvideo.finish_light(lib.store, lib.media, "storm-1")  # what the worker does in the background
     accounts.create_user(lib.store, "teacher", "teacher", PASSWORD)
+    from catalog.resources import start_workers
+
+    workers = start_workers(app)  # as `contentlib serve` does: jobs ("Take offline" bundles) run in the background
     srv = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{srv.server_port}"
     srv.shutdown()
     thread.join()
+    workers.stop.set()
+    workers.join(10)
 
 
 def _source(page) -> str:

@@ -197,7 +197,6 @@ def test_an_untrusted_but_valid_bundle_imports_with_allow_untrusted(homes, tmp_p
 
 
 def test_a_signed_bundle_whose_file_fails_the_content_check_is_refused_without_a_trace(homes, tmp_path):
-    from catalog.offline import identity
     from contentlib.bundles import export
     from contentlib.model import MediaEntry, Version, Work
     from contentlib.records import work_to_record
@@ -210,8 +209,7 @@ def test_a_signed_bundle_whose_file_fails_the_content_check_is_refused_without_a
                 media=[MediaEntry(path="media/junk.mp4", role="original", sha256=sha, size=junk.stat().st_size)])
     plan = export.Plan(selection={}, light=False, works=1, files={sha: (junk, junk.stat().st_size)})
     plan.lines = [(json.dumps(work_to_record(work), ensure_ascii=False) + "\n").encode()]
-    with src.app.app_context():
-        me = identity()
+    me = src.app.extensions["contentlib"].identity()
     out = tmp_path / "junk.zip"
     export.write(plan, out, me)
     assert dst.run("keys", "trust", me.public_key).exit_code == 0

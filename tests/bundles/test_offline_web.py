@@ -11,6 +11,9 @@ from tests.bundles.helpers import Home, build_source
 
 
 def _wait_done(client, url, seconds=60):
+    from contentlib import worker
+
+    worker.run_once(client.application.extensions["contentlib"])  # a worker builds the bundle
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         page = client.get(url).get_data(as_text=True)

@@ -57,6 +57,7 @@ DECISIONS = {
     ("admin.create_user", "POST"): ADMIN,
     ("admin.set_active", "POST"): ADMIN,
     ("admin.set_role", "POST"): ADMIN,
+    ("admin.unlock", "POST"): ADMIN,
     ("admin.vocabulary", "GET"): ADMIN,
     ("admin.set_labels", "POST"): ADMIN,
     ("offline.import_page", "GET"): ADMIN,

@@ -1,0 +1,109 @@
+"""Showing the progress of a long command: a redrawn bar on a terminal, a plain line now and then otherwise.
+
+The core reports progress through a plain callback, ``progress(done, total, stage="")``
+(``total`` may be None when it is not known; ``stage`` names the phase of a
+command with several). Which display a command uses is the door's choice;
+``Reporter`` is the one the ``contentlib`` commands use. No Flask, no Click.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Callable, Optional
+
+#: What the core calls: ``progress(done, total, stage="")``.
+ProgressCallback = Callable[..., None]
+WIDTH = 30
+
+
+def human(size: float) -> str:
+    """A byte count for people: ``512 B``, ``1.5 MB``."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} B" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"  # pragma: no cover - the loop returns
+
+
+def _amount(n: int, unit: str) -> str:
+    return human(n) if unit == "bytes" else str(n)
+
+
+def bar(label: str, done: int, total: Optional[int], unit: str = "", width: int = WIDTH) -> str:
+    """One line of a terminal bar: ``label [######......]  40% 4/10``."""
+    if not total:
+        return f"{label} {_amount(done, unit)}"
+    share = min(max(done, 0), total) / total
+    filled = int(width * share)
+    return (f"{label} [{'#' * filled}{'.' * (width - filled)}] {100 * share:3.0f}% "
+            f"{_amount(done, unit)}/{_amount(total, unit)}")
+
+
+def line(label: str, done: int, total: Optional[int], unit: str = "") -> str:
+    """One plain progress line: ``label: 4 of 10 (40%)``."""
+    if not total:
+        return f"{label}: {_amount(done, unit)}"
+    return f"{label}: {_amount(done, unit)} of {_amount(total, unit)} ({100 * min(done, total) // total}%)"
+
+
+class Reporter:
+    """A ``progress(done, total, stage="")`` callback that shows itself on ``stream`` (stderr).
+
+    On a terminal one bar is redrawn in place; otherwise a line is written when
+    another ``step`` percent is done or ``every`` seconds have passed, and once at
+    the end, so logs stay short. A new ``stage`` ends the bar of the previous one.
+
+    :param unit: ``"bytes"`` to show sizes (``1.5 MB``) instead of counts; ``units`` maps a stage to its own.
+    :param tty: force the terminal display on or off (default: ask the stream).
+    """
+
+    def __init__(self, label: str, stream=None, every: float = 5.0, step: int = 10, unit: str = "",
+                 tty: Optional[bool] = None, clock=time.monotonic, units: Optional[dict] = None):
+        self.label, self.every, self.step, self.clock = label, every, step, clock
+        self.default_unit, self.units = unit, units or {}
+        self.unit = unit
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.stage: Optional[str] = None
+        self._drawn = False
+        self._last_time: Optional[float] = None
+        self._last_step = -1
+        self._last_done: Optional[tuple] = None
+
+    def _name(self) -> str:
+        return f"{self.label} {self.stage}" if self.stage else self.label
+
+    def __call__(self, done: int, total: Optional[int] = None, stage: str = "", *_ignored) -> None:
+        if stage != (self.stage or ""):
+            self.finish()
+            self.stage = stage or None
+            self.unit = self.units.get(self.stage or "", self.default_unit)
+            self._last_time, self._last_step, self._last_done = None, -1, None
+        if self.tty:
+            self.stream.write("\r" + bar(self._name(), done, total, self.unit) + "\x1b[K")
+            self.stream.flush()
+            self._drawn = True
+            return
+        now = self.clock()
+        percent_step = (100 * min(done, total) // total) // self.step if total else -1
+        finished = bool(total) and done >= total
+        due = (self._last_time is None or now - self._last_time >= self.every or (total and percent_step != self._last_step)
+               or (finished and self._last_done != (done, total)))
+        if due and self._last_done != (done, total):
+            self.stream.write(line(self._name(), done, total, self.unit) + "\n")
+            self.stream.flush()
+            self._last_time, self._last_step, self._last_done = now, percent_step, (done, total)
+
+    def finish(self) -> None:
+        """End the bar on a terminal (the next output starts on a new line)."""
+        if self.tty and self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+        self._drawn = False
+
+    def __enter__(self) -> "Reporter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.finish()
