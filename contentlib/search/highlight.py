@@ -140,15 +140,22 @@ def _syllable_codes():
 
 @lru_cache(maxsize=1024)
 def _pinyin_pattern(seq):
-    """A regex over reading codes for neighbouring characters read as ``seq`` (None if impossible)."""
+    """A regex over reading codes for neighbouring characters read as ``seq`` (None if impossible).
+
+    Each character is its first reading's code then its second's, so a
+    first-reading code is always followed by a character's second code (or
+    U+0001) and a second-reading code always preceded by a first one: a
+    character reads ``syl`` where ``first.`` or ``.second`` matches. No
+    character classes: compiling those took 2 ms a query.
+    """
     numbers = _syllable_codes()[0]
     if any(syl not in numbers for syl in seq):
         return None
     parts = []
     for syl in seq:
         first, second = chr(_FIRST + numbers[syl]), chr(_SECOND + numbers[syl])
-        parts.append(f"(?:{first}[\\x01\\uE800-\\uEFFF]|[\\uE000-\\uE7FF]{second})")
-    return re.compile("".join(parts))
+        parts.append(f"(?:{first}.|.{second})")
+    return re.compile("".join(parts), re.DOTALL)
 
 
 def _word_spans(text, words):
