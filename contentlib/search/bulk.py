@@ -15,12 +15,14 @@ them on generated queries.
 """
 import collections
 import itertools
+import math
 import threading
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
@@ -38,9 +40,10 @@ def postings(reader, field, btext):
     Whoosh's per-posting generator. Any other matcher (an inlined single
     posting) is walked.
     """
-    if (field, btext) not in reader:
+    try:  # one term lookup, not a test for the term and then a second lookup
+        m = reader.postings(field, btext)
+    except TermNotFound:
         return _EMPTY_IDS, _EMPTY_W
-    m = reader.postings(field, btext)
     if isinstance(m, FilterMatcher):  # deletions: the caller masks them out
         m = m.child
     if not isinstance(m, W3LeafMatcher) or m._byteids:
@@ -183,15 +186,50 @@ class Evaluator:
         self.segments.keep_only({r.segment().segment_id() for r, _ in self.leaves})
         self.k1 = searcher.weighting.K1
         self._norms = {}
+        self._matches = {}  # an And of terms -> its docnums, as last evaluated
+        self._last = None  # (clauses, scores, hits) of the last run, before masking
 
     def run(self, query):
-        """Return ``(scores, hits)``: float scores and a boolean match mask."""
-        scores = np.zeros(self.n, dtype=np.float64)
-        hits = np.zeros(self.n, dtype=bool)
-        self._add(query, 1.0, scores, hits)
+        """Return ``(scores, hits)``: float scores and a boolean match mask.
+
+        A widening (``Or(a + b)`` right after ``Or(a)``, the same clause
+        objects) evaluates only ``b`` and adds it to what ``a`` gave: an
+        ``Or`` adds its clauses one after another, so the sums are the same.
+        """
+        clauses = _plain_or(query)
+        last = self._last
+        if clauses and last and len(last[0]) < len(clauses) and \
+                all(a is b for a, b in zip(last[0], clauses)):
+            scores, hits = last[1].copy(), last[2].copy()
+            for sub in clauses[len(last[0]):]:
+                self._add(sub, 1.0, scores, hits)
+        else:
+            scores = np.zeros(self.n, dtype=np.float64)
+            hits = np.zeros(self.n, dtype=bool)
+            self._add(query, 1.0, scores, hits)
+        if clauses:
+            self._last = (clauses, scores.copy(), hits.copy())
         hits &= self.live
         scores[~hits] = 0.0
         return scores, hits
+
+    def matches(self, query):
+        """Docnums (deleted included) of a term or an AND of terms.
+
+        An AND a run has evaluated is not read again: the search asks for
+        the works of each word a pinyin query reads as, and the strict
+        query has just matched each word.
+        """
+        if isinstance(query, wq.Term):
+            return self.term(query.fieldname, query.text)[0]
+        key = _and_key(query)
+        if key is None:
+            hits = np.zeros(self.n, dtype=bool)
+            self._add(query, 1.0, np.zeros(self.n, dtype=np.float64), hits)
+            return np.flatnonzero(hits)
+        if key not in self._matches:
+            self._and_terms(query.subqueries, 0.0, None, None)
+        return self._matches[key]
 
     def _add(self, q, boost, scores, hits):
         """Add ``q``'s scores (times ``boost``) into ``scores``; mark its matches."""
@@ -203,6 +241,8 @@ class Evaluator:
         elif type(q) in (wq.Or, wq.DefaultOr) and not q.minmatch and not q.scale:
             for sub in q.subqueries:
                 self._add(sub, boost * q.boost, scores, hits)
+        elif _and_key(q) is not None:
+            self._and_terms(q.subqueries, boost * q.boost, scores, hits)
         elif type(q) is wq.And and q.subqueries:
             both = None
             part = np.zeros(self.n, dtype=np.float64)
@@ -216,6 +256,29 @@ class Evaluator:
             return
         else:
             self._whoosh(q, boost, scores, hits)
+
+    def _and_terms(self, terms, boost, scores, hits):
+        """An AND of terms over their sorted docnum lists, not dense arrays.
+
+        Terms are intersected as they are read, and reading stops when
+        nothing is left. Each work's score sums the terms' parts in the
+        AND's order, as the dense evaluation does, so the sums are equal.
+        """
+        read, common = [], None
+        for t in terms:
+            ids, part = self.term(t.fieldname, t.text)
+            read.append((ids, part))
+            common = ids if common is None else _intersect(common, ids)
+            if not len(common):
+                break
+        self._matches[tuple((t.fieldname, t.text) for t in terms)] = common
+        if scores is None or not len(common):
+            return
+        acc = np.zeros(len(common), dtype=np.float64)
+        for (ids, part), t in zip(read, terms):
+            acc += part[np.searchsorted(ids, common)] * (boost * t.boost)
+        scores[common] += acc
+        hits[common] = True
 
     def _term(self, q, boost, scores, hits):
         ids, part = self.term(q.fieldname, q.text)
@@ -239,14 +302,22 @@ class Evaluator:
             btext = self.s.schema[field].to_bytes(text)
         except ValueError:
             return _EMPTY_IDS, _EMPTY_W
-        scorable = self.s.schema[field].scorable
-        if scorable:
-            idf = self.s.idf(field, btext)
-        all_ids, parts = [], []
+        found = []
         for reader, offset in self.leaves:
             ids, weights = postings(reader, field, btext)
-            if not len(ids):
-                continue
+            if len(ids):
+                found.append((reader, offset, ids, weights))
+        if not found:
+            return _EMPTY_IDS, _EMPTY_W
+        scorable = self.s.schema[field].scorable
+        if scorable:
+            # Whoosh's BM25F idf; the document frequency is the number of
+            # postings read (deleted works included, as Whoosh counts them),
+            # which spares a second lookup of the term in every segment.
+            df = sum(len(ids) for _, _, ids, _ in found)
+            idf = math.log(self.n / (df + 1)) + 1
+        all_ids, parts = [], []
+        for reader, offset, ids, weights in found:
             if scorable:
                 norm = self._norm(reader, field)[ids]
                 part = idf * (weights * (self.k1 + 1)) / (weights + norm)
@@ -254,8 +325,6 @@ class Evaluator:
                 part = weights
             all_ids.append(ids + offset)
             parts.append(part)
-        if not all_ids:
-            return _EMPTY_IDS, _EMPTY_W
         if len(all_ids) == 1:
             return all_ids[0], parts[0]
         return np.concatenate(all_ids), np.concatenate(parts)
@@ -285,6 +354,33 @@ class Evaluator:
                 ids = np.array(ids, dtype=np.int64) + offset
                 scores[ids] += np.array(part, dtype=np.float64) * boost
                 hits[ids] = True
+
+
+def _plain_or(q):
+    """The clauses of an unweighted OR of two or more clauses, else None."""
+    if type(q) is wq.Or and q.boost == 1.0 and len(q.subqueries) > 1 \
+            and not q.minmatch and not q.scale:
+        return q.subqueries
+    return None
+
+
+def _and_key(q):
+    """``((field, text), ...)`` of an AND of two or more terms, else None."""
+    if type(q) is wq.And and len(q.subqueries) > 1 and \
+            all(type(t) is wq.Term for t in q.subqueries):
+        return tuple((t.fieldname, t.text) for t in q.subqueries)
+    return None
+
+
+def _intersect(a, b):
+    """The common values of two sorted arrays of distinct docnums."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a
+    at = np.searchsorted(b, a)
+    at[at == len(b)] = 0
+    return a[b[at] == a]
 
 
 def _key(scores, ids, tier):
@@ -323,7 +419,13 @@ def top_interleaved(scores, hits, start, count, groups, tier=None, pool=200):
     page shows every reading instead of only the commonest.
     """
     ids = np.flatnonzero(hits)
-    ranked = ids[np.lexsort((ids, _key(scores, ids, tier)))]
+    key = _key(scores, ids, tier)
+    need = max(pool, start + count)
+    if need < len(ids):
+        # Only the best ``need`` are ever shown; keep every tie at the cut.
+        keep = key <= np.partition(key, need - 1)[need - 1]
+        ids, key = ids[keep], key[keep]
+    ranked = ids[np.lexsort((ids, key))][:need]
     head, tail = ranked[:pool], ranked[pool:]
     inside = np.zeros(len(head), dtype=bool)
     lists = []
