@@ -159,3 +159,39 @@ def test_an_edit_recomputes_only_its_own_segment(tmp_path):
     assert kept and all(index._segments._data[k] is before[k] for k in kept)
     assert len(index._segments._data) > len(kept)  # the new segment's own
     index.close()
+
+
+def test_mapped_postings_equal_whoosh_for_every_term(idx):
+    with idx._open().searcher() as s:
+        checked = 0
+        for sub, _ in s.leaf_searchers():
+            r = sub.reader()
+            mapped = bulk.Mapped.open(r)
+            if mapped is None:  # Whoosh's default writer (the update above): a compound file
+                continue
+            for field, btext in r.all_terms():
+                ids, weights = mapped.postings(field, btext)
+                want_ids, want_w = bulk.postings(r, field, btext)
+                assert ids.tolist() == want_ids.tolist()
+                assert weights.tolist() == want_w.tolist()
+                # every posting, deleted works too: Whoosh counts them in the idf
+                assert len(ids) == r.doc_frequency(field, btext)
+                checked += 1
+            assert mapped.postings("zh", "不在索引里".encode())[0].size == 0
+            assert mapped.postings("nofield", b"x")[0].size == 0
+        assert checked > 1000
+
+
+def test_a_compound_segment_is_read_by_whoosh(tmp_path):
+    recs = [json.loads(line) for line in open(SAMPLE, encoding="utf-8")][:20]
+    index = SearchIndex(tmp_path / "ix")
+    index.rebuild(recs)
+    writer = index._open().writer()  # Whoosh's default: a compound segment
+    writer.update_document(**document(dict(recs[0], titles={"zh": "物理的宇宙之旅"})))
+    writer.commit(merge=False)
+    with index._open().searcher() as s:
+        readers = [sub.reader() for sub, _ in s.leaf_searchers()]
+        assert any(bulk.Mapped.open(r) is None for r in readers)
+        q = wq.Term("zh", "宇宙")
+        assert bulk_scores(index, s, q).keys() == whoosh_scores(s, q).keys() != set()
+    index.close()
