@@ -90,6 +90,21 @@ class PinyinPairTokenizer(_TermsTokenizer):
 class TermsField(TEXT):
     """A TEXT field indexed straight from its tokenizer's term list."""
 
+    def counts(self, value):
+        """``{term: frequency}`` of ``value``, or None where only ``index`` applies.
+
+        The rebuild's segment writer (``segwriter``) takes these directly:
+        no bytes, weights or encoded values per posting.
+        """
+        ana = self.analyzer
+        if (not isinstance(ana, _TermsTokenizer) or not isinstance(value, str)
+                or self.format.supports("positions") or self.format.field_boost != 1.0):
+            return None
+        items = ana.terms(value)
+        if ana.positioned:
+            items = (term for term, _ in items)
+        return Counter(items)
+
     def index(self, value, **kwargs):
         ana = self.analyzer
         if not isinstance(ana, _TermsTokenizer) or not isinstance(value, str):

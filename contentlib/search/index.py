@@ -21,10 +21,10 @@ from whoosh import index as windex
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
-from whoosh.writing import SegmentWriter
 
 from ..errors import IndexUnavailable
 from . import analysis, bulk, chinese, highlight
+from .segwriter import FastSegmentWriter
 from .query import clean, interpret, to_whoosh, word_query
 
 FACETS = {"type": "type", "subject": "subject", "audience": "audience",
@@ -152,13 +152,14 @@ def _write_segment(job):
     """Index one chunk of records as a segment of its own (in a worker).
 
     Uses the same private steps as Whoosh's own multiprocessing writer
-    (``SubWriterTask`` with ``multisegment``): a lock-free SegmentWriter
-    whose finished segment the parent adds to the table of contents.
+    (``SubWriterTask`` with ``multisegment``): a lock-free segment writer
+    (``segwriter``: Whoosh's files, written with arrays) whose finished
+    segment the parent adds to the table of contents.
     """
     dirname, records = job
     ix = windex.open_dir(dirname)
-    writer = SegmentWriter(ix, _lk=False, codec=_codec(), limitmb=SEGMENT_MB,
-                           compound=False)
+    writer = FastSegmentWriter(ix, _lk=False, codec=_codec(), limitmb=SEGMENT_MB,
+                               compound=False)
     for rec in records:
         writer.add_document(**document(rec))
     # The shared temp directory is removed by the parent's final commit.
