@@ -249,6 +249,7 @@ class TermCache:
         self.size = 0
         self._items = collections.OrderedDict()
         self._lock = threading.Lock()
+        self.norms = {}  # field -> BM25 length normalization of every docnum
 
     def get(self, key):
         with self._lock:
@@ -290,8 +291,8 @@ class Evaluator:
         self.n = searcher.doc_count_all()
         self.leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
         self.segments.keep_only({r.segment().segment_id() for r, _ in self.leaves})
+        self._mapped = [segments.mapped(r) for r, _ in self.leaves]
         self.k1 = searcher.weighting.K1
-        self._norms = {}
         self._matches = {}  # an And of terms -> its docnums, as last evaluated
         self._last = None  # (clauses, scores, hits) of the last run, before masking
 
@@ -408,45 +409,38 @@ class Evaluator:
             btext = self.s.schema[field].to_bytes(text)
         except ValueError:
             return _EMPTY_IDS, _EMPTY_W
-        found = []
-        for reader, offset in self.leaves:
-            mapped = self.segments.mapped(reader)
+        all_ids, all_weights = [], []
+        for (reader, offset), mapped in zip(self.leaves, self._mapped):
             ids, weights = mapped.postings(field, btext) if mapped else \
                 postings(reader, field, btext)
             if len(ids):
-                found.append((reader, offset, ids, weights))
-        if not found:
+                all_ids.append(ids + offset)
+                all_weights.append(weights)
+        if not all_ids:
             return _EMPTY_IDS, _EMPTY_W
-        scorable = self.s.schema[field].scorable
-        if scorable:
-            # Whoosh's BM25F idf; the document frequency is the number of
-            # postings read (deleted works included, as Whoosh counts them),
-            # which spares a second lookup of the term in every segment.
-            df = sum(len(ids) for _, _, ids, _ in found)
-            idf = math.log(self.n / (df + 1)) + 1
-        all_ids, parts = [], []
-        for reader, offset, ids, weights in found:
-            if scorable:
-                norm = self._norm(reader, field)[ids]
-                part = idf * (weights * (self.k1 + 1)) / (weights + norm)
-            else:
-                part = weights
-            all_ids.append(ids + offset)
-            parts.append(part)
         if len(all_ids) == 1:
-            return all_ids[0], parts[0]
-        return np.concatenate(all_ids), np.concatenate(parts)
+            ids, weights = all_ids[0], all_weights[0]
+        else:
+            ids, weights = np.concatenate(all_ids), np.concatenate(all_weights)
+        if not self.s.schema[field].scorable:
+            return ids, weights
+        # Whoosh's BM25F idf; the document frequency is the number of
+        # postings read (deleted works included, as Whoosh counts them),
+        # which spares a second lookup of the term in every segment.
+        idf = math.log(self.n / (len(ids) + 1)) + 1
+        return ids, idf * (weights * (self.k1 + 1)) / (weights + self._norm(field)[ids])
 
-    def _norm(self, reader, field):
-        """BM25's length normalization of every document of one segment."""
-        key = (reader.segment().segment_id(), field)
-        if key not in self._norms:
+    def _norm(self, field):
+        """BM25's length normalization of every docnum (kept while the index is unchanged)."""
+        norm = self.terms.norms.get(field)
+        if norm is None:
             avgfl = self.s.avg_field_length(field) or 1
-            lengths = self.segments.lengths(reader, field)
             w = self.s.weighting
             b = w._field_B.get(field, w.B)
-            self._norms[key] = w.K1 * ((1 - b) + b * lengths / avgfl)
-        return self._norms[key]
+            lengths = [self.segments.lengths(r, field) for r, _ in self.leaves]
+            lengths = np.concatenate(lengths) if lengths else np.zeros(0)
+            norm = self.terms.norms[field] = w.K1 * ((1 - b) + b * lengths / avgfl)
+        return norm
 
     def _whoosh(self, q, boost, scores, hits):
         """Let Whoosh match ``q`` (a phrase, say) segment by segment."""

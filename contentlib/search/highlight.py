@@ -91,8 +91,7 @@ def _chinese_spans(text, targets, pinyin_seqs):
         simp = text
     spans = []
     for t in set(targets):
-        for m in re.finditer(re.escape(t), simp):
-            spans.append((m.start(), m.end()))
+        spans.extend(_occurrences(simp, t))
     if pinyin_seqs:
         coded = _reading_codes(simp)
         for seq in pinyin_seqs:
@@ -100,6 +99,21 @@ def _chinese_spans(text, targets, pinyin_seqs):
             if pattern is not None:
                 spans.extend((m.start() // 2, m.end() // 2) for m in pattern.finditer(coded))
     return spans
+
+
+def _occurrences(text, word):
+    """Spans of ``word`` in ``text``, left to right, not overlapping (as ``re.finditer`` finds them).
+
+    ``str.find`` needs no compiled pattern: a question's many words each
+    compiled one per search.
+    """
+    if not word:
+        return []
+    out, at = [], text.find(word)
+    while at >= 0:
+        out.append((at, at + len(word)))
+        at = text.find(word, at + len(word))
+    return out
 
 
 def _reading_codes(text):

@@ -43,3 +43,13 @@ def test_pinyin_highlight_in_a_title():
     doc = {"titles": {"zh": "长江大学的银行"}}
     readings = [type("R", (), {"script": "pinyin", "terms": [["yin", "hang"]]})()]
     assert highlight.highlights(doc, readings) == {"zh": "长江大学的<mark>银行</mark>"}
+
+
+def test_word_occurrences_are_what_a_regex_finds():
+    import re
+    rnd = random.Random(5)
+    for _ in range(500):
+        text = "".join(rnd.choice("物理宇宙ab") for _ in range(rnd.randint(0, 20)))
+        word = "".join(rnd.choice("物理宇宙ab") for _ in range(rnd.randint(1, 3)))
+        assert highlight._occurrences(text, word) == \
+            [m.span() for m in re.finditer(re.escape(word), text)]
