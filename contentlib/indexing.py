@@ -164,6 +164,8 @@ def drain(store, index, index_dir, batch: int = 500, blocking: bool = True) -> i
         if not index.exists():
             return rebuild(store, index, index_dir, locked=True)
         cursor = read_cursor(index_dir) or 0  # an index from before cursors replays what is kept
+        if _cheaper_to_rebuild(store, cursor):
+            return rebuild(store, index, index_dir, locked=True)
         done = 0
         while True:
             rows = store.changes_after(cursor, batch)
@@ -179,6 +181,18 @@ def drain(store, index, index_dir, batch: int = 500, blocking: bool = True) -> i
             done += len(ids)
         _seen(store, index_dir, cursor, changed=done > 0)
         return done
+
+
+# A backlog this long, and at least a quarter of the catalog, is applied by a
+# rebuild instead: updating works in place through Whoosh's writer cost about
+# 5.5 ms of CPU per work (batches of 500 into a 10,000-work index), a rebuild
+# about 1.7 ms per work of the whole catalog, on two processes.
+REBUILD_BACKLOG = 5000
+
+
+def _cheaper_to_rebuild(store, cursor) -> bool:
+    backlog = store.count_after(cursor)
+    return backlog >= REBUILD_BACKLOG and backlog * 4 >= store.count_works()
 
 
 def rebuild(store, index, index_dir, locked: bool = False, progress=None) -> int:

@@ -408,9 +408,12 @@ class Store:
             if was and langs:
                 conn.execute(versions.delete().where(versions.c.work_id == r.work.id, versions.c.lang.in_(langs),
                                                      versions.c.slot == "public"))
-            if langs:
                 conn.execute(version_origins.delete().where(version_origins.c.work_id == r.work.id,
                                                             version_origins.c.lang.in_(langs)))
+        # A new work has no versions, so any origin rows under its id are stale: one statement per 500.
+        fresh_ids = [r.work.id for r, _, was in changed if not was]
+        for i in range(0, len(fresh_ids), 500):
+            conn.execute(version_origins.delete().where(version_origins.c.work_id.in_(fresh_ids[i:i + 500])))
         rows = [{"id": r.work.id, "type": r.work.type, "year": r.work.year, "duration_seconds": r.work.duration_seconds,
                  "pages": r.work.pages, "license": r.work.license, "attribution": r.work.attribution,
                  "source_url": r.work.source_url, "added": added, "updated_at": now} for r, added, _ in changed]

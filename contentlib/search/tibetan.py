@@ -161,17 +161,22 @@ def exact_form(syllable):
 def index_terms(text):
     """Return ``(term, position)``: search forms, plus differing exact forms."""
     out = []
-    pos = 0
-    for raw in _TOKEN_RE.findall(text):
-        norm = normalize_syllable(raw)
-        if not norm or norm == "\u0f7f":
-            continue
+    for pos, (norm, exact) in enumerate(_forms(text)):
         out.append((norm, pos))
-        exact = exact_form(raw)
         if exact != norm:
             out.append((exact, pos))
-        pos += 1
     return out
+
+
+@lru_cache(maxsize=4)
+def _forms(text):
+    """``(search form, exact form)`` of each syllable, once for the fields that share a text."""
+    out = []
+    for raw in _TOKEN_RE.findall(text):
+        norm = normalize_syllable(raw)
+        if norm and norm != "\u0f7f":
+            out.append((norm, exact_form(raw)))
+    return tuple(out)
 
 
 PAIR_JOINER = "\u0f0b"
@@ -188,16 +193,16 @@ def pair_terms(text):
     A phrase of n syllables is then n-1 term lookups instead of a positional
     match, which Whoosh does slowly when its syllables are common.
     """
-    norms, exacts = [], []
-    for raw in _TOKEN_RE.findall(text):
-        norm = normalize_syllable(raw)
-        if not norm or norm == "\u0f7f":
-            continue
-        norms.append(norm)
-        exacts.append(exact_form(raw))
+    forms = _forms(text)
+    norms = [n for n, _ in forms]
+    exacts = [e for _, e in forms]
     found = pairs(norms)
     if exacts != norms:
-        found += [p for p in pairs(exacts) if p not in found]
+        seen = set(found)
+        for p in pairs(exacts):
+            if p not in seen:
+                seen.add(p)
+                found.append(p)
     return found
 
 

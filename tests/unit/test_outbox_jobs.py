@@ -93,3 +93,20 @@ def test_a_job_whose_worker_died_is_handed_out_again(store):
     assert queue.claim("alive", now=1000.0 + 60) == []
     (again,) = queue.claim("alive", now=1000.0 + 3600)
     assert again.key == "w1" and again.id == job.id
+
+
+def test_a_long_backlog_is_applied_by_a_rebuild_and_a_short_one_in_place(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(indexing, "REBUILD_BACKLOG", 3)
+    d = tmp_path / "ix"
+    index = SearchIndex(d)
+    store.put_works([_work(1)])
+    indexing.drain(store, index, d)
+    first = (d / "current").resolve()
+    store.put_works([_work(i) for i in range(2, 6)])  # 4 changes, 5 works: a rebuild pays
+    indexing.drain(store, index, d)
+    rebuilt = (d / "current").resolve()
+    assert rebuilt != first
+    assert indexing.lag(store, d) == 0 and _ids(index, "水") == {f"w{i}" for i in range(1, 6)}
+    store.put_works([_work(6)])  # one change: applied in place, same generation
+    assert indexing.drain(store, index, d) == 1
+    assert (d / "current").resolve() == rebuilt and "w6" in _ids(index, "水")
