@@ -10,6 +10,13 @@ one pass over dense per-document arrays. ``Term``, ``Or`` and ``And``
 such as a phrase, is matched and scored by Whoosh itself, one segment at
 a time, and joins the arrays like a term.
 
+What a search pays per term and segment was most of a search at 100,000
+works (eleven segments): terms are found and read with ``os.pread``
+(:class:`Mapped`), an AND of terms intersects sorted docnum lists and
+stops reading once nothing is left, a widening adds only its new clauses
+to the strict tier's sums, and the pinyin word groups reuse the ANDs the
+strict tier matched.
+
 The results equal Whoosh's: ``tests/unit/test_search_bulk.py`` compares
 them on generated queries.
 """
