@@ -198,11 +198,10 @@ def pair_terms(text):
     exacts = [e for _, e in forms]
     found = pairs(norms)
     if exacts != norms:
-        seen = set(found)
-        for p in pairs(exacts):
-            if p not in seen:
-                seen.add(p)
-                found.append(p)
+        # Exact pairs that are not search-form pairs, each occurrence counted
+        # (its frequency weighs the exact phrase in the ranking).
+        searched = set(found)
+        found += [p for p in pairs(exacts) if p not in searched]
     return found
 
 

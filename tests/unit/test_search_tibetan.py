@@ -138,3 +138,10 @@ def test_fold_equals_character_by_character_folding_on_random_text():
     texts += ["བཀྲ་ཤིས་བདེ་ལེགས།", "\u0f40\u0f7c\u0f7c\u0f74\u0fb2\u0f71", "\u0f73\u0f77\u0f69\u0f22"]
     for text in texts:
         assert bo.fold(text) == _fold_one_by_one(text), text
+
+
+def test_repeated_exact_pairs_are_each_counted():
+    # The exact pair མེ་རིའི occurs twice: its frequency, like a search-form pair's, is 2.
+    found = bo.pair_terms("མེ་རིའི་མེ་རིའི")
+    assert found.count("མེ་རིའི") == 2
+    assert found.count("མེ་རི") == 2
