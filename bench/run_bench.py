@@ -17,7 +17,7 @@ In one run, on one machine:
 5. relevance: recall@10 and MRR of ``SearchIndex.search`` on the eval-dev and
    held-out catalogs (the way ``search_eval_direct.py`` measures them).
 
-usage: bench/run_bench.py [--works 100000] [--out bench/results.md] [--home DIR]
+usage: bench/run_bench.py [--works 100000] [--out bench/results.md] [--home DIR] [--notes FILE]
                           [--seconds 12] [--no-floor]
 The machine's load average is written next to the figures: timings on a
 shared machine are only as good as its quietest minute.
@@ -443,6 +443,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=12.0, help="duration of each throughput level")
     ap.add_argument("--no-floor", action="store_true", help="skip the tantivy floor (pip install -e '.[bench]')")
     ap.add_argument("--peer-sample", type=int, default=40, help="queries per class for the SQLite peers")
+    ap.add_argument("--notes", help="a Markdown file appended to the report (what was tried for a target not met)")
     a = ap.parse_args()
     r = {"works": a.works, "command": "python " + " ".join([Path(sys.argv[0]).name] + sys.argv[1:]),
          "started": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": platform.platform(),
@@ -516,6 +517,9 @@ def main():
     r["load_end"] = load()
     r["finished"] = time.strftime("%H:%M:%S")
     write_report(r, a.out)
+    if a.notes:
+        with open(a.out, "a", encoding="utf-8") as fh:
+            fh.write("\n" + Path(a.notes).read_text(encoding="utf-8"))
     (ROOT / "bench/out").mkdir(exist_ok=True)
     (ROOT / "bench/out" / f"results_{a.works}.json").write_text(json.dumps(
         {k: v for k, v in r.items() if k not in ("classes", "floor", "like", "fts")}, indent=2))

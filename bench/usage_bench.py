@@ -102,7 +102,7 @@ def main(argv=None) -> int:
                   f"off: median {b['median_ms']:.3f} ms, p90 {b['p90_ms']:.3f} ms | "
                   f"difference {result[case]['median_difference_ms']:+.3f} ms (n={a['n']} each)")
         from contentlib.usage import today
-        from contentlib.tables_usage import usage_daily
+        from contentlib.tables import usage_daily
         import sqlalchemy as sa
 
         with res.store.engine.connect() as conn:

@@ -15,11 +15,9 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .errors import InvalidRecord, NotAllowed, NotFound, TooManyAttempts
-from .tables import login_failures, users
 
 ROLES = ("teacher", "editor", "reviewer", "admin")
 PERMISSIONS = {
@@ -78,48 +76,37 @@ def create_user(store, name: str, role: str, password: str, now: float | None = 
         problems.append(("password", f"must be at least {MIN_PASSWORD} characters"))
     if problems:
         raise InvalidRecord(problems)
-    with store.transaction() as conn:
-        if conn.execute(sa.select(users.c.id).where(users.c.name == name)).first():
-            raise InvalidRecord([("name", f"{name!r} is taken")])
-        conn.execute(users.insert().values(name=name, role=role, password_hash=generate_password_hash(password),
-                                           active=True, created_at=now or time.time()))
+    if not store.insert_user(name, role, generate_password_hash(password), now or time.time()):
+        raise InvalidRecord([("name", f"{name!r} is taken")])
     return User(name, role)
 
 
 def get_user(store, name: str) -> User | None:
-    with store.engine.connect() as conn:
-        row = conn.execute(sa.select(users).where(users.c.name == name)).first()
+    row = store.user_row(name)
     return _user(row) if row else None
 
 
 def list_users(store) -> list[User]:
-    with store.engine.connect() as conn:
-        return [_user(r) for r in conn.execute(sa.select(users).order_by(users.c.name))]
+    return [_user(r) for r in store.user_rows()]
 
 
 def set_role(store, name: str, role: str) -> None:
     if role not in ROLES:
         raise InvalidRecord([("role", f"must be one of {', '.join(ROLES)}")])
-    with store.transaction() as conn:
-        if not conn.execute(users.update().where(users.c.name == name).values(role=role)).rowcount:
-            raise NotFound(name)
+    if not store.update_user(name, role=role):
+        raise NotFound(name)
 
 
 def set_active(store, name: str, active: bool) -> None:
     """Enable or disable an account; a disabled one can neither log in nor use its token."""
-    values = {"active": bool(active)}
-    if not active:  # a disabled account's open sessions end too
-        values["session_generation"] = users.c.session_generation + 1
-    with store.transaction() as conn:
-        if not conn.execute(users.update().where(users.c.name == name).values(**values)).rowcount:
-            raise NotFound(name)
+    # a disabled account's open sessions end too
+    if not store.update_user(name, end_sessions=not active, active=bool(active)):
+        raise NotFound(name)
 
 
 def end_sessions(store, name: str) -> None:
     """Make every session of ``name`` invalid, copies of its cookie included (logout)."""
-    with store.transaction() as conn:
-        conn.execute(users.update().where(users.c.name == name)
-                     .values(session_generation=users.c.session_generation + 1))
+    store.update_user(name, end_sessions=True)
 
 
 def unlock(store, name: str) -> int:
@@ -130,11 +117,7 @@ def unlock(store, name: str) -> int:
     if get_user(store, name) is None:
         raise NotFound(name)
     lowered = name.lower()
-    with store.transaction() as conn:
-        return conn.execute(login_failures.delete().where(sa.or_(
-            login_failures.c.key == _account_key(lowered),
-            login_failures.c.key.like(_address_key(lowered, "").replace("%", r"\%").replace("_", r"\_") + "%",
-                                      escape="\\")))).rowcount
+    return store.forget_failures(_account_key(lowered), _address_key(lowered, ""))
 
 
 @functools.lru_cache(maxsize=1)
@@ -167,21 +150,17 @@ def authenticate(store, name: str, password: str, address: str, now: float | Non
     lowered = (name or "").lower()
     key, account = _address_key(lowered, address or ""), _account_key(lowered)
     with store.transaction() as conn:
-        conn.execute(login_failures.delete().where(login_failures.c.at < now - max(FAILURE_WINDOW, ACCOUNT_WINDOW)))
-
-        def recent(k, window):
-            return conn.execute(sa.select(sa.func.count()).select_from(login_failures).where(
-                login_failures.c.key == k, login_failures.c.at >= now - window)).scalar_one()
-
-        if recent(key, FAILURE_WINDOW) >= MAX_FAILURES or recent(account, ACCOUNT_WINDOW) >= ACCOUNT_MAX_FAILURES:
+        store.prune_failures(conn, now - max(FAILURE_WINDOW, ACCOUNT_WINDOW))
+        if (store.count_failures(conn, key, now - FAILURE_WINDOW) >= MAX_FAILURES
+                or store.count_failures(conn, account, now - ACCOUNT_WINDOW) >= ACCOUNT_MAX_FAILURES):
             raise TooManyAttempts(key)
-        row = conn.execute(sa.select(users).where(users.c.name == name)).first()
+        row = store.user_row(name, conn)
         known = row is not None and row.active
         good = check_password_hash(row.password_hash if known else _dummy_hash(), password or "")
         if known and good:
-            conn.execute(login_failures.delete().where(login_failures.c.key == key))
+            store.clear_failures(conn, key)
             return _user(row)
-        conn.execute(login_failures.insert(), [{"key": key, "at": now}, {"key": account, "at": now}])
+        store.add_failures(conn, [key, account], now)
         return None
 
 
@@ -195,16 +174,13 @@ def issue_token(store, name: str) -> str:
     :raises NotFound: for an unknown user.
     """
     token = secrets.token_urlsafe(32)
-    with store.transaction() as conn:
-        if not conn.execute(users.update().where(users.c.name == name)
-                            .values(token_hash=_token_hash(token))).rowcount:
-            raise NotFound(name)
+    if not store.update_user(name, token_hash=_token_hash(token)):
+        raise NotFound(name)
     return token
 
 
 def user_for_token(store, token: str) -> User | None:
     if not token:
         return None
-    with store.engine.connect() as conn:
-        row = conn.execute(sa.select(users).where(users.c.token_hash == _token_hash(token))).first()
+    row = store.user_by_token_hash(_token_hash(token))
     return _user(row) if row is not None and row.active else None

@@ -22,24 +22,22 @@ dies before its rebuild.
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
 import hashlib
 import io
 import json
 import os
 import re
 import shutil
-import sqlite3
 import tarfile
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import sqlalchemy as sa
 
 from .errors import CannotWrite, ContentlibError
+from .storage.backup import (copy_rows, dump_json, enqueue_all, is_empty, replace_sqlite, rows_from_engine,
+                             rows_from_json, snapshot_sqlite, sqlite_path, table_counts)
 from .targets import output_folder
 
 FORMAT = "contentlib-backup"
@@ -86,20 +84,6 @@ class BackupReport:
     missing_media: list[str] = field(default_factory=list)  # named by the snapshot, deleted before copied
 
 
-def _sqlite_path(url: str) -> Path | None:
-    u = sa.engine.make_url(url)
-    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
-        return None
-    return Path(u.database)
-
-
-def _counts(conn) -> dict:
-    names = set(sa.inspect(conn).get_table_names())
-    return {t: conn.execute(sa.text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one()
-            for t in ("works", "versions", "media", "users", "version_history", "glossary", "work_lists")
-            if t in names}
-
-
 # -- writing a backup ----------------------------------------------------------
 
 
@@ -131,31 +115,6 @@ def _add(tar: tarfile.TarFile, name: str, path: Path, manifest: dict) -> int:
     return info.size
 
 
-def _dump_json(engine, folder: Path) -> tuple[list[str], dict]:
-    """Every table as ``<table>.jsonl`` (a header of column names, then one row a line), one snapshot."""
-    with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
-        with conn.begin():
-            meta = sa.MetaData()
-            meta.reflect(conn)
-            counts = _counts(conn)
-            names = []
-            for table in meta.sorted_tables:
-                names.append(table.name)
-                with open(folder / f"{table.name}.jsonl", "w", encoding="utf-8") as out:
-                    out.write(json.dumps([c.name for c in table.columns]) + "\n")
-                    for row in conn.execute(sa.select(table)):
-                        out.write(json.dumps([_to_json(v) for v in row], ensure_ascii=False) + "\n")
-    return names, counts
-
-
-def _to_json(value):
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    if isinstance(value, (bytes, memoryview)):
-        return base64.b64encode(bytes(value)).decode()
-    return value
-
-
 def backup(out: Path, where: Locations, progress=None) -> BackupReport:
     """Write a consistent backup of the library to ``out`` (a tar file), atomically.
 
@@ -175,33 +134,17 @@ def backup(out: Path, where: Locations, progress=None) -> BackupReport:
     work = Path(tempfile.mkdtemp(prefix="contentlib-backup-"))
     manifest: dict[str, dict] = {}
     try:
-        sqlite_file = _sqlite_path(where.db_url)
-        engine = sa.create_engine(where.db_url)
-        try:
-            if sqlite_file is not None:
-                kind = "sqlite"
-                snapshot = work / "contentlib.db"
-                src, dst = sqlite3.connect(sqlite_file, timeout=30), sqlite3.connect(snapshot)
-                try:
-                    src.backup(dst)  # the online backup API: consistent while others write
-                finally:
-                    dst.close()
-                    src.close()
-                snap_engine = sa.create_engine(f"sqlite:///{snapshot}")
-                with snap_engine.connect() as conn:
-                    counts = _counts(conn)
-                    shas = set(conn.execute(sa.text("SELECT sha256 FROM media")).scalars())
-                snap_engine.dispose()
-                members = [(SQLITE_MEMBER, snapshot)]
-            else:
-                kind = "json"
-                (work / "tables").mkdir()
-                tables, counts = _dump_json(engine, work / "tables")
-                with engine.connect() as conn:
-                    shas = set(conn.execute(sa.text("SELECT sha256 FROM media")).scalars())
-                members = [(f"database/{t}.jsonl", work / "tables" / f"{t}.jsonl") for t in tables]
-        finally:
-            engine.dispose()
+        sqlite_file = sqlite_path(where.db_url)
+        if sqlite_file is not None:
+            kind = "sqlite"
+            snapshot = work / "contentlib.db"
+            counts, shas = snapshot_sqlite(sqlite_file, snapshot)  # consistent while others write
+            members = [(SQLITE_MEMBER, snapshot)]
+        else:
+            kind = "json"
+            (work / "tables").mkdir()
+            tables, counts, shas = dump_json(where.db_url, work / "tables")
+            members = [(f"database/{t}.jsonl", work / "tables" / f"{t}.jsonl") for t in tables]
         report = BackupReport(out, kind, counts=counts)
         with tarfile.open(tmp, "w", format=tarfile.PAX_FORMAT) as tar:
             for name, path in members:
@@ -296,14 +239,6 @@ def verify(path: Path) -> dict:
     return manifest
 
 
-def is_empty(store) -> bool:
-    """Whether a home holds no works, users or media yet (what a start creates does not count)."""
-    with store.engine.connect() as conn:
-        names = set(sa.inspect(conn).get_table_names())
-        return all(conn.execute(sa.text(f'SELECT 1 FROM "{t}" LIMIT 1')).first() is None
-                   for t in ("works", "users", "media") if t in names)
-
-
 @dataclass
 class RestoreReport:
     counts: dict
@@ -325,7 +260,7 @@ def restore(path: Path, where: Locations, store, force: bool = False, progress=N
     from .store import Store, upgrade
 
     manifest = verify(path)
-    if not force and not is_empty(store):
+    if not force and not is_empty(store.engine):
         raise HomeNotEmpty("this home already holds works, users or media; restore into an empty home "
                            "or use --force to replace them")
     where.instance_dir.mkdir(parents=True, exist_ok=True)
@@ -350,27 +285,26 @@ def restore(path: Path, where: Locations, store, force: bool = False, progress=N
                     _place(tar, info, where.instance_dir / info.name[len("instance/"):], where.instance_dir)
                 elif info.name.startswith("database/"):
                     _place(tar, info, work / info.name, work)
-        sqlite_target = _sqlite_path(where.db_url)
+        sqlite_target = sqlite_path(where.db_url)
         if manifest["database"] == "sqlite":
             snapshot = work / SQLITE_MEMBER
             snap = Store.from_url(f"sqlite:///{snapshot}")  # upgraded to this version's schema
             try:
                 if sqlite_target is not None:
-                    _enqueue_all(snap, old_ids)
+                    enqueue_all(snap, old_ids)
                     snap.close()
-                    _replace_sqlite(store, snapshot, sqlite_target)
+                    replace_sqlite(store, snapshot, sqlite_target)
                 else:
-                    _copy_rows(_rows_from_engine(snap.engine), store.engine, old_ids)
+                    copy_rows(rows_from_engine(snap.engine), store.engine, old_ids)
             finally:
                 snap.close()
         else:
-            _copy_rows(_rows_from_json(work / "database"), store.engine, old_ids)
+            copy_rows(rows_from_json(work / "database"), store.engine, old_ids)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     upgrade(store.engine)
     store.seed_vocabulary()
-    with store.engine.connect() as conn:
-        counts = _counts(conn)
+    counts = table_counts(store.engine)
     return RestoreReport(counts, media_files, manifest["database"])
 
 
@@ -389,127 +323,6 @@ def _place(tar, info, target: Path, tmp_dir: Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _enqueue_all(store, extra_ids) -> None:
-    """Queue every work of ``store`` and ``extra_ids`` (works the replaced catalog had) for the index.
-
-    The outbox consumers of the backed-up library are not this home's indexes: they go.
-    """
-    ids = sorted(set(store.work_ids()) | set(extra_ids))
-    with store.transaction() as conn:
-        _forget_consumers(conn)
-        store.enqueue_changes(conn, ids, time.time())
-
-
-def _forget_consumers(conn) -> None:
-    if "outbox_consumers" in sa.inspect(conn).get_table_names():
-        conn.execute(sa.text("DELETE FROM outbox_consumers"))
-
-
-def _replace_sqlite(store, snapshot: Path, target: Path) -> None:
-    """Swap the database file in one rename (its old WAL checkpointed and removed first)."""
-    with store.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.engine.dispose()
-    store._vocabulary = None
-    for suffix in ("-wal", "-shm"):
-        Path(str(target) + suffix).unlink(missing_ok=True)
-    fd = os.open(snapshot, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(snapshot, target)
-
-
-def _rows_from_engine(engine) -> dict:
-    """Each table of ``engine``: name -> a callable giving (column names, rows)."""
-    meta = sa.MetaData()
-    meta.reflect(engine)
-
-    def reader(table):
-        def read():
-            with engine.connect() as conn:
-                yield from (list(r) for r in conn.execute(sa.select(table)))
-        return lambda: ([c.name for c in table.columns], read())
-
-    return {t.name: reader(t) for t in meta.sorted_tables}
-
-
-def _rows_from_json(folder: Path) -> dict:
-    """Each dumped table: name -> a callable giving (column names, rows)."""
-
-    def reader(path):
-        def read():
-            with open(path, encoding="utf-8") as fh:
-                columns = json.loads(fh.readline())
-                yield columns
-                yield from (json.loads(line) for line in fh)
-
-        def open_table():
-            rows = read()
-            return next(rows), rows
-        return open_table
-
-    return {p.stem: reader(p) for p in sorted(folder.glob("*.jsonl"))}
-
-
-def _from_json(column, value):
-    if value is None:
-        return None
-    if isinstance(column.type, sa.DateTime) and isinstance(value, str):
-        return dt.datetime.fromisoformat(value)
-    if isinstance(column.type, sa.Date) and isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    if isinstance(column.type, sa.LargeBinary) and isinstance(value, str):
-        return base64.b64decode(value)
-    return value
-
-
-def _copy_rows(source, engine, old_ids) -> None:
-    """Replace every table's rows with the source's, in one transaction, and queue every work for the index.
-
-    :param source: table name -> a callable giving (column names, rows), as ``_rows_from_json`` makes.
-    """
-    from .store import Store
-
-    meta = sa.MetaData()
-    meta.reflect(engine)
-    tables = {t.name: t for t in meta.sorted_tables if t.name != "alembic_version"}
-    with engine.begin() as conn:
-        for table in reversed(meta.sorted_tables):
-            if table.name in tables:
-                conn.execute(table.delete())
-        new_ids = []
-        for table in meta.sorted_tables:  # parents before children (foreign keys)
-            name = table.name
-            if name not in tables or name not in source:
-                continue  # a table the backup or this version does not have
-            columns, rows = source[name]()
-            keep = [(i, table.c[c]) for i, c in enumerate(columns) if c in table.c]
-            batch = []
-            for row in rows:
-                batch.append({col.name: _from_json(col, row[i]) for i, col in keep})
-                if name == "works":
-                    new_ids.append(batch[-1]["id"])
-                if len(batch) >= 1000:
-                    conn.execute(table.insert(), batch)
-                    batch = []
-            if batch:
-                conn.execute(table.insert(), batch)
-        if engine.dialect.name == "postgresql":
-            for table in tables.values():
-                for col in table.primary_key.columns:
-                    if isinstance(col.type, sa.Integer) and col.autoincrement in (True, "auto") \
-                            and len(table.primary_key.columns) == 1:
-                        conn.execute(sa.text(
-                            f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{col.name}'), "
-                            f"COALESCE((SELECT MAX(\"{col.name}\") FROM \"{table.name}\"), 0) + 1, false)"))
-        _forget_consumers(conn)
-        ids = sorted(set(new_ids) | set(old_ids))
-        if ids:
-            Store.enqueue_changes(conn, ids, time.time())
 
 
 def sweep(where: Locations, older_than: float = 600.0) -> int:

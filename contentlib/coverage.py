@@ -7,11 +7,9 @@ published nor a working version.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from .csvsafe import to_csv
 from .model import DRAFT, IN_REVIEW, LANGUAGES, PUBLISHED
-from .store import Store, versions, work_terms, works
+from .store import Store
 
 STATES = (PUBLISHED, IN_REVIEW, DRAFT, "missing")
 
@@ -23,26 +21,23 @@ def _empty() -> dict:
 def work_states(store: Store) -> dict[str, dict]:
     """Each work's type, subjects, audiences, titles and per-language state."""
     out = {}
-    with store.engine.connect() as conn:
-        for r in conn.execute(sa.select(works.c.id, works.c.type, works.c.added)):
-            out[r.id] = {"type": r.type, "added": r.added, "subjects": [], "audiences": [], "titles": {},
-                         "langs": {lang: "missing" for lang in LANGUAGES}}
-        for v in conn.execute(sa.select(versions.c.work_id, versions.c.lang, versions.c.slot, versions.c.state,
-                                        versions.c.title)):
-            w = out.get(v.work_id)
-            if w is None or v.lang not in LANGUAGES:
-                continue
-            has_title = bool(v.title and v.title.strip())
-            if v.slot == "public" and has_title:
-                w["langs"][v.lang] = PUBLISHED
-                w["titles"][v.lang] = v.title
-            elif v.slot == "working" and w["langs"][v.lang] != PUBLISHED:
-                w["langs"][v.lang] = v.state
-        for t in conn.execute(sa.select(work_terms.c.work_id, work_terms.c.scheme, work_terms.c.code)
-                              .where(work_terms.c.scheme.in_(("subjects", "audiences")))
-                              .order_by(work_terms.c.position)):
-            if t.work_id in out:
-                out[t.work_id][t.scheme].append(t.code)
+    work_rows, version_rows, term_rows = store.coverage_rows()
+    for r in work_rows:
+        out[r.id] = {"type": r.type, "added": r.added, "subjects": [], "audiences": [], "titles": {},
+                     "langs": {lang: "missing" for lang in LANGUAGES}}
+    for v in version_rows:
+        w = out.get(v.work_id)
+        if w is None or v.lang not in LANGUAGES:
+            continue
+        has_title = bool(v.title and v.title.strip())
+        if v.slot == "public" and has_title:
+            w["langs"][v.lang] = PUBLISHED
+            w["titles"][v.lang] = v.title
+        elif v.slot == "working" and w["langs"][v.lang] != PUBLISHED:
+            w["langs"][v.lang] = v.state
+    for t in term_rows:
+        if t.work_id in out:
+            out[t.work_id][t.scheme].append(t.code)
     return out
 
 

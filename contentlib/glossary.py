@@ -14,13 +14,10 @@ import re
 import time
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
 from . import bounds
 from .csvsafe import to_csv, uncell
 from .errors import InvalidRecord, NotFound
 from .search.chinese import to_simplified
-from .tables import glossary
 
 CSV_FIELDS = ("zh", "bo", "note")
 _BO_EDGE = "\u0f0b\u0f0c\u0f0d\u0f0e\u0f11\u0f14 \t\n"
@@ -56,17 +53,11 @@ def _clean(zh, bo, note) -> tuple[str, str, str | None]:
 
 def entries(store, q: str | None = None) -> list[Entry]:
     """Every entry (or those whose terms or note contain ``q``), by Chinese term."""
-    s = sa.select(glossary).order_by(glossary.c.zh, glossary.c.bo)
-    if q:
-        like = f"%{q.strip()}%"
-        s = s.where(sa.or_(glossary.c.zh.like(like), glossary.c.bo.like(like), glossary.c.note.like(like)))
-    with store.engine.connect() as conn:
-        return [_entry(r) for r in conn.execute(s)]
+    return [_entry(r) for r in store.glossary_rows(q)]
 
 
 def get(store, entry_id: int) -> Entry:
-    with store.engine.connect() as conn:
-        r = conn.execute(sa.select(glossary).where(glossary.c.id == entry_id)).first()
+    r = store.glossary_row(entry_id)
     if r is None:
         raise NotFound(f"glossary entry {entry_id}")
     return _entry(r)
@@ -78,15 +69,7 @@ def add(store, zh: str, bo: str, note: str | None = None, actor: str | None = No
     :raises InvalidRecord: without both terms.
     """
     zh, bo, note = _clean(zh, bo, note)
-    with store.transaction() as conn:
-        r = conn.execute(sa.select(glossary).where(glossary.c.zh == zh, glossary.c.bo == bo)).first()
-        values = {"note": note, "updated_by": actor, "updated_at": time.time()}
-        if r is None:
-            conn.execute(glossary.insert().values(zh=zh, bo=bo, **values))
-        elif note is not None:
-            conn.execute(glossary.update().where(glossary.c.id == r.id).values(**values))
-        r = conn.execute(sa.select(glossary).where(glossary.c.zh == zh, glossary.c.bo == bo)).first()
-    return _entry(r)
+    return _entry(store.put_glossary_pairs([(zh, bo, note)], actor, time.time()))
 
 
 def update(store, entry_id: int, zh: str, bo: str, note: str | None = None, actor: str | None = None) -> Entry:
@@ -95,21 +78,13 @@ def update(store, entry_id: int, zh: str, bo: str, note: str | None = None, acto
     :raises NotFound, InvalidRecord: (also when the new pair already exists).
     """
     zh, bo, note = _clean(zh, bo, note)
-    with store.transaction() as conn:
-        clash = conn.execute(sa.select(glossary.c.id).where(glossary.c.zh == zh, glossary.c.bo == bo,
-                                                            glossary.c.id != entry_id)).first()
-        if clash:
-            raise InvalidRecord([("zh", "this pair is already in the glossary")])
-        if not conn.execute(glossary.update().where(glossary.c.id == entry_id).values(
-                zh=zh, bo=bo, note=note, updated_by=actor, updated_at=time.time())).rowcount:
-            raise NotFound(f"glossary entry {entry_id}")
+    store.update_glossary_entry(entry_id, zh, bo, note, actor, time.time())
     return get(store, entry_id)
 
 
 def delete(store, entry_id: int) -> None:
-    with store.transaction() as conn:
-        if not conn.execute(glossary.delete().where(glossary.c.id == entry_id)).rowcount:
-            raise NotFound(f"glossary entry {entry_id}")
+    if not store.delete_glossary_entry(entry_id):
+        raise NotFound(f"glossary entry {entry_id}")
 
 
 def _bo_occurs(term: str, text: str) -> int:
@@ -181,16 +156,5 @@ def import_csv(store, text: str, actor: str | None = None) -> int:
             problems += [(f"{line}: {f}", m) for f, m in exc.problems]
     if problems:
         raise InvalidRecord(problems)
-    now = time.time()
-    with store.transaction() as conn:
-        have = {(r.zh, r.bo): r.id for r in conn.execute(sa.select(glossary.c.id, glossary.c.zh, glossary.c.bo))}
-        for zh, bo, note in rows:
-            if (zh, bo) in have:
-                if note is not None:
-                    conn.execute(glossary.update().where(glossary.c.id == have[(zh, bo)])
-                                 .values(note=note, updated_by=actor, updated_at=now))
-            else:
-                res = conn.execute(glossary.insert().values(zh=zh, bo=bo, note=note, updated_by=actor,
-                                                            updated_at=now))
-                have[(zh, bo)] = res.inserted_primary_key[0]
+    store.put_glossary_pairs(rows, actor, time.time())
     return len(rows)

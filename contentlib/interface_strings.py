@@ -16,13 +16,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlalchemy as sa
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 from .accounts import require
 from .errors import InvalidRecord
-from .tables_interface import interface_strings
 
 MAX_LENGTH = 2000
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
@@ -77,17 +75,14 @@ def _msgid(message) -> str:
 
 def confirmed(store, locale: str) -> dict[str, dict]:
     """The confirmed strings of ``locale``: msgid -> {forms, confirmed_by, confirmed_at}."""
-    with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(interface_strings).where(interface_strings.c.locale == locale)).all()
+    rows = store.confirmed_strings(locale)
     return {r.msgid: {"forms": tuple(r.forms), "confirmed_by": r.confirmed_by, "confirmed_at": r.confirmed_at}
             for r in rows}
 
 
 def stamp(store, locale: str) -> tuple:
     """A cheap value that changes whenever a string of ``locale`` is confirmed (for caches)."""
-    with store.engine.connect() as conn:
-        return tuple(conn.execute(sa.select(sa.func.count(), sa.func.max(interface_strings.c.confirmed_at))
-                                  .where(interface_strings.c.locale == locale)).one())
+    return store.confirmed_stamp(locale)
 
 
 def strings(store, translations_dir: Path, locale: str) -> list[InterfaceString]:
@@ -144,23 +139,14 @@ def confirm(store, user, translations_dir: Path, locale: str, msgid: str, forms:
     if message is None:
         raise InvalidRecord([("msgid", "is not an interface string of this library")])
     clean = _check(message, locale, forms)
-    row = {"forms": list(clean), "confirmed_by": user.name, "confirmed_at": time.time() if now is None else now}
-    with store.transaction() as conn:
-        key = (interface_strings.c.locale == locale) & (interface_strings.c.msgid == msgid)
-        if conn.execute(sa.select(interface_strings.c.msgid).where(key)).first():
-            conn.execute(interface_strings.update().where(key).values(**row))
-        else:
-            conn.execute(interface_strings.insert().values(locale=locale, msgid=msgid, **row))
+    store.put_confirmed_string(locale, msgid, list(clean), user.name, time.time() if now is None else now)
     return next(s for s in strings(store, translations_dir, locale) if s.msgid == msgid)
 
 
 def overrides(store, locale: str) -> dict:
     """The confirmed strings as a gettext ``_catalog`` update: msgid, or (msgid, n) for plurals."""
     out = {}
-    with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(interface_strings.c.msgid, interface_strings.c.forms)
-                            .where(interface_strings.c.locale == locale)).all()
-    for msgid, forms in rows:
+    for msgid, forms in ((r.msgid, r.forms) for r in store.confirmed_strings(locale)):
         if len(forms) == 1:
             out[msgid] = forms[0]
         for n, form in enumerate(forms):

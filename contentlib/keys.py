@@ -18,12 +18,10 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlalchemy as sa
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from .bundles.tables import trusted_keys
 from .errors import InvalidRecord
 
 KEY_FILE = "library_key.json"
@@ -112,24 +110,13 @@ def verify(public_key: str, data: bytes, signature: bytes) -> bool:
 def trust(store, public_key: str, name: str | None = None) -> bool:
     """Trust another library's key; return False if it was trusted already (the name is updated)."""
     key = parse_public_key(public_key)
-    with store.transaction() as conn:
-        found = conn.execute(sa.select(trusted_keys.c.public_key).where(trusted_keys.c.public_key == key)).first()
-        if found:
-            if name is not None:
-                conn.execute(trusted_keys.update().where(trusted_keys.c.public_key == key).values(name=name))
-            return False
-        conn.execute(trusted_keys.insert().values(public_key=key, name=name, added_at=time.time()))
-        return True
+    return store.trust_key(key, name, time.time())
 
 
 def trusted(store) -> list[tuple[str, str | None]]:
     """Every trusted key with its name, oldest first."""
-    with store.engine.connect() as conn:
-        return [(r.public_key, r.name) for r in conn.execute(
-            sa.select(trusted_keys).order_by(trusted_keys.c.added_at, trusted_keys.c.public_key))]
+    return store.trusted_keys()
 
 
 def is_trusted(store, public_key: str) -> bool:
-    with store.engine.connect() as conn:
-        return conn.execute(sa.select(trusted_keys.c.public_key)
-                            .where(trusted_keys.c.public_key == public_key)).first() is not None
+    return store.is_trusted_key(public_key)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import hashlib
 
-import sqlalchemy as sa
-
 from .media import light as transcoder
 
 NAME = "light.mp4"
@@ -32,15 +30,11 @@ def pending_positions(work) -> list[int]:
 
 def pending_work_ids(store) -> list[str]:
     """Works with a video lacking its light rendition (one cheap query over video rows)."""
-    from .store import media
-
     ids = []
-    with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(media.c.work_id, media.c.info).where(media.c.content_type.like("video/%")))
-        for work_id, info in rows:
-            made = (info or {}).get("renditions")
-            if isinstance(made, dict) and "error" not in made and "light" not in made and work_id not in ids:
-                ids.append(work_id)
+    for work_id, info in store.video_media_info():
+        made = (info or {}).get("renditions")
+        if isinstance(made, dict) and "error" not in made and "light" not in made and work_id not in ids:
+            ids.append(work_id)
     return ids
 
 

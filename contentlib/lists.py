@@ -6,12 +6,8 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
-
 from .accounts import User, require
 from .errors import InvalidRecord, NotAllowed, NotFound, WorkNotFound
-from .store import works
-from .tables import work_list_items, work_lists
 
 
 @dataclass
@@ -23,9 +19,8 @@ class WorkList:
     work_ids: list[str] = field(default_factory=list)
 
 
-def _load(conn, row) -> WorkList:
-    ids = conn.execute(sa.select(work_list_items.c.work_id).where(work_list_items.c.list_id == row.id)
-                       .order_by(work_list_items.c.position)).scalars().all()
+def _load(found) -> WorkList:
+    row, ids = found
     return WorkList(row.id, row.owner, row.name, row.token, list(ids))
 
 
@@ -41,18 +36,12 @@ def create(store, user: User, name: str) -> WorkList:
     require(user, "lists")
     name = _name(name)
     token = secrets.token_urlsafe(24)
-    with store.transaction() as conn:
-        res = conn.execute(work_lists.insert().values(owner=user.name, name=name, token=token,
-                                                      created_at=time.time()))
-        list_id = res.inserted_primary_key[0]
+    list_id = store.insert_list(user.name, name, token, time.time())
     return WorkList(list_id, user.name, name, token)
 
 
 def owned_by(store, user: User) -> list[WorkList]:
-    with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(work_lists).where(work_lists.c.owner == user.name)
-                            .order_by(work_lists.c.created_at)).all()
-        return [_load(conn, r) for r in rows]
+    return [_load(found) for found in store.list_rows(owner=user.name)]
 
 
 def get(store, user: User, list_id: int) -> WorkList:
@@ -61,46 +50,38 @@ def get(store, user: User, list_id: int) -> WorkList:
     :raises NotFound, NotAllowed:
     """
     require(user, "lists")
-    with store.engine.connect() as conn:
-        row = conn.execute(sa.select(work_lists).where(work_lists.c.id == list_id)).first()
-        if row is None:
-            raise NotFound(f"list {list_id}")
-        if row.owner != user.name and user.role != "admin":
-            raise NotAllowed("not your list")
-        return _load(conn, row)
+    found = store.list_rows(list_id=list_id)
+    if not found:
+        raise NotFound(f"list {list_id}")
+    if found[0][0].owner != user.name and user.role != "admin":
+        raise NotAllowed("not your list")
+    return _load(found[0])
 
 
 def by_token(store, token: str) -> WorkList:
     """Load a shared list by its token (no account needed). :raises NotFound:"""
-    with store.engine.connect() as conn:
-        row = conn.execute(sa.select(work_lists).where(work_lists.c.token == (token or ""))).first()
-        if row is None:
-            raise NotFound("list")
-        return _load(conn, row)
+    found = store.list_rows(token=token or "")
+    if not found:
+        raise NotFound("list")
+    return _load(found[0])
 
 
 def add(store, user: User, list_id: int, work_id: str) -> WorkList:
     """Add a work at the end of a list (once)."""
     wl = get(store, user, list_id)
-    with store.transaction() as conn:
-        if conn.execute(sa.select(works.c.id).where(works.c.id == work_id)).first() is None:
-            raise WorkNotFound(work_id)
-        if work_id not in wl.work_ids:
-            conn.execute(work_list_items.insert().values(list_id=list_id, work_id=work_id,
-                                                         position=len(wl.work_ids)))
+    if work_id not in wl.work_ids:
+        store.add_list_item(list_id, work_id, len(wl.work_ids))
+    elif not store.has_work(work_id):
+        raise WorkNotFound(work_id)
     return get(store, user, list_id)
 
 
 def remove(store, user: User, list_id: int, work_id: str) -> WorkList:
     get(store, user, list_id)
-    with store.transaction() as conn:
-        conn.execute(work_list_items.delete().where(work_list_items.c.list_id == list_id,
-                                                    work_list_items.c.work_id == work_id))
+    store.remove_list_item(list_id, work_id)
     return get(store, user, list_id)
 
 
 def delete(store, user: User, list_id: int) -> None:
     get(store, user, list_id)
-    with store.transaction() as conn:
-        conn.execute(work_list_items.delete().where(work_list_items.c.list_id == list_id))
-        conn.execute(work_lists.delete().where(work_lists.c.id == list_id))
+    store.delete_list(list_id)

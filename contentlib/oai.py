@@ -22,11 +22,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
-import sqlalchemy as sa
 from lxml import etree as ET
 
 from . import dublincore
-from .tables import deleted_works, work_terms, works
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -300,33 +298,23 @@ class Handler:
         query.total = self._count(query)
         return query
 
-    def _work_filter(self, q, query: Query):
-        if query.start is not None:
-            q = q.where(works.c.updated_at >= query.start)
-        if query.end is not None:
-            q = q.where(works.c.updated_at < query.end)
+    @staticmethod
+    def _work_filter(query: Query) -> dict:
+        """The store's filter for a query: its time range, and its set (type:..., subject:...)."""
+        found = {"start": query.start, "end": query.end}
         if query.set:
             top, _, code = query.set.partition(":")
             if top == "type":
-                if code:
-                    q = q.where(works.c.type == code)
+                found["type"] = code or None
             elif top == "subject":
-                terms = sa.select(work_terms.c.work_id).where(work_terms.c.scheme == "subjects")
-                if code:
-                    terms = terms.where(work_terms.c.code == code)
-                q = q.where(works.c.id.in_(terms))
+                found["subject"] = code  # "": any subject
             else:
-                q = q.where(sa.false())
-        return q
+                found["none"] = True
+        return found
 
-    def _tombstones(self, conn, query: Query) -> list[Item]:
-        q = sa.select(deleted_works).where(~deleted_works.c.work_id.in_(sa.select(works.c.id)))
-        if query.start is not None:
-            q = q.where(deleted_works.c.deleted_at >= query.start)
-        if query.end is not None:
-            q = q.where(deleted_works.c.deleted_at < query.end)
+    def _tombstones(self, query: Query) -> list[Item]:
         out = []
-        for row in conn.execute(q):
+        for row in self.store.tombstones(query.start, query.end):
             sets = [f"type:{row.type}"] + [f"subject:{c}" for c in row.subjects]
             if query.set and not any(s == query.set or s.startswith(query.set + ":") for s in sets):
                 continue
@@ -334,22 +322,16 @@ class Handler:
         return out
 
     def _count(self, query: Query) -> int:
-        with self.store.engine.connect() as conn:
-            n = conn.execute(self._work_filter(sa.select(sa.func.count()).select_from(works), query)).scalar_one()
-            return n + len(self._tombstones(conn, query))
+        return self.store.count_changed(**self._work_filter(query)) + len(self._tombstones(query))
 
     def _page(self, query: Query) -> tuple[list[Item], bool]:
         """The next page of items after the query's position, and whether more follow."""
         size = self.repo.page_size
-        q = self._work_filter(sa.select(works.c.id, works.c.updated_at), query)
-        with self.store.engine.connect() as conn:
-            gone = self._tombstones(conn, query)
-            if query.after is not None:
-                stamp, last = query.after
-                q = q.where(sa.or_(works.c.updated_at > stamp,
-                                   sa.and_(works.c.updated_at == stamp, works.c.id > last)))
-                gone = [i for i in gone if (i.stamp, i.id) > (stamp, last)]
-            rows = conn.execute(q.order_by(works.c.updated_at, works.c.id).limit(size + 1)).all()
+        gone = self._tombstones(query)
+        if query.after is not None:
+            stamp, last = query.after
+            gone = [i for i in gone if (i.stamp, i.id) > (stamp, last)]
+        rows = self.store.changed_after(query.after, size + 1, **self._work_filter(query))
         merged = sorted([Item(r.id, r.updated_at) for r in rows] + gone, key=lambda i: (i.stamp, i.id))
         page, more = merged[:size], len(merged) > size
         loaded = {w.id: w for w in self.store.get_works([i.id for i in page if not i.deleted])}
@@ -376,8 +358,7 @@ class Handler:
             found = self.store.get_works([work_id])
             if found:
                 return Item(work_id, found[0].updated_at or 0.0, found[0], _sets_of(found[0]))
-            with self.store.engine.connect() as conn:
-                row = conn.execute(sa.select(deleted_works).where(deleted_works.c.work_id == work_id)).first()
+            row = self.store.tombstone(work_id)
             if row is not None:
                 return Item(row.work_id, row.deleted_at, None,
                             [f"type:{row.type}"] + [f"subject:{c}" for c in row.subjects], deleted=True)
@@ -403,9 +384,7 @@ class Handler:
         return record
 
     def _earliest(self) -> float:
-        with self.store.engine.connect() as conn:
-            first = conn.execute(sa.select(sa.func.min(works.c.updated_at))).scalar()
-            gone = conn.execute(sa.select(sa.func.min(deleted_works.c.deleted_at))).scalar()
+        first, gone = self.store.earliest_change()
         stamps = [s for s in (first, gone) if s is not None]
         return min(stamps) if stamps else datetime(2000, 1, 1, tzinfo=timezone.utc).timestamp()
 

@@ -17,14 +17,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-import sqlalchemy as sa
-
 from .csvsafe import to_csv  # noqa: F401  (the one formula-safe writer; the page's CSV files use it)
 from .errors import BadParameter
 from .model import LANGUAGES, PUBLISHED, WORK_TYPES
-from .store import Store, versions, work_terms, works
-from .tables_usage import usage_daily, usage_imported, usage_libraries
-from .tables_workflow import version_history
+from .store import Store
 from .usage import MONTH_RE, local_library, month_of
 
 MAX_MONTHS = 240
@@ -129,27 +125,17 @@ def _month(ts: float) -> str:
     return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m")
 
 
-def _works(conn, filters: Filters) -> dict[str, dict]:
+def _works(store: Store, filters: Filters) -> dict[str, dict]:
     """The works the filters keep: id -> type, subjects, audiences."""
-    out = {r.id: {"type": r.type, "subjects": [], "audiences": [], "updated_at": r.updated_at}
-           for r in conn.execute(sa.select(works.c.id, works.c.type, works.c.updated_at))}
-    for t in conn.execute(sa.select(work_terms.c.work_id, work_terms.c.scheme, work_terms.c.code)
-                          .where(work_terms.c.scheme.in_(("subjects", "audiences"))).order_by(work_terms.c.position)):
-        if t.work_id in out:
-            out[t.work_id][t.scheme].append(t.code)
+    out = store.works_with_terms()
     return {i: w for i, w in out.items()
             if (not filters.type or w["type"] == filters.type)
             and (not filters.subject or filters.subject in w["subjects"])
             and (not filters.audience or filters.audience in w["audiences"])}
 
 
-def _history(conn, ids, langs=None):
-    q = sa.select(version_history.c.work_id, version_history.c.lang, version_history.c.at, version_history.c.action,
-                  version_history.c.from_state, version_history.c.to_state).order_by(version_history.c.at,
-                                                                                     version_history.c.id)
-    if langs:
-        q = q.where(version_history.c.lang.in_(langs))
-    return [r for r in conn.execute(q) if r.work_id in ids]
+def _history(store: Store, ids, langs=None):
+    return [r for r in store.history_events(langs) if r.work_id in ids]
 
 
 # -- the collection -------------------------------------------------------------------
@@ -162,11 +148,9 @@ def collection(store: Store, period: Period, filters: Filters = Filters()) -> di
     it has a Tibetan version from a history row that publishes Tibetan text (an approval,
     or an import carrying it) until an import removes that text.
     """
-    with store.engine.connect() as conn:
-        ws = _works(conn, filters)
-        rows = _history(conn, ws)
-        public_bo = set(conn.execute(sa.select(versions.c.work_id).where(
-            versions.c.lang == "bo", versions.c.slot == "public", versions.c.title.is_not(None))).scalars())
+    ws = _works(store, filters)
+    rows = _history(store, ws)
+    public_bo = {work_id for work_id, _ in store.published_langs("bo", blank_is_missing=False)}
     added: dict[str, str] = {}
     bo_events: dict[str, list[tuple[str, bool]]] = defaultdict(list)
     for r in rows:
@@ -234,13 +218,11 @@ def translation(store: Store, period: Period, filters: Filters = Filters(), gaps
     The totals also list the subjects with the widest Tibetan gap now: works without a
     published Tibetan version, most first (``gaps`` of them; subjects with no gap are left out).
     """
-    with store.engine.connect() as conn:
-        ws = _works(conn, filters)
-        rows = _history(conn, ws, TRANSLATED)
-        public = defaultdict(set)
-        for work_id, lang in conn.execute(sa.select(versions.c.work_id, versions.c.lang).where(
-                versions.c.slot == "public", versions.c.title.is_not(None), sa.func.trim(versions.c.title) != "")):
-            public[lang].add(work_id)
+    ws = _works(store, filters)
+    rows = _history(store, ws, TRANSLATED)
+    public = defaultdict(set)
+    for work_id, lang in store.published_langs():
+        public[lang].add(work_id)
     inside = set(period.months())
     counts = {m: {lang: Counter() for lang in TRANSLATED} for m in period.months()}
     days = {m: {lang: [] for lang in TRANSLATED} for m in period.months()}
@@ -295,9 +277,7 @@ def translation(store: Store, period: Period, filters: Filters = Filters(), gaps
 def libraries(store: Store) -> list[dict]:
     """This library first, then every library whose counts were imported, by name."""
     local_library(store)
-    with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(usage_libraries).order_by(usage_libraries.c.local.desc(),
-                                                                usage_libraries.c.name)).all()
+    rows = store.library_rows()
     return [{"id": r.id, "name": r.name, "local": bool(r.local), "period_from": r.period_from,
              "period_to": r.period_to, "imported_at": r.imported_at} for r in rows]
 
@@ -305,23 +285,14 @@ def libraries(store: Store) -> list[dict]:
 def _use_rows(store: Store, period: Period, ids: set | None, library: str | None):
     """(library id, month, work id, lang, kind, count) for the period, local and imported."""
     local_id = local_library(store)[0]
-    with store.engine.connect() as conn:
-        if library in (None, local_id):
-            q = (sa.select(usage_daily.c.day, usage_daily.c.work_id, usage_daily.c.lang, usage_daily.c.kind,
-                           sa.func.sum(usage_daily.c.count))
-                 .where(usage_daily.c.day >= period.first_day(), usage_daily.c.day < period.after_last_day())
-                 .group_by(usage_daily.c.day, usage_daily.c.work_id, usage_daily.c.lang, usage_daily.c.kind))
-            for d, work_id, lang, kind, n in conn.execute(q):
-                if ids is None or work_id in ids:
-                    yield local_id, month_of(d), work_id, lang, kind, int(n)
-        if library != local_id:
-            q = sa.select(usage_imported).where(usage_imported.c.month >= period.start,
-                                                usage_imported.c.month <= period.end)
-            if library:
-                q = q.where(usage_imported.c.library_id == library)
-            for r in conn.execute(q):
-                if ids is None or r.work_id in ids:
-                    yield r.library_id, r.month, r.work_id, r.lang, r.kind, int(r.count)
+    if library in (None, local_id):
+        for d, work_id, lang, kind, n in store.daily_sums(period.first_day(), period.after_last_day()):
+            if ids is None or work_id in ids:
+                yield local_id, month_of(d), work_id, lang, kind, int(n)
+    if library != local_id:
+        for r in store.imported_counts(period.start, period.end, library):
+            if ids is None or r.work_id in ids:
+                yield r.library_id, r.month, r.work_id, r.lang, r.kind, int(r.count)
 
 
 def _figures(tally: Counter) -> dict:
@@ -341,8 +312,7 @@ def usage(store: Store, period: Period, filters: Filters = Filters(), library: s
 
     :param library: only this library's counts (its id), else all of them together.
     """
-    with store.engine.connect() as conn:
-        ids = set(_works(conn, filters)) if filters.any() else None
+    ids = set(_works(store, filters)) if filters.any() else None
     months = {m: Counter() for m in period.months()}
     langs = {m: Counter() for m in period.months()}
     per_lib: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
@@ -375,8 +345,7 @@ def usage(store: Store, period: Period, filters: Filters = Filters(), library: s
     for c in langs.values():
         by_lang.update(c)
     uses = sum(by_lang.values())
-    with store.engine.connect() as conn:
-        titles = _titles(conn, {w for lang in per_work for w in per_work[lang]})
+    titles = store.published_titles({w for lang in per_work for w in per_work[lang]})
     top_works = {}
     for lang in (*LANGUAGES, UNKNOWN_LANG):
         ranked = sorted(per_work.get(lang, {}).items(), key=lambda kv: (-sum(kv[1][f] for f in USE_KINDS), kv[0]))
@@ -394,18 +363,6 @@ def usage(store: Store, period: Period, filters: Filters = Filters(), library: s
               "tibetan_share": _share(by_lang.get("bo", 0), uses), "top": top_works, "libraries": lib_rows}
     return {"period": period.as_dict(), "filters": filters.as_dict(), "library": library, "months": out,
             "totals": totals}
-
-
-def _titles(conn, ids) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = defaultdict(dict)
-    ids = list(ids)
-    for i in range(0, len(ids), 500):
-        for work_id, lang, title in conn.execute(sa.select(versions.c.work_id, versions.c.lang, versions.c.title)
-                                                 .where(versions.c.work_id.in_(ids[i:i + 500]),
-                                                        versions.c.slot == "public")):
-            if title and title.strip():
-                out[work_id][lang] = title
-    return out
 
 
 def _title(found: dict, lang: str) -> dict:

@@ -17,7 +17,6 @@ from dataclasses import dataclass, fields
 from typing import Callable, Iterable
 
 import click
-import sqlalchemy as sa
 
 from .errors import BadParameter
 from .model import LANGUAGES, WORK_TYPES
@@ -120,41 +119,18 @@ def select_works(store, selection: Selection, search: Callable[[str], Iterable[s
     :raises BadParameter: for an unknown subject or audience code, an unknown
         list, or a query without a search to run it.
     """
-    from .store import versions, work_terms, works
-    from .tables_workflow import work_list_items, work_lists
-
     vocabulary = store.vocabulary()
     for name, scheme in (("subject", "subjects"), ("audience", "audiences")):
         for code in getattr(selection, name):
             if not vocabulary.has(scheme, code):
                 raise BadParameter(name, f"unknown code {code!r}")
-    q = sa.select(works.c.id)
-    if selection.type:
-        q = q.where(works.c.type.in_(selection.type))
-    for name, scheme in (("subject", "subjects"), ("audience", "audiences")):
-        codes = getattr(selection, name)
-        if codes:
-            q = q.where(works.c.id.in_(sa.select(work_terms.c.work_id).where(
-                work_terms.c.scheme == scheme, work_terms.c.code.in_(codes))))
-    if selection.lang:
-        q = q.where(works.c.id.in_(sa.select(versions.c.work_id).where(
-            versions.c.slot == "public", versions.c.lang.in_(selection.lang),
-            versions.c.title.is_not(None), sa.func.trim(versions.c.title) != "")))
+    start = None
     if selection.since is not None:
         start = dt.datetime.combine(selection.since, dt.time(), tzinfo=dt.timezone.utc).timestamp()
-        q = q.where(sa.or_(works.c.updated_at >= start, works.c.id.in_(
-            sa.select(versions.c.work_id).where(versions.c.updated_at >= start))))
-    with store.engine.connect() as conn:
-        if selection.list_id is not None:
-            if conn.execute(sa.select(work_lists.c.id).where(work_lists.c.id == selection.list_id)).first() is None:
-                raise BadParameter("list", f"no list {selection.list_id}")
-            order = conn.execute(sa.select(work_list_items.c.work_id).where(
-                work_list_items.c.list_id == selection.list_id).order_by(work_list_items.c.position)).scalars().all()
-            q = q.where(works.c.id.in_(order))
-        ids = conn.execute(q.order_by(works.c.id)).scalars().all()
-    if selection.list_id is not None:
-        found = set(ids)
-        ids = [i for i in order if i in found]
+    ids = store.select_ids(types=selection.type, terms={"subjects": selection.subject, "audiences": selection.audience},
+                           langs=selection.lang, since=start, list_id=selection.list_id)
+    if ids is None:
+        raise BadParameter("list", f"no list {selection.list_id}")
     if selection.q:
         if search is None:
             raise BadParameter("q", "a query needs the search index")

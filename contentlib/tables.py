@@ -3,6 +3,7 @@
 Catalog: works, their language versions, terms, creators, media, the vocabulary.
 Workflow: accounts, login failures, version editors and history, glossary, lists.
 Operations: the search outbox with its consumers, and the job queue.
+Interface strings editors confirmed; use counts (aggregates only); bundles and trusted keys.
 """
 
 from __future__ import annotations
@@ -203,4 +204,77 @@ deleted_works = sa.Table(
     sa.Column("type", sa.String(16), nullable=False),
     sa.Column("subjects", sa.JSON, nullable=False),
     sa.Column("deleted_at", sa.Float, nullable=False, index=True),
+)
+
+
+# -- interface strings (migration 0003g) --------------------------------
+
+# The interface strings editors have confirmed or corrected: one row per (locale, msgid);
+# ``forms`` holds the translation (one string, or one per plural form).
+interface_strings = sa.Table(
+    "interface_strings", metadata,
+    sa.Column("locale", sa.String(16), primary_key=True),
+    sa.Column("msgid", sa.Text, primary_key=True),
+    sa.Column("forms", sa.JSON, nullable=False),
+    sa.Column("confirmed_by", sa.String(64), nullable=False),
+    sa.Column("confirmed_at", sa.Float, nullable=False),
+)
+
+
+# -- use counts (migration 0003h) ----------------------------------------
+# Only aggregate numbers: a row is (day or month, work, language, kind) and a count.
+# No visitor identifier, address, cookie or agent is stored anywhere for counting.
+
+# This library's own counts: one row per day, work, language and kind of use.
+usage_daily = sa.Table(
+    "usage_daily", metadata,
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("work_id", sa.String(64), primary_key=True),
+    sa.Column("lang", sa.String(8), primary_key=True),
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("count", sa.BigInteger, nullable=False),
+)
+
+# Counts other libraries exported (``contentlib report export``), per month, under their id.
+usage_imported = sa.Table(
+    "usage_imported", metadata,
+    sa.Column("library_id", sa.String(64), primary_key=True),
+    sa.Column("month", sa.String(7), primary_key=True),
+    sa.Column("work_id", sa.String(64), primary_key=True),
+    sa.Column("lang", sa.String(8), primary_key=True),
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("count", sa.BigInteger, nullable=False),
+)
+
+# This library (local=True, one row, made on first use) and every library whose counts came in.
+usage_libraries = sa.Table(
+    "usage_libraries", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("local", sa.Boolean, nullable=False),
+    sa.Column("period_from", sa.String(7)),
+    sa.Column("period_to", sa.String(7)),
+    sa.Column("imported_at", sa.Float),
+)
+
+
+# -- bundles (migration 0003d) -------------------------------------------
+
+# Public keys (base64 of the raw 32-byte Ed25519 key) of libraries whose bundles are accepted.
+trusted_keys = sa.Table(
+    "trusted_keys", metadata,
+    sa.Column("public_key", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text),
+    sa.Column("added_at", sa.Float, nullable=False),
+)
+
+# Bundles made here ('export') or imported here ('import'): the previous-bundle chain and idempotence.
+bundle_log = sa.Table(
+    "bundle_log", metadata,
+    sa.Column("bundle_id", sa.String(64), primary_key=True),
+    sa.Column("direction", sa.String(8), primary_key=True),
+    sa.Column("library_id", sa.String(64), nullable=False, index=True),
+    sa.Column("created", sa.String(40), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("summary", sa.JSON, nullable=False),
 )

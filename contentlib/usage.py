@@ -1,6 +1,6 @@
 """Counting use, privately: page views, plays, downloads and exports per work, language and day.
 
-Only aggregate counts are kept (``tables_usage``): nothing identifies a visitor. A
+Only aggregate counts are kept (``tables.usage_daily`` and friends): nothing identifies a visitor. A
 request only adds one to a number in memory (``Counter.add``); a background thread
 writes the numbers in one transaction every few seconds, adding them to what is
 stored (an upsert, so several processes may count into one database). A write
@@ -30,11 +30,8 @@ import uuid
 from collections import Counter as Tally
 from datetime import date, datetime, timezone
 
-import sqlalchemy as sa
-
 from .errors import InvalidRecord
-from .store import Store, media
-from .tables_usage import usage_daily, usage_imported, usage_libraries
+from .store import Store
 
 log = logging.getLogger("contentlib.usage")
 
@@ -95,8 +92,7 @@ class Counter:
             return 0
         try:
             rows = _resolve(self.store, batch)
-            with self.store.transaction() as conn:
-                _add(conn, rows)
+            self.store.add_daily_counts(rows)
             return sum(rows.values())
         except Exception:
             log.exception("dropped %d use count(s): the write failed", sum(batch.values()))
@@ -132,13 +128,7 @@ class Counter:
 def _resolve(store: Store, batch: Tally) -> Tally:
     """Turn media-file keys into work keys (a file's first entry says its work and language)."""
     shas = {target[1] for _, target, _, _ in batch if target[0] == "m"}
-    owners = {}
-    if shas:
-        with store.engine.connect() as conn:
-            rows = conn.execute(sa.select(media.c.sha256, media.c.work_id, media.c.lang)
-                                .where(media.c.sha256.in_(shas)).order_by(media.c.work_id, media.c.position))
-            for sha, work_id, lang in rows:
-                owners.setdefault(sha, (work_id, lang or ""))
+    owners = store.media_owners(shas)
     out = Tally()
     for (day, target, lang, kind), n in batch.items():
         if target[0] == "w":
@@ -152,36 +142,9 @@ def _resolve(store: Store, batch: Tally) -> Tally:
     return out
 
 
-def _upsert(conn, table, keys: tuple[str, ...], rows: list[dict], replace: bool = False) -> None:
-    """Insert rows, adding to (or with ``replace``, overwriting) the count of rows already there."""
-    if not rows:
-        return
-    name = conn.dialect.name
-    if name in ("sqlite", "postgresql"):
-        if name == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert
-        stmt = insert(table)
-        count = stmt.excluded.count if replace else table.c.count + stmt.excluded.count
-        conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_={"count": count}), rows)
-        return
-    for r in rows:  # any other database: one statement at a time
-        where = [table.c[k] == r[k] for k in keys]
-        value = r["count"] if replace else table.c.count + r["count"]
-        if conn.execute(table.update().where(*where).values(count=value)).rowcount == 0:
-            conn.execute(table.insert().values(**r))
-
-
-def _add(conn, counts: Tally) -> None:
-    rows = [{"day": d, "work_id": w, "lang": lang, "kind": k, "count": n} for (d, w, lang, k), n in counts.items()]
-    _upsert(conn, usage_daily, ("day", "work_id", "lang", "kind"), rows)
-
-
 def add_counts(store: Store, counts: dict) -> None:
     """Add ``{(day, work_id, lang, kind): n}`` to this library's counts at once (tests, demo activity)."""
-    with store.transaction() as conn:
-        _add(conn, Tally(counts))
+    store.add_daily_counts(Tally(counts))
 
 
 def count_exports(store: Store, work_ids, kind: str, day: date | None = None) -> int:
@@ -215,21 +178,7 @@ def local_library(store: Store, name: str | None = None, library_id: str | None 
     :param library_id: the id it should have (the signing identity's, so bundles and
         exported counts name the library alike); the stored one follows.
     """
-    with store.transaction() as conn:
-        row = conn.execute(sa.select(usage_libraries).where(usage_libraries.c.local.is_(True))
-                           .order_by(usage_libraries.c.id)).first()
-        if row is None:
-            lib_id, lib_name = library_id or uuid.uuid4().hex, name or "contentlib"
-            conn.execute(usage_libraries.insert().values(id=lib_id, name=lib_name, local=True))
-            return lib_id, lib_name
-        values = {}
-        if name and name != row.name:
-            values["name"] = name
-        if library_id and library_id != row.id:
-            values["id"] = library_id
-        if values:
-            conn.execute(usage_libraries.update().where(usage_libraries.c.id == row.id).values(**values))
-        return values.get("id", row.id), values.get("name", row.name)
+    return store.local_library(name, library_id, uuid.uuid4().hex)
 
 
 def month_of(d: date) -> str:
@@ -246,16 +195,11 @@ def export_counts(store: Store, since: date | None = None, name: str | None = No
     lib_id, lib_name = local_library(store, name, library_id)
     now = now or today()
     start = date(since.year, since.month, 1) if since else None
-    q = sa.select(usage_daily.c.day, usage_daily.c.work_id, usage_daily.c.lang, usage_daily.c.kind,
-                  usage_daily.c.count)
-    if start:
-        q = q.where(usage_daily.c.day >= start)
     per: Tally = Tally()
     first = None
-    with store.engine.connect() as conn:
-        for d, work_id, lang, kind, n in conn.execute(q):
-            per[(month_of(d), work_id, lang, kind)] += n
-            first = min(first, d) if first else d
+    for d, work_id, lang, kind, n in store.daily_counts(start):
+        per[(month_of(d), work_id, lang, kind)] += n
+        first = min(first, d) if first else d
     period_from = month_of(start) if start else month_of(first or now)
     counts = [{"month": m, "work_id": w, "lang": lang, "kind": k, "count": n}
               for (m, w, lang, k), n in sorted(per.items())]
@@ -344,20 +288,7 @@ def import_counts(store: Store, data: dict, now: float | None = None, library_id
     months = _months(data["period"]["from"], data["period"]["to"])
     rows = [{"library_id": lib["id"], "month": c["month"], "work_id": c["work_id"], "lang": c["lang"],
              "kind": c["kind"], "count": c["count"]} for c in data["counts"] if c["count"] > 0]
-    with store.transaction() as conn:
-        conn.execute(usage_imported.delete().where(usage_imported.c.library_id == lib["id"],
-                                                   usage_imported.c.month.in_(months)))
-        if rows:
-            conn.execute(usage_imported.insert(), rows)
-        known = conn.execute(sa.select(usage_libraries).where(usage_libraries.c.id == lib["id"])).first()
-        period_from = min(months[0], known.period_from or months[0]) if known else months[0]
-        period_to = max(months[-1], known.period_to or months[-1]) if known else months[-1]
-        values = dict(name=lib["name"].strip(), period_from=period_from, period_to=period_to,
-                      imported_at=time.time() if now is None else now)
-        if known is None:
-            conn.execute(usage_libraries.insert().values(id=lib["id"], local=False, **values))
-        else:
-            conn.execute(usage_libraries.update().where(usage_libraries.c.id == lib["id"]).values(**values))
+    store.replace_imported_counts(lib["id"], lib["name"].strip(), months, rows, time.time() if now is None else now)
     return {"library_id": lib["id"], "name": lib["name"].strip(), "months": len(months), "rows": len(rows)}
 
 

@@ -17,14 +17,11 @@ import re
 import time
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
-
 from .accounts import User, require
 from .bounds import MAX_DESCRIPTION, MAX_KEYWORD, MAX_KEYWORDS, MAX_TITLE
-from .errors import InvalidRecord, InvalidTransition, NotAllowed, NotFound, WorkNotFound
+from .errors import InvalidRecord, InvalidTransition, NotAllowed, NotFound
 from .model import DRAFT, IN_REVIEW, LANGUAGES, PUBLISHED, MediaEntry
-from .store import Store, media, versions, works
-from .tables import version_editors, version_history
+from .store import Store
 
 MISSING = "missing"
 TEXT_FIELDS = ("title", "description", "keywords")
@@ -65,14 +62,8 @@ def _check_lang(lang: str) -> None:
         raise NotFound(f"language {lang!r}")
 
 
-def _load_status(conn, work_id: str, lang: str) -> VersionStatus:
-    if conn.execute(sa.select(works.c.id).where(works.c.id == work_id)).first() is None:
-        raise WorkNotFound(work_id)
-    rows = {r.slot: r for r in conn.execute(sa.select(versions).where(
-        versions.c.work_id == work_id, versions.c.lang == lang))}
-    pub, work = rows.get("public"), rows.get("working")
-    editors = sorted(conn.execute(sa.select(version_editors.c.user).where(
-        version_editors.c.work_id == work_id, version_editors.c.lang == lang)).scalars())
+def _load_status(store: Store, conn, work_id: str, lang: str) -> VersionStatus:
+    pub, work, editors = store.version_rows(conn, work_id, lang)
     if work is not None:
         state = work.state
     elif pub is not None:
@@ -94,8 +85,7 @@ def status(store: Store, work_id: str, lang: str) -> VersionStatus:
     :raises WorkNotFound: for an unknown work; :raises NotFound: for an unknown language.
     """
     _check_lang(lang)
-    with store.engine.connect() as conn:
-        return _load_status(conn, work_id, lang)
+    return _load_status(store, None, work_id, lang)
 
 
 def clean_fields(fields: dict) -> dict:
@@ -131,12 +121,8 @@ def clean_fields(fields: dict) -> dict:
     return out
 
 
-def _history(conn, work_id, lang, actor, action, before, after, changes=None, comment=None, now=None):
-    conn.execute(version_history.insert().values(
-        work_id=work_id, lang=lang, at=now or time.time(), actor=actor, action=action,
-        from_state=before, to_state=after, changes=changes or {}, comment=comment))
-    conn.execute(works.update().where(works.c.id == work_id).values(updated_at=now or time.time()))
-    Store.enqueue_changes(conn, [work_id], now or time.time())
+def _history(store, conn, work_id, lang, actor, action, before, after, changes=None, comment=None, now=None):
+    store.record_step(conn, work_id, lang, actor, action, before, after, changes, comment, now or time.time())
 
 
 def save_draft(store: Store, user: User, work_id: str, lang: str, fields: dict,
@@ -155,13 +141,13 @@ def save_draft(store: Store, user: User, work_id: str, lang: str, fields: dict,
     new = clean_fields(fields)
     now = time.time() if now is None else now
     with store.transaction() as conn:
-        st = _load_status(conn, work_id, lang)
-        changes = _begin_edit(conn, user, st, new, now)
-        _history(conn, work_id, lang, user.name, "edit", st.state, DRAFT, changes, now=now)
-        return _load_status(conn, work_id, lang)
+        st = _load_status(store, conn, work_id, lang)
+        changes = _begin_edit(store, conn, user, st, new, now)
+        _history(store, conn, work_id, lang, user.name, "edit", st.state, DRAFT, changes, now=now)
+        return _load_status(store, conn, work_id, lang)
 
 
-def _begin_edit(conn, user: User, st: VersionStatus, new: dict, now: float) -> dict:
+def _begin_edit(store, conn, user: User, st: VersionStatus, new: dict, now: float) -> dict:
     """Apply ``new`` text fields to the working draft (made from the public text if none), as ``user``.
 
     Text edits and attached files both go through here, so both follow the same rules.
@@ -176,14 +162,9 @@ def _begin_edit(conn, user: User, st: VersionStatus, new: dict, now: float) -> d
     merged = {**base.as_dict(), **new}
     changes = {k: [base.as_dict()[k], merged[k]] for k in TEXT_FIELDS if base.as_dict()[k] != merged[k]}
     values = dict(merged, state=DRAFT, updated_by=user.name, updated_at=now)
-    if st.working is None:
-        conn.execute(versions.insert().values(work_id=work_id, lang=lang, slot="working", review_comment=None,
-                                              **values))
-    else:
-        conn.execute(versions.update().where(versions.c.work_id == work_id, versions.c.lang == lang,
-                                             versions.c.slot == "working").values(**values))
+    store.write_working(conn, work_id, lang, values, new=st.working is None)
     if user.name not in st.editors:
-        conn.execute(version_editors.insert().values(work_id=work_id, lang=lang, user=user.name))
+        store.add_editor(conn, work_id, lang, user.name)
     return changes
 
 
@@ -192,27 +173,20 @@ def _move(store, user, permission, work_id, lang, expected, action, after, comme
     _check_lang(lang)
     now = time.time() if now is None else now
     with store.transaction() as conn:
-        st = _load_status(conn, work_id, lang)
+        st = _load_status(store, conn, work_id, lang)
         if st.working_state != expected:
             raise InvalidTransition(f"cannot {action} a version that is {st.state}")
         if permission == "review" and user.name in st.editors:
             raise NotAllowed("a reviewer cannot review a version they edited")
-        where = (versions.c.work_id == work_id, versions.c.lang == lang)
         if action == "submit" and not (st.working.title or "").strip():
             raise InvalidRecord([("title", "a version needs a title before review")])
         if after == PUBLISHED:
-            conn.execute(versions.delete().where(*where, versions.c.slot == "public"))
-            conn.execute(versions.update().where(*where, versions.c.slot == "working").values(
-                slot="public", state=PUBLISHED, review_comment=None))
-            conn.execute(version_editors.delete().where(version_editors.c.work_id == work_id,
-                                                        version_editors.c.lang == lang))
-            _publish_media(conn, work_id, lang)
-            Store.mark_edited(conn, work_id, lang, now)  # a later import keeps it (spec: import rules)
+            store.publish_working(conn, work_id, lang, now)  # with its draft files; a later import keeps it
         else:
-            conn.execute(versions.update().where(*where, versions.c.slot == "working").values(
-                state=after, review_comment=comment if action == "reject" else st.review_comment))
-        _history(conn, work_id, lang, user.name, action, st.state, after, comment=comment, now=now)
-        return _load_status(conn, work_id, lang)
+            store.set_working_state(conn, work_id, lang, after,
+                                    comment if action == "reject" else st.review_comment)
+        _history(store, conn, work_id, lang, user.name, action, st.state, after, comment=comment, now=now)
+        return _load_status(store, conn, work_id, lang)
 
 
 def submit(store: Store, user: User, work_id: str, lang: str, now: float | None = None) -> VersionStatus:
@@ -248,11 +222,7 @@ def history(store: Store, work_id: str) -> list[dict]:
 
     :raises WorkNotFound: for an unknown work.
     """
-    with store.engine.connect() as conn:
-        if conn.execute(sa.select(works.c.id).where(works.c.id == work_id)).first() is None:
-            raise WorkNotFound(work_id)
-        rows = conn.execute(sa.select(version_history).where(version_history.c.work_id == work_id)
-                            .order_by(version_history.c.id)).all()
+    rows = store.history_rows(work_id)
     return [{"lang": r.lang, "at": r.at, "actor": r.actor, "action": r.action, "from": r.from_state,
              "to": r.to_state, "changes": {k: {"old": v[0], "new": v[1]} for k, v in (r.changes or {}).items()},
              "comment": r.comment} for r in rows]
@@ -273,16 +243,7 @@ class QueueItem:
 
 def queue(store: Store, states=(DRAFT, IN_REVIEW), limit: int = 500) -> list[QueueItem]:
     """Working versions (drafts and reviews), most recently changed first."""
-    src = versions.alias("src")
-    q = (sa.select(versions, src.c.title.label("source_title"))
-         .outerjoin(src, sa.and_(src.c.work_id == versions.c.work_id, src.c.lang == "zh", src.c.slot == "public"))
-         .where(versions.c.slot == "working", versions.c.state.in_(states))
-         .order_by(versions.c.updated_at.desc()).limit(limit))
-    with store.engine.connect() as conn:
-        rows = conn.execute(q).all()
-        eds = {}
-        for e in conn.execute(sa.select(version_editors)):
-            eds.setdefault((e.work_id, e.lang), []).append(e.user)
+    rows, eds = store.working_rows(states, limit)
     return [QueueItem(r.work_id, r.lang, r.state, r.title, r.source_title, r.updated_by, r.updated_at,
                       r.review_comment, sorted(eds.get((r.work_id, r.lang), []))) for r in rows]
 
@@ -305,27 +266,13 @@ def attach_media(store: Store, user: User, work_id: str, lang: str, entry: Media
     _check_lang(lang)
     now = time.time() if now is None else now
     with store.transaction() as conn:
-        st = _load_status(conn, work_id, lang)
-        _begin_edit(conn, user, st, {}, now)
-        last = conn.execute(sa.select(sa.func.max(media.c.position)).where(media.c.work_id == work_id)).scalar()
-        position = 0 if last is None else last + 1
-        conn.execute(media.insert().values(
-            work_id=work_id, position=position, path=entry.path, role=entry.role, lang=lang, sha256=entry.sha256,
-            size=entry.size, content_type=entry.content_type, original_name=entry.original_name,
-            info={**entry.info, "draft": True, "uploaded_by": user.name}))
-        _history(conn, work_id, lang, user.name, "attach", st.state, DRAFT,
+        st = _load_status(store, conn, work_id, lang)
+        _begin_edit(store, conn, user, st, {}, now)
+        position = store.add_draft_media(conn, work_id, lang, entry,
+                                         {**entry.info, "draft": True, "uploaded_by": user.name})
+        _history(store, conn, work_id, lang, user.name, "attach", st.state, DRAFT,
                  {"media": [None, f"{entry.role}: {entry.original_name}"]}, now=now)
     return position
-
-
-def _publish_media(conn, work_id: str, lang: str) -> None:
-    """Make the draft files of a language version public with it."""
-    rows = conn.execute(sa.select(media.c.position, media.c.info).where(
-        media.c.work_id == work_id, media.c.lang == lang)).all()
-    for position, info in rows:
-        if (info or {}).get("draft"):
-            conn.execute(media.update().where(media.c.work_id == work_id, media.c.position == position)
-                         .values(info={k: v for k, v in info.items() if k != "draft"}))
 
 
 # A Chinese character, a Tibetan syllable with its tsheg/shad, a Latin word, or a run of spaces.

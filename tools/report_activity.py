@@ -25,7 +25,7 @@ import sqlalchemy as sa  # noqa: E402
 from contentlib import accounts, usage, workflow  # noqa: E402
 from contentlib.settings import defaults  # noqa: E402
 from contentlib.store import Store, versions  # noqa: E402
-from contentlib.tables_workflow import version_history  # noqa: E402
+from contentlib.tables import version_history  # noqa: E402
 
 DAY = 86400
 PASSWORD = "demo activity only"

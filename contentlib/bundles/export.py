@@ -14,13 +14,10 @@ import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-import sqlalchemy as sa
-
 from .. import usage
 from ..records import work_to_record
 from ..targets import output_folder
 from .format import CATALOG, FORMAT, MANIFEST, SIGNATURE, VERSION, media_name
-from .tables import bundle_log
 
 _CHUNK = 1 << 20
 
@@ -92,11 +89,7 @@ def previous_bundle(store, library_id: str, since: dt.date | None) -> str | None
     """The newest bundle this library exported on or before ``since`` (what an incremental one follows)."""
     if since is None:
         return None
-    with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(bundle_log.c.bundle_id, bundle_log.c.created).where(
-            bundle_log.c.direction == "export", bundle_log.c.library_id == library_id)
-            .order_by(bundle_log.c.at.desc())).all()
-    for bundle_id, created in rows:
+    for bundle_id, created in store.exported_bundles(library_id):
         if created[:10] <= since.isoformat():
             return bundle_id
     return None
@@ -167,11 +160,9 @@ def log_export(store, manifest: dict, counted=()) -> None:
 
     :param counted: the ids of works whose export the use reports count (none when counting is off).
     """
-    with store.transaction() as conn:
-        conn.execute(bundle_log.insert().values(
-            bundle_id=manifest["bundle_id"], direction="export", library_id=manifest["library"]["id"],
-            created=manifest["created"], at=time.time(),
-            summary={"counts": manifest["counts"], "selection": manifest["selection"], "light": manifest["light"]}))
+    store.log_bundle(manifest["bundle_id"], "export", manifest["library"]["id"], manifest["created"],
+                     {"counts": manifest["counts"], "selection": manifest["selection"], "light": manifest["light"]},
+                     time.time())
     if counted:
         usage.count_exports(store, counted, "bundle")
 

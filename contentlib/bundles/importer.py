@@ -25,8 +25,6 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import sqlalchemy as sa
-
 from ..attachments import _info_dict
 from ..errors import MediaRejected
 from ..media.check import inspect
@@ -34,7 +32,6 @@ from ..model import MediaEntry
 from ..merge import carried_fields
 from ..records import parse_record
 from .format import CATALOG, BundleLimits, BundleRefused, media_name
-from .tables import bundle_log
 from .verify import _ARCHIVE_ERRORS, Verified, verify
 
 _CHUNK = 1 << 20
@@ -145,9 +142,7 @@ def _cleanup(staging: Path, tmp_root: Path) -> None:
 
 
 def already_imported(store, bundle_id: str) -> bool:
-    with store.engine.connect() as conn:
-        return conn.execute(sa.select(bundle_log.c.bundle_id).where(
-            bundle_log.c.bundle_id == bundle_id, bundle_log.c.direction == "import")).first() is not None
+    return store.has_bundle(bundle_id, "import")
 
 
 def import_bundle(store, media, path, *, limits: BundleLimits | None = None, media_limits=None,
@@ -274,7 +269,5 @@ def _log_import(store, verified: Verified, report: BundleReport) -> None:
         return
     summary = {"library": verified.manifest["library"].get("name"),
                "works": {s: report.count(s) for s in ("created", "updated", "unchanged", "kept")}}
-    with store.transaction() as conn:
-        conn.execute(bundle_log.insert().values(
-            bundle_id=verified.bundle_id, direction="import", library_id=verified.manifest["library"]["id"],
-            created=verified.manifest.get("created", ""), at=time.time(), summary=summary))
+    store.log_bundle(verified.bundle_id, "import", verified.manifest["library"]["id"],
+                     verified.manifest.get("created", ""), summary, time.time())

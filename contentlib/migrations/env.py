@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from contentlib.store import metadata
+from contentlib.tables import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only when alembic is run by hand

@@ -570,7 +570,9 @@ class SearchIndex:
             return []
         groups = []
         for word in dict.fromkeys(words):
-            found = evaluator.run(word_query(word))[1] & matched
+            found = np.zeros(len(matched), dtype=bool)
+            found[evaluator.matches(word_query(word))] = True
+            found &= matched
             if found.any():
                 groups.append(found)
         return groups

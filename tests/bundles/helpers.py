@@ -58,7 +58,7 @@ class Home:
         """Everything a refused import must leave as it was: the catalog, the bundle log, every media path."""
         import sqlalchemy as sa
 
-        from contentlib.bundles.tables import bundle_log, trusted_keys
+        from contentlib.tables import bundle_log, trusted_keys
 
         with self.res.store.engine.connect() as conn:
             log = [tuple(r) for r in conn.execute(sa.select(bundle_log.c.bundle_id, bundle_log.c.direction))]

@@ -11,7 +11,7 @@ import zipfile
 import pytest
 import sqlalchemy as sa
 
-from contentlib.tables_usage import usage_daily
+from contentlib.tables import usage_daily
 from tests.bundles.helpers import Home, build_source, member, rewrite
 
 

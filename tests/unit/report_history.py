@@ -15,7 +15,7 @@ from datetime import date, datetime, timezone
 
 from contentlib import accounts, usage, workflow
 from contentlib.model import Version, Work
-from contentlib.tables_workflow import version_history
+from contentlib.tables import version_history
 
 TIBETAN = "སྙིང་གི་འཕྲོད་བསྟེན།"
 

@@ -8,7 +8,7 @@ from contentlib.media import MediaStore
 from contentlib.merge import EDITOR, IMPORT, Origin, carried_fields, merge
 from contentlib.model import MediaEntry, Version, Work
 from contentlib.store import outbox, version_origins
-from contentlib.tables_workflow import version_history
+from contentlib.tables import version_history
 from tests.conftest import write_jsonl
 from tests.unit.media_samples import make_pdf
 

@@ -4,10 +4,6 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-import contentlib.tables_workflow  # noqa: F401  (registers the workflow tables on the shared metadata)
-import contentlib.bundles.tables  # noqa: F401  (registers the bundle tables)
-import contentlib.tables_usage  # noqa: F401  (the use-count tables, revision 0003h)
-import contentlib.tables_interface  # noqa: F401  (confirmed interface strings, revision 0003g)
 from contentlib.store import Store, make_engine, metadata
 
 

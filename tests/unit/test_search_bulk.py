@@ -159,3 +159,121 @@ def test_an_edit_recomputes_only_its_own_segment(tmp_path):
     assert kept and all(index._segments._data[k] is before[k] for k in kept)
     assert len(index._segments._data) > len(kept)  # the new segment's own
     index.close()
+
+
+def test_mapped_postings_equal_whoosh_for_every_term(idx):
+    with idx._open().searcher() as s:
+        checked = 0
+        for sub, _ in s.leaf_searchers():
+            r = sub.reader()
+            mapped = bulk.Mapped.open(r)
+            if mapped is None:  # Whoosh's default writer (the update above): a compound file
+                continue
+            for field, btext in r.all_terms():
+                ids, weights = mapped.postings(field, btext)
+                want_ids, want_w = bulk.postings(r, field, btext)
+                assert ids.tolist() == want_ids.tolist()
+                assert weights.tolist() == want_w.tolist()
+                # every posting, deleted works too: Whoosh counts them in the idf
+                assert len(ids) == r.doc_frequency(field, btext)
+                checked += 1
+            assert mapped.postings("zh", "不在索引里".encode())[0].size == 0
+            assert mapped.postings("nofield", b"x")[0].size == 0
+        assert checked > 1000
+
+
+def test_a_compound_segment_is_read_by_whoosh(tmp_path):
+    recs = [json.loads(line) for line in open(SAMPLE, encoding="utf-8")][:20]
+    index = SearchIndex(tmp_path / "ix")
+    index.rebuild(recs)
+    writer = index._open().writer()  # Whoosh's default: a compound segment
+    writer.update_document(**document(dict(recs[0], titles={"zh": "物理的宇宙之旅"})))
+    writer.commit(merge=False)
+    with index._open().searcher() as s:
+        readers = [sub.reader() for sub, _ in s.leaf_searchers()]
+        assert any(bulk.Mapped.open(r) is None for r in readers)
+        q = wq.Term("zh", "宇宙")
+        assert bulk_scores(index, s, q).keys() == whoosh_scores(s, q).keys() != set()
+    index.close()
+
+
+def generated_pinyin(n=60):
+    """Pinyin of pieces of the sample's Chinese titles, spaced and run together."""
+    import random
+
+    from contentlib.search import chinese
+    rnd = random.Random(11)
+    titles = [t for r in map(json.loads, open(SAMPLE, encoding="utf-8"))
+              if (t := (r.get("titles") or {}).get("zh"))]
+    out = []
+    while len(out) < n:
+        title = rnd.choice(titles)
+        readings = {}
+        for syllable, pos in chinese.pinyin(title):
+            readings.setdefault(pos, []).append(syllable)
+        if len(readings) < 2:
+            continue
+        at = rnd.randrange(len(readings) - 1)
+        syllables = [rnd.choice(readings[p]) for p in range(at, min(len(readings), at + rnd.randint(2, 5)))
+                     if p in readings]
+        out.append(" ".join(syllables) if rnd.random() < 0.6 else "".join(syllables))
+    return out
+
+
+def test_generated_pinyin_queries_score_as_whoosh_tier_after_tier(idx):
+    """The widening reuses the strict tier's sums; word groups reuse its matches."""
+    from contentlib.search.query import word_query
+    with idx._open().searcher() as s:
+        live = idx._live(s)
+        widened = 0
+        for text in generated_pinyin():
+            readings = interpret(text)
+            evaluator = bulk.Evaluator(s, bulk.Segments(), live)
+            tiers = idx._queries(s, text, readings, {})
+            for q in tiers:
+                scores, hits = evaluator.run(q)
+                expected = whoosh_scores(s, q)
+                assert set(np.flatnonzero(hits).tolist()) == expected.keys(), (text, q)
+                for d, score in expected.items():
+                    assert scores[d] == pytest.approx(score, rel=1e-9), (text, q, d)
+            widened += len(tiers) > 1
+            for word in [w for r in readings if r.script == "pinyin" for w, _ in r.candidates]:
+                q = word_query(word)
+                found = set(evaluator.matches(q).tolist()) & set(np.flatnonzero(live).tolist())
+                assert found == whoosh_scores(s, q).keys(), (text, word)
+        assert widened > 10
+
+
+def test_interleaving_sorts_only_what_it_shows_but_shows_the_same():
+    def full(scores, hits, start, count, groups, tier=None, pool=200):
+        """The interleaving as first written: every hit sorted."""
+        import itertools
+        ids = np.flatnonzero(hits)
+        ranked = ids[np.lexsort((ids, bulk._key(scores, ids, tier)))]
+        head, tail = ranked[:pool], ranked[pool:]
+        inside = np.zeros(len(head), dtype=bool)
+        lists = []
+        for mask in groups:
+            inside |= mask[head]
+            lists.append(head[mask[head]].tolist())
+        lists.append(head[~inside].tolist())
+        order, taken = [], set()
+        for turn in itertools.zip_longest(*lists):
+            for d in turn:
+                if d is not None and d not in taken:
+                    taken.add(d)
+                    order.append(d)
+        order.extend(tail[:max(0, start + count - len(order))].tolist())
+        return [(int(d), float(scores[d])) for d in order[start:start + count]]
+
+    rnd = np.random.default_rng(4)
+    for _ in range(200):
+        n = int(rnd.integers(1, 400))
+        scores = rnd.integers(0, 20, n).astype(float)  # many ties
+        hits = rnd.random(n) < 0.7
+        groups = [rnd.random(n) < 0.2 for _ in range(int(rnd.integers(0, 4)))]
+        tier = rnd.integers(0, 2, n).astype(np.int8) if rnd.random() < 0.5 else None
+        pool = int(rnd.integers(1, 60))
+        start, count = int(rnd.integers(0, 80)), int(rnd.integers(1, 30))
+        assert bulk.top_interleaved(scores, hits, start, count, groups, tier, pool) == \
+            full(scores, hits, start, count, groups, tier, pool)

@@ -100,6 +100,9 @@ def test_pair_terms_join_neighbouring_syllables_search_and_exact_forms():
     assert found[:2] == tibetan.pairs(norm) and len(norm) == 3
     assert "ནུས\u0f0bཔའི" in found  # the exact forms, affix kept, pair up too
     assert tibetan.pair_terms("ཀ") == []
+    # An exact pair the search forms lack counts as often as it occurs (its frequency scores).
+    twice = tibetan.pair_terms("ནུས་པའི་ཤུགས། ནུས་པའི་ཤུགས།")
+    assert twice.count("ནུས\u0f0bཔའི") == 2
 
 
 def test_a_tibetan_phrase_needs_its_syllables_next_to_each_other(tmp_path):
@@ -111,3 +114,37 @@ def test_a_tibetan_phrase_needs_its_syllables_next_to_each_other(tmp_path):
     hits = [r["id"] for r in idx.search("ནུས་པ", per_page=10)["results"]]
     assert hits[0] == "near"
     idx.close()
+
+
+def _fold_one_by_one(text):
+    """The character-by-character folding ``fold`` replaced (its reference)."""
+    s = "".join(bo._DECOMPOSE.get(ch, ch) for ch in text)
+    out, run = [], []
+    for ch in s:
+        if ch in bo._ORDER:
+            run.append(ch)
+            continue
+        out.extend(sorted(run, key=bo._ORDER.__getitem__))
+        run = []
+        out.append(ch)
+    s = "".join(out + sorted(run, key=bo._ORDER.__getitem__))
+    for double, single in bo._DOUBLE_VOWELS:
+        s = s.replace(double, single)
+    return s.translate(bo._FOLD).translate(bo._DIGITS)
+
+
+def test_fold_equals_character_by_character_folding_on_random_text():
+    import random
+    rnd = random.Random(7)
+    alphabet = [chr(c) for c in range(0x0F00, 0x1000)] + list("ab1 \n")
+    texts = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40))) for _ in range(3000)]
+    texts += ["བཀྲ་ཤིས་བདེ་ལེགས།", "\u0f40\u0f7c\u0f7c\u0f74\u0fb2\u0f71", "\u0f73\u0f77\u0f69\u0f22"]
+    for text in texts:
+        assert bo.fold(text) == _fold_one_by_one(text), text
+
+
+def test_repeated_exact_pairs_are_each_counted():
+    # The exact pair མེ་རིའི occurs twice: its frequency, like a search-form pair's, is 2.
+    found = bo.pair_terms("མེ་རིའི་མེ་རིའི")
+    assert found.count("མེ་རིའི") == 2
+    assert found.count("མེ་རི") == 2

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from contentlib import reports, usage
-from contentlib.tables_usage import usage_imported, usage_libraries
+from contentlib.tables import usage_imported, usage_libraries
 from tests.conftest import write_jsonl
 
 

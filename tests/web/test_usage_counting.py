@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from contentlib import usage
-from contentlib.tables_usage import usage_daily, usage_imported, usage_libraries
+from contentlib.tables import usage_daily, usage_imported, usage_libraries
 from tests.conftest import write_jsonl
 from tests.unit import media_samples as ms
 

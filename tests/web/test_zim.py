@@ -20,7 +20,7 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 
-from contentlib.tables_usage import usage_daily
+from contentlib.tables import usage_daily
 from contentlib.zim import search_text, without_marks
 from tests.conftest import DATA, write_jsonl
 from tests.unit import media_samples as ms

@@ -1,0 +1,66 @@
+"""The glossary's rows: zh <-> bo pairs with a note."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..errors import InvalidRecord, NotFound
+from ..tables import glossary
+from .base import Base
+
+
+class GlossaryStore(Base):
+
+    def glossary_rows(self, q: str | None = None) -> list:
+        """Every entry (or those whose terms or note contain ``q``), by Chinese then Tibetan term."""
+        s = sa.select(glossary).order_by(glossary.c.zh, glossary.c.bo)
+        if q:
+            like = f"%{q.strip()}%"
+            s = s.where(sa.or_(glossary.c.zh.like(like), glossary.c.bo.like(like), glossary.c.note.like(like)))
+        with self.engine.connect() as conn:
+            return conn.execute(s).all()
+
+    def glossary_row(self, entry_id: int):
+        """One entry, or None."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(glossary).where(glossary.c.id == entry_id)).first()
+
+    def put_glossary_pairs(self, pairs, actor: str | None, now: float):
+        """Add ``(zh, bo, note)`` pairs in one transaction; a pair already there only gets a new note
+        (when one is given). Returns the row of the last pair."""
+        row = None
+        with self.engine.begin() as conn:
+            have = {(r.zh, r.bo): r.id for r in conn.execute(sa.select(glossary.c.id, glossary.c.zh, glossary.c.bo))}
+            for zh, bo, note in pairs:
+                if (zh, bo) in have:
+                    if note is not None:
+                        conn.execute(glossary.update().where(glossary.c.id == have[(zh, bo)])
+                                     .values(note=note, updated_by=actor, updated_at=now))
+                else:
+                    res = conn.execute(glossary.insert().values(zh=zh, bo=bo, note=note, updated_by=actor,
+                                                                updated_at=now))
+                    have[(zh, bo)] = res.inserted_primary_key[0]
+            if pairs:
+                zh, bo, _ = pairs[-1]
+                row = conn.execute(sa.select(glossary).where(glossary.c.zh == zh, glossary.c.bo == bo)).first()
+        return row
+
+    def update_glossary_entry(self, entry_id: int, zh: str, bo: str, note: str | None, actor: str | None,
+                              now: float) -> None:
+        """Change an entry.
+
+        :raises NotFound: for an unknown entry; :raises InvalidRecord: when the new pair is another entry.
+        """
+        with self.engine.begin() as conn:
+            clash = conn.execute(sa.select(glossary.c.id).where(glossary.c.zh == zh, glossary.c.bo == bo,
+                                                                glossary.c.id != entry_id)).first()
+            if clash:
+                raise InvalidRecord([("zh", "this pair is already in the glossary")])
+            if not conn.execute(glossary.update().where(glossary.c.id == entry_id).values(
+                    zh=zh, bo=bo, note=note, updated_by=actor, updated_at=now)).rowcount:
+                raise NotFound(f"glossary entry {entry_id}")
+
+    def delete_glossary_entry(self, entry_id: int) -> bool:
+        """Delete an entry; False when there was none."""
+        with self.engine.begin() as conn:
+            return bool(conn.execute(glossary.delete().where(glossary.c.id == entry_id)).rowcount)

@@ -1,0 +1,56 @@
+"""The rows of the job queue; ``contentlib.jobs`` holds its rules (states, staleness, attempts)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..tables import jobs
+from .base import Base
+
+
+class JobsStore(Base):
+
+    def put_job(self, kind: str, key: str, state: str, now: float) -> None:
+        """Insert a job unless one of the same kind and key is already in ``state``."""
+        with self.engine.begin() as conn:
+            waiting = conn.execute(sa.select(jobs.c.id).where(
+                jobs.c.kind == kind, jobs.c.key == key, jobs.c.state == state).limit(1)).first()
+            if waiting is None:
+                conn.execute(jobs.insert().values(kind=kind, key=key, state=state, attempts=0, created_at=now))
+
+    def claim_jobs(self, token: str, limit: int, kinds, now: float, waiting: str, running: str,
+                   stale_before: float) -> list:
+        """Hand up to ``limit`` waiting jobs to ``token`` (no other claimer gets them) and return their rows.
+
+        Running jobs claimed before ``stale_before`` wait again first (their worker died).
+        ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; on SQLite one ``UPDATE`` under its single write lock.
+        """
+        with self.engine.begin() as conn:
+            conn.execute(jobs.update().where(jobs.c.state == running, jobs.c.claimed_at < stale_before)
+                         .values(state=waiting))
+            pick = sa.select(jobs.c.id).where(jobs.c.state == waiting)
+            if kinds:
+                pick = pick.where(jobs.c.kind.in_(list(kinds)))
+            pick = pick.order_by(jobs.c.id).limit(limit).with_for_update(skip_locked=True)
+            if conn.dialect.name == "postgresql":
+                ids = conn.execute(pick).scalars().all()
+                where = jobs.c.id.in_(ids) if ids else sa.false()
+            else:
+                where = jobs.c.id.in_(pick.scalar_subquery())
+            conn.execute(jobs.update().where(where, jobs.c.state == waiting).values(
+                state=running, claimed_by=token, claimed_at=now, attempts=jobs.c.attempts + 1))
+            return conn.execute(sa.select(jobs).where(jobs.c.claimed_by == token, jobs.c.state == running)
+                                .order_by(jobs.c.id)).all()
+
+    def delete_job(self, job_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(jobs.delete().where(jobs.c.id == job_id))
+
+    def set_job_state(self, job_id: int, state: str, error: str | None = None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(jobs.update().where(jobs.c.id == job_id).values(state=state, error=error))
+
+    def job_counts(self) -> dict[str, int]:
+        """How many jobs are in each state."""
+        with self.engine.connect() as conn:
+            return dict(conn.execute(sa.select(jobs.c.state, sa.func.count()).group_by(jobs.c.state)).all())
