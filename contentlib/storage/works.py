@@ -373,6 +373,16 @@ class WorksStore(Base):
         used = set(conn.execute(sa.select(media.c.sha256).where(media.c.sha256.in_(shas))).scalars())
         return sorted(shas - used)
 
+    def with_media(self, ids) -> list[str]:
+        """Those of ``ids`` whose works carry any file (drafts' files included), in the given order."""
+        ids = list(ids)
+        found = set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                found.update(conn.execute(sa.select(media.c.work_id).distinct()
+                                          .where(media.c.work_id.in_(ids[i:i + 500]))).scalars())
+        return [i for i in ids if i in found]
+
     def media_in_use(self, sha256: str) -> bool:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(media.c.work_id).where(media.c.sha256 == sha256).limit(1)).first() is not None
