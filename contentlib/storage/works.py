@@ -391,7 +391,8 @@ class WorksStore(Base):
         """Record the derived files of one media entry, keeping the rest of its info as it is now."""
         where = (media.c.work_id == work_id, media.c.position == position)
         with self.transaction() as conn:
-            info = conn.execute(sa.select(media.c.info).where(*where)).scalar()
+            # Locked until commit (PostgreSQL): an approval clearing ``draft`` meanwhile is not undone.
+            info = conn.execute(sa.select(media.c.info).where(*where).with_for_update()).scalar()
             if info is not None:
                 kept = {"light": info["renditions"]["light"]} if "light" in (info.get("renditions") or {}) else {}
                 conn.execute(media.update().where(*where).values(info={**info, "renditions": {**renditions, **kept}}))
@@ -400,7 +401,8 @@ class WorksStore(Base):
         """Record the light video rendition of one media entry (``info["renditions"]["light"]``)."""
         where = (media.c.work_id == work_id, media.c.position == position)
         with self.transaction() as conn:
-            info = conn.execute(sa.select(media.c.info).where(*where)).scalar()
+            # Locked until commit (PostgreSQL): an approval clearing ``draft`` meanwhile is not undone.
+            info = conn.execute(sa.select(media.c.info).where(*where).with_for_update()).scalar()
             if info is not None:
                 made = {**(info.get("renditions") or {}), "light": light}
                 conn.execute(media.update().where(*where).values(info={**info, "renditions": made}))
