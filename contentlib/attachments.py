@@ -252,8 +252,8 @@ def finish_works(store, media: MediaStore, db_url: str, work_ids, limits: Limits
     """
     work_ids = list(work_ids)
     processes = processes or os.cpu_count() or 1
-    if not cards:  # only works that carry files have anything to finish
-        work_ids = [w.id for w in store.get_works(work_ids, public=False) if pending_renditions(w)]
+    if not cards:  # only works that carry files have anything to finish (most imported works carry none)
+        work_ids = [w.id for w in store.get_works(store.with_media(work_ids), public=False) if pending_renditions(w)]
     say = progress or (lambda done, total: None)
     if processes < 2 or len(work_ids) < 50:
         made = 0

@@ -208,7 +208,7 @@ def rebuild(store, index, index_dir, locked: bool = False, progress=None) -> int
     old = read_cursor(index_dir)
     store.consumer_seen(name, seq if old is None else min(old, seq))  # hold pruning until the swap
     records = (r for r in map(search_record, _counted(store.iter_works(), progress)) if r is not None)
-    count = index.rebuild(records)
+    count = index.rebuild(records, expected=store.count_works())
     write_cursor(index_dir, seq)
     _seen(store, index_dir, seq, changed=True)
     return count

@@ -63,7 +63,7 @@ class SearchBackend(Protocol):
 
     def update(self, records: Iterable[dict] = (), delete_ids: Iterable[str] = ()) -> None: ...
 
-    def rebuild(self, records: Iterable[dict]) -> int: ...
+    def rebuild(self, records: Iterable[dict], expected: int | None = None) -> int: ...
 
     def search(self, q: str, filters: dict | None = None, page: int = 1, per_page: int = 20,
                expansions: dict | None = None) -> SearchResult: ...
@@ -94,8 +94,8 @@ class WhooshBackend:
     def update(self, records=(), delete_ids=()) -> None:
         self.index.update(records=records, delete_ids=delete_ids)
 
-    def rebuild(self, records) -> int:
-        return self.index.rebuild(records)
+    def rebuild(self, records, expected=None) -> int:
+        return self.index.rebuild(records, expected=expected)
 
     def doc_count(self) -> int:
         return self.index.doc_count()

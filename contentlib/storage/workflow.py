@@ -61,7 +61,7 @@ class WorkflowStore(Base):
         conn.execute(version_editors.delete().where(version_editors.c.work_id == work_id,
                                                     version_editors.c.lang == lang))
         rows = conn.execute(sa.select(media.c.position, media.c.info).where(
-            media.c.work_id == work_id, media.c.lang == lang)).all()
+            media.c.work_id == work_id, media.c.lang == lang).with_for_update()).all()  # see set_media_renditions
         for position, info in rows:
             if (info or {}).get("draft"):
                 conn.execute(media.update().where(media.c.work_id == work_id, media.c.position == position)

@@ -373,6 +373,16 @@ class WorksStore(Base):
         used = set(conn.execute(sa.select(media.c.sha256).where(media.c.sha256.in_(shas))).scalars())
         return sorted(shas - used)
 
+    def with_media(self, ids) -> list[str]:
+        """Those of ``ids`` whose works carry any file (drafts' files included), in the given order."""
+        ids = list(ids)
+        found = set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                found.update(conn.execute(sa.select(media.c.work_id).distinct()
+                                          .where(media.c.work_id.in_(ids[i:i + 500]))).scalars())
+        return [i for i in ids if i in found]
+
     def media_in_use(self, sha256: str) -> bool:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(media.c.work_id).where(media.c.sha256 == sha256).limit(1)).first() is not None
@@ -381,7 +391,8 @@ class WorksStore(Base):
         """Record the derived files of one media entry, keeping the rest of its info as it is now."""
         where = (media.c.work_id == work_id, media.c.position == position)
         with self.transaction() as conn:
-            info = conn.execute(sa.select(media.c.info).where(*where)).scalar()
+            # Locked until commit (PostgreSQL): an approval clearing ``draft`` meanwhile is not undone.
+            info = conn.execute(sa.select(media.c.info).where(*where).with_for_update()).scalar()
             if info is not None:
                 kept = {"light": info["renditions"]["light"]} if "light" in (info.get("renditions") or {}) else {}
                 conn.execute(media.update().where(*where).values(info={**info, "renditions": {**renditions, **kept}}))
@@ -390,7 +401,8 @@ class WorksStore(Base):
         """Record the light video rendition of one media entry (``info["renditions"]["light"]``)."""
         where = (media.c.work_id == work_id, media.c.position == position)
         with self.transaction() as conn:
-            info = conn.execute(sa.select(media.c.info).where(*where)).scalar()
+            # Locked until commit (PostgreSQL): an approval clearing ``draft`` meanwhile is not undone.
+            info = conn.execute(sa.select(media.c.info).where(*where).with_for_update()).scalar()
             if info is not None:
                 made = {**(info.get("renditions") or {}), "light": light}
                 conn.execute(media.update().where(*where).values(info={**info, "renditions": made}))

@@ -95,3 +95,14 @@ def test_a_rebuilt_index_answers_like_one_written_by_whoosh(tmp_path):
                 a = [(h["id"], round(h.score, 4)) for h in theirs.search(q, limit=None)]
                 b = [(h["id"], round(h.score, 4)) for h in mine.search(q, limit=None)]
                 assert a and sorted(a) == sorted(b), q
+
+
+def test_a_rebuild_cuts_even_segments_that_keep_every_process_busy():
+    assert si.chunk_size(101_775, most=25_000, procs=2) == 16_963  # 6 segments, 3 per process
+    assert si.chunk_size(20_000, most=25_000, procs=2) == 10_000  # both processes, not one
+    assert si.chunk_size(1_500, most=25_000, procs=2) == 1_500  # small: one segment, no fork
+    assert si.chunk_size(None, most=25_000) == 25_000
+    for n in (2_500, 50_001, 333_333):
+        size = si.chunk_size(n, most=25_000, procs=2)
+        chunks = -(-n // size)
+        assert size <= 25_000 and chunks % 2 == 0
