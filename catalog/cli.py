@@ -12,7 +12,9 @@ from flask.cli import FlaskGroup, with_appcontext
 from contentlib import accounts, glossary
 from contentlib.errors import CannotWrite, InvalidRecord, NotFound
 from contentlib.progress import Reporter
-from contentlib.selection import selection_from_options, selection_options
+from contentlib.selection import selection_from_options
+
+from .cli_selection import selection_options
 
 from . import create_app
 from .cli_backup import backup_command, restore_command

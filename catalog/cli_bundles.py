@@ -12,7 +12,9 @@ from contentlib import keys
 from contentlib.bundles import BundleRefused
 from contentlib.errors import CannotWrite, InvalidRecord
 from contentlib.progress import Reporter, human
-from contentlib.selection import selection_from_options, selection_options
+from contentlib.selection import selection_from_options
+
+from .cli_selection import selection_options
 
 from .resources import get
 

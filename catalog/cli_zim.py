@@ -10,7 +10,9 @@ from flask.cli import with_appcontext
 
 from contentlib.errors import CannotWrite
 from contentlib.progress import Reporter
-from contentlib.selection import selection_from_options, selection_options
+from contentlib.selection import selection_from_options
+
+from .cli_selection import selection_options
 
 from .resources import get_library
 

@@ -3,30 +3,21 @@
 One ``Selection`` means the same thing everywhere: its filters mean what the
 search API's do (``spec/search-api.md``: OR within one filter, AND across
 filters), ``list_id`` is a teacher's list and ``since`` keeps works whose text
-or files changed on or after that day (UTC). ``selection_options`` gives every
-command the same flags, so ``export``, ``bundle export`` and ``zim export``
-read them alike.
+or files changed on or after that day (UTC). The command-line flags that build
+one live in ``catalog/cli_selection.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import sys
 from dataclasses import dataclass, fields
 from typing import Callable, Iterable
-
-import click
 
 from .errors import BadParameter
 from .model import LANGUAGES, WORK_TYPES
 from .search_request import MAX_QUERY
 
 FILTERS = ("type", "subject", "audience", "lang")
-# The command-line flag of each field, for error messages.
-FLAGS = {"q": "--q", "type": "--type", "subject": "--subject", "audience": "--audience", "lang": "--lang",
-         "list_id": "--list", "list": "--list", "since": "--since"}
-
 
 def _codes(value) -> tuple[str, ...]:
     if value is None or value == "":
@@ -168,33 +159,3 @@ def selection_from_options(**kwargs) -> Selection:
     return Selection(q=kwargs.get("q"), type=kwargs.get("type"), subject=kwargs.get("subject"),
                      audience=kwargs.get("audience"), lang=kwargs.get("lang"),
                      list_id=kwargs.get("list_id"), since=kwargs.get("since") or None)
-
-
-def selection_options(f):
-    """Add ``--q --type --subject --audience --lang --list --since`` to a click command.
-
-    The command receives them as ``q, type, subject, audience, lang, list_id, since``
-    (the filters as tuples: each flag may be repeated). A ``BadParameter`` the
-    command raises is printed as one line, ``Error: --flag: message``, with exit code 1.
-    """
-
-    @functools.wraps(f)
-    def run(*args, **kwargs):
-        try:
-            return f(*args, **kwargs)
-        except BadParameter as exc:
-            click.echo(f"Error: {FLAGS.get(exc.parameter, exc.parameter)}: {exc.message}", err=True)
-            sys.exit(1)
-
-    options = [
-        click.option("--since", metavar="YYYY-MM-DD", help="Only works whose text or files changed on or after this day."),
-        click.option("--list", "list_id", metavar="LIST_ID", help="Only the works of this teacher's list."),
-        click.option("--lang", multiple=True, metavar="L", help="Only works with a title in this language (bo, zh, en)."),
-        click.option("--audience", multiple=True, metavar="A", help="Only works for this audience (a code)."),
-        click.option("--subject", multiple=True, metavar="S", help="Only works on this subject (a code)."),
-        click.option("--type", multiple=True, metavar="T", help="Only works of this type (video, book, ...)."),
-        click.option("--q", metavar="QUERY", help="Only works the search finds for this query."),
-    ]
-    for option in options:
-        run = option(run)
-    return run

@@ -8,7 +8,8 @@ from click.testing import CliRunner
 
 from contentlib import accounts, lists, records
 from contentlib.errors import BadParameter
-from contentlib.selection import Selection, select_works, selection_from_options, selection_options
+from catalog.cli_selection import selection_options
+from contentlib.selection import Selection, select_works, selection_from_options
 from contentlib.store import versions, works
 from tests.conftest import DATA
 
