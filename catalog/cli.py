@@ -12,13 +12,11 @@ from flask.cli import FlaskGroup, with_appcontext
 from contentlib import accounts, glossary
 from contentlib.errors import CannotWrite, InvalidRecord, NotFound
 from contentlib.progress import Reporter
-from contentlib.selection import selection_from_options
-
-from .cli_selection import selection_options
 
 from . import create_app
 from .cli_backup import backup_command, restore_command
 from .cli_ops import status_command
+from .cli_selection import selection_options
 from .resources import get, get_library
 
 
@@ -96,11 +94,11 @@ def import_command(path, skip_invalid, cover_cards, mirror, yes):
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @selection_options
 @with_appcontext
-def export_command(path, **options):
+def export_command(path, selection):
     """Export works as JSON Lines, their files under PATH's name + _media/ beside it."""
     try:
         with Reporter("export") as progress:
-            count = get_library().export(path, selection=selection_from_options(**options), progress=progress)
+            count = get_library().export(path, selection=selection, progress=progress)
     except CannotWrite as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)

@@ -12,10 +12,8 @@ from contentlib import keys
 from contentlib.bundles import BundleRefused
 from contentlib.errors import CannotWrite, InvalidRecord
 from contentlib.progress import Reporter, human
-from contentlib.selection import selection_from_options
 
 from .cli_selection import selection_options
-
 from .resources import get
 
 
@@ -68,7 +66,7 @@ def bundle_group():
 @selection_options
 @click.option("--light", is_flag=True, help="Carry the light (small) renditions of videos instead of the originals.")
 @with_appcontext
-def bundle_export_command(out, light, **options):
+def bundle_export_command(out, light, selection):
     """Write the selected works and their files to OUT.zip, signed with this library's key."""
     def announce(plan):
         click.echo(f"{out}: {plan.works} works, {len(plan.files)} files, about {human(plan.size)}")
@@ -80,7 +78,7 @@ def bundle_export_command(out, light, **options):
 
     try:
         with Reporter("writing", unit="bytes") as progress:
-            _, manifest = get().export_bundle(selection_from_options(**options), out, light=light,
+            _, manifest = get().export_bundle(selection, out, light=light,
                                               progress=progress, announce=announce)
     except CannotWrite as exc:
         click.echo(f"Error: {exc}", err=True)

@@ -1,7 +1,7 @@
 """The flags that choose a part of the catalog, the same for every command that takes one.
 
-``export``, ``bundle export`` and ``zim export`` read them alike and turn them into a
-``contentlib.selection.Selection`` (``selection_from_options``).
+``export``, ``bundle export`` and ``zim export`` read them alike and receive one
+``contentlib.selection.Selection``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import sys
 import click
 
 from contentlib.errors import BadParameter
+from contentlib.selection import Selection
 
 # The command-line flag of each field, for error messages.
 FLAGS = {"q": "--q", "type": "--type", "subject": "--subject", "audience": "--audience", "lang": "--lang",
@@ -21,15 +22,17 @@ FLAGS = {"q": "--q", "type": "--type", "subject": "--subject", "audience": "--au
 def selection_options(f):
     """Add ``--q --type --subject --audience --lang --list --since`` to a click command.
 
-    The command receives them as ``q, type, subject, audience, lang, list_id, since``
-    (the filters as tuples: each flag may be repeated). A ``BadParameter`` the
-    command raises is printed as one line, ``Error: --flag: message``, with exit code 1.
+    The command receives them as one ``selection`` (each filter flag may be
+    repeated). A ``BadParameter``, from the flags or from the command, is printed
+    as one line, ``Error: --flag: message``, with exit code 1.
     """
 
     @functools.wraps(f)
-    def run(*args, **kwargs):
+    def run(*args, q, type, subject, audience, lang, list_id, since, **kwargs):
         try:
-            return f(*args, **kwargs)
+            selection = Selection(q=q, type=type, subject=subject, audience=audience, lang=lang,
+                                  list_id=list_id, since=since or None)
+            return f(*args, selection=selection, **kwargs)
         except BadParameter as exc:
             click.echo(f"Error: {FLAGS.get(exc.parameter, exc.parameter)}: {exc.message}", err=True)
             sys.exit(1)

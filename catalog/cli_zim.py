@@ -10,10 +10,8 @@ from flask.cli import with_appcontext
 
 from contentlib.errors import CannotWrite
 from contentlib.progress import Reporter
-from contentlib.selection import selection_from_options
 
 from .cli_selection import selection_options
-
 from .resources import get_library
 
 FONT = Path(__file__).parent / "static" / "fonts" / "NotoSerifTibetan.woff2"
@@ -29,11 +27,11 @@ def zim_group():
 @selection_options
 @click.option("--light", is_flag=True, help="Use light video renditions where they exist.")
 @with_appcontext
-def export_command(path, light, **options):
+def export_command(path, light, selection):
     """Write the selected works (all by default) as a ZIM file at PATH."""
     try:
         with Reporter("zim") as progress:
-            report = get_library().export_zim(selection_from_options(**options), path, FONT, light=light,
+            report = get_library().export_zim(selection, path, FONT, light=light,
                                               progress=progress)
     except CannotWrite as exc:
         click.echo(f"Error: {exc}", err=True)

@@ -149,13 +149,3 @@ def search_ids(index, store=None) -> Callable[[str], list[str]]:
         return [r["id"] for r in body["results"]]
 
     return run
-
-
-def selection_from_options(**kwargs) -> Selection:
-    """Build a Selection from the keyword arguments ``selection_options`` adds (others are ignored).
-
-    :raises BadParameter: for an unknown type or language, a bad date or list id.
-    """
-    return Selection(q=kwargs.get("q"), type=kwargs.get("type"), subject=kwargs.get("subject"),
-                     audience=kwargs.get("audience"), lang=kwargs.get("lang"),
-                     list_id=kwargs.get("list_id"), since=kwargs.get("since") or None)

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from contentlib import accounts, lists, records
 from contentlib.errors import BadParameter
 from catalog.cli_selection import selection_options
-from contentlib.selection import Selection, select_works, selection_from_options
+from contentlib.selection import Selection, select_works
 from contentlib.store import versions, works
 from tests.conftest import DATA
 
@@ -108,8 +108,8 @@ def test_the_click_flags_build_a_selection_and_bad_values_are_one_line_errors():
 
     @click.command()
     @selection_options
-    def cmd(**kwargs):
-        seen["sel"] = selection_from_options(**kwargs)
+    def cmd(selection):
+        seen["sel"] = selection
 
     runner = CliRunner()
     result = runner.invoke(cmd, ["--q", "水", "--type", "video", "--type", "book", "--subject", "health",
