@@ -41,9 +41,6 @@ MIN_STRICT = 10
 CHAR_EXPANSION = 200
 EXPANSION_BOOST = 0.8  # glossary equivalents, relative to the typed query
 WRITER_MB = 2048
-# What a rebuild's writer holds per process before it spills sorted runs to
-# disk: 10,000 works' postings held at once took 1.9 GB per process at 100k.
-SEGMENT_MB = 384
 # A rebuild writes segments of at most CHUNK works, PROCS of them at a time.
 # Fewer segments answer faster (a search pays per segment); a writer holds
 # about 18 MB per 1,000 works on top of the ~200 MB of dictionaries.
@@ -163,8 +160,7 @@ def _write_segment(job):
     """
     dirname, records = job
     ix = windex.open_dir(dirname)
-    writer = FastSegmentWriter(ix, _lk=False, codec=_codec(), limitmb=SEGMENT_MB,
-                               compound=False)
+    writer = FastSegmentWriter(ix, _lk=False, codec=_codec(), compound=False)
     for rec in records:
         writer.add_document(**document(rec))
     # The shared temp directory is removed by the parent's final commit.
@@ -194,11 +190,11 @@ def _chunks(records, size):
 def _bulk_index(ix, dirname, records, chunk_size=None):
     """Index ``records`` into the empty index ``ix``; return the count.
 
-    Records are cut into chunks of CHUNK works, each written as its own
-    segment by a pool of PROCS forked processes (which inherit the loaded
+    Records are cut into chunks of ``chunk_size`` works, each written as its
+    own segment by a pool of PROCS forked processes (which inherit the loaded
     jieba and OpenCC dictionaries). Segments are never merged: merging
     costs as much as writing, and a handful of segments searches fine. A
-    writer holds SEGMENT_MB of postings, then spills them to sorted runs.
+    writer keeps its whole segment's postings in arrays until it writes it.
     """
     chinese.prepare()
     segments, count = [], 0
