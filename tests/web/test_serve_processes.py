@@ -72,7 +72,12 @@ def test_two_processes_answer_and_both_follow_an_import(tmp_path):
             assert time.time() < deadline, "the server did not answer"
             time.sleep(0.3)
         assert [r["id"] for r in body["results"]] == ["p-one"]
-        assert len(_children(server.pid)) == 2  # two serving processes under one master
+        # Two serving processes under one master. The first may answer before
+        # the master has forked the second, so give the second time to start.
+        deadline = time.time() + 60
+        while len(_children(server.pid)) != 2:
+            assert time.time() < deadline, f"serving processes: {_children(server.pid)}"
+            time.sleep(0.2)
         subprocess.run([str(BIN / "contentlib"), "import", str(second)], env=env, check=True, capture_output=True)
         # Every answer, from whichever process, now has the new work (no process keeps a stale searcher).
         for _ in range(20):
