@@ -7,15 +7,15 @@ segmenter would decide; jieba search-mode words of titles and keywords rank whol
 matches higher. A toneless pinyin syllable per character lets Latin pinyin
 queries match.
 """
-import logging
 import os
 import re
 import unicodedata
 from functools import lru_cache
 
-import jieba
 from pypinyin import Style, lazy_pinyin
 from opencc import OpenCC
+
+from .worddict import WordDict
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile("[" + _CJK + "]")
@@ -57,17 +57,15 @@ def to_simplified(text):
     return conv.convert(text)
 
 
-_jieba_ready = False
+_dict = None
 
 
 def _jieba():
-    """Initialise jieba once, quietly, from its bundled dictionary."""
-    global _jieba_ready
-    if not _jieba_ready:
-        jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()
-        _jieba_ready = True
-    return jieba.dt
+    """jieba's bundled dictionary, read once into a compact trie (see :mod:`.worddict`)."""
+    global _dict
+    if _dict is None:
+        _dict = WordDict.default()
+    return _dict
 
 
 def prepare():
@@ -89,7 +87,7 @@ def has_chinese(text):
 
 def words(text):
     """Segment Simplified ``text`` with jieba (precise mode, no HMM)."""
-    return list(_jieba().cut(text, HMM=False))
+    return list(_jieba().cut(text))
 
 
 def search_words(text):
@@ -98,7 +96,7 @@ def search_words(text):
     Like ``jieba.cut_for_search``: each word plus its dictionary sub-words
     of two and three characters.
     """
-    freq = _jieba().FREQ
+    freq = _jieba().freq
     out = []
     for word in words(text):
         n = len(word)
@@ -107,7 +105,7 @@ def search_words(text):
         for size in (2, 3):
             if size < n:
                 out.extend(g for g in (word[i:i + size] for i in range(n - size + 1))
-                           if freq.get(g))
+                           if freq(g))
         out.append(word)
     return out
 
@@ -170,14 +168,14 @@ def chars_by_reading():
 @lru_cache(maxsize=1)
 def _chars_by_syllable(per_syllable=80):
     """Common characters for each toneless syllable, most frequent first."""
-    freq = _jieba().FREQ
+    freq = _jieba().freq
     out = {}
     for code in range(0x4E00, 0xA000):
         ch = chr(code)
-        if freq.get(ch):
+        if freq(ch):
             for syl in char_pinyin(ch):
                 out.setdefault(syl, []).append(ch)
-    return {syl: sorted(chars, key=lambda c: -freq[c])[:per_syllable]
+    return {syl: sorted(chars, key=lambda c: -freq(c))[:per_syllable]
             for syl, chars in out.items()}
 
 
@@ -197,11 +195,11 @@ def pinyin_words(syllables, limit=5):
 
 @lru_cache(maxsize=4096)
 def _pinyin_words(syllables, limit):
-    freq = _jieba().FREQ
+    freq = _jieba().freq
     prefixes = _prefixes(syllables)
     if not prefixes:
         return ()
-    found = sorted(((freq[w], w) for w in prefixes if freq[w] > 0), reverse=True)
+    found = sorted(((f, w) for f, w in zip(map(freq, prefixes), prefixes) if f > 0), reverse=True)
     target = list(syllables)
     out = []
     for f, w in found[:50]:
@@ -229,15 +227,15 @@ def _prefixes(syllables):
     if len(syllables) == 2:
         wanted, second = _char_sets()[syllables[-1]] if following else frozenset(), _second_chars()
         return tuple(p + c for p in before for c in wanted.intersection(second.get(p, "")))
-    freq = _jieba().FREQ
-    return tuple(w for p in before for w in map(p.__add__, following) if w in freq)
+    begins_word = _jieba().has_prefix
+    return tuple(w for p in before for w in map(p.__add__, following) if begins_word(w))
 
 
 @lru_cache(maxsize=1)
 def _second_chars():
     """For each character, the characters that follow it in dictionary words."""
     out = {}
-    for w in _jieba().FREQ:
+    for w in _jieba():  # every word; a prefix of one starts as it does
         if len(w) > 1:
             out.setdefault(w[0], set()).add(w[1])
     return {k: "".join(v) for k, v in out.items()}
@@ -293,7 +291,7 @@ def query_parts(text):
             words.extend(search_words(run))
             continue
         piece = []
-        for w in _jieba().cut(run, HMM=False):
+        for w in _jieba().cut(run):
             if w in STOP_WORDS:
                 pieces.append("".join(piece))
                 piece = []
