@@ -69,6 +69,38 @@ def rollup(pid):
             "Shared": out.get("Shared_Clean", 0) + out.get("Shared_Dirty", 0)}
 
 
+def vmas(pid):
+    """``{(start, end, name): private kB}`` of every mapping of ``pid``."""
+    out, key = {}, None
+    try:
+        text = Path(f"/proc/{pid}/smaps").read_text()
+    except OSError:
+        return out
+    for line in text.splitlines():
+        head = line.split()
+        if head and "-" in head[0] and ":" not in head[0]:
+            start, end = head[0].split("-")
+            key = (start, end, head[5] if len(head) > 5 else "[anon]")
+            out[key] = 0
+        elif head and head[0] in ("Private_Dirty:", "Private_Clean:"):
+            out[key] += int(head[1])
+    return out
+
+
+def private_split(master, worker):
+    """A worker's private MB in mappings the master has too (copied on write, mostly), and in its own."""
+    inherited = {s for s, _, _ in vmas(master)}  # by start: the heap grows
+    split = {"inherited anon": 0, "own anon": 0, "files": 0}
+    for (s, e, name), kb in vmas(worker).items():
+        if name.startswith("/"):
+            split["files"] += kb
+        elif s in inherited:
+            split["inherited anon"] += kb
+        else:
+            split["own anon"] += kb
+    return {k: v / 1024 for k, v in split.items()}
+
+
 def status_rss(pid):
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -79,9 +111,19 @@ def status_rss(pid):
     return None
 
 
-def sample_peaks(root, stop, peaks, every=0.1):
-    """Record the peak RSS of every process under ``root`` until ``stop`` is set."""
+def sample_peaks(root, stop, peaks, every=0.1, timeline=None):
+    """Record the peak RSS of every process under ``root`` until ``stop`` is set.
+
+    :param timeline: a file that gets ``seconds pid:RSS ...`` about once a second.
+    """
+    start = last = time.monotonic()
     while not stop.is_set():
+        now = time.monotonic()
+        if timeline is not None and now - last >= 1:
+            last = now
+            timeline.write(f"{now - start:.0f} " + " ".join(
+                f"{pid}:{status_rss(pid) or 0:.0f}" for pid, _ in tree(root)) + "\n")
+            timeline.flush()
         for pid, depth in tree(root):
             rss = status_rss(pid)
             if rss is None:
@@ -105,12 +147,14 @@ def build(home, works, env):
     p = subprocess.Popen([str(rb.BIN / "contentlib"), "import", "--skip-invalid", str(catalog)], env=env,
                          stdout=subprocess.DEVNULL)
     stop, peaks = threading.Event(), {}
-    t = threading.Thread(target=sample_peaks, args=(p.pid, stop, peaks))
-    t.start()
-    code = p.wait()
-    stop.set()
-    t.join()
-    print(f"import exited {code} after {time.monotonic() - start:.0f} s; peak RSS per process (sampled every 0.1 s):")
+    with open(home / "import_rss.txt", "w") as timeline:
+        t = threading.Thread(target=sample_peaks, args=(p.pid, stop, peaks), kwargs={"timeline": timeline})
+        t.start()
+        code = p.wait()
+        stop.set()
+        t.join()
+    print(f"import exited {code} after {time.monotonic() - start:.0f} s; peak RSS per process (sampled every 0.1 s;"
+          f" RSS each second in {home / 'import_rss.txt'}):")
     print("| pid | role | peak RSS MB | alive s |\n|---|---|---|---|")
     for pid, v in sorted(peaks.items(), key=lambda kv: -kv[1]["rss"]):
         role = "importer" if v["depth"] == 0 else f"child (depth {v['depth']})"
@@ -126,6 +170,10 @@ def snapshot(server_pid, label):
         print(f"| {role} {pid} | {m['Rss']:.0f} | {m['Pss']:.0f} | {m['Private']:.0f} | {m['Shared']:.0f} |")
     print(f"| **all** | max {max(m['Rss'] for *_, m in rows):.0f} | **{sum(m['Pss'] for *_, m in rows):.0f}** "
           f"| {sum(m['Private'] for *_, m in rows):.0f} | |", flush=True)
+    for pid, depth, _ in rows:
+        if depth:
+            split = private_split(server_pid, pid)
+            print(f"worker {pid} private MB: " + ", ".join(f"{k} {v:.0f}" for k, v in split.items()))
 
 
 def serve(home, env, seconds):

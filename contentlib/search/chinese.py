@@ -15,6 +15,7 @@ from functools import lru_cache
 from pypinyin import Style, lazy_pinyin
 from opencc import OpenCC
 
+from . import pinyin_phrases
 from .worddict import WordDict
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -69,7 +70,12 @@ def _jieba():
 
 
 def prepare():
-    """Load the jieba and OpenCC dictionaries and the pinyin tables now rather than on first use."""
+    """Load the jieba and OpenCC dictionaries and the pinyin tables now rather than on first use.
+
+    pypinyin's phrase readings are moved into a trie here (``pinyin_phrases``):
+    the processes that call this are the long-lived ones (a server before it forks, a rebuild).
+    """
+    pinyin_phrases.compact()
     _jieba()
     _t2s()
     _char_sets()
