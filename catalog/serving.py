@@ -13,6 +13,7 @@ its own index searcher, which it reopens when the index changes on disk
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import os
 
@@ -43,6 +44,7 @@ def serve(app, host: str, port: int, threads: int = 8, workers: int | None = Non
     :param workers: processes; None means one per core (1 where forking is not possible).
     """
     workers = default_workers() if workers is None else max(1, workers)
+    _large_blocks_mapped()
     if workers > 1 and can_fork():
         _gunicorn(app, host, port, threads, workers, on_start)
         return
@@ -51,6 +53,25 @@ def serve(app, host: str, port: int, threads: int = 8, workers: int | None = Non
     if on_start is not None:
         on_start(app)
     waitress_serve(app, host=host, port=port, threads=threads, ident=ident)
+
+
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+LARGE_BLOCK = 128 * 1024
+
+
+def _large_blocks_mapped() -> None:
+    """Make glibc map every block of 128 KiB or more on its own, returned to the system when freed.
+
+    By default glibc raises this threshold each time such a block is freed,
+    and later large blocks (a search's arrays over 100,000 works) come from
+    the per-thread heaps, which keep their pages: with 8 threads a process
+    kept about 20 MB more after a load test at 100,000 works. Elsewhere than
+    glibc this does nothing.
+    """
+    try:
+        ctypes.CDLL(None).mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK)
+    except (OSError, AttributeError):
+        pass
 
 
 def _before_fork(app) -> None:
