@@ -38,7 +38,7 @@ def keys_show():
 def keys_trust(key, name):
     """Accept bundles signed by KEY (another library's `contentlib keys show`)."""
     try:
-        added = keys.trust(get().store, key, name)
+        added = get().trust_key(key, name)
     except InvalidRecord as exc:
         for where, message in exc.problems:
             click.echo(f"{where}: {message}", err=True)
@@ -50,7 +50,7 @@ def keys_trust(key, name):
 @with_appcontext
 def keys_list():
     """List the trusted keys with their names."""
-    for key, name in keys.trusted(get().store):
+    for key, name in get().trusted_keys():
         click.echo(f"{key}\t{name or ''}")
 
 

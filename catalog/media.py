@@ -13,7 +13,6 @@ import re
 
 from flask import Blueprint, abort, make_response, redirect, request, send_file, url_for
 
-from contentlib.access import file_access
 from contentlib.attachments import CARD_WIDTHS, card_key, card_path, card_paths
 
 from .auth import acting_user
@@ -40,7 +39,7 @@ def _access(sha256: str):
     """The file's access for this request's user, or 404 (unknown, or a draft they may not see)."""
     if not SHA.match(sha256):
         abort(404)
-    access = file_access(get().store, sha256, acting_user())
+    access = get().file_access(sha256, acting_user())
     if access is None:
         abort(404)
     return access

@@ -8,7 +8,6 @@ from flask import current_app
 
 from contentlib import backup, worker
 from contentlib.library import Library
-from contentlib.store import Store
 
 
 def init_app(app) -> None:
@@ -22,10 +21,6 @@ def get_library() -> Library:
 
 
 get = get_library  # the older name
-
-
-def get_store() -> Store:
-    return get_library().store
 
 
 def changed(work_ids=()) -> None:
