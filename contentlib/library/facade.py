@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from .. import (access, attachments, backup, glossary, indexing, keys, lightvideo, lists, oai, records, usage,
+from .. import (attachments, backup, glossary, indexing, keys, lightvideo, lists, oai, records, usage,
                worker, workflow, zim)
 from ..accounts import User
 from ..bundles import BundleLimits, export as bundle_export, importer
@@ -32,6 +34,7 @@ from ..selection import select_works
 from ..search_request import SearchRequest, parse_search_args
 from ..store import Store
 from .accounts import Accounts
+from .files import Files
 from .glossary import Glossary
 from .lists import Lists
 from .reading import Reading
@@ -95,10 +98,10 @@ def _dir_size(path: Path) -> int:
     return total
 
 
-class Library(Reading, Reporting):
+class Library(Reading, Reporting, Files):
     """The store, this node's search backend, the media store, limits and jobs, with the use cases.
 
-    What pages and feeds read is in ``Reading``, the figures in ``Reporting``;
+    What pages and feeds read is in ``Reading``, the figures in ``Reporting``, the files to send in ``Files``;
     ``accounts``, ``glossary``, ``lists`` and ``interface`` are its smaller parts.
 
     :param index_sync: apply index changes inside the call that made them
@@ -296,6 +299,22 @@ class Library(Reading, Reporting):
             self.changed(report.work_ids)
             self.sync()
         return report
+
+    def import_bundle_upload(self, stream: BinaryIO, allow_untrusted: bool = False,
+                             actor: str | None = None) -> BundleReport:
+        """Import a bundle sent as a stream (the admin page): kept in a temporary file under the home meanwhile.
+
+        Derived files are queued for the worker; the temporary file is gone when it returns.
+
+        :raises BundleRefused: for a hostile, damaged, untrusted or invalid bundle; nothing was written.
+        """
+        fd, tmp = tempfile.mkstemp(dir=self.settings["CONTENTLIB_INSTANCE_DIR"], prefix=".bundle-upload-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                shutil.copyfileobj(stream, fh, 1024 * 1024)
+            return self.import_bundle(Path(tmp), allow_untrusted=allow_untrusted, actor=actor, derived_now=False)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
 
     def export_zim(self, selection, out: Path, font: Path, light: bool = False, source: str | None = None,
                    progress=None) -> zim.ZimReport:
@@ -500,14 +519,7 @@ class Library(Reading, Reporting):
     def history(self, work_id: str) -> list[dict]:
         return workflow.history(self.store, work_id)
 
-    # -- files, harvesters, keys, use counts ------------------------------------
-
-    def file_access(self, sha256: str, user: User | None) -> access.FileAccess | None:
-        """Whether ``user`` may have the file ``sha256`` (or its derived files), and the entry naming it.
-
-        None for an unknown file, or a draft the user may not see.
-        """
-        return access.file_access(self.store, sha256, user)
+    # -- harvesters, keys, use counts ------------------------------------------
 
     def oai_response(self, repository: oai.Repository, args: dict[str, list[str]]) -> bytes:
         """Answer one OAI-PMH request (its arguments, repeats kept) as XML."""

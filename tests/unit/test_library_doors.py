@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
 from contentlib import coverage, glossary, keys, oai, reports
+from contentlib.attachments import CARD_WIDTHS
+from contentlib.bundles import BundleRefused
 from contentlib.errors import BadParameter, CannotWrite, NotFound, WorkNotFound
 from contentlib.library import Library
+from contentlib.selection import Selection
 from contentlib.settings import defaults
 from tests.conftest import DATA
 from tests.unit import media_samples as ms
@@ -176,3 +180,38 @@ def test_oai_keys_use_counts_and_consumers(lib, tmp_path):
     assert lib.local_library("County") == (library_id, name)  # made once
     assert lib.use_counter(60.0) is not None
     assert all(len(c) == 3 for c in lib.outbox_consumers())
+
+
+def test_files_to_send_and_cover_cards(lib, tmp_path):
+    editor = lib.accounts.create("ed", "editor", PASSWORD)
+    entry = lib.upload("t-book", "bo", io.BytesIO(ms.SRT.encode("utf-8")), "a.srt", None, editor)
+    assert lib.media_file(entry.sha256, None) is None  # a draft: not for the public
+    found, path = lib.media_file(entry.sha256, editor)
+    assert path.read_bytes() == ms.SRT.encode("utf-8") and found.entry.sha256 == entry.sha256
+    assert lib.media_file(entry.sha256, editor, "subtitle.vtt") is None  # not made yet
+    lib.run_derived_jobs()
+    made = lib.work("t-book", public=False).media[-1].info["renditions"]["vtt"].rsplit("/", 1)[-1]
+    assert lib.media_file(entry.sha256, editor, made)[1].is_file()
+    assert lib.media_file(entry.sha256, editor, "../" + made) is None
+    assert lib.media_file("0" * 64, editor) is None
+
+    poster = lib.work("t-poster")  # no picture: a cover card is drawn for it
+    width = CARD_WIDTHS[0]
+    assert lib.cover_card(poster, width) is None and lib.jobs.counts()["queued"] >= 1  # the worker is asked
+    lib.run_derived_jobs()
+    key = lib.cover_card(poster, width)
+    assert key is not None and lib.card_file(key, width).is_file()
+    assert lib.card_file("f" * 64, width) is None
+
+
+def test_a_bundle_upload_is_imported_from_a_temporary_file_that_does_not_stay(lib, tmp_path):
+    out = tmp_path / "all.zip"
+    lib.export_bundle(Selection(), out)
+    instance = Path(lib.settings["CONTENTLIB_INSTANCE_DIR"])
+    with open(out, "rb") as stream:
+        report = lib.import_bundle_upload(stream, allow_untrusted=True, actor="admin")
+    assert sorted(w.id for w in report.works) == ["t-atom", "t-book", "t-poster"]
+    assert report.count("unchanged") == 3  # its own works, again
+    with pytest.raises(BundleRefused):
+        lib.import_bundle_upload(io.BytesIO(b"not a zip"), allow_untrusted=True)
+    assert not list(instance.glob(".bundle-upload-*"))
