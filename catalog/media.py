@@ -16,7 +16,7 @@ from flask import Blueprint, abort, make_response, redirect, request, send_file,
 from contentlib.attachments import CARD_WIDTHS
 
 from .auth import acting_user
-from .resources import get
+from .resources import get_library
 
 bp = Blueprint("media", __name__)
 
@@ -39,7 +39,7 @@ def _file(sha256: str, derived: str | None = None):
     """The file's access and path for this request's user, or 404 (unknown, a draft they may not see, not made)."""
     if not SHA.match(sha256):
         abort(404)
-    found = get().media_file(sha256, acting_user(), derived)
+    found = get_library().media_file(sha256, acting_user(), derived)
     if found is None:
         abort(404)
     return found
@@ -70,7 +70,7 @@ def derived(sha256, name):
 def card(key, width):
     if not SHA.match(key) or width not in CARD_WIDTHS:
         abort(404)
-    path = get().card_file(key, width)
+    path = get_library().card_file(key, width)
     if path is None:
         abort(404)
     return _cache(send_file(path, mimetype="image/webp", conditional=True, max_age=YEAR), public=True)
@@ -167,7 +167,7 @@ def cover_url(work, width: int = 320) -> str | None:
                 url = describe(entry).get("thumbnail_url")
                 if url:
                     return url
-    key = get().cover_card(work, width)  # not drawn yet: a worker is asked to, a placeholder shows meanwhile
+    key = get_library().cover_card(work, width)  # not drawn yet: a worker is asked to, a placeholder shows meanwhile
     return url_for("media.card", key=key, width=width) if key else None
 
 

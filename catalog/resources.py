@@ -20,14 +20,6 @@ def get_library() -> Library:
     return current_app.extensions["contentlib"]
 
 
-get = get_library  # the older name
-
-
-def changed(work_ids=()) -> None:
-    """Tell the index and the job queue that works changed."""
-    get_library().changed(work_ids)
-
-
 class Workers:
     """The applier and job threads of one app, stopped together."""
 
