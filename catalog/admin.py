@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from contentlib import accounts
+from contentlib.accounts import ROLES
 from contentlib.errors import InvalidRecord, NotFound
 from contentlib.model import LANGUAGES
 from contentlib.vocabulary import SCHEME_KEYS
 
 from .auth import acting_user, needs
 from .errors import render_error
-from .resources import get_library, get_store
+from .resources import get_library
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _users_page(problems=None, status=200):
-    return render_template("admin/users.html", users=accounts.list_users(get_store()), roles=accounts.ROLES,
+    return render_template("admin/users.html", users=get_library().accounts.users(), roles=ROLES,
                            problems=problems, me=acting_user(), unlocked=request.args.get("unlocked")), status
 
 
@@ -31,8 +31,8 @@ def users():
 @needs("users")
 def create_user():
     try:
-        accounts.create_user(get_store(), request.form.get("name", "").strip(), request.form.get("role", ""),
-                             request.form.get("password", ""))
+        get_library().accounts.create(request.form.get("name", "").strip(), request.form.get("role", ""),
+                                      request.form.get("password", ""))
     except InvalidRecord as exc:
         return _users_page(exc.problems, 400)
     return redirect(url_for("admin.users"))
@@ -41,14 +41,14 @@ def create_user():
 @bp.post("/users/<name>/role")
 @needs("users")
 def set_role(name):
-    accounts.set_role(get_store(), name, request.form.get("role", ""))
+    get_library().accounts.set_role(name, request.form.get("role", ""))
     return redirect(url_for("admin.users"))
 
 
 @bp.post("/users/<name>/active")
 @needs("users")
 def set_active(name):
-    accounts.set_active(get_store(), name, request.form.get("active") == "1")
+    get_library().accounts.set_active(name, request.form.get("active") == "1")
     return redirect(url_for("admin.users"))
 
 
@@ -56,14 +56,14 @@ def set_active(name):
 @needs("users")
 def unlock(name):
     """Let a user locked out by failed logins in again (what ``contentlib users unlock NAME`` does)."""
-    accounts.unlock(get_store(), name)
+    get_library().accounts.unlock(name)
     return redirect(url_for("admin.users", unlocked=name))
 
 
 @bp.get("/vocabulary")
 @needs("vocabulary")
 def vocabulary():
-    return render_template("admin/vocabulary.html", vocabulary=get_store().vocabulary(), schemes=SCHEME_KEYS,
+    return render_template("admin/vocabulary.html", vocabulary=get_library().vocabulary(), schemes=SCHEME_KEYS,
                            languages=LANGUAGES)
 
 

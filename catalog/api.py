@@ -11,7 +11,7 @@ from contentlib.search.backend import SearchResult
 from .extensions import csrf
 from . import openapi
 from .media import describe
-from .resources import get_library, get_store
+from .resources import get_library
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated JSON API, no cookies involved
@@ -53,7 +53,7 @@ def search_body(result: SearchResult) -> dict:
              tag="works")
 def work(work_id):
     """The work in the record format, each media entry with its URLs and facts."""
-    work = get_store().get_work(work_id)
+    work = get_library().work(work_id)
     body = work_to_record(work)
     if work.media:
         body["media"] = [describe(m) for m in work.media]

@@ -17,7 +17,7 @@ from contentlib import accounts
 from .errors import render_error
 from .extensions import login_manager
 from .i18n import _safe_next
-from .resources import get_store
+from .resources import get_library
 
 bp = Blueprint("auth", __name__)
 
@@ -48,7 +48,7 @@ class SessionUser(UserMixin):
 def load_user(session_id: str):
     """The session's user, unless the account logged out (or was disabled) since the session began."""
     name, _, generation = session_id.rpartition(":")
-    user = accounts.get_user(get_store(), name) if name else None
+    user = get_library().accounts.get(name) if name else None
     if user is None or not user.active or str(user.session_generation) != generation:
         return None
     return SessionUser(user)
@@ -100,8 +100,8 @@ def login():
     error, status = None, 200
     name = request.form.get("name", "").strip()
     if request.method == "POST":
-        user = accounts.authenticate(get_store(), name, request.form.get("password", ""),
-                                     request.remote_addr or "")
+        user = get_library().accounts.authenticate(name, request.form.get("password", ""),
+                                                   request.remote_addr or "")
         if user is not None:
             session.clear()  # a fresh session: nothing from before the login survives (fixation)
             login_user(SessionUser(user))
@@ -114,7 +114,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    accounts.end_sessions(get_store(), current_user.name)  # copies of this cookie stop working too
+    get_library().accounts.end_sessions(current_user.name)  # copies of this cookie stop working too
     logout_user()
     session.clear()
     return redirect(url_for("browse.home"))

@@ -8,7 +8,7 @@ from contentlib.bounds import MAX_PAGE
 from contentlib.model import WORK_TYPES
 
 from .i18n import preferred_languages
-from .resources import get_store
+from .resources import get_library
 
 bp = Blueprint("browse", __name__)
 
@@ -24,8 +24,8 @@ def _sort() -> str:
 def _listing(heading: tuple[str, str], **where):
     """Render one page of a listing in the requested order (newest, or by title in dictionary order)."""
     per_page, page, sort = current_app.config["CONTENTLIB_PER_PAGE"], _page(), _sort()
-    works, total = get_store().list_works(page=page, per_page=per_page, order=sort,
-                                          prefer=preferred_languages(), **where)
+    works, total = get_library().listing(page=page, per_page=per_page, order=sort,
+                                         prefer=preferred_languages(), **where)
     return render_template("browse/listing.html", scheme=heading[0], code=heading[1], works=works,
                            total=total, page=page, per_page=per_page, sort=sort)
 
@@ -40,17 +40,15 @@ def _page() -> int:
 
 @bp.get("/")
 def home():
-    store = get_store()
-    newest, total = store.list_works(per_page=12)
+    view = get_library().overview(newest=12)
     return render_template(
-        "browse/home.html", newest=newest, total=total, by_language=store.count_by_language(),
-        subjects=store.count_by_term("subjects"), audiences=store.count_by_term("audiences"),
-        types=store.count_by_type(), vocabulary=store.vocabulary())
+        "browse/home.html", newest=view.newest, total=view.total, by_language=view.by_language,
+        subjects=view.subjects, audiences=view.audiences, types=view.types, vocabulary=view.vocabulary)
 
 
 @bp.get("/<any(subjects, audiences, grades):scheme>/<code>")
 def by_term(scheme, code):
-    if not get_store().vocabulary().has(scheme, code):
+    if not get_library().vocabulary().has(scheme, code):
         abort(404)
     return _listing((scheme, code), scheme=scheme, code=code)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from contentlib import accounts, glossary
+from contentlib import accounts
 from contentlib.errors import CannotWrite, InvalidRecord, NotFound
 from contentlib.progress import Reporter
 
@@ -17,7 +17,7 @@ from . import create_app
 from .cli_backup import backup_command, restore_command
 from .cli_ops import status_command
 from .cli_selection import selection_options
-from .resources import get, get_library
+from .resources import get_library
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
@@ -146,7 +146,7 @@ def users_group():
 def users_create(name, role, password):
     """Create a user with a role: teacher, editor, reviewer or admin."""
     try:
-        accounts.create_user(get().store, name, role, password)
+        get_library().accounts.create(name, role, password)
     except InvalidRecord as exc:
         _fail(exc)
     click.echo(f"user {name} created ({role})")
@@ -158,7 +158,7 @@ def users_create(name, role, password):
 def users_token(name):
     """Print a new API token for NAME (the old one stops working); send it as Authorization: Bearer."""
     try:
-        click.echo(accounts.issue_token(get().store, name))
+        click.echo(get_library().accounts.issue_token(name))
     except NotFound:
         click.echo(f"no user {name}", err=True)
         sys.exit(1)
@@ -168,7 +168,7 @@ def users_token(name):
 @with_appcontext
 def users_list():
     """List users and their roles."""
-    for user in accounts.list_users(get().store):
+    for user in get_library().accounts.users():
         click.echo(f"{user.name}\t{user.role}")
 
 
@@ -183,7 +183,7 @@ def glossary_group():
 def glossary_import(path):
     """Add the terms of a CSV file (all or nothing)."""
     try:
-        count = glossary.import_csv(get().store, path.read_text(encoding="utf-8-sig"))
+        count = get_library().glossary.import_csv(path.read_text(encoding="utf-8-sig"))
     except InvalidRecord as exc:
         _fail(exc, prefix=f"{path}:")
     click.echo(f"{path}: {count} terms read")
@@ -194,8 +194,12 @@ def glossary_import(path):
 @with_appcontext
 def glossary_export(path):
     """Write the glossary as CSV."""
-    path.write_text(glossary.export_csv(get().store), encoding="utf-8")
-    click.echo(f"{path}: {len(glossary.entries(get().store))} terms exported")
+    try:
+        count = get_library().glossary.export_file(path)
+    except CannotWrite as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"{path}: {count} terms exported")
 
 
 @cli.command("serve")

@@ -14,7 +14,7 @@ from contentlib.errors import CannotWrite, InvalidRecord
 from contentlib.progress import Reporter, human
 
 from .cli_selection import selection_options
-from .resources import get
+from .resources import get_library
 
 
 # --- keys ---
@@ -28,7 +28,7 @@ def keys_group():
 @with_appcontext
 def keys_show():
     """Print this library's public key (one line of base64) for others to trust."""
-    click.echo(get().identity().public_key)
+    click.echo(get_library().identity().public_key)
 
 
 @keys_group.command("trust")
@@ -38,7 +38,7 @@ def keys_show():
 def keys_trust(key, name):
     """Accept bundles signed by KEY (another library's `contentlib keys show`)."""
     try:
-        added = keys.trust(get().store, key, name)
+        added = get_library().trust_key(key, name)
     except InvalidRecord as exc:
         for where, message in exc.problems:
             click.echo(f"{where}: {message}", err=True)
@@ -50,7 +50,7 @@ def keys_trust(key, name):
 @with_appcontext
 def keys_list():
     """List the trusted keys with their names."""
-    for key, name in keys.trusted(get().store):
+    for key, name in get_library().trusted_keys():
         click.echo(f"{key}\t{name or ''}")
 
 
@@ -78,7 +78,7 @@ def bundle_export_command(out, light, selection):
 
     try:
         with Reporter("writing", unit="bytes") as progress:
-            _, manifest = get().export_bundle(selection, out, light=light,
+            _, manifest = get_library().export_bundle(selection, out, light=light,
                                               progress=progress, announce=announce)
     except CannotWrite as exc:
         click.echo(f"Error: {exc}", err=True)
@@ -96,7 +96,7 @@ def bundle_import_command(path, allow_untrusted):
     """Verify IN.zip completely, then import its works and files (refused bundles change nothing)."""
     try:
         with Reporter("bundle", unit="bytes") as progress:
-            report = get().import_bundle(path, allow_untrusted=allow_untrusted, progress=progress)
+            report = get_library().import_bundle(path, allow_untrusted=allow_untrusted, progress=progress)
     except BundleRefused as exc:
         click.echo(f"{path}: refused: {exc}", err=True)
         sys.exit(1)
@@ -123,7 +123,7 @@ def renditions_group():
 @with_appcontext
 def renditions_make():
     """Make every missing derived file now, light videos included, showing progress."""
-    lib = get()
+    lib = get_library()
     ids = lib.unfinished()
     click.echo(f"{len(ids)} work(s) need derived files")
     made = 0

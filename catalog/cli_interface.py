@@ -8,10 +8,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from contentlib import interface_strings
 from contentlib.settings import LOCALES
 
-from .resources import get_store
+from .resources import get_library
 
 
 @click.group("translations")
@@ -26,5 +25,5 @@ def translations_group():
 def translations_export(locale, path):
     """Write LOCALE's catalog with every confirmed string un-fuzzied, to merge into translations/."""
     folder = Path(current_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0])
-    count = interface_strings.export_po(get_store(), folder, locale, path)
+    count = get_library().interface.export_po(folder, locale, path)
     click.echo(f"{path}: {count} confirmed string(s) written un-fuzzied")

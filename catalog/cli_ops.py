@@ -24,5 +24,5 @@ def status_command():
     click.echo(f"jobs:                {st.jobs_queued} queued, {st.jobs_running} running, {st.jobs_failed} failed")
     click.echo(f"index on disk:       {_size(st.index_bytes)} ({lib.index_dir})")
     click.echo(f"media on disk:       {_size(st.media_bytes)} ({lib.media.root})")
-    for name, seq, beat in lib.store.consumers():
+    for name, seq, beat in lib.outbox_consumers():
         click.echo(f"consumer {name}: at {seq}, seen {time.time() - beat:.0f} s ago")

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from contentlib.errors import InvalidRecord
 
-from .resources import get
+from .resources import get_library
 
 
 @click.group("report")
@@ -30,7 +30,7 @@ def export_command(path, since, name):
     counter = current_app.extensions.get("contentlib_usage")
     if counter is not None:
         counter.flush()  # counts still in memory belong in the file
-    data = get().export_counts(path, since=since.date() if since else None, name=name)
+    data = get_library().export_counts(path, since=since.date() if since else None, name=name)
     click.echo(f"{path}: {len(data['counts'])} count(s) of {data['library']['name']} "
                f"({data['library']['id']}), {data['period']['from']} to {data['period']['to']}")
 
@@ -41,7 +41,7 @@ def export_command(path, since, name):
 def import_command(path):
     """Add a county library's exported counts under its name (again: replaces, never adds twice)."""
     try:
-        result = get().import_counts(path.read_text(encoding="utf-8"))
+        result = get_library().import_counts(path.read_text(encoding="utf-8"))
     except (InvalidRecord, UnicodeDecodeError) as exc:
         problems = exc.problems if isinstance(exc, InvalidRecord) else [("file", "not UTF-8 text")]
         for where, message in problems:

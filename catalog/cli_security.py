@@ -7,10 +7,9 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from contentlib import accounts
 from contentlib.errors import NotFound
 
-from .resources import get
+from .resources import get_library
 
 
 @click.command("unlock")
@@ -19,7 +18,7 @@ from .resources import get
 def users_unlock(name):
     """Let NAME log in again after too many failed logins (forgets its failures)."""
     try:
-        count = accounts.unlock(get().store, name)
+        count = get_library().accounts.unlock(name)
     except NotFound:
         click.echo(f"no user {name}", err=True)
         sys.exit(1)

@@ -20,7 +20,6 @@ import re
 
 from flask import current_app, request
 
-from contentlib import usage
 from contentlib.usage import Counter
 
 from .i18n import content_lang
@@ -59,12 +58,12 @@ def _count(response) -> None:
 
 
 def init_app(app) -> None:
-    store = app.extensions["contentlib"].store
+    lib = app.extensions["contentlib"]
     # This library's id is made here, once, before requests race to make it; reports and exports use its name.
-    usage.local_library(store, app.config.get("CONTENTLIB_LIBRARY_NAME"))
+    lib.local_library(app.config.get("CONTENTLIB_LIBRARY_NAME"))
     if not app.config["CONTENTLIB_COUNT_USE"]:
         return
-    app.extensions["contentlib_usage"] = Counter(store, interval=app.config["CONTENTLIB_COUNT_FLUSH_SECONDS"])
+    app.extensions["contentlib_usage"] = lib.use_counter(app.config["CONTENTLIB_COUNT_FLUSH_SECONDS"])
 
     @app.after_request
     def count_use(response):

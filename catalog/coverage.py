@@ -4,44 +4,33 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from contentlib import coverage as core
+from contentlib.coverage import STATES
 
 from . import openapi
-from .resources import get_store
+from .resources import get_library
 
 bp = Blueprint("coverage", __name__)
 SHOWN = 200  # rows of the to-translate list on the page; the CSV has every row
-
-
-def _filters(vocabulary) -> tuple[str | None, str | None]:
-    subject = request.args.get("subject") or None
-    audience = request.args.get("audience") or None
-    subject = subject if subject and vocabulary.has("subjects", subject) else None
-    audience = audience if audience and vocabulary.has("audiences", audience) else None
-    return subject, audience
 
 
 @bp.get("/api/v1/coverage")
 @openapi.doc("How many works have a published, in-review, draft or missing version per language",
              responses={200: "Coverage"}, tag="coverage")
 def api():
-    return jsonify(core.coverage(get_store()))
+    return jsonify(get_library().coverage())
 
 
 @bp.get("/coverage")
 def page():
-    store = get_store()
-    subject, audience = _filters(store.vocabulary())
-    return render_template("coverage/coverage.html", body=core.coverage(store),
-                           todo=core.to_translate(store, subject, audience), subject=subject, audience=audience,
-                           vocabulary=store.vocabulary(), states=core.STATES, shown=SHOWN)
+    lib = get_library()
+    todo = lib.to_translate(request.args.get("subject"), request.args.get("audience"))
+    return render_template("coverage/coverage.html", body=lib.coverage(), todo=todo.rows, subject=todo.subject,
+                           audience=todo.audience, vocabulary=lib.vocabulary(), states=STATES, shown=SHOWN)
 
 
 @bp.get("/coverage.csv")
 def csv():
-    store = get_store()
-    subject, audience = _filters(store.vocabulary())
-    text = core.to_translate_csv(core.to_translate(store, subject, audience),
-                                 lambda work_id: url_for("works.show", work_id=work_id, _external=True))
+    text = get_library().to_translate_csv(request.args.get("subject"), request.args.get("audience"),
+                                          lambda work_id: url_for("works.show", work_id=work_id, _external=True))
     return Response("\ufeff" + text, mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=to-translate-bo.csv"})

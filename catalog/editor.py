@@ -19,7 +19,7 @@ from contentlib.model import LANGUAGES
 from .auth import acting_user, needs
 from .errors import REFUSALS
 from .media import describe
-from .resources import get_library, get_store
+from .resources import get_library
 from .uploads import attach_upload
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
@@ -38,7 +38,7 @@ def timestamp(value: float) -> str:
 def workflow_helpers():
     def version_state(work_id: str, lang: str) -> str:
         """Where a language version stands (for editors' links on public pages)."""
-        return workflow.status(get_store(), work_id, lang).state
+        return get_library().version(work_id, lang).state
     return {"version_state": version_state}
 
 
@@ -50,7 +50,7 @@ def _source_lang(lang: str) -> str:
 @bp.get("/")
 @needs("edit", "review")
 def queue():
-    items = workflow.queue(get_store())
+    items = get_library().queue()
     return render_template("editor/queue.html", drafts=[i for i in items if i.state == "draft"],
                            reviews=[i for i in items if i.state == "in_review"], me=acting_user())
 

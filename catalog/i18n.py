@@ -11,7 +11,7 @@ from flask_babel import get_locale, lazy_gettext as _l
 from contentlib.settings import LOCALES
 
 from .extensions import LOCALE_COOKIE
-from .resources import get_store
+from .resources import get_library
 
 bp = Blueprint("i18n", __name__)
 
@@ -58,7 +58,7 @@ def content_lang() -> str:
 
 def label(scheme: str, code: str) -> str:
     """A vocabulary term's label in the visitor's language."""
-    term = get_store().vocabulary().get(scheme, code)
+    term = get_library().vocabulary().get(scheme, code)
     return term.label(content_lang()) if term else code
 
 

@@ -14,12 +14,11 @@ from babel import support
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import Domain, get_locale
 
-from contentlib import interface_strings as ui
 from contentlib.errors import InvalidRecord
 from contentlib.settings import LOCALES
 
 from .auth import acting_user, needs
-from .resources import get_store
+from .resources import get_library
 
 bp = Blueprint("interface", __name__, url_prefix="/editor/interface")
 
@@ -44,8 +43,8 @@ class ReviewedDomain(Domain):
             return mine
         locale = str(get_locale())
         try:
-            store = get_store()
-            stamp = ui.stamp(store, locale)
+            strings = get_library().interface
+            stamp = strings.stamp(locale)
         except Exception:  # noqa: BLE001  no database yet (or a CLI without one): the shipped strings
             g._contentlib_no_overrides = True
             return base
@@ -58,7 +57,7 @@ class ReviewedDomain(Domain):
                 merged.merge(base)
                 if hasattr(base, "plural"):
                     merged.plural = base.plural
-                merged._catalog.update(ui.overrides(store, locale))
+                merged._catalog.update(strings.overrides(locale))
                 self._merged[locale] = (stamp, merged)
             merged = self._merged[locale][1]
         g._contentlib_ui = merged
@@ -79,7 +78,7 @@ def page():
     locale = request.args.get("locale", "bo")
     if locale not in LOCALES:
         abort(404)
-    listed = ui.strings(get_store(), translations_dir(), locale)
+    listed = get_library().interface.strings(translations_dir(), locale)
     return render_template("editor/interface.html", strings=listed, locale=locale, ui_locales=LOCALES,
                            todo=sum(1 for s in listed if s.fuzzy and s.confirmed is None),
                            saved=request.args.get("saved"))
@@ -93,9 +92,9 @@ def confirm(locale):
     msgid = request.form.get("msgid", "")
     forms = request.form.getlist("form")
     try:
-        ui.confirm(get_store(), acting_user(), translations_dir(), locale, msgid, forms)
+        get_library().interface.confirm(acting_user(), translations_dir(), locale, msgid, forms)
     except InvalidRecord as exc:
-        listed = ui.strings(get_store(), translations_dir(), locale)
+        listed = get_library().interface.strings(translations_dir(), locale)
         return render_template("editor/interface.html", strings=listed, locale=locale, ui_locales=LOCALES,
                                todo=sum(1 for s in listed if s.fuzzy and s.confirmed is None),
                                problems=exc.problems, failed=msgid, tried=forms), 400

@@ -9,12 +9,10 @@ import qrcode.image.svg
 from flask import Blueprint, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from contentlib import lists as core
-
 from .auth import acting_user, needs
 from .i18n import _safe_next
 from .public import public_url
-from .resources import get_store
+from .resources import get_library
 
 bp = Blueprint("lists", __name__)
 
@@ -31,23 +29,22 @@ def qr_svg(text: str) -> Markup:
 def list_helpers():
     def my_lists():
         user = acting_user()
-        return core.owned_by(get_store(), user) if user is not None and user.can("lists") else []
+        return get_library().lists.owned_by(user) if user is not None and user.can("lists") else []
     return {"my_lists": my_lists}
 
 
 @bp.get("/lists")
 @needs("lists")
 def index():
-    return render_template("lists/index.html", lists=core.owned_by(get_store(), acting_user()))
+    return render_template("lists/index.html", lists=get_library().lists.owned_by(acting_user()))
 
 
 @bp.post("/lists")
 @needs("lists")
 def create():
-    store, user = get_store(), acting_user()
-    wl = core.create(store, user, request.form.get("name", ""))
-    if request.form.get("work_id"):
-        core.add(store, user, wl.id, request.form["work_id"])
+    work_id = request.form.get("work_id")
+    wl = get_library().lists.create(acting_user(), request.form.get("name", ""), work_id=work_id)
+    if work_id:
         return redirect(_safe_next(request.form.get("next")))
     return redirect(url_for("lists.show", list_id=wl.id))
 
@@ -55,15 +52,14 @@ def create():
 @bp.get("/lists/<int:list_id>")
 @needs("lists")
 def show(list_id):
-    store = get_store()
-    wl = core.get(store, acting_user(), list_id)
-    return render_template("lists/show.html", wl=wl, works=store.get_works(wl.work_ids), owner_view=True)
+    wl, works = get_library().lists.opened(acting_user(), list_id)
+    return render_template("lists/show.html", wl=wl, works=works, owner_view=True)
 
 
 @bp.post("/lists/<int:list_id>/add")
 @needs("lists")
 def add(list_id):
-    core.add(get_store(), acting_user(), list_id, request.form.get("work_id", ""))
+    get_library().lists.add(acting_user(), list_id, request.form.get("work_id", ""))
     return redirect(_safe_next(request.form.get("next")) if request.form.get("next")
                     else url_for("lists.show", list_id=list_id))
 
@@ -81,28 +77,25 @@ def add_to_chosen():
 @bp.post("/lists/<int:list_id>/remove")
 @needs("lists")
 def remove(list_id):
-    core.remove(get_store(), acting_user(), list_id, request.form.get("work_id", ""))
+    get_library().lists.remove(acting_user(), list_id, request.form.get("work_id", ""))
     return redirect(url_for("lists.show", list_id=list_id))
 
 
 @bp.post("/lists/<int:list_id>/delete")
 @needs("lists")
 def delete(list_id):
-    core.delete(get_store(), acting_user(), list_id)
+    get_library().lists.delete(acting_user(), list_id)
     return redirect(url_for("lists.index"))
 
 
 @bp.get("/shared/<token>")
 def shared(token):
-    store = get_store()
-    wl = core.by_token(store, token)
-    return render_template("lists/show.html", wl=wl, works=store.get_works(wl.work_ids), owner_view=False)
+    wl, works = get_library().lists.shared(token)
+    return render_template("lists/show.html", wl=wl, works=works, owner_view=False)
 
 
 @bp.get("/shared/<token>/print")
 def handout(token):
-    store = get_store()
-    wl = core.by_token(store, token)
-    works = store.get_works(wl.work_ids)
+    wl, works = get_library().lists.shared(token)
     codes = {w.id: qr_svg(public_url("works.show", work_id=w.id)) for w in works}
     return render_template("lists/handout.html", wl=wl, works=works, codes=codes)

@@ -13,11 +13,10 @@ import re
 
 from flask import Blueprint, abort, make_response, redirect, request, send_file, url_for
 
-from contentlib.access import file_access
-from contentlib.attachments import CARD_WIDTHS, card_key, card_path, card_paths
+from contentlib.attachments import CARD_WIDTHS
 
 from .auth import acting_user
-from .resources import get
+from .resources import get_library
 
 bp = Blueprint("media", __name__)
 
@@ -36,22 +35,19 @@ def _cache(response, public: bool):
     return response
 
 
-def _access(sha256: str):
-    """The file's access for this request's user, or 404 (unknown, or a draft they may not see)."""
+def _file(sha256: str, derived: str | None = None):
+    """The file's access and path for this request's user, or 404 (unknown, a draft they may not see, not made)."""
     if not SHA.match(sha256):
         abort(404)
-    access = file_access(get().store, sha256, acting_user())
-    if access is None:
+    found = get_library().media_file(sha256, acting_user(), derived)
+    if found is None:
         abort(404)
-    return access
+    return found
 
 
 @bp.get("/media/<sha256>")
 def original(sha256):
-    access = _access(sha256)
-    path = get().media.path(sha256)
-    if not path.is_file():
-        abort(404)
+    access, path = _file(sha256)
     entry = access.entry
     download = request.args.get("download") == "1"
     response = send_file(path, mimetype=entry.content_type or "application/octet-stream", conditional=True,
@@ -64,10 +60,7 @@ def derived(sha256, name):
     suffix = name[name.rfind("."):]
     if not DERIVED_NAME.match(name) or suffix not in DERIVED_TYPES:
         abort(404)
-    access = _access(sha256)
-    path = get().media.derived_dir(sha256) / name
-    if not path.is_file():
-        abort(404)
+    access, path = _file(sha256, name)
     response = send_file(path, mimetype=DERIVED_TYPES[suffix], conditional=True, max_age=YEAR,
                          as_attachment=request.args.get("download") == "1", download_name=name)
     return _cache(response, access.public)
@@ -77,8 +70,8 @@ def derived(sha256, name):
 def card(key, width):
     if not SHA.match(key) or width not in CARD_WIDTHS:
         abort(404)
-    path = card_paths(get().media, key)[width]
-    if not path.is_file():
+    path = get_library().card_file(key, width)
+    if path is None:
         abort(404)
     return _cache(send_file(path, mimetype="image/webp", conditional=True, max_age=YEAR), public=True)
 
@@ -174,10 +167,8 @@ def cover_url(work, width: int = 320) -> str | None:
                 url = describe(entry).get("thumbnail_url")
                 if url:
                     return url
-    if card_path(get().media, work, width) is not None:
-        return url_for("media.card", key=card_key(work), width=width)
-    get().jobs.put(work.id)  # the worker draws the card; a placeholder shows until then
-    return None
+    key = get_library().cover_card(work, width)  # not drawn yet: a worker is asked to, a placeholder shows meanwhile
+    return url_for("media.card", key=key, width=width) if key else None
 
 
 def init_app(app) -> None:

@@ -8,7 +8,7 @@ from contentlib import dublincore, feeds, schemaorg
 
 from .media import cover_url, describe
 from .public import absolute, public_url
-from .resources import get_store
+from .resources import get_library
 
 FILE_ROLES = ("original", "dub", "document")
 FILE_KINDS = ("video", "book", "audio")
@@ -37,7 +37,7 @@ def work_links(work) -> feeds.WorkLinks:
 def work_metadata(work) -> Markup:
     """The ``<head>`` lines describing a work: DC ``<meta>`` per element and one JSON-LD block."""
     links = work_links(work)
-    vocabulary = get_store().vocabulary()
+    vocabulary = get_library().vocabulary()
     lines = ['<link rel="schema.DC" href="http://purl.org/dc/elements/1.1/">',
              f'<link rel="canonical" href="{escape(links.page)}">']
     for e in dublincore.elements(work, links.page, vocabulary):

@@ -9,7 +9,7 @@ from contentlib import oai
 
 from .extensions import csrf
 from .public import base, host, public_url
-from .resources import get_store
+from .resources import get_library
 
 bp = Blueprint("oai", __name__)
 
@@ -34,5 +34,5 @@ def repository() -> oai.Repository:
 @csrf.exempt  # harvesters POST form-encoded requests; nothing here changes state
 def endpoint():
     args = request.values.to_dict(flat=False)  # POST bodies and query strings alike, repeats kept
-    body = oai.Handler(get_store(), repository()).respond(args)
+    body = get_library().oai_response(repository(), args)
     return Response(body, mimetype="text/xml", headers={"Cache-Control": "no-cache"})

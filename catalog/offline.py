@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 
 from contentlib.bundles import BundleRefused
@@ -73,15 +69,9 @@ def import_page():
     upload = request.files.get("bundle")
     if upload is None or not upload.filename:
         return render_template("offline/import.html", report=None, refused="no file"), 400
-    lib = get_library()
-    fd, tmp = tempfile.mkstemp(dir=lib.settings["CONTENTLIB_INSTANCE_DIR"], prefix=".bundle-upload-")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            upload.save(fh)
-        report = lib.import_bundle(tmp, allow_untrusted=request.form.get("allow_untrusted") == "1",
-                                   actor=acting_user().name, derived_now=False)
+        report = get_library().import_bundle_upload(upload.stream, request.form.get("allow_untrusted") == "1",
+                                                    actor=acting_user().name)
     except BundleRefused as exc:
         return render_template("offline/import.html", report=None, refused=str(exc)), 400
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     return render_template("offline/import.html", report=report, refused=None)

@@ -9,15 +9,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, request
 from flask_babel import gettext as _, ngettext
 
-from contentlib import feeds, listing
-from contentlib import lists as teacher_lists
+from contentlib import feeds
 from contentlib.errors import BadParameter, IndexUnavailable
 from contentlib.model import LANGUAGES
 
 from .i18n import CONTENT_LANGUAGE_NAMES, content_lang, label
 from .metadata import work_links
 from .public import public_url
-from .resources import get_library, get_store
+from .resources import get_library
 
 bp = Blueprint("opds", __name__, url_prefix="/opds")
 
@@ -60,8 +59,8 @@ def acquisition(endpoint: str, title: str, works, total: int, page: int, per_pag
     links = _common_links(self_url, feeds.ACQUISITION)
     if paged:
         links += _paging_links(endpoint, page, total, per_page, values)
-    vocabulary, locale = get_store().vocabulary(), content_lang()
-    updated = max((w.updated_at or 0 for w in works), default=listing.newest_change(get_store()))
+    lib = get_library()
+    vocabulary, locale, updated = lib.vocabulary(), content_lang(), lib.updated(works)
     feed = feeds.Feed(id=self_url, title=title, links=links, updated=updated, author=_("Science Library"),
                       total=total, per_page=per_page, start=(page - 1) * per_page + 1)
     entries = [feeds.work_entry(w, work_links(w), vocabulary, locale) for w in works]
@@ -78,11 +77,11 @@ def _per_page() -> int:
 
 @bp.get("/")
 def root():
-    store = get_store()
+    lib = get_library()
     self_url = public_url("opds.root")
     entries = [
         feeds.Navigation(public_url("opds.all"), _("All works"), public_url("opds.all"),
-                         content=_("Every work, newest first.") + " " + _count(store.count_works())),
+                         content=_("Every work, newest first.") + " " + _count(lib.count_works())),
         feeds.Navigation(public_url("opds.new"), _("New arrivals"), public_url("opds.new"),
                          content=_("The works added most recently.")),
         feeds.Navigation(public_url("opds.terms", scheme="subjects"), _("By subject"),
@@ -96,69 +95,66 @@ def root():
                          content=_("Each shared list has its own catalog: add its link to your reader.")),
     ]
     feed = feeds.Feed(id=self_url, title=_("Science Library"), links=_common_links(self_url, feeds.NAVIGATION)[:3],
-                      updated=listing.newest_change(store), author=_("Science Library"))
+                      updated=lib.newest_change(), author=_("Science Library"))
     return _xml(feeds.navigation_feed(feed, entries), feeds.NAVIGATION)
 
 
 @bp.get("/all", endpoint="all")
 def all_works():
     page, per_page = _page(), _per_page()
-    works, total = get_store().list_works(page=page, per_page=per_page)
+    works, total = get_library().listing(page=page, per_page=per_page)
     return acquisition("opds.all", _("All works"), works, total, page, per_page)
 
 
 @bp.get("/new")
 def new():
     per_page = _per_page()
-    works, _total = get_store().list_works(page=1, per_page=per_page)
+    works, _total = get_library().listing(page=1, per_page=per_page)
     return acquisition("opds.new", _("New arrivals"), works, len(works), 1, per_page, paged=False)
 
 
 @bp.get("/<any(subjects, types):scheme>")
 def terms(scheme):
-    store = get_store()
-    counts = store.count_by_term("subjects") if scheme == "subjects" else store.count_by_type()
+    lib = get_library()
     self_url = public_url("opds.terms", scheme=scheme)
     entries = [feeds.Navigation(public_url("opds.term", scheme=scheme, code=t.code), label(scheme, t.code),
-                                public_url("opds.term", scheme=scheme, code=t.code), content=_count(counts.get(t.code, 0)))
-               for t in store.vocabulary().terms(scheme) if counts.get(t.code)]
+                                public_url("opds.term", scheme=scheme, code=t.code), content=_count(count))
+               for t, count in lib.used_terms(scheme)]
     title = _("By subject") if scheme == "subjects" else _("By type")
     feed = feeds.Feed(id=self_url, title=title, links=_common_links(self_url, feeds.NAVIGATION),
-                      updated=listing.newest_change(store), author=_("Science Library"))
+                      updated=lib.newest_change(), author=_("Science Library"))
     return _xml(feeds.navigation_feed(feed, entries), feeds.NAVIGATION)
 
 
 @bp.get("/<any(subjects, types):scheme>/<code>")
 def term(scheme, code):
-    store = get_store()
-    if not store.vocabulary().has(scheme, code):
+    lib = get_library()
+    if not lib.vocabulary().has(scheme, code):
         abort(404)
     page, per_page = _page(), _per_page()
-    if scheme == "types":
-        works, total = store.list_works(type=code, page=page, per_page=per_page)
-    else:
-        works, total = store.list_works(scheme=scheme, code=code, page=page, per_page=per_page)
+    where = {"type": code} if scheme == "types" else {"scheme": scheme, "code": code}
+    works, total = lib.listing(page=page, per_page=per_page, **where)
     return acquisition("opds.term", label(scheme, code), works, total, page, per_page,
                        values={"scheme": scheme, "code": code})
 
 
 @bp.get("/languages")
 def languages():
-    store = get_store()
-    counts = store.count_by_language()
+    lib = get_library()
+    counts = lib.counts("languages")
     self_url = public_url("opds.languages")
     entries = [feeds.Navigation(public_url("opds.language", lang=lang), str(CONTENT_LANGUAGE_NAMES[lang]),
                                 public_url("opds.language", lang=lang), content=_count(counts[lang]))
                for lang in LANGUAGES if counts.get(lang)]
     feed = feeds.Feed(id=self_url, title=_("By language"), links=_common_links(self_url, feeds.NAVIGATION),
-                      updated=listing.newest_change(store), author=_("Science Library"))
+                      updated=lib.newest_change(), author=_("Science Library"))
     return _xml(feeds.navigation_feed(feed, entries), feeds.NAVIGATION)
 
 
 @bp.get("/languages/<any(bo, zh, en):lang>")
 def language(lang):
     page, per_page = _page(), _per_page()
-    works, total = listing.by_language(get_store(), lang, page, per_page)
+    works, total = get_library().by_language(lang, page, per_page)
     return acquisition("opds.language", str(CONTENT_LANGUAGE_NAMES[lang]), works, total, page, per_page,
                        values={"lang": lang})
 
@@ -166,22 +162,18 @@ def language(lang):
 @bp.get("/shared")
 def shared_lists():
     """Shared lists are reached by their unguessable link only, so this feed names none of them."""
-    store = get_store()
     self_url = public_url("opds.shared_lists")
     feed = feeds.Feed(id=self_url, title=_("Teachers' shared lists"),
                       links=_common_links(self_url, feeds.NAVIGATION),
-                      updated=listing.newest_change(store), author=_("Science Library"))
+                      updated=get_library().newest_change(), author=_("Science Library"))
     return _xml(feeds.navigation_feed(feed, []), feeds.NAVIGATION)
 
 
 @bp.get("/shared/<token>")
 def shared(token):
-    store = get_store()
-    wl = teacher_lists.by_token(store, token)
     page, per_page = _page(), _per_page()
-    ids = wl.work_ids[(page - 1) * per_page:page * per_page]
-    return acquisition("opds.shared", wl.name, store.get_works(ids), len(wl.work_ids), page, per_page,
-                       values={"token": token})
+    wl, works = get_library().lists.shared(token, (page - 1) * per_page, page * per_page)
+    return acquisition("opds.shared", wl.name, works, len(wl.work_ids), page, per_page, values={"token": token})
 
 
 @bp.get("/search")

@@ -16,7 +16,7 @@ from contentlib.model import LANGUAGES, MEDIA_ROLES, STATES, WORK_TYPES
 from contentlib.search_request import FILE_KINDS
 
 from .public import base
-from .resources import get_store
+from .resources import get_library
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 PREFIX = "/api/v1/"
@@ -189,6 +189,5 @@ def document(app, vocabulary, server: str, example_id: str | None = None) -> dic
 
 @bp.get("/openapi.json")
 def spec():
-    store = get_store()
-    newest = store.list_works(page=1, per_page=1)[0]
-    return jsonify(document(current_app, store.vocabulary(), base(), newest[0].id if newest else None))
+    lib = get_library()
+    return jsonify(document(current_app, lib.vocabulary(), base(), lib.newest_work_id()))

@@ -21,7 +21,7 @@ from .errors import render_error
 from .extensions import login_manager
 from .i18n import label
 from .reports_api import read_args
-from .resources import get_store
+from .resources import get_library
 
 bp = Blueprint("reports", __name__)
 
@@ -68,12 +68,6 @@ def _period_and_filters():
     return read_args(args)
 
 
-def _reports(period, filters):
-    store = get_store()
-    return (core.collection(store, period, filters), core.translation(store, period, filters),
-            core.usage(store, period, filters))
-
-
 def _month_labels(months: list[str]) -> list[tuple[str, str]]:
     """Each month in the visitor's language (Tibetan: ཟླ་༣), with its year under the first and every January."""
     out = []
@@ -112,14 +106,14 @@ def page():
     if access is None:
         return _refuse()
     period, filters = _period_and_filters()
-    collection, translation, usage = _reports(period, filters)
-    store = get_store()
+    lib = get_library()
+    collection, translation, usage = lib.reports(period, filters)
     this_year = date.today().year
     years = list(range(this_year, this_year - 10, -1))
     return render_template("reports/reports.html", access=access, period=period, filters=filters,
                            collection=collection, translation=translation, usage=usage,
                            charts=_charts(collection, translation, usage), names=FIGURE_NAMES,
-                           months=_month_labels(period.months()), vocabulary=store.vocabulary(),
+                           months=_month_labels(period.months()), vocabulary=lib.vocabulary(),
                            work_types=WORK_TYPES, years=years, year=request.args.get("year", ""),
                            quarter=request.args.get("quarter", ""), args=_link_args(period, filters))
 
@@ -137,7 +131,7 @@ def csv(name):
     if name not in core.TABLES or (access == "summary" and name not in PUBLIC_TABLES):
         return render_error(404)
     period, filters = _period_and_filters()
-    header, rows = core.tables(*_reports(period, filters), label=label)[name]
+    header, rows = core.tables(*get_library().reports(period, filters), label=label)[name]
     filename = f"report-{name}-{period.start}-{period.end}.csv"
     return Response("\ufeff" + core.to_csv(header, rows), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={filename}"})

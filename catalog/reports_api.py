@@ -15,13 +15,13 @@ from . import openapi
 from .api import error
 from .auth import needs
 from .extensions import csrf
-from .resources import get_library, get_store
+from .resources import get_library
 from .workflow_api import authenticate
 
 bp = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")
 csrf.exempt(bp)
 bp.before_request(authenticate)  # the same Bearer token check as the workflow API
-REPORTS = {"collection": core.collection, "translation": core.translation, "usage": core.usage}
+REPORTS = ("collection", "translation", "usage")
 
 
 @bp.errorhandler(BadParameter)
@@ -34,10 +34,8 @@ def read_args(args) -> tuple[core.Period, core.Filters]:
 
     :raises BadParameter: naming the first bad parameter.
     """
-    period = core.parse_period(args.get("from") or None, args.get("to") or None)
-    filters = core.parse_filters(args.get("subject"), args.get("type"), args.get("audience"),
-                                 get_store().vocabulary())
-    return period, filters
+    return get_library().report_request(args.get("from") or None, args.get("to") or None, args.get("subject"),
+                                        args.get("type"), args.get("audience"))
 
 
 @bp.get("/<name>")
@@ -53,6 +51,4 @@ def report(name):
     if name not in REPORTS:
         return error(404, "not_found", f"no report {name!r}; expected one of {', '.join(REPORTS)}")
     period, filters = read_args(request.args)
-    if name == "usage":
-        return jsonify(get_library().usage_report(period, filters, library=request.args.get("library") or None))
-    return jsonify(REPORTS[name](get_store(), period, filters))
+    return jsonify(get_library().report(name, period, filters, library=request.args.get("library") or None))

@@ -8,7 +8,6 @@ from flask import current_app
 
 from contentlib import backup, worker
 from contentlib.library import Library
-from contentlib.store import Store
 
 
 def init_app(app) -> None:
@@ -19,18 +18,6 @@ def init_app(app) -> None:
 def get_library() -> Library:
     """The app's Library: every view and command calls its use cases."""
     return current_app.extensions["contentlib"]
-
-
-get = get_library  # the older name
-
-
-def get_store() -> Store:
-    return get_library().store
-
-
-def changed(work_ids=()) -> None:
-    """Tell the index and the job queue that works changed."""
-    get_library().changed(work_ids)
 
 
 class Workers:

@@ -48,4 +48,4 @@ def page():
         return url_for("search.page", **{**args, "page": [str(number)]})
 
     return render_template("search/search.html", body=body, error=error, args=args, works=works,
-                           options=_options(lib.store.vocabulary()), page_url=page_url), status
+                           options=_options(lib.vocabulary()), page_url=page_url), status

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy.engine import make_url
 
-from contentlib import accounts
-
 
 def banner(app, host: str, port: int) -> list[str]:
     """Say where the data is, the URL, and how to log in (or how to make the first admin)."""
@@ -13,9 +11,8 @@ def banner(app, host: str, port: int) -> list[str]:
     url = make_url(cfg["CONTENTLIB_DATABASE_URL"])
     database = url.database if url.drivername.startswith("sqlite") else url.render_as_string(hide_password=True)
     with app.app_context():
-        store = app.extensions["contentlib"].store
-        admins = [u.name for u in accounts.list_users(store) if u.role == "admin" and u.active]
-        works = store.count_works()
+        lib = app.extensions["contentlib"]
+        admins, works = lib.accounts.admins(), lib.count_works()
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     lines = [f"contentlib: {works} works",
              f"  database  {database}",

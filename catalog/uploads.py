@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from contentlib.model import MediaEntry
+
 from .resources import get_library
 
 
-def attach_upload(user, work_id: str, lang: str, upload, role: str | None = None) -> int:
-    """Check ``upload`` and attach it as a draft file of the version; return the entry's position.
+def attach_upload(user, work_id: str, lang: str, upload, role: str | None = None) -> MediaEntry:
+    """Check ``upload`` and attach it as a draft file of the version; return the entry as stored.
 
     :raises MediaRejected: no file, or a file the checks refuse.
     """

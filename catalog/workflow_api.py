@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 from flask_login import current_user
 
-from contentlib import accounts, jsonsafe, workflow
+from contentlib import jsonsafe, workflow
 from contentlib.errors import InvalidRecord
 
 from .auth import acting_user, needs
@@ -19,7 +19,7 @@ from . import openapi
 from .errors import render_error
 from .extensions import csrf
 from .media import describe
-from .resources import get_library, get_store
+from .resources import get_library
 from .uploads import attach_upload
 
 bp = Blueprint("workflow_api", __name__, url_prefix="/api/v1")
@@ -36,7 +36,7 @@ def authenticate():
     g.api_user = None
     if header:
         scheme, _, token = header.partition(" ")
-        user = accounts.user_for_token(get_store(), token.strip()) if scheme.lower() == "bearer" else None
+        user = get_library().accounts.for_token(token.strip()) if scheme.lower() == "bearer" else None
         if user is None:
             return render_error(401, "unknown or malformed API token")
         g.api_user = user
@@ -108,8 +108,7 @@ def reject(work_id, lang):
 @needs("edit")
 def media(work_id, lang):
     """Upload a file (multipart ``file``, optional ``role``) for a language version, as a draft."""
-    position = attach_upload(acting_user(), work_id, lang, request.files.get("file"), request.form.get("role"))
-    entry = get_store().get_work(work_id, public=False).media[position]
+    entry = attach_upload(acting_user(), work_id, lang, request.files.get("file"), request.form.get("role"))
     return jsonify(describe(entry)), 201
 
 

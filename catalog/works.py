@@ -6,7 +6,7 @@ from flask import Blueprint, make_response, render_template
 
 from contentlib.attachments import kinds
 
-from .resources import get_store
+from .resources import get_library
 
 bp = Blueprint("works", __name__)
 bp.add_app_template_global(kinds, "work_kinds")  # what a card marks: has video, has a book
@@ -14,7 +14,7 @@ bp.add_app_template_global(kinds, "work_kinds")  # what a card marks: has video,
 
 @bp.get("/works/<work_id>")
 def show(work_id):
-    work = get_store().get_work(work_id)
+    work = get_library().work(work_id)
     updated = datetime.fromtimestamp(work.updated_at, timezone.utc) if work.updated_at else None
     response = make_response(render_template("works/work.html", work=work, updated=updated))
     response.vary.add("Save-Data")  # the player picks the light video for data savers

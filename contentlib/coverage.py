@@ -66,6 +66,13 @@ def coverage(store: Store) -> dict:
     return body
 
 
+def known_filters(vocabulary, subject: str | None, audience: str | None) -> tuple[str | None, str | None]:
+    """The subject and audience filters this library knows; an empty or unknown code means no filter."""
+    subject = subject if subject and vocabulary.has("subjects", subject) else None
+    audience = audience if audience and vocabulary.has("audiences", audience) else None
+    return subject, audience
+
+
 def to_translate(store: Store, subject: str | None = None, audience: str | None = None,
                  lang: str = "bo", source: str = "zh") -> list[dict]:
     """Works published in ``source`` with nothing at all in ``lang``, by subject, audience and age."""

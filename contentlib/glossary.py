@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import bounds
 from .csvsafe import to_csv, uncell
-from .errors import InvalidRecord, NotFound
+from .errors import CannotWrite, InvalidRecord, NotFound
 from .search.chinese import to_simplified
+from .targets import output_folder
 
 CSV_FIELDS = ("zh", "bo", "note")
 _BO_EDGE = "\u0f0b\u0f0c\u0f0d\u0f0e\u0f11\u0f14 \t\n"
@@ -135,7 +139,38 @@ def expansions(store, q: str) -> dict[str, list[str]]:
 
 def export_csv(store) -> str:
     """Every entry as ``zh,bo,note`` CSV (cells a spreadsheet would evaluate are neutralised)."""
-    return to_csv(CSV_FIELDS, ([e.zh, e.bo, e.note or ""] for e in entries(store)))
+    return _csv(entries(store))
+
+
+def _csv(found: list[Entry]) -> str:
+    return to_csv(CSV_FIELDS, ([e.zh, e.bo, e.note or ""] for e in found))
+
+
+def export_file(store, path) -> int:
+    """Write every entry as ``zh,bo,note`` CSV (UTF-8) to ``path`` atomically; return how many were written.
+
+    The count and the file come from one read, and a crash leaves the old file or the new one.
+
+    :raises CannotWrite: (one line) when the folder is missing or cannot be written.
+    """
+    path = Path(path)
+    folder = output_folder(path)
+    found = entries(store)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".glossary-", suffix=".csv")
+    except OSError as exc:
+        raise CannotWrite(f"{path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(_csv(found))
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise CannotWrite(f"{path}: {exc.strerror or exc}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(found)
 
 
 def import_csv(store, text: str, actor: str | None = None) -> int:

@@ -194,6 +194,19 @@ def test_cli_users_and_glossary(runner, app, tmp_path):
     assert runner.invoke(["glossary", "import", str(bad)]).exit_code == 1
 
 
+def test_cli_glossary_export_counts_and_refuses_a_missing_folder_in_one_line(runner, tmp_path):
+    src = tmp_path / "g.csv"
+    src.write_text("zh,bo,note\n原子,རྡུལ་ཕྲན,atom\n中子,བར་རྡུལ,\n", encoding="utf-8")
+    assert runner.invoke(["glossary", "import", str(src)]).exit_code == 0
+    out = tmp_path / "out.csv"
+    for _ in range(2):  # again: the file is replaced, the count is the same
+        r = runner.invoke(["glossary", "export", str(out)])
+        assert r.exit_code == 0 and r.output.strip() == f"{out}: 2 terms exported"
+    r = runner.invoke(["glossary", "export", str(tmp_path / "missing" / "out.csv")])
+    assert r.exit_code == 1 and "does not exist" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "missing").exists()
+
+
 def test_admin_manages_users_and_vocabulary_labels(client, loaded, auth, users):
     from contentlib import accounts
 

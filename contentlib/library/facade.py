@@ -11,26 +11,35 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from . import (attachments, backup, glossary, indexing, keys, lightvideo, lists, records, reports, usage, worker,
-               workflow, zim)
-from .accounts import User
-from .bundles import BundleLimits, export as bundle_export, importer
-from .bundles.importer import BundleReport
-from .bundles.offline import OfflineJobs
-from .errors import BadParameter, IndexUnavailable, MediaRejected, NotFound
-from .jobs import JobQueue
-from .media import Limits, MediaStore
-from .model import LANGUAGES
-from .search.backend import SearchBackend, SearchResult, WhooshBackend
-from .search.index import SearchIndex
-from .selection import select_works
-from .search_request import SearchRequest, parse_search_args
-from .store import Store
+from .. import (attachments, backup, glossary, indexing, keys, lightvideo, lists, oai, records, usage,
+               worker, workflow, zim)
+from ..accounts import User
+from ..bundles import BundleLimits, export as bundle_export, importer
+from ..bundles.importer import BundleReport
+from ..bundles.offline import OfflineJobs
+from ..errors import IndexUnavailable, MediaRejected, NotFound
+from ..jobs import JobQueue
+from ..media import Limits, MediaStore
+from ..model import LANGUAGES, MediaEntry
+from ..search.backend import SearchBackend, SearchResult, WhooshBackend
+from ..search.index import SearchIndex
+from ..selection import select_works
+from ..search_request import SearchRequest, parse_search_args
+from ..store import Store
+from .accounts import Accounts
+from .files import Files
+from .glossary import Glossary
+from .lists import Lists
+from .reading import Reading
+from .reporting import Reporting
+from .strings import InterfaceStrings
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +98,11 @@ def _dir_size(path: Path) -> int:
     return total
 
 
-class Library:
+class Library(Reading, Reporting, Files):
     """The store, this node's search backend, the media store, limits and jobs, with the use cases.
+
+    What pages and feeds read is in ``Reading``, the figures in ``Reporting``, the files to send in ``Files``;
+    ``accounts``, ``glossary``, ``lists`` and ``interface`` are its smaller parts.
 
     :param index_sync: apply index changes inside the call that made them
         (single-process tools and some tests); otherwise a background applier
@@ -110,6 +122,10 @@ class Library:
         self.index_sync = index_sync
         #: The ``CONTENTLIB_*`` settings it was built from (home, library name, counting, bundle limits).
         self.settings = settings if settings is not None else {}
+        self.accounts = Accounts(store)
+        self.glossary = Glossary(store)
+        self.lists = Lists(store)
+        self.interface = InterfaceStrings(store)
 
     @classmethod
     def from_settings(cls, settings: dict, migrate: bool = True) -> "Library":
@@ -284,6 +300,22 @@ class Library:
             self.sync()
         return report
 
+    def import_bundle_upload(self, stream: BinaryIO, allow_untrusted: bool = False,
+                             actor: str | None = None) -> BundleReport:
+        """Import a bundle sent as a stream (the admin page): kept in a temporary file under the home meanwhile.
+
+        Derived files are queued for the worker; the temporary file is gone when it returns.
+
+        :raises BundleRefused: for a hostile, damaged, untrusted or invalid bundle; nothing was written.
+        """
+        fd, tmp = tempfile.mkstemp(dir=self.settings["CONTENTLIB_INSTANCE_DIR"], prefix=".bundle-upload-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                shutil.copyfileobj(stream, fh, 1024 * 1024)
+            return self.import_bundle(Path(tmp), allow_untrusted=allow_untrusted, actor=actor, derived_now=False)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
     def export_zim(self, selection, out: Path, font: Path, light: bool = False, source: str | None = None,
                    progress=None) -> zim.ZimReport:
         """Write the works ``selection`` chooses as a Kiwix ZIM file at ``out``.
@@ -322,15 +354,6 @@ class Library:
         :raises InvalidRecord: naming what is wrong with the file; nothing was written then.
         """
         return usage.import_counts(self.store, usage.read_counts_file(text), library_id=self.identity().id)
-
-    def usage_report(self, period, filters, library: str | None = None) -> dict:
-        """Views, plays and downloads per month (``reports.usage``), of every library or of one.
-
-        :raises BadParameter: for a library id whose counts never came here.
-        """
-        if library and library not in {known["id"] for known in reports.libraries(self.store)}:
-            raise BadParameter("library", f"unknown library {library!r}")
-        return reports.usage(self.store, period, filters, library=library)
 
     # "Take offline": a bundle for a teacher, built by a worker
 
@@ -408,13 +431,13 @@ class Library:
     # -- uploads and the translation workflow ----------------------------------
 
     def upload(self, work_id: str, lang: str, stream: BinaryIO | None, name: str | None, role: str | None,
-               user: User) -> int:
+               user: User) -> MediaEntry:
         """Check an uploaded file by its content and attach it as a draft file of the version.
 
         The bytes are written once (into the media store's staging area) and
         inspected once; a refused file leaves nothing behind.
 
-        :returns: the entry's position among the work's media.
+        :returns: the entry as stored (a draft, with its uploader), for the door to describe.
         :raises MediaRejected: no file, or a file the checks refuse.
         :raises WorkNotFound: before any byte is kept.
         """
@@ -428,7 +451,7 @@ class Library:
             attachments.release(self.store, self.media, [entry.sha256])
             raise
         self.changed([work_id])
-        return position
+        return self.store.get_work(work_id, public=False).media[position]
 
     def save_draft(self, user: User, work_id: str, lang: str, fields: dict,
                    submit: bool = False) -> workflow.VersionStatus:
@@ -489,8 +512,37 @@ class Library:
     def version(self, work_id: str, lang: str) -> workflow.VersionStatus:
         return workflow.status(self.store, work_id, lang)
 
+    def queue(self) -> list[workflow.QueueItem]:
+        """The working versions (drafts and reviews), most recently changed first: the editors' queue."""
+        return workflow.queue(self.store)
+
     def history(self, work_id: str) -> list[dict]:
         return workflow.history(self.store, work_id)
+
+    # -- harvesters, keys, use counts ------------------------------------------
+
+    def oai_response(self, repository: oai.Repository, args: dict[str, list[str]]) -> bytes:
+        """Answer one OAI-PMH request (its arguments, repeats kept) as XML."""
+        return oai.Handler(self.store, repository).respond(args)
+
+    def trust_key(self, public_key: str, name: str | None = None) -> bool:
+        """Accept bundles signed by another library's key; False when it was trusted already.
+
+        :raises InvalidRecord: for a malformed key.
+        """
+        return keys.trust(self.store, public_key, name)
+
+    def trusted_keys(self) -> list[tuple[str, str | None]]:
+        """The trusted keys with their names."""
+        return keys.trusted(self.store)
+
+    def local_library(self, name: str | None = None) -> tuple[str, str]:
+        """This library's id and name in the use counts, made once (before requests race to make it)."""
+        return usage.local_library(self.store, name)
+
+    def use_counter(self, interval: float) -> usage.Counter:
+        """A counter of views, plays and downloads that writes its tallies every ``interval`` seconds."""
+        return usage.Counter(self.store, interval=interval)
 
     # -- the vocabulary -----------------------------------------------------------
 
@@ -579,6 +631,10 @@ class Library:
     def outbox_lag(self) -> int:
         """Changes written to the database and not yet applied to this node's index."""
         return indexing.lag(self.store, self.index_dir)
+
+    def outbox_consumers(self) -> list[tuple[str, int, float]]:
+        """Every index that follows the outbox, as ``(name, last applied sequence, last heartbeat)``."""
+        return self.store.consumers()
 
     def status(self) -> Status:
         health = self.backend.health()

@@ -1,0 +1,36 @@
+"""``library.interface``: the interface strings Tibetan editors confirm (``contentlib.interface_strings``).
+
+The shipped catalogs' folder is an argument: the web shell and the CLI know where they are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import interface_strings
+from ..interface_strings import InterfaceString
+
+
+class InterfaceStrings:
+    """The confirmed interface strings of one library, laid over the shipped catalogs."""
+
+    def __init__(self, store):
+        self._store = store
+
+    def stamp(self, locale: str) -> tuple:
+        """A cheap mark that changes whenever a confirmation for ``locale`` does."""
+        return interface_strings.stamp(self._store, locale)
+
+    def overrides(self, locale: str) -> dict:
+        return interface_strings.overrides(self._store, locale)
+
+    def strings(self, translations_dir: Path, locale: str) -> list[InterfaceString]:
+        return interface_strings.strings(self._store, translations_dir, locale)
+
+    def confirm(self, user, translations_dir: Path, locale: str, msgid: str, forms: list[str]) -> InterfaceString:
+        """:raises InvalidRecord: for an unknown string or forms that do not fit it."""
+        return interface_strings.confirm(self._store, user, translations_dir, locale, msgid, forms)
+
+    def export_po(self, translations_dir: Path, locale: str, path: Path) -> int:
+        """Write ``locale``'s catalog with every confirmed string un-fuzzied; return how many."""
+        return interface_strings.export_po(self._store, translations_dir, locale, path)
