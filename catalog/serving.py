@@ -44,7 +44,7 @@ def serve(app, host: str, port: int, threads: int = 8, workers: int | None = Non
     :param workers: processes; None means one per core (1 where forking is not possible).
     """
     workers = default_workers() if workers is None else max(1, workers)
-    _large_blocks_mapped()
+    _lean_malloc()
     if workers > 1 and can_fork():
         _gunicorn(app, host, port, threads, workers, on_start)
         return
@@ -55,21 +55,25 @@ def serve(app, host: str, port: int, threads: int = 8, workers: int | None = Non
     waitress_serve(app, host=host, port=port, threads=threads, ident=ident)
 
 
-M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8  # glibc's mallopt parameters
 LARGE_BLOCK = 128 * 1024
+ARENAS = 2
 
 
-def _large_blocks_mapped() -> None:
-    """Make glibc map every block of 128 KiB or more on its own, returned to the system when freed.
+def _lean_malloc() -> None:
+    """Make glibc give freed search arrays back, and keep two heaps per process, not one per thread.
 
-    By default glibc raises this threshold each time such a block is freed,
-    and later large blocks (a search's arrays over 100,000 works) come from
-    the per-thread heaps, which keep their pages: with 8 threads a process
-    kept about 20 MB more after a load test at 100,000 works. Elsewhere than
-    glibc this does nothing.
+    By default glibc raises its mmap threshold each time a large block is
+    freed, so later large blocks (a search's arrays over 100,000 works are
+    800 KB) come from the heaps, which keep their pages; and each thread that
+    meets a busy heap gets a heap of its own. With 8 threads a process kept
+    about 20 MB more after the query sets at 100,000 works
+    (``bench/memory_notes.md``). Elsewhere than glibc this does nothing.
     """
     try:
-        ctypes.CDLL(None).mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK)
+        libc = ctypes.CDLL(None)
+        libc.mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK)
+        libc.mallopt(M_ARENA_MAX, ARENAS)
     except (OSError, AttributeError):
         pass
 
