@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from . import bounds
 from .csvsafe import to_csv, uncell
-from .errors import CannotWrite, InvalidRecord, NotFound
+from .errors import InvalidRecord, NotFound
 from .search.chinese import to_simplified
-from .targets import output_folder
+from .targets import output_file
 
 CSV_FIELDS = ("zh", "bo", "note")
 _BO_EDGE = "\u0f0b\u0f0c\u0f0d\u0f0e\u0f11\u0f14 \t\n"
@@ -153,23 +150,9 @@ def export_file(store, path) -> int:
 
     :raises CannotWrite: (one line) when the folder is missing or cannot be written.
     """
-    path = Path(path)
-    folder = output_folder(path)
     found = entries(store)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".glossary-", suffix=".csv")
-    except OSError as exc:
-        raise CannotWrite(f"{path}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(_csv(found))
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise CannotWrite(f"{path}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with output_file(path, prefix=".glossary-", suffix=".csv", newline="") as out:
+        out.write(_csv(found))
     return len(found)
 
 

@@ -19,9 +19,9 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from . import bounds, jsonsafe
-from .errors import CannotWrite, InvalidRecord
+from .errors import InvalidRecord
 from .merge import carried_fields
-from .targets import output_folder
+from .targets import output_file
 from .model import (CREATOR_ROLES, LANGUAGES, MEDIA_ROLES, TIMED_TYPES, WORK_TYPES, ID_RE, Creator,
                     MediaEntry, Version, Work)
 
@@ -552,33 +552,21 @@ def export_file(store, path: Path, media_path: Callable[[str], Path] | None = No
     :raises CannotWrite: when the folder is missing or cannot be written (nothing is left behind).
     """
     path = Path(path)
-    folder = output_folder(path)
+    folder = path.absolute().parent  # output_file checks that it can be written
     media_dir = f"{path.stem}_media"
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".export-", suffix=".jsonl")
-    except OSError as exc:
-        raise CannotWrite(f"{path}: {exc.strerror}") from None
     count = 0
     total = len(ids) if ids is not None else (store.count_works() if progress is not None else None)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            for work in _chosen(store, ids):
-                rec = work_to_record(work)
-                if media_path is not None:
-                    for m, mrec in zip(work.media, rec.get("media", [])):
-                        mrec["path"] = f"{media_dir}/{m.sha256[:2]}/{m.sha256}.{_extension(m)}"
-                        _copy_once(media_path(m.sha256), folder / mrec["path"], m.size)
-                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
-                count += 1
-                if progress is not None:
-                    progress(count, max(total, count))
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise CannotWrite(f"{path}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with output_file(path, prefix=".export-", suffix=".jsonl", newline="\n") as out:
+        for work in _chosen(store, ids):
+            rec = work_to_record(work)
+            if media_path is not None:
+                for m, mrec in zip(work.media, rec.get("media", [])):
+                    mrec["path"] = f"{media_dir}/{m.sha256[:2]}/{m.sha256}.{_extension(m)}"
+                    _copy_once(media_path(m.sha256), folder / mrec["path"], m.size)
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            count += 1
+            if progress is not None:
+                progress(count, max(total, count))
     return count
 
 
