@@ -61,7 +61,7 @@ def to_simplified(text):
 _dict = None
 
 
-def _jieba():
+def _words():
     """jieba's bundled dictionary, read once into a compact trie (see :mod:`.worddict`)."""
     global _dict
     if _dict is None:
@@ -76,7 +76,7 @@ def prepare():
     the processes that call this are the long-lived ones (a server before it forks, a rebuild).
     """
     pinyin_phrases.compact()
-    _jieba()
+    _words()
     _t2s()
     _char_sets()
     _second_chars()
@@ -93,7 +93,7 @@ def has_chinese(text):
 
 def words(text):
     """Segment Simplified ``text`` with jieba (precise mode, no HMM)."""
-    return list(_jieba().cut(text))
+    return list(_words().cut(text))
 
 
 def search_words(text):
@@ -102,7 +102,7 @@ def search_words(text):
     Like ``jieba.cut_for_search``: each word plus its dictionary sub-words
     of two and three characters.
     """
-    freq = _jieba().freq
+    freq = _words().freq
     out = []
     for word in words(text):
         n = len(word)
@@ -174,7 +174,7 @@ def chars_by_reading():
 @lru_cache(maxsize=1)
 def _chars_by_syllable(per_syllable=80):
     """Common characters for each toneless syllable, most frequent first."""
-    freq = _jieba().freq
+    freq = _words().freq
     out = {}
     for code in range(0x4E00, 0xA000):
         ch = chr(code)
@@ -201,7 +201,7 @@ def pinyin_words(syllables, limit=5):
 
 @lru_cache(maxsize=4096)
 def _pinyin_words(syllables, limit):
-    freq = _jieba().freq
+    freq = _words().freq
     prefixes = _prefixes(syllables)
     if not prefixes:
         return ()
@@ -233,7 +233,7 @@ def _prefixes(syllables):
     if len(syllables) == 2:
         wanted, second = _char_sets()[syllables[-1]] if following else frozenset(), _second_chars()
         return tuple(p + c for p in before for c in wanted.intersection(second.get(p, "")))
-    begins_word = _jieba().has_prefix
+    begins_word = _words().has_prefix
     return tuple(w for p in before for w in map(p.__add__, following) if begins_word(w))
 
 
@@ -241,7 +241,7 @@ def _prefixes(syllables):
 def _second_chars():
     """For each character, the characters that follow it in dictionary words."""
     out = {}
-    for w in _jieba():  # every word; a prefix of one starts as it does
+    for w in _words():  # every word; a prefix of one starts as it does
         if len(w) > 1:
             out.setdefault(w[0], set()).add(w[1])
     return {k: "".join(v) for k, v in out.items()}
@@ -297,7 +297,7 @@ def query_parts(text):
             words.extend(search_words(run))
             continue
         piece = []
-        for w in _jieba().cut(run):
+        for w in _words().cut(run):
             if w in STOP_WORDS:
                 pieces.append("".join(piece))
                 piece = []
