@@ -25,6 +25,7 @@ from typing import Callable
 from lxml import etree as ET
 
 from . import dublincore
+from .xmltext import xml_safe
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -174,13 +175,13 @@ class Handler:
             params = _one_each({k: v for k, v in args.items() if k != "verb"})
             self._check_arguments(verb, params)
             for name, value in (("verb", verb), *params.items()):  # echoed only when they were legal
-                request.set(name, value)
+                request.set(name, xml_safe(value))
             root.append(getattr(self, verb)(params))
         except OaiError as exc:
             if exc.code in ("badVerb", "badArgument"):
                 request.attrib.clear()
             error = ET.SubElement(root, f"{{{OAI_NS}}}error", code=exc.code)
-            error.text = exc.message
+            error.text = xml_safe(exc.message)
         return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
 
     @staticmethod
@@ -205,7 +206,7 @@ class Handler:
                             ("protocolVersion", "2.0"), ("adminEmail", self.repo.admin_email),
                             ("earliestDatestamp", datestamp(self._earliest())), ("deletedRecord", "persistent"),
                             ("granularity", GRANULARITY)):
-            ET.SubElement(el, f"{{{OAI_NS}}}{name}").text = value
+            ET.SubElement(el, f"{{{OAI_NS}}}{name}").text = xml_safe(value)
         return el
 
     def ListMetadataFormats(self, params) -> ET.Element:
@@ -235,14 +236,14 @@ class Handler:
     def _set(self, parent, spec: str, labels: dict) -> None:
         s = ET.SubElement(parent, f"{{{OAI_NS}}}set")
         ET.SubElement(s, f"{{{OAI_NS}}}setSpec").text = spec
-        ET.SubElement(s, f"{{{OAI_NS}}}setName").text = " / ".join(
-            labels[lang] for lang in ("bo", "zh", "en") if labels.get(lang))
+        ET.SubElement(s, f"{{{OAI_NS}}}setName").text = xml_safe(" / ".join(
+            labels[lang] for lang in ("bo", "zh", "en") if labels.get(lang)))
         description = ET.SubElement(s, f"{{{OAI_NS}}}setDescription")
         dc = ET.SubElement(description, f"{{{OAI_DC_NS}}}dc", nsmap={"oai_dc": OAI_DC_NS, "dc": DC_NS})
         dc.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_DC_NS} {FORMATS['oai_dc'][0]}")
         for lang in ("bo", "zh", "en"):
             if labels.get(lang):
-                ET.SubElement(dc, f"{{{DC_NS}}}title", {XML_LANG: lang}).text = labels[lang]
+                ET.SubElement(dc, f"{{{DC_NS}}}title", {XML_LANG: lang}).text = xml_safe(labels[lang])
 
     def GetRecord(self, params) -> ET.Element:
         self._format(params["metadataPrefix"])
@@ -399,7 +400,7 @@ def oai_dc(work, url: str, vocabulary=None) -> ET.Element:
     dc.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_DC_NS} {FORMATS['oai_dc'][0]}")
     for e in dublincore.elements(work, url, vocabulary):
         child = ET.SubElement(dc, f"{{{DC_NS}}}{e.name}")
-        child.text = e.value
+        child.text = xml_safe(e.value)  # a last line behind the checks on entry (``xmltext``)
         if e.lang:
             child.set(XML_LANG, e.lang)
     return dc

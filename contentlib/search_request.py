@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from .errors import BadParameter
 from .indexing import FILE_KINDS
 from .model import LANGUAGES, WORK_TYPES
+from .xmltext import xml_safe
 
 MAX_QUERY = 500
 FILTERS = {"type": "types", "subject": "subjects", "audience": "audiences", "grade": "grades"}
@@ -38,7 +39,7 @@ def parse_search_args(args: dict[str, list[str]], vocabulary, default_per_page: 
 
     :raises BadParameter: naming the first bad parameter.
     """
-    q = (args.get("q") or [""])[-1]
+    q = xml_safe((args.get("q") or [""])[-1])  # control characters are not words: searched without them
     if len(q) > MAX_QUERY:
         raise BadParameter("q", f"must be at most {MAX_QUERY} characters")
     filters = {}

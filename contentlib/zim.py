@@ -29,6 +29,7 @@ from pathlib import Path
 from .attachments import card_path, ensure_cover_card
 from .model import Work
 from .targets import output_folder
+from .xmltext import xml_safe
 
 ORDER = ("bo", "zh", "en")
 LANG_NAMES = {"bo": "བོད་ཡིག", "zh": "中文", "en": "English"}
@@ -81,7 +82,8 @@ class ZimReport:
 
 
 def _e(text) -> str:
-    return html.escape(str(text), quote=True)
+    """Escaped, and without what XML cannot carry (``xmltext``): readers parse these pages strictly too."""
+    return html.escape(xml_safe(str(text)), quote=True)
 
 
 def without_marks(text: str) -> str:
@@ -394,16 +396,16 @@ def export_zim(store, media, work_ids: list[str], out: Path, font: Path, *, ligh
             for n, w in enumerate(works, start=1):
                 say(n - 1, len(works), "pages")
                 html_text = work_page(media, w, files, vocabulary, light, report)
-                content, keywords = search_text(w, vocabulary)
-                title = titles_line(w)
+                content, keywords = (xml_safe(text) for text in search_text(w, vocabulary))
+                title = xml_safe(titles_line(w))  # libzim takes C strings: no NUL, no controls
                 creator.add_item(Page(f"works/{w.id}", title, html_text, WorkIndex(title, content, keywords)))
             counts = {code: len(ws) for code, ws in subjects.items()}
             creator.add_item(Page("index", info.title, main_page(works, vocabulary, counts), front=True))
             for code, ws in subjects.items():
                 term = vocabulary.get("subjects", code)
                 if term is not None:
-                    creator.add_item(Page(f"subjects/{code}", f"{term.labels.get('bo', code)} · "
-                                          f"{term.labels.get('zh', code)}", subject_page(term, ws), front=False))
+                    creator.add_item(Page(f"subjects/{code}", xml_safe(f"{term.labels.get('bo', code)} · "
+                                          f"{term.labels.get('zh', code)}"), subject_page(term, ws), front=False))
             say(len(works), len(works), "pages")
             for n, (path, (source, mime)) in enumerate(files.paths.items(), start=1):
                 creator.add_item(Asset(path, mime, source=source))

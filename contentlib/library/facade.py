@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import BinaryIO, Iterable
 
 from .. import (attachments, backup, glossary, indexing, keys, lightvideo, lists, oai, records, usage,
-               worker, workflow, zim)
+               worker, workflow, xmltext, zim)
 from ..accounts import User
 from ..bundles import BundleLimits, export as bundle_export, importer
 from ..bundles.importer import BundleReport
 from ..bundles.offline import OfflineJobs
-from ..errors import IndexUnavailable, MediaRejected, NotFound
+from ..errors import IndexUnavailable, InvalidRecord, MediaRejected, NotFound
 from ..jobs import JobQueue
 from ..media import Limits, MediaStore
 from ..model import LANGUAGES, MediaEntry
@@ -553,6 +553,9 @@ class Library(Reading, Reporting, Files):
         """
         if not self.store.vocabulary().has(scheme, code):
             raise NotFound(f"no term {scheme}/{code}")
+        refused = [xmltext.problem(f"labels.{lang}", labels.get(lang)) for lang in LANGUAGES]
+        if any(refused):
+            raise InvalidRecord([p for p in refused if p])
         changed = 0
         for lang in LANGUAGES:
             value = (labels.get(lang) or "").strip()
