@@ -184,3 +184,13 @@ def test_a_control_character_in_a_query_is_never_a_500(world, client, path):
     assert resp.status_code in (200, 400), (path, resp.status_code)
     if path.startswith("/opds/") and resp.status_code == 200:
         _parse(resp.data)
+
+
+def test_an_uploaded_file_name_loses_its_control_characters(world, client, tmp_path):
+    from .conftest import png_bytes, upload
+
+    resp = upload(client, world, "cover\u0001\u001b.png", png_bytes(tmp_path), role="cover")
+    assert resp.status_code in (200, 201), resp.get_data(as_text=True)
+    work = world["store"].get_work("t-book", public=False)
+    names = [(m.path, m.original_name) for m in work.media]
+    assert ("media/t-book/bo/cover.png", "cover.png") in names
