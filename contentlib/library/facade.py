@@ -23,7 +23,7 @@ from .. import (attachments, backup, glossary, indexing, keys, lightvideo, lists
 from ..accounts import User
 from ..bundles import BundleLimits, export as bundle_export, importer
 from ..bundles.importer import BundleReport
-from ..bundles.offline import OfflineJobs
+from ..bundles.offline import OfflineJobs, OfflineLimits
 from ..errors import IndexUnavailable, InvalidRecord, MediaRejected, NotFound
 from ..jobs import JobQueue
 from ..media import Limits, MediaStore
@@ -360,41 +360,48 @@ class Library(Reading, Reporting, Files):
     @property
     def offline(self) -> OfflineJobs:
         """The "Take offline" jobs, in the media store's shared folder (every server and worker sees them)."""
-        return OfflineJobs(self.media.root / ".offline", self.jobs)
+        s = self.settings
+        limits = OfflineLimits(pending=int(s.get("CONTENTLIB_OFFLINE_PENDING", OfflineLimits.pending)),
+                               daily=int(s.get("CONTENTLIB_OFFLINE_DAILY", OfflineLimits.daily)),
+                               max_bytes=int(s.get("CONTENTLIB_OFFLINE_MAX_BYTES", OfflineLimits.max_bytes)))
+        return OfflineJobs(self.media.root / ".offline", self.jobs, limits)
 
     def take_offline(self, user: User, selection, light: bool = False) -> str:
         """Queue the bundle of a list or a search for ``user``; return the job's token.
 
         The works are chosen now (on this node's index); a worker builds the bundle.
-        Asking again while the same bundle is pending gives the same token.
+        The same bundle pending, or finished with the catalog unchanged since, is handed back instead.
 
         :raises NotFound, NotAllowed: for a list that does not exist or is not the user's.
         :raises BadParameter: for a selection naming an unknown code.
+        :raises OverLimit: over the user's pending bundles or daily quota (nothing was queued).
         """
         if selection.list_id is not None:
             lists.get(self.store, user, selection.list_id)
-        return self.offline.request(user.name, self.select(selection), selection, light)
+        return self.offline.request(user.name, self.select(selection), selection, light,
+                                    generation=self.store.generation())
 
     def offline_state(self, user: User, token: str) -> dict:
-        """The state of a "Take offline" job the user asked for (admins see every one).
+        """The state of a "Take offline" job handed to the user (admins see every one).
 
         :raises NotFound: for an unknown token or someone else's job.
         """
         state = self.offline.status(token)
-        if state is None or (state["owner"] != user.name and user.role != "admin"):
+        if state is None or (user.name not in state["owners"] and user.role != "admin"):
             raise NotFound("no such offline bundle")
         return state
 
     def offline_zip(self, user: User, token: str) -> Path:
-        """The finished bundle's file. :raises NotFound: unless the job is the user's and done."""
-        if self.offline_state(user, token)["state"] != "done":
+        """The finished bundle's file. :raises NotFound: unless the job is the user's, done and still kept."""
+        path = self.offline.zip_path(token)
+        if self.offline_state(user, token)["state"] != "done" or not path.is_file():
             raise NotFound("the bundle is not ready")
-        return self.offline.zip_path(token)
+        return path
 
     def build_offline(self, token: str) -> None:
         """Build a queued "Take offline" bundle (the worker's handler for ``bundle`` jobs)."""
-        self.offline.build(token, lambda ids, selection, light, out, progress: self.export_bundle(
-            selection, out, light=light, progress=progress, work_ids=ids))
+        self.offline.build(token, lambda ids, selection, light, out, progress, announce: self.export_bundle(
+            selection, out, light=light, progress=progress, announce=announce, work_ids=ids))
 
     def backup(self, out: Path, progress=None) -> backup.BackupReport:
         """Write a consistent backup (database, media, settings) to ``out``, even while serving.
