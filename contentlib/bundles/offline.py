@@ -117,7 +117,7 @@ class OfflineJobs:
 
     @contextmanager
     def _locked(self):
-        """One request at a time looks for a pending twin and queues (across processes)."""
+        """One caller at a time (across processes) looks for a twin, counts against limits, queues or makes room."""
         self.folder.mkdir(parents=True, exist_ok=True)
         with open(self.folder / ".lock", "a") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)

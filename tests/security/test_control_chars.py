@@ -194,3 +194,9 @@ def test_an_uploaded_file_name_loses_its_control_characters(world, client, tmp_p
     work = world["store"].get_work("t-book", public=False)
     names = [(m.path, m.original_name) for m in work.media]
     assert ("media/t-book/bo/cover.png", "cover.png") in names
+
+
+def test_a_selection_searches_without_them():
+    from contentlib.selection import Selection
+
+    assert Selection(q="原子\u0001核\u0000").q == "原子核" and Selection(q="\u001b").q is None
