@@ -43,6 +43,7 @@ TOKEN_BYTES = 18
 #: Finished bundles are kept this long (seconds) for their download, then removed.
 KEEP = 2 * 24 * 3600
 DAY = 24 * 3600
+SWEEP_EVERY = 600  # seconds between sweeps of old jobs by requests
 PENDING = ("queued", "running")
 #: A finished bundle whose file went to make room for newer ones.
 REMOVED = "removed"
@@ -129,12 +130,14 @@ class OfflineJobs:
     # -- the request side -------------------------------------------------------
 
     def _jobs(self):
-        """Every job as ``(token, what was asked, its state)`` (jobs half swept are skipped)."""
-        for path in self.folder.glob("*.request.json"):
-            token = path.name[:-len(".request.json")]
-            asked, state = self._read(path), self.status(token)
-            if asked is not None and state is not None:
-                yield token, asked, state
+        """Every job as ``(token, state)``: one small file read each (the state carries the request's key)."""
+        with os.scandir(self.folder) as entries:
+            names = [e.name for e in entries if e.name.endswith(".json") and not e.name.endswith(".request.json")]
+        for name in names:
+            token = name[:-len(".json")]
+            state = self.status(token)
+            if state is not None:
+                yield token, state
 
     def _servable(self, token: str, state: dict) -> bool:
         if state["state"] in PENDING:
@@ -153,10 +156,10 @@ class OfflineJobs:
         key = selection_key(ids, selection, light, generation)
         now = time.time()
         with self._locked():
-            self.sweep()
+            self._sweep_now_and_then(now)
             pending, today = 0, []
-            for token, asked, state in self._jobs():
-                if asked.get("key") == key and self._servable(token, state):
+            for token, state in self._jobs():
+                if state.get("key") == key and self._servable(token, state):
                     if owner not in state["owners"]:
                         self._write(self._state_path(token), {**self._read(self._state_path(token)),
                                                               "owners": state["owners"] + [owner]})
@@ -172,7 +175,7 @@ class OfflineJobs:
             token = secrets.token_urlsafe(TOKEN_BYTES)
             self._write(self._request_path(token), {"owner": owner, "ids": ids, "selection": selection.as_dict(),
                                                     "light": bool(light), "key": key})
-            self._write(self._state_path(token), {"state": "queued", "owner": owner, "owners": [owner],
+            self._write(self._state_path(token), {"state": "queued", "owner": owner, "owners": [owner], "key": key,
                                                   "works": len(ids), "done": 0, "total": 0, "requested": now})
             self.queue.put(token, kind=BUNDLE)
         return token
@@ -259,7 +262,7 @@ class OfflineJobs:
         A bundle being built counts with its planned size; only finished ones are removed.
         """
         used, finished = 0, []
-        for other, _, state in self._jobs():
+        for other, state in self._jobs():
             if state["state"] == "done" and self.zip_path(other).is_file():
                 size = self.zip_path(other).stat().st_size
                 used += size
@@ -274,6 +277,14 @@ class OfflineJobs:
             self._write(self._state_path(other), {**self._read(self._state_path(other)), "state": REMOVED,
                                                   "removed": time.time()})
             used -= size
+
+    def _sweep_now_and_then(self, now: float) -> None:
+        """Sweep at most every ``SWEEP_EVERY`` seconds (a marker file's time says when it last ran)."""
+        marker = self.folder / ".swept"
+        if marker.exists() and _mtime(marker) > now - SWEEP_EVERY:
+            return
+        self.sweep()
+        marker.touch()
 
     def sweep(self, older_than: float = KEEP) -> int:
         """Remove jobs (request, state and bundle) untouched for ``older_than`` seconds; return how many files went.
