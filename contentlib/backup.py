@@ -28,21 +28,19 @@ import io
 import json
 import os
 import shutil
-import sqlite3
 import tarfile
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import sqlalchemy as sa
-
 from .backup_manifest import (FORMAT, INSTANCE_FILES, MANIFEST, SQLITE_MEMBER, VERSION, BackupInvalid, check_tables,
                               verify)
 from .errors import CannotWrite, ContentlibError
 from .paths import PathEscape, inside
-from .storage.backup import (copy_rows, dump_json, enqueue_all, is_empty, replace_sqlite, rows_from_engine,
-                             rows_from_json, snapshot_sqlite, sqlite_path, table_counts)
+from .storage.backup import (UnusableDatabase, check_sqlite, copy_rows, database_errors, dump_json, enqueue_all,
+                             is_empty, replace_sqlite, rows_from_engine, rows_from_json, snapshot_sqlite, sqlite_path,
+                             table_counts)
 from .targets import output_folder
 
 _CHUNK = 1 << 20
@@ -287,17 +285,11 @@ def _check_database(path, work: Path, kind: str):
         return None
     snapshot = work / SQLITE_MEMBER
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{snapshot}?mode=ro", uri=True)) as conn:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            healthy = conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-    except sqlite3.Error as exc:
-        raise BackupInvalid(f"{path}: {SQLITE_MEMBER} is not a SQLite database ({exc})") from None
-    if not healthy or "works" not in tables:
-        raise BackupInvalid(f"{path}: {SQLITE_MEMBER} is not a contentlib database")
-    try:
-        return Store.from_url(f"sqlite:///{snapshot}")  # upgraded to this version's schema
-    except (sa.exc.SQLAlchemyError, sqlite3.Error) as exc:
-        raise BackupInvalid(f"{path}: {SQLITE_MEMBER} cannot be opened ({str(exc).splitlines()[0]})") from None
+        check_sqlite(snapshot)
+        with database_errors():
+            return Store.from_url(f"sqlite:///{snapshot}")  # upgraded to this version's schema
+    except UnusableDatabase as exc:
+        raise BackupInvalid(f"{path}: {SQLITE_MEMBER}: {exc}") from None
 
 
 def _replace_database(path, where: Locations, store, work: Path, snap, old_ids) -> None:
@@ -308,16 +300,16 @@ def _replace_database(path, where: Locations, store, work: Path, snap, old_ids) 
         (where.index_dir / CURSOR).unlink(missing_ok=True)
     sqlite_target = sqlite_path(where.db_url)
     try:
-        if snap is not None and sqlite_target is not None:
-            enqueue_all(snap, old_ids)
-            snap.close()
-            replace_sqlite(store, work / SQLITE_MEMBER, sqlite_target)
-        else:
-            source = rows_from_engine(snap.engine) if snap is not None else rows_from_json(work / "database")
-            copy_rows(source, store.engine, old_ids)  # one transaction: a refusal rolls it all back
-    except (sa.exc.SQLAlchemyError, ValueError, TypeError, KeyError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise BackupInvalid(f"{path}: the database could not be restored ({first[:200]})") from None
+        with database_errors():
+            if snap is not None and sqlite_target is not None:
+                enqueue_all(snap, old_ids)
+                snap.close()
+                replace_sqlite(store, work / SQLITE_MEMBER, sqlite_target)
+            else:
+                source = rows_from_engine(snap.engine) if snap is not None else rows_from_json(work / "database")
+                copy_rows(source, store.engine, old_ids)  # one transaction: a refusal rolls it all back
+    except UnusableDatabase as exc:
+        raise BackupInvalid(f"{path}: the database could not be restored ({exc})") from None
 
 
 def _remove(placed: list[Path], root: Path) -> None:

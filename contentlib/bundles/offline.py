@@ -17,6 +17,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 import socket
 import tempfile
@@ -24,11 +25,14 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..paths import inside
 from ..selection import Selection
 
 #: The job kind in the jobs table.
 BUNDLE = "bundle"
 TOKEN_BYTES = 18
+#: What ``secrets.token_urlsafe`` makes (ASCII only: ``str.isalnum`` takes ``²`` and Tibetan letters too).
+TOKEN = re.compile(r"\A[A-Za-z0-9_-]{1,64}\Z")
 #: Finished bundles are kept this long (seconds) for their download, then removed.
 KEEP = 2 * 24 * 3600
 PENDING = ("queued", "running")
@@ -44,9 +48,10 @@ class OfflineJobs:
     # -- files ----------------------------------------------------------------
 
     def _state_path(self, token: str) -> Path:
-        if not isinstance(token, str) or not token.replace("-", "").replace("_", "").isalnum() or len(token) > 64:
+        """The job's state file; a token that is not one we make (``token_urlsafe``) raises ValueError."""
+        if not isinstance(token, str) or not TOKEN.match(token):
             raise ValueError("bad token")
-        return self.folder / f"{token}.json"
+        return inside(self.folder, f"{token}.json")
 
     def zip_path(self, token: str) -> Path:
         return self._state_path(token).with_suffix(".zip")
