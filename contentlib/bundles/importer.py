@@ -144,7 +144,7 @@ def staging_dir(media, bundle_id: str) -> Path:
     """Where a bundle's files wait: a name made here from its (checked) id, so a killed run finds them again.
 
     :raises BundleRefused: if the folder would not lie inside the media store's temporary folder
-        (``<media>/.tmp`` made a link to somewhere else, say).
+        (a link left where the folder goes, say).
     """
     try:
         return inside(media.tmp_dir, "bundle-" + hashlib.sha256(bundle_id.encode()).hexdigest()[:32])

@@ -153,3 +153,41 @@ def test_the_admin_page_answers_400_with_the_reason_never_500(app, client, users
         assert r.status_code == 400 and words in page, (r.status_code, page[-2000:])
     assert app.extensions["contentlib"].store.count_works() == 0
     assert (victim / "precious.txt").read_text() == "keep me"
+
+
+def test_a_link_planted_where_the_staging_folder_goes_is_refused(school, county, victim, tmp_path):
+    from contentlib.bundles.importer import staging_dir
+
+    data = _png(tmp_path)
+    bundle = signed_bundle(tmp_path / "b.zip", county, [_poster(data)], files=[data], bundle_id="b-1")
+    staging = staging_dir(school.res.media, "b-1")
+    staging.parent.mkdir(parents=True)
+    staging.symlink_to(victim, target_is_directory=True)
+    result = school.run("bundle", "import", bundle)  # verified first (progress lines), then refused
+    assert result.exit_code == 1 and "refused:" in result.output and "leads outside" in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in victim.iterdir()) == ["precious.txt"] and school.records() == []
+
+
+@pytest.mark.parametrize("name, ok", [("abc", True), ("A.b_c-9", True), ("a" * 64, True), ("a" * 65, False),
+                                      ("", False), (".x", False), ("-x", False), ("a..b", False), ("a/b", False),
+                                      ("..", False), ("名", False), ("a\x00", False), ("a\n", False), (7, False)])
+def test_check_name_takes_only_plain_names(name, ok):
+    from contentlib import paths
+
+    assert paths.is_name(name) is ok
+    if not ok:
+        with pytest.raises(paths.PathEscape):
+            paths.check_name(name, "id")
+
+
+def test_inside_refuses_the_root_itself_and_anything_outside_it_links_included(tmp_path):
+    from contentlib.paths import PathEscape, inside
+
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    (root / "out").symlink_to(tmp_path, target_is_directory=True)
+    assert inside(root, "sub", "x") == (root / "sub" / "x").resolve()
+    for parts in [(), (".",), ("..",), ("sub", "..", ".."), ("/etc",), ("out",), ("out", "victim")]:
+        with pytest.raises(PathEscape):
+            inside(root, *parts)
