@@ -89,6 +89,11 @@ CASES = {
     "database kind unknown": ({}, lambda m: {**m, "database": "oracle"}, "database"),
     "a listed junk database": ({"database/contentlib.db": b"this is not a database" * 100}, None, "database"),
     "an empty SQLite file": ({"database/contentlib.db": b""}, None, "database"),
+    "a JSON table with a broken row": ({"database/contentlib.db": None, "database/works.jsonl": b'["id"]\n{"id": \n'},
+                                       lambda m: {**m, "database": "json"}, "works.jsonl:2"),
+    "a JSON table nested 100,000 deep": ({"database/contentlib.db": None,
+                                          "database/works.jsonl": b'["id"]\n' + b"[" * 100_000 + b"]" * 100_000},
+                                         lambda m: {**m, "database": "json"}, "nested"),
     "an instance file of another name": ({"instance/wsgi.py": b"import os\n"}, None, "instance/wsgi.py"),
     "a media member in the temporary folder": ({"media/.tmp/put-x": b"x"}, None, "media/.tmp/put-x"),
 }
