@@ -26,6 +26,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 import socket
 import tempfile
@@ -35,11 +36,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import OverLimit
+from ..paths import inside
 from ..selection import FILTERS, Selection
 
 #: The job kind in the jobs table.
 BUNDLE = "bundle"
 TOKEN_BYTES = 18
+#: What ``secrets.token_urlsafe`` makes (ASCII only: ``str.isalnum`` takes ``²`` and Tibetan letters too).
+TOKEN = re.compile(r"\A[A-Za-z0-9_-]{1,64}\Z")
 #: Finished bundles are kept this long (seconds) for their download, then removed.
 KEEP = 2 * 24 * 3600
 DAY = 24 * 3600
@@ -90,9 +94,10 @@ class OfflineJobs:
     # -- files ----------------------------------------------------------------
 
     def _state_path(self, token: str) -> Path:
-        if not isinstance(token, str) or not token.replace("-", "").replace("_", "").isalnum() or len(token) > 64:
+        """The job's state file; a token that is not one we make (``token_urlsafe``) raises ValueError."""
+        if not isinstance(token, str) or not TOKEN.match(token):
             raise ValueError("bad token")
-        return self.folder / f"{token}.json"
+        return inside(self.folder, f"{token}.json")
 
     def zip_path(self, token: str) -> Path:
         return self._state_path(token).with_suffix(".zip")

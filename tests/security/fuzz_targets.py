@@ -1,7 +1,7 @@
 """Coverage-guided fuzz targets (atheris/libFuzzer) for what outsiders hand us.
 
 Run one target: ``python -m tests.security.fuzz_targets TARGET CORPUS_DIR -max_total_time=10``
-(TARGET: ``records``, ``media`` or ``bundle``). Any exception other than the
+(TARGET: ``records``, ``media``, ``bundle`` or ``manifest``). Any exception other than the
 target's documented refusal is a crash: libFuzzer prints it and exits non-zero.
 ``tests/security/test_fuzz.py`` runs each for a bounded time and reads the
 number of executions libFuzzer reports.
@@ -72,13 +72,26 @@ def fuzz_bundle(data: bytes) -> None:
         pass
 
 
-TARGETS = {"records": fuzz_records, "media": fuzz_media, "bundle": fuzz_bundle}
+def fuzz_manifest(data: bytes) -> None:
+    """One bundle manifest.json: read and fully checked, or refused with BundleRefused (nothing else)."""
+    from contentlib.bundles import manifest
+    from contentlib.bundles.format import BundleLimits, BundleRefused
+
+    limits = BundleLimits(max_manifest_bytes=1 << 20)
+    try:
+        manifest.check(manifest.parse(data, limits), limits)
+    except BundleRefused:
+        pass
+
+
+TARGETS = {"records": fuzz_records, "media": fuzz_media, "bundle": fuzz_bundle, "manifest": fuzz_manifest}
 
 
 def main() -> None:
     target = TARGETS[sys.argv[1]]
-    if sys.argv[1] == "bundle":
+    if sys.argv[1] in ("bundle", "manifest"):
         with atheris.instrument_imports(include=["contentlib"]):
+            import contentlib.bundles.manifest  # noqa: F401
             import contentlib.bundles.verify  # noqa: F401
     atheris.Setup([sys.argv[0], *sys.argv[2:]], target)
     atheris.Fuzz()

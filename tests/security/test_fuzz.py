@@ -1,4 +1,4 @@
-"""Coverage-guided fuzzing (atheris) of record parsing, media checks and bundle verification.
+"""Coverage-guided fuzzing (atheris) of record parsing, media checks, bundle verification and bundle manifests.
 
 Each target runs in its own process (libFuzzer exits when done) for a bounded
 time; any exception other than the target's documented refusal fails the test
@@ -22,7 +22,7 @@ from tests.unit import media_samples as ms
 
 pytest.importorskip("atheris")
 ROOT = Path(__file__).resolve().parents[2]
-SECONDS = {"records": 8, "media": 12, "bundle": 6}  # about 30 s in all
+SECONDS = {"records": 8, "media": 12, "bundle": 6, "manifest": 5}  # about 35 s in all
 
 
 def _records_corpus(folder: Path) -> None:
@@ -50,10 +50,26 @@ def _bundle_corpus(folder: Path) -> None:
         zf.writestr("records.jsonl", DATA.joinpath("works.jsonl").read_text("utf-8"))
 
 
-CORPORA = {"records": _records_corpus, "media": _media_corpus, "bundle": _bundle_corpus}
+def _manifest_corpus(folder: Path) -> None:
+    """Valid manifests as ``bundle export`` writes them (a first one, an incremental one with media), and a deep one."""
+    member = {"name": "catalog.jsonl", "size": 120, "sha256": "a" * 64}
+    media = {"name": "media/" + "b" * 64, "size": 5000, "sha256": "b" * 64}
+    first = {"format": "contentlib-bundle", "version": 1, "bundle_id": "0f" * 16,
+             "library": {"id": "1e" * 16, "name": "县科技馆", "public_key": "A" * 43 + "="},
+             "created": "2024-05-01T08:00:00Z", "selection": {"subject": ["physical-science"]}, "light": False,
+             "previous": None, "counts": {"works": 2, "media": 0, "bytes": 120}, "members": [member]}
+    later = {**first, "bundle_id": "2d" * 16, "previous": first["bundle_id"], "light": True,
+             "selection": {"q": "原子", "lang": ["bo", "zh"], "since": "2024-04-01"}, "members": [member, media]}
+    for i, manifest in enumerate((first, later)):
+        (folder / f"m-{i}").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+    (folder / "deep").write_text('{"format": "contentlib-bundle", "version": 1, "x": ' + "[" * 40 + "]" * 40 + "}")
 
 
-@pytest.mark.parametrize("target", ["records", "media", "bundle"])
+CORPORA = {"records": _records_corpus, "media": _media_corpus, "bundle": _bundle_corpus,
+           "manifest": _manifest_corpus}
+
+
+@pytest.mark.parametrize("target", ["records", "media", "bundle", "manifest"])
 def test_fuzz_target_finds_no_crash(target, tmp_path, capsys):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
