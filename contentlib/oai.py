@@ -273,9 +273,10 @@ class Handler:
             raise OaiError("badArgument", "'from' and 'until' must have the same granularity.")
         if start is not None and end is not None and start >= end:
             raise OaiError("badArgument", "'from' is later than 'until'.")
-        if len(params.get("set") or "") > MAX_TEXT:
+        set_spec = params.get("set") or None  # "set=" selects nothing out: the whole repository
+        if set_spec is not None and len(set_spec) > MAX_TEXT:
             raise OaiError("badArgument", f"'set' must be at most {MAX_TEXT} characters.")
-        query = Query(params["metadataPrefix"], params.get("set"), start, end)
+        query = Query(params["metadataPrefix"], set_spec, start, end)
         query.total = self._count(query)
         return query
 
