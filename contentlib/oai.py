@@ -26,7 +26,7 @@ from typing import Callable
 from lxml import etree as ET
 
 from . import dublincore
-from .oai_tokens import MAX_TEXT, BadToken, Query, token_key
+from .oai_tokens import MAX_TEXT, XML_ILLEGAL, BadToken, Query, token_key
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -48,8 +48,6 @@ GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 _DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _SECOND = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")
 MAX_ARGUMENT = 2048  # characters of any argument (a token is at most 1024, an identifier far less)
-# What XML 1.0 cannot carry: C0 controls other than tab and newlines, lone surrogates, U+FFFE/FFFF.
-_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 SET_SCHEMES = {"subject": "subjects", "type": "types"}
 
 
@@ -108,7 +106,7 @@ def _check_text(args: dict) -> None:
     """:raises OaiError: badArgument for a name or value XML cannot carry, or one longer than any of ours."""
     for name, values in args.items():
         for text in (name, *(values if isinstance(values, list) else [values])):
-            if not isinstance(text, str) or len(text) > MAX_ARGUMENT or _XML_ILLEGAL.search(text):
+            if not isinstance(text, str) or len(text) > MAX_ARGUMENT or XML_ILLEGAL.search(text):
                 raise OaiError("badArgument", "An argument is too long or holds characters that XML cannot carry.")
 
 

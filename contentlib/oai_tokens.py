@@ -28,7 +28,8 @@ MAX_COUNT = 2 ** 53    # a cursor or list size (exact in every JSON reader)
 # Unix times from 0001-01-01 to the end of 9999-12-31: the dates OAI-PMH can express.
 MIN_TIME, MAX_TIME = -62135596800, 253402300800
 _SHAPE = re.compile(r"[A-Za-z0-9_-]{1,1000}\.[A-Za-z0-9_-]{43}", re.ASCII)
-_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What XML 1.0 cannot carry: C0 controls other than tab and newlines, lone surrogates, U+FFFE/FFFF.
+XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _PURPOSE = b"contentlib OAI-PMH resumption token v1"
 
 
@@ -102,7 +103,7 @@ def _mac(key: bytes, payload: str) -> str:
 
 
 def _text(value) -> bool:
-    return isinstance(value, str) and 0 < len(value) <= MAX_TEXT and not _XML_ILLEGAL.search(value)
+    return isinstance(value, str) and 0 < len(value) <= MAX_TEXT and not XML_ILLEGAL.search(value)
 
 
 def _time(value) -> bool:
