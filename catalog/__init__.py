@@ -29,7 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                       REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_SECURE=secure)
     app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 ** 3)
 
-    from . import counting, delivery, extensions, headers, ops, public, resources
+    from . import bodies, counting, delivery, extensions, headers, ops, public, resources
+    bodies.init_app(app)
     ops.init_app(app)
     extensions.init_app(app)
     public.init_app(app)

@@ -73,6 +73,7 @@ def edit_page(work_id, lang, upload_error=None):
 @needs("edit")
 def save(work_id, lang):
     fields = {k: request.form.get(k, "") for k in workflow.TEXT_FIELDS}
+    fields["keywords"] = workflow.keywords_from_line(fields["keywords"])  # the form's one line; the API sends a list
     submit = request.form.get("then") == "submit"
     get_library().save_draft(acting_user(), work_id, lang, fields, submit=submit)
     if submit:

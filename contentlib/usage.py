@@ -38,7 +38,7 @@ log = logging.getLogger("contentlib.usage")
 KINDS = ("view", "play", "download", "download_light", "export_bundle", "export_zim")
 EXPORT_KINDS = {"bundle": "export_bundle", "zim": "export_zim"}
 FORMAT = "contentlib-usage/1"
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")  # ASCII digits: \d is any script's
 WORK_ID_MAX, LANG_MAX = 64, 8
 
 

@@ -89,6 +89,11 @@ def status(store: Store, work_id: str, lang: str) -> VersionStatus:
     return _load_status(store, None, work_id, lang)
 
 
+def keywords_from_line(line: str) -> list[str]:
+    """The keywords of the editor form's one line, separated by commas (``,``, ``、`` or ``，``)."""
+    return [k for k in (p.strip() for p in line.replace("、", ",").replace("，", ",").split(",")) if k]
+
+
 def clean_fields(fields: dict) -> dict:
     """Validate the text fields of a version (only the ones given).
 
@@ -110,9 +115,7 @@ def clean_fields(fields: dict) -> dict:
             else:
                 out[name] = (value or "").strip() or None
     if "keywords" in fields:
-        value = fields["keywords"]
-        if isinstance(value, str):  # forms send one comma-separated line
-            value = [k for k in (p.strip() for p in value.replace("、", ",").replace("，", ",").split(",")) if k]
+        value = fields["keywords"]  # a list, as the OpenAPI says; the editor form's line is split by its view
         if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
             problems.append(("keywords", "must be a list of strings"))
         elif len(value) > MAX_KEYWORDS or any(len(k) > MAX_KEYWORD for k in value):

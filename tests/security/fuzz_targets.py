@@ -1,7 +1,7 @@
 """Coverage-guided fuzz targets (atheris/libFuzzer) for what outsiders hand us.
 
 Run one target: ``python -m tests.security.fuzz_targets TARGET CORPUS_DIR -max_total_time=10``
-(TARGET: ``records``, ``media``, ``bundle`` or ``manifest``). Any exception other than the
+(TARGET: ``records``, ``media``, ``bundle``, ``manifest`` or ``oai``). Any exception other than the
 target's documented refusal is a crash: libFuzzer prints it and exits non-zero.
 ``tests/security/test_fuzz.py`` runs each for a bounded time and reads the
 number of executions libFuzzer reports.
@@ -9,6 +9,7 @@ number of executions libFuzzer reports.
 
 from __future__ import annotations
 
+import base64
 import io
 import sys
 import tempfile
@@ -84,7 +85,48 @@ def fuzz_manifest(data: bytes) -> None:
         pass
 
 
-TARGETS = {"records": fuzz_records, "media": fuzz_media, "bundle": fuzz_bundle, "manifest": fuzz_manifest}
+OAI_KEY = b"f" * 32
+
+
+class _NoWorks:
+    """A store with no works and no tombstones (the OAI target exercises tokens, not records)."""
+
+    def count_changed(self, **_):
+        return 0
+
+    def changed_after(self, *_, **__):
+        return []
+
+    def tombstones(self, *_):
+        return []
+
+
+def fuzz_oai(data: bytes) -> None:
+    """One resumption token: read within bounds (and signed again to the same position), or refused with
+    BadToken; and the ListRecords request carrying it gets an OAI answer. A first byte that is odd makes the
+    rest a signed payload, so that the checks after the signature are reached too."""
+    from contentlib import oai, oai_tokens
+
+    if not data:
+        return
+    if data[0] & 1:
+        payload = base64.urlsafe_b64encode(data[1:]).decode("ascii").rstrip("=")
+        token = f"{payload}.{oai_tokens._mac(OAI_KEY, payload)}"
+    else:
+        token = data[1:].decode("utf-8", "replace")
+    try:
+        query = oai_tokens.Query.from_token(token, OAI_KEY, oai.FORMATS)
+    except oai_tokens.BadToken:
+        query = None
+    if query is not None:
+        assert oai_tokens.Query.from_token(query.token(OAI_KEY), OAI_KEY, oai.FORMATS) == query
+    repo = oai.Repository("t", "http://x/oai", "a@b.c", "x", lambda i: i, page_size=2, secret_key="fuzz" * 8)
+    body = oai.Handler(_NoWorks(), repo).respond({"verb": ["ListRecords"], "resumptionToken": [token]})
+    assert b'<error code="' in body
+
+
+TARGETS = {"records": fuzz_records, "media": fuzz_media, "bundle": fuzz_bundle, "manifest": fuzz_manifest,
+           "oai": fuzz_oai}
 
 
 def main() -> None:
@@ -93,6 +135,9 @@ def main() -> None:
         with atheris.instrument_imports(include=["contentlib"]):
             import contentlib.bundles.manifest  # noqa: F401
             import contentlib.bundles.verify  # noqa: F401
+    if sys.argv[1] == "oai":
+        with atheris.instrument_imports(include=["contentlib"]):
+            import contentlib.oai  # noqa: F401
     atheris.Setup([sys.argv[0], *sys.argv[2:]], target)
     atheris.Fuzz()
 

@@ -1,4 +1,5 @@
-"""Coverage-guided fuzzing (atheris) of record parsing, media checks, bundle verification and bundle manifests.
+"""Coverage-guided fuzzing (atheris) of record parsing, media checks, bundle verification, bundle manifests
+and OAI tokens.
 
 Each target runs in its own process (libFuzzer exits when done) for a bounded
 time; any exception other than the target's documented refusal fails the test
@@ -22,7 +23,7 @@ from tests.unit import media_samples as ms
 
 pytest.importorskip("atheris")
 ROOT = Path(__file__).resolve().parents[2]
-SECONDS = {"records": 8, "media": 12, "bundle": 6, "manifest": 5}  # about 35 s in all
+SECONDS = {"records": 8, "media": 12, "bundle": 6, "manifest": 5, "oai": 5}  # about 40 s in all
 
 
 def _records_corpus(folder: Path) -> None:
@@ -65,11 +66,20 @@ def _manifest_corpus(folder: Path) -> None:
     (folder / "deep").write_text('{"format": "contentlib-bundle", "version": 1, "x": ' + "[" * 40 + "]" * 40 + "}")
 
 
+def _oai_corpus(folder: Path) -> None:
+    # odd first byte: the rest is a payload the target signs; even: the rest is the token as sent
+    (folder / "position").write_bytes(b"\x01" + json.dumps(["oai_dc", "type:video", 1.5e9, None,
+                                                              [1.6e9, "t-atom"], 2, 3]).encode())
+    (folder / "huge-time").write_bytes(b"\x01" + b'["oai_dc",null,1' + b"0" * 400 + b',null,null,0,3]')
+    (folder / "unsigned").write_bytes(b"\x00WyJvYWlfZGMiLG51bGwsbnVsbCxudWxsLG51bGwsdHJ1ZSwzXQ")
+    (folder / "deep").write_bytes(b"\x01" + b"[" * 40)
+
+
 CORPORA = {"records": _records_corpus, "media": _media_corpus, "bundle": _bundle_corpus,
-           "manifest": _manifest_corpus}
+           "manifest": _manifest_corpus, "oai": _oai_corpus}
 
 
-@pytest.mark.parametrize("target", ["records", "media", "bundle", "manifest"])
+@pytest.mark.parametrize("target", ["records", "media", "bundle", "manifest", "oai"])
 def test_fuzz_target_finds_no_crash(target, tmp_path, capsys):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
