@@ -32,7 +32,7 @@ def bad_parameter(exc: BadParameter):
 def search():
     """Search works (``spec/search-api.md``); a fault other than a missing index is a logged 500."""
     try:
-        result = get_library().search_query(request.args.to_dict(flat=False))
+        result = get_library().search_query(request.args.to_dict(flat=False), other_language=True)
     except IndexUnavailable:
         return error(503, "index_unavailable", "The search index is being rebuilt; try again shortly.")
     return jsonify(search_body(result))
@@ -45,7 +45,18 @@ def search_body(result: SearchResult) -> dict:
             "results": [{"id": h.id, "type": h.type, "titles": h.titles, "languages": h.languages, "score": h.score,
                          "highlights": h.highlights, "url": url_for("works.show", work_id=h.id)}
                         for h in result.results],
-            "facets": result.facets}
+            "facets": result.facets, **_other_language(result)}
+
+
+def _other_language(result: SearchResult) -> dict:
+    """The ``other_language`` block, when the query read as Tibetan or Chinese."""
+    other = result.other_language
+    if other is None:
+        return {}
+    return {"other_language": {
+        "lang": other.lang, "total": other.total,
+        "results": [{"id": h.id, "type": h.type, "titles": h.titles, "languages": h.languages, "score": h.score,
+                     "via": other.via, "url": url_for("works.show", work_id=h.id)} for h in other.results]}}
 
 
 @bp.get("/works/<work_id>")

@@ -8,6 +8,7 @@ paths come from the settings it was built with, never from a web framework.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ from ..accounts import User
 from ..bundles import BundleLimits, export as bundle_export, importer
 from ..bundles.importer import BundleReport
 from ..bundles.offline import OfflineJobs
+from ..crosslang import demand, reach
 from ..errors import IndexUnavailable, MediaRejected, NotFound
 from ..jobs import JobQueue
 from ..media import Limits, MediaStore
@@ -126,6 +128,8 @@ class Library(Reading, Reporting, Files):
         self.glossary = Glossary(store)
         self.lists = Lists(store)
         self.interface = InterfaceStrings(store)
+        self.reach = reach.Reach(store)
+        self._unmet: demand.UnmetCounter | None = None
 
     @classmethod
     def from_settings(cls, settings: dict, migrate: bool = True) -> "Library":
@@ -153,6 +157,35 @@ class Library(Reading, Reporting, Files):
         """
         return self.backend.search(q, filters or {}, page, per_page, expansions=glossary.expansions(self.store, q))
 
+    def search_across(self, q: str = "", filters: dict | None = None, page: int = 1,
+                      per_page: int = 20) -> SearchResult:
+        """``search``, plus the works only in the other language (``other_language``), and count an unmet search.
+
+        :raises IndexUnavailable: while this node's index is missing or being rebuilt.
+        """
+        expansions = glossary.expansions(self.store, q)
+        result = self.backend.search(q, filters or {}, page, per_page, expansions=expansions)
+        if not q.strip():
+            return result
+        other = self.reach.other_language(self.backend, q, filters or {}, expansions)
+        if other is not None:
+            result = dataclasses.replace(result, other_language=other)
+            mine = "zh" if other.lang == "bo" else "bo"
+            if page == 1 and demand.is_unmet(result, mine) and self.settings.get("CONTENTLIB_COUNT_USE", True):
+                self.unmet_counter().add_query(mine, reach.query_language(q)[1])
+        return result
+
+    def unmet_counter(self) -> demand.UnmetCounter:
+        """This process's counter of unmet searches (written every few seconds)."""
+        if self._unmet is None:
+            self._unmet = demand.UnmetCounter(self.store, interval=float(
+                self.settings.get("CONTENTLIB_COUNT_FLUSH_SECONDS", 10.0)))
+        return self._unmet
+
+    def build_lexicon(self, progress=None) -> dict:
+        """Learn the Tibetan-Chinese lexicon from the published bilingual works and the glossary."""
+        return reach.build(self.store, progress=progress)
+
     def parse_search(self, args: dict[str, list[str]], default_per_page: int = 20) -> SearchRequest:
         """Check a search query string (each name mapped to its values).
 
@@ -160,7 +193,8 @@ class Library(Reading, Reporting, Files):
         """
         return parse_search_args(args, self.store.vocabulary(), default_per_page)
 
-    def search_query(self, args: dict[str, list[str]], default_per_page: int = 20) -> SearchResult:
+    def search_query(self, args: dict[str, list[str]], default_per_page: int = 20,
+                     other_language: bool = False) -> SearchResult:
         """A search asked as a query string (each name mapped to its values): the API, the page and OPDS.
 
         :raises BadParameter: naming the first bad parameter.
@@ -168,6 +202,8 @@ class Library(Reading, Reporting, Files):
         """
         req = self.parse_search(args, default_per_page)
         try:
+            if other_language:
+                return self.search_across(req.q, req.filters, req.page, req.per_page)
             return self.search(req.q, req.filters, req.page, req.per_page)
         except IndexUnavailable:
             self.rebuild_in_background()
