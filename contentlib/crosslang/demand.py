@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
 from collections import Counter as Tally
 
 from .. import usage
+from ..errors import BadParameter
 from ..search import chinese, tibetan
 
 log = logging.getLogger("contentlib.demand")
@@ -69,3 +72,38 @@ class UnmetCounter(usage.Counter):
 
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+ASK_LANGS = ("bo", "zh")
+
+
+class Bucket:
+    """A token bucket: at most ``burst`` at once, refilled at ``rate`` a second (one per process).
+
+    Asking is open to anyone without an account, so a flood is refused here
+    rather than written: the counts stay bounded whatever arrives.
+    """
+
+    def __init__(self, rate: float = 5.0, burst: int = 100, clock=time.monotonic):
+        self.rate, self.burst, self.clock = rate, burst, clock
+        self._tokens, self._at = float(burst), clock()
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            now = self.clock()
+            self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
+            self._at = now
+            if self._tokens < 1:
+                return False
+            self._tokens -= 1
+            return True
+
+
+def check_ask(work, lang: str) -> None:
+    """A reader may ask for a version a published work lacks, in Tibetan or Chinese.
+
+    :raises BadParameter: for another language, or one the work already has.
+    """
+    if lang not in ASK_LANGS:
+        raise BadParameter("lang", "must be bo or zh")
+    if lang in work.languages:
+        raise BadParameter("lang", f"the work already has a version in {lang}")

@@ -93,6 +93,19 @@ class Reach:
         return OtherLanguage(reading.lang, total, hits, reading.via)
 
 
+LEXICON = "lexicon"  # the job kind
+NEW_PAIRS = 20  # bilingual works published since the last build that call for a new one
+
+
+def stale(store) -> bool:
+    """Whether enough works were published (or withdrawn) in both languages since the lexicon was built."""
+    row = store.lexicon_state()
+    now = store.count_bilingual()
+    if row is None:
+        return now > 0
+    return abs(now - row.works) >= max(NEW_PAIRS, row.works // 10)
+
+
 def build(store, progress=None) -> dict:
     """Learn the lexicon from every work published in both languages, and the glossary; swap it in.
 

@@ -36,6 +36,7 @@ from ..selection import select_works
 from ..search_request import SearchRequest, parse_search_args
 from ..store import Store
 from .accounts import Accounts
+from .demand import Demand
 from .files import Files
 from .glossary import Glossary
 from .lists import Lists
@@ -100,7 +101,7 @@ def _dir_size(path: Path) -> int:
     return total
 
 
-class Library(Reading, Reporting, Files):
+class Library(Reading, Reporting, Files, Demand):
     """The store, this node's search backend, the media store, limits and jobs, with the use cases.
 
     What pages and feeds read is in ``Reading``, the figures in ``Reporting``, the files to send in ``Files``;
@@ -130,6 +131,7 @@ class Library(Reading, Reporting, Files):
         self.interface = InterfaceStrings(store)
         self.reach = reach.Reach(store)
         self._unmet: demand.UnmetCounter | None = None
+        self._asks = demand.Bucket()
 
     @classmethod
     def from_settings(cls, settings: dict, migrate: bool = True) -> "Library":
@@ -181,6 +183,25 @@ class Library(Reading, Reporting, Files):
             self._unmet = demand.UnmetCounter(self.store, interval=float(
                 self.settings.get("CONTENTLIB_COUNT_FLUSH_SECONDS", 10.0)))
         return self._unmet
+
+    def ask_translation(self, work_id: str, lang: str, counter=None) -> bool:
+        """Count a reader's ask for a version of a published work in ``lang``; False when over the rate limit.
+
+        Only the aggregate count per work, language and day is kept (a use count of kind ``ask``).
+        :raises WorkNotFound: :raises BadParameter: for a language the work has, or not bo/zh.
+        """
+        demand.check_ask(self.work(work_id), lang)
+        if not self._asks.take():
+            return False
+        if counter is not None:
+            counter.add("ask", work_id=work_id, lang=lang)
+        else:
+            usage.add_counts(self.store, {(usage.today(), work_id, lang, "ask"): 1})
+        return True
+
+    def lexicon_stale(self) -> bool:
+        """Whether enough bilingual works changed since the lexicon was learned."""
+        return reach.stale(self.store)
 
     def build_lexicon(self, progress=None) -> dict:
         """Learn the Tibetan-Chinese lexicon from the published bilingual works and the glossary."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..tables import demand_unmet, lexicon_entries, lexicon_state, versions
+from ..tables import demand_unmet, lexicon_entries, lexicon_state, usage_daily, usage_imported, versions
 from .base import Base
 
 _BATCH = 5_000
@@ -103,3 +103,33 @@ class LexiconStore(Base):
         q = q.order_by(total.desc(), demand_unmet.c.query)
         with self.engine.connect() as conn:
             return [(query, lang, int(n)) for query, lang, n in conn.execute(q)]
+
+    def ask_counts(self, first_day, after_last_day, months) -> dict[tuple[str, str], int]:
+        """``{(work_id, lang): asks}`` in a period: this library's daily counts and those other libraries sent."""
+        out: dict[tuple[str, str], int] = {}
+        local = (sa.select(usage_daily.c.work_id, usage_daily.c.lang, sa.func.sum(usage_daily.c.count))
+                 .where(usage_daily.c.kind == "ask", usage_daily.c.day >= first_day, usage_daily.c.day < after_last_day)
+                 .group_by(usage_daily.c.work_id, usage_daily.c.lang))
+        sent = (sa.select(usage_imported.c.work_id, usage_imported.c.lang, sa.func.sum(usage_imported.c.count))
+                .where(usage_imported.c.kind == "ask", usage_imported.c.month.in_(list(months)))
+                .group_by(usage_imported.c.work_id, usage_imported.c.lang))
+        with self.engine.connect() as conn:
+            for q in (local, sent):
+                for work_id, lang, n in conn.execute(q):
+                    out[(work_id, lang)] = out.get((work_id, lang), 0) + int(n)
+        return out
+
+    def bilingual_examples(self, bo_part: str, zh_part: str, limit: int = 3) -> list[tuple[str, str, str]]:
+        """(work_id, bo title, zh title) of published bilingual works whose texts hold both parts."""
+        bo, zh = versions.alias("bo"), versions.alias("zh")
+
+        def has(v, part):
+            like = "%" + part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            return sa.or_(v.c.title.like(like, escape="\\"), v.c.description.like(like, escape="\\"))
+
+        q = (sa.select(bo.c.work_id, bo.c.title, zh.c.title)
+             .join(zh, sa.and_(zh.c.work_id == bo.c.work_id, zh.c.lang == "zh", zh.c.slot == "public"))
+             .where(bo.c.lang == "bo", bo.c.slot == "public", has(bo, bo_part), has(zh, zh_part))
+             .order_by(bo.c.work_id).limit(limit))
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(q)]
