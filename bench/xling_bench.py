@@ -4,6 +4,8 @@
     bench/xling_bench.py build CATALOG.jsonl --pairs 50000
         time and peak memory of learning the lexicon from the catalog's bilingual texts (a fresh SQLite
         database; the pairs are cut from the works as ``contentlib lexicon build`` cuts them)
+    bench/xling_bench.py curve --home HOME --queries QUERIES.jsonl
+        recall@10 of the block as the lexicon learns from 1/8, 1/4, 1/2 and all of the bilingual works
     bench/xling_bench.py block --home HOME --queries QUERIES.jsonl [--rounds 3]
         per query, the time of ``Library.search`` and of ``Library.search_across`` on a built home
         (catalog imported, index and lexicon built); prints p50/p95 of each and of the difference
@@ -79,6 +81,35 @@ def block(args):
           f"block p50 {statistics.median(diff):.1f} ms p95 {p(diff, .95):.1f} ms")
 
 
+def curve(args):
+    """Recall@10 of the block as the lexicon learns from a growing share of the library's bilingual works."""
+    import os
+    import random
+    from contentlib.crosslang import lexicon
+    from contentlib.library import Library
+    from contentlib.settings import defaults
+
+    os.environ["CONTENTLIB_HOME"] = args.home
+    settings = defaults()
+    settings["CONTENTLIB_COUNT_USE"] = False
+    lib = Library.from_settings(settings)
+    rows = list(lib.store.bilingual_texts())
+    random.Random(7).shuffle(rows)
+    queries = [json.loads(line) for line in open(args.queries, encoding="utf-8")]
+    for share in args.shares:
+        part = rows[:max(1, int(len(rows) * share))]
+        pairs = lexicon.text_pairs(part)
+        lib.store.replace_lexicon(lexicon.build(pairs), len(pairs), len(part), time.time(), 0.0)
+        lib.reach._checked = 0.0  # read the new generation now
+        hits = 0
+        for q in queries:
+            other = lib.search_across(q["q"]).other_language
+            ids = [h.id for h in other.results] if other else []
+            hits += any(i in q["relevant"] for i in ids[:10])
+        print(f"{len(part):5d} bilingual works, {len(pairs):5d} pairs: recall@10 {hits / len(queries):.3f}")
+    lib.build_lexicon()  # leave the home with its full lexicon
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -89,8 +120,12 @@ def main():
     k.add_argument("--home", required=True)
     k.add_argument("--queries", required=True)
     k.add_argument("--rounds", type=int, default=3)
+    c = sub.add_parser("curve")
+    c.add_argument("--home", required=True)
+    c.add_argument("--queries", required=True)
+    c.add_argument("--shares", type=float, nargs="+", default=[0.125, 0.25, 0.5, 1.0])
     args = ap.parse_args()
-    build(args) if args.cmd == "build" else block(args)
+    {"build": build, "block": block, "curve": curve}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -28,8 +28,7 @@ def reach_query(server):
     pytest.fail("no candidate query reached a Chinese-only demo work")
 
 
-@pytest.mark.parametrize("locale", ["bo", "zh_Hans", "en"])
-@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("locale, width", [("bo", 360), ("zh_Hans", 1280), ("en", 360)])
 def test_the_section_shows_and_its_ask_button_counts(browser, server, reach_query, locale, width):
     q, block = reach_query
     context = browser.new_context(viewport={"width": width, "height": 900},
