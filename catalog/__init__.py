@@ -54,6 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import interface  # editors review the interface strings (issue 16)
     app.register_blueprint(interface.bp)
     interface.init_app(app)
+    from . import lexicon  # what the library learned across languages (issue 24)
+    app.register_blueprint(lexicon.bp)
     errors.init_app(app)
     media.init_app(app)
     return app

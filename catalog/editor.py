@@ -50,9 +50,11 @@ def _source_lang(lang: str) -> str:
 @bp.get("/")
 @needs("edit", "review")
 def queue():
-    items = get_library().queue()
+    lib = get_library()
+    items = lib.queue()
     return render_template("editor/queue.html", drafts=[i for i in items if i.state == "draft"],
-                           reviews=[i for i in items if i.state == "in_review"], me=acting_user())
+                           reviews=[i for i in items if i.state == "in_review"], me=acting_user(),
+                           wanted=lib.most_wanted())
 
 
 @bp.get("/works/<work_id>/<lang>")

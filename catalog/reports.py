@@ -98,11 +98,14 @@ def page():
     period, filters = _period_and_filters()
     lib = get_library()
     collection, translation, usage = lib.reports(period, filters)
+    demand = lib.demand_report(period)
     this_year = date.today().year
     years = list(range(this_year, this_year - 10, -1))
     return render_template("reports/reports.html", access=access, period=period, filters=filters,
                            collection=collection, translation=translation, usage=usage,
-                           charts=_charts(collection, translation, usage), names=FIGURE_NAMES,
+                           charts=_charts(collection, translation, usage), names=FIGURE_NAMES, demand=demand,
+                           demand_chart=charts.horizontal_bars([(r["work"], r["asks"] + r["searches"], None)
+                                                                for r in demand["wanted"][:10]]),
                            months=_month_labels(period.months()), vocabulary=lib.vocabulary(),
                            work_types=WORK_TYPES, years=years, year=request.args.get("year", ""),
                            quarter=request.args.get("quarter", ""), args=_link_args(period, filters))

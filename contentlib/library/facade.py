@@ -8,6 +8,7 @@ paths come from the settings it was built with, never from a web framework.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ from ..accounts import User
 from ..bundles import BundleLimits, export as bundle_export, importer
 from ..bundles.importer import BundleReport
 from ..bundles.offline import OfflineJobs, OfflineLimits
+from ..crosslang import demand, reach
 from ..errors import IndexUnavailable, InvalidRecord, MediaRejected, NotFound
 from ..jobs import JobQueue
 from ..media import Limits, MediaStore
@@ -34,6 +36,7 @@ from ..selection import select_works
 from ..search_request import SearchRequest, parse_search_args
 from ..store import Store
 from .accounts import Accounts
+from .demand import Demand
 from .files import Files
 from .glossary import Glossary
 from .lists import Lists
@@ -98,7 +101,7 @@ def _dir_size(path: Path) -> int:
     return total
 
 
-class Library(Reading, Reporting, Files):
+class Library(Reading, Reporting, Files, Demand):
     """The store, this node's search backend, the media store, limits and jobs, with the use cases.
 
     What pages and feeds read is in ``Reading``, the figures in ``Reporting``, the files to send in ``Files``;
@@ -126,6 +129,9 @@ class Library(Reading, Reporting, Files):
         self.glossary = Glossary(store)
         self.lists = Lists(store)
         self.interface = InterfaceStrings(store)
+        self.reach = reach.Reach(store)
+        self._unmet: demand.UnmetCounter | None = None
+        self._asks = demand.Bucket()
 
     @classmethod
     def from_settings(cls, settings: dict, migrate: bool = True) -> "Library":
@@ -153,6 +159,54 @@ class Library(Reading, Reporting, Files):
         """
         return self.backend.search(q, filters or {}, page, per_page, expansions=glossary.expansions(self.store, q))
 
+    def search_across(self, q: str = "", filters: dict | None = None, page: int = 1,
+                      per_page: int = 20) -> SearchResult:
+        """``search``, plus the works only in the other language (``other_language``), and count an unmet search.
+
+        :raises IndexUnavailable: while this node's index is missing or being rebuilt.
+        """
+        expansions = glossary.expansions(self.store, q)
+        result = self.backend.search(q, filters or {}, page, per_page, expansions=expansions)
+        if not q.strip():
+            return result
+        other = self.reach.other_language(self.backend, q, filters or {}, expansions)
+        if other is not None:
+            result = dataclasses.replace(result, other_language=other)
+            mine = "zh" if other.lang == "bo" else "bo"
+            if page == 1 and demand.is_unmet(result, mine) and self.settings.get("CONTENTLIB_COUNT_USE", True):
+                self.unmet_counter().add_query(mine, reach.query_language(q)[1])
+        return result
+
+    def unmet_counter(self) -> demand.UnmetCounter:
+        """This process's counter of unmet searches (written every few seconds)."""
+        if self._unmet is None:
+            self._unmet = demand.UnmetCounter(self.store, interval=float(
+                self.settings.get("CONTENTLIB_COUNT_FLUSH_SECONDS", 10.0)))
+        return self._unmet
+
+    def ask_translation(self, work_id: str, lang: str, counter=None) -> bool:
+        """Count a reader's ask for a version of a published work in ``lang``; False when over the rate limit.
+
+        Only the aggregate count per work, language and day is kept (a use count of kind ``ask``).
+        :raises WorkNotFound: :raises BadParameter: for a language the work has, or not bo/zh.
+        """
+        demand.check_ask(self.work(work_id), lang)
+        if not self._asks.take():
+            return False
+        if counter is not None:
+            counter.add("ask", work_id=work_id, lang=lang)
+        else:
+            usage.add_counts(self.store, {(usage.today(), work_id, lang, "ask"): 1})
+        return True
+
+    def lexicon_stale(self) -> bool:
+        """Whether enough bilingual works changed since the lexicon was learned."""
+        return reach.stale(self.store)
+
+    def build_lexicon(self, progress=None) -> dict:
+        """Learn the Tibetan-Chinese lexicon from the published bilingual works and the glossary."""
+        return reach.build(self.store, progress=progress)
+
     def parse_search(self, args: dict[str, list[str]], default_per_page: int = 20) -> SearchRequest:
         """Check a search query string (each name mapped to its values).
 
@@ -160,7 +214,8 @@ class Library(Reading, Reporting, Files):
         """
         return parse_search_args(args, self.store.vocabulary(), default_per_page)
 
-    def search_query(self, args: dict[str, list[str]], default_per_page: int = 20) -> SearchResult:
+    def search_query(self, args: dict[str, list[str]], default_per_page: int = 20,
+                     other_language: bool = False) -> SearchResult:
         """A search asked as a query string (each name mapped to its values): the API, the page and OPDS.
 
         :raises BadParameter: naming the first bad parameter.
@@ -168,6 +223,8 @@ class Library(Reading, Reporting, Files):
         """
         req = self.parse_search(args, default_per_page)
         try:
+            if other_language:
+                return self.search_across(req.q, req.filters, req.page, req.per_page)
             return self.search(req.q, req.filters, req.page, req.per_page)
         except IndexUnavailable:
             self.rebuild_in_background()
