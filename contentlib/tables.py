@@ -306,6 +306,7 @@ lexicon_state = sa.Table(
 # Searches that found fewer than three works in their own language: per month, normalised query text.
 demand_unmet = sa.Table(
     "demand_unmet", metadata,
+    sa.Column("library_id", sa.String(64), primary_key=True),  # "" for this library, else the one that sent them
     sa.Column("month", sa.String(7), primary_key=True),
     sa.Column("lang", sa.String(8), primary_key=True),
     sa.Column("query", sa.String(200), primary_key=True),

@@ -206,7 +206,21 @@ def export_counts(store: Store, since: date | None = None, name: str | None = No
               for (m, w, lang, k), n in sorted(per.items())]
     return {"format": FORMAT, "library": {"id": lib_id, "name": lib_name},
             "period": {"from": period_from, "to": month_of(now)}, "exported_at": now.isoformat(),
-            "counts": counts}
+            "counts": counts, "unmet": _unmet_to_send(store, period_from)}
+
+
+UNMET_SENT_FROM = 3  # a query leaves this library only once asked this often in the file's period (as it is shown)
+MAX_QUERY = 200
+
+
+def _unmet_to_send(store: Store, period_from: str) -> list[dict]:
+    """This library's unmet searches per month, of the queries asked at least ``UNMET_SENT_FROM`` times in all."""
+    rows = store.local_unmet(period_from)
+    totals: Tally = Tally()
+    for _, lang, query, n in rows:
+        totals[(lang, query)] += n
+    return [{"month": m, "lang": lang, "q": query, "count": n} for m, lang, query, n in rows
+            if totals[(lang, query)] >= UNMET_SENT_FROM]
 
 
 def _months(period_from: str, period_to: str) -> list[str]:
@@ -267,6 +281,29 @@ def check_counts(data) -> dict:
         if key in seen:
             problems.append((where, "repeats a month, work, language and kind"))
         seen.add(key)
+    unmet = data.get("unmet", [])
+    if not isinstance(unmet, list):
+        problems.append(("unmet", "must be a list"))
+        unmet = []
+    seen_unmet = set()
+    for i, u in enumerate(unmet):
+        where = f"unmet[{i}]"
+        if not isinstance(u, dict):
+            problems.append((where, "must be an object"))
+            continue
+        month, lang, q, n = (u.get(k) for k in ("month", "lang", "q", "count"))
+        if not (isinstance(month, str) and MONTH_RE.match(month)) or (
+                ok_period and not period["from"] <= month <= period["to"]):
+            problems.append((where + ".month", "must be YYYY-MM within the file's period"))
+        if lang not in ("bo", "zh"):
+            problems.append((where + ".lang", "must be bo or zh"))
+        if not (isinstance(q, str) and 0 < len(q) <= MAX_QUERY and q.isprintable()):
+            problems.append((where + ".q", f"must be printable text of 1-{MAX_QUERY} characters"))
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            problems.append((where + ".count", "must be a whole number >= 0"))
+        if (month, lang, q) in seen_unmet:
+            problems.append((where, "repeats a month, language and query"))
+        seen_unmet.add((month, lang, q))
     if problems:
         raise InvalidRecord(problems)
     return data
@@ -289,7 +326,10 @@ def import_counts(store: Store, data: dict, now: float | None = None, library_id
     months = _months(data["period"]["from"], data["period"]["to"])
     rows = [{"library_id": lib["id"], "month": c["month"], "work_id": c["work_id"], "lang": c["lang"],
              "kind": c["kind"], "count": c["count"]} for c in data["counts"] if c["count"] > 0]
-    store.replace_imported_counts(lib["id"], lib["name"].strip(), months, rows, time.time() if now is None else now)
+    unmet = [{"month": u["month"], "lang": u["lang"], "query": u["q"], "count": u["count"]}
+             for u in data.get("unmet", []) if u["count"] > 0]
+    store.replace_imported_counts(lib["id"], lib["name"].strip(), months, rows, time.time() if now is None else now,
+                                  unmet=unmet)
     return {"library_id": lib["id"], "name": lib["name"].strip(), "months": len(months), "rows": len(rows)}
 
 

@@ -81,7 +81,7 @@ class LexiconStore(Base):
         """Add ``{(month, lang, query): n}`` to the unmet-search counts, in one transaction."""
         with self.engine.begin() as conn:
             for (month, lang, query), n in rows.items():
-                key = {"month": month, "lang": lang, "query": query[:200]}
+                key = {"library_id": "", "month": month, "lang": lang, "query": query[:200]}
                 where = sa.and_(*(demand_unmet.c[k] == v for k, v in key.items()))
                 if conn.execute(demand_unmet.update().where(where).values(count=demand_unmet.c.count + n)).rowcount:
                     continue
@@ -91,8 +91,17 @@ class LexiconStore(Base):
                 except sa.exc.IntegrityError:  # another process inserted it first
                     conn.execute(demand_unmet.update().where(where).values(count=demand_unmet.c.count + n))
 
+    def local_unmet(self, month_from: str | None = None) -> list:
+        """(month, lang, query, count) of this library's own unmet searches, from ``month_from`` on."""
+        q = sa.select(demand_unmet.c.month, demand_unmet.c.lang, demand_unmet.c.query, demand_unmet.c.count).where(
+            demand_unmet.c.library_id == "")
+        if month_from:
+            q = q.where(demand_unmet.c.month >= month_from)
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(q.order_by(demand_unmet.c.month, demand_unmet.c.query))]
+
     def unmet_rows(self, month_from: str | None = None, month_to: str | None = None, at_least: int = 1) -> list:
-        """(query, lang, count) summed over the months in range, asked at least ``at_least`` times."""
+        """(query, lang, count) summed over the months in range (every library's), asked at least ``at_least`` times."""
         total = sa.func.sum(demand_unmet.c.count)
         q = sa.select(demand_unmet.c.query, demand_unmet.c.lang, total)
         if month_from:

@@ -264,3 +264,30 @@ def test_the_lexicon_page_shows_what_was_learned_and_offers_the_glossary(reach_a
 def test_lexicon_build_command_works_from_the_database(reach_app, runner):
     result = runner.invoke(["lexicon", "build"])
     assert result.exit_code == 0 and "entries from" in result.output
+
+
+def test_unmet_searches_travel_only_once_asked_three_times(reach_app, client, tmp_path, runner):
+    lib = reach_app.extensions["contentlib"]
+    often, once = "ཞིང་ཞིང་ཞིང", "ཀྲོང་ཀྲོང་ཀྲོང"
+    for q in (often, often, often, once):
+        search(client, q=q)
+    lib.unmet_counter().flush()
+    out = tmp_path / "counts.json"
+    assert runner.invoke(["report", "export", str(out)]).exit_code == 0
+    data = json.loads(out.read_text("utf-8"))
+    assert [(u["q"], u["count"]) for u in data["unmet"]] == [(often, 3)]
+    data["library"] = {"id": "county-8", "name": "County 8"}
+    from contentlib import usage
+    from contentlib.store import Store
+    other = Store.from_url(f"sqlite:///{tmp_path / 'other.db'}")
+    try:
+        usage.import_counts(other, data)
+        usage.import_counts(other, data)  # again: replaced, not added
+        assert other.unmet_rows() == [(often, "bo", 3)]
+        bad = {**data, "unmet": [{"month": data["period"]["to"], "lang": "xx", "q": "", "count": -1}]}
+        with pytest.raises(Exception) as refused:
+            usage.import_counts(other, bad)
+        assert {"unmet[0].lang", "unmet[0].q", "unmet[0].count"} <= {w for w, _ in refused.value.problems}
+        assert other.unmet_rows() == [(often, "bo", 3)]
+    finally:
+        other.close()

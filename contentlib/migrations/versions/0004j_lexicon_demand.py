@@ -32,6 +32,7 @@ def upgrade():
     )
     op.create_table(
         "demand_unmet",
+        sa.Column("library_id", sa.String(64), primary_key=True),
         sa.Column("month", sa.String(7), primary_key=True),
         sa.Column("lang", sa.String(8), primary_key=True),
         sa.Column("query", sa.String(200), primary_key=True),
