@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, current_app, render_template, request
-from flask_babel import format_date, lazy_gettext as _l
+from flask_babel import format_date
 
 from contentlib import reports as core
 from contentlib.errors import BadParameter
@@ -22,6 +22,7 @@ from .extensions import login_manager
 from .i18n import label
 from .reports_api import read_args
 from .resources import get_library
+from .texts import lazy_gettext as _l
 
 bp = Blueprint("reports", __name__)
 
