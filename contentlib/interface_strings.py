@@ -148,6 +148,8 @@ def format_problem(source: str, form: str) -> str | None:
         for name, _, written in found:
             if name not in names:
                 return f"{written} is not a placeholder of the English: {keep}"
+    if "%" in PYTHON_FORMAT.sub("", form):
+        return f"has a % that is not a placeholder: {keep}"
     try:
         _validate_format(source, form)
     except TranslationError as exc:

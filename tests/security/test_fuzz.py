@@ -1,4 +1,4 @@
-"""Coverage-guided fuzzing (atheris) of record parsing, media checks and bundle verification.
+"""Coverage-guided fuzzing (atheris) of record parsing, media checks, bundle verification and interface strings.
 
 Each target runs in its own process (libFuzzer exits when done) for a bounded
 time; any exception other than the target's documented refusal fails the test
@@ -22,7 +22,7 @@ from tests.unit import media_samples as ms
 
 pytest.importorskip("atheris")
 ROOT = Path(__file__).resolve().parents[2]
-SECONDS = {"records": 8, "media": 12, "bundle": 6}  # about 30 s in all
+SECONDS = {"records": 8, "media": 12, "bundle": 6, "interface": 4}  # about 30 s in all
 
 
 def _records_corpus(folder: Path) -> None:
@@ -50,10 +50,16 @@ def _bundle_corpus(folder: Path) -> None:
         zf.writestr("records.jsonl", DATA.joinpath("works.jsonl").read_text("utf-8"))
 
 
-CORPORA = {"records": _records_corpus, "media": _media_corpus, "bundle": _bundle_corpus}
+def _interface_corpus(folder: Path) -> None:
+    for i, form in enumerate(["ཕྱིར་འཐོན། %(name)s", "50%% %(num)s", "%(name)d <a href='x'>", "50% of", "%s"]):
+        (folder / f"form-{i}").write_bytes(bytes([i * 7]) * 4 + form.encode("utf-8"))
 
 
-@pytest.mark.parametrize("target", ["records", "media", "bundle"])
+CORPORA = {"records": _records_corpus, "media": _media_corpus, "bundle": _bundle_corpus,
+           "interface": _interface_corpus}
+
+
+@pytest.mark.parametrize("target", ["records", "media", "bundle", "interface"])
 def test_fuzz_target_finds_no_crash(target, tmp_path, capsys):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from .conftest import login
 
@@ -192,3 +193,49 @@ def test_every_shipped_string_passes_the_check_editors_meet(locale):
         for i, form in enumerate(forms):
             source = ids[-1] if len(forms) == 1 else ids[min(i, len(ids) - 1)]
             assert format_problem(source, form) is None, (m.id, form)
+
+
+# -- properties: any translation is either refused on save or shown escaped, as written ------------
+
+_PIECES = ["%", "%%", "%(name)s", "%(name)d", "%(nom)s", "%(num)s", "%s", "%d", "%(name)", "%(", "% o", "%*s",
+           "<a href='https://evil.example/'>", "</title>", "<script>", '"', "'", "&", "&amp;", ">",
+           "ཕྱིར་འཐོན།", "50", " ", "(", ")", "s", "d", "x"]
+translations = st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=3)), min_size=1, max_size=8).map("".join)
+SOURCES = {"Search": {}, "Log out %(name)s": {"name": "editor"}, "%(num)s work found": {"num": "1,234"}}
+
+
+@settings(max_examples=800, deadline=None)
+@given(source=st.sampled_from(sorted(SOURCES)), form=translations)
+def test_a_form_the_check_lets_through_formats_as_text_and_as_markup(source, form):
+    from markupsafe import escape
+
+    from contentlib.interface_strings import format_problem
+
+    if format_problem(source, form) is None:
+        assert escape(form) % SOURCES[source] == escape(form % SOURCES[source])
+
+
+@pytest.fixture
+def editor_client(world):
+    return world, _as(world["app"], "editor")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(msgid=st.sampled_from(["Skip to content", "Log out %(name)s"]), form=translations)
+def test_any_translation_is_refused_on_save_or_shown_escaped(editor_client, msgid, form):
+    from markupsafe import escape
+
+    world, client = editor_client
+    lib = world["res"]
+    before = lib.interface.overrides("bo").get(msgid)
+    r = _confirm(client, "bo", msgid, form)
+    assert r.status_code in (302, 400), r.status_code
+    if r.status_code == 400:
+        assert lib.interface.overrides("bo").get(msgid) == before
+        return
+    page = client.get("/", headers={"Accept-Language": "bo"})
+    assert page.status_code == 200
+    shown = str(escape(form.strip()) % ({"name": "editor"} if "%(" in msgid else {}))
+    end = "</a>" if msgid == "Skip to content" else "</button>"
+    assert f">{shown}{end}" in page.get_data(as_text=True)
