@@ -42,10 +42,10 @@ class ReviewedDomain(Domain):
         base = super().get_translations()
         if not g or getattr(g, "_contentlib_no_overrides", False):
             return base
-        mine = getattr(g, "_contentlib_ui", None)
-        if mine is not None:
-            return mine
         locale = str(get_locale())
+        mine = getattr(g, "_contentlib_ui", {})  # per locale: force_locale switches within a request
+        if locale in mine:
+            return mine[locale]
         try:
             strings = get_library().interface
             stamp = strings.stamp(locale)
@@ -64,7 +64,7 @@ class ReviewedDomain(Domain):
                 merged._catalog.update(strings.overrides(locale))
                 self._merged[locale] = (stamp, merged)
             merged = self._merged[locale][1]
-        g._contentlib_ui = merged
+        g._contentlib_ui = {**mine, locale: merged}
         return merged
 
     def gettext(self, string, /, **variables):

@@ -239,3 +239,11 @@ def test_any_translation_is_refused_on_save_or_shown_escaped(editor_client, msgi
     shown = str(escape(form.strip()) % ({"name": "editor"} if "%(" in msgid else {}))
     end = "</a>" if msgid == "Skip to content" else "</button>"
     assert f">{shown}{end}" in page.get_data(as_text=True)
+
+
+def test_a_confirmed_string_stays_in_its_own_locale_when_a_request_switches_locale(world):
+    """OAI's repository name is the library's name in each locale, in one request (``force_locale``)."""
+    app = world["app"]
+    assert _confirm(_as(app, "editor"), "bo", "Science Library", "ཚན་རིག་དཔེ་མཛོད་ཆེན་མོ།").status_code == 302
+    xml = app.test_client().get("/oai?verb=Identify", headers={"Accept-Language": "bo"}).get_data(as_text=True)
+    assert "ཚན་རིག་དཔེ་མཛོད་ཆེན་མོ། · 科普资源库 · Science Library" in xml
