@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 
-from flask_babel import lazy_gettext as _l
 
 from contentlib import workflow
 from contentlib.errors import MediaRejected
@@ -20,6 +19,7 @@ from .auth import acting_user, needs
 from .errors import REFUSALS
 from .media import describe
 from .resources import get_library
+from .texts import lazy_gettext as _l
 from .uploads import attach_upload
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")

@@ -1,12 +1,13 @@
 """Domain exceptions mapped to HTTP statuses in one place."""
 
 from flask import current_app, jsonify, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from contentlib.errors import (BadParameter, InvalidRecord, InvalidTransition, MediaRejected, NotAllowed, NotFound,
                                TooManyAttempts, WorkNotFound)
+
+from .texts import lazy_gettext as _l
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict",
          413: "too_large", 429: "too_many_attempts", 500: "internal_error"}

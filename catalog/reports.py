@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, current_app, render_template, request
-from flask_babel import format_date, lazy_gettext as _l
+from flask_babel import format_date
 
 from contentlib import reports as core
 from contentlib.model import WORK_TYPES
@@ -20,6 +20,7 @@ from .errors import render_error
 from .extensions import login_manager
 from .i18n import label
 from .resources import get_library
+from .texts import lazy_gettext as _l
 
 bp = Blueprint("reports", __name__)
 

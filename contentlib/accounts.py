@@ -28,6 +28,7 @@ PERMISSIONS = {
     "users": set(),              # admins only
     "vocabulary": set(),         # admins only
     "bundles": set(),            # admins only: import offline bundles
+    "interface": set(),          # admins only: the Chinese and English interface strings (editors: the Tibetan ones)
 }
 NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 MIN_PASSWORD = 8

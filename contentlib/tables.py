@@ -220,6 +220,19 @@ interface_strings = sa.Table(
     sa.Column("confirmed_at", sa.Float, nullable=False),
 )
 
+# -- interface string history (migration 0004c) -------------------------
+# Every change to an interface string: who, when, the forms before (None: the shipped text) and after.
+interface_string_history = sa.Table(
+    "interface_string_history", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("locale", sa.String(16), nullable=False, index=True),
+    sa.Column("msgid", sa.Text, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("before", sa.JSON),
+    sa.Column("after", sa.JSON, nullable=False),
+)
+
 
 # -- use counts (migration 0003h) ----------------------------------------
 # Only aggregate numbers: a row is (day or month, work, language, kind) and a count.

@@ -1,7 +1,7 @@
 """Coverage-guided fuzz targets (atheris/libFuzzer) for what outsiders hand us.
 
 Run one target: ``python -m tests.security.fuzz_targets TARGET CORPUS_DIR -max_total_time=10``
-(TARGET: ``records``, ``media``, ``bundle``, ``manifest`` or ``oai``). Any exception other than the
+(TARGET: ``records``, ``media``, ``bundle``, ``manifest``, ``oai`` or ``interface``). Any exception other than the
 target's documented refusal is a crash: libFuzzer prints it and exits non-zero.
 ``tests/security/test_fuzz.py`` runs each for a bounded time and reads the
 number of executions libFuzzer reports.
@@ -125,8 +125,36 @@ def fuzz_oai(data: bytes) -> None:
     assert b'<error code="' in body
 
 
+
+
+_SOURCES = None
+
+
+def fuzz_interface(data: bytes) -> None:
+    """An editor's translation of an interface string: refused with a reason, or it formats as text and markup."""
+    global _SOURCES
+    from babel.messages.pofile import read_po
+    from markupsafe import escape
+
+    from contentlib import interface_strings as ui
+    from contentlib.settings import ROOT
+
+    if _SOURCES is None:
+        with open(ROOT / "translations" / "bo" / "LC_MESSAGES" / "messages.po", "rb") as fh:
+            _SOURCES = sorted({i for m in read_po(fh) if m.id for i in ([m.id] if isinstance(m.id, str) else m.id)})
+    fdp = atheris.FuzzedDataProvider(data)
+    source = _SOURCES[fdp.ConsumeIntInRange(0, len(_SOURCES) - 1)]
+    form = fdp.ConsumeUnicodeNoSurrogates(fdp.remaining_bytes())
+    problem = ui.format_problem(source, form)
+    if problem is None:
+        values = {name: ui._SAMPLES[kind] for name, kind, _ in ui._placeholders(source)}
+        assert escape(form) % values == escape(form % values)
+    else:
+        assert isinstance(problem, str) and problem
+
+
 TARGETS = {"records": fuzz_records, "media": fuzz_media, "bundle": fuzz_bundle, "manifest": fuzz_manifest,
-           "oai": fuzz_oai}
+           "oai": fuzz_oai, "interface": fuzz_interface}
 
 
 def main() -> None:
@@ -138,6 +166,9 @@ def main() -> None:
     if sys.argv[1] == "oai":
         with atheris.instrument_imports(include=["contentlib"]):
             import contentlib.oai  # noqa: F401
+    if sys.argv[1] == "interface":
+        with atheris.instrument_imports(include=["contentlib", "babel.messages.checkers"]):
+            import contentlib.interface_strings  # noqa: F401
     atheris.Setup([sys.argv[0], *sys.argv[2:]], target)
     atheris.Fuzz()
 

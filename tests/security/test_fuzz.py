@@ -1,5 +1,5 @@
-"""Coverage-guided fuzzing (atheris) of record parsing, media checks, bundle verification, bundle manifests
-and OAI tokens.
+"""Coverage-guided fuzzing (atheris) of record parsing, media checks, bundle verification, bundle manifests,
+OAI tokens and interface strings.
 
 Each target runs in its own process (libFuzzer exits when done) for a bounded
 time; any exception other than the target's documented refusal fails the test
@@ -23,7 +23,7 @@ from tests.unit import media_samples as ms
 
 pytest.importorskip("atheris")
 ROOT = Path(__file__).resolve().parents[2]
-SECONDS = {"records": 8, "media": 12, "bundle": 6, "manifest": 5, "oai": 5}  # about 40 s in all
+SECONDS = {"records": 8, "media": 12, "bundle": 6, "manifest": 5, "oai": 5, "interface": 4}  # about 40 s in all
 
 
 def _records_corpus(folder: Path) -> None:
@@ -75,11 +75,16 @@ def _oai_corpus(folder: Path) -> None:
     (folder / "deep").write_bytes(b"\x01" + b"[" * 40)
 
 
+def _interface_corpus(folder: Path) -> None:
+    for i, form in enumerate(["ཕྱིར་འཐོན། %(name)s", "50%% %(num)s", "%(name)d <a href='x'>", "50% of", "%s"]):
+        (folder / f"form-{i}").write_bytes(bytes([i * 7]) * 4 + form.encode("utf-8"))
+
+
 CORPORA = {"records": _records_corpus, "media": _media_corpus, "bundle": _bundle_corpus,
-           "manifest": _manifest_corpus, "oai": _oai_corpus}
+           "manifest": _manifest_corpus, "oai": _oai_corpus, "interface": _interface_corpus}
 
 
-@pytest.mark.parametrize("target", ["records", "media", "bundle", "manifest", "oai"])
+@pytest.mark.parametrize("target", ["records", "media", "bundle", "manifest", "oai", "interface"])
 def test_fuzz_target_finds_no_crash(target, tmp_path, capsys):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

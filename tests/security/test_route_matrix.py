@@ -14,6 +14,7 @@ import re
 import pytest
 
 from contentlib import accounts, glossary, lists
+from contentlib.settings import LOCALES
 
 from .conftest import login
 
@@ -114,6 +115,13 @@ DECISIONS = {
     ("feeds.sitemap_part", "GET"): ALL,
     ("openapi.spec", "GET"): ALL,
 }
+# The interface editor's permission is per locale (issue 21): editors change the Tibetan strings, only an
+# admin the Chinese and English ones; the editors read every locale's. (method, locale) -> roles let through.
+INTERFACE_LOCALES = {
+    ("GET", "bo"): EDIT, ("GET", "zh_Hans"): EDIT, ("GET", "en"): EDIT,
+    ("POST", "bo"): EDIT, ("POST", "zh_Hans"): ADMIN, ("POST", "en"): ADMIN,
+}
+SEARCH = {"bo": "འཚོལ་བཤེར།", "zh_Hans": "搜索", "en": "Search"}
 # Run last, in this order: they delete what others use, or change the session itself.
 LAST = [("glossary.delete", "POST"), ("lists.delete", "POST"), ("auth.logout", "POST"), ("auth.login", "POST")]
 
@@ -231,3 +239,30 @@ def test_admin_bundles_with_a_real_upload_for_each_role(app, matrix_world, role,
         else:
             assert _refused(r), r.status_code
     assert not matrix_world["store"].has_work("evil-1") and (victim / "keep").is_file()
+
+
+def test_every_interface_locale_has_a_decision():
+    assert {locale for _, locale in INTERFACE_LOCALES} == set(LOCALES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_changes_exactly_the_interface_locales_it_may(app, matrix_world, role):
+    """A real change (the "Search" string) to each locale: saved for the roles listed, refused and not saved for others."""
+    client = app.test_client()
+    if role != "anonymous":
+        assert login(client, role).status_code == 302
+    library = matrix_world["res"]
+    wrong = []
+    for (method, locale), allowed in sorted(INTERFACE_LOCALES.items()):
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+        if method == "GET":
+            r = client.get(f"/editor/interface/?locale={locale}")
+        else:
+            r = client.post(f"/editor/interface/{locale}",
+                            data={"csrf_token": token, "msgid": "Search", "form": SEARCH[locale]})
+            saved = "Search" in library.interface.overrides(locale)
+            if saved != (role in allowed):
+                wrong.append(f"{method} {locale}: saved={saved}")
+        if r.status_code >= 500 or _refused(r) == (role in allowed):
+            wrong.append(f"{method} {locale}: {r.status_code} {r.headers.get('Location') or ''}")
+    assert wrong == [], "\n".join(wrong)
