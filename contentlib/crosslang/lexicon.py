@@ -26,6 +26,7 @@ FLOOR = 0.02  # weakest weight kept
 PER_UNIT = 6  # targets read per query unit
 MAX_TERMS = 16  # translated units a query becomes, at most
 GLOSSARY_WEIGHT = 1.0
+MAX_UNITS = 120  # a pair longer than this on either side was not cut into sentences: too loose to learn from
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,13 @@ def _symmetric(forward: align.Table, backward: align.Table, direction: str) -> l
 def build(pairs, glossary=()) -> list[Entry]:
     """The lexicon of ``pairs`` of (Tibetan, Chinese) texts, seeded by ``glossary`` (zh, bo) pairs."""
     pairs = list(pairs) + [(bo, zh) for zh, bo in glossary]
-    bo = [units.bo_units(b) for b, _ in pairs]
-    zh_to = [units.zh_target_units(z) for _, z in pairs]
-    zh_from = [units.zh_query_units(z) for _, z in pairs]
+    bo, zh_to, zh_from = [], [], []
+    for b, z in pairs:
+        bu, zt, zf = units.bo_units(b), units.zh_target_units(z), units.zh_query_units(z)
+        if max(len(bu), len(zf)) <= MAX_UNITS:
+            bo.append(bu)
+            zh_to.append(zt)
+            zh_from.append(zf)
     entries = _symmetric(align.train(zip(bo, zh_to)), align.train(zip(zh_to, bo)), BO_ZH)
     entries += _symmetric(align.train(zip(zh_from, bo)), align.train(zip(bo, zh_from)), ZH_BO)
     return entries

@@ -11,6 +11,7 @@ starts).
 
 from __future__ import annotations
 
+import math
 import re
 
 from ..search import chinese, tibetan
@@ -52,12 +53,48 @@ def bo_sentences(text: str) -> list[str]:
     return [s.strip() for s in _BO_END.split(text or "") if tibetan.has_tibetan(s)]
 
 
+# Groupings a sentence alignment may use (Tibetan sentences, Chinese sentences) and what each costs beyond 1-1.
+_STEPS = {(1, 1): 0.0, (2, 1): 0.6, (1, 2): 0.6, (3, 1): 1.2, (1, 3): 1.2, (2, 2): 1.0}
+
+
 def sentence_pairs(bo: str, zh: str) -> list[tuple[str, str]]:
-    """Align two descriptions sentence by sentence when they split alike; else the two as one pair."""
+    """Align two descriptions sentence by sentence (Tibetan shad also ends clauses, so groups are allowed).
+
+    Equal counts pair one to one; otherwise a length-based alignment (in the manner of Gale and
+    Church 1993): dynamic programming over 1-1, 2-1, 1-2, 3-1, 1-3 and 2-2 groups, each costing how far
+    its length ratio is from the two texts' overall one.
+    """
     b, z = bo_sentences(bo), zh_sentences(zh)
-    if b and len(b) == len(z):
+    if not b or not z:
+        return []
+    if len(b) == len(z):
         return list(zip(b, z))
-    return [(bo, zh)] if bo.strip() and zh.strip() else []
+    ratio = sum(map(len, b)) / max(1, sum(map(len, z)))
+    inf = float("inf")
+    cost = [[inf] * (len(z) + 1) for _ in range(len(b) + 1)]
+    back = [[None] * (len(z) + 1) for _ in range(len(b) + 1)]
+    cost[0][0] = 0.0
+    for i in range(len(b) + 1):
+        for j in range(len(z) + 1):
+            if cost[i][j] == inf:
+                continue
+            for (di, dj), extra in _STEPS.items():
+                ni, nj = i + di, j + dj
+                if ni > len(b) or nj > len(z):
+                    continue
+                lb = sum(len(s) for s in b[i:ni]) + 1
+                lz = (sum(len(s) for s in z[j:nj]) + 1) * ratio
+                c = cost[i][j] + abs(math.log(lb / lz)) + extra
+                if c < cost[ni][nj]:
+                    cost[ni][nj], back[ni][nj] = c, (i, j)
+    if back[len(b)][len(z)] is None:  # no grouping covers both: too uneven to trust
+        return []
+    out, i, j = [], len(b), len(z)
+    while (i, j) != (0, 0):
+        pi, pj = back[i][j]
+        out.append((" ".join(b[pi:i]), "".join(z[pj:j])))
+        i, j = pi, pj
+    return out[::-1]
 
 
 def show(unit: str) -> str:

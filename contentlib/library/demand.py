@@ -33,10 +33,10 @@ class Demand:
         if lang:
             keys = {k for k in keys if k[1] == lang}
         published = {w.id: w for w in self.store.get_works(sorted({k[0] for k in keys}))}
-        rows = [{"work": w, "lang": l, "asks": asks.get((w, l), 0), "searches": searches.get((w, l), 0)}
-                for w, l in keys if w in published and l not in published[w].languages]
+        rows = [{"work": w, "lang": lang, "asks": asks.get((w, lang), 0), "searches": searches.get((w, lang), 0)}
+                for w, lang in keys if w in published and lang not in published[w].languages]
         rows.sort(key=lambda r: (-(r["asks"] + r["searches"]), -r["asks"], r["work"], r["lang"]))
-        shown = [{"q": q, "lang": l, "count": n} for q, l, n in unmet if n >= demand.SHOWN_FROM]
+        shown = [{"q": q, "lang": lang, "count": n} for q, lang, n in unmet if n >= demand.SHOWN_FROM]
         return rows, shown
 
     def demand_report(self, period: Period) -> dict:

@@ -68,6 +68,11 @@ DECISIONS = {
     ("offline.status", "GET"): LISTS,
     ("offline.download", "GET"): LISTS,
     ("reports_api.report", "GET"): REVIEW,
+    # Across languages and demand (issue 24): anyone may ask for a translation; what was learned is for staff.
+    ("works.ask", "POST"): ALL,
+    ("api.ask", "POST"): ALL,
+    ("lexicon.page", "GET"): STAFF,
+    ("reports_api.demand", "GET"): REVIEW,
     ("workflow_api.version", "GET"): STAFF,
     ("workflow_api.history", "GET"): STAFF,
     ("workflow_api.save", "POST"): EDIT,
