@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import re
 import socket
@@ -88,6 +89,21 @@ class Flooder:
                 self.errors.append(str(exc))
 
 
+def _flood(port: int, addresses: int, clients: int, seconds: float, results) -> None:
+    """Run ``clients`` flooding threads for ``seconds``; put their answers' statuses and errors on ``results``."""
+    running = threading.Event()
+    running.set()
+    flooders = [Flooder(port, i, addresses, clients) for i in range(clients)]
+    threads = [threading.Thread(target=f.run, args=(running,)) for f in flooders]
+    for t in threads:
+        t.start()
+    time.sleep(seconds)
+    running.clear()
+    for t in threads:
+        t.join()
+    results.put((sum((f.statuses for f in flooders), Counter()), [e for f in flooders for e in f.errors]))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clients", type=int, default=16, help="login-flooding threads")
@@ -149,20 +165,19 @@ def main() -> None:
                     saves.append(time.perf_counter() - t)
                     time.sleep(0.1)
 
-            flooders = [Flooder(port, i, a.addresses, a.clients) for i in range(a.clients)]
-            threads = [threading.Thread(target=f.run, args=(running,)) for f in flooders]
-            threads.append(threading.Thread(target=editor))
-            for t in threads:
-                t.start()
-            time.sleep(a.seconds)
+            # The flood runs in a process of its own: its threads must not hold the editor's GIL.
+            results = multiprocessing.Queue()
+            flood = multiprocessing.Process(target=_flood, args=(port, a.addresses, a.clients, a.seconds, results))
+            flood.start()
+            save_thread = threading.Thread(target=editor)
+            save_thread.start()
+            logins, flood_errors = results.get(timeout=a.seconds + 300)
+            flood.join()
             running.clear()
-            for t in threads:
-                t.join()
+            save_thread.join()
         finally:
             os.killpg(server.pid, 15)
             server.wait(30)
-    logins = sum((f.statuses for f in flooders), Counter())
-    flood_errors = [e for f in flooders for e in f.errors]
     ms = [s * 1000 for s in saves]
     fives = sum(c for s, c in logins.items() if s >= 500) + sum(c for s, c in save_statuses.items() if s >= 500)
     print(f"{a.clients} clients flooded /login for {a.seconds:.0f} s from {a.addresses} address(es); "

@@ -88,6 +88,17 @@ def refused(attempt: Attempt, counts: dict[str, int]) -> bool:
     return counts[attempt.account_key] >= ACCOUNT_ALERT_FAILURES and pair >= PAIR_MAX_UNDER_ATTACK
 
 
+def check(store, attempt: Attempt, now: float) -> dict[str, float]:
+    """Read whether earlier failures hold ``attempt`` back (no write, no lock); return its keys' windows.
+
+    :raises TooManyAttempts: while a limit holds.
+    """
+    windows = attempt.windows(now)
+    if refused(attempt, store.failure_counts(windows)):
+        raise TooManyAttempts(attempt.pair_key)
+    return windows
+
+
 def book(store, attempt: Attempt, now: float, max_rows: int = MAX_ROWS) -> list[int]:
     """Book ``attempt`` as a failure until it proves right; return the rows to take back if it does.
 
@@ -98,9 +109,7 @@ def book(store, attempt: Attempt, now: float, max_rows: int = MAX_ROWS) -> list[
 
     :raises TooManyAttempts: while a limit holds (nothing is booked then).
     """
-    windows = attempt.windows(now)
-    if refused(attempt, store.failure_counts(windows)):
-        raise TooManyAttempts(attempt.pair_key)
+    windows = check(store, attempt, now)
     with store.transaction() as conn:
         ids = store.add_failures(conn, list(windows), now)  # a write first: the lock is held from here to the commit
         counts = {key: n - 1 for key, n in store.failure_counts(windows, conn).items()}  # without this attempt

@@ -1,9 +1,8 @@
 """Issue 21, case 3: a flood of anonymous logins does not stop the library's writes (SQLite, the default).
 
 A real server on loopback: 16 clients post the login form with unknown names
-(each request from another 127.x.y.z address, so no throttle ends the flood and
-every attempt costs a password hash) while an editor saves drafts through the
-API. Before, the write lock was held while each hash was computed: logins and
+(each request from another 127.x.y.z address, so no per-address throttle ends
+the flood) while an editor saves drafts through the API. Before, the write lock was held while each hash was computed: logins and
 saves waited past SQLite's busy timeout and answered 500 ``database is
 locked``. How fast the saves are is measured by ``bench/login_flood.py``.
 """
@@ -75,7 +74,8 @@ def test_a_login_flood_leaves_every_save_and_answer_whole(world):
         running.clear()
         for t in threads:
             t.join()
-    assert len(logins) >= CLIENTS and set(logins) == {401}, Counter(logins)  # each hashed and refused; no 500
+    # Refused after a hash (401), or "busy" (429) while this process checks its few passwords at once; no 500.
+    assert 401 in logins and set(logins) <= {401, 429}, Counter(logins)
     assert len(saves) >= 3
     assert [s for s in saves if s[0] != 200] == []
     assert all(title.startswith("A draft saved during a login flood") for _, title in saves)
