@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import re
 import secrets
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
-from . import throttle
+from . import passwords, throttle
 from .errors import InvalidRecord, LoginsBusy, NotAllowed, NotFound
 
 ROLES = ("teacher", "editor", "reviewer", "admin")
@@ -35,33 +32,6 @@ PERMISSIONS = {
 }
 NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 MIN_PASSWORD = 8
-# Password checks in one process: one at a time (each is ~0.1 s of a core), in
-# a thread of lower priority, and a few more waiting their turn; further logins
-# are answered "busy" at once. A flood of logins so takes the cores only when
-# nothing else wants them, and a few threads, never all of them: every other
-# request (a draft save, a page) still finds a thread and a core.
-LOGINS_AT_ONCE = 4
-HASHING_NICENESS = 10
-_admitted = threading.BoundedSemaphore(LOGINS_AT_ONCE)
-_hasher: tuple[int, ThreadPoolExecutor] | None = None
-_hasher_lock = threading.Lock()
-
-
-def _lower_priority() -> None:
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICENESS)  # this thread only (Linux)
-    except (AttributeError, OSError):
-        pass
-
-
-def _check_password(password_hash: str, password: str) -> bool:
-    """``check_password_hash`` in this process's password-check thread (made anew after a fork)."""
-    global _hasher
-    with _hasher_lock:
-        if _hasher is None or _hasher[0] != os.getpid():
-            _hasher = (os.getpid(), ThreadPoolExecutor(1, "password-check", initializer=_lower_priority))
-        pool = _hasher[1]
-    return pool.submit(check_password_hash, password_hash, password).result()
 
 
 @dataclass(frozen=True)
@@ -177,20 +147,20 @@ def authenticate(store, name: str, password: str, address: str, now: float | Non
     nor its time tells whether an account exists.
 
     :raises TooManyAttempts: while this pair or this address must wait (never for the account as such).
-    :raises LoginsBusy: when ``LOGINS_AT_ONCE`` logins are already under way in this process.
+    :raises LoginsBusy: when ``passwords.LOGINS_AT_ONCE`` logins are already under way in this process.
     """
     now = time.time() if now is None else now
     attempt = throttle.Attempt.of(name, address)
-    if not _admitted.acquire(blocking=False):
+    if not passwords.admit():
         throttle.check(store, attempt, now)  # a held-back address hears that, not "busy"
         raise LoginsBusy()
     try:
         booked = throttle.book(store, attempt, now)
         row = store.user_row(name)
         known = row is not None and row.active
-        good = _check_password(row.password_hash if known else _dummy_hash(), password or "")
+        good = passwords.check(row.password_hash if known else _dummy_hash(), password or "")
     finally:
-        _admitted.release()
+        passwords.leave()
     if known and good:
         throttle.succeeded(store, attempt, booked)
         return _user(row)

@@ -79,3 +79,22 @@ def test_a_login_flood_leaves_every_save_and_answer_whole(world):
     assert len(saves) >= 3
     assert [s for s in saves if s[0] != 200] == []
     assert all(title.startswith("A draft saved during a login flood") for _, title in saves)
+
+
+def test_past_a_few_logins_at_once_the_next_is_told_busy_not_kept_waiting(app, world):
+    from contentlib import passwords
+
+    from .conftest import login
+
+    taken = [passwords.admit() for _ in range(passwords.LOGINS_AT_ONCE)]  # as many logins as are checked at once
+    try:
+        assert all(taken)
+        client = app.test_client()
+        client.set_cookie("locale", "en")
+        busy = login(client, "editor")
+        assert busy.status_code == 429 and busy.headers["Retry-After"] == "2"
+        assert "Many logins are being tried at once. Wait a moment and try again." in busy.get_data(as_text=True)
+    finally:
+        for _ in taken:
+            passwords.leave()
+    assert login(app.test_client(), "editor").status_code == 302  # the next try gets in

@@ -8,7 +8,6 @@ import time
 import pytest
 
 from contentlib import accounts, throttle
-from tests.conftest import PASSWORD
 
 from .conftest import login
 
