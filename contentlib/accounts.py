@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from werkzeug.security import generate_password_hash
 
 from . import passwords, throttle
-from .errors import InvalidRecord, LoginsBusy, NotAllowed, NotFound
+from .errors import InvalidRecord, NotAllowed, NotFound
 
 ROLES = ("teacher", "editor", "reviewer", "admin")
 PERMISSIONS = {
@@ -147,20 +147,16 @@ def authenticate(store, name: str, password: str, address: str, now: float | Non
     nor its time tells whether an account exists.
 
     :raises TooManyAttempts: while this pair or this address must wait (never for the account as such).
-    :raises LoginsBusy: when ``passwords.LOGINS_AT_ONCE`` logins are already under way in this process.
+    :raises LoginsBusy: when as many logins as a process takes at once are under way (``passwords``).
     """
     now = time.time() if now is None else now
     attempt = throttle.Attempt.of(name, address)
-    if not passwords.admit():
-        throttle.check(store, attempt, now)  # a held-back address hears that, not "busy"
-        raise LoginsBusy()
-    try:
+    counts = throttle.check(store, attempt, now)  # a held-back address is told so before it takes a place
+    with passwords.turn(fresh=counts[attempt.address_key] == 0):
         booked = throttle.book(store, attempt, now)
         row = store.user_row(name)
         known = row is not None and row.active
         good = passwords.check(row.password_hash if known else _dummy_hash(), password or "")
-    finally:
-        passwords.leave()
     if known and good:
         throttle.succeeded(store, attempt, booked)
         return _user(row)

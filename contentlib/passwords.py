@@ -5,6 +5,8 @@ time, in a thread of lower priority, and lets ``LOGINS_AT_ONCE`` logins wait
 for it; further logins are told "busy" at once. A flood so takes the cores
 only when nothing else wants them, and a few threads, never all of them: every
 other request (a draft save, a page) still finds a thread and a core.
+``FRESH_AT_ONCE`` more places are kept for addresses with no recent failures,
+so an owner can still log in while addresses that keep failing fill the rest.
 """
 
 from __future__ import annotations
@@ -12,23 +14,35 @@ from __future__ import annotations
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 from werkzeug.security import check_password_hash
 
+from .errors import LoginsBusy
+
 LOGINS_AT_ONCE = 4   # per process: checking or waiting for the check thread
+FRESH_AT_ONCE = 2    # ... and these more, for addresses with no recent failures
 NICENESS = 10        # the check thread's (Linux): below every request thread, not starved
-_admitted = threading.BoundedSemaphore(LOGINS_AT_ONCE)
+_places = threading.BoundedSemaphore(LOGINS_AT_ONCE)
+_fresh_places = threading.BoundedSemaphore(FRESH_AT_ONCE)
 _checker: tuple[int, ThreadPoolExecutor] | None = None
 _checker_lock = threading.Lock()
 
 
-def admit() -> bool:
-    """Take a place among the logins under way in this process (``leave()`` gives it back); False when full."""
-    return _admitted.acquire(blocking=False)
+@contextmanager
+def turn(fresh: bool):
+    """Hold a place among the logins under way in this process (``fresh``: the address has no recent failures).
 
-
-def leave() -> None:
-    _admitted.release()
+    :raises LoginsBusy: when every place open to it is taken.
+    """
+    for places in (_places, _fresh_places) if fresh else (_places,):
+        if places.acquire(blocking=False):
+            try:
+                yield
+            finally:
+                places.release()
+            return
+    raise LoginsBusy()
 
 
 def check(password_hash: str, password: str) -> bool:

@@ -88,28 +88,27 @@ def refused(attempt: Attempt, counts: dict[str, int]) -> bool:
     return counts[attempt.account_key] >= ACCOUNT_ALERT_FAILURES and pair >= PAIR_MAX_UNDER_ATTACK
 
 
-def check(store, attempt: Attempt, now: float) -> dict[str, float]:
-    """Read whether earlier failures hold ``attempt`` back (no write, no lock); return its keys' windows.
+def check(store, attempt: Attempt, now: float) -> dict[str, int]:
+    """Read whether earlier failures hold ``attempt`` back (no write, no lock); return its keys' counts.
 
     :raises TooManyAttempts: while a limit holds.
     """
-    windows = attempt.windows(now)
-    if refused(attempt, store.failure_counts(windows)):
+    counts = store.failure_counts(attempt.windows(now))
+    if refused(attempt, counts):
         raise TooManyAttempts(attempt.pair_key)
-    return windows
+    return counts
 
 
 def book(store, attempt: Attempt, now: float, max_rows: int = MAX_ROWS) -> list[int]:
     """Book ``attempt`` as a failure until it proves right; return the rows to take back if it does.
 
-    A read first, so an address that is already held back costs no write at
-    all; then one short write transaction that books the attempt and counts
-    again with it (under the write lock, so parallel guesses cannot overrun a
-    limit) and prunes old rows.
+    One short write transaction books the attempt, counts again with it (under
+    the write lock, so parallel guesses cannot overrun a limit) and prunes old
+    rows; ``check`` first spares a held-back address even that write.
 
     :raises TooManyAttempts: while a limit holds (nothing is booked then).
     """
-    windows = check(store, attempt, now)
+    windows = attempt.windows(now)
     with store.transaction() as conn:
         ids = store.add_failures(conn, list(windows), now)  # a write first: the lock is held from here to the commit
         counts = {key: n - 1 for key, n in store.failure_counts(windows, conn).items()}  # without this attempt

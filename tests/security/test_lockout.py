@@ -206,3 +206,23 @@ def test_failed_logins_are_pruned_and_capped(world):
     with pytest.raises(TooManyAttempts):  # ... and what was kept still counts
         for _ in range(throttle.PAIR_MAX_FAILURES + 1):
             throttle.book(store, throttle.Attempt.of("flood-39", "198.51.100.39"), now=later + 50, max_rows=20)
+
+
+def test_the_throttle_on_each_database(store):
+    """Booking, counting, listing, forgetting, pruning and the cap, on SQLite and on PostgreSQL."""
+    accounts.create_user(store, "Dolma", "editor", PASSWORD)
+    now = 10_000.0
+    for i in range(throttle.PAIR_MAX_FAILURES):
+        assert accounts.authenticate(store, "dolma", f"guess {i}", "192.0.2.1", now=now + i) is None
+    with pytest.raises(TooManyAttempts):
+        accounts.authenticate(store, "Dolma", PASSWORD, "192.0.2.1", now=now + 10)
+    assert accounts.authenticate(store, "Dolma", PASSWORD, "192.0.2.2", now=now + 10).name == "Dolma"
+    roster = accounts.roster(store, now + 20)
+    assert [(h.name, h.address, h.failures) for h in roster.held] == [("dolma", "192.0.2.1", 5)]
+    assert roster.failures == {"dolma": 5}
+    assert accounts.unlock(store, "Dolma") == 5 and accounts.roster(store, now + 20).held == []
+    for i in range(30):
+        throttle.book(store, throttle.Attempt.of(f"n_{i}%", "192.0.2.9"), now + 100 + i, max_rows=12)
+    assert _rows(store) == 12
+    throttle.book(store, throttle.Attempt.of("late", "192.0.2.10"), now + 100 + throttle.ACCOUNT_WINDOW + 60)
+    assert _rows(store) == 3
