@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from contentlib import secret_key
@@ -28,6 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=secure,
                       REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_SECURE=secure)
     app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 ** 3)
+    if app.config["CONTENTLIB_PROXIES"] > 0:  # behind nginx every request comes from 127.0.0.1 otherwise
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["CONTENTLIB_PROXIES"])
 
     from . import bodies, counting, delivery, extensions, headers, ops, public, resources
     bodies.init_app(app)

@@ -143,7 +143,7 @@ login_failures = sa.Table(
     "login_failures", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("key", sa.String(200), nullable=False, index=True),
-    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("at", sa.Float, nullable=False, index=True),  # pruning deletes the old ones by it
 )
 
 # Everyone who edited the working version of (work, lang) since it was last published.
