@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from .. import (attachments, backup, glossary, indexing, keys, lightvideo, lists, oai, records, usage,
+from .. import (attachments, backup, books, glossary, indexing, keys, lightvideo, lists, oai, records, usage,
                worker, workflow, zim)
 from ..accounts import User
 from ..bundles import BundleLimits, export as bundle_export, importer
@@ -34,6 +34,7 @@ from ..selection import select_works
 from ..search_request import SearchRequest, parse_search_args
 from ..store import Store
 from .accounts import Accounts
+from .bookreader import BookReader
 from .files import Files
 from .glossary import Glossary
 from .lists import Lists
@@ -98,10 +99,11 @@ def _dir_size(path: Path) -> int:
     return total
 
 
-class Library(Reading, Reporting, Files):
+class Library(Reading, Reporting, Files, BookReader):
     """The store, this node's search backend, the media store, limits and jobs, with the use cases.
 
-    What pages and feeds read is in ``Reading``, the figures in ``Reporting``, the files to send in ``Files``;
+    What pages and feeds read is in ``Reading``, the figures in ``Reporting``, the files to send in ``Files``,
+    books as the in-page reader shows them in ``BookReader``;
     ``accounts``, ``glossary``, ``lists`` and ``interface`` are its smaller parts.
 
     :param index_sync: apply index changes inside the call that made them
@@ -619,7 +621,9 @@ class Library(Reading, Reporting, Files):
         :param progress: called as ``progress(seconds encoded, seconds)`` while a light video is encoded.
         """
         attachments.finish_work(self.store, self.media, work_id, self.limits)
-        return lightvideo.finish_light(self.store, self.media, work_id, progress=progress)
+        made = lightvideo.finish_light(self.store, self.media, work_id, progress=progress)
+        books.finish_books(self.store, self.media, work_id, self.limits)  # the reader's pages and chapters
+        return made
 
     def queue_unfinished(self) -> int:
         """Queue works whose derived files a crash left unmade; return how many."""
