@@ -97,12 +97,12 @@ def finish_books(store, media: MediaStore, work_id: str, limits: Limits | None =
     return made
 
 
-def chapter_html(media: MediaStore, sha256: str, name: str, image_prefix: str) -> str:
-    """A stored chapter, cleaned again for the page, its pictures under ``image_prefix``."""
+def chapter_html(media: MediaStore, sha256: str, name: str, image_url) -> str:
+    """A stored chapter, cleaned again for the page; ``image_url(name)`` gives a picture's URL."""
     if not (name.startswith("c") and name.endswith(".html") and name[1:-5].isdigit()):
         return ""
     try:
         stored = (folder(media, sha256) / name).read_text("utf-8")
     except OSError:
         return ""
-    return sanitize.for_page(stored, image_prefix)
+    return sanitize.for_page(stored, image_url)

@@ -117,12 +117,12 @@ class BookReader:
         return work, entry, found.public and not entry.info.get("draft")
 
     def open_book(self, work_id: str, sha256: str, user: User | None, page: int = 1, chapter: int = 1,
-                  image_prefix: str = "") -> OpenBook:
+                  image_url=lambda name: name) -> OpenBook:
         """The work's book file ``sha256`` for ``user``: the part holding ``page``, or ``chapter``.
 
         While the reader's pages are not made, the worker is asked for them and the state says so.
 
-        :param image_prefix: put before an EPUB picture's name in a chapter (the URL of the book's files).
+        :param image_url: ``image_url(name) -> str``: the URL of an EPUB picture in a chapter (see ``book_file``).
         :raises NotFound: for a file that is not this work's book, or not for this user.
         """
         work, entry, public = self._book_entry(work_id, sha256, user)
@@ -136,7 +136,7 @@ class BookReader:
             return OpenBook(state="failed", error=made["error"], **base)
         if fmt == "pdf":
             return self._pdf(made, base, page)
-        return self._epub(made, base, sha256, chapter, image_prefix)
+        return self._epub(made, base, sha256, chapter, image_url)
 
     @staticmethod
     def _pdf(made: dict, base: dict, page: int) -> OpenBook:
@@ -157,11 +157,11 @@ class BookReader:
         return OpenBook(state="ready", total=int(made.get("pages") or shown), shown=shown, stopped=made.get("stopped"),
                         widths=widths, pages=tuple(pages), first=first, last=last, **base)
 
-    def _epub(self, made: dict, base: dict, sha256: str, number: int, image_prefix: str) -> OpenBook:
+    def _epub(self, made: dict, base: dict, sha256: str, number: int, image_url) -> OpenBook:
         items = made.get("items") or []
         number = min(max(1, number), max(len(items), 1))
         item = items[number - 1] if items else {"error": "missing"}
-        html = books.chapter_html(self.media, sha256, item["file"], image_prefix) if item.get("file") else ""
+        html = books.chapter_html(self.media, sha256, item["file"], image_url) if item.get("file") else ""
         chapter = Chapter(number, item.get("title") or "", item.get("lang"), html, item.get("error"))
         return OpenBook(state="ready", total=int(made.get("chapters") or len(items)), shown=len(items),
                         stopped=made.get("stopped"), chapter=chapter,

@@ -93,13 +93,16 @@ def clean_chapter(html: str, link, image) -> str:
     return _clean(html, rewrite)
 
 
-def for_page(stored: str, image_prefix: str) -> str:
-    """Clean a stored chapter again as a page shows it; pictures get ``image_prefix`` before their names."""
+def for_page(stored: str, image_url) -> str:
+    """Clean a stored chapter again as a page shows it.
+
+    :param image_url: ``image_url(name) -> str``: the URL of one of the book's pictures, by its stored name.
+    """
     def rewrite(tag, attr, value):
         if attr == "href":
             return value if value and LINK.match(value) else None
         if attr == "src":
-            return image_prefix + value if IMAGE.match(value) else None
+            return image_url(value) if IMAGE.match(value) else None
         if attr == "id":
             return value if ANCHOR.match(value) else None
         return _common(tag, attr, value)
