@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import MediaRejected
@@ -25,6 +27,35 @@ FOLDER = "book"
 MANIFEST = "book.json"
 VERSION = 1
 FORMATS = ("pdf", "epub")
+_TIBETAN = re.compile("[\u0f00-\u0fff]")
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A run of a page's lines in one script: Tibetan (``bo``), Chinese (``zh``) or other (None)."""
+
+    lang: str | None
+    text: str
+
+
+def paragraphs(text: str) -> tuple:
+    """Split a page's text into runs of lines by script, as a reader and a screen reader want them.
+
+    A PDF breaks Tibetan and Chinese lines inside words; their lines are joined with nothing
+    between (so a sentence reads exactly as written). Other lines keep their breaks.
+    """
+    runs: list[list] = []
+    for line in text.split("\n"):
+        if not line.strip():
+            runs.append([None, None])  # a blank line ends a paragraph
+            continue
+        lang = "bo" if _TIBETAN.search(line) else "zh" if _HAN.search(line) else None
+        if runs and runs[-1][1] is not None and runs[-1][0] == lang:
+            runs[-1][1] += line if lang else "\n" + line
+        else:
+            runs.append([lang, line])
+    return tuple(Paragraph(lang, t.strip() if lang else t) for lang, t in runs if t and t.strip())
 
 
 def folder(media: MediaStore, sha256: str) -> Path:
@@ -97,12 +128,12 @@ def finish_books(store, media: MediaStore, work_id: str, limits: Limits | None =
     return made
 
 
-def chapter_html(media: MediaStore, sha256: str, name: str, image_url) -> str:
-    """A stored chapter, cleaned again for the page; ``image_url(name)`` gives a picture's URL."""
+def chapter_html(media: MediaStore, sha256: str, name: str, image_url, link_url=None) -> str:
+    """A stored chapter, cleaned again for the page; ``image_url(name)`` gives a picture's URL (see ``for_page``)."""
     if not (name.startswith("c") and name.endswith(".html") and name[1:-5].isdigit()):
         return ""
     try:
         stored = (folder(media, sha256) / name).read_text("utf-8")
     except OSError:
         return ""
-    return sanitize.for_page(stored, image_url)
+    return sanitize.for_page(stored, image_url, link_url)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import access, books
+from ..books import paragraphs
 from ..accounts import User
 from ..errors import NotFound, WorkNotFound
 from ..media.pages import page_file
@@ -21,16 +22,6 @@ from ..model import MediaEntry, Work
 PART = 20
 #: Names of the reader's pictures (PDF pages, EPUB pictures): flat, in the book's folder.
 BOOK_FILE = re.compile(r"\A(p[0-9]{4}-[0-9]{2,4}|i-[0-9a-f]{16})\.webp\Z")
-_TIBETAN = re.compile("[\u0f00-\u0fff]")
-_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """A run of a page's lines in one script: Tibetan (``bo``), Chinese (``zh``) or other (None)."""
-
-    lang: str | None
-    text: str
 
 
 @dataclass(frozen=True)
@@ -79,25 +70,6 @@ class OpenBook:
     chapters: tuple = ()         # (number, title) of every chapter shown
     toc: tuple = ()              # {title, chapter, anchor, depth}
     title: str = ""
-
-
-def paragraphs(text: str) -> tuple:
-    """Split a page's text into runs of lines by script, as a reader and a screen reader want them.
-
-    A PDF breaks Tibetan and Chinese lines inside words; their lines are joined with nothing
-    between (so a sentence reads exactly as written). Other lines keep their breaks.
-    """
-    runs: list[list] = []
-    for line in text.split("\n"):
-        if not line.strip():
-            runs.append([None, None])  # a blank line ends a paragraph
-            continue
-        lang = "bo" if _TIBETAN.search(line) else "zh" if _HAN.search(line) else None
-        if runs and runs[-1][1] is not None and runs[-1][0] == lang:
-            runs[-1][1] += line if lang else "\n" + line
-        else:
-            runs.append([lang, line])
-    return tuple(Paragraph(lang, t.strip() if lang else t) for lang, t in runs if t and t.strip())
 
 
 class BookReader:

@@ -93,14 +93,18 @@ def clean_chapter(html: str, link, image) -> str:
     return _clean(html, rewrite)
 
 
-def for_page(stored: str, image_url) -> str:
+def for_page(stored: str, image_url, link_url=None) -> str:
     """Clean a stored chapter again as a page shows it.
 
     :param image_url: ``image_url(name) -> str``: the URL of one of the book's pictures, by its stored name.
+    :param link_url: ``link_url(href) -> str``: where a link within the book goes (``?chapter=N#c-id``
+        by default, for the reader page; a ZIM names its chapters otherwise).
     """
     def rewrite(tag, attr, value):
         if attr == "href":
-            return value if value and LINK.match(value) else None
+            if not value or not LINK.match(value):
+                return None
+            return link_url(value) if link_url else value
         if attr == "src":
             return image_url(value) if IMAGE.match(value) else None
         if attr == "id":

@@ -13,7 +13,7 @@ from PIL import Image
 
 from contentlib import books
 from contentlib.errors import MediaRejected
-from contentlib.library.bookreader import paragraphs
+from contentlib.books import paragraphs
 from contentlib.media import Limits, MediaStore, inspect, make_renditions, sanitize
 from contentlib.media.epub import render_book
 
