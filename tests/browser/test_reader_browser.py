@@ -140,3 +140,11 @@ def test_epub_chapters_turn_and_the_chapter_is_remembered(server, books, context
     assert again.locator("#chapter h1").inner_text() == "ལེའུ་3།"
     assert again.evaluate(LAYOUT) == []
     assert page.problems == [] and again.problems == []
+
+
+@pytest.mark.parametrize("book", [LEAFLET_ID, EPUB_ID])
+@pytest.mark.parametrize("locale", LOCALES)
+def test_axe_finds_no_serious_or_critical_violations_in_the_reader(open_page, books, book, locale):
+    from tests.browser.test_interface import run_axe
+
+    run_axe(open_page(books[book], locale), f"reader {book}", locale)

@@ -1,4 +1,4 @@
-"""Coverage-guided fuzzing (atheris) of record parsing, media checks and bundle verification.
+"""Coverage-guided fuzzing (atheris) of record parsing, media checks, bundle verification and the EPUB reader.
 
 Each target runs in its own process (libFuzzer exits when done) for a bounded
 time; any exception other than the target's documented refusal fails the test
@@ -22,7 +22,7 @@ from tests.unit import media_samples as ms
 
 pytest.importorskip("atheris")
 ROOT = Path(__file__).resolve().parents[2]
-SECONDS = {"records": 8, "media": 12, "bundle": 6}  # about 30 s in all
+SECONDS = {"records": 8, "media": 12, "bundle": 6, "reader": 6}  # about 35 s in all
 
 
 def _records_corpus(folder: Path) -> None:
@@ -50,10 +50,19 @@ def _bundle_corpus(folder: Path) -> None:
         zf.writestr("records.jsonl", DATA.joinpath("works.jsonl").read_text("utf-8"))
 
 
-CORPORA = {"records": _records_corpus, "media": _media_corpus, "bundle": _bundle_corpus}
+def _reader_corpus(folder: Path) -> None:
+    (folder / "chapter").write_text('<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml" xml:lang="bo">'
+                                    '<body><h1 id="a">ཀ</h1><p onclick="x()"><a href="c.xhtml#a">a</a>'
+                                    '<img src="p.png"/><script>x</script></p></body></html>'
+                                    '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
+                                    '<body><nav epub:type="toc"><ol><li><a href="c.xhtml#a">ཀ</a></li></ol></nav>'
+                                    "</body></html>", "utf-8")
 
 
-@pytest.mark.parametrize("target", ["records", "media", "bundle"])
+CORPORA = {"records": _records_corpus, "media": _media_corpus, "bundle": _bundle_corpus, "reader": _reader_corpus}
+
+
+@pytest.mark.parametrize("target", ["records", "media", "bundle", "reader"])
 def test_fuzz_target_finds_no_crash(target, tmp_path, capsys):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -6,9 +6,11 @@ import dataclasses
 import json
 import re
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from PIL import Image
 
 from contentlib import books
@@ -241,3 +243,52 @@ def test_render_book_caps_chapters_by_the_limits(tmp_path):
     out.mkdir()
     made = render_book(path, out, dataclasses.replace(Limits(), reader_chapters=5))
     assert (made["chapters"], made["rendered"], made["stopped"]) == (8, 5, "cap")
+
+
+# --- any chapter at all ---
+
+PIECES = ['<script>alert(1)</script>', "<script>", "</script>", '<a href="javascript:alert(1)">', "</a>",
+          '<img src=x onerror=alert(1)>', '<img src="pic.png">', '<svg onload=alert(1)>', "<iframe src=//evil.example>",
+          "<style>", "<p title=\"", '"', "'", "<", ">", "&", "<!--", "-->", "<![CDATA[", "]]>", "<math>", "<p>",
+          "</p>", " onclick=alert(1) ", '<a href="ch2.xhtml#x">', '<a href="#top">', "<form action=//evil>",
+          "<input>", "data:text/html,", "<base href=//evil.example>", '<meta http-equiv=refresh content="0;url=//e">',
+          "<object data=x>", "<embed src=x>", "<template>", "<noscript>", "<textarea>", '<div id="main" style="x">',
+          "<h1 class=x>", "ཀ་ཁ།", "中文", "<html><head><title>t</title></head><body>", "<link rel=stylesheet href=x>",
+          '<a href="//evil.example/">', '<img src="../../etc/passwd">', '<td colspan="9999999">', "<table>"]
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs)))
+
+
+def _safe(html: str, src_pattern) -> list[str]:
+    parser = _Tags()
+    parser.feed(html)
+    wrong = []
+    for tag, attrs in parser.found:
+        if tag not in sanitize.TAGS:
+            wrong.append(tag)
+        for name, value in attrs.items():
+            allowed = sanitize.ATTRIBUTES["*"] | sanitize.ATTRIBUTES.get(tag, set())
+            if name not in allowed or (name == "href" and not sanitize.LINK.match(value or "")) \
+                    or (name == "src" and not src_pattern.match(value or "")) \
+                    or (name == "id" and not sanitize.ANCHOR.match(value or "")):
+                wrong.append(f"{tag} {name}={value!r}")
+    return wrong
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=4), max_size=30).map("".join))
+def test_any_chapter_comes_out_with_allowed_tags_and_attributes_only(chapter):
+    def link(href):
+        return "?chapter=2#c-x" if href.startswith("ch2.xhtml") else "#c-top" if href == "#top" else None
+
+    stored = sanitize.clean_chapter(chapter, link, lambda src: "i-0123456789abcdef.webp" if src == "pic.png" else None)
+    assert _safe(stored, sanitize.IMAGE) == []
+    shown = sanitize.for_page(stored, lambda name: "/media/" + "a" * 64 + "/book/" + name)
+    assert _safe(shown, re.compile(r"\A/media/a{64}/book/i-[0-9a-f]{16}\.webp\Z")) == []
