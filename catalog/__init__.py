@@ -29,7 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                       REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_SECURE=secure)
     app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 ** 3)
 
-    from . import counting, delivery, extensions, headers, ops, public, resources
+    from . import bodies, counting, delivery, extensions, headers, ops, public, resources
+    bodies.init_app(app)
     ops.init_app(app)
     extensions.init_app(app)
     public.init_app(app)
@@ -55,6 +56,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import interface  # editors review the interface strings (issue 16)
     app.register_blueprint(interface.bp)
     interface.init_app(app)
+    from . import lexicon  # what the library learned across languages (issue 24)
+    app.register_blueprint(lexicon.bp)
     errors.init_app(app)
     media.init_app(app)
     return app

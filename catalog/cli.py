@@ -130,6 +130,10 @@ def demo_command():
     demo = pkg_resources.files("contentlib").joinpath("data/demo/catalog.jsonl")
     with pkg_resources.as_file(demo) as path:
         _import(Path(path), skip_invalid=False, cards=True)
+    lib = get_library()
+    if lib.lexicon_stale():
+        info = lib.build_lexicon()
+        click.echo(f"lexicon learned from the demo: {info['entries']} entries from {info['pairs']} pairs")
 
 
 @cli.group("users")
@@ -269,3 +273,5 @@ def main() -> None:
 
 from .cli_zim import zim_group  # noqa: E402  (each feature's commands live in their own module)
 cli.add_command(zim_group)
+from .cli_lexicon import lexicon_group  # noqa: E402
+cli.add_command(lexicon_group)

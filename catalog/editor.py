@@ -50,9 +50,11 @@ def _source_lang(lang: str) -> str:
 @bp.get("/")
 @needs("edit", "review")
 def queue():
-    items = get_library().queue()
+    lib = get_library()
+    items = lib.queue()
     return render_template("editor/queue.html", drafts=[i for i in items if i.state == "draft"],
-                           reviews=[i for i in items if i.state == "in_review"], me=acting_user())
+                           reviews=[i for i in items if i.state == "in_review"], me=acting_user(),
+                           wanted=lib.most_wanted())
 
 
 @bp.get("/works/<work_id>/<lang>")
@@ -73,6 +75,7 @@ def edit_page(work_id, lang, upload_error=None):
 @needs("edit")
 def save(work_id, lang):
     fields = {k: request.form.get(k, "") for k in workflow.TEXT_FIELDS}
+    fields["keywords"] = workflow.keywords_from_line(fields["keywords"])  # the form's one line; the API sends a list
     submit = request.form.get("then") == "submit"
     get_library().save_draft(acting_user(), work_id, lang, fields, submit=submit)
     if submit:

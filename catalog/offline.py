@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 
 from contentlib.bundles import BundleRefused
-from contentlib.errors import BadParameter, NotAllowed, NotFound
+from contentlib.errors import BadParameter, NotAllowed, NotFound, OverLimit
 from contentlib.selection import Selection
 
 from .auth import acting_user, needs
@@ -37,6 +37,9 @@ def take_offline():
         abort(404)
     except NotAllowed:
         abort(403)
+    except OverLimit as exc:
+        return (render_template("offline/limit.html", limit=exc.limit, allowed=exc.allowed), 429,
+                {"Retry-After": str(exc.retry_after)})
     return redirect(url_for("offline.status", token=token))
 
 

@@ -6,10 +6,13 @@ the page of works are chosen.
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, abort, current_app, request
 from flask_babel import gettext as _, ngettext
 
 from contentlib import feeds
+from contentlib.bounds import MAX_PAGE
 from contentlib.errors import BadParameter, IndexUnavailable
 from contentlib.model import LANGUAGES
 
@@ -19,6 +22,7 @@ from .public import public_url
 from .resources import get_library
 
 bp = Blueprint("opds", __name__, url_prefix="/opds")
+_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 def _xml(body: bytes, kind: str) -> Response:
@@ -26,8 +30,9 @@ def _xml(body: bytes, kind: str) -> Response:
 
 
 def _page() -> int:
+    """The page asked for, 1 to ``MAX_PAGE`` in ASCII digits, else 400 (a huge one would overflow OFFSET)."""
     page = request.args.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
+    if not _DIGITS.fullmatch(page) or not 1 <= int(page) <= MAX_PAGE:
         abort(400)
     return int(page)
 

@@ -38,6 +38,18 @@ def read_args(args) -> tuple[core.Period, core.Filters]:
                                         args.get("type"), args.get("audience"))
 
 
+@bp.get("/demand")
+@openapi.doc("What readers want: works asked for in a language they lack, and unmet searches (asked 3 times or more)",
+             auth=True, tag="reports",
+             query=[{"name": "from", "schema": openapi.MONTH}, {"name": "to", "schema": openapi.MONTH}],
+             responses={200: "Demand", 400: "Error", 401: "Error", 403: "Error"})
+@needs("review")
+def demand():
+    lib = get_library()
+    period, _ = lib.report_request(request.args.get("from") or None, request.args.get("to") or None)
+    return jsonify(lib.demand_report(period))
+
+
 @bp.get("/<name>")
 @openapi.doc("A report per month: the collection (collection), translation (translation) or use (usage)",
              auth=True, tag="reports",

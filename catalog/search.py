@@ -35,7 +35,7 @@ def page():
     args = request.args.to_dict(flat=False)
     error, body, status = None, None, 200
     try:
-        body = lib.search_query(args)
+        body = lib.search_query(args, other_language=True)
     except BadParameter as exc:
         error, status = PROBLEMS.get(exc.parameter, UNKNOWN_FILTER), 400
     except IndexUnavailable:

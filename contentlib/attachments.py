@@ -18,6 +18,7 @@ from .errors import MediaRejected
 from .media import FileInfo, Limits, MediaStore, make_renditions
 from .media.images import save_image, thumbnail
 from .media.renditions import cover_card_image
+from .xmltext import xml_safe
 
 
 CARD_WIDTHS = (320, 640)
@@ -124,6 +125,7 @@ def ingest_stream(media: MediaStore, stream, name: str, work_id: str, lang: str,
     """
     from .model import MEDIA_ROLES, MediaEntry
 
+    name = xml_safe(name or "")  # a file name is not typed text: its control characters go (it reaches feeds)
     chosen = {}
 
     def fits(info: FileInfo) -> None:  # refuse a misfit before anything is kept

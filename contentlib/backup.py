@@ -22,11 +22,11 @@ dies before its rebuild.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import os
-import re
 import shutil
 import tarfile
 import tempfile
@@ -34,24 +34,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-
+from .backup_manifest import (FORMAT, INSTANCE_FILES, MANIFEST, SQLITE_MEMBER, VERSION, BackupInvalid, check_tables,
+                              verify)
 from .errors import CannotWrite, ContentlibError
-from .storage.backup import (copy_rows, dump_json, enqueue_all, is_empty, replace_sqlite, rows_from_engine,
-                             rows_from_json, snapshot_sqlite, sqlite_path, table_counts)
+from .paths import PathEscape, inside
+from .storage.backup import (UnusableDatabase, check_sqlite, copy_rows, database_errors, dump_json, enqueue_all,
+                             is_empty, replace_sqlite, rows_from_engine, rows_from_json, snapshot_sqlite, sqlite_path,
+                             table_counts)
 from .targets import output_folder
 
-FORMAT = "contentlib-backup"
-VERSION = 1
-MANIFEST = "manifest.json"
-SQLITE_MEMBER = "database/contentlib.db"
-INSTANCE_FILES = ("config.py", "secret_key")
-_MEMBER_RE = re.compile(r"^(database|media|instance)/[^\x00]+$")
 _CHUNK = 1 << 20
 TEMP_PREFIX = ".restore-"
-
-
-class BackupInvalid(ContentlibError):
-    """A backup file is damaged, incomplete or not a contentlib backup; nothing was restored."""
+__all__ = ["BackupInvalid", "HomeNotEmpty", "Locations", "backup", "restore", "sweep", "verify"]
 
 
 class HomeNotEmpty(ContentlibError):
@@ -197,46 +191,7 @@ def _media_files(root: Path):
                 yield Path(dirpath) / name
 
 
-# -- checking and restoring ----------------------------------------------------
-
-
-def verify(path: Path) -> dict:
-    """Read the manifest and check every member against it; return the manifest.
-
-    :raises BackupInvalid: naming the first problem.
-    """
-    try:
-        with tarfile.open(path, "r:") as tar:
-            seen, manifest = {}, None
-            for info in tar:
-                if info.name == MANIFEST:
-                    manifest = json.load(tar.extractfile(info))
-                    continue
-                name = PurePosixPath(info.name)
-                if (not info.isreg() or not _MEMBER_RE.match(info.name) or name.is_absolute()
-                        or ".." in name.parts):
-                    raise BackupInvalid(f"{path}: unexpected member {info.name!r}")
-                sha = hashlib.sha256()
-                fh = tar.extractfile(info)
-                for chunk in iter(lambda: fh.read(_CHUNK), b""):
-                    sha.update(chunk)
-                seen[info.name] = sha.hexdigest()
-    except (tarfile.TarError, OSError, EOFError, json.JSONDecodeError) as exc:
-        raise BackupInvalid(f"{path}: not a readable backup ({exc})") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupInvalid(f"{path}: no contentlib manifest")
-    if manifest.get("version") != VERSION:
-        raise BackupInvalid(f"{path}: backup format version {manifest.get('version')!r} is not {VERSION}")
-    listed = manifest.get("members") or {}
-    for name, facts in listed.items():
-        if name not in seen:
-            raise BackupInvalid(f"{path}: {name} is missing")
-        if seen[name] != facts.get("sha256"):
-            raise BackupInvalid(f"{path}: {name} does not match its sha256 in the manifest")
-    extra = sorted(set(seen) - set(listed))
-    if extra:
-        raise BackupInvalid(f"{path}: {extra[0]} is not in the manifest")
-    return manifest
+# -- restoring ------------------------------------------------------------------
 
 
 @dataclass
@@ -249,6 +204,10 @@ class RestoreReport:
 def restore(path: Path, where: Locations, store, force: bool = False, progress=None) -> RestoreReport:
     """Restore a verified backup into this home; the caller then rebuilds the search index.
 
+    Every check that can refuse the backup (the manifest, each member's bytes, the
+    database itself) passes before the home is touched; files placed before the
+    database step fails are removed again.
+
     :param progress: called as ``progress(media files placed, media files)`` while placing the media.
 
     ``store`` is the home's open store: its connections are closed before the
@@ -257,59 +216,116 @@ def restore(path: Path, where: Locations, store, force: bool = False, progress=N
     :raises BackupInvalid: before anything is written.
     :raises HomeNotEmpty: unless ``force``, when the home holds works, users or media.
     """
-    from .store import Store, upgrade
+    from .store import upgrade
 
     manifest = verify(path)
     if not force and not is_empty(store.engine):
         raise HomeNotEmpty("this home already holds works, users or media; restore into an empty home "
                            "or use --force to replace them")
     where.instance_dir.mkdir(parents=True, exist_ok=True)
-    where.media_root.mkdir(parents=True, exist_ok=True)
     old_ids = store.work_ids()
-    if where.index_dir is not None:  # the index replays the whole outbox of the restored database
-        from .indexing import CURSOR
-
-        (where.index_dir / CURSOR).unlink(missing_ok=True)
-    media_files = 0
     media_total = sum(1 for name in manifest["members"] if name.startswith("media/"))
     work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=where.instance_dir))
+    placed: list[Path] = []  # new files: removed again if the database step fails
+    snap, done = None, 0
     try:
         with tarfile.open(path, "r:") as tar:
-            for info in tar:  # files first: the database never names a file not there yet
+            infos = tar.getmembers()
+            for info in infos:  # the database and the settings wait in the temporary folder
+                if info.name.startswith(("database/", "instance/")):
+                    _place(tar, info, _inside(path, work, info.name), work, 0o600)
+            snap = _check_database(path, work, manifest["database"])
+            where.media_root.mkdir(parents=True, exist_ok=True)
+            for info in infos:  # files next: the database never names a file not there yet
                 if info.name.startswith("media/"):
-                    _place(tar, info, where.media_root / info.name[len("media/"):], where.media_root / ".tmp")
-                    media_files += 1
+                    target = _inside(path, where.media_root, info.name[len("media/"):])
+                    new = not target.exists()
+                    _place(tar, info, target, where.media_root / ".tmp", 0o644)
+                    if new:
+                        placed.append(target)
+                    done += 1
                     if progress is not None:
-                        progress(media_files, max(media_total, media_files))
-                elif info.name.startswith("instance/"):
-                    _place(tar, info, where.instance_dir / info.name[len("instance/"):], where.instance_dir)
-                elif info.name.startswith("database/"):
-                    _place(tar, info, work / info.name, work)
-        sqlite_target = sqlite_path(where.db_url)
-        if manifest["database"] == "sqlite":
-            snapshot = work / SQLITE_MEMBER
-            snap = Store.from_url(f"sqlite:///{snapshot}")  # upgraded to this version's schema
-            try:
-                if sqlite_target is not None:
-                    enqueue_all(snap, old_ids)
-                    snap.close()
-                    replace_sqlite(store, snapshot, sqlite_target)
-                else:
-                    copy_rows(rows_from_engine(snap.engine), store.engine, old_ids)
-            finally:
-                snap.close()
-        else:
-            copy_rows(rows_from_json(work / "database"), store.engine, old_ids)
+                        progress(done, max(media_total, done))
+        _replace_database(path, where, store, work, snap, old_ids)
+        placed = []  # the restored database names them now
+        for name in INSTANCE_FILES:  # private from the first moment: the key signs every session
+            if (work / "instance" / name).is_file():
+                os.replace(work / "instance" / name, inside(where.instance_dir, name))
+    except BaseException:
+        _remove(placed, where.media_root)
+        raise
     finally:
+        if snap is not None:
+            snap.close()
         shutil.rmtree(work, ignore_errors=True)
     upgrade(store.engine)
     store.seed_vocabulary()
     counts = table_counts(store.engine)
-    return RestoreReport(counts, media_files, manifest["database"])
+    return RestoreReport(counts, media_total, manifest["database"])
 
 
-def _place(tar, info, target: Path, tmp_dir: Path) -> None:
-    """Write one member to a temporary name, then rename it into place."""
+def _inside(path, root: Path, name: str) -> Path:
+    try:
+        return inside(root, *name.split("/"))
+    except PathEscape as exc:
+        raise BackupInvalid(f"{path}: {exc}") from None
+
+
+def _check_database(path, work: Path, kind: str):
+    """Open the backed-up database in the temporary folder (a SQLite copy is upgraded there); return its store.
+
+    :raises BackupInvalid: when it is not a contentlib database (junk, empty, or without its tables).
+    """
+    from .store import Store
+
+    if kind == "json":
+        check_tables(path, work / "database")
+        if not (work / "database" / "works.jsonl").is_file():
+            raise BackupInvalid(f"{path}: the database has no works table")
+        return None
+    snapshot = work / SQLITE_MEMBER
+    try:
+        check_sqlite(snapshot)
+        with database_errors():
+            return Store.from_url(f"sqlite:///{snapshot}")  # upgraded to this version's schema
+    except UnusableDatabase as exc:
+        raise BackupInvalid(f"{path}: {SQLITE_MEMBER}: {exc}") from None
+
+
+def _replace_database(path, where: Locations, store, work: Path, snap, old_ids) -> None:
+    """Put the backed-up rows in place of this home's: a file rename for SQLite, one transaction otherwise."""
+    if where.index_dir is not None:  # the index replays the whole outbox of the restored database
+        from .indexing import CURSOR
+
+        (where.index_dir / CURSOR).unlink(missing_ok=True)
+    sqlite_target = sqlite_path(where.db_url)
+    try:
+        with database_errors():
+            if snap is not None and sqlite_target is not None:
+                enqueue_all(snap, old_ids)
+                snap.close()
+                replace_sqlite(store, work / SQLITE_MEMBER, sqlite_target)
+            else:
+                source = rows_from_engine(snap.engine) if snap is not None else rows_from_json(work / "database")
+                copy_rows(source, store.engine, old_ids)  # one transaction: a refusal rolls it all back
+    except UnusableDatabase as exc:
+        raise BackupInvalid(f"{path}: the database could not be restored ({exc})") from None
+
+
+def _remove(placed: list[Path], root: Path) -> None:
+    """Remove the files a failed restore placed, and the folders it left empty."""
+    root = root.resolve()
+    for target in placed:
+        target.unlink(missing_ok=True)
+        for parent in target.parents:
+            if parent == root or root not in parent.parents:
+                break
+            with contextlib.suppress(OSError):
+                parent.rmdir()  # only if empty
+
+
+def _place(tar, info, target: Path, tmp_dir: Path, mode: int) -> None:
+    """Write one member to a temporary name with ``mode``, then rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=tmp_dir, prefix="put-" if tmp_dir.name == ".tmp" else TEMP_PREFIX)
@@ -318,7 +334,7 @@ def _place(tar, info, target: Path, tmp_dir: Path) -> None:
             shutil.copyfileobj(tar.extractfile(info), out, _CHUNK)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -66,6 +66,19 @@ class TooManyAttempts(ContentlibError):
     """Too many failed logins for this name and address; wait and try again."""
 
 
+class OverLimit(ContentlibError):
+    """A person asked for more than a limit allows; nothing was done. Ask again later.
+
+    :param limit: which one (``pending``: bundles being prepared at once; ``daily``: new bundles in 24 hours).
+    :param allowed: how many that limit allows.
+    :param retry_after: seconds until asking again can succeed.
+    """
+
+    def __init__(self, limit: str, allowed: int, retry_after: float = 60.0):
+        self.limit, self.allowed, self.retry_after = limit, allowed, max(1, int(retry_after))
+        super().__init__(f"over the limit of {allowed} ({limit})")
+
+
 class NotFound(ContentlibError, LookupError):
     """A user, list, glossary entry or language version does not exist."""
 

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from lxml import etree as ET
 
 from .model import Work
+from .xmltext import xml_safe
 
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/terms/"
@@ -80,9 +81,10 @@ def iso(ts: float | None) -> str:
 
 
 def _sub(parent, tag: str, text: str | None = None, **attrs):
-    el = ET.SubElement(parent, tag, {k: v for k, v in attrs.items() if v is not None})
+    """A child element; its text and attributes lose what XML cannot carry (``xmltext``), never a 500."""
+    el = ET.SubElement(parent, tag, {k: xml_safe(v) for k, v in attrs.items() if v is not None})
     if text is not None:
-        el.text = text
+        el.text = xml_safe(text)
     return el
 
 

@@ -14,7 +14,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from . import bounds
+from . import bounds, xmltext
 from .csvsafe import to_csv, uncell
 from .errors import InvalidRecord, NotFound
 from .search.chinese import to_simplified
@@ -47,6 +47,7 @@ def _clean(zh, bo, note) -> tuple[str, str, str | None]:
     note = (note or "").strip() or None
     if note is not None and len(note) > bounds.MAX_GLOSSARY_NOTE:
         problems.append(("note", f"at most {bounds.MAX_GLOSSARY_NOTE} characters"))
+    problems += [p for p in (xmltext.problem(f, v) for f, v in (("zh", zh), ("bo", bo), ("note", note))) if p]
     if problems:
         raise InvalidRecord(problems)
     return zh, bo, note

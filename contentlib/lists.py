@@ -6,6 +6,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
+from . import xmltext
 from .accounts import User, require
 from .errors import InvalidRecord, NotAllowed, NotFound, WorkNotFound
 
@@ -28,6 +29,8 @@ def _name(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise InvalidRecord([("name", "a list needs a name of 1-200 characters")])
+    if xmltext.problem("name", name):
+        raise InvalidRecord([xmltext.problem("name", name)])
     return name
 
 

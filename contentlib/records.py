@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from . import bounds, jsonsafe
+from . import bounds, jsonsafe, xmltext
 from .errors import InvalidRecord
 from .merge import carried_fields
 from .targets import output_file
@@ -144,9 +144,10 @@ def parse_record(rec, vocabulary=None, base_dir: Path | None = None) -> tuple[Wo
     problems: list[tuple[str, str]] = []
     if not isinstance(rec, dict):
         return None, [], [("record", "must be a JSON object")]
+    problems += xmltext.problems(rec, "")  # control characters, wherever they hide
     for key in rec:
         if key not in FIELDS:
-            problems.append((key, "unknown field"))
+            problems.append((xmltext.xml_safe(key), "unknown field"))
     wid = rec.get("id")
     if wid is None:
         problems.append(("id", "is required"))

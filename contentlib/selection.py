@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 from .errors import BadParameter
 from .model import LANGUAGES, WORK_TYPES
 from .search_request import MAX_QUERY
+from .xmltext import xml_safe
 
 FILTERS = ("type", "subject", "audience", "lang")
 
@@ -46,7 +47,7 @@ class Selection:
     def __post_init__(self):
         for name in FILTERS:
             object.__setattr__(self, name, _codes(getattr(self, name)))
-        q = (self.q or "").strip() or None
+        q = xml_safe(self.q or "").strip() or None  # control characters are not words: searched without them
         object.__setattr__(self, "q", q)
         if q is not None and len(q) > MAX_QUERY:
             raise BadParameter("q", f"must be at most {MAX_QUERY} characters")

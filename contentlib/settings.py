@@ -60,6 +60,11 @@ def defaults(environ=None) -> dict:
         "CONTENTLIB_COUNT_FLUSH_SECONDS": float(env.get("CONTENTLIB_COUNT_FLUSH_SECONDS", "10")),
         # Show a summary of /reports (collection, translation, use per month) to visitors who are not logged in.
         "CONTENTLIB_PUBLIC_REPORTS": env.get("CONTENTLIB_PUBLIC_REPORTS", "0") == "1",
+        # "Take offline" limits: bundles one person may have in the making at once, new bundles one person may
+        # ask for in 24 hours, and the bytes the whole offline folder may hold (the oldest finished go first).
+        "CONTENTLIB_OFFLINE_PENDING": int(env.get("CONTENTLIB_OFFLINE_PENDING", "3")),
+        "CONTENTLIB_OFFLINE_DAILY": int(env.get("CONTENTLIB_OFFLINE_DAILY", "20")),
+        "CONTENTLIB_OFFLINE_MAX_BYTES": int(env.get("CONTENTLIB_OFFLINE_MAX_BYTES", str(5 * 2 ** 30))),
         # This library's name in the use counts it exports (`contentlib report export`).
         "CONTENTLIB_LIBRARY_NAME": env.get("CONTENTLIB_LIBRARY_NAME") or None,
     }

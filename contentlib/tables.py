@@ -278,3 +278,36 @@ bundle_log = sa.Table(
     sa.Column("at", sa.Float, nullable=False),
     sa.Column("summary", sa.JSON, nullable=False),
 )
+
+
+# -- cross-language reach and demand (migration 0004j; asks for a translation are use counts of kind ``ask``) -------------------
+
+# What the library learned from its own bilingual works: for each source unit, its weighted targets.
+lexicon_entries = sa.Table(
+    "lexicon_entries", metadata,
+    sa.Column("direction", sa.String(8), primary_key=True),
+    sa.Column("source", sa.String(200), primary_key=True),
+    sa.Column("target", sa.String(200), primary_key=True),
+    sa.Column("weight", sa.Float, nullable=False),
+)
+
+# One row: which lexicon is live (its generation), and what it was built from.
+lexicon_state = sa.Table(
+    "lexicon_state", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("generation", sa.Integer, nullable=False),
+    sa.Column("pairs", sa.Integer, nullable=False),
+    sa.Column("works", sa.Integer, nullable=False),
+    sa.Column("entries", sa.Integer, nullable=False),
+    sa.Column("built_at", sa.Float, nullable=False),
+    sa.Column("seconds", sa.Float, nullable=False),
+)
+
+# Searches that found fewer than three works in their own language: per month, normalised query text.
+demand_unmet = sa.Table(
+    "demand_unmet", metadata,
+    sa.Column("month", sa.String(7), primary_key=True),
+    sa.Column("lang", sa.String(8), primary_key=True),
+    sa.Column("query", sa.String(200), primary_key=True),
+    sa.Column("count", sa.BigInteger, nullable=False),
+)

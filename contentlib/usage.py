@@ -12,7 +12,8 @@ Kinds of use:
 - ``play``: a video or audio file was started (its first bytes asked for; see the README);
 - ``download`` and ``download_light``: the original file, or its light rendition, downloaded;
 - ``export_bundle`` and ``export_zim``: the work went into a bundle or a ZIM file
-  (``count_exports``; counted under the language ``""``, since an export carries all of them).
+  (``count_exports``; counted under the language ``""``, since an export carries all of them);
+- ``ask``: a reader asked for a version in the language counted (``Library.ask_translation``).
 
 Counts other libraries send back travel as JSON (``export_counts`` / ``import_counts``).
 """
@@ -35,10 +36,10 @@ from .store import Store
 
 log = logging.getLogger("contentlib.usage")
 
-KINDS = ("view", "play", "download", "download_light", "export_bundle", "export_zim")
+KINDS = ("view", "play", "download", "download_light", "export_bundle", "export_zim", "ask")
 EXPORT_KINDS = {"bundle": "export_bundle", "zim": "export_zim"}
 FORMAT = "contentlib-usage/1"
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")  # ASCII digits: \d is any script's
 WORK_ID_MAX, LANG_MAX = 64, 8
 
 

@@ -17,6 +17,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
+from . import xmltext
 from .accounts import User, require
 from .bounds import MAX_DESCRIPTION, MAX_KEYWORD, MAX_KEYWORDS, MAX_TITLE
 from .errors import InvalidRecord, InvalidTransition, NotAllowed, NotFound
@@ -88,6 +89,11 @@ def status(store: Store, work_id: str, lang: str) -> VersionStatus:
     return _load_status(store, None, work_id, lang)
 
 
+def keywords_from_line(line: str) -> list[str]:
+    """The keywords of the editor form's one line, separated by commas (``,``, ``、`` or ``，``)."""
+    return [k for k in (p.strip() for p in line.replace("、", ",").replace("，", ",").split(",")) if k]
+
+
 def clean_fields(fields: dict) -> dict:
     """Validate the text fields of a version (only the ones given).
 
@@ -104,16 +110,18 @@ def clean_fields(fields: dict) -> dict:
                 problems.append((name, "must be a string"))
             elif value is not None and len(value) > limit:
                 problems.append((name, f"must be at most {limit} characters"))
+            elif xmltext.problem(name, value):
+                problems.append(xmltext.problem(name, value))
             else:
                 out[name] = (value or "").strip() or None
     if "keywords" in fields:
-        value = fields["keywords"]
-        if isinstance(value, str):  # forms send one comma-separated line
-            value = [k for k in (p.strip() for p in value.replace("、", ",").replace("，", ",").split(",")) if k]
+        value = fields["keywords"]  # a list, as the OpenAPI says; the editor form's line is split by its view
         if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
             problems.append(("keywords", "must be a list of strings"))
         elif len(value) > MAX_KEYWORDS or any(len(k) > MAX_KEYWORD for k in value):
             problems.append(("keywords", f"at most {MAX_KEYWORDS} keywords of {MAX_KEYWORD} characters"))
+        elif xmltext.problems(value, "keywords"):
+            problems += xmltext.problems(value, "keywords")
         else:
             out["keywords"] = list(dict.fromkeys(k.strip() for k in value if k.strip()))
     if problems:
@@ -214,6 +222,8 @@ def reject(store: Store, user: User, work_id: str, lang: str, comment: str,
     """
     if not isinstance(comment, str) or not comment.strip():
         raise InvalidRecord([("comment", "say what to change")])
+    if xmltext.problem("comment", comment):
+        raise InvalidRecord([xmltext.problem("comment", comment)])
     return _move(store, user, "review", work_id, lang, IN_REVIEW, "reject", DRAFT, comment.strip(), now=now)
 
 

@@ -33,6 +33,8 @@ class Plan:
     #: Bytes the same bundle would weigh with originals (to say how much --light saves).
     original_bytes: int = 0
     works: int = 0
+    #: Videos that travel as originals in a light bundle because their light copy is not made yet.
+    light_missing: int = 0
 
     @property
     def media_bytes(self) -> int:
@@ -78,6 +80,9 @@ def plan(store, media, work_ids, selection: dict, light: bool = False) -> Plan:
                 source = media.root / light_of(entry)["path"]
             else:
                 source = media.path(entry.sha256)
+                made = (entry.info.get("renditions") or {}).get("light")
+                if light and made is None and (entry.content_type or "").startswith("video/"):
+                    out.light_missing += 1  # the worker has not made it yet (a refused one stays refused)
             out.files.setdefault(chosen.sha256, (source, chosen.size or source.stat().st_size))
         out.lines.append((json.dumps(work_to_record(work), ensure_ascii=False) + "\n").encode("utf-8"))
         out.works += 1

@@ -5,11 +5,13 @@ killed run can be started again:
 
 1. verify the archive, the signature and every member (nothing written);
 2. validate every record of ``catalog.jsonl`` (nothing written);
-3. copy the media the store lacks into ``<media>/.tmp/bundle-<id>/`` (hashed
-   while copying, a ``.part`` name then a rename), and check each by content;
-   a run killed here finds its finished copies and does not copy them again;
-4. move the staged files into the store, then write the works in one
-   transaction with the normal import's merge rules.
+3. copy the media the store lacks into ``<media>/.tmp/bundle-<hash of the id>/``
+   (hashed while copying, a ``.part`` name then a rename), and check each by
+   content; a run killed here finds its finished copies and does not copy them
+   again. The folder's name is made here, never taken from the manifest, and
+   checked to lie inside ``<media>/.tmp`` before anything is written or removed;
+4. move the staged files into the store, then write the works and the bundle's
+   log entry in one transaction with the normal import's merge rules.
 """
 
 from __future__ import annotations
@@ -25,11 +27,14 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .. import jsonsafe
 from ..attachments import _info_dict
+from ..bounds import MAX_LINE_BYTES
 from ..errors import MediaRejected
 from ..media.check import inspect
 from ..model import MediaEntry
 from ..merge import carried_fields
+from ..paths import PathEscape, inside
 from ..records import parse_record
 from .format import CATALOG, BundleLimits, BundleRefused, media_name
 from .verify import _ARCHIVE_ERRORS, Verified, verify
@@ -79,8 +84,8 @@ def _records(zf, verified: Verified, vocabulary) -> list:
         if not raw.strip():
             continue
         try:
-            rec = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
+            rec = jsonsafe.loads(raw, MAX_LINE_BYTES)
+        except jsonsafe.JSONRefused as exc:
             problems.append(f"catalog.jsonl:{number}: json: {exc}")
             continue
         work, files, errs = parse_record(rec, vocabulary, None)
@@ -135,8 +140,21 @@ def _local_info(store, media, sha: str, path: Path, media_limits) -> tuple[dict,
     return {"file": _info_dict(fi)}, fi.content_type
 
 
+def staging_dir(media, bundle_id: str) -> Path:
+    """Where a bundle's files wait: a name made here from its (checked) id, so a killed run finds them again.
+
+    :raises BundleRefused: if the folder would not lie inside the media store's temporary folder
+        (a link left where the folder goes, say).
+    """
+    try:
+        return inside(media.tmp_dir, "bundle-" + hashlib.sha256(bundle_id.encode()).hexdigest()[:32])
+    except PathEscape as exc:
+        raise BundleRefused(f"cannot stage the bundle's files: {exc}") from None
+
+
 def _cleanup(staging: Path, tmp_root: Path) -> None:
-    shutil.rmtree(staging, ignore_errors=True)
+    with contextlib.suppress(PathEscape):  # checked again: only ever a folder inside the temporary one
+        shutil.rmtree(inside(tmp_root, staging.name), ignore_errors=True)
     with contextlib.suppress(OSError):
         tmp_root.rmdir()  # only if empty
 
@@ -165,7 +183,7 @@ def import_bundle(store, media, path, *, limits: BundleLimits | None = None, med
             report.previous_missing = previous
         needed = {ref.sha256 for _, files, _ in parsed for ref in files}
         sizes = verified.media
-        staging = media.tmp_dir / f"bundle-{verified.bundle_id}"
+        staging = staging_dir(media, verified.bundle_id)
         to_copy = sorted(sha for sha in needed if not media.exists(sha))
         infos: dict[str, tuple[dict, str | None]] = {}
         lock, made_root = None, not media.root.exists()
@@ -238,7 +256,8 @@ def _finish(store, media, parsed, verified, report, needed, to_copy, infos, stag
                 committed.append(sha)
         ids = [w.id for w in works]
         before = {w.id: w for w in store.get_works(ids)}
-        counts = store.put_works(works, actor=actor, carried=carried)  # the merge rules of every import
+        counts = store.put_works(works, actor=actor, carried=carried,  # the merge rules of every import
+                                 also=lambda conn, counts: _log_import(store, verified, counts, conn))
     except BaseException:
         for sha in committed:  # nothing references them: the home goes back as it was
             if not store.media_in_use(sha):
@@ -254,7 +273,6 @@ def _finish(store, media, parsed, verified, report, needed, to_copy, infos, stag
         old, now = before.get(w.id), after.get(w.id)
         status = "created" if old is None else ("unchanged" if _same(old, now) else "updated")
         report.works.append(WorkResult(w.id, status, kept.get(w.id, [])))
-    _log_import(store, verified, report)
     _cleanup(staging, media.tmp_dir)
     return report
 
@@ -264,10 +282,11 @@ def _same(a, b) -> bool:
     return b is not None and replace(a, added=None) == replace(b, added=None)
 
 
-def _log_import(store, verified: Verified, report: BundleReport) -> None:
-    if already_imported(store, verified.bundle_id):
-        return
-    summary = {"library": verified.manifest["library"].get("name"),
-               "works": {s: report.count(s) for s in ("created", "updated", "unchanged", "kept")}}
-    store.log_bundle(verified.bundle_id, "import", verified.manifest["library"]["id"],
-                     verified.manifest.get("created", ""), summary, time.time())
+def _log_import(store, verified: Verified, counts: dict, conn) -> None:
+    """Log the bundle in the import's own transaction (every field was checked with the manifest)."""
+    library = verified.manifest["library"]
+    summary = {"library": library.get("name"),
+               "works": {s: counts[s] for s in ("created", "updated", "unchanged")}
+               | {"kept": len({work_id for work_id, _ in counts["kept_versions"]})}}
+    store.log_bundle(verified.bundle_id, "import", library["id"], verified.manifest["created"], summary,
+                     time.time(), conn)

@@ -7,8 +7,17 @@ Any worker, in ``contentlib worker`` or in a serving process, claims the job and
 writes ``<token>.zip``. The folder lives in the media store's shared directory
 (``<media>/.offline``), so every server and worker sees the same files.
 
-The same person asking again for the same selection while a bundle is still
-queued or being built gets that job back, not a second one.
+Limits (``OfflineLimits``), so one teacher cannot fill the disk: a person has
+at most ``pending`` bundles queued or being built and makes at most ``daily``
+new ones in 24 hours; over either, ``OverLimit`` is raised before anything is
+written. Anyone asking for a bundle that is pending, or finished and still
+kept, gets that job back (it becomes theirs too) and uses no quota: two
+requests are the same bundle when they choose the same works with the same
+selection and lightness at the same catalog generation (``selection_key``), so
+a change to the catalog makes the next request build afresh. The folder is
+capped at ``max_bytes``: before a bundle is written, and after, the oldest
+finished bundles are removed (their state says ``removed``) until it fits; a
+bundle larger than the whole cap fails.
 """
 
 from __future__ import annotations
@@ -17,36 +26,78 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 import socket
 import tempfile
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..selection import Selection
+from ..errors import OverLimit
+from ..paths import inside
+from ..selection import FILTERS, Selection
 
 #: The job kind in the jobs table.
 BUNDLE = "bundle"
 TOKEN_BYTES = 18
+#: What ``secrets.token_urlsafe`` makes (ASCII only: ``str.isalnum`` takes ``²`` and Tibetan letters too).
+TOKEN = re.compile(r"\A[A-Za-z0-9_-]{1,64}\Z")
 #: Finished bundles are kept this long (seconds) for their download, then removed.
 KEEP = 2 * 24 * 3600
+DAY = 24 * 3600
+SWEEP_EVERY = 600  # seconds between sweeps of old jobs by requests
 PENDING = ("queued", "running")
+#: A finished bundle whose file went to make room for newer ones.
+REMOVED = "removed"
+
+
+@dataclass(frozen=True)
+class OfflineLimits:
+    """What "Take offline" allows (``CONTENTLIB_OFFLINE_PENDING``, ``_DAILY``, ``_MAX_BYTES``).
+
+    :param pending: bundles one person may have queued or being built at once.
+    :param daily: new bundles one person may ask for in 24 hours (served-again ones are free).
+    :param max_bytes: the whole offline folder; the oldest finished bundles go first to keep under it.
+    """
+
+    pending: int = 3
+    daily: int = 20
+    max_bytes: int = 5 * 2 ** 30
+
+
+class BundleTooLarge(Exception):
+    """The bundle alone is larger than the offline store's cap."""
+
+
+def selection_key(ids, selection: Selection, light: bool, generation: int) -> str:
+    """What makes two requests the same bundle: works, selection (codes in any order), light, catalog generation."""
+    chosen = selection.as_dict()
+    for name in FILTERS:
+        if name in chosen:
+            chosen[name] = sorted(chosen[name])
+    if "q" in chosen:
+        chosen["q"] = " ".join(chosen["q"].split())
+    data = [list(ids), chosen, bool(light), int(generation)]
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 class OfflineJobs:
-    """The "Take offline" bundles under ``folder``, queued on ``queue`` (a ``jobs.JobQueue``)."""
+    """The "Take offline" bundles under ``folder``, queued on ``queue`` (a ``jobs.JobQueue``), within ``limits``."""
 
-    def __init__(self, folder, queue):
+    def __init__(self, folder, queue, limits: OfflineLimits | None = None):
         self.folder = Path(folder)
         self.queue = queue
+        self.limits = limits or OfflineLimits()
 
     # -- files ----------------------------------------------------------------
 
     def _state_path(self, token: str) -> Path:
-        if not isinstance(token, str) or not token.replace("-", "").replace("_", "").isalnum() or len(token) > 64:
+        """The job's state file; a token that is not one we make (``token_urlsafe``) raises ValueError."""
+        if not isinstance(token, str) or not TOKEN.match(token):
             raise ValueError("bad token")
-        return self.folder / f"{token}.json"
+        return inside(self.folder, f"{token}.json")
 
     def zip_path(self, token: str) -> Path:
         return self._state_path(token).with_suffix(".zip")
@@ -72,7 +123,7 @@ class OfflineJobs:
 
     @contextmanager
     def _locked(self):
-        """One request at a time looks for a pending twin and queues (across processes)."""
+        """One caller at a time (across processes) looks for a twin, counts against limits, queues or makes room."""
         self.folder.mkdir(parents=True, exist_ok=True)
         with open(self.folder / ".lock", "a") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
@@ -83,28 +134,60 @@ class OfflineJobs:
 
     # -- the request side -------------------------------------------------------
 
-    def request(self, owner: str, ids: list[str], selection: Selection, light: bool = False) -> str:
-        """Queue the bundle of ``ids`` for ``owner``; return its token (a pending twin's, if there is one)."""
-        fingerprint = hashlib.sha256(json.dumps([owner, ids, selection.as_dict(), bool(light)],
-                                                sort_keys=True).encode()).hexdigest()
+    def _jobs(self):
+        """Every job as ``(token, state)``: one small file read each (the state carries the request's key)."""
+        with os.scandir(self.folder) as entries:
+            names = [e.name for e in entries if e.name.endswith(".json") and not e.name.endswith(".request.json")]
+        for name in names:
+            token = name[:-len(".json")]
+            state = self.status(token)
+            if state is not None:
+                yield token, state
+
+    def _servable(self, token: str, state: dict) -> bool:
+        if state["state"] in PENDING:
+            return True
+        return state["state"] == "done" and state.get("reusable", True) and self.zip_path(token).is_file()
+
+    def request(self, owner: str, ids: list[str], selection: Selection, light: bool = False,
+                generation: int = 0) -> str:
+        """Queue the bundle of ``ids`` for ``owner``; return its token.
+
+        The same bundle pending or kept (``selection_key``) is handed back instead, to anyone.
+
+        :param generation: the catalog's change marker (``Store.generation``): a new one means new bundles.
+        :raises OverLimit: when ``owner`` has ``pending`` bundles in the making, or made ``daily`` in 24 hours.
+        """
+        key = selection_key(ids, selection, light, generation)
+        now = time.time()
         with self._locked():
-            self.sweep()
-            for path in self.folder.glob("*.request.json"):
-                token = path.name[:-len(".request.json")]
-                asked = self._read(path)
-                state = self.status(token)
-                if asked and state and asked.get("fingerprint") == fingerprint and state["state"] in PENDING:
+            self._sweep_now_and_then(now)
+            pending, today = 0, []
+            for token, state in self._jobs():
+                if state.get("key") == key and self._servable(token, state):
+                    if owner not in state["owners"]:
+                        self._write(self._state_path(token), {**self._read(self._state_path(token)),
+                                                              "owners": state["owners"] + [owner]})
                     return token
+                if state["owner"] == owner:
+                    pending += state["state"] in PENDING
+                    if state.get("requested", 0) > now - DAY:
+                        today.append(state["requested"])
+            if pending >= self.limits.pending:
+                raise OverLimit("pending", self.limits.pending, retry_after=60)
+            if len(today) >= self.limits.daily:
+                raise OverLimit("daily", self.limits.daily, retry_after=min(today) + DAY - now)
             token = secrets.token_urlsafe(TOKEN_BYTES)
             self._write(self._request_path(token), {"owner": owner, "ids": ids, "selection": selection.as_dict(),
-                                                    "light": bool(light), "fingerprint": fingerprint})
-            self._write(self._state_path(token), {"state": "queued", "owner": owner, "works": len(ids), "done": 0,
-                                                  "total": 0, "requested": time.time()})
+                                                    "light": bool(light), "key": key})
+            self._write(self._state_path(token), {"state": "queued", "owner": owner, "owners": [owner], "key": key,
+                                                  "works": len(ids), "done": 0, "total": 0, "requested": now})
             self.queue.put(token, kind=BUNDLE)
         return token
 
     def status(self, token: str) -> dict | None:
-        """The job's state: ``state`` (queued, running, done, failed), ``owner``, ``works``, ``done``/``total`` bytes.
+        """The job's state: ``state`` (queued, running, done, failed, removed), ``owner`` (who asked first),
+        ``owners`` (everyone it was handed to), ``works``, ``done``/``total`` bytes.
 
         A build whose process died (on this host) shows as queued again: the job
         table hands it to a worker once more.
@@ -117,18 +200,20 @@ class OfflineJobs:
             return None
         if state["state"] == "running" and state.get("host") == socket.gethostname() and not _alive(state.get("pid")):
             state.update(state="queued", done=0, total=0)
+        state.setdefault("owners", [state["owner"]])
         return state
 
     # -- the worker side ----------------------------------------------------------
 
     def build(self, token: str, make) -> None:
-        """Build one bundle: ``make(ids, selection, light, out_path, progress)`` returns ``(plan, manifest)``.
+        """Build one bundle: ``make(ids, selection, light, out_path, progress, announce)`` returns ``(plan, manifest)``.
 
+        ``make`` calls ``announce(plan)`` before writing; room is made then for ``plan.size`` bytes.
         A failure is recorded for the person who asked (they may ask again); it is not retried.
         """
         asked = self._read(self._request_path(token))
         state = self._read(self._state_path(token))
-        if asked is None or state is None or state["state"] == "done":
+        if asked is None or state is None or state["state"] in ("done", REMOVED):
             return  # swept meanwhile, or built by a worker that died just after
         state.update(state="running", host=socket.gethostname(), pid=os.getpid(), started=time.time())
         self._write(self._state_path(token), state)
@@ -137,28 +222,108 @@ class OfflineJobs:
         def progress(done, total, *_):
             if time.monotonic() - last[0] >= 0.5 or done >= total:
                 last[0] = time.monotonic()
-                self._write(self._state_path(token), {**state, "done": done, "total": total})
+                with self._locked():  # never undoes a hand-over written meanwhile
+                    self._write(self._state_path(token), {**self._current(token, state), "done": done,
+                                                          "total": total})
+
+        def announce(plan):
+            size = int(getattr(plan, "size", 0) or 0)
+            self._fits(size)
+            with self._locked():
+                state["planned"] = size
+                self._write(self._state_path(token), {**self._current(token, state), "planned": size})
+                self._make_room(token)
 
         try:
-            _, manifest = make(asked["ids"], Selection(**asked["selection"]), asked["light"],
-                               self.zip_path(token), progress)
+            plan, manifest = make(asked["ids"], Selection(**asked["selection"]), asked["light"],
+                                  self.zip_path(token), progress, announce)
             size = self.zip_path(token).stat().st_size
-            self._write(self._state_path(token), {**state, "state": "done", "done": size, "total": size,
-                                                  "size": size, "bundle_id": manifest["bundle_id"]})
+            self._fits(size)
+            with self._locked():
+                self._write(self._state_path(token), {
+                    **self._current(token, state), "state": "done", "done": size, "total": size, "size": size,
+                    "planned": size, "finished": time.time(), "bundle_id": manifest["bundle_id"],
+                    # a light bundle made while some videos had no light copy yet is not served again
+                    "reusable": not asked["light"] or not getattr(plan, "light_missing", 0)})
+                self._make_room(token)
         except Exception as exc:  # noqa: BLE001 - any failure is shown to the person who asked
-            self._write(self._state_path(token), {**state, "state": "failed", "error": str(exc)[:300]})
+            self.zip_path(token).unlink(missing_ok=True)
+            with self._locked():
+                self._write(self._state_path(token), {**self._current(token, state), "state": "failed",
+                                                      "error": str(exc)[:300]})
+
+    def _current(self, token: str, fallback: dict) -> dict:
+        """The state as written now (others may have been handed the job meanwhile)."""
+        return self._read(self._state_path(token)) or fallback
+
+    def _fits(self, size: int) -> None:
+        if size > self.limits.max_bytes:
+            raise BundleTooLarge(f"the bundle ({_mb(size)}) is larger than the offline store allows "
+                                 f"({_mb(self.limits.max_bytes)}); choose fewer works or light videos")
+
+    def _make_room(self, token: str) -> None:
+        """Remove the oldest finished bundles but ``token``'s until the folder fits its cap (under the lock).
+
+        A bundle being built counts with its planned size; only finished ones are removed.
+        """
+        used, finished = 0, []
+        for other, state in self._jobs():
+            if state["state"] == "done" and self.zip_path(other).is_file():
+                size = self.zip_path(other).stat().st_size
+                used += size
+                if other != token:
+                    finished.append((state.get("finished", 0), other, size))
+            elif state["state"] == "running":
+                used += int(state.get("planned", 0))
+        for _, other, size in sorted(finished):
+            if used <= self.limits.max_bytes:
+                break
+            self.zip_path(other).unlink(missing_ok=True)
+            self._write(self._state_path(other), {**self._read(self._state_path(other)), "state": REMOVED,
+                                                  "removed": time.time()})
+            used -= size
+
+    def _sweep_now_and_then(self, now: float) -> None:
+        """Sweep at most every ``SWEEP_EVERY`` seconds (a marker file's time says when it last ran)."""
+        marker = self.folder / ".swept"
+        if marker.exists() and _mtime(marker) > now - SWEEP_EVERY:
+            return
+        self.sweep()
+        marker.touch()
 
     def sweep(self, older_than: float = KEEP) -> int:
-        """Remove jobs (request, state and bundle) older than ``older_than`` seconds; return how many files went."""
+        """Remove jobs (request, state and bundle) untouched for ``older_than`` seconds; return how many files went.
+
+        A job goes whole, when its state file (written at every step) is that old; stray files by their own age.
+        """
         cutoff, removed = time.time() - older_than, 0
+        old_jobs = set()
+        for path in self.folder.glob("*.json"):
+            if not path.name.endswith(".request.json") and _mtime(path) < cutoff:
+                old_jobs.add(path.name[:-len(".json")])
         for path in self.folder.glob("*"):
-            try:
-                if path.name != ".lock" and path.stat().st_mtime < cutoff and path.suffix in (".json", ".zip", ".part"):
+            if path.name == ".lock" or path.suffix not in (".json", ".zip", ".part"):
+                continue
+            token = path.name.lstrip(".").split(".", 1)[0]  # a build's temporary file is ".<token>.zip.*.part"
+            stray = not (self.folder / f"{token}.json").exists()
+            if token in old_jobs or (stray and _mtime(path) < cutoff):
+                try:
                     path.unlink()
                     removed += 1
-            except FileNotFoundError:
-                continue
+                except FileNotFoundError:
+                    continue
         return removed
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2 ** 20:,.1f} MB"
 
 
 def _alive(pid) -> bool:

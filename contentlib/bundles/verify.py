@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import stat
 import zipfile
 import zlib
@@ -11,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from .. import keys
-from .format import (CATALOG, FORMAT, MANIFEST, MEDIA_NAME, SIGNATURE, VERSION, BundleLimits, BundleRefused)
+from .format import CATALOG, MANIFEST, MEDIA_NAME, SIGNATURE, BundleLimits, BundleRefused
+from .manifest import check as check_manifest, parse as parse_manifest
 
 _CHUNK = 1 << 20
 _ARCHIVE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, OSError, ValueError,
@@ -86,23 +86,6 @@ def _read_small(zf, info, most: int) -> bytes:
     return data
 
 
-def _parse_manifest(data: bytes) -> dict:
-    try:
-        manifest = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise BundleRefused("manifest.json is not valid JSON") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BundleRefused("manifest.json is not a contentlib bundle manifest")
-    if manifest.get("version") != VERSION:
-        raise BundleRefused(f"bundle format version {manifest.get('version')!r} is not supported (this reads {VERSION})")
-    library = manifest.get("library")
-    members = manifest.get("members")
-    if not isinstance(library, dict) or not isinstance(library.get("public_key"), str) \
-            or not isinstance(manifest.get("bundle_id"), str) or not isinstance(members, list):
-        raise BundleRefused("manifest.json lacks its library, bundle id or members")
-    return manifest
-
-
 def hash_member(zf, info) -> tuple[str, int]:
     digest, size = hashlib.sha256(), 0
     with zf.open(info) as fh:
@@ -127,7 +110,7 @@ def verify(zf: zipfile.ZipFile, store, limits: BundleLimits | None = None, allow
         signature = _read_small(zf, by_name[SIGNATURE], 1024)
     except _ARCHIVE_ERRORS as exc:
         raise BundleRefused(f"the archive is damaged or truncated ({exc})") from None
-    manifest = _parse_manifest(manifest_bytes)
+    manifest = parse_manifest(manifest_bytes, limits)
     public_key = manifest["library"]["public_key"]
     try:
         import base64
@@ -136,22 +119,12 @@ def verify(zf: zipfile.ZipFile, store, limits: BundleLimits | None = None, allow
         raw_sig = b""
     if not keys.verify(public_key, manifest_bytes, raw_sig):
         raise BundleRefused("the signature does not match manifest.json: the bundle was changed or damaged")
+    members = check_manifest(manifest, limits)  # every field, before anything is written
     trusted = keys.is_trusted(store, public_key)
     if not trusted and not allow_untrusted:
         name = manifest["library"].get("name") or "?"
         raise BundleRefused(f"the bundle is signed by library {name!r} whose key is not trusted here; "
                             f"trust it with `contentlib keys trust {public_key}` or pass --allow-untrusted")
-    members: dict[str, dict] = {}
-    for m in manifest["members"]:
-        if not isinstance(m, dict) or not isinstance(m.get("name"), str) or not isinstance(m.get("size"), int) \
-                or not isinstance(m.get("sha256"), str) or m["name"] in members:
-            raise BundleRefused("manifest.json has a malformed or repeated member entry")
-        name = m["name"]
-        if name != CATALOG and not MEDIA_NAME.match(name):
-            raise BundleRefused(f"manifest.json names an unexpected member {name!r}")
-        if MEDIA_NAME.match(name) and MEDIA_NAME.match(name).group(1) != m["sha256"]:
-            raise BundleRefused(f"member {name!r} is not named by its sha256")
-        members[name] = {"size": m["size"], "sha256": m["sha256"]}
     listed = set(members) | {MANIFEST, SIGNATURE}
     extra = sorted(set(by_name) - listed)
     if extra:

@@ -8,6 +8,7 @@ paths come from the settings it was built with, never from a web framework.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -18,13 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from .. import (attachments, backup, books, glossary, indexing, keys, lightvideo, lists, oai, records, usage,
-               worker, workflow, zim)
+from .. import (attachments, backup, books, glossary, indexing, keys, lightvideo, lists, oai, records,
+               usage, worker, workflow, xmltext, zim)
 from ..accounts import User
 from ..bundles import BundleLimits, export as bundle_export, importer
 from ..bundles.importer import BundleReport
-from ..bundles.offline import OfflineJobs
-from ..errors import IndexUnavailable, MediaRejected, NotFound
+from ..bundles.offline import OfflineJobs, OfflineLimits
+from ..crosslang import demand, reach
+from ..errors import IndexUnavailable, InvalidRecord, MediaRejected, NotFound
 from ..jobs import JobQueue
 from ..media import Limits, MediaStore
 from ..model import LANGUAGES, MediaEntry
@@ -35,6 +37,7 @@ from ..search_request import SearchRequest, parse_search_args
 from ..store import Store
 from .accounts import Accounts
 from .bookreader import BookReader
+from .demand import Demand
 from .files import Files
 from .glossary import Glossary
 from .lists import Lists
@@ -99,7 +102,7 @@ def _dir_size(path: Path) -> int:
     return total
 
 
-class Library(Reading, Reporting, Files, BookReader):
+class Library(Reading, Reporting, Files, Demand, BookReader):
     """The store, this node's search backend, the media store, limits and jobs, with the use cases.
 
     What pages and feeds read is in ``Reading``, the figures in ``Reporting``, the files to send in ``Files``,
@@ -128,6 +131,9 @@ class Library(Reading, Reporting, Files, BookReader):
         self.glossary = Glossary(store)
         self.lists = Lists(store)
         self.interface = InterfaceStrings(store)
+        self.reach = reach.Reach(store)
+        self._unmet: demand.UnmetCounter | None = None
+        self._asks = demand.Bucket()
 
     @classmethod
     def from_settings(cls, settings: dict, migrate: bool = True) -> "Library":
@@ -155,6 +161,54 @@ class Library(Reading, Reporting, Files, BookReader):
         """
         return self.backend.search(q, filters or {}, page, per_page, expansions=glossary.expansions(self.store, q))
 
+    def search_across(self, q: str = "", filters: dict | None = None, page: int = 1,
+                      per_page: int = 20) -> SearchResult:
+        """``search``, plus the works only in the other language (``other_language``), and count an unmet search.
+
+        :raises IndexUnavailable: while this node's index is missing or being rebuilt.
+        """
+        expansions = glossary.expansions(self.store, q)
+        result = self.backend.search(q, filters or {}, page, per_page, expansions=expansions)
+        if not q.strip():
+            return result
+        other = self.reach.other_language(self.backend, q, filters or {}, expansions)
+        if other is not None:
+            result = dataclasses.replace(result, other_language=other)
+            mine = "zh" if other.lang == "bo" else "bo"
+            if page == 1 and demand.is_unmet(result, mine) and self.settings.get("CONTENTLIB_COUNT_USE", True):
+                self.unmet_counter().add_query(mine, reach.query_language(q)[1])
+        return result
+
+    def unmet_counter(self) -> demand.UnmetCounter:
+        """This process's counter of unmet searches (written every few seconds)."""
+        if self._unmet is None:
+            self._unmet = demand.UnmetCounter(self.store, interval=float(
+                self.settings.get("CONTENTLIB_COUNT_FLUSH_SECONDS", 10.0)))
+        return self._unmet
+
+    def ask_translation(self, work_id: str, lang: str, counter=None) -> bool:
+        """Count a reader's ask for a version of a published work in ``lang``; False when over the rate limit.
+
+        Only the aggregate count per work, language and day is kept (a use count of kind ``ask``).
+        :raises WorkNotFound: :raises BadParameter: for a language the work has, or not bo/zh.
+        """
+        demand.check_ask(self.work(work_id), lang)
+        if not self._asks.take():
+            return False
+        if counter is not None:
+            counter.add("ask", work_id=work_id, lang=lang)
+        else:
+            usage.add_counts(self.store, {(usage.today(), work_id, lang, "ask"): 1})
+        return True
+
+    def lexicon_stale(self) -> bool:
+        """Whether enough bilingual works changed since the lexicon was learned."""
+        return reach.stale(self.store)
+
+    def build_lexicon(self, progress=None) -> dict:
+        """Learn the Tibetan-Chinese lexicon from the published bilingual works and the glossary."""
+        return reach.build(self.store, progress=progress)
+
     def parse_search(self, args: dict[str, list[str]], default_per_page: int = 20) -> SearchRequest:
         """Check a search query string (each name mapped to its values).
 
@@ -162,7 +216,8 @@ class Library(Reading, Reporting, Files, BookReader):
         """
         return parse_search_args(args, self.store.vocabulary(), default_per_page)
 
-    def search_query(self, args: dict[str, list[str]], default_per_page: int = 20) -> SearchResult:
+    def search_query(self, args: dict[str, list[str]], default_per_page: int = 20,
+                     other_language: bool = False) -> SearchResult:
         """A search asked as a query string (each name mapped to its values): the API, the page and OPDS.
 
         :raises BadParameter: naming the first bad parameter.
@@ -170,6 +225,8 @@ class Library(Reading, Reporting, Files, BookReader):
         """
         req = self.parse_search(args, default_per_page)
         try:
+            if other_language:
+                return self.search_across(req.q, req.filters, req.page, req.per_page)
             return self.search(req.q, req.filters, req.page, req.per_page)
         except IndexUnavailable:
             self.rebuild_in_background()
@@ -362,41 +419,48 @@ class Library(Reading, Reporting, Files, BookReader):
     @property
     def offline(self) -> OfflineJobs:
         """The "Take offline" jobs, in the media store's shared folder (every server and worker sees them)."""
-        return OfflineJobs(self.media.root / ".offline", self.jobs)
+        s = self.settings
+        limits = OfflineLimits(pending=int(s.get("CONTENTLIB_OFFLINE_PENDING", OfflineLimits.pending)),
+                               daily=int(s.get("CONTENTLIB_OFFLINE_DAILY", OfflineLimits.daily)),
+                               max_bytes=int(s.get("CONTENTLIB_OFFLINE_MAX_BYTES", OfflineLimits.max_bytes)))
+        return OfflineJobs(self.media.root / ".offline", self.jobs, limits)
 
     def take_offline(self, user: User, selection, light: bool = False) -> str:
         """Queue the bundle of a list or a search for ``user``; return the job's token.
 
         The works are chosen now (on this node's index); a worker builds the bundle.
-        Asking again while the same bundle is pending gives the same token.
+        The same bundle pending, or finished with the catalog unchanged since, is handed back instead.
 
         :raises NotFound, NotAllowed: for a list that does not exist or is not the user's.
         :raises BadParameter: for a selection naming an unknown code.
+        :raises OverLimit: over the user's pending bundles or daily quota (nothing was queued).
         """
         if selection.list_id is not None:
             lists.get(self.store, user, selection.list_id)
-        return self.offline.request(user.name, self.select(selection), selection, light)
+        return self.offline.request(user.name, self.select(selection), selection, light,
+                                    generation=self.store.generation())
 
     def offline_state(self, user: User, token: str) -> dict:
-        """The state of a "Take offline" job the user asked for (admins see every one).
+        """The state of a "Take offline" job handed to the user (admins see every one).
 
         :raises NotFound: for an unknown token or someone else's job.
         """
         state = self.offline.status(token)
-        if state is None or (state["owner"] != user.name and user.role != "admin"):
+        if state is None or (user.name not in state["owners"] and user.role != "admin"):
             raise NotFound("no such offline bundle")
         return state
 
     def offline_zip(self, user: User, token: str) -> Path:
-        """The finished bundle's file. :raises NotFound: unless the job is the user's and done."""
-        if self.offline_state(user, token)["state"] != "done":
+        """The finished bundle's file. :raises NotFound: unless the job is the user's, done and still kept."""
+        path = self.offline.zip_path(token)
+        if self.offline_state(user, token)["state"] != "done" or not path.is_file():
             raise NotFound("the bundle is not ready")
-        return self.offline.zip_path(token)
+        return path
 
     def build_offline(self, token: str) -> None:
         """Build a queued "Take offline" bundle (the worker's handler for ``bundle`` jobs)."""
-        self.offline.build(token, lambda ids, selection, light, out, progress: self.export_bundle(
-            selection, out, light=light, progress=progress, work_ids=ids))
+        self.offline.build(token, lambda ids, selection, light, out, progress, announce: self.export_bundle(
+            selection, out, light=light, progress=progress, announce=announce, work_ids=ids))
 
     def backup(self, out: Path, progress=None) -> backup.BackupReport:
         """Write a consistent backup (database, media, settings) to ``out``, even while serving.
@@ -555,6 +619,9 @@ class Library(Reading, Reporting, Files, BookReader):
         """
         if not self.store.vocabulary().has(scheme, code):
             raise NotFound(f"no term {scheme}/{code}")
+        refused = [xmltext.problem(f"labels.{lang}", labels.get(lang)) for lang in LANGUAGES]
+        if any(refused):
+            raise InvalidRecord([p for p in refused if p])
         changed = 0
         for lang in LANGUAGES:
             value = (labels.get(lang) or "").strip()

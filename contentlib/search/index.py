@@ -28,7 +28,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 from ..errors import IndexUnavailable
 from . import analysis, bulk, chinese, highlight
 from .segwriter import FastSegmentWriter
-from .query import clean, interpret, to_whoosh, word_query
+from .query import clean, interpret, to_whoosh, translated_query, word_query
 
 FACETS = {"type": "type", "subject": "subject", "audience": "audience",
           "language": "lang"}
@@ -438,6 +438,49 @@ class SearchIndex:
             self._drop_searcher()
             raise
 
+    def search_other(self, lang, missing, terms, filters=None, limit=10):
+        """Works in ``lang`` without a version in ``missing``, found by weighted ``terms`` of ``lang``.
+
+        The cross-language block of a search (``crosslang.lexicon.read`` gives the terms).
+        :return: ``(total, [hit, ...])`` with hits shaped like ``search``'s results.
+        """
+        ix = self._open()
+        try:
+            s = self._searcher(ix)
+            query = translated_query(lang, terms)
+            if query is None:
+                return 0, []
+            live = self._live(s)
+            allowed = self._filter_mask(s, filters or {})
+            allowed = live if allowed is None else live & allowed
+            allowed = allowed & ~self._mask(s, "lang", missing) & self._mask(s, "lang", lang)
+            if not allowed.any():
+                return 0, []
+            evaluator = bulk.Evaluator(s, self._segments, live, self._term_cache(s))
+            scores, matched = evaluator.run(query)
+            matched &= allowed
+            hits = bulk.top(scores, matched, 0, limit) if matched.any() else []
+            return int(np.count_nonzero(matched)), [self._hit(s, d, score, []) for d, score in hits]
+        except IndexUnavailable:
+            raise
+        except (OSError, windex.IndexError) as e:
+            self._drop_searcher()
+            self.close()
+            raise IndexUnavailable(f"search failed on the index: {e}") from e
+        except Exception:
+            self._drop_searcher()
+            raise
+
+    def _hit(self, s, docnum, score, readings):
+        stored = s.stored_fields(docnum)
+        doc = stored["doc"]
+        return {
+            "id": stored["id"], "type": doc["type"], "titles": doc["titles"],
+            "languages": [lang for lang in LANGS if lang in doc["titles"]],
+            "score": round(float(score), 4),
+            "highlights": highlight.highlights(doc, readings) if readings else {},
+        }
+
     def _searcher(self, ix):
         """This thread's searcher, kept between searches while the index is unchanged.
 
@@ -571,16 +614,7 @@ class SearchIndex:
                 hits = bulk.top_interleaved(scores, matched, start, per_page, groups, tier)
             elif matched.any():
                 hits = bulk.top(scores, matched, start, per_page, tier)
-        results = []
-        for docnum, score in hits:
-            stored = s.stored_fields(docnum)
-            doc = stored["doc"]
-            results.append({
-                "id": stored["id"], "type": doc["type"], "titles": doc["titles"],
-                "languages": [lang for lang in LANGS if lang in doc["titles"]],
-                "score": round(float(score), 4),
-                "highlights": highlight.highlights(doc, readings),
-            })
+        results = [self._hit(s, docnum, score, readings) for docnum, score in hits]
         return {
             "query": q,
             "interpreted": [{"script": r.script, "text": r.text} for r in readings],

@@ -12,11 +12,43 @@ import json
 import os
 import sqlite3
 import time
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from .outbox import OutboxStore
+
+
+class UnusableDatabase(Exception):
+    """A backed-up database that cannot be read here, or whose rows this database refuses."""
+
+
+@contextmanager
+def database_errors():
+    """Turn a database's refusal (bad rows, a file that is not a database) into one ``UnusableDatabase``."""
+    try:
+        yield
+    except (sa.exc.SQLAlchemyError, sqlite3.Error, ValueError, TypeError, KeyError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise UnusableDatabase(first[:200]) from None
+
+
+def check_sqlite(path: Path) -> None:
+    """Read-only look at a SQLite file: refuse junk, damage, or a database without the works table.
+
+    :raises UnusableDatabase: saying which.
+    """
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            healthy = conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    except sqlite3.Error as exc:
+        raise UnusableDatabase(f"not a SQLite database ({exc})") from None
+    if not healthy:
+        raise UnusableDatabase("a damaged SQLite database")
+    if "works" not in tables:
+        raise UnusableDatabase("not a contentlib database (no works table)")
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -23,9 +23,16 @@ class BundlesStore(Base):
                 bundle_log.c.bundle_id == bundle_id, bundle_log.c.direction == direction)).first() is not None
 
     def log_bundle(self, bundle_id: str, direction: str, library_id: str, created: str, summary: dict,
-                   now: float) -> None:
-        """Remember a bundle made here (``export``) or taken in (``import``)."""
-        with self.engine.begin() as conn:
+                   now: float, conn=None) -> None:
+        """Remember a bundle made here (``export``) or taken in (``import``), once.
+
+        :param conn: the caller's transaction (the import's, so the works and their log commit together).
+        """
+        if conn is None:
+            with self.engine.begin() as conn:
+                return self.log_bundle(bundle_id, direction, library_id, created, summary, now, conn)
+        if conn.execute(sa.select(bundle_log.c.bundle_id).where(
+                bundle_log.c.bundle_id == bundle_id, bundle_log.c.direction == direction)).first() is None:
             conn.execute(bundle_log.insert().values(bundle_id=bundle_id, direction=direction, library_id=library_id,
                                                     created=created, at=now, summary=summary))
 

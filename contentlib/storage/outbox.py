@@ -44,6 +44,17 @@ class OutboxStore(Base):
         with self.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.max(outbox.c.seq))).scalar() or 0
 
+    def generation(self) -> int:
+        """A number that grows with every change to a work and never falls ("has the catalog changed?").
+
+        Pruning removes only rows every consumer has passed, so the larger of the
+        newest row and the furthest cursor outlives it.
+        """
+        with self.engine.connect() as conn:
+            newest = conn.execute(sa.select(sa.func.max(outbox.c.seq))).scalar() or 0
+            cursor = conn.execute(sa.select(sa.func.max(outbox_consumers.c.last_seq))).scalar() or 0
+        return max(int(newest), int(cursor))
+
     def count_after(self, seq: int) -> int:
         """How many changes a consumer at ``seq`` has still to apply."""
         with self.engine.connect() as conn:

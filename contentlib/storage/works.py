@@ -165,7 +165,7 @@ class WorksStore(Base):
     # -- writing works ----------------------------------------------------
 
     def put_works(self, new_works: list[Work], actor: str | None = None,
-                  carried: dict[str, frozenset] | None = None, mirror: bool = False) -> dict:
+                  carried: dict[str, frozenset] | None = None, mirror: bool = False, also=None) -> dict:
         """Merge works into the catalog (published text) in one transaction; see ``merge.merge``.
 
         A work equal to what is stored is left alone, so importing the same
@@ -174,6 +174,8 @@ class WorksStore(Base):
         :param carried: per work id, the fields its record carries (absent: all of them).
         :param mirror: make the catalog equal ``new_works``: every other work, and every
             version and file they do not carry, is removed.
+        :param also: called as ``also(conn, counts)`` inside the same transaction, before it
+            commits (a bundle's log entry): if it raises, nothing is written.
         :returns: counts of ``created``, ``updated`` and ``unchanged`` works and ``kept``
             versions, plus ``kept_versions`` (``(work id, lang)`` pairs), ``removed`` (work
             ids a mirror deleted) and ``replaced_media``: the sha256 of files no longer named
@@ -221,11 +223,10 @@ class WorksStore(Base):
                            if i not in keep]
                 for i in range(0, len(removed), _BATCH):
                     replaced |= self._delete(conn, removed[i:i + _BATCH], now, actor)
+            counts.update(kept=len(kept), kept_versions=kept, removed=removed, replaced_media=replaced)
+            if also is not None:
+                also(conn, counts)
             self.enqueue_changes(conn, touched + removed, now)  # last: it orders outbox writers until commit
-        counts["kept"] = len(kept)
-        counts["kept_versions"] = kept
-        counts["removed"] = removed
-        counts["replaced_media"] = replaced
         return counts
 
     def _write(self, conn, changed, now, actor) -> None:

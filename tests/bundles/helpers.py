@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -157,4 +158,37 @@ def make_ten_second_video(path: Path, size=(640, 480), fps: int = 12) -> Path:
         for stream in (v, a):
             for p in stream.encode():
                 out.mux(p)
+    return path
+
+
+DROP = object()  # a manifest field that ``signed_bundle`` leaves out
+
+
+def signed_bundle(path: Path, identity, records, files=(), manifest_bytes: bytes | None = None, **fields) -> Path:
+    """A bundle made from scratch and signed by ``identity`` (``keys.identity(home)``), however odd its manifest.
+
+    :param records: the lines of catalog.jsonl; ``files`` the bytes of its media members.
+    :param fields: manifest fields to replace (``DROP`` leaves one out); ``manifest_bytes`` replaces it whole.
+    """
+    catalog = b"".join(json.dumps(r, ensure_ascii=False).encode() + b"\n" for r in records)
+    members = [{"name": "catalog.jsonl", "size": len(catalog), "sha256": hashlib.sha256(catalog).hexdigest()}]
+    media = {hashlib.sha256(data).hexdigest(): data for data in files}
+    members += [{"name": f"media/{sha}", "size": len(data), "sha256": sha} for sha, data in sorted(media.items())]
+    manifest = {"format": "contentlib-bundle", "version": 1, "bundle_id": os.urandom(16).hex(),
+                "library": {"id": identity.id, "name": identity.name, "public_key": identity.public_key},
+                "created": "2024-05-01T08:00:00Z", "selection": {}, "light": False, "previous": None,
+                "counts": {"works": len(records), "media": len(media), "bytes": sum(m["size"] for m in members)},
+                "members": members}
+    for name, value in fields.items():
+        if value is DROP:
+            manifest.pop(name, None)
+        else:
+            manifest[name] = value
+    body = manifest_bytes if manifest_bytes is not None else json.dumps(manifest, ensure_ascii=False).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(member("catalog.jsonl"), catalog)
+        for sha, data in sorted(media.items()):
+            zf.writestr(member(f"media/{sha}"), data)
+        zf.writestr(member("manifest.json"), body)
+        zf.writestr(member("manifest.sig"), base64.b64encode(identity.sign(body)) + b"\n")
     return path

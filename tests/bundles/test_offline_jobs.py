@@ -95,7 +95,7 @@ def test_a_request_queues_one_job_a_worker_builds_it_and_the_page_serves_it(libr
         assert "manifest.sig" in zf.namelist()
 
     after = auth.post("/offline", {"q": "物理书"})
-    assert after.headers["Location"] != status_url  # done: a new request makes a fresh bundle
+    assert after.headers["Location"] == status_url and _job_rows(app) == []  # done and kept: served again
     other_client, _ = _login(app, "other")
     assert other_client.get(status_url).status_code == 404  # someone else's bundle
     assert other_client.get(link).status_code == 404

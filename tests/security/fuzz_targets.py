@@ -1,7 +1,7 @@
 """Coverage-guided fuzz targets (atheris/libFuzzer) for what outsiders hand us.
 
 Run one target: ``python -m tests.security.fuzz_targets TARGET CORPUS_DIR -max_total_time=10``
-(TARGET: ``records``, ``media``, ``bundle`` or ``reader``). Any exception other than the
+(TARGET: ``records``, ``media``, ``bundle``, ``manifest``, ``oai`` or ``reader``). Any exception other than the
 target's documented refusal is a crash: libFuzzer prints it and exits non-zero.
 ``tests/security/test_fuzz.py`` runs each for a bounded time and reads the
 number of executions libFuzzer reports.
@@ -9,6 +9,7 @@ number of executions libFuzzer reports.
 
 from __future__ import annotations
 
+import base64
 import io
 import sys
 import tempfile
@@ -72,6 +73,58 @@ def fuzz_bundle(data: bytes) -> None:
         pass
 
 
+def fuzz_manifest(data: bytes) -> None:
+    """One bundle manifest.json: read and fully checked, or refused with BundleRefused (nothing else)."""
+    from contentlib.bundles import manifest
+    from contentlib.bundles.format import BundleLimits, BundleRefused
+
+    limits = BundleLimits(max_manifest_bytes=1 << 20)
+    try:
+        manifest.check(manifest.parse(data, limits), limits)
+    except BundleRefused:
+        pass
+
+
+OAI_KEY = b"f" * 32
+
+
+class _NoWorks:
+    """A store with no works and no tombstones (the OAI target exercises tokens, not records)."""
+
+    def count_changed(self, **_):
+        return 0
+
+    def changed_after(self, *_, **__):
+        return []
+
+    def tombstones(self, *_):
+        return []
+
+
+def fuzz_oai(data: bytes) -> None:
+    """One resumption token: read within bounds (and signed again to the same position), or refused with
+    BadToken; and the ListRecords request carrying it gets an OAI answer. A first byte that is odd makes the
+    rest a signed payload, so that the checks after the signature are reached too."""
+    from contentlib import oai, oai_tokens
+
+    if not data:
+        return
+    if data[0] & 1:
+        payload = base64.urlsafe_b64encode(data[1:]).decode("ascii").rstrip("=")
+        token = f"{payload}.{oai_tokens._mac(OAI_KEY, payload)}"
+    else:
+        token = data[1:].decode("utf-8", "replace")
+    try:
+        query = oai_tokens.Query.from_token(token, OAI_KEY, oai.FORMATS)
+    except oai_tokens.BadToken:
+        query = None
+    if query is not None:
+        assert oai_tokens.Query.from_token(query.token(OAI_KEY), OAI_KEY, oai.FORMATS) == query
+    repo = oai.Repository("t", "http://x/oai", "a@b.c", "x", lambda i: i, page_size=2, secret_key="fuzz" * 8)
+    body = oai.Handler(_NoWorks(), repo).respond({"verb": ["ListRecords"], "resumptionToken": [token]})
+    assert b'<error code="' in body
+
+
 _OPF = (b'<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata/>'
         b'<manifest><item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>'
         b'<item id="n" href="n.xhtml" media-type="application/xhtml+xml" properties="nav"/>'
@@ -98,14 +151,19 @@ def fuzz_reader(data: bytes) -> None:
         pass
 
 
-TARGETS = {"records": fuzz_records, "media": fuzz_media, "bundle": fuzz_bundle, "reader": fuzz_reader}
+TARGETS = {"records": fuzz_records, "media": fuzz_media, "bundle": fuzz_bundle, "manifest": fuzz_manifest,
+           "oai": fuzz_oai, "reader": fuzz_reader}
 
 
 def main() -> None:
     target = TARGETS[sys.argv[1]]
-    if sys.argv[1] == "bundle":
+    if sys.argv[1] in ("bundle", "manifest"):
         with atheris.instrument_imports(include=["contentlib"]):
+            import contentlib.bundles.manifest  # noqa: F401
             import contentlib.bundles.verify  # noqa: F401
+    if sys.argv[1] == "oai":
+        with atheris.instrument_imports(include=["contentlib"]):
+            import contentlib.oai  # noqa: F401
     atheris.Setup([sys.argv[0], *sys.argv[2:]], target)
     atheris.Fuzz()
 

@@ -1,4 +1,5 @@
-"""Coverage-guided fuzzing (atheris) of record parsing, media checks, bundle verification and the EPUB reader.
+"""Coverage-guided fuzzing (atheris) of record parsing, media checks, bundle verification, bundle manifests,
+OAI tokens and the EPUB reader.
 
 Each target runs in its own process (libFuzzer exits when done) for a bounded
 time; any exception other than the target's documented refusal fails the test
@@ -22,7 +23,7 @@ from tests.unit import media_samples as ms
 
 pytest.importorskip("atheris")
 ROOT = Path(__file__).resolve().parents[2]
-SECONDS = {"records": 8, "media": 12, "bundle": 6, "reader": 6}  # about 35 s in all
+SECONDS = {"records": 8, "media": 12, "bundle": 6, "manifest": 5, "oai": 5, "reader": 6}  # about 45 s in all
 
 
 def _records_corpus(folder: Path) -> None:
@@ -50,6 +51,30 @@ def _bundle_corpus(folder: Path) -> None:
         zf.writestr("records.jsonl", DATA.joinpath("works.jsonl").read_text("utf-8"))
 
 
+def _manifest_corpus(folder: Path) -> None:
+    """Valid manifests as ``bundle export`` writes them (a first one, an incremental one with media), and a deep one."""
+    member = {"name": "catalog.jsonl", "size": 120, "sha256": "a" * 64}
+    media = {"name": "media/" + "b" * 64, "size": 5000, "sha256": "b" * 64}
+    first = {"format": "contentlib-bundle", "version": 1, "bundle_id": "0f" * 16,
+             "library": {"id": "1e" * 16, "name": "县科技馆", "public_key": "A" * 43 + "="},
+             "created": "2024-05-01T08:00:00Z", "selection": {"subject": ["physical-science"]}, "light": False,
+             "previous": None, "counts": {"works": 2, "media": 0, "bytes": 120}, "members": [member]}
+    later = {**first, "bundle_id": "2d" * 16, "previous": first["bundle_id"], "light": True,
+             "selection": {"q": "原子", "lang": ["bo", "zh"], "since": "2024-04-01"}, "members": [member, media]}
+    for i, manifest in enumerate((first, later)):
+        (folder / f"m-{i}").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+    (folder / "deep").write_text('{"format": "contentlib-bundle", "version": 1, "x": ' + "[" * 40 + "]" * 40 + "}")
+
+
+def _oai_corpus(folder: Path) -> None:
+    # odd first byte: the rest is a payload the target signs; even: the rest is the token as sent
+    (folder / "position").write_bytes(b"\x01" + json.dumps(["oai_dc", "type:video", 1.5e9, None,
+                                                              [1.6e9, "t-atom"], 2, 3]).encode())
+    (folder / "huge-time").write_bytes(b"\x01" + b'["oai_dc",null,1' + b"0" * 400 + b',null,null,0,3]')
+    (folder / "unsigned").write_bytes(b"\x00WyJvYWlfZGMiLG51bGwsbnVsbCxudWxsLG51bGwsdHJ1ZSwzXQ")
+    (folder / "deep").write_bytes(b"\x01" + b"[" * 40)
+
+
 def _reader_corpus(folder: Path) -> None:
     (folder / "chapter").write_text('<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml" xml:lang="bo">'
                                     '<body><h1 id="a">ཀ</h1><p onclick="x()"><a href="c.xhtml#a">a</a>'
@@ -59,10 +84,11 @@ def _reader_corpus(folder: Path) -> None:
                                     "</body></html>", "utf-8")
 
 
-CORPORA = {"records": _records_corpus, "media": _media_corpus, "bundle": _bundle_corpus, "reader": _reader_corpus}
+CORPORA = {"records": _records_corpus, "media": _media_corpus, "bundle": _bundle_corpus,
+           "manifest": _manifest_corpus, "oai": _oai_corpus, "reader": _reader_corpus}
 
 
-@pytest.mark.parametrize("target", ["records", "media", "bundle", "reader"])
+@pytest.mark.parametrize("target", ["records", "media", "bundle", "manifest", "oai", "reader"])
 def test_fuzz_target_finds_no_crash(target, tmp_path, capsys):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -8,6 +8,7 @@ the login page) and no one may get a 5xx; an unlisted role must be refused.
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -197,3 +198,38 @@ def test_each_role_gets_exactly_its_decisions(app, matrix_world, role):
         if r.status_code >= 500 or _refused(r) == allowed:
             wrong.append(f"{method} {url} ({endpoint}): {r.status_code} {r.headers.get('Location') or ''}")
     assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_bundles_with_a_real_upload_for_each_role(app, matrix_world, role, tmp_path):
+    """``/admin/bundles`` GET and POST with a signed, trusted bundle whose id climbs out of the home.
+
+    Only the admin gets past the permission check; the admin's upload is refused with a 400
+    that says why (not imported, not a 500), for a trusted key and with "allow untrusted" alike.
+    """
+    from contentlib import keys
+    from tests.bundles.helpers import signed_bundle
+
+    county = keys.identity(tmp_path / "county")
+    keys.trust(matrix_world["store"], county.public_key, "county")
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep").write_text("x")
+    bundle = signed_bundle(tmp_path / "evil.zip", county, [{"id": "evil-1", "type": "book", "titles": {"zh": "书"}}],
+                           bundle_id="/../../../../victim").read_bytes()
+    client = app.test_client()
+    if role != "anonymous":
+        assert login(client, role).status_code == 302
+    allowed = role in DECISIONS[("offline.import_page", "POST")]
+    page = client.get("/admin/bundles")
+    assert _refused(page) != allowed and page.status_code < 500
+    for untrusted in ("", "1"):
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+        r = client.post("/admin/bundles", data={"csrf_token": token, "allow_untrusted": untrusted,
+                                                "bundle": (io.BytesIO(bundle), "evil.zip")},
+                        content_type="multipart/form-data")
+        if allowed:
+            assert r.status_code == 400 and "bundle_id" in r.get_data(as_text=True), r.status_code
+        else:
+            assert _refused(r), r.status_code
+    assert not matrix_world["store"].has_work("evil-1") and (victim / "keep").is_file()

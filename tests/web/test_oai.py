@@ -267,7 +267,8 @@ def test_paging_by_last_change_on_both_databases(store, tmp_path):
     with store.transaction() as conn:  # several works share one datestamp: the id breaks the tie
         conn.execute(works.update().where(works.c.id.in_(["w03", "w04", "w05"])).values(updated_at=1_700_000_000.123456))
     store.delete_work("w07")
-    repo = oai.Repository("t", "http://x/oai", "a@b.c", "x", lambda i: f"http://x/works/{i}", page_size=3)
+    repo = oai.Repository("t", "http://x/oai", "a@b.c", "x", lambda i: f"http://x/works/{i}", page_size=3,
+                          secret_key="a-test-key")
     handler = oai.Handler(store, repo)
     seen, args, pages = [], {"verb": ["ListIdentifiers"], "metadataPrefix": ["oai_dc"]}, 0
     while True:
