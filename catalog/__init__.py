@@ -54,6 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     metadata.init_app(app)
     from . import offline  # "Take offline" and bundle import (issue 13)
     app.register_blueprint(offline.bp)
+    from . import reader  # the in-page book reader (issue 28)
+    app.register_blueprint(reader.bp)
     from . import interface  # editors review the interface strings (issue 16)
     app.register_blueprint(interface.bp)
     interface.init_app(app)

@@ -7,7 +7,7 @@ import threading
 import time
 import traceback
 
-from . import attachments, lightvideo
+from . import attachments, books, lightvideo
 from .bundles.offline import BUNDLE
 from .crosslang import reach
 from .jobs import DERIVE, Job, worker_name
@@ -23,6 +23,7 @@ def run_job(library, job: Job) -> None:
         try:
             attachments.finish_work(library.store, library.media, job.key, library.limits)
             lightvideo.finish_light(library.store, library.media, job.key)  # after the poster: needs renditions
+            books.finish_books(library.store, library.media, job.key, library.limits)  # the reader's pages
         except LookupError:  # the work was deleted meanwhile
             pass
         return

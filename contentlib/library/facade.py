@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from .. import (attachments, backup, glossary, indexing, keys, lightvideo, lists, oai, records, usage,
-               worker, workflow, xmltext, zim)
+from .. import (attachments, backup, books, glossary, indexing, keys, lightvideo, lists, oai, records,
+               usage, worker, workflow, xmltext, zim)
 from ..accounts import User
 from ..bundles import BundleLimits, export as bundle_export, importer
 from ..bundles.importer import BundleReport
@@ -36,6 +36,7 @@ from ..selection import select_works
 from ..search_request import SearchRequest, parse_search_args
 from ..store import Store
 from .accounts import Accounts
+from .bookreader import BookReader
 from .demand import Demand
 from .files import Files
 from .glossary import Glossary
@@ -101,10 +102,11 @@ def _dir_size(path: Path) -> int:
     return total
 
 
-class Library(Reading, Reporting, Files, Demand):
+class Library(Reading, Reporting, Files, Demand, BookReader):
     """The store, this node's search backend, the media store, limits and jobs, with the use cases.
 
-    What pages and feeds read is in ``Reading``, the figures in ``Reporting``, the files to send in ``Files``;
+    What pages and feeds read is in ``Reading``, the figures in ``Reporting``, the files to send in ``Files``,
+    books as the in-page reader shows them in ``BookReader``;
     ``accounts``, ``glossary``, ``lists`` and ``interface`` are its smaller parts.
 
     :param index_sync: apply index changes inside the call that made them
@@ -686,7 +688,9 @@ class Library(Reading, Reporting, Files, Demand):
         :param progress: called as ``progress(seconds encoded, seconds)`` while a light video is encoded.
         """
         attachments.finish_work(self.store, self.media, work_id, self.limits)
-        return lightvideo.finish_light(self.store, self.media, work_id, progress=progress)
+        made = lightvideo.finish_light(self.store, self.media, work_id, progress=progress)
+        books.finish_books(self.store, self.media, work_id, self.limits)  # the reader's pages and chapters
+        return made
 
     def queue_unfinished(self) -> int:
         """Queue works whose derived files a crash left unmade; return how many."""

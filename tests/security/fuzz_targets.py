@@ -1,8 +1,8 @@
 """Coverage-guided fuzz targets (atheris/libFuzzer) for what outsiders hand us.
 
 Run one target: ``python -m tests.security.fuzz_targets TARGET CORPUS_DIR -max_total_time=10``
-(TARGET: ``records``, ``media``, ``bundle``, ``manifest``, ``oai`` or ``interface``). Any exception other than the
-target's documented refusal is a crash: libFuzzer prints it and exits non-zero.
+(TARGET: ``records``, ``media``, ``bundle``, ``manifest``, ``oai``, ``interface`` or ``reader``).
+Any exception other than the target's documented refusal is a crash: libFuzzer prints it and exits non-zero.
 ``tests/security/test_fuzz.py`` runs each for a bounded time and reads the
 number of executions libFuzzer reports.
 """
@@ -21,7 +21,7 @@ import atheris
 with atheris.instrument_imports(include=["contentlib"]):
     from contentlib import bounds, jsonsafe, records
     from contentlib.errors import MediaRejected
-    from contentlib.media import check
+    from contentlib.media import check, epub
     from contentlib.media.limits import Limits
 
 WORK = Path(tempfile.mkdtemp(prefix="contentlib-fuzz-"))
@@ -153,8 +153,36 @@ def fuzz_interface(data: bytes) -> None:
         assert isinstance(problem, str) and problem
 
 
+
+
+_OPF = (b'<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata/>'
+        b'<manifest><item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>'
+        b'<item id="n" href="n.xhtml" media-type="application/xhtml+xml" properties="nav"/>'
+        b'<item id="p" href="p.png" media-type="image/png"/></manifest><spine><itemref idref="c"/></spine></package>')
+_CONTAINER = (b'<?xml version="1.0"?><container xmlns="urn:oasis:names:tc:opendocument:xmlns:container" version="1.0">'
+              b'<rootfiles><rootfile full-path="o.opf"/></rootfiles></container>')
+
+
+def fuzz_reader(data: bytes) -> None:
+    """An EPUB whose chapter and navigation document are the input: rendered for the reader, or refused."""
+    half = len(data) // 2
+    with zipfile.ZipFile(WORK / "book.epub", "w") as zf:
+        zf.writestr("mimetype", "application/epub+zip")
+        zf.writestr("META-INF/container.xml", _CONTAINER)
+        zf.writestr("o.opf", _OPF)
+        zf.writestr("c.xhtml", data[:half])
+        zf.writestr("n.xhtml", data[half:])
+        zf.writestr("p.png", data[:64])
+    out = WORK / "book"
+    out.mkdir(exist_ok=True)
+    try:
+        epub.render_book(WORK / "book.epub", out, LIMITS)
+    except MediaRejected:
+        pass
+
+
 TARGETS = {"records": fuzz_records, "media": fuzz_media, "bundle": fuzz_bundle, "manifest": fuzz_manifest,
-           "oai": fuzz_oai, "interface": fuzz_interface}
+           "oai": fuzz_oai, "interface": fuzz_interface, "reader": fuzz_reader}
 
 
 def main() -> None:

@@ -43,6 +43,8 @@ DECISIONS = {
     ("media.original", "GET"): ALL,          # then the database decides per file (test_media_access)
     ("media.derived", "GET"): ALL,
     ("media.card", "GET"): ALL,
+    ("media.book", "GET"): ALL,              # a book's page pictures: the file's own access, as media.derived
+    ("reader.read", "GET"): ALL,             # the in-page reader: the book file's own access (test_reader)
     ("media.set_data_saver", "POST"): ALL,
     ("static", "GET"): ALL,
     ("ops.healthz", "GET"): ALL,
