@@ -34,8 +34,16 @@ def read_args(args) -> tuple[core.Period, core.Filters]:
 
     :raises BadParameter: naming the first bad parameter.
     """
-    return get_library().report_request(args.get("from") or None, args.get("to") or None, args.get("subject"),
+    return get_library().report_request(_month(args, "from"), _month(args, "to"), args.get("subject"),
                                         args.get("type"), args.get("audience"))
+
+
+def _month(args, name: str) -> str | None:
+    """A month parameter: absent is the default; present, it must be a month (``to=`` is refused, as the schema says)."""
+    value = args.get(name)
+    if value is not None and not value:
+        raise BadParameter(name, "must be a month as YYYY-MM, e.g. 2026-01")
+    return value
 
 
 @bp.get("/demand")
@@ -46,7 +54,7 @@ def read_args(args) -> tuple[core.Period, core.Filters]:
 @needs("review")
 def demand():
     lib = get_library()
-    period, _ = lib.report_request(request.args.get("from") or None, request.args.get("to") or None)
+    period, _ = lib.report_request(_month(request.args, "from"), _month(request.args, "to"))
     return jsonify(lib.demand_report(period))
 
 

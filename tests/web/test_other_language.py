@@ -291,3 +291,11 @@ def test_unmet_searches_travel_only_once_asked_three_times(reach_app, client, tm
         assert other.unmet_rows() == [(often, "bo", 3)]
     finally:
         other.close()
+
+
+def test_the_demand_report_refuses_an_empty_month(reach_app, client, auth, users):
+    auth.login("reviewer")
+    for query in ("to=", "from=", "from=2026-01&to="):
+        r = client.get(f"/api/v1/reports/demand?{query}")
+        assert r.status_code == 400 and r.get_json()["error"]["code"] == "bad_parameter"
+    assert client.get("/api/v1/reports/views?to=").status_code in (400, 404)
