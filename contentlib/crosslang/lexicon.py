@@ -13,9 +13,10 @@ search's ``other_language`` block.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from . import align, units
 
@@ -58,19 +59,39 @@ def text_pairs(rows) -> list[tuple[str, str]]:
 
 
 def _symmetric(forward: align.Table, backward: align.Table, direction: str) -> list[Entry]:
-    back = backward.as_dict(FLOOR * FLOOR)
-    best: dict[str, list[tuple[float, str]]] = defaultdict(list)
-    for (src, tgt), p in forward.as_dict(FLOOR * FLOOR).items():
-        q = back.get((tgt, src))
-        if q:
-            w = math.sqrt(p * q)
-            if w >= FLOOR:
-                best[src].append((w, tgt))
-    out = []
-    for src, cands in best.items():
-        cands.sort(key=lambda c: (-c[0], c[1]))
-        out += [Entry(direction, src, tgt, round(w, 5)) for w, tgt in cands[:KEEP]]
-    return out
+    """Entries whose two directions agree: weight sqrt(t(e|f) t(f|e)), the ``KEEP`` best per source, in arrays."""
+    floor = FLOOR * FLOOR  # both factors must be at least this for the product to reach FLOOR squared
+    fwd = np.nonzero((forward.prob >= floor) & (forward.source != align.NULL))[0]
+    bwd = np.nonzero((backward.prob >= floor) & (backward.source != align.NULL))[0]
+    if not len(fwd) or not len(bwd):
+        return []
+    # the backward table's units, as ids of the forward one's (-1: never seen there)
+    e_ids = {u: i for i, u in enumerate(forward.targets)}
+    f_ids = {u: i for i, u in enumerate(forward.sources)}
+    b_src = np.array([e_ids.get(u, -1) for u in backward.sources], dtype=np.int64)
+    b_tgt = np.array([f_ids.get(u, -1) for u in backward.targets], dtype=np.int64)
+    width = len(forward.targets)
+    f_key = forward.source[fwd].astype(np.int64) * width + forward.target[fwd]
+    bs, bt = b_src[backward.source[bwd]], b_tgt[backward.target[bwd]]
+    ok = (bs >= 0) & (bt >= 0)
+    b_key = bt[ok] * width + bs[ok]
+    b_prob = backward.prob[bwd][ok]
+    order = np.argsort(b_key)
+    b_key, b_prob = b_key[order], b_prob[order]
+    at = np.searchsorted(b_key, f_key)
+    at[at >= len(b_key)] = 0
+    hit = b_key[at] == f_key if len(b_key) else np.zeros(len(f_key), dtype=bool)
+    weight = np.sqrt(forward.prob[fwd][hit].astype(np.float64) * b_prob[at[hit]])
+    src, tgt = forward.source[fwd][hit], forward.target[fwd][hit]
+    keep = weight >= FLOOR
+    src, tgt, weight = src[keep], tgt[keep], weight[keep]
+    order = np.lexsort((tgt, -weight, src))  # by source, best first
+    src, tgt, weight = src[order], tgt[order], weight[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(src)) + 1]
+    rank = np.arange(len(src)) - np.repeat(starts, np.diff(np.r_[starts, len(src)]))
+    top = rank < KEEP
+    return [Entry(direction, forward.sources[a], forward.targets[b], round(float(w), 5))
+            for a, b, w in zip(src[top].tolist(), tgt[top].tolist(), weight[top].tolist())]
 
 
 def build(pairs, glossary=()) -> list[Entry]:
