@@ -269,3 +269,5 @@ def main() -> None:
 
 from .cli_zim import zim_group  # noqa: E402  (each feature's commands live in their own module)
 cli.add_command(zim_group)
+from .cli_settings import settings_group  # noqa: E402  (the library's name, id and public address)
+cli.add_command(settings_group)

@@ -59,8 +59,9 @@ def _count(response) -> None:
 
 def init_app(app) -> None:
     lib = app.extensions["contentlib"]
-    # This library's id is made here, once, before requests race to make it; reports and exports use its name.
-    lib.local_library(app.config.get("CONTENTLIB_LIBRARY_NAME"))
+    # This library's name and id are written here at its first start, before requests race to make them;
+    # reports and exports use them (``library.site``).
+    lib.local_library()
     if not app.config["CONTENTLIB_COUNT_USE"]:
         return
     app.extensions["contentlib_usage"] = lib.use_counter(app.config["CONTENTLIB_COUNT_FLUSH_SECONDS"])
