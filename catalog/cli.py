@@ -64,7 +64,7 @@ def _import(path: Path, skip_invalid: bool, cards: bool = False, mirror: bool = 
     for note in report.notes():
         click.echo(note)
     click.echo(f"{path}: {report.summary()}"
-               + (f", {len(report.removed)} removed" if mirror else "")
+               + (f"; {len(report.removed)} work(s) removed" if mirror else "")
                + (f", {len({p.line for p in report.problems})} invalid line(s) skipped" if report.problems else ""))
     if report.problems:
         sys.exit(2)

@@ -211,7 +211,8 @@ class Library(Reading, Reporting, Files):
         :raises InvalidRecord: with every problem; nothing was written then.
         """
         say = progress or (lambda done, total, stage="": None)
-        report = records.import_file(self.store, path, ingest=attachments.ingester(self.media, self.limits),
+        ingest = attachments.ingester(self.media, self.limits, known=self.store.stored_file_facts)
+        report = records.import_file(self.store, path, ingest=ingest,
                                      skip_invalid=skip_invalid, actor=actor, mirror=mirror, confirm=confirm,
                                      progress=progress)
         if report.removed is None:
