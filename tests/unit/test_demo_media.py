@@ -74,6 +74,16 @@ def test_leaflet_is_a_text_pdf_whose_tibetan_extracts_as_written(rec):
     assert rec["titles"]["zh"].replace(" ", "") in text.replace("\r\n", "").replace(" ", "")  # wraps eat spaces
 
 
+@pytest.mark.parametrize("rec", LEAFLETS, ids=lambda r: r["id"])
+def test_leaflet_title_metadata_is_tibetan_then_chinese(rec):
+    (leaflet,) = _files(rec, role="original")
+    pdf = pypdfium2.PdfDocument(str(DEMO / leaflet["path"]))
+    try:
+        assert pdf.get_metadata_dict()["Title"] == f"{rec['titles']['bo']} · {rec['titles']['zh']}"
+    finally:
+        pdf.close()
+
+
 def test_text_only_works_are_not_typed_as_media():
     for rec in RECORDS:
         if not rec.get("media"):
