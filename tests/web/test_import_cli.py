@@ -42,7 +42,8 @@ def test_mirror_prints_what_it_would_remove_and_asks(app, tmp_path):
     body = app.test_client().get("/api/v1/search").get_json()
     assert body["total"] == 1
     again = invoke(app, ["import", "--mirror", str(one)])
-    assert again.exit_code == 0 and "0 created, 0 updated, 1 unchanged (1 work); 0 newer local versions kept; 0 work(s) removed" in again.output
+    assert again.exit_code == 0
+    assert "0 created, 0 updated, 1 unchanged (1 work); 0 newer local versions kept; 0 work(s) removed" in again.output
 
 
 def _media_folder(tmp_path):
