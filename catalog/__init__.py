@@ -61,6 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     interface.init_app(app)
     from . import lexicon  # what the library learned across languages (issue 24)
     app.register_blueprint(lexicon.bp)
+    from . import settings_page  # the admin's settings: the library's name, its public address (issue 26)
+    app.register_blueprint(settings_page.bp)
     errors.init_app(app)
     media.init_app(app)
     return app

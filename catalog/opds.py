@@ -89,12 +89,15 @@ def root():
                          content=_("Every work, newest first.") + " " + _count(lib.count_works())),
         feeds.Navigation(public_url("opds.new"), _("New arrivals"), public_url("opds.new"),
                          content=_("The works added most recently.")),
+        # Every entry has content (RFC 4287 4.1.2: an entry without atom:content needs rel="alternate").
         feeds.Navigation(public_url("opds.terms", scheme="subjects"), _("By subject"),
-                         public_url("opds.terms", scheme="subjects"), feeds.NAVIGATION),
+                         public_url("opds.terms", scheme="subjects"), feeds.NAVIGATION,
+                         content=_("The works grouped by subject.")),
         feeds.Navigation(public_url("opds.terms", scheme="types"), _("By type"),
-                         public_url("opds.terms", scheme="types"), feeds.NAVIGATION),
+                         public_url("opds.terms", scheme="types"), feeds.NAVIGATION,
+                         content=_("The works grouped by type: videos, animations, books, posters.")),
         feeds.Navigation(public_url("opds.languages"), _("By language"), public_url("opds.languages"),
-                         feeds.NAVIGATION),
+                         feeds.NAVIGATION, content=_("The works grouped by the languages they are in.")),
         feeds.Navigation(public_url("opds.shared_lists"), _("Teachers' shared lists"),
                          public_url("opds.shared_lists"), feeds.NAVIGATION,
                          content=_("Each shared list has its own catalog: add its link to your reader.")),
@@ -181,11 +184,22 @@ def shared(token):
     return acquisition("opds.shared", wl.name, works, len(wl.work_ids), page, per_page, values={"token": token})
 
 
+# A template parameter a reader left as it was ("page={startPage?}"): OpenSearch 1.1 says an
+# optional one it does not know is to be left out, so it is read as absent, not as a bad page.
+_UNFILLED = re.compile(r"^\{[A-Za-z_][\w.:-]*\??\}$")
+
+
+def _filled(args: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The query without the values that are still template parameters."""
+    kept = {name: [v for v in values if not _UNFILLED.match(v)] for name, values in args.items()}
+    return {name: values for name, values in kept.items() if values}
+
+
 @bp.get("/search")
 def search():
     """The site's search (the Library's, as ``GET /api/v1/search``) as an acquisition feed."""
     lib = get_library()
-    args = request.args.to_dict(flat=False)
+    args = _filled(request.args.to_dict(flat=False))
     try:
         result = lib.search_query(args, default_per_page=_per_page())
     except BadParameter as exc:

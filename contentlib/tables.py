@@ -325,3 +325,15 @@ demand_unmet = sa.Table(
     sa.Column("query", sa.String(200), primary_key=True),
     sa.Column("count", sa.BigInteger, nullable=False),
 )
+
+
+# -- settings (migration 0004e) -------------------------------------------
+
+# Settings an admin changes while the library runs (``contentlib.site``): one row per key.
+# The library's name and id are written once, at the first start, and change only when someone changes them.
+settings = sa.Table(
+    "settings", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)

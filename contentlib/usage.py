@@ -11,6 +11,8 @@ Kinds of use:
 - ``view``: the work's page was shown (counted under the visitor's interface language);
 - ``play``: a video or audio file was started (its first bytes asked for; see the README);
 - ``download`` and ``download_light``: the original file, or its light rendition, downloaded;
+  plays and downloads count under the file's language, or, for a file in no language (most
+  videos), under the language the door passes (the visitor's interface language);
 - ``export_bundle`` and ``export_zim``: the work went into a bundle or a ZIM file
   (``count_exports``; counted under the language ``""``, since an export carries all of them);
 - ``ask``: a reader asked for a version in the language counted (``Library.ask_translation``).
@@ -69,7 +71,10 @@ class Counter:
 
     def add(self, kind: str, work_id: str | None = None, lang: str = "", sha256: str | None = None,
             day: date | None = None) -> None:
-        """Count one use of a work (or of a media file, resolved to its work when written). Never raises."""
+        """Count one use of a work (or of a media file, resolved to its work when written). Never raises.
+
+        :param lang: the use's language; for a media file, the one to count under when the file has none.
+        """
         try:
             key = (day or today(), ("w", work_id) if work_id else ("m", sha256), lang or "", kind)
             with self._lock:
@@ -127,7 +132,10 @@ class Counter:
 
 
 def _resolve(store: Store, batch: Tally) -> Tally:
-    """Turn media-file keys into work keys (a file's first entry says its work and language)."""
+    """Turn media-file keys into work keys (a file's first entry says its work and language).
+
+    A file in a language counts under it; a language-neutral file keeps the language it was counted with.
+    """
     shas = {target[1] for _, target, _, _ in batch if target[0] == "m"}
     owners = store.media_owners(shas)
     out = Tally()
@@ -135,7 +143,8 @@ def _resolve(store: Store, batch: Tally) -> Tally:
         if target[0] == "w":
             work_id = target[1]
         elif target[1] in owners:
-            work_id, lang = owners[target[1]]
+            work_id, file_lang = owners[target[1]]
+            lang = file_lang or lang
         else:
             continue  # the file is gone: nothing to count it for
         if work_id and len(work_id) <= WORK_ID_MAX and len(lang) <= LANG_MAX and kind in KINDS:

@@ -43,6 +43,7 @@ from .glossary import Glossary
 from .lists import Lists
 from .reading import Reading
 from .reporting import Reporting
+from .site import SiteSettings
 from .strings import InterfaceStrings
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,7 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         self.reach = reach.Reach(store)
         self._unmet: demand.UnmetCounter | None = None
         self._asks = demand.Bucket()
+        self.site = SiteSettings(store, self.settings)
 
     @classmethod
     def from_settings(cls, settings: dict, migrate: bool = True) -> "Library":
@@ -267,7 +269,8 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         :raises InvalidRecord: with every problem; nothing was written then.
         """
         say = progress or (lambda done, total, stage="": None)
-        report = records.import_file(self.store, path, ingest=attachments.ingester(self.media, self.limits),
+        ingest = attachments.ingester(self.media, self.limits, known=self.store.stored_file_facts)
+        report = records.import_file(self.store, path, ingest=ingest,
                                      skip_invalid=skip_invalid, actor=actor, mirror=mirror, confirm=confirm,
                                      progress=progress)
         if report.removed is None:
@@ -313,8 +316,10 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
     # -- offline: bundles, ZIM files, backups -----------------------------------
 
     def identity(self) -> keys.Identity:
-        """This library's signing identity, made on first use under the home."""
-        return keys.identity(self.settings["CONTENTLIB_INSTANCE_DIR"], self.settings.get("CONTENTLIB_LIBRARY_NAME"))
+        """This library's signing identity (its key made on first use under the home), with its settings' name and id."""
+        library_id, name = self.site.library_id(), self.site.name()
+        key = keys.identity(self.settings["CONTENTLIB_INSTANCE_DIR"], name, library_id)
+        return dataclasses.replace(key, id=library_id, name=name)
 
     @property
     def count_use(self) -> bool:
@@ -385,7 +390,7 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
         """
         ids = self.select(selection)
-        info = zim.ZimInfo(source=source or self.settings.get("CONTENTLIB_PUBLIC_URL") or "contentlib")
+        info = zim.ZimInfo(source=source or self.site.public_url() or "contentlib")
         report = zim.export_zim(self.store, self.media, ids, out, font, light=light, info=info, progress=progress)
         if self.count_use:
             usage.count_exports(self.store, ids, "zim")
@@ -396,11 +401,10 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
     def export_counts(self, path: Path, since=None, name: str | None = None) -> dict:
         """Write this library's aggregate use counts per work and month as JSON at ``path`` (atomically).
 
-        :param name: this library's name in the file (default: the configured name, else the key's).
+        :param name: this library's name in the file (default: its settings' name).
         """
         me = self.identity()
-        data = usage.export_counts(self.store, since=since, library_id=me.id,
-                                   name=name or self.settings.get("CONTENTLIB_LIBRARY_NAME") or me.name)
+        data = usage.export_counts(self.store, since=since, library_id=me.id, name=name or me.name)
         path = Path(path)
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -603,8 +607,12 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         return keys.trusted(self.store)
 
     def local_library(self, name: str | None = None) -> tuple[str, str]:
-        """This library's id and name in the use counts, made once (before requests race to make it)."""
-        return usage.local_library(self.store, name)
+        """This library's id and name in the use counts, made once (before requests race to make it).
+
+        They follow its settings (``library.site``), which the first start writes; ``name`` renames it there only.
+        """
+        self.site.ensure()
+        return usage.local_library(self.store, name or self.site.name(), self.site.library_id())
 
     def use_counter(self, interval: float) -> usage.Counter:
         """A counter of views, plays and downloads that writes its tallies every ``interval`` seconds."""

@@ -175,6 +175,23 @@ def inspect(path, limits: Limits | None = None) -> FileInfo:
     return FileInfo(kind=fmt.kind, format=name, content_type=fmt.content_type, size=size, **facts)
 
 
+def within_limits(info: FileInfo, limits: Limits | None = None) -> None:
+    """Apply today's limits to what an earlier :func:`inspect` found (the file is not parsed again).
+
+    :raises MediaRejected: when the file is over a limit now.
+    """
+    limits = limits or Limits()
+    _check_size(info.size, info.kind, limits)
+    if info.width and info.height and (info.width * info.height > limits.max_pixels
+                                       or (info.kind == "image" and max(info.width, info.height) > limits.max_side)):
+        raise MediaRejected(f"The picture is {info.width}x{info.height} pixels, over the limit.", reason="size")
+    if info.duration_seconds is not None and info.duration_seconds > limits.max_duration:
+        raise MediaRejected(f"The file plays for {info.duration_seconds:,.0f} seconds "
+                            f"(at most {limits.max_duration:,.0f}).", reason="size")
+    if info.pages is not None and info.pages > limits.max_pages:
+        raise MediaRejected(f"The PDF has {info.pages:,} pages (at most {limits.max_pages:,}).", reason="size")
+
+
 def _check_size(size: int, kind: str, limits: Limits):
     limit = limits.max_bytes(kind)
     if size > limit:

@@ -271,6 +271,7 @@ class SearchIndex:
         self.chunk_size = chunk_size
         self._ix = None
         self._ix_dir = None
+        self._warmed = False  # prepare() ran for this index (its dictionaries are process-wide)
         self._cache_key = None
         self._cache = {}
         self._segments = bulk.Segments()
@@ -286,9 +287,13 @@ class SearchIndex:
         return self.path / "current"
 
     def exists(self):
-        """Tell whether a complete index, built with this code's schema, is in place."""
+        """Tell whether a complete index, built with this code's schema, is in place.
+
+        Only looks: the dictionaries a query needs are loaded by the first search, not here
+        (an import that changed nothing, ``contentlib demo`` again, has no use for them).
+        """
         try:
-            self._open()
+            self._open(warm=False)
             return True
         except IndexUnavailable:  # a broken or outdated index is not an index
             return False
@@ -375,7 +380,7 @@ class SearchIndex:
         writer.commit()
 
     # -- reading --------------------------------------------------------
-    def _open(self):
+    def _open(self, warm: bool = True):
         try:
             target = self._current.resolve(strict=True)
             if self._ix is None or self._ix_dir != target:
@@ -387,7 +392,9 @@ class SearchIndex:
                         "search index was built by an older version; it needs a rebuild")
                 self._ix = ix
                 self._ix_dir = target
+            if warm and not self._warmed:
                 prepare()  # load dictionaries now, not in a user's query
+                self._warmed = True
             return self._ix
         except IndexUnavailable:
             raise

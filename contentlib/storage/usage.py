@@ -59,6 +59,12 @@ class UsageStore(Base):
         with self.engine.connect() as conn:
             return conn.execute(q).all()
 
+    def local_library_id(self) -> str | None:
+        """The id of this library's row in the use counts, if it has one yet."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(usage_libraries.c.id).where(usage_libraries.c.local.is_(True))
+                                .order_by(usage_libraries.c.id)).scalar()
+
     def local_library(self, name: str | None, library_id: str | None, fresh_id: str) -> tuple[str, str]:
         """This library's ``(id, name)``, made with ``fresh_id`` (or ``library_id``) the first time;
         ``name`` and ``library_id``, when given, replace the stored ones."""

@@ -64,6 +64,8 @@ DECISIONS = {
     ("admin.unlock", "POST"): ADMIN,
     ("admin.vocabulary", "GET"): ADMIN,
     ("admin.set_labels", "POST"): ADMIN,
+    ("site_settings.page", "GET"): ADMIN,
+    ("site_settings.save", "POST"): ADMIN,
     ("offline.import_page", "GET"): ADMIN,
     ("offline.import_page", "POST"): ADMIN,
     ("offline.take_offline", "POST"): LISTS,

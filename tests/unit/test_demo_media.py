@@ -74,6 +74,31 @@ def test_leaflet_is_a_text_pdf_whose_tibetan_extracts_as_written(rec):
     assert rec["titles"]["zh"].replace(" ", "") in text.replace("\r\n", "").replace(" ", "")  # wraps eat spaces
 
 
+@pytest.mark.parametrize("rec", LEAFLETS, ids=lambda r: r["id"])
+def test_leaflet_title_metadata_is_tibetan_then_chinese(rec):
+    (leaflet,) = _files(rec, role="original")
+    pdf = pypdfium2.PdfDocument(str(DEMO / leaflet["path"]))
+    try:
+        assert pdf.get_metadata_dict()["Title"] == f"{rec['titles']['bo']} · {rec['titles']['zh']}"
+    finally:
+        pdf.close()
+
+
+def test_the_demo_glossary_takes_each_term_from_the_works_it_names():
+    """At least 20 science terms, each pair found in the aligned sentences of the works its note names."""
+    import csv
+
+    rows = list(csv.DictReader((DEMO / "glossary.csv").read_text(encoding="utf-8").splitlines()))
+    assert len(rows) >= 20 and len({r["zh"] for r in rows}) == len(rows)
+    by_id = {r["id"]: r for r in RECORDS}
+    for row in rows:
+        named = re.findall(r"demo-sib-\d{4}", row["note"])
+        assert named, row
+        for work_id in named:
+            texts = by_id[work_id]["descriptions"]
+            assert row["zh"] in texts["zh"] and row["bo"] in texts["bo"], (row, work_id)
+
+
 def test_text_only_works_are_not_typed_as_media():
     for rec in RECORDS:
         if not rec.get("media"):
