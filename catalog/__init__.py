@@ -53,6 +53,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import interface  # editors review the interface strings (issue 16)
     app.register_blueprint(interface.bp)
     interface.init_app(app)
+    from . import translate, translation_api  # the translation workbench and its API (issue 23)
+    app.register_blueprint(translation_api.bp)
+    app.register_blueprint(translate.bp)
     errors.init_app(app)
     media.init_app(app)
     return app

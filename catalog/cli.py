@@ -269,3 +269,5 @@ def main() -> None:
 
 from .cli_zim import zim_group  # noqa: E402  (each feature's commands live in their own module)
 cli.add_command(zim_group)
+from .cli_translate import translate_group  # noqa: E402  (XLIFF out and in, issue 23)
+cli.add_command(translate_group)
