@@ -60,6 +60,9 @@ def defaults(environ=None) -> dict:
         "CONTENTLIB_COUNT_FLUSH_SECONDS": float(env.get("CONTENTLIB_COUNT_FLUSH_SECONDS", "10")),
         # Show a summary of /reports (collection, translation, use per month) to visitors who are not logged in.
         "CONTENTLIB_PUBLIC_REPORTS": env.get("CONTENTLIB_PUBLIC_REPORTS", "0") == "1",
+        # The translation workbench's reading-speed limit per language: characters a second of a subtitle cue
+        # (spaces and combining marks not counted) above which the reading_speed check warns.
+        "CONTENTLIB_READING_SPEED": env.get("CONTENTLIB_READING_SPEED", "bo=22,zh=9,en=20"),
         # This library's name in the use counts it exports (`contentlib report export`).
         "CONTENTLIB_LIBRARY_NAME": env.get("CONTENTLIB_LIBRARY_NAME") or None,
     }

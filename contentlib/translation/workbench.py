@@ -192,14 +192,24 @@ def _stamp(at: float) -> str:
     return datetime.fromtimestamp(at, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# Tibetan case particles written onto a term's last syllable (ཉི་མ -> ཉི་མའི, ཉི་མས, ཉི་མར ...): the term is used.
+_BO_AFFIXES = ("", "འི", "ས", "ར", "འོ", "འམ", "འང", "འུ")
+
+
+def _used(term: str, text: str, lang: str) -> bool:
+    if lang != "bo":
+        return glossary.occurs(term, text, lang)
+    return any(glossary.occurs(term + affix, text, lang) for affix in _BO_AFFIXES)
+
+
 def _terms(entries, source: str, target: str, source_lang: str, lang: str) -> list[dict]:
     if {source_lang, lang} != {"zh", "bo"}:
         return []
     out = []
     for e in entries:
         s_term, t_term = (e.zh, e.bo) if source_lang == "zh" else (e.bo, e.zh)
-        if glossary.occurs(s_term, source, source_lang):
-            out.append({"source": s_term, "target": t_term, "used": glossary.occurs(t_term, target, lang)})
+        if _used(s_term, source, source_lang):
+            out.append({"source": s_term, "target": t_term, "used": _used(t_term, target, lang)})
     return out
 
 
