@@ -125,8 +125,12 @@ def _history(store, conn, work_id, lang, actor, action, before, after, changes=N
     store.record_step(conn, work_id, lang, actor, action, before, after, changes, comment, now or time.time())
 
 
+class StaleDraft(InvalidTransition):
+    """The draft changed after the caller read it (``save_draft``'s ``expect``): read it again and retry."""
+
+
 def save_draft(store: Store, user: User, work_id: str, lang: str, fields: dict,
-               now: float | None = None, also=None) -> VersionStatus:
+               now: float | None = None, also=None, expect: float | None = None) -> VersionStatus:
     """Create or change the working draft of a language version.
 
     Unspecified fields keep their value (from the draft, else from the published
@@ -134,6 +138,7 @@ def save_draft(store: Store, user: User, work_id: str, lang: str, fields: dict,
 
     :param also: called as ``also(conn)`` in the same transaction, after the draft is written, to keep
         more of the draft (the workbench's segments); returns further ``{name: [old, new]}`` changes.
+    :param expect: the ``updated_at`` the caller computed its fields from; :raises StaleDraft: if it moved.
     :raises NotAllowed: unless the user may edit.
     :raises InvalidTransition: while the version is in review.
     :raises InvalidRecord: for malformed fields.
@@ -144,6 +149,8 @@ def save_draft(store: Store, user: User, work_id: str, lang: str, fields: dict,
     now = time.time() if now is None else now
     with store.transaction() as conn:
         st = _load_status(store, conn, work_id, lang)
+        if expect is not None and st.updated_at != expect:
+            raise StaleDraft("the draft changed meanwhile")
         changes = _begin_edit(store, conn, user, st, new, now)
         if also is not None:
             changes.update(also(conn) or {})

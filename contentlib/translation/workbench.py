@@ -105,7 +105,7 @@ class _Context:
     def __init__(self, store, media, work_id: str, lang: str, settings: dict | None = None, index=None):
         if lang not in LANGUAGES:
             raise NotFound(f"language {lang!r}")
-        self.store, self.media, self.lang, self.index = store, media, lang, index
+        self.store, self.media, self.lang, self.index, self.settings = store, media, lang, index, settings
         self.work = store.get_work(work_id)
         self.source_lang = source_language(self.work)
         if self.source_lang is None:
@@ -323,7 +323,20 @@ def _apply(ctx: _Context, user: User, updates: dict[str, tuple[str, bool]], now:
         ctx.store.write_segments(conn, ctx.work.id, ctx.lang, rows, user.name, now)
         return changes
 
-    workflow.save_draft(ctx.store, user, ctx.work.id, ctx.lang, fields, now=now, also=also)
+    workflow.save_draft(ctx.store, user, ctx.work.id, ctx.lang, fields, now=now, also=also,
+                        expect=ctx.status.updated_at)
+
+
+def _applied(ctx: _Context, user: User, updates, now: float) -> None:
+    """Apply ``updates``; when another save came in between, read the draft again and retry (up to 5 times)."""
+    for attempt in range(5):
+        if attempt:
+            ctx = _Context(ctx.store, ctx.media, ctx.work.id, ctx.lang, ctx.settings, ctx.index)
+        try:
+            return _apply(ctx, user, updates, now)
+        except workflow.StaleDraft:
+            if attempt == 4:
+                raise
 
 
 def save_segment(store, media, user: User, work_id: str, lang: str, sid: str, body: dict,
@@ -348,7 +361,7 @@ def save_segment(store, media, user: User, work_id: str, lang: str, sid: str, bo
     mark = body.get("done", False)
     if not isinstance(mark, bool):
         raise InvalidRecord([("done", "must be true or false")])
-    _apply(ctx, user, {sid: (target, mark)}, time.time() if now is None else now)
+    _applied(ctx, user, {sid: (target, mark)}, time.time() if now is None else now)
     return load(store, media, user, work_id, lang, settings, only=sid, index=index).segment(sid)
 
 
@@ -467,5 +480,5 @@ def import_units(store, media, user: User, work_id: str, lang: str, doc, setting
     if problems:
         raise InvalidRecord(problems)
     if updates:
-        _apply(ctx, user, updates, time.time() if now is None else now)
+        _applied(ctx, user, updates, time.time() if now is None else now)
     return len(updates)

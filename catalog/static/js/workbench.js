@@ -51,12 +51,14 @@
     }
   }
 
-  function save(li) {
-    if (locked) { return Promise.resolve(); }
-    clearTimeout(timers.get(li));
+  // One save at a time, in the order asked, each sending the text as it is when its turn comes:
+  // answers can then never arrive out of order, and a quick typist's draft is never overtaken.
+  var line = Promise.resolve();
+
+  function send(li) {
+    delete li.dataset.queued;
     var body = JSON.stringify({target: area(li).value, done: mark(li).checked});
     say(li, bench.dataset.saving);
-    li.dataset.pending = "1";
     return fetch(li.dataset.api, {
       method: "PUT", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": bench.dataset.csrf},
@@ -64,24 +66,36 @@
     }).then(function (response) {
       return response.json().then(function (data) { return {ok: response.ok, data: data}; });
     }).then(function (answer) {
-      delete li.dataset.pending;
       if (!answer.ok) {
         say(li, bench.dataset.failed + ((answer.data.error || {}).message || ""));
         return;
       }
       li.classList.toggle("is-done", answer.data.done);
-      mark(li).checked = answer.data.done;
+      if (!li.dataset.queued) { mark(li).checked = answer.data.done; }
       showChecks(li, answer.data.checks || []);
       say(li, bench.dataset.saved);
       progress();
     }).catch(function () {
-      delete li.dataset.pending;
       say(li, bench.dataset.failed);
     });
   }
 
+  function save(li) {
+    if (locked) { return Promise.resolve(); }
+    clearTimeout(timers.get(li));
+    li.dataset.pending = "1";
+    if (li.dataset.queued) { return line; }  // already waiting: it will send the latest text
+    li.dataset.queued = "1";
+    var mine = line.then(function () { return send(li); });
+    line = mine.then(function () {
+      if (!li.dataset.queued) { delete li.dataset.pending; }
+    });
+    return line;
+  }
+
   function later(li) {
     clearTimeout(timers.get(li));
+    li.dataset.pending = "1";
     timers.set(li, setTimeout(function () { save(li); }, 700));
   }
 
