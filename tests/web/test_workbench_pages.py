@@ -101,3 +101,11 @@ def test_the_work_page_queue_and_coverage_link_to_the_workbench(client, auth, li
     assert 'href="/editor/translate/tr-new/bo"' in client.get("/coverage").get_data(as_text=True)
     auth.post(PAGE + "/segments/title", data={"target": "ཉི་མ"})
     assert 'href="/editor/translate/tr-new/bo"' in client.get("/editor/").get_data(as_text=True)
+
+
+def test_the_history_names_a_cue_edit_as_a_cue(client, auth, lib):
+    auth.login("editor")
+    auth.post(PAGE + "/segments/cue.zh.2", data={"target": "ས་གོའི་སྲོག་ཆགས།"})
+    html = client.get("/editor/works/tr-new/bo/review", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    history = html[html.index('class="history"'):]
+    assert "Cue 2" in history and "ས་གོའི་སྲོག་ཆགས།" in history and "Keywords" not in history
