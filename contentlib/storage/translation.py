@@ -22,9 +22,13 @@ _EXACT = sa.select(memory_sources.c.id).where(
 # Two scalar subqueries: SQLite reads min() or max() of a key from its index only when each stands alone.
 _SPAN = sa.select(sa.select(sa.func.min(memory_sources.c.id)).scalar_subquery(),
                   sa.select(sa.func.max(memory_sources.c.id)).scalar_subquery())
-_PAIRS = sa.select(memory_pairs).where(memory_pairs.c.source_id.in_(sa.bindparam("ids", expanding=True)),
-                                       memory_pairs.c.target_lang == sa.bindparam("lang"),
-                                       memory_pairs.c.work_id != sa.bindparam("exclude"))
+# One row per distinct target of a source and kind (a sentence many works publish comes back once).
+_PAIRS = (sa.select(memory_pairs.c.source_id, memory_pairs.c.target, memory_pairs.c.kind,
+                    sa.func.max(memory_pairs.c.id).label("id"), sa.func.max(memory_pairs.c.work_id).label("work_id"),
+                    sa.func.max(memory_pairs.c.source).label("source"))
+          .where(memory_pairs.c.source_id.in_(sa.bindparam("ids", expanding=True)),
+                 memory_pairs.c.target_lang == sa.bindparam("lang"), memory_pairs.c.work_id != sa.bindparam("exclude"))
+          .group_by(memory_pairs.c.source_id, memory_pairs.c.target, memory_pairs.c.kind))
 
 
 def _chunks(items, size=_BATCH):
@@ -189,7 +193,8 @@ class TranslationStore(Base):
             last_id = rows[-1][0]
 
     def memory_pairs_of(self, source_ids, target_lang: str, exclude_work: str | None) -> list:
-        """The pairs into ``target_lang`` of these sources, except those learned from ``exclude_work``."""
+        """The pairs into ``target_lang`` of these sources, except those learned from ``exclude_work``: one row
+        (``source_id target kind id work_id source``) per distinct target and kind of each source."""
         if not source_ids:
             return []
         with self.engine.connect() as conn:

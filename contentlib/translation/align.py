@@ -34,15 +34,19 @@ def _match_cost(a: int, b: int, ratio: float) -> float:
 def align_lengths(src: list[int], tgt: list[int], band: int = 12) -> list[tuple[range, range]]:
     """Align two lists of sentence lengths; return the beads as ``(source range, target range)``.
 
-    Equal counts align one to one. Otherwise the cheapest path of beads, within a
-    ``band`` around the diagonal so that long descriptions stay quick.
+    Equal counts align one to one, and one sentence on a side takes everything on the other.
+    Otherwise the cheapest path of beads (``_match_cost`` inlined: this runs for every
+    published work when the memory is built), within a ``band`` around the diagonal so that
+    long descriptions stay quick.
     """
     n, m = len(src), len(tgt)
     if n == m:
         return [(range(i, i + 1), range(i, i + 1)) for i in range(n)]
-    if not n or not m:
+    if n <= 1 or m <= 1:
         return [(range(0, n), range(0, m))] if n or m else []
     ratio = max(sum(tgt), 1) / max(sum(src), 1)
+    spread = VARIANCE * ratio
+    beads = list(_COST.items())
     width = band + abs(n - m)
     inf = float("inf")
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
@@ -50,6 +54,7 @@ def align_lengths(src: list[int], tgt: list[int], band: int = 12) -> list[tuple[
     cost[0][0] = 0.0
     pre_s = [0] + list(_accumulate(src))
     pre_t = [0] + list(_accumulate(tgt))
+    sqrt, log, erfc, root2 = math.sqrt, math.log, math.erfc, math.sqrt(2)
     for i in range(n + 1):
         diag = i * m / n
         lo, hi = max(0, int(diag) - width), min(m, int(diag) + width + 1)
@@ -57,22 +62,29 @@ def align_lengths(src: list[int], tgt: list[int], band: int = 12) -> list[tuple[
             if i == 0 and j == 0:
                 continue
             best, step = inf, None
-            for (di, dj), prior in _COST.items():
+            for (di, dj), prior in beads:
                 pi, pj = i - di, j - dj
-                if pi < 0 or pj < 0 or cost[pi][pj] == inf:
+                if pi < 0 or pj < 0:
                     continue
-                c = cost[pi][pj] + prior + _match_cost(pre_s[i] - pre_s[pi], pre_t[j] - pre_t[pj], ratio)
+                before = cost[pi][pj]
+                if before == inf:
+                    continue
+                a, b = pre_s[i] - pre_s[pi], pre_t[j] - pre_t[pj]
+                length = a if a else b / ratio
+                z = abs(b - a * ratio) / sqrt((length if length > 1.0 else 1.0) * spread)
+                tail = erfc(z / root2)
+                c = before + prior - log(tail if tail > 1e-12 else 1e-12)
                 if c < best:
                     best, step = c, (di, dj)
             cost[i][j], back[i][j] = best, step
     if back[n][m] is None:  # outside the band: fall back on one bead for all
         return [(range(0, n), range(0, m))]
-    beads, i, j = [], n, m
+    out, i, j = [], n, m
     while i or j:
         di, dj = back[i][j]
-        beads.append((range(i - di, i), range(j - dj, j)))
+        out.append((range(i - di, i), range(j - dj, j)))
         i, j = i - di, j - dj
-    return beads[::-1]
+    return out[::-1]
 
 
 def _accumulate(values):

@@ -85,10 +85,10 @@ def norm_hash(norm: str, lang: str) -> int:
 
 def grams(norm: str, lang: str) -> list[int]:
     """The distinct character bigrams of a normalised text (a one-character text: itself), with the language."""
-    base = (LANGUAGES.index(lang) + 1) << 42 if lang in LANGUAGES else 0
+    base = _lang_base(lang)
     if len(norm) == 1:
         return [base | ord(norm)]
-    return sorted({base | (ord(a) << 21) | ord(b) for a, b in zip(norm, norm[1:])})
+    return list({base | (ord(a) << 21) | ord(b) for a, b in zip(norm, norm[1:])})
 
 
 def _pair(work_id, src_lang, tgt_lang, source, target, kind) -> dict | None:
@@ -257,9 +257,9 @@ class GramIndex:
                     found.append(snap.positions[snap.starts[i]:snap.starts[i + 1]])
         out = []
         if found:
-            counts = np.bincount(np.concatenate(found), minlength=len(snap.ids))
-            top = np.argpartition(-counts, min(limit, len(counts) - 1))[:limit]
-            top = top[counts[top] > 0]
+            counts = np.bincount(np.concatenate(found))
+            hit = np.flatnonzero(counts)
+            top = hit[np.argpartition(-counts[hit], limit)[:limit]] if len(hit) > limit else hit
             out = [(i, snap.norms[p], n) for i, p, n in zip(snap.ids[top].tolist(), top.tolist(),
                                                             counts[top].tolist())]
         if snap.extra:
@@ -272,23 +272,42 @@ class GramIndex:
         return [(i, norm) for i, norm, _ in out[:limit]]
 
 
+def _lang_base(lang: str) -> int:
+    return (LANGUAGES.index(lang) + 1) << 42 if lang in LANGUAGES else 0
+
+
 def _build(rows) -> _Snapshot:
-    ids, norms, gram_parts, pos_parts = [], [], [], []
-    for pos, (source_id, lang, norm) in enumerate(rows):
-        g = grams(norm, lang)
+    """The index of every source in ``rows`` (``(id, lang, normalised text)`` in id order).
+
+    The grams are the same as ``grams()`` gives, computed for all texts at once with NumPy
+    (one pass over their code points), then sorted by gram with each source once per gram.
+    """
+    ids, norms, bases = [], [], []
+    for source_id, lang, norm in rows:
         ids.append(source_id)
         norms.append(norm)
-        gram_parts.append(np.fromiter(g, np.int64, len(g)))
-        pos_parts.append(np.full(len(g), pos, np.int32))
+        bases.append(_lang_base(lang))
     if not ids:
         return _EMPTY
-    keys = np.concatenate(gram_parts)
-    positions = np.concatenate(pos_parts)
-    order = np.argsort(keys, kind="stable")
+    lengths = np.fromiter(map(len, norms), np.int64, len(norms))
+    points = np.frombuffer("".join(norms).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    owner = np.repeat(np.arange(len(ids), dtype=np.int32), lengths)
+    base = np.repeat(np.asarray(bases, np.int64), lengths)
+    pair = owner[:-1] == owner[1:]  # two characters of one text
+    keys = base[:-1][pair] | (points[:-1][pair] << 21) | points[1:][pair]
+    positions = owner[:-1][pair]
+    single = np.flatnonzero(lengths == 1)  # a one-character text's gram is the character
+    if len(single):
+        first = np.cumsum(lengths) - lengths
+        keys = np.concatenate((keys, np.asarray(bases, np.int64)[single] | points[first[single]]))
+        positions = np.concatenate((positions, single.astype(np.int32)))
+    order = np.lexsort((positions, keys))
     keys, positions = keys[order], positions[order]
-    distinct, starts = np.unique(keys, return_index=True)
-    return _Snapshot(ids[0], ids[-1], distinct, np.append(starts, len(keys)).astype(np.int64), positions,
-                     np.asarray(ids, np.int64), norms)
+    keep = np.ones(len(keys), bool)
+    keep[1:] = (keys[1:] != keys[:-1]) | (positions[1:] != positions[:-1])
+    keys, positions = keys[keep], positions[keep]
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(keys)) + 1, [len(keys)])).astype(np.int64)
+    return _Snapshot(ids[0], ids[-1], keys[starts[:-1]], starts, positions, np.asarray(ids, np.int64), norms)
 
 
 def _extend(snap: _Snapshot, rows) -> _Snapshot:
@@ -326,15 +345,20 @@ def lookup(store, text: str, source_lang: str, target_lang: str, exclude_work: s
             score = fuzz.ratio(norm, cand, score_cutoff=MIN_SIMILARITY * 100) / 100.0
             if score >= MIN_SIMILARITY:
                 scored[source_id] = 1.0 if cand == norm else min(score, 0.999)
-    best = sorted(scored, key=lambda i: -scored[i])[:limit * 4]
-    pairs = store.memory_pairs_of(best, target_lang, exclude_work)
-    pairs.sort(key=lambda p: (-scored[p.source_id], KINDS.index(p.kind) if p.kind in KINDS else 9, -p.id))
-    out, seen = [], set()
-    for p in pairs:
-        if p.target in seen:
-            continue
-        seen.add(p.target)
-        out.append(Suggestion(p.source, p.target, round(scored[p.source_id], 3), p.work_id, p.kind))
-        if len(out) == limit:
-            break
+    ranked = sorted(scored, key=lambda i: -scored[i])
+    out, seen, start = [], set(), 0
+    while start < len(ranked) and len(out) < limit:
+        # the best sources first; more only when these give too few targets (the work itself left out)
+        take = ranked[start:start + (limit if start == 0 else limit * 4)]
+        end = start + len(take)
+        while end < len(ranked) and scored[ranked[end]] == scored[take[-1]]:  # a tie stays together
+            take.append(ranked[end])
+            end += 1
+        pairs = store.memory_pairs_of(take, target_lang, exclude_work)
+        pairs.sort(key=lambda p: (-scored[p.source_id], KINDS.index(p.kind) if p.kind in KINDS else 9, -p.id))
+        for p in pairs:
+            if p.target not in seen and len(out) < limit:
+                seen.add(p.target)
+                out.append(Suggestion(p.source, p.target, round(scored[p.source_id], 3), p.work_id, p.kind))
+        start = end
     return out

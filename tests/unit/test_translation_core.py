@@ -154,3 +154,17 @@ def test_glossary_terms_match_either_chinese_script_and_tibetan_with_its_case_pa
     assert _terms(entries, "太阳。", "ཉི་མོ་འོད།", "zh", "bo")[0]["used"] is False  # another word, not the term
     assert _terms(entries, "ཟླ་བའི་འོད།", "月光", "bo", "zh") == [{"source": "ཟླ་བ", "target": "月亮", "used": False}]
     assert _terms(entries, "太阳。", "Sun.", "zh", "en") == []
+
+
+def test_the_bigram_index_holds_each_sources_grams_once():
+    from contentlib.translation import memory
+
+    rows = [(1, "zh", "水在零度结冰"), (2, "bo", "ཀ་ཁ"), (3, "zh", "冰"), (5, "en", "ice is ice"), (7, "zh", "冰冰冰冰")]
+    snap = memory._build(rows)
+    wanted: dict[int, list[int]] = {}
+    for position, (_, lang, norm) in enumerate(rows):
+        for gram in memory.grams(norm, lang):
+            wanted.setdefault(gram, []).append(position)
+    built = {int(k): snap.positions[snap.starts[i]:snap.starts[i + 1]].tolist() for i, k in enumerate(snap.keys)}
+    assert built == wanted
+    assert memory.grams("冰", "zh") != memory.grams("冰", "bo")  # the language is part of a gram
