@@ -15,6 +15,7 @@ import pytest
 
 from contentlib import accounts
 from tests.browser.support import ACCEPT, DEMO
+from tests.browser.test_interface import run_axe
 
 REVIEWER = ("wb-reviewer", "correct horse battery")
 CUE_2 = "ཆུའི་ཁ་ངོས་ཀྱི་ནུས་ཤུགས་ནི་ཆུ་རྡུལ་ཕན་ཚུན་འཐེན་པ་ལས་བྱུང་།"
@@ -75,6 +76,7 @@ def test_translate_review_fix_approve_and_the_tibetan_track_plays(server, browse
     page = open_as_editor(f"/editor/translate/{work_id}/bo", locale=locale, width=width)
     assert page.locator("html").get_attribute("lang") == {"bo": "bo", "zh_Hans": "zh-Hans", "en": "en"}[locale]
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1  # no sideways scroll on a phone
+    run_axe(page, "workbench", locale)
     sids = page.locator("li.seg").evaluate_all("els => els.map(e => e.dataset.sid)")
     cues = [s for s in sids if s.startswith("cue.")]
     assert len(cues) == 3
@@ -106,6 +108,8 @@ def test_translate_review_fix_approve_and_the_tibetan_track_plays(server, browse
     context, review = _login(browser, server, REVIEWER, locale, width)
     review.goto(f"{server.url}/editor/works/{work_id}/bo/review")
     assert review.locator(f'li.seg[id="seg-{cues[1]}"] .target').inner_text() == CUE_2
+    assert review.evaluate("document.documentElement.scrollWidth") <= width + 1
+    run_axe(review, "review", locale)
     review.fill(f'li.seg[id="seg-{cues[1]}"] input[name=text]', COMMENT)
     review.click(f'li.seg[id="seg-{cues[1]}"] button.comment-button')
     review.fill("#comment", "cue 2")
