@@ -26,7 +26,7 @@ import argparse
 import json
 import os
 import random
-import re
+import resource
 import subprocess
 import sys
 import time
@@ -58,6 +58,14 @@ def timed_lookups(store, index, queries, rng, work_ids):
     return out
 
 
+def rss() -> float:
+    """This process's resident memory now, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def load():
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -83,9 +91,11 @@ def import_lines(store, source: Path, start: int, stop: int, workdir: Path) -> f
 
 def measure(store, rng, label, rows, held_out, work_ids, n=500):
     index = memory.GramIndex()
+    before = rss()
     t = time.perf_counter()
     index.refresh(store)
     build = time.perf_counter() - t
+    held = rss() - before
     sources = [r for r in rng.sample(rows, min(n, len(rows)))]
     near = []
     for s in sources:
@@ -97,7 +107,10 @@ def measure(store, rng, label, rows, held_out, work_ids, n=500):
             "held-out (never in the memory)": timed_lookups(store, index, rng.sample(held_out, min(n, len(held_out))),
                                                             rng, work_ids)}
     everything = [x for v in sets.values() for x in v]
-    lines = [f"### {label}", "", f"Bigram index built in this process: {build:.1f} s. Load average: {load()}.", "",
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lines = [f"### {label}", "", f"Bigram index built in this process: {build:.1f} s; it holds {held:.0f} MB "
+                                 f"(resident memory after the build less before; the bench process peaked at "
+                                 f"{peak:.0f} MB so far). Load average: {load()}.", "",
              "| look-ups | n | p50 ms | p95 ms | max ms | target p95 <= 30 ms |", "|---|---|---|---|---|---|"]
     for name, values in list(sets.items()) + [("**all**", everything)]:
         p95 = percentile(values, 95)
@@ -127,7 +140,7 @@ def main():
     load_start = load()
     imported = import_lines(store, source, 0, a.works, a.workdir)
     t = time.perf_counter()
-    pairs = memory.rebuild(store, media)
+    memory.rebuild(store, media)
     build = time.perf_counter() - t
     counts_build = store.memory_counts()
     done, follow_time, more = a.works, 0.0, 0
@@ -151,7 +164,7 @@ def main():
                 held_out += [s for s in split_sentences(rec["descriptions"].get("zh")) if len(s) > 6]
             if len(held_out) > 5000:
                 break
-    lines = [f"# Translation memory: learning it and looking it up", "",
+    lines = ["# Translation memory: learning it and looking it up", "",
              f"Command: `python bench/translation_memory_bench.py --works {a.works} --segments {a.segments}"
              f"{' --stress' if a.stress else ''}`  ",
              f"Run {started} on {os.cpu_count()} cores, SQLite (WAL). Load average at start: {load_start} "

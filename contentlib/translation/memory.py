@@ -290,16 +290,18 @@ def _build(rows) -> _Snapshot:
     if not ids:
         return _EMPTY
     lengths = np.fromiter(map(len, norms), np.int64, len(norms))
-    points = np.frombuffer("".join(norms).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    bases = np.asarray(bases, np.int64)
+    points = np.frombuffer("".join(norms).encode("utf-32-le"), dtype=np.uint32)
     owner = np.repeat(np.arange(len(ids), dtype=np.int32), lengths)
-    base = np.repeat(np.asarray(bases, np.int64), lengths)
     pair = owner[:-1] == owner[1:]  # two characters of one text
-    keys = base[:-1][pair] | (points[:-1][pair] << 21) | points[1:][pair]
     positions = owner[:-1][pair]
+    keys = (points[:-1][pair].astype(np.int64) << 21) | points[1:][pair]
+    keys |= bases[positions]
+    del owner, pair
     single = np.flatnonzero(lengths == 1)  # a one-character text's gram is the character
     if len(single):
         first = np.cumsum(lengths) - lengths
-        keys = np.concatenate((keys, np.asarray(bases, np.int64)[single] | points[first[single]]))
+        keys = np.concatenate((keys, bases[single] | points[first[single]]))
         positions = np.concatenate((positions, single.astype(np.int32)))
     order = np.lexsort((positions, keys))
     keys, positions = keys[order], positions[order]

@@ -97,7 +97,7 @@ def test_translate_review_fix_approve_and_the_tibetan_track_plays(server, browse
         page.keyboard.press("Control+Enter")
     _settled(page)
     page.wait_for_function("() => document.querySelectorAll('li.seg.is-done').length === "
-                           f"document.querySelectorAll('li.seg').length")
+                           "document.querySelectorAll('li.seg').length")
     assert page.locator("#progress").evaluate("p => p.value") == len(sids)
     assert _seg(page, cues[2]).locator("ul.checks li.check-error").count() == 0
     page.keyboard.press("Alt+ArrowUp")  # the last segment stays put on Ctrl+Enter; Alt+Up goes back one
