@@ -63,6 +63,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(lexicon.bp)
     from . import settings_page  # the admin's settings: the library's name, its public address (issue 26)
     app.register_blueprint(settings_page.bp)
+    from . import translate, translation_api  # the translation workbench and its API (issue 23)
+    app.register_blueprint(translation_api.bp)
+    app.register_blueprint(translate.bp)
     errors.init_app(app)
     media.init_app(app)
     return app

@@ -280,3 +280,5 @@ from .cli_lexicon import lexicon_group  # noqa: E402
 cli.add_command(lexicon_group)
 from .cli_settings import settings_group  # noqa: E402  (the library's name, id and public address)
 cli.add_command(settings_group)
+from .cli_translate import translate_group  # noqa: E402  (XLIFF out and in, issue 23)
+cli.add_command(translate_group)

@@ -107,7 +107,8 @@ def review(work_id, lang):
     files = [describe(m) | {"draft": bool(m.info.get("draft"))} for m in view.files]
     return render_template("editor/review.html", work=view.work, st=view.status, lang=lang, diffs=view.diffs,
                            files=files, roles={**UPLOAD_ROLES, "original": _l("Original")}, source=view.source,
-                           source_lang=view.source_lang, may_review=view.may_review, history=view.history)
+                           source_lang=view.source_lang, may_review=view.may_review, history=view.history,
+                           segments=view.segments)
 
 
 @bp.post("/works/<work_id>/<lang>/approve")

@@ -69,6 +69,9 @@ def defaults(environ=None) -> dict:
         "CONTENTLIB_OFFLINE_PENDING": int(env.get("CONTENTLIB_OFFLINE_PENDING", "3")),
         "CONTENTLIB_OFFLINE_DAILY": int(env.get("CONTENTLIB_OFFLINE_DAILY", "20")),
         "CONTENTLIB_OFFLINE_MAX_BYTES": int(env.get("CONTENTLIB_OFFLINE_MAX_BYTES", str(5 * 2 ** 30))),
+        # The translation workbench's reading-speed limit per language: characters a second of a subtitle cue
+        # (spaces and combining marks not counted) above which the reading_speed check warns.
+        "CONTENTLIB_READING_SPEED": env.get("CONTENTLIB_READING_SPEED", "bo=22,zh=9,en=20"),
         # This library's name in the use counts it exports (`contentlib report export`).
         "CONTENTLIB_LIBRARY_NAME": env.get("CONTENTLIB_LIBRARY_NAME") or None,
     }

@@ -27,6 +27,7 @@ from .storage.oai import OaiStore
 from .storage.outbox import OUTBOX_LOCK, OutboxStore
 from .storage.reports import ReportsStore
 from .storage.settings import SettingsStore
+from .storage.translation import TranslationStore
 from .storage.usage import UsageStore
 from .storage.vocabulary import VocabularyStore
 from .storage.workflow import WorkflowStore
@@ -42,7 +43,7 @@ __all__ = ["Store", "make_engine", "setup_lock", "upgrade", "OUTBOX_LOCK", "meta
 
 class Store(WorksStore, OutboxStore, VocabularyStore, WorkflowStore, GlossaryStore, ListsStore, AccountsStore,
             CoverageStore, ListingStore, JobsStore, InterfaceStringsStore, UsageStore, ReportsStore, OaiStore,
-            BundlesStore, LexiconStore, SettingsStore):
+            BundlesStore, LexiconStore, SettingsStore, TranslationStore):
     """The repository: loads and saves whole works, in transactions; each area's methods come from
     ``contentlib.storage``."""
 

@@ -337,3 +337,62 @@ settings = sa.Table(
     sa.Column("value", sa.Text, nullable=False),
     sa.Column("updated_at", sa.Float, nullable=False),
 )
+
+
+# -- the translation workbench (migration 0004h) -------------------------
+
+# The editor's draft, segment by segment: a target and a "done" mark per (work, language, sid).
+# Title and description targets are also the draft's own fields (kept in step); cue targets live
+# only here until a submit turns them into a subtitle track. ``source`` is the source text the
+# target was written for (a changed source makes the segment not done).
+translation_segments = sa.Table(
+    "translation_segments", metadata,
+    sa.Column("work_id", sa.String(64), sa.ForeignKey("works.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("lang", sa.String(8), primary_key=True),
+    sa.Column("sid", sa.String(80), primary_key=True),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("done", sa.Boolean, nullable=False),
+    sa.Column("updated_by", sa.String(64)),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+# What reviewers said about one segment of a version, oldest first.
+translation_comments = sa.Table(
+    "translation_comments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("work_id", sa.String(64), sa.ForeignKey("works.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("lang", sa.String(8), nullable=False),
+    sa.Column("sid", sa.String(80), nullable=False),
+    sa.Column("author", sa.String(64), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Index("ix_translation_comments_version", "work_id", "lang"),
+)
+
+# The translation memory: every pair of segments published in two languages (titles, description
+# sentences, time-overlapping subtitle cues), learned from the outbox like a search index.
+# A source text is kept once (``memory_sources``, by its normalised form); pairs point at it.
+# Source ids are never reused (AUTOINCREMENT), so a process's fuzzy index of them
+# (``translation.memory.GramIndex``) can tell new sources, and a rebuilt memory, by their ids.
+memory_sources = sa.Table(
+    "memory_sources", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("lang", sa.String(8), nullable=False),
+    sa.Column("norm", sa.Text, nullable=False),
+    sa.Column("norm_hash", sa.BigInteger, nullable=False, index=True),
+    sa.Column("length", sa.Integer, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+memory_pairs = sa.Table(
+    "memory_pairs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source_id", sa.Integer, nullable=False, index=True),
+    sa.Column("source_lang", sa.String(8), nullable=False),
+    sa.Column("target_lang", sa.String(8), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("work_id", sa.String(64), nullable=False, index=True),
+)

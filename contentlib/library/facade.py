@@ -45,6 +45,7 @@ from .reading import Reading
 from .reporting import Reporting
 from .site import SiteSettings
 from .strings import InterfaceStrings
+from .translation import Translation
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ class Reviewing:
     files: list
     may_review: bool
     history: list
+    segments: object = None  # the version segment by segment (``translation.Workbench``), when it has a source
 
 
 def _dir_size(path: Path) -> int:
@@ -136,6 +138,7 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         self._unmet: demand.UnmetCounter | None = None
         self._asks = demand.Bucket()
         self.site = SiteSettings(store, self.settings)
+        self.translation = Translation(self)
 
     @classmethod
     def from_settings(cls, settings: dict, migrate: bool = True) -> "Library":
@@ -558,11 +561,16 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
                                       new.as_dict()[name] if name != "keywords" else ", ".join(new.keywords)))
                  for name in workflow.TEXT_FIELDS]
         work = self.store.get_work(work_id)
+        try:
+            segments = self.translation.review(user, work_id, lang)
+        except InvalidRecord:  # the work's source language itself, or a work with no text to translate from
+            segments = None
         return Reviewing(work=work, status=st, diffs=diffs, source_lang=source_lang,
                          source=work.versions.get(source_lang),
                          files=[m for m in self.store.get_work(work_id, public=False).media if m.lang == lang],
                          may_review=user.can("review") and user.name not in st.editors,
-                         history=[h for h in workflow.history(self.store, work_id) if h["lang"] == lang])
+                         history=[h for h in workflow.history(self.store, work_id) if h["lang"] == lang],
+                         segments=segments)
 
     def submit(self, user: User, work_id: str, lang: str) -> workflow.VersionStatus:
         st = workflow.submit(self.store, user, work_id, lang)
@@ -570,7 +578,9 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         return st
 
     def approve(self, user: User, work_id: str, lang: str) -> workflow.VersionStatus:
+        replaced = self.translation.replaced_files(work_id, lang)  # tracks the workbench made anew
         st = workflow.approve(self.store, user, work_id, lang)
+        attachments.release(self.store, self.media, replaced)
         self.changed()
         return st
 
@@ -648,12 +658,23 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
             self.sync()
 
     def sync(self) -> int:
-        """Apply pending changes to this node's index now (waiting for the writer lock)."""
-        return indexing.drain(self.store, self.backend, self.index_dir)
+        """Apply pending changes to this node's index (waiting for the writer lock) and to the translation memory."""
+        applied = indexing.drain(self.store, self.backend, self.index_dir)
+        self._follow_memory()
+        return applied
 
     def apply_pending(self) -> int:
-        """Apply pending changes unless another process holds the writer (the applier's pass)."""
-        return indexing.drain(self.store, self.backend, self.index_dir, blocking=False)
+        """Apply pending changes unless another process holds the writer (the applier's pass); the memory follows."""
+        applied = indexing.drain(self.store, self.backend, self.index_dir, blocking=False)
+        self._follow_memory()
+        return applied
+
+    def _follow_memory(self) -> None:
+        """Bring the translation memory up to date; a failure is logged, never the caller's (it retries later)."""
+        try:
+            self.translation.follow_memory()
+        except Exception:
+            log.exception("following the outbox into the translation memory failed")
 
     def reindex(self, progress=None) -> int:
         """Rebuild this node's index from the database and swap it in; return its size.

@@ -123,6 +123,18 @@ DECISIONS = {
     ("feeds.sitemap", "GET"): ALL,
     ("feeds.sitemap_part", "GET"): ALL,
     ("openapi.spec", "GET"): ALL,
+    # The translation workbench (issue 23): staff read it, editors write, reviewers comment.
+    ("translate.page", "GET"): STAFF,
+    ("translate.save", "POST"): EDIT,
+    ("translate.submit", "POST"): EDIT,
+    ("translate.comment", "POST"): REVIEW,
+    ("translation_api.segments", "GET"): STAFF,
+    ("translation_api.save_segment", "PUT"): EDIT,
+    ("translation_api.submit", "POST"): EDIT,
+    ("translation_api.comment", "POST"): REVIEW,
+    ("translation_api.xliff", "GET"): STAFF,
+    ("translation_api.xliff_import", "PUT"): EDIT,
+    ("translation_api.memory", "GET"): STAFF,
 }
 # The interface editor's permission is per locale (issue 21): editors change the Tibetan strings, only an
 # admin the Chinese and English ones; the editors read every locale's. (method, locale) -> roles let through.
@@ -159,7 +171,7 @@ def _values(world, endpoint, role):
     values = {"work_id": "t-atom", "lang": "en" if endpoint.endswith(("approve", "reject")) else "bo",
               "sha256": "a" * 64, "name": "thumb-320.webp", "key": "a" * 64, "width": 320,
               "scheme": "subjects", "code": "physical-science", "entry_id": world["entry"], "list_id": wl.id,
-              "token": wl.token, "locale": "bo", "filename": "css/site.css", "number": 1}
+              "token": wl.token, "locale": "bo", "filename": "css/site.css", "number": 1, "sid": "title"}
     if endpoint.startswith("admin."):
         values["name"] = "editor2"
     if endpoint.startswith("reports"):
@@ -203,6 +215,8 @@ def test_each_role_gets_exactly_its_decisions(app, matrix_world, role):
         kwargs = {"headers": {"X-CSRFToken": token}}
         if method == "POST" and url.startswith("/api/"):
             r = client.post(url, json={}, **kwargs)
+        elif method == "PUT":
+            r = client.put(url, json={}, **kwargs)
         elif method == "POST":
             r = client.post(url, data=data, **kwargs)
         else:

@@ -22,7 +22,9 @@ def _sentences(vtt: Path) -> list[str]:
     return [c.text for c in webvtt.read(str(vtt))]
 
 
-ANIMATED = [r for r in RECORDS if any(m["path"].endswith(".mp4") for m in _files(r, role="original"))]
+EXERCISES = [r for r in RECORDS if r["id"].startswith("demo-exercise-")]  # copies without Tibetan, to translate
+ANIMATED = [r for r in RECORDS if any(m["path"].endswith(".mp4") for m in _files(r, role="original"))
+            and r not in EXERCISES]
 LEAFLETS = [r for r in RECORDS if any(m["path"].endswith(".pdf") for m in _files(r, role="original"))]
 
 
@@ -109,3 +111,16 @@ def test_text_only_works_are_not_typed_as_media():
 def test_the_demo_media_stay_small():
     total = sum(p.stat().st_size for p in (DEMO / "media").rglob("*") if p.is_file())
     assert total < 10 * 1024 * 1024
+
+
+def test_an_exercise_is_a_labelled_animation_without_tibetan_whose_cues_another_animation_publishes():
+    assert EXERCISES
+    by_id = {r["id"]: r for r in RECORDS}
+    for rec in EXERCISES:
+        assert rec["type"] == "animation" and "bo" not in rec["titles"] and "bo" not in rec["descriptions"]
+        assert rec["titles"]["zh"].startswith("练习") and rec["titles"]["en"].startswith("Exercise")
+        assert {m.get("lang") for m in _files(rec, role="subtitle")} == {"zh"}
+        (zh,) = _files(rec, role="subtitle")
+        twins = [r for r in ANIMATED if any(m["path"] == zh["path"] for m in _files(r, role="subtitle"))]
+        assert len(twins) == 1 and "bo" in {m["lang"] for m in _files(twins[0], role="subtitle")}
+        assert by_id[twins[0]["id"]]["titles"]["bo"]
