@@ -14,7 +14,7 @@ import shutil
 import pytest
 
 from contentlib import accounts
-from tests.browser.support import ACCEPT, DEMO
+from tests.browser.support import ACCEPT, DEMO, reload_until
 from tests.browser.test_interface import run_axe
 
 REVIEWER = ("wb-reviewer", "correct horse battery")
@@ -130,8 +130,9 @@ def test_translate_review_fix_approve_and_the_tibetan_track_plays(server, browse
     review.goto(f"{server.url}/editor/works/{work_id}/bo/review")
     review.click("#approve")
     review.wait_for_url("**/editor/")
-    review.goto(f"{server.url}/works/{work_id}")
-    assert review.locator('figure.player video track[srclang="bo"]').count() == 1
+    # the new track's WebVTT copy is a derived file the worker makes: reload until it is there
+    assert reload_until(review, f"{server.url}/works/{work_id}", 'figure.player video track[srclang="bo"]',
+                        seconds=90) == 1
     shown = review.evaluate("""async (at) => {
         const v = document.querySelector('figure.player video');
         const track = [...v.textTracks].find(t => t.language === 'bo');
