@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from ..tables import demand_unmet, lexicon_entries, lexicon_state, usage_daily, usage_imported, versions
 from .base import Base
+from .usage import _upsert
 
 _BATCH = 5_000
 
@@ -78,18 +79,11 @@ class LexiconStore(Base):
     # -- unmet searches ----------------------------------------------------
 
     def add_unmet_counts(self, rows) -> None:
-        """Add ``{(month, lang, query): n}`` to the unmet-search counts, in one transaction."""
+        """Add ``{(month, lang, query): n}`` to this library's unmet-search counts, in one transaction."""
+        batch = [{"library_id": "", "month": month, "lang": lang, "query": query[:200], "count": n}
+                 for (month, lang, query), n in rows.items()]
         with self.engine.begin() as conn:
-            for (month, lang, query), n in rows.items():
-                key = {"library_id": "", "month": month, "lang": lang, "query": query[:200]}
-                where = sa.and_(*(demand_unmet.c[k] == v for k, v in key.items()))
-                if conn.execute(demand_unmet.update().where(where).values(count=demand_unmet.c.count + n)).rowcount:
-                    continue
-                try:
-                    with conn.begin_nested():
-                        conn.execute(demand_unmet.insert().values(count=n, **key))
-                except sa.exc.IntegrityError:  # another process inserted it first
-                    conn.execute(demand_unmet.update().where(where).values(count=demand_unmet.c.count + n))
+            _upsert(conn, demand_unmet, ("library_id", "month", "lang", "query"), batch)
 
     def local_unmet(self, month_from: str | None = None) -> list:
         """(month, lang, query, count) of this library's own unmet searches, from ``month_from`` on."""
