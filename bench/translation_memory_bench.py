@@ -126,7 +126,11 @@ def main():
     ap.add_argument("--stress", action="store_true")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/tmbench"))
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "translation_memory_results.md")
+    ap.add_argument("--summary-only", action="store_true", help="copy --out's figures into bench/results.md")
     a = ap.parse_args()
+    if a.summary_only:
+        summary(ROOT / "bench" / "results.md", a.out, a.out.read_text(encoding="utf-8"))
+        return
     a.workdir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(7)
     started = time.strftime("%Y-%m-%d %H:%M:%S")
@@ -187,7 +191,24 @@ def main():
     store.close()
     text = "\n".join(lines) + "\n"
     a.out.write_text(text, encoding="utf-8")
+    summary(ROOT / "bench" / "results.md", a.out, text)
     print(text)
+
+
+MARK = "<!-- translation memory: written by bench/translation_memory_bench.py -->"
+
+
+def summary(results: Path, out: Path, text: str) -> None:
+    """Put this run's figures in bench/results.md too, as its last section (replacing an earlier one).
+
+    ``run_bench.py`` rewrites results.md without it: run this bench again after it.
+    """
+    body = text.split("\n", 1)[1].replace("\n### ", "\n#### ").replace("\n## ", "\n### ")
+    section = (f"{MARK}\n## Translation memory (issue 23)\n\nThe full report is `{out.relative_to(ROOT)}`.\n"
+               f"{body}")
+    old = results.read_text(encoding="utf-8") if results.exists() else ""
+    kept = old.split(MARK)[0].rstrip("\n")
+    results.write_text((kept + "\n\n" if kept else "") + section, encoding="utf-8")
 
 
 def stress(a, rng, held_out, work_ids):

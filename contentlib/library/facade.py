@@ -666,13 +666,13 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
     def apply_pending(self) -> int:
         """Apply pending changes unless another process holds the writer (the applier's pass); the memory follows."""
         applied = indexing.drain(self.store, self.backend, self.index_dir, blocking=False)
-        self._follow_memory()
+        self._follow_memory(blocking=False)
         return applied
 
-    def _follow_memory(self) -> None:
+    def _follow_memory(self, blocking: bool = True) -> None:
         """Bring the translation memory up to date; a failure is logged, never the caller's (it retries later)."""
         try:
-            self.translation.follow_memory()
+            self.translation.follow_memory(blocking=blocking)
         except Exception:
             log.exception("following the outbox into the translation memory failed")
 

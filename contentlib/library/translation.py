@@ -19,7 +19,8 @@ class Translation:
     """The workbench of one library: its pages, its API and its commands go through here.
 
     The memory is brought up to date (from the outbox) before a look-up, so a
-    version approved a moment ago already helps the next translation.
+    version approved a moment ago already helps the next translation; a request
+    never waits for another process learning the whole memory (it uses what is there).
     """
 
     def __init__(self, library):
@@ -33,12 +34,12 @@ class Translation:
     def _settings(self) -> dict:
         return self._lib.settings
 
-    def follow_memory(self) -> int:
-        """Apply what changed since the memory last looked (the applier's pass calls this too).
+    def follow_memory(self, blocking: bool = True) -> int:
+        """Apply what changed since the memory last looked (the applier's pass calls this, not blocking).
 
         This process's fuzzy index follows too, so a look-up seldom waits for it.
         """
-        applied = memory.follow(self._store, self._lib.media)
+        applied = memory.follow(self._store, self._lib.media, blocking=blocking)
         self.index.refresh(self._store)
         return applied
 
@@ -49,7 +50,7 @@ class Translation:
     def segments(self, user: User | None, work_id: str, lang: str, suggest: bool = True) -> Workbench:
         """A version segment by segment, with suggestions, glossary terms, checks and comments."""
         if suggest:
-            self.follow_memory()
+            self.follow_memory(blocking=False)
         return workbench.load(self._store, self._lib.media, user, work_id, lang, self._settings(), suggest=suggest,
                               index=self.index)
 
@@ -59,7 +60,7 @@ class Translation:
 
     def save_segment(self, user: User, work_id: str, lang: str, sid: str, body: dict) -> SegmentState:
         """Save one segment of the draft; return it with its checks (``PUT .../segments/{sid}``)."""
-        self.follow_memory()
+        self.follow_memory(blocking=False)
         state = workbench.save_segment(self._store, self._lib.media, user, work_id, lang, sid, body,
                                        self._settings(), index=self.index)
         self._lib.changed()
@@ -130,7 +131,7 @@ class Translation:
                 raise BadParameter(name, f"one of {', '.join(LANGUAGES)}")
         if source_lang == target_lang:
             raise BadParameter("to", "must differ from 'from'")
-        self.follow_memory()
+        self.follow_memory(blocking=False)
         return memory.lookup(self._store, q, source_lang, target_lang, index=self.index)
 
     def replaced_files(self, work_id: str, lang: str) -> list[str]:

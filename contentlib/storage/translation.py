@@ -7,6 +7,10 @@ advisory lock on PostgreSQL, SQLite's single writer otherwise).
 
 from __future__ import annotations
 
+import fcntl
+import os
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 
 from ..tables import memory_pairs, memory_sources, outbox, outbox_consumers, translation_comments, translation_segments
@@ -14,6 +18,7 @@ from .base import Base
 
 MEMORY_CONSUMER = "translation-memory"
 MEMORY_LOCK = 0x636C746D  # "cltm": orders memory writers on PostgreSQL
+REBUILD_LOCK = 0x636C7462  # "cltb": one process at a time learns the whole memory
 _BATCH = 500
 
 _EXACT = sa.select(memory_sources.c.id).where(
@@ -92,6 +97,43 @@ class TranslationStore(Base):
                 heartbeat=outbox_consumers.c.heartbeat)).rowcount:
             return None
         return conn.execute(sa.select(outbox_consumers.c.last_seq).where(where)).scalar_one()
+
+    @contextmanager
+    def memory_rebuild_lock(self, blocking: bool = True):
+        """Hold the right to learn the whole memory (a file lock beside a SQLite file, a session advisory lock
+        on PostgreSQL); yield False when another process holds it and ``blocking`` is off.
+
+        Learning it reads every work for a while: the others wait for it, or skip, rather than do it too.
+        """
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.connect() as conn:
+                if blocking:
+                    conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": REBUILD_LOCK})
+                    got = True
+                else:
+                    got = conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": REBUILD_LOCK}).scalar()
+                conn.commit()
+                try:
+                    yield bool(got)
+                finally:
+                    if got:
+                        conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": REBUILD_LOCK})
+                        conn.commit()
+            return
+        database = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        if not database or database == ":memory:" or database.startswith("file:"):
+            yield True
+            return
+        fd = os.open(f"{database}.memory-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            yield True
+        finally:
+            os.close(fd)
 
     def memory_cursor(self) -> int | None:
         """How far the memory has followed the outbox (None before its first build)."""

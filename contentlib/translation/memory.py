@@ -134,18 +134,24 @@ def pairs_of(work, media) -> list[dict]:
 
 # -- keeping it current -------------------------------------------------------
 
-def follow(store, media, batch: int = 500) -> int:
+def follow(store, media, batch: int = 500, blocking: bool = True) -> int:
     """Apply the outbox rows past the memory's cursor (building it first if it never was); return works applied.
 
     One process at a time (the store's memory lock); a cheap read first, so an idle
-    follower takes no lock at all.
+    follower takes no lock at all. A whole build is one process's job: with ``blocking``
+    off (the servers' appliers) a process that finds another building it lets it be.
     """
     cursor = store.memory_cursor()
     if cursor is not None and cursor >= store.last_seq():
         return 0
     if cursor is None or _cheaper_to_rebuild(store, cursor):
-        rebuild(store, media)
-        return store.count_works()
+        with store.memory_rebuild_lock(blocking) as got:
+            if not got:
+                return 0
+            cursor = store.memory_cursor()  # built meanwhile by the process we waited for?
+            if cursor is None or _cheaper_to_rebuild(store, cursor):
+                rebuild(store, media, locked=True)
+                return store.count_works()
     done = 0
     with store.transaction() as conn:
         cursor = store.memory_lock(conn)
@@ -169,20 +175,26 @@ def _cheaper_to_rebuild(store, cursor: int) -> bool:
     return backlog >= REBUILD_BACKLOG and backlog * 4 >= store.count_works()
 
 
-def rebuild(store, media, progress=None) -> int:
+def rebuild(store, media, progress=None, locked: bool = False) -> int:
     """Learn the whole memory again from every published work; return how many pairs it holds.
 
-    The works are read first, without the lock; the old memory is then replaced
-    in one short transaction, so a look-up sees the old memory or the new one.
+    The works are read first, without the memory's writer lock (the rebuild lock keeps other
+    processes from doing the same meanwhile); the old memory is then replaced in one short
+    transaction, so a look-up sees the old memory or the new one.
 
     :param progress: called now and then with the number of works read.
     """
+    if not locked:
+        with store.memory_rebuild_lock() as _:
+            return rebuild(store, media, progress, locked=True)
     seq = store.last_seq()  # what is written while we read is applied by the next follow
-    pairs = []
+    pairs, texts = [], {}
     for n, work in enumerate(store.iter_works(), 1):
-        pairs += pairs_of(work, media)
+        for p in pairs_of(work, media):  # the same texts recur across works: keep each string once
+            pairs.append({k: texts.setdefault(v, v) if isinstance(v, str) else v for k, v in p.items()})
         if progress and n % 1000 == 0:
             progress(n)
+    texts.clear()
     with store.transaction() as conn:
         cursor = store.memory_lock(conn)
         if cursor is not None and cursor > seq:  # another process built a newer one meanwhile

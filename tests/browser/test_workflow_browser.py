@@ -69,6 +69,8 @@ def test_draft_review_publish_in_the_browser(server, browser):
     login(editor, base, "editor")
     editor.goto(f"{base}/coverage")
     editor.locator("table.todo tr", has_text="高原饮水卫生").get_by_role("link", name="Translate").click()
+    assert "高原饮水卫生" in editor.locator("#seg-title").inner_text()  # the workbench, which works without JS
+    editor.get_by_role("link", name="Edit as one text").click()  # and links the form
     assert "高原饮水卫生" in editor.locator(".side-by-side").inner_text()
     editor.fill("#title", TITLE)
     editor.fill("#description", "ཆུ་གཙང་མ་འཐུང་དགོས།")

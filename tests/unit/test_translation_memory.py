@@ -101,3 +101,15 @@ def test_a_rebuilt_memory_renews_every_source_and_the_index_follows(loaded, medi
     memory.rebuild(loaded, media)
     assert loaded.memory_span()[0] > old_span[1]  # ids are never reused
     assert _find(loaded, "冰比水轻多了。", index=index) == before
+
+
+def test_one_process_learns_the_whole_memory_while_the_others_let_it(store, media, tmp_path):
+    (tmp_path / "ice-zh.vtt").write_text(vtt(ZH_CUES), encoding="utf-8")
+    (tmp_path / "ice-bo.vtt").write_text(vtt(BO_CUES), encoding="utf-8")
+    records.import_file(store, write_jsonl(tmp_path / "m.jsonl", WORKS), ingest=attachments.ingester(media))
+    with store.memory_rebuild_lock() as got:  # another process is learning it
+        assert got
+        assert memory.follow(store, media, blocking=False) == 0
+        assert store.memory_cursor() is None and store.memory_counts()["pairs"] == 0
+    assert memory.follow(store, media, blocking=False) == 3
+    assert _find(store, "水和冰") == [("title", "m-ice", "ཆུ་དང་འཁྱག་རོམ", 1.0)]

@@ -343,3 +343,12 @@ def test_cli_exports_and_imports_xliff_all_or_nothing(runner, lib, tmp_path):
     assert lib.version("tr-new", "bo").working.title == "ཉི་མ"
     missing = runner.invoke(["translate", "export", "tr-new", "bo", str(tmp_path / "no" / "x.xlf")])
     assert missing.exit_code == 1 and "does not exist" in missing.output
+
+
+def test_deleting_a_work_takes_its_segment_drafts_and_comments_along(client, tokens, lib):
+    _put(client, tokens, "title", "ཉི་མ")
+    client.post(BASE + "/segments/title/comments", json={"text": "x"}, headers=tokens["reviewer"])
+    assert lib.store.segment_rows("tr-new", "bo") and lib.store.segment_comments("tr-new", "bo")
+    lib.delete(["tr-new"])
+    assert lib.store.segment_rows("tr-new", "bo") == {} and lib.store.segment_comments("tr-new", "bo") == []
+    assert client.get(BASE, headers=tokens["editor"]).status_code == 404
