@@ -53,6 +53,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import interface  # editors review the interface strings (issue 16)
     app.register_blueprint(interface.bp)
     interface.init_app(app)
+    from . import feedback  # what an action did, said on the page it returns to (issue 26)
+    app.register_blueprint(feedback.bp)
     errors.init_app(app)
     media.init_app(app)
     return app

@@ -18,6 +18,7 @@ from contentlib.errors import InvalidRecord
 from contentlib.settings import LOCALES
 
 from .auth import acting_user, needs
+from .feedback import done
 from .resources import get_library
 
 bp = Blueprint("interface", __name__, url_prefix="/editor/interface")
@@ -80,8 +81,7 @@ def page():
         abort(404)
     listed = get_library().interface.strings(translations_dir(), locale)
     return render_template("editor/interface.html", strings=listed, locale=locale, ui_locales=LOCALES,
-                           todo=sum(1 for s in listed if s.fuzzy and s.confirmed is None),
-                           saved=request.args.get("saved"))
+                           todo=sum(1 for s in listed if s.fuzzy and s.confirmed is None))
 
 
 @bp.post("/<locale>")
@@ -99,4 +99,4 @@ def confirm(locale):
                                todo=sum(1 for s in listed if s.fuzzy and s.confirmed is None),
                                problems=exc.problems, failed=msgid, tried=forms), 400
     position = request.form.get("position", "")
-    return redirect(url_for("interface.page", locale=locale, saved=1) + (f"#s{position}" if position.isdigit() else ""))
+    return redirect(done(url_for("interface.page", locale=locale), "string-saved", f"s{position}"))
