@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from contentlib import secret_key
@@ -28,8 +29,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=secure,
                       REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_SECURE=secure)
     app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 ** 3)
+    if app.config["CONTENTLIB_PROXIES"] > 0:  # behind nginx every request comes from 127.0.0.1 otherwise
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["CONTENTLIB_PROXIES"])
 
-    from . import counting, delivery, extensions, headers, ops, public, resources
+    from . import bodies, counting, delivery, extensions, headers, ops, public, resources
+    bodies.init_app(app)
     ops.init_app(app)
     extensions.init_app(app)
     public.init_app(app)
@@ -50,9 +54,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     metadata.init_app(app)
     from . import offline  # "Take offline" and bundle import (issue 13)
     app.register_blueprint(offline.bp)
+    from . import reader  # the in-page book reader (issue 28)
+    app.register_blueprint(reader.bp)
     from . import interface  # editors review the interface strings (issue 16)
     app.register_blueprint(interface.bp)
     interface.init_app(app)
+    from . import lexicon  # what the library learned across languages (issue 24)
+    app.register_blueprint(lexicon.bp)
+    from . import settings_page  # the admin's settings: the library's name, its public address (issue 26)
+    app.register_blueprint(settings_page.bp)
+    from . import translate, translation_api  # the translation workbench and its API (issue 23)
+    app.register_blueprint(translation_api.bp)
+    app.register_blueprint(translate.bp)
     from . import feedback  # what an action did, said on the page it returns to (issue 26)
     app.register_blueprint(feedback.bp)
     errors.init_app(app)

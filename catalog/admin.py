@@ -18,7 +18,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _users_page(problems=None, status=200):
-    return render_template("admin/users.html", users=get_library().accounts.users(), roles=ROLES,
+    return render_template("admin/users.html", roster=get_library().accounts.roster(), roles=ROLES,
                            problems=problems, me=acting_user(), unlocked=request.args.get("unlocked")), status
 
 
@@ -57,7 +57,7 @@ def set_active(name):
 @bp.post("/users/<name>/unlock")
 @needs("users")
 def unlock(name):
-    """Let a user locked out by failed logins in again (what ``contentlib users unlock NAME`` does)."""
+    """Forget a user's failed logins from every address (what ``contentlib users unlock NAME`` does)."""
     get_library().accounts.unlock(name)
     return redirect(url_for("admin.users", unlocked=name))
 

@@ -8,6 +8,7 @@ from contentlib.errors import BadParameter, IndexUnavailable
 from contentlib.records import work_to_record
 from contentlib.search.backend import SearchResult
 
+from .counting import get_counter
 from .extensions import csrf
 from . import openapi
 from .media import describe
@@ -32,7 +33,7 @@ def bad_parameter(exc: BadParameter):
 def search():
     """Search works (``spec/search-api.md``); a fault other than a missing index is a logged 500."""
     try:
-        result = get_library().search_query(request.args.to_dict(flat=False))
+        result = get_library().search_query(request.args.to_dict(flat=False), other_language=True)
     except IndexUnavailable:
         return error(503, "index_unavailable", "The search index is being rebuilt; try again shortly.")
     return jsonify(search_body(result))
@@ -45,7 +46,33 @@ def search_body(result: SearchResult) -> dict:
             "results": [{"id": h.id, "type": h.type, "titles": h.titles, "languages": h.languages, "score": h.score,
                          "highlights": h.highlights, "url": url_for("works.show", work_id=h.id)}
                         for h in result.results],
-            "facets": result.facets}
+            "facets": result.facets, **_other_language(result)}
+
+
+def _other_language(result: SearchResult) -> dict:
+    """The ``other_language`` block, when the query read as Tibetan or Chinese."""
+    other = result.other_language
+    if other is None:
+        return {}
+    return {"other_language": {
+        "lang": other.lang, "total": other.total,
+        "results": [{"id": h.id, "type": h.type, "titles": h.titles, "languages": h.languages, "score": h.score,
+                     "via": other.via, "url": url_for("works.show", work_id=h.id)} for h in other.results]}}
+
+
+@bp.post("/works/<work_id>/ask")
+@openapi.doc("Ask for a version of a work in Tibetan or Chinese (counted, aggregate only)",
+             body={"$ref": "#/components/schemas/Ask"},
+             responses={202: "Asked", 400: "Error", 404: "Error", 429: "Error"}, tag="works")
+def ask(work_id):
+    """Anyone may ask; only the count per work, language and day is kept. No session, so no CSRF token."""
+    body = request.get_json(silent=True)
+    lang = body.get("lang") if isinstance(body, dict) else None
+    if not isinstance(lang, str):
+        raise BadParameter("lang", "a JSON body {\"lang\": \"bo\"} or {\"lang\": \"zh\"} is required")
+    if not get_library().ask_translation(work_id, lang, get_counter()):
+        return error(429, "too_many_asks", "Too many requests for translations right now; try again later.")
+    return jsonify({"work": work_id, "lang": lang, "asked": True}), 202
 
 
 @bp.get("/works/<work_id>")

@@ -64,7 +64,7 @@ def _import(path: Path, skip_invalid: bool, cards: bool = False, mirror: bool = 
     for note in report.notes():
         click.echo(note)
     click.echo(f"{path}: {report.summary()}"
-               + (f", {len(report.removed)} removed" if mirror else "")
+               + (f"; {len(report.removed)} work(s) removed" if mirror else "")
                + (f", {len({p.line for p in report.problems})} invalid line(s) skipped" if report.problems else ""))
     if report.problems:
         sys.exit(2)
@@ -126,10 +126,17 @@ def reindex_command():
 @cli.command("demo")
 @with_appcontext
 def demo_command():
-    """Load the bundled demo catalog (safe to run again: it changes nothing the second time)."""
-    demo = pkg_resources.files("contentlib").joinpath("data/demo/catalog.jsonl")
-    with pkg_resources.as_file(demo) as path:
+    """Load the bundled demo catalog and its glossary (safe to run again: it changes nothing the second time)."""
+    demo = pkg_resources.files("contentlib").joinpath("data/demo")
+    with pkg_resources.as_file(demo.joinpath("catalog.jsonl")) as path:
         _import(Path(path), skip_invalid=False, cards=True)
+    # Science terms as the demo's own aligned sentences translate them: the editor's glossary hints.
+    terms = get_library().glossary.import_csv(demo.joinpath("glossary.csv").read_text(encoding="utf-8"))
+    click.echo(f"demo glossary: {terms} zh-bo terms (contentlib/data/demo/glossary.csv)")
+    lib = get_library()
+    if lib.lexicon_stale():
+        info = lib.build_lexicon()
+        click.echo(f"lexicon learned from the demo: {info['entries']} entries from {info['pairs']} pairs")
 
 
 @cli.group("users")
@@ -269,3 +276,9 @@ def main() -> None:
 
 from .cli_zim import zim_group  # noqa: E402  (each feature's commands live in their own module)
 cli.add_command(zim_group)
+from .cli_lexicon import lexicon_group  # noqa: E402
+cli.add_command(lexicon_group)
+from .cli_settings import settings_group  # noqa: E402  (the library's name, id and public address)
+cli.add_command(settings_group)
+from .cli_translate import translate_group  # noqa: E402  (XLIFF out and in, issue 23)
+cli.add_command(translate_group)

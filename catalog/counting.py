@@ -3,6 +3,9 @@
 Which request is which use:
 
 - a view: ``GET /works/<id>`` answered 200, under the visitor's interface language;
+- plays and downloads count under the language of the file (a dub, a subtitle track, a translated
+  leaflet), or under the visitor's interface language when the file has none (most videos), never
+  under "no language", so they show in each language's figures;
 - a play: ``GET /media/<sha256>`` of a video or audio file with no ``Range`` header or one
   starting at byte 0 (``bytes=0-``): what a player asks for when someone presses play
   (the page's players have ``preload="none"``); the later range requests of the same play
@@ -52,15 +55,16 @@ def _count(response) -> None:
     if endpoint != "media.original" and not light:
         return
     if request.args.get("download") == "1":
-        counter.add("download_light" if light else "download", sha256=args.get("sha256"))
+        counter.add("download_light" if light else "download", sha256=args.get("sha256"), lang=content_lang())
     elif response.mimetype.startswith(("video/", "audio/")) and _starts_playing():
-        counter.add("play", sha256=args.get("sha256"))
+        counter.add("play", sha256=args.get("sha256"), lang=content_lang())
 
 
 def init_app(app) -> None:
     lib = app.extensions["contentlib"]
-    # This library's id is made here, once, before requests race to make it; reports and exports use its name.
-    lib.local_library(app.config.get("CONTENTLIB_LIBRARY_NAME"))
+    # This library's name and id are written here at its first start, before requests race to make them;
+    # reports and exports use them (``library.site``).
+    lib.local_library()
     if not app.config["CONTENTLIB_COUNT_USE"]:
         return
     app.extensions["contentlib_usage"] = lib.use_counter(app.config["CONTENTLIB_COUNT_FLUSH_SECONDS"])

@@ -25,6 +25,7 @@ def page():
     lib = get_library()
     todo = lib.to_translate(request.args.get("subject"), request.args.get("audience"))
     return render_template("coverage/coverage.html", body=lib.coverage(), todo=todo.rows, subject=todo.subject,
+                           wanted=lib.most_wanted(),
                            audience=todo.audience, vocabulary=lib.vocabulary(), states=STATES, shown=SHOWN)
 
 

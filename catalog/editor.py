@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 
-from flask_babel import lazy_gettext as _l
 
 from contentlib import workflow
 from contentlib.errors import MediaRejected
@@ -21,6 +20,7 @@ from .errors import REFUSALS
 from .feedback import done
 from .media import describe
 from .resources import get_library
+from .texts import lazy_gettext as _l
 from .uploads import attach_upload
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
@@ -51,9 +51,11 @@ def _source_lang(lang: str) -> str:
 @bp.get("/")
 @needs("edit", "review")
 def queue():
-    items = get_library().queue()
+    lib = get_library()
+    items = lib.queue()
     return render_template("editor/queue.html", drafts=[i for i in items if i.state == "draft"],
-                           reviews=[i for i in items if i.state == "in_review"], me=acting_user())
+                           reviews=[i for i in items if i.state == "in_review"], me=acting_user(),
+                           wanted=lib.most_wanted())
 
 
 @bp.get("/works/<work_id>/<lang>")
@@ -73,6 +75,7 @@ def edit_page(work_id, lang, upload_error=None):
 @needs("edit")
 def save(work_id, lang):
     fields = {k: request.form.get(k, "") for k in workflow.TEXT_FIELDS}
+    fields["keywords"] = workflow.keywords_from_line(fields["keywords"])  # the form's one line; the API sends a list
     submit = request.form.get("then") == "submit"
     get_library().save_draft(acting_user(), work_id, lang, fields, submit=submit)
     if submit:
@@ -104,7 +107,8 @@ def review(work_id, lang):
     files = [describe(m) | {"draft": bool(m.info.get("draft"))} for m in view.files]
     return render_template("editor/review.html", work=view.work, st=view.status, lang=lang, diffs=view.diffs,
                            files=files, roles={**UPLOAD_ROLES, "original": _l("Original")}, source=view.source,
-                           source_lang=view.source_lang, may_review=view.may_review, history=view.history)
+                           source_lang=view.source_lang, may_review=view.may_review, history=view.history,
+                           segments=view.segments)
 
 
 @bp.post("/works/<work_id>/<lang>/approve")

@@ -1,18 +1,20 @@
 """Domain exceptions mapped to HTTP statuses in one place."""
 
 from flask import current_app, jsonify, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from contentlib.errors import (BadParameter, InvalidRecord, InvalidTransition, MediaRejected, NotAllowed, NotFound,
-                               TooManyAttempts, WorkNotFound)
+from contentlib.errors import (BadParameter, InvalidRecord, InvalidTransition, LoginsBusy, MediaRejected, NotAllowed,
+                               NotFound, TooManyAttempts, WorkNotFound)
+
+from .texts import lazy_gettext as _l
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict",
          413: "too_large", 429: "too_many_attempts", 500: "internal_error"}
 
 FORM_EXPIRED = _l("This form has expired. Go back, reload the page and try again.")
 LOCKED_OUT = _l("Too many failed logins. Wait and try again, or ask an admin to unlock the account.")
+LOGINS_BUSY = _l("Many logins are being tried at once. Wait a moment and try again.")
 
 # What a refused file's reason means, in the visitor's language; the checks'
 # own detail follows in English.
@@ -60,6 +62,13 @@ def _method_not_allowed(e):
     return response
 
 
+def _logins_busy(e: LoginsBusy):
+    """429, not a 5xx: the server is fine, it only takes a few password checks at a time."""
+    response = current_app.make_response(render_error(429, LOGINS_BUSY, "logins_busy", translated=True))
+    response.headers["Retry-After"] = "2"
+    return response
+
+
 def init_app(app) -> None:
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(WorkNotFound, lambda e: render_error(404, f"no work {e}"))
@@ -73,5 +82,6 @@ def init_app(app) -> None:
     app.register_error_handler(NotAllowed, lambda e: render_error(403, str(e)))
     app.register_error_handler(InvalidTransition, lambda e: render_error(409, str(e), "invalid_transition"))
     app.register_error_handler(TooManyAttempts, lambda e: render_error(429, LOCKED_OUT, translated=True))
+    app.register_error_handler(LoginsBusy, _logins_busy)
     # A form left open too long (or cookies cleared): say so in the visitor's language.
     app.register_error_handler(CSRFError, lambda e: render_error(400, FORM_EXPIRED, "csrf", translated=True))

@@ -48,5 +48,8 @@ def init_app(app) -> None:
     # A reading-room page may stay open for hours: the token lives as long as the session.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     babel.init_app(app, locale_selector=select_locale)
+    from . import texts
+
+    texts.init_app(app)  # translations are text in templates, not markup
     csrf.init_app(app)
     login_manager.init_app(app)

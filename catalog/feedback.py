@@ -13,7 +13,8 @@ import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, request
-from flask_babel import lazy_gettext as _l
+
+from .texts import lazy_gettext as _l
 
 bp = Blueprint("feedback", __name__)
 

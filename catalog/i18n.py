@@ -6,12 +6,13 @@ import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, request, url_for
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
 
 from contentlib.settings import LOCALES
 
 from .extensions import LOCALE_COOKIE
 from .resources import get_library
+from .texts import lazy_gettext as _l
 
 bp = Blueprint("i18n", __name__)
 

@@ -3,7 +3,10 @@
 ``ReviewedDomain`` is Flask-Babel's domain with the editors' confirmed strings laid over the
 shipped catalog. Each request asks the database for a cheap stamp (count and newest time of
 confirmations); the merged catalog is rebuilt only when it changed, so a confirmation shows on
-the next page in every serving process, without a restart.
+the next page in every serving process, without a restart. Its ``gettext`` family formats like
+the templates' (``catalog.texts``): a translation that will not format gives the English text.
+Editors change the Tibetan strings; the Chinese and English ones need an admin (the page shows
+them read-only to others).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from contentlib.settings import LOCALES
 from .auth import acting_user, needs
 from .feedback import done
 from .resources import get_library
+from .texts import formatted, plural_source
 
 bp = Blueprint("interface", __name__, url_prefix="/editor/interface")
 
@@ -39,10 +43,10 @@ class ReviewedDomain(Domain):
         base = super().get_translations()
         if not g or getattr(g, "_contentlib_no_overrides", False):
             return base
-        mine = getattr(g, "_contentlib_ui", None)
-        if mine is not None:
-            return mine
         locale = str(get_locale())
+        mine = getattr(g, "_contentlib_ui", {})  # per locale: force_locale switches within a request
+        if locale in mine:
+            return mine[locale]
         try:
             strings = get_library().interface
             stamp = strings.stamp(locale)
@@ -61,8 +65,24 @@ class ReviewedDomain(Domain):
                 merged._catalog.update(strings.overrides(locale))
                 self._merged[locale] = (stamp, merged)
             merged = self._merged[locale][1]
-        g._contentlib_ui = merged
+        g._contentlib_ui = {**mine, locale: merged}
         return merged
+
+    def gettext(self, string, /, **variables):
+        return formatted(self.get_translations().ugettext(string), string, variables)
+
+    def ngettext(self, singular, plural, num, /, **variables):
+        variables.setdefault("num", num)
+        return formatted(self.get_translations().ungettext(singular, plural, num),
+                         plural_source(singular, plural, num), variables)
+
+    def pgettext(self, context, string, /, **variables):
+        return formatted(self.get_translations().upgettext(context, string), string, variables)
+
+    def npgettext(self, context, singular, plural, num, /, **variables):
+        variables.setdefault("num", num)
+        return formatted(self.get_translations().unpgettext(context, singular, plural, num),
+                         plural_source(singular, plural, num), variables)
 
 
 def init_app(app) -> None:
@@ -73,15 +93,21 @@ def init_app(app) -> None:
         domain.as_default()
 
 
+def _page(locale, status=200, **extra):
+    strings = get_library().interface
+    listed = strings.strings(translations_dir(), locale)
+    return render_template("editor/interface.html", strings=listed, locale=locale, ui_locales=LOCALES,
+                           todo=sum(1 for s in listed if s.fuzzy and s.confirmed is None),
+                           may_change=strings.may_change(acting_user(), locale), **extra), status
+
+
 @bp.get("/")
 @needs("edit")
 def page():
     locale = request.args.get("locale", "bo")
     if locale not in LOCALES:
         abort(404)
-    listed = get_library().interface.strings(translations_dir(), locale)
-    return render_template("editor/interface.html", strings=listed, locale=locale, ui_locales=LOCALES,
-                           todo=sum(1 for s in listed if s.fuzzy and s.confirmed is None))
+    return _page(locale)
 
 
 @bp.post("/<locale>")
@@ -94,9 +120,7 @@ def confirm(locale):
     try:
         get_library().interface.confirm(acting_user(), translations_dir(), locale, msgid, forms)
     except InvalidRecord as exc:
-        listed = get_library().interface.strings(translations_dir(), locale)
-        return render_template("editor/interface.html", strings=listed, locale=locale, ui_locales=LOCALES,
-                               todo=sum(1 for s in listed if s.fuzzy and s.confirmed is None),
-                               problems=exc.problems, failed=msgid, tried=forms), 400
+        return _page(locale, 400, problems=exc.problems, failed=msgid, tried=forms,
+                     placeholders=any(f.endswith(" placeholders") for f, _ in exc.problems))
     position = request.form.get("position", "")
     return redirect(done(url_for("interface.page", locale=locale), "string-saved", f"s{position}"))

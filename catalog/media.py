@@ -66,6 +66,18 @@ def derived(sha256, name):
     return _cache(response, access.public)
 
 
+@bp.get("/media/<sha256>/book/<name>")
+def book(sha256, name):
+    """A picture of the reader's copy of a book (a PDF page, an EPUB's picture), under the file's own access."""
+    if not SHA.match(sha256):
+        abort(404)
+    found = get_library().book_file(sha256, name, acting_user())
+    if found is None:
+        abort(404)
+    access, path = found
+    return _cache(send_file(path, mimetype="image/webp", conditional=True, max_age=YEAR), access.public)
+
+
 @bp.get("/cards/<key>-<int:width>.webp")
 def card(key, width):
     if not SHA.match(key) or width not in CARD_WIDTHS:

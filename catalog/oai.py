@@ -27,7 +27,8 @@ def repository() -> oai.Repository:
     cfg = current_app.config
     return oai.Repository(name=site_name(), base_url=base() + "/oai", admin_email=cfg["CONTENTLIB_ADMIN_EMAIL"],
                           repository_id=host(), page_size=cfg["CONTENTLIB_OAI_PAGE_SIZE"],
-                          work_url=lambda work_id: public_url("works.show", work_id=work_id))
+                          work_url=lambda work_id: public_url("works.show", work_id=work_id),
+                          secret_key=current_app.secret_key)
 
 
 @bp.route("/oai", methods=["GET", "POST"])

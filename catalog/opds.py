@@ -6,10 +6,13 @@ the page of works are chosen.
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, abort, current_app, request
 from flask_babel import gettext as _, ngettext
 
 from contentlib import feeds
+from contentlib.bounds import MAX_PAGE
 from contentlib.errors import BadParameter, IndexUnavailable
 from contentlib.model import LANGUAGES
 
@@ -19,6 +22,7 @@ from .public import public_url
 from .resources import get_library
 
 bp = Blueprint("opds", __name__, url_prefix="/opds")
+_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 def _xml(body: bytes, kind: str) -> Response:
@@ -26,8 +30,9 @@ def _xml(body: bytes, kind: str) -> Response:
 
 
 def _page() -> int:
+    """The page asked for, 1 to ``MAX_PAGE`` in ASCII digits, else 400 (a huge one would overflow OFFSET)."""
     page = request.args.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
+    if not _DIGITS.fullmatch(page) or not 1 <= int(page) <= MAX_PAGE:
         abort(400)
     return int(page)
 
@@ -84,12 +89,15 @@ def root():
                          content=_("Every work, newest first.") + " " + _count(lib.count_works())),
         feeds.Navigation(public_url("opds.new"), _("New arrivals"), public_url("opds.new"),
                          content=_("The works added most recently.")),
+        # Every entry has content (RFC 4287 4.1.2: an entry without atom:content needs rel="alternate").
         feeds.Navigation(public_url("opds.terms", scheme="subjects"), _("By subject"),
-                         public_url("opds.terms", scheme="subjects"), feeds.NAVIGATION),
+                         public_url("opds.terms", scheme="subjects"), feeds.NAVIGATION,
+                         content=_("The works grouped by subject.")),
         feeds.Navigation(public_url("opds.terms", scheme="types"), _("By type"),
-                         public_url("opds.terms", scheme="types"), feeds.NAVIGATION),
+                         public_url("opds.terms", scheme="types"), feeds.NAVIGATION,
+                         content=_("The works grouped by type: videos, animations, books, posters.")),
         feeds.Navigation(public_url("opds.languages"), _("By language"), public_url("opds.languages"),
-                         feeds.NAVIGATION),
+                         feeds.NAVIGATION, content=_("The works grouped by the languages they are in.")),
         feeds.Navigation(public_url("opds.shared_lists"), _("Teachers' shared lists"),
                          public_url("opds.shared_lists"), feeds.NAVIGATION,
                          content=_("Each shared list has its own catalog: add its link to your reader.")),
@@ -176,11 +184,22 @@ def shared(token):
     return acquisition("opds.shared", wl.name, works, len(wl.work_ids), page, per_page, values={"token": token})
 
 
+# A template parameter a reader left as it was ("page={startPage?}"): OpenSearch 1.1 says an
+# optional one it does not know is to be left out, so it is read as absent, not as a bad page.
+_UNFILLED = re.compile(r"^\{[A-Za-z_][\w.:-]*\??\}$")
+
+
+def _filled(args: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The query without the values that are still template parameters."""
+    kept = {name: [v for v in values if not _UNFILLED.match(v)] for name, values in args.items()}
+    return {name: values for name, values in kept.items() if values}
+
+
 @bp.get("/search")
 def search():
     """The site's search (the Library's, as ``GET /api/v1/search``) as an acquisition feed."""
     lib = get_library()
-    args = request.args.to_dict(flat=False)
+    args = _filled(request.args.to_dict(flat=False))
     try:
         result = lib.search_query(args, default_per_page=_per_page())
     except BadParameter as exc:

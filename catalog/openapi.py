@@ -73,7 +73,10 @@ def schemas(vocabulary) -> dict:
     search = {"type": "object", "required": ["query", "total", "page", "per_page", "results"], "properties": {
         "query": STR, "interpreted": {"type": "array", "items": {"type": "object"}}, "total": INT,
         "page": INT, "per_page": INT, "results": {"type": "array", "items": result},
-        "facets": {"type": "object", "additionalProperties": counts}}}
+        "facets": {"type": "object", "additionalProperties": counts},
+        "other_language": {"type": "object", "required": ["lang", "total", "results"], "properties": {
+            "lang": LANG, "total": INT, "results": {"type": "array", "items": {
+                **result, "properties": {**result["properties"], "via": {"type": "array", "items": STR}}}}}}}}
     text = {"type": "object", "properties": {"title": _nullable(STR), "description": _nullable(STR),
                                              "keywords": codes}}
     status = {"type": "object", "required": ["work_id", "lang", "state"], "properties": {
@@ -105,6 +108,16 @@ def schemas(vocabulary) -> dict:
             "months": {"type": "array", "items": {"type": "object", "required": ["month"],
                                                   "properties": {"month": MONTH}}},
             "totals": {"type": "object"}}},
+        "Ask": {"type": "object", "required": ["lang"], "properties": {"lang": {"type": "string", "enum": ["bo", "zh"]}}},
+        "Asked": {"type": "object", "required": ["work", "lang", "asked"],
+                  "properties": {"work": STR, "lang": STR, "asked": BOOL}},
+        "Demand": {"type": "object", "required": ["months", "wanted", "unmet_queries"], "properties": {
+            "months": {"type": "array", "items": MONTH},
+            "wanted": {"type": "array", "items": {"type": "object", "required": ["work", "lang", "asks", "searches"],
+                                                  "properties": {"work": STR, "lang": STR, "asks": INT,
+                                                                 "searches": INT}}},
+            "unmet_queries": {"type": "array", "items": {"type": "object", "required": ["q", "lang", "count"],
+                                                         "properties": {"q": STR, "lang": STR, "count": INT}}}}},
         "Error": error,
     }
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, current_app, render_template, request
-from flask_babel import format_date, lazy_gettext as _l
+from flask_babel import format_date
 
 from contentlib import reports as core
-from contentlib.errors import BadParameter
 from contentlib.model import WORK_TYPES
 
 from . import charts
@@ -20,8 +19,8 @@ from .auth import acting_user
 from .errors import render_error
 from .extensions import login_manager
 from .i18n import label
-from .reports_api import read_args
 from .resources import get_library
+from .texts import lazy_gettext as _l
 
 bp = Blueprint("reports", __name__)
 
@@ -55,17 +54,9 @@ def _refuse():
 def _period_and_filters():
     """A year (and quarter) from the form, else ``from``/``to`` months; and the filters."""
     args = request.args
-    year = args.get("year") or ""
-    if year:
-        if not (year.isdigit() and len(year) == 4):
-            raise BadParameter("year", "must be a year such as 2026")
-        quarter = args.get("quarter") or ""
-        if quarter and not quarter.isdigit():
-            raise BadParameter("quarter", "must be 1, 2, 3 or 4")
-        period = core.period_of(int(year), int(quarter) if quarter else None)
-        _, filters = read_args({k: v for k, v in args.items() if k not in ("from", "to")})
-        return period, filters
-    return read_args(args)
+    return get_library().report_request(args.get("from") or None, args.get("to") or None, args.get("subject"),
+                                        args.get("type"), args.get("audience"), year=args.get("year") or None,
+                                        quarter=args.get("quarter") or None)
 
 
 # CLDR's Tibetan short month is "ཟླ་༡" (a Tibetan digit) while its years and every number on
@@ -109,6 +100,11 @@ def _charts(collection, translation, usage, width: int = charts.WIDTH) -> dict:
     }
 
 
+def _demand_chart(demand, width: int = charts.WIDTH):
+    return charts.horizontal_bars([(r["work"], r["asks"] + r["searches"], None) for r in demand["wanted"][:10]],
+                                  width=width)
+
+
 @bp.get("/reports")
 def page():
     access = _access()
@@ -117,12 +113,15 @@ def page():
     period, filters = _period_and_filters()
     lib = get_library()
     collection, translation, usage = lib.reports(period, filters)
+    demand = lib.demand_report(period)
     this_year = date.today().year
     years = list(range(this_year, this_year - 10, -1))
     return render_template("reports/reports.html", access=access, period=period, filters=filters,
                            collection=collection, translation=translation, usage=usage,
                            charts=_charts(collection, translation, usage),
                            narrow=_charts(collection, translation, usage, charts.NARROW), names=FIGURE_NAMES,
+                           demand=demand, demand_chart=_demand_chart(demand),
+                           demand_narrow=_demand_chart(demand, charts.NARROW),
                            months=_month_labels(period.months()), vocabulary=lib.vocabulary(),
                            work_types=WORK_TYPES, years=years, year=request.args.get("year", ""),
                            quarter=request.args.get("quarter", ""), args=_link_args(period, filters))

@@ -34,8 +34,28 @@ def read_args(args) -> tuple[core.Period, core.Filters]:
 
     :raises BadParameter: naming the first bad parameter.
     """
-    return get_library().report_request(args.get("from") or None, args.get("to") or None, args.get("subject"),
+    return get_library().report_request(_month(args, "from"), _month(args, "to"), args.get("subject"),
                                         args.get("type"), args.get("audience"))
+
+
+def _month(args, name: str) -> str | None:
+    """A month parameter: absent is the default; present, it must be a month (``to=`` is refused, as the schema says)."""
+    value = args.get(name)
+    if value is not None and not value:
+        raise BadParameter(name, "must be a month as YYYY-MM, e.g. 2026-01")
+    return value
+
+
+@bp.get("/demand")
+@openapi.doc("What readers want: works asked for in a language they lack, and unmet searches (asked 3 times or more)",
+             auth=True, tag="reports",
+             query=[{"name": "from", "schema": openapi.MONTH}, {"name": "to", "schema": openapi.MONTH}],
+             responses={200: "Demand", 400: "Error", 401: "Error", 403: "Error"})
+@needs("review")
+def demand():
+    lib = get_library()
+    period, _ = lib.report_request(_month(request.args, "from"), _month(request.args, "to"))
+    return jsonify(lib.demand_report(period))
 
 
 @bp.get("/<name>")

@@ -1,12 +1,12 @@
 """The HTML search page: the same search function as the API, filters kept in the URL."""
 
 from flask import Blueprint, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 
 from contentlib.errors import BadParameter, IndexUnavailable
 
 from .i18n import CONTENT_LANGUAGE_NAMES, label
 from .resources import get_library
+from .texts import lazy_gettext as _l
 
 bp = Blueprint("search", __name__)
 
@@ -36,7 +36,7 @@ def page():
     args.pop("done", None)  # an action's message (catalog/feedback.py) is not part of the search
     error, body, status = None, None, 200
     try:
-        body = lib.search_query(args)
+        body = lib.search_query(args, other_language=True)
     except BadParameter as exc:
         error, status = PROBLEMS.get(exc.parameter, UNKNOWN_FILTER), 400
     except IndexUnavailable:

@@ -13,12 +13,18 @@ def banner(app, host: str, port: int) -> list[str]:
     with app.app_context():
         lib = app.extensions["contentlib"]
         admins, works = lib.accounts.admins(), lib.count_works()
+        public, name = lib.site.public_url(), lib.site.name()
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
-    lines = [f"contentlib: {works} works",
+    lines = [f"contentlib: {name}, {works} works",
              f"  database  {database}",
              f"  media     {cfg['CONTENTLIB_MEDIA_DIR']}",
              f"  index     {cfg['CONTENTLIB_INDEX_DIR']}",
              f"  open      http://{shown}:{port}/"]
+    if public:
+        lines.append(f"  handouts  QR codes point at {public}/ (the public address)")
+    else:
+        lines.append(f"  handouts  QR codes point at the address a browser opened (http://{shown}:{port}/ here): "
+                     f"set a public address at http://{shown}:{port}/admin/settings")
     if admins:
         lines.append(f"  log in    http://{shown}:{port}/login as {', '.join(admins[:3])}")
     else:

@@ -1,4 +1,4 @@
-"""Users, roles, password and API-token hashing, and login rate limiting.
+"""Users, roles, password and API-token hashing, and logging in (throttled by ``throttle``).
 
 Roles are single values; what each may do is the ``PERMISSIONS`` table, and an
 admin may do everything. Only hashes are stored: werkzeug's salted password
@@ -15,9 +15,10 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
-from .errors import InvalidRecord, NotAllowed, NotFound, TooManyAttempts
+from . import passwords, throttle
+from .errors import InvalidRecord, NotAllowed, NotFound
 
 ROLES = ("teacher", "editor", "reviewer", "admin")
 PERMISSIONS = {
@@ -28,13 +29,10 @@ PERMISSIONS = {
     "users": set(),              # admins only
     "vocabulary": set(),         # admins only
     "bundles": set(),            # admins only: import offline bundles
+    "interface": set(),          # admins only: the Chinese and English interface strings (editors: the Tibetan ones)
 }
 NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 MIN_PASSWORD = 8
-MAX_FAILURES = 5                 # per name and address ...
-FAILURE_WINDOW = 15 * 60         # ... within this many seconds
-ACCOUNT_MAX_FAILURES = 20        # per account, from any addresses ...
-ACCOUNT_WINDOW = 60 * 60         # ... within an hour: then the account is refused until an admin unlocks it
 
 
 @dataclass(frozen=True)
@@ -110,14 +108,28 @@ def end_sessions(store, name: str) -> None:
 
 
 def unlock(store, name: str) -> int:
-    """Forget the failed logins of ``name`` (an admin lets the owner in again); return how many.
+    """Forget the failed logins of ``name`` from every address (an admin lets the owner in again); return how many.
 
     :raises NotFound: for an unknown user.
     """
     if get_user(store, name) is None:
         raise NotFound(name)
-    lowered = name.lower()
-    return store.forget_failures(_account_key(lowered), _address_key(lowered, ""))
+    return throttle.forget(store, name)
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The users page: every account, who must wait after failed logins, and each account's failures this hour."""
+
+    users: list[User]
+    held: list[throttle.Held]
+    failures: dict[str, int]
+
+
+def roster(store, now: float | None = None) -> Roster:
+    users = list_users(store)
+    held, failures = throttle.held(store, time.time() if now is None else now, [u.name for u in users])
+    return Roster(users, held, failures)
 
 
 @functools.lru_cache(maxsize=1)
@@ -126,42 +138,30 @@ def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_hex(16))
 
 
-def _address_key(name: str, address: str) -> str:
-    return f"{name[:64]}|{address}"[:200]
-
-
-def _account_key(name: str) -> str:
-    return f"account:{name[:64]}"
-
-
 def authenticate(store, name: str, password: str, address: str, now: float | None = None) -> User | None:
     """Check a password; return the user, or None when wrong.
 
-    Failures are counted per name and address (``MAX_FAILURES`` within
-    ``FAILURE_WINDOW``) and per account from any address (``ACCOUNT_MAX_FAILURES``
-    within ``ACCOUNT_WINDOW``); past either every attempt is refused, right or
-    wrong, until the failures age out or an admin runs ``unlock``. Unknown names
-    are counted and hashed like known ones, so neither the answer nor its time
-    tells whether an account exists.
+    The attempt is booked against its account+address pair, its address and
+    its account first (``throttle.book``), in a short transaction; the hash is
+    computed outside any transaction; a right password takes the booking back.
+    Unknown names are booked and hashed like known ones, so neither the answer
+    nor its time tells whether an account exists.
 
-    :raises TooManyAttempts: while a limit holds.
+    :raises TooManyAttempts: while this pair or this address must wait (never for the account as such).
+    :raises LoginsBusy: when as many logins as a process takes at once are under way (``passwords``).
     """
     now = time.time() if now is None else now
-    lowered = (name or "").lower()
-    key, account = _address_key(lowered, address or ""), _account_key(lowered)
-    with store.transaction() as conn:
-        store.prune_failures(conn, now - max(FAILURE_WINDOW, ACCOUNT_WINDOW))
-        if (store.count_failures(conn, key, now - FAILURE_WINDOW) >= MAX_FAILURES
-                or store.count_failures(conn, account, now - ACCOUNT_WINDOW) >= ACCOUNT_MAX_FAILURES):
-            raise TooManyAttempts(key)
-        row = store.user_row(name, conn)
+    attempt = throttle.Attempt.of(name, address)
+    counts = throttle.check(store, attempt, now)  # a held-back address is told so before it takes a place
+    with passwords.turn(fresh=counts[attempt.address_key] == 0):
+        booked = throttle.book(store, attempt, now)
+        row = store.user_row(name)
         known = row is not None and row.active
-        good = check_password_hash(row.password_hash if known else _dummy_hash(), password or "")
-        if known and good:
-            store.clear_failures(conn, key)
-            return _user(row)
-        store.add_failures(conn, [key, account], now)
-        return None
+        good = passwords.check(row.password_hash if known else _dummy_hash(), password or "")
+    if known and good:
+        throttle.succeeded(store, attempt, booked)
+        return _user(row)
+    return None
 
 
 def _token_hash(token: str) -> str:

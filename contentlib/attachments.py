@@ -15,7 +15,8 @@ import os
 from pathlib import Path
 
 from .errors import MediaRejected
-from .media import FileInfo, Limits, MediaStore, make_renditions
+from .media import FileInfo, Limits, MediaStore, StoredFile, make_renditions
+from .media.check import within_limits
 from .media.images import save_image, thumbnail
 from .media.renditions import cover_card_image
 from .xmltext import xml_safe
@@ -25,34 +26,65 @@ CARD_WIDTHS = (320, 640)
 
 
 class Staged:
-    """One file checked and copied into the media store's temp area, not stored yet."""
+    """One file checked and copied into the media store's temp area, not stored yet.
 
-    def __init__(self, tmp: Path, stored, facts: tuple):
-        self.tmp, self.stored, self.facts = tmp, stored, facts
+    ``tmp`` is None for a file the store already holds (checked when it was first stored):
+    then ``source`` is kept, in case the stored copy is gone by the time the import commits.
+    """
+
+    def __init__(self, tmp: Path | None, stored, facts: tuple, source: Path | None = None):
+        self.tmp, self.stored, self.facts, self.source = tmp, stored, facts, source
 
 
 class Staging:
-    """The files of one import: checked first, stored only when the whole import is accepted."""
+    """The files of one import: checked first, stored only when the whole import is accepted.
 
-    def __init__(self, media: MediaStore, limits: Limits | None):
-        self.media, self.limits = media, limits
+    :param known: ``known(sha256)`` gives ``(size, content type, checked facts)`` of a file the
+        library already stored, or None. Such a file, read again with the same size and hash
+        (``contentlib demo`` every time ``make run`` starts), is not copied or parsed again:
+        only today's limits are applied to its recorded facts.
+    """
+
+    def __init__(self, media: MediaStore, limits: Limits | None, known=None):
+        self.media, self.limits, self.known = media, limits, known
         self._staged: list[Staged] = []
         self._by_source: dict[Path, Staged] = {}
 
     def stage(self, path: Path) -> Staged:
-        """Check a file by content on a temp copy. :raises MediaRejected:"""
+        """Check a file by content on a temp copy (unless the store holds it already). :raises MediaRejected:"""
         key = Path(path).resolve()
         if key not in self._by_source:
-            info, tmp, stored = self.media.stage(path, self.limits)
-            staged = Staged(tmp, stored, (stored.sha256, stored.size, info.content_type, {"file": _info_dict(info)}))
+            staged = self._already_stored(path)
+            if staged is None:
+                info, tmp, stored = self.media.stage(path, self.limits)
+                staged = Staged(tmp, stored, (stored.sha256, stored.size, info.content_type,
+                                              {"file": _info_dict(info)}))
             self._staged.append(staged)
             self._by_source[key] = staged
         return self._by_source[key]
+
+    def _already_stored(self, path: Path) -> Staged | None:
+        """A handle on the stored copy of the same bytes, checked before; None to check the file now."""
+        if self.known is None:
+            return None
+        try:
+            size = Path(path).stat().st_size
+            sha = _sha256(path) if size else None
+            facts = self.known(sha) if sha else None
+            if facts is None or facts[0] != size or self.media.path(sha).stat().st_size != size:
+                return None
+            within_limits(_file_info(facts[2]), self.limits)
+        except (OSError, TypeError, MediaRejected):
+            return None  # the full check says what is wrong, if anything is
+        return Staged(None, StoredFile(sha, size), (sha, size, facts[1], {"file": dict(facts[2])}), source=Path(path))
 
     def commit(self, handles) -> list[str]:
         """Store these staged files; return the sha256 of those new to the store."""
         new = []
         for h in dict.fromkeys(handles):
+            if h.tmp is None and h.source is not None and not self.media.exists(h.stored.sha256):
+                _info, h.tmp, _stored = self.media.stage(h.source, self.limits)  # deleted meanwhile: store it again
+                h.source = None
             if h.tmp is not None:
                 if self.media.commit_staged(h.tmp, h.stored):
                     new.append(h.stored.sha256)
@@ -71,18 +103,29 @@ class Staging:
                 h.tmp = None
 
 
-def ingester(media: MediaStore, limits: Limits | None = None):
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def ingester(media: MediaStore, limits: Limits | None = None, known=None):
     """Return the ``ingest`` callable that ``records.import_file`` expects.
 
     Called, it checks and stores one file; its ``staging()`` gives an import
     a ``Staging``, so a refused import stores nothing at all.
+
+    :param known: what the library recorded of a stored file (``Staging``'s ``known``), so that
+        files it stored already are not checked again.
     """
 
     def ingest(path: Path):
         info, stored = media.ingest(path, limits)
         return stored.sha256, stored.size, info.content_type, {"file": _info_dict(info)}
 
-    ingest.staging = lambda: Staging(media, limits)
+    ingest.staging = lambda: Staging(media, limits, known)
     return ingest
 
 
@@ -256,6 +299,8 @@ def finish_works(store, media: MediaStore, db_url: str, work_ids, limits: Limits
     processes = processes or os.cpu_count() or 1
     if not cards:  # only works that carry files have anything to finish (most imported works carry none)
         work_ids = [w.id for w in store.get_works(store.with_media(work_ids), public=False) if pending_renditions(w)]
+    else:  # a re-import (``contentlib demo`` again) finds them all finished: start no processes for nothing
+        work_ids = unfinished(store, media, work_ids)
     say = progress or (lambda done, total: None)
     if processes < 2 or len(work_ids) < 50:
         made = 0
@@ -275,6 +320,17 @@ def finish_works(store, media: MediaStore, db_url: str, work_ids, limits: Limits
             made, done = made + count, done + len(chunk)
             say(done, len(work_ids))
         return made
+
+
+def unfinished(store, media: MediaStore, work_ids) -> list[str]:
+    """Those of ``work_ids`` that ``finish_work`` with cards would make something for, in order."""
+    work_ids, todo = list(work_ids), set()
+    for i in range(0, len(work_ids), 500):
+        batch = work_ids[i:i + 500]
+        todo.update(w.id for w in store.get_works(store.with_media(batch), public=False) if pending_renditions(w))
+        todo.update(w.id for w in store.get_works(batch) if w.languages and not has_image(w)
+                    and not all(p.is_file() for p in card_paths(media, card_key(w)).values()))
+    return [w for w in work_ids if w in todo]
 
 
 def release(store, media: MediaStore, shas) -> list[str]:

@@ -63,7 +63,11 @@ class BadParameter(ContentlibError, ValueError):
 
 
 class TooManyAttempts(ContentlibError):
-    """Too many failed logins for this name and address; wait and try again."""
+    """Too many failed logins from this address (for this name, or for every name); wait and try again."""
+
+
+class LoginsBusy(ContentlibError):
+    """This process is already checking as many passwords as it takes at once; try again in a moment."""
 
 
 class OverLimit(ContentlibError):

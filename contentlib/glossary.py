@@ -99,6 +99,15 @@ def _bo_occurs(term: str, text: str) -> int:
     return -1
 
 
+def occurs(term: str, text: str, lang: str) -> bool:
+    """Whether a term occurs in ``text``: Chinese after Traditional/Simplified folding, Tibetan on syllable edges."""
+    if not term or not text:
+        return False
+    if lang == "zh":
+        return to_simplified(term) in to_simplified(text)
+    return _bo_occurs(term, text) >= 0
+
+
 def found_in(store, text: str) -> list[Entry]:
     """Entries whose Chinese (folded) or Tibetan term occurs in ``text``."""
     if not text or not text.strip():

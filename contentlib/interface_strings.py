@@ -4,26 +4,34 @@ The shipped ``translations/<locale>/LC_MESSAGES/messages.po`` keep unreviewed Ti
 flagged fuzzy. An editor confirms or corrects each one in the library itself (no gettext tools);
 the confirmed string is kept in the database with who confirmed it and when, is used at once
 over the shipped catalog, and ``export_po`` writes it un-fuzzied for merging back into the code.
+
+A string is text, never markup (the web shell escapes it), and it must format exactly like the
+English: ``format_problem`` checks its placeholders with Babel's own parser before it is saved.
+Editors may change the Tibetan strings; the Chinese and English ones are the developers' reference,
+so changing them needs an admin. Every change is kept in the history, in the change's transaction.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import re
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import PYTHON_FORMAT, Catalog, TranslationError
+from babel.messages.checkers import _validate_format
 from babel.messages.pofile import read_po, write_po
 
 from .accounts import require
 from .errors import InvalidRecord
 
 MAX_LENGTH = 2000
-_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+# Who may change which locale's strings: editors the Tibetan drafts; any other locale needs "interface" (admins).
+PERMISSION = {"bo": "edit"}
+# A value of each conversion type, to try a translation with before it is saved.
+_SAMPLES = {**dict.fromkeys("sra", "x"), **dict.fromkeys("diouxXc", 1), **dict.fromkeys("eEfFgG", 1.5)}
 
 
 @dataclass(frozen=True)
@@ -107,20 +115,74 @@ def strings(store, translations_dir: Path, locale: str) -> list[InterfaceString]
     return out
 
 
+def permission(locale: str) -> str:
+    """The permission changing ``locale``'s strings needs."""
+    return PERMISSION.get(locale, "interface")
+
+
+def may_change(user, locale: str) -> bool:
+    return user is not None and user.can(permission(locale))
+
+
+def _placeholders(text: str) -> list[tuple[str | None, str, str]]:
+    """``(name or None, conversion, as written)`` of each placeholder, by Babel's parser; ``%%`` is text."""
+    return [(m.group(1), m.group(3), m.group(0)) for m in PYTHON_FORMAT.finditer(text)
+            if not (m.group(3) == "%" and m.group(1) is None)]
+
+
+def format_problem(source: str, form: str) -> str | None:
+    """Why ``form`` would not format as a translation of ``source``; None when it would.
+
+    Babel's own parser and checker (``_validate_format``) compare the placeholders; the form must
+    keep every one of the English and add none (a lone ``%`` included: a percent sign is ``%%``),
+    and it is tried with a value of each placeholder's type, as the interface will format it.
+    """
+    wanted = _placeholders(source)
+    positional = any(name is None for name, _, _ in wanted)
+    shown = ", ".join(sorted({w for _, _, w in wanted}))
+    keep = (f"keep the placeholders of the English as they are ({shown}) and write a percent sign as %%" if shown
+            else "the English has no placeholders; write a percent sign as %%")
+    found = _placeholders(form)
+    if not positional:
+        names = {name for name, _, _ in wanted}
+        for name, _, written in found:
+            if name not in names:
+                return f"{written} is not a placeholder of the English: {keep}"
+    if "%" in PYTHON_FORMAT.sub("", form):
+        return f"has a % that is not a placeholder: {keep}"
+    try:
+        _validate_format(source, form)
+    except TranslationError as exc:
+        return f"{exc}: {keep}"
+    if not positional and {n for n, _, _ in found} != {n for n, _, _ in wanted}:
+        return f"must keep the placeholders of the English ({shown})"
+    values = (tuple(_SAMPLES.get(c, "x") for _, c, _ in wanted) if positional
+              else {name: _SAMPLES.get(c, "x") for name, c, _ in wanted})
+    try:
+        form % values
+    except (KeyError, ValueError, TypeError, IndexError, OverflowError) as exc:
+        return f"would not display ({exc}): {keep}"
+    return None
+
+
 def _check(message, locale: str, forms: list[str]) -> tuple[str, ...]:
     problems = []
     want = len(_forms(message))
     forms = [(f or "").strip() for f in forms]
     if len(forms) != want:
         problems.append(("forms", f"expected {want} form(s), got {len(forms)}"))
+    ids = list(message.id) if isinstance(message.id, (list, tuple)) else [message.id]
     for i, form in enumerate(forms):
         if not form:
             problems.append((f"forms[{i}]", "is empty"))
         elif len(form) > MAX_LENGTH:
             problems.append((f"forms[{i}]", f"is longer than {MAX_LENGTH} characters"))
-        elif set(_PLACEHOLDER.findall(form)) != set(_PLACEHOLDER.findall(_msgid(message))):
-            names = ", ".join(f"%({n})s" for n in sorted(set(_PLACEHOLDER.findall(_msgid(message))))) or "none"
-            problems.append((f"forms[{i}]", f"must keep the placeholders of the English ({names})"))
+        else:
+            # The first form against the singular, the others against the plural; a locale with one form
+            # for every number (Tibetan, Chinese) against the plural, which names the count.
+            problem = format_problem(ids[-1] if len(forms) == 1 else ids[min(i, len(ids) - 1)], form)
+            if problem:
+                problems.append((f"forms[{i}] placeholders", problem))
     if problems:
         raise InvalidRecord(problems)
     return tuple(forms)
@@ -128,12 +190,12 @@ def _check(message, locale: str, forms: list[str]) -> tuple[str, ...]:
 
 def confirm(store, user, translations_dir: Path, locale: str, msgid: str, forms: list[str],
             now: float | None = None) -> InterfaceString:
-    """Confirm (or correct) one interface string; it is used from the next request on.
+    """Confirm (or correct) one interface string; it is used from the next request on, and kept in the history.
 
-    :raises NotAllowed: unless the user may edit.
-    :raises InvalidRecord: for an unknown string, an empty text or lost placeholders.
+    :raises NotAllowed: unless the user may change ``locale``'s strings (``permission``).
+    :raises InvalidRecord: for an unknown string, an empty text, or one that would not format like the English.
     """
-    require(user, "edit")
+    require(user, permission(locale))
     catalog = shipped_catalog(translations_dir, locale)
     message = next((m for m in catalog if m.id and _msgid(m) == msgid), None)
     if message is None:
@@ -141,6 +203,13 @@ def confirm(store, user, translations_dir: Path, locale: str, msgid: str, forms:
     clean = _check(message, locale, forms)
     store.put_confirmed_string(locale, msgid, list(clean), user.name, time.time() if now is None else now)
     return next(s for s in strings(store, translations_dir, locale) if s.msgid == msgid)
+
+
+def history(store, locale: str, msgid: str | None = None) -> list[dict]:
+    """Every change to ``locale``'s strings (or one of them), oldest first: who, when, before and after."""
+    return [{"msgid": r.msgid, "at": r.at, "actor": r.actor,
+             "before": None if r.before is None else tuple(r.before), "after": tuple(r.after)}
+            for r in store.interface_history_rows(locale, msgid)]
 
 
 def overrides(store, locale: str) -> dict:

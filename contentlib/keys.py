@@ -12,7 +12,6 @@ import base64
 import binascii
 import json
 import os
-import socket
 import time
 import uuid
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from .errors import InvalidRecord
+from .site import DEFAULT_NAME
 
 KEY_FILE = "library_key.json"
 
@@ -51,10 +51,22 @@ def _read(path: Path) -> Identity:
     return Identity(data["id"], data["name"], key)
 
 
-def identity(home, name: str | None = None) -> Identity:
+def stored_id(home) -> str | None:
+    """The id in ``home``'s identity file, if the library made one already (None otherwise)."""
+    try:
+        return json.loads((Path(home) / KEY_FILE).read_text("utf-8"))["id"] or None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def identity(home, name: str | None = None, library_id: str | None = None) -> Identity:
     """Load this library's identity from ``home``, making it on first use.
 
-    :param name: the library's name when it is made (default: the host name).
+    The library's name and id are its stored settings (``contentlib.site``), which the
+    ``Library`` puts in place of the file's; the file keeps the ones it was made with.
+
+    :param name: the library's name when it is made (default: ``site.DEFAULT_NAME``, never the host's).
+    :param library_id: its id when it is made (default: a new random one).
     """
     home = Path(home)
     path = home / KEY_FILE
@@ -64,7 +76,7 @@ def identity(home, name: str | None = None) -> Identity:
     key = Ed25519PrivateKey.generate()
     raw = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                             serialization.NoEncryption())
-    body = json.dumps({"id": uuid.uuid4().hex, "name": name or socket.gethostname(),
+    body = json.dumps({"id": library_id or uuid.uuid4().hex, "name": name or DEFAULT_NAME,
                        "private_key": base64.b64encode(raw).decode("ascii")}).encode()
     tmp = home / f".{KEY_FILE}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -7,15 +7,16 @@ Deleted works are reported from their tombstones (``deletedRecord`` persistent).
 
 Resumption tokens carry the whole harvest state (filters, the last record
 sent, cursor and list size), so the server keeps nothing between requests and a
-restart does not break a harvest. Lists are ordered by (datestamp, id) and
+restart does not break a harvest; they are signed with the secret key
+(``contentlib.oai_tokens``). Lists are ordered by (datestamp, id) and
 continue after the last record sent, so changes during a harvest never make
-it skip a record.
+it skip a record. Every argument is checked before it is echoed or used:
+a value XML cannot carry (a NUL, say) or one too long to be ours is a
+``badArgument``, never an error of the XML writer.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from lxml import etree as ET
 
 from . import dublincore
 from .xmltext import xml_safe
+from .oai_tokens import MAX_TEXT, XML_ILLEGAL, BadToken, Query, token_key
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -44,8 +46,9 @@ VERBS = {
 }
 FORMATS = {"oai_dc": ("http://www.openarchives.org/OAI/2.0/oai_dc.xsd", OAI_DC_NS)}
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_SECOND = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")
+MAX_ARGUMENT = 2048  # characters of any argument (a token is at most 1024, an identifier far less)
 SET_SCHEMES = {"subject": "subjects", "type": "types"}
 
 
@@ -55,6 +58,7 @@ class Repository:
 
     :param work_url: the public page of a work, from its id (the ``dc:identifier``).
     :param repository_id: the middle part of OAI identifiers, ``oai:<repository_id>:<work id>``.
+    :param secret_key: the installation's secret key, which signs the resumption tokens.
     """
 
     name: str
@@ -63,53 +67,13 @@ class Repository:
     repository_id: str
     work_url: Callable[[str], str]
     page_size: int = 100
+    secret_key: str = field(kw_only=True, repr=False)
 
 
 class OaiError(Exception):
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code, self.message = code, message
-
-
-@dataclass
-class Query:
-    """One list request's filters and position, as a resumption token carries them."""
-
-    prefix: str
-    set: str | None = None
-    start: float | None = None   # from, inclusive (Unix time)
-    end: float | None = None     # until, exclusive (already moved past the last second or day)
-    after: tuple[float, str] | None = None
-    cursor: int = 0
-    total: int | None = None
-
-    def token(self) -> str:
-        raw = json.dumps([self.prefix, self.set, self.start, self.end, list(self.after) if self.after else None,
-                          self.cursor, self.total], separators=(",", ":"))
-        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-    @classmethod
-    def from_token(cls, token: str) -> "Query":
-        try:
-            raw = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode())
-            prefix, set_spec, start, end, after, cursor, total = raw
-            if not isinstance(prefix, str) or not isinstance(cursor, int) or not isinstance(total, int):
-                raise ValueError
-            for number in (start, end):
-                if number is not None and not isinstance(number, (int, float)):
-                    raise ValueError
-            if set_spec is not None and not isinstance(set_spec, str):
-                raise ValueError
-            if after is not None:
-                stamp, last = after
-                if not isinstance(stamp, (int, float)) or not isinstance(last, str):
-                    raise ValueError
-                after = (float(stamp), last)
-        except (ValueError, TypeError, UnicodeDecodeError, json.JSONDecodeError):
-            raise OaiError("badResumptionToken", "The resumption token is not one this repository issued.")
-        if prefix not in FORMATS or cursor < 0 or total < 0:
-            raise OaiError("badResumptionToken", "The resumption token is not one this repository issued.")
-        return cls(prefix, set_spec, start, end, after, cursor, total)
 
 
 @dataclass
@@ -139,6 +103,14 @@ def _parse_date(value: str, name: str) -> tuple[float, str]:
     raise OaiError("badArgument", f"'{name}' must be a UTC date YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ.")
 
 
+def _check_text(args: dict) -> None:
+    """:raises OaiError: badArgument for a name or value XML cannot carry, or one longer than any of ours."""
+    for name, values in args.items():
+        for text in (name, *(values if isinstance(values, list) else [values])):
+            if not isinstance(text, str) or len(text) > MAX_ARGUMENT or XML_ILLEGAL.search(text):
+                raise OaiError("badArgument", "An argument is too long or holds characters that XML cannot carry.")
+
+
 def _one_each(args: dict) -> dict[str, str]:
     """The arguments with one value each. :raises OaiError: badArgument for a repeated one."""
     out = {}
@@ -155,6 +127,7 @@ class Handler:
 
     def __init__(self, store, repo: Repository):
         self.store, self.repo = store, repo
+        self.token_key = token_key(repo.secret_key)
 
     # -- entry point ------------------------------------------------------
 
@@ -172,6 +145,7 @@ class Handler:
             if len(verb_values) != 1 or verb_values[0] not in VERBS:
                 raise OaiError("badVerb", "The verb is missing, repeated or not one of the six OAI-PMH verbs.")
             verb = verb_values[0]
+            _check_text({k: v for k, v in args.items() if k != "verb"})
             params = _one_each({k: v for k, v in args.items() if k != "verb"})
             self._check_arguments(verb, params)
             for name, value in (("verb", verb), *params.items()):  # echoed only when they were legal
@@ -262,7 +236,10 @@ class Handler:
 
     def _list(self, verb: str, params: dict, render) -> ET.Element:
         if "resumptionToken" in params:
-            query = Query.from_token(params["resumptionToken"])
+            try:
+                query = Query.from_token(params["resumptionToken"], self.token_key, FORMATS)
+            except BadToken:
+                raise OaiError("badResumptionToken", "The resumption token is not one this repository issued.") from None
         else:
             query = self._query(params)
         items, more = self._page(query)
@@ -277,7 +254,7 @@ class Handler:
             if more:
                 last = items[-1]
                 token.text = Query(query.prefix, query.set, query.start, query.end, (last.stamp, last.id),
-                                   query.cursor + len(items), query.total).token()
+                                   query.cursor + len(items), query.total).token(self.token_key)
         return el
 
     def _query(self, params) -> Query:
@@ -295,7 +272,10 @@ class Handler:
             raise OaiError("badArgument", "'from' and 'until' must have the same granularity.")
         if start is not None and end is not None and start >= end:
             raise OaiError("badArgument", "'from' is later than 'until'.")
-        query = Query(params["metadataPrefix"], params.get("set"), start, end)
+        set_spec = params.get("set") or None  # "set=" selects nothing out: the whole repository
+        if set_spec is not None and len(set_spec) > MAX_TEXT:
+            raise OaiError("badArgument", f"'set' must be at most {MAX_TEXT} characters.")
+        query = Query(params["metadataPrefix"], set_spec, start, end)
         query.total = self._count(query)
         return query
 

@@ -322,7 +322,8 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     work_ids: list[str] = field(default_factory=list)
     replaced_media: set[str] = field(default_factory=set)
-    kept_versions: list[tuple[int, str]] = field(default_factory=list)  # (line, lang) left as editors made them
+    # (line, work id, lang) of each version left as editors made it here
+    kept_versions: list[tuple[int, str, str]] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # works a mirror import deleted
 
     @property
@@ -330,11 +331,15 @@ class ImportReport:
         return self.created + self.updated + self.unchanged
 
     def notes(self) -> list[str]:
-        """One line per version kept: ``LINE: kept newer local version (bo)``."""
-        return [f"{line}: kept newer local version ({lang})" for line, lang in self.kept_versions]
+        """One line per version kept, naming the work: ``WORK_ID (line N): kept newer local version (bo)``."""
+        return [f"{work_id} (line {line}): kept newer local version ({lang})" for line, work_id, lang in self.kept_versions]
 
     def summary(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, {self.kept} kept"
+        """What the counts count: works created, updated or unchanged, and language versions kept."""
+        works = "work" if self.imported == 1 else "works"
+        versions = "version" if self.kept == 1 else "versions"
+        return (f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged ({self.imported} {works}); "
+                f"{self.kept} newer local {versions} kept")
 
 
 @dataclass
@@ -531,7 +536,7 @@ def import_file(store, path: Path, ingest: Ingest | None = None, skip_invalid: b
     report.created, report.updated, report.unchanged = counts["created"], counts["updated"], counts["unchanged"]
     report.kept = counts["kept"]
     line_of = {p.work.id: p.line for p in good}
-    report.kept_versions = [(line_of.get(w, 0), lang) for w, lang in counts["kept_versions"]]
+    report.kept_versions = [(line_of.get(w, 0), w, lang) for w, lang in counts["kept_versions"]]
     report.work_ids = [p.work.id for p in good]
     report.replaced_media = counts["replaced_media"]
     report.removed = counts["removed"]

@@ -13,6 +13,7 @@ Each report answers ``{"months": [{"month": "YYYY-MM", ...}], "totals": {...}}``
 from __future__ import annotations
 
 import statistics
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -24,6 +25,9 @@ from .store import Store
 from .usage import MONTH_RE, local_library, month_of
 
 MAX_MONTHS = 240
+# Reports cover Unix-time years; 0000 or 9999 would only overflow the calendar's dates.
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+_YEAR = re.compile(r"[0-9]{4}")
 TRANSLATED = ("bo", "zh")           # the languages translation figures follow
 USE_KINDS = ("views", "plays", "downloads")
 KIND_FIGURE = {"view": "views", "play": "plays", "download": "downloads", "download_light": "downloads",
@@ -67,11 +71,12 @@ def _shift(month: str, delta: int) -> str:
 def parse_period(start: str | None, end: str | None, today: date | None = None) -> Period:
     """Read ``from`` and ``to`` (``YYYY-MM``); by default the twelve months ending this one.
 
-    :raises BadParameter: for a malformed month, ``from`` after ``to``, or a span over 20 years.
+    :raises BadParameter: for a malformed month or one outside the years reports cover, ``from`` after
+        ``to``, or a span over 20 years.
     """
     for name, value in (("from", start), ("to", end)):
-        if value and not MONTH_RE.match(value):
-            raise BadParameter(name, "must be a month as YYYY-MM, e.g. 2026-01")
+        if value and not (MONTH_RE.match(value) and FIRST_YEAR <= int(value[:4]) <= LAST_YEAR):
+            raise BadParameter(name, f"must be a month as YYYY-MM from {FIRST_YEAR} to {LAST_YEAR}, e.g. 2026-01")
     today = today or datetime.now(timezone.utc).date()
     end = end or (_shift(start, 11) if start and _shift(start, 11) < month_of(today) else month_of(today))
     start = start or _shift(end, -11)
@@ -80,6 +85,18 @@ def parse_period(start: str | None, end: str | None, today: date | None = None) 
     if len(Period(start, end).months()) > MAX_MONTHS:
         raise BadParameter("to", f"a report covers at most {MAX_MONTHS} months")
     return Period(start, end)
+
+
+def parse_year(year: str, quarter: str | None = None) -> Period:
+    """Read a year (``YYYY``) and an optional quarter (``1`` to ``4``) as the report form sends them.
+
+    :raises BadParameter: for anything else (``0000``, ``²``, a year outside the ones reports cover).
+    """
+    if not (_YEAR.fullmatch(year) and FIRST_YEAR <= int(year) <= LAST_YEAR):
+        raise BadParameter("year", f"must be a year from {FIRST_YEAR} to {LAST_YEAR}, such as 2026")
+    if quarter and quarter not in ("1", "2", "3", "4"):
+        raise BadParameter("quarter", "must be 1, 2, 3 or 4")
+    return period_of(int(year), int(quarter) if quarter else None)
 
 
 def period_of(year: int, quarter: int | None = None) -> Period:

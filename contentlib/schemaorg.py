@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 from .model import LANGUAGES, Work
 
+# The type a work's kind asks for; a video or audio work without a file to play falls back to CreativeWork.
 TYPES = {"video": "VideoObject", "animation": "VideoObject", "book": "Book", "audio": "AudioObject",
          "poster": "CreativeWork"}
 _CC = re.compile(r"^CC[ -](BY(?:[ -](?:NC|SA|ND))*)[ -](\d\.\d)$", re.IGNORECASE)
@@ -77,19 +78,25 @@ def work_jsonld(work: Work, url: str, *, image: str | None = None, thumbnail: st
             data["translator"] = [{"@type": "Person", "name": _texts(c.name.items())} for c in translators]
         if not data["creator"]:
             del data["creator"]
-    if work.duration_seconds:
-        data["duration"] = f"PT{work.duration_seconds}S"
     if work.pages:
         data["numberOfPages"] = work.pages
     if image:
         data["image"] = image
     if thumbnail:
         data["thumbnailUrl"] = thumbnail
+    if data["@type"] in ("VideoObject", "AudioObject"):
+        # A VideoObject (or AudioObject) promises something to play: its file and when it was put up.
+        # A video work with no such file yet (a record without media) is only a CreativeWork.
+        prefix = "video/" if data["@type"] == "VideoObject" else "audio/"
+        playable = next(((href, kind) for href, kind in files if kind.startswith(prefix)), None)
+        if playable is None or "dateModified" not in data:
+            data["@type"] = "CreativeWork"
+        else:
+            data["contentUrl"], data["encodingFormat"] = playable
+            data["uploadDate"] = data["dateModified"]
+            if work.duration_seconds:
+                data["duration"] = f"PT{work.duration_seconds}S"
     if files:
-        if data["@type"] in ("VideoObject", "AudioObject"):
-            data["contentUrl"], data["encodingFormat"] = files[0]
-            if "dateModified" in data:
-                data["uploadDate"] = data["dateModified"]
         data["encoding"] = [{"@type": "MediaObject", "contentUrl": href, "encodingFormat": kind}
                             for href, kind in files]
     return {k: v for k, v in data.items() if v not in (None, [], "")}

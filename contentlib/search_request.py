@@ -42,22 +42,25 @@ def parse_search_args(args: dict[str, list[str]], vocabulary, default_per_page: 
     q = xml_safe((args.get("q") or [""])[-1])  # control characters are not words: searched without them
     if len(q) > MAX_QUERY:
         raise BadParameter("q", f"must be at most {MAX_QUERY} characters")
+    for name in (*FILTERS, "lang", "has"):
+        if "" in args.get(name, []):  # "type=" names no type: a broken link or client, not "any type"
+            raise BadParameter(name, "must not be empty; leave the parameter out to not filter by it")
     filters = {}
     for name, scheme in FILTERS.items():
-        codes = [c for c in args.get(name, []) if c != ""]
+        codes = args.get(name, [])
         for code in codes:
             known = code in WORK_TYPES if scheme == "types" else vocabulary.has(scheme, code)
             if not known:
                 raise BadParameter(name, f"unknown code {code!r}")
         if codes:
             filters[name] = list(dict.fromkeys(codes))
-    langs = [c for c in args.get("lang", []) if c != ""]
+    langs = args.get("lang", [])
     for code in langs:
         if code not in LANGUAGES:
             raise BadParameter("lang", f"unknown language {code!r}; expected bo, zh or en")
     if langs:
         filters["lang"] = list(dict.fromkeys(langs))
-    kinds = [c for c in args.get("has", []) if c != ""]
+    kinds = args.get("has", [])
     for kind in kinds:
         if kind not in FILE_KINDS:
             raise BadParameter("has", f"unknown kind of file {kind!r}; expected {', '.join(FILE_KINDS)}")

@@ -36,6 +36,10 @@ def defaults(environ=None) -> dict:
         "CONTENTLIB_MEDIA_DIR": env.get("CONTENTLIB_MEDIA_DIR") or str(media),
         "CONTENTLIB_DEFAULT_LOCALE": env.get("CONTENTLIB_DEFAULT_LOCALE", "bo"),
         "CONTENTLIB_SECRET_KEY": env.get("CONTENTLIB_SECRET_KEY"),
+        # Proxies in front of the server (1 behind the README's nginx): each adds one X-Forwarded-For entry, and
+        # the client's address (what failed logins are counted by) is the one the outermost proxy saw. 0 (served
+        # directly): the header is ignored, since any client can send it.
+        "CONTENTLIB_PROXIES": int(env.get("CONTENTLIB_PROXIES", "0")),
         # Send session cookies over HTTPS only: set to 1 behind TLS (off so `make run` works on http).
         "CONTENTLIB_SECURE_COOKIES": env.get("CONTENTLIB_SECURE_COOKIES", "0") == "1",
         # 1: apply index changes inside the request that made them (one process, some tests).
@@ -65,6 +69,9 @@ def defaults(environ=None) -> dict:
         "CONTENTLIB_OFFLINE_PENDING": int(env.get("CONTENTLIB_OFFLINE_PENDING", "3")),
         "CONTENTLIB_OFFLINE_DAILY": int(env.get("CONTENTLIB_OFFLINE_DAILY", "20")),
         "CONTENTLIB_OFFLINE_MAX_BYTES": int(env.get("CONTENTLIB_OFFLINE_MAX_BYTES", str(5 * 2 ** 30))),
+        # The translation workbench's reading-speed limit per language: characters a second of a subtitle cue
+        # (spaces and combining marks not counted) above which the reading_speed check warns.
+        "CONTENTLIB_READING_SPEED": env.get("CONTENTLIB_READING_SPEED", "bo=22,zh=9,en=20"),
         # This library's name in the use counts it exports (`contentlib report export`).
         "CONTENTLIB_LIBRARY_NAME": env.get("CONTENTLIB_LIBRARY_NAME") or None,
     }

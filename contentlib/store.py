@@ -20,11 +20,14 @@ from .storage.engine import make_engine, setup_lock, upgrade
 from .storage.glossary import GlossaryStore
 from .storage.interface import InterfaceStringsStore
 from .storage.jobs import JobsStore
+from .storage.lexicon import LexiconStore
 from .storage.listing import ListingStore
 from .storage.lists import ListsStore
 from .storage.oai import OaiStore
 from .storage.outbox import OUTBOX_LOCK, OutboxStore
 from .storage.reports import ReportsStore
+from .storage.settings import SettingsStore
+from .storage.translation import TranslationStore
 from .storage.usage import UsageStore
 from .storage.vocabulary import VocabularyStore
 from .storage.workflow import WorkflowStore
@@ -40,7 +43,7 @@ __all__ = ["Store", "make_engine", "setup_lock", "upgrade", "OUTBOX_LOCK", "meta
 
 class Store(WorksStore, OutboxStore, VocabularyStore, WorkflowStore, GlossaryStore, ListsStore, AccountsStore,
             CoverageStore, ListingStore, JobsStore, InterfaceStringsStore, UsageStore, ReportsStore, OaiStore,
-            BundlesStore):
+            BundlesStore, LexiconStore, SettingsStore, TranslationStore):
     """The repository: loads and saves whole works, in transactions; each area's methods come from
     ``contentlib.storage``."""
 

@@ -143,7 +143,7 @@ login_failures = sa.Table(
     "login_failures", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("key", sa.String(200), nullable=False, index=True),
-    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("at", sa.Float, nullable=False, index=True),  # pruning deletes the old ones by it
 )
 
 # Everyone who edited the working version of (work, lang) since it was last published.
@@ -220,6 +220,19 @@ interface_strings = sa.Table(
     sa.Column("confirmed_at", sa.Float, nullable=False),
 )
 
+# -- interface string history (migration 0004c) -------------------------
+# Every change to an interface string: who, when, the forms before (None: the shipped text) and after.
+interface_string_history = sa.Table(
+    "interface_string_history", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("locale", sa.String(16), nullable=False, index=True),
+    sa.Column("msgid", sa.Text, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("before", sa.JSON),
+    sa.Column("after", sa.JSON, nullable=False),
+)
+
 
 # -- use counts (migration 0003h) ----------------------------------------
 # Only aggregate numbers: a row is (day or month, work, language, kind) and a count.
@@ -277,4 +290,109 @@ bundle_log = sa.Table(
     sa.Column("created", sa.String(40), nullable=False),
     sa.Column("at", sa.Float, nullable=False),
     sa.Column("summary", sa.JSON, nullable=False),
+)
+
+
+# -- cross-language reach and demand (migration 0004j; asks for a translation are use counts of kind ``ask``) -------------------
+
+# What the library learned from its own bilingual works: for each source unit, its weighted targets.
+lexicon_entries = sa.Table(
+    "lexicon_entries", metadata,
+    sa.Column("direction", sa.String(8), primary_key=True),
+    sa.Column("source", sa.String(200), primary_key=True),
+    sa.Column("target", sa.String(200), primary_key=True),
+    sa.Column("weight", sa.Float, nullable=False),
+)
+
+# One row: which lexicon is live (its generation), and what it was built from.
+lexicon_state = sa.Table(
+    "lexicon_state", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("generation", sa.Integer, nullable=False),
+    sa.Column("pairs", sa.Integer, nullable=False),
+    sa.Column("works", sa.Integer, nullable=False),
+    sa.Column("entries", sa.Integer, nullable=False),
+    sa.Column("built_at", sa.Float, nullable=False),
+    sa.Column("seconds", sa.Float, nullable=False),
+)
+
+# Searches that found fewer than three works in their own language: per month, normalised query text.
+demand_unmet = sa.Table(
+    "demand_unmet", metadata,
+    sa.Column("library_id", sa.String(64), primary_key=True),  # "" for this library, else the one that sent them
+    sa.Column("month", sa.String(7), primary_key=True),
+    sa.Column("lang", sa.String(8), primary_key=True),
+    sa.Column("query", sa.String(200), primary_key=True),
+    sa.Column("count", sa.BigInteger, nullable=False),
+)
+
+
+# -- settings (migration 0004e) -------------------------------------------
+
+# Settings an admin changes while the library runs (``contentlib.site``): one row per key.
+# The library's name and id are written once, at the first start, and change only when someone changes them.
+settings = sa.Table(
+    "settings", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+
+# -- the translation workbench (migration 0004h) -------------------------
+
+# The editor's draft, segment by segment: a target and a "done" mark per (work, language, sid).
+# Title and description targets are also the draft's own fields (kept in step); cue targets live
+# only here until a submit turns them into a subtitle track. ``source`` is the source text the
+# target was written for (a changed source makes the segment not done).
+translation_segments = sa.Table(
+    "translation_segments", metadata,
+    sa.Column("work_id", sa.String(64), sa.ForeignKey("works.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("lang", sa.String(8), primary_key=True),
+    sa.Column("sid", sa.String(80), primary_key=True),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("done", sa.Boolean, nullable=False),
+    sa.Column("updated_by", sa.String(64)),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+# What reviewers said about one segment of a version, oldest first.
+translation_comments = sa.Table(
+    "translation_comments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("work_id", sa.String(64), sa.ForeignKey("works.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("lang", sa.String(8), nullable=False),
+    sa.Column("sid", sa.String(80), nullable=False),
+    sa.Column("author", sa.String(64), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Index("ix_translation_comments_version", "work_id", "lang"),
+)
+
+# The translation memory: every pair of segments published in two languages (titles, description
+# sentences, time-overlapping subtitle cues), learned from the outbox like a search index.
+# A source text is kept once (``memory_sources``, by its normalised form); pairs point at it.
+# Source ids are never reused (AUTOINCREMENT), so a process's fuzzy index of them
+# (``translation.memory.GramIndex``) can tell new sources, and a rebuilt memory, by their ids.
+memory_sources = sa.Table(
+    "memory_sources", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("lang", sa.String(8), nullable=False),
+    sa.Column("norm", sa.Text, nullable=False),
+    sa.Column("norm_hash", sa.BigInteger, nullable=False, index=True),
+    sa.Column("length", sa.Integer, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+memory_pairs = sa.Table(
+    "memory_pairs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source_id", sa.Integer, nullable=False, index=True),
+    sa.Column("source_lang", sa.String(8), nullable=False),
+    sa.Column("target_lang", sa.String(8), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("work_id", sa.String(64), nullable=False, index=True),
 )

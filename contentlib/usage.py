@@ -11,8 +11,11 @@ Kinds of use:
 - ``view``: the work's page was shown (counted under the visitor's interface language);
 - ``play``: a video or audio file was started (its first bytes asked for; see the README);
 - ``download`` and ``download_light``: the original file, or its light rendition, downloaded;
+  plays and downloads count under the file's language, or, for a file in no language (most
+  videos), under the language the door passes (the visitor's interface language);
 - ``export_bundle`` and ``export_zim``: the work went into a bundle or a ZIM file
-  (``count_exports``; counted under the language ``""``, since an export carries all of them).
+  (``count_exports``; counted under the language ``""``, since an export carries all of them);
+- ``ask``: a reader asked for a version in the language counted (``Library.ask_translation``).
 
 Counts other libraries send back travel as JSON (``export_counts`` / ``import_counts``).
 """
@@ -35,10 +38,10 @@ from .store import Store
 
 log = logging.getLogger("contentlib.usage")
 
-KINDS = ("view", "play", "download", "download_light", "export_bundle", "export_zim")
+KINDS = ("view", "play", "download", "download_light", "export_bundle", "export_zim", "ask")
 EXPORT_KINDS = {"bundle": "export_bundle", "zim": "export_zim"}
 FORMAT = "contentlib-usage/1"
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")  # ASCII digits: \d is any script's
 WORK_ID_MAX, LANG_MAX = 64, 8
 
 
@@ -68,7 +71,10 @@ class Counter:
 
     def add(self, kind: str, work_id: str | None = None, lang: str = "", sha256: str | None = None,
             day: date | None = None) -> None:
-        """Count one use of a work (or of a media file, resolved to its work when written). Never raises."""
+        """Count one use of a work (or of a media file, resolved to its work when written). Never raises.
+
+        :param lang: the use's language; for a media file, the one to count under when the file has none.
+        """
         try:
             key = (day or today(), ("w", work_id) if work_id else ("m", sha256), lang or "", kind)
             with self._lock:
@@ -126,7 +132,10 @@ class Counter:
 
 
 def _resolve(store: Store, batch: Tally) -> Tally:
-    """Turn media-file keys into work keys (a file's first entry says its work and language)."""
+    """Turn media-file keys into work keys (a file's first entry says its work and language).
+
+    A file in a language counts under it; a language-neutral file keeps the language it was counted with.
+    """
     shas = {target[1] for _, target, _, _ in batch if target[0] == "m"}
     owners = store.media_owners(shas)
     out = Tally()
@@ -134,7 +143,8 @@ def _resolve(store: Store, batch: Tally) -> Tally:
         if target[0] == "w":
             work_id = target[1]
         elif target[1] in owners:
-            work_id, lang = owners[target[1]]
+            work_id, file_lang = owners[target[1]]
+            lang = file_lang or lang
         else:
             continue  # the file is gone: nothing to count it for
         if work_id and len(work_id) <= WORK_ID_MAX and len(lang) <= LANG_MAX and kind in KINDS:
@@ -205,7 +215,21 @@ def export_counts(store: Store, since: date | None = None, name: str | None = No
               for (m, w, lang, k), n in sorted(per.items())]
     return {"format": FORMAT, "library": {"id": lib_id, "name": lib_name},
             "period": {"from": period_from, "to": month_of(now)}, "exported_at": now.isoformat(),
-            "counts": counts}
+            "counts": counts, "unmet": _unmet_to_send(store, period_from)}
+
+
+UNMET_SENT_FROM = 3  # a query leaves this library only once asked this often in the file's period (as it is shown)
+MAX_QUERY = 200
+
+
+def _unmet_to_send(store: Store, period_from: str) -> list[dict]:
+    """This library's unmet searches per month, of the queries asked at least ``UNMET_SENT_FROM`` times in all."""
+    rows = store.local_unmet(period_from)
+    totals: Tally = Tally()
+    for _, lang, query, n in rows:
+        totals[(lang, query)] += n
+    return [{"month": m, "lang": lang, "q": query, "count": n} for m, lang, query, n in rows
+            if totals[(lang, query)] >= UNMET_SENT_FROM]
 
 
 def _months(period_from: str, period_to: str) -> list[str]:
@@ -266,6 +290,29 @@ def check_counts(data) -> dict:
         if key in seen:
             problems.append((where, "repeats a month, work, language and kind"))
         seen.add(key)
+    unmet = data.get("unmet", [])
+    if not isinstance(unmet, list):
+        problems.append(("unmet", "must be a list"))
+        unmet = []
+    seen_unmet = set()
+    for i, u in enumerate(unmet):
+        where = f"unmet[{i}]"
+        if not isinstance(u, dict):
+            problems.append((where, "must be an object"))
+            continue
+        month, lang, q, n = (u.get(k) for k in ("month", "lang", "q", "count"))
+        if not (isinstance(month, str) and MONTH_RE.match(month)) or (
+                ok_period and not period["from"] <= month <= period["to"]):
+            problems.append((where + ".month", "must be YYYY-MM within the file's period"))
+        if lang not in ("bo", "zh"):
+            problems.append((where + ".lang", "must be bo or zh"))
+        if not (isinstance(q, str) and 0 < len(q) <= MAX_QUERY and q.isprintable()):
+            problems.append((where + ".q", f"must be printable text of 1-{MAX_QUERY} characters"))
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            problems.append((where + ".count", "must be a whole number >= 0"))
+        if (month, lang, q) in seen_unmet:
+            problems.append((where, "repeats a month, language and query"))
+        seen_unmet.add((month, lang, q))
     if problems:
         raise InvalidRecord(problems)
     return data
@@ -288,7 +335,10 @@ def import_counts(store: Store, data: dict, now: float | None = None, library_id
     months = _months(data["period"]["from"], data["period"]["to"])
     rows = [{"library_id": lib["id"], "month": c["month"], "work_id": c["work_id"], "lang": c["lang"],
              "kind": c["kind"], "count": c["count"]} for c in data["counts"] if c["count"] > 0]
-    store.replace_imported_counts(lib["id"], lib["name"].strip(), months, rows, time.time() if now is None else now)
+    unmet = [{"month": u["month"], "lang": u["lang"], "query": u["q"], "count": u["count"]}
+             for u in data.get("unmet", []) if u["count"] > 0]
+    store.replace_imported_counts(lib["id"], lib["name"].strip(), months, rows, time.time() if now is None else now,
+                                  unmet=unmet)
     return {"library_id": lib["id"], "name": lib["name"].strip(), "months": len(months), "rows": len(rows)}
 
 

@@ -7,8 +7,9 @@ import threading
 import time
 import traceback
 
-from . import attachments, lightvideo
+from . import attachments, books, lightvideo
 from .bundles.offline import BUNDLE
+from .crosslang import reach
 from .jobs import DERIVE, Job, worker_name
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ def run_job(library, job: Job) -> None:
         try:
             attachments.finish_work(library.store, library.media, job.key, library.limits)
             lightvideo.finish_light(library.store, library.media, job.key)  # after the poster: needs renditions
+            books.finish_books(library.store, library.media, job.key, library.limits)  # the reader's pages
         except LookupError:  # the work was deleted meanwhile
             pass
         return
@@ -35,8 +37,12 @@ def _bundle(library, job: Job) -> None:
     library.build_offline(job.key)
 
 
+def _lexicon(library, job: Job) -> None:
+    library.build_lexicon()
+
+
 # Each job kind but ``derive`` and what runs it: ``handler(library, job)``.
-HANDLERS: dict = {BUNDLE: _bundle}
+HANDLERS: dict = {BUNDLE: _bundle, reach.LEXICON: _lexicon}
 
 
 def run_once(library, name: str | None = None, limit: int = 100) -> int:
@@ -69,6 +75,8 @@ def loop(library, stop: threading.Event, interval: float = 1.0, name: str | None
             if time.monotonic() - last_scan >= SCAN_EVERY:  # videos another process imported get light copies
                 for work_id in lightvideo.pending_work_ids(library.store):
                     library.jobs.put(work_id)
+                if reach.stale(library.store):  # enough new bilingual works: learn the lexicon again
+                    library.jobs.put("all", reach.LEXICON)
                 last_scan = time.monotonic()
             if time.monotonic() - last_sweep >= SWEEP_EVERY:  # staged uploads and imports a crash left behind
                 library.media.sweep_temp()

@@ -89,6 +89,11 @@ def status(store: Store, work_id: str, lang: str) -> VersionStatus:
     return _load_status(store, None, work_id, lang)
 
 
+def keywords_from_line(line: str) -> list[str]:
+    """The keywords of the editor form's one line, separated by commas (``,``, ``、`` or ``，``)."""
+    return [k for k in (p.strip() for p in line.replace("、", ",").replace("，", ",").split(",")) if k]
+
+
 def clean_fields(fields: dict) -> dict:
     """Validate the text fields of a version (only the ones given).
 
@@ -110,9 +115,7 @@ def clean_fields(fields: dict) -> dict:
             else:
                 out[name] = (value or "").strip() or None
     if "keywords" in fields:
-        value = fields["keywords"]
-        if isinstance(value, str):  # forms send one comma-separated line
-            value = [k for k in (p.strip() for p in value.replace("、", ",").replace("，", ",").split(",")) if k]
+        value = fields["keywords"]  # a list, as the OpenAPI says; the editor form's line is split by its view
         if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
             problems.append(("keywords", "must be a list of strings"))
         elif len(value) > MAX_KEYWORDS or any(len(k) > MAX_KEYWORD for k in value):
@@ -130,13 +133,20 @@ def _history(store, conn, work_id, lang, actor, action, before, after, changes=N
     store.record_step(conn, work_id, lang, actor, action, before, after, changes, comment, now or time.time())
 
 
+class StaleDraft(InvalidTransition):
+    """The draft changed after the caller read it (``save_draft``'s ``expect``): read it again and retry."""
+
+
 def save_draft(store: Store, user: User, work_id: str, lang: str, fields: dict,
-               now: float | None = None) -> VersionStatus:
+               now: float | None = None, also=None, expect: float | None = None) -> VersionStatus:
     """Create or change the working draft of a language version.
 
     Unspecified fields keep their value (from the draft, else from the published
     text). A published version stays public until the draft is approved.
 
+    :param also: called as ``also(conn)`` in the same transaction, after the draft is written, to keep
+        more of the draft (the workbench's segments); returns further ``{name: [old, new]}`` changes.
+    :param expect: the ``updated_at`` the caller computed its fields from; :raises StaleDraft: if it moved.
     :raises NotAllowed: unless the user may edit.
     :raises InvalidTransition: while the version is in review.
     :raises InvalidRecord: for malformed fields.
@@ -147,7 +157,11 @@ def save_draft(store: Store, user: User, work_id: str, lang: str, fields: dict,
     now = time.time() if now is None else now
     with store.transaction() as conn:
         st = _load_status(store, conn, work_id, lang)
+        if expect is not None and st.updated_at != expect:
+            raise StaleDraft("the draft changed meanwhile")
         changes = _begin_edit(store, conn, user, st, new, now)
+        if also is not None:
+            changes.update(also(conn) or {})
         _history(store, conn, work_id, lang, user.name, "edit", st.state, DRAFT, changes, now=now)
         return _load_status(store, conn, work_id, lang)
 
@@ -200,6 +214,36 @@ def submit(store: Store, user: User, work_id: str, lang: str, now: float | None 
     :raises NotAllowed, InvalidTransition, InvalidRecord: (no title yet).
     """
     return _move(store, user, "edit", work_id, lang, DRAFT, "submit", IN_REVIEW, now=now)
+
+
+def submit_with_files(store: Store, user: User, work_id: str, lang: str, fields: dict, entries: list[MediaEntry],
+                      drop: list[int], now: float | None = None) -> VersionStatus:
+    """Save text fields, put checked files in place of the draft files at ``drop``, and send it all to review.
+
+    One transaction: the workbench's submit either leaves a version in review with its
+    new subtitle tracks (drafts, public once approved) or changes nothing.
+
+    :raises NotAllowed, InvalidTransition, InvalidRecord: as ``save_draft`` and ``submit``.
+    """
+    require(user, "edit")
+    _check_lang(lang)
+    new = clean_fields(fields)
+    now = time.time() if now is None else now
+    with store.transaction() as conn:
+        st = _load_status(store, conn, work_id, lang)
+        changes = _begin_edit(store, conn, user, st, new, now)
+        _history(store, conn, work_id, lang, user.name, "edit", st.state, DRAFT, changes, now=now)
+        store.drop_draft_media(conn, work_id, drop)
+        for entry in entries:
+            store.add_draft_media(conn, work_id, lang, entry, {**entry.info, "draft": True, "uploaded_by": user.name})
+            _history(store, conn, work_id, lang, user.name, "attach", DRAFT, DRAFT,
+                     {"media": [None, f"{entry.role}: {entry.original_name}"]}, now=now)
+        st = _load_status(store, conn, work_id, lang)
+        if not (st.working.title or "").strip():
+            raise InvalidRecord([("title", "a version needs a title before review")])
+        store.set_working_state(conn, work_id, lang, IN_REVIEW, st.review_comment)
+        _history(store, conn, work_id, lang, user.name, "submit", DRAFT, IN_REVIEW, now=now)
+        return _load_status(store, conn, work_id, lang)
 
 
 def approve(store: Store, user: User, work_id: str, lang: str, now: float | None = None) -> VersionStatus:

@@ -47,6 +47,10 @@ LEAFLETS = ["demo-sib-0000", "demo-sib-1007", "demo-sib-0879", "demo-sib-0981", 
             "demo-sib-1582", "demo-sib-1672"]
 LEAFLET_NOTE = ("Sentences: FLORES-200 (NLLB Team et al., 2022) via SIB-200 (Adelani et al., 2023), CC BY-SA 4.0. "
                 "Leaflet made by contentlib tools/build_demo.py, CC BY-SA 4.0.")
+# Exercises for the translation workbench: a demo animation again, with its Tibetan version and Tibetan
+# subtitle track removed (exercise id -> the animation it copies). Its Chinese cues are the animation's,
+# whose published Tibetan cues the translation memory offers as exact matches.
+EXERCISES = {"demo-exercise-0351": "demo-sib-0351"}
 AUDIENCES = ["youth", "farmers-herders", "general-public", "women", "urban-workers", "cadres"]
 GRADES = ["primary", "junior-secondary", "senior-secondary", "vocational", "adult"]
 MAX_SENTENCES = 3
@@ -104,6 +108,21 @@ def sib_works():
         yield rec
 
 
+def exercise_works(works):
+    """The exercises: each a copy of its animation without Tibetan, labelled as an exercise in its titles."""
+    by_id = {w["id"]: w for w in works}
+    for wid, source in EXERCISES.items():
+        rec = json.loads(json.dumps(by_id[source]))
+        rec["id"] = wid
+        rec["titles"] = {"zh": "练习：" + rec["titles"]["zh"], "en": "Exercise: " + rec["titles"]["en"]}
+        rec["descriptions"] = {"zh": rec["descriptions"]["zh"],
+                               "en": "An exercise for the translation workbench: this copy of an animation has no "
+                                     "Tibetan version and no Tibetan subtitles; translate its Chinese subtitles. "
+                                     + rec["descriptions"]["en"]}
+        rec["media"] = [m for m in rec["media"] if m.get("lang") != "bo"]
+        yield rec
+
+
 def cmrc_works(limit=120):
     data = json.load(open(RAW / "cmrc2018-zh/cmrc2018_dev.json", encoding="utf-8"))["data"]
     for art in data[:limit]:
@@ -147,7 +166,8 @@ def leaflet_media(rec, chunk):
 def main():
     shutil.rmtree(OUT / "media", ignore_errors=True)
     # Imported in file order, newest last: the science works should greet visitors first.
-    records = list(cmrc_works()) + list(sib_works())[::-1]
+    sib = list(sib_works())
+    records = list(cmrc_works()) + list(exercise_works(sib)) + sib[::-1]
     with open(OUT / "catalog.jsonl", "w", encoding="utf-8") as out:
         for rec in records:
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")

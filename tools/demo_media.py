@@ -519,7 +519,7 @@ def leaflet(path: Path, titles: dict, bo: list[str], zh: list[str], note: str) -
     pdf.set_lang("bo")
     pdf.set_creation_date(datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc))
     pdf.set_producer("contentlib tools/build_demo.py")
-    pdf.set_title(titles.get("zh", ""))
+    pdf.set_title(" · ".join(t for t in (titles.get("bo", "").strip(), titles.get("zh", "").strip()) if t))
     pdf.add_font("bo", fname=str(TIBETAN_FONT))
     pdf.add_font("zh", fname=str(CJK_FONT))
     pdf.set_text_shaping(True)

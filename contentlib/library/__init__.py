@@ -3,8 +3,8 @@
 ``Library`` (``facade``) holds the store, the search backend, the media store,
 the limits and the job queue. What it reads for pages and feeds is in
 ``reading``, the figures in ``reporting``; accounts, the glossary, teachers'
-lists and the interface strings are small parts reached from it
-(``library.accounts``, ``library.glossary``, ``library.lists``, ``library.interface``).
+lists, the interface strings and the library's own settings are small parts reached from it
+(``library.accounts``, ``library.glossary``, ``library.lists``, ``library.interface``, ``library.site``).
 """
 
 from .facade import Editing, Library, Reviewing, Status

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import time
+from typing import Callable
+
 from .. import accounts
 from ..accounts import User
 
 
 class Accounts:
-    """The accounts of one library: the admin pages, the CLI and the login all go through here."""
+    """The accounts of one library: the admin pages, the CLI and the login all go through here.
 
-    def __init__(self, store):
+    ``clock`` gives the time failed logins are counted by (tests pass a fake one to move through hours).
+    """
+
+    def __init__(self, store, clock: Callable[[], float] = time.time):
         self._store = store
+        self._clock = clock
 
     def users(self) -> list[User]:
         return accounts.list_users(self._store)
@@ -33,11 +40,16 @@ class Accounts:
         accounts.set_active(self._store, name, active)
 
     def unlock(self, name: str) -> int:
-        """Forget a user's failed logins; return how many. :raises NotFound:"""
+        """Forget a user's failed logins from every address; return how many. :raises NotFound:"""
         return accounts.unlock(self._store, name)
 
+    def roster(self) -> accounts.Roster:
+        """Every account, the pairs and addresses that must wait now, and each account's failed logins this hour."""
+        return accounts.roster(self._store, self._clock())
+
     def authenticate(self, name: str, password: str, address: str) -> User | None:
-        return accounts.authenticate(self._store, name, password, address)
+        """The user, or None for a wrong password. :raises TooManyAttempts: while this pair or address waits."""
+        return accounts.authenticate(self._store, name, password, address, self._clock())
 
     def end_sessions(self, name: str) -> None:
         accounts.end_sessions(self._store, name)

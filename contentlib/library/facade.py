@@ -8,6 +8,7 @@ paths come from the settings it was built with, never from a web framework.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -18,12 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from .. import (attachments, backup, glossary, indexing, keys, lightvideo, lists, oai, records, usage,
-               worker, workflow, xmltext, zim)
+from .. import (attachments, backup, books, glossary, indexing, keys, lightvideo, lists, oai, records,
+               usage, worker, workflow, xmltext, zim)
 from ..accounts import User
 from ..bundles import BundleLimits, export as bundle_export, importer
 from ..bundles.importer import BundleReport
 from ..bundles.offline import OfflineJobs, OfflineLimits
+from ..crosslang import demand, reach
 from ..errors import IndexUnavailable, InvalidRecord, MediaRejected, NotFound
 from ..jobs import JobQueue
 from ..media import Limits, MediaStore
@@ -34,12 +36,16 @@ from ..selection import select_works
 from ..search_request import SearchRequest, parse_search_args
 from ..store import Store
 from .accounts import Accounts
+from .bookreader import BookReader
+from .demand import Demand
 from .files import Files
 from .glossary import Glossary
 from .lists import Lists
 from .reading import Reading
 from .reporting import Reporting
+from .site import SiteSettings
 from .strings import InterfaceStrings
+from .translation import Translation
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +90,7 @@ class Reviewing:
     files: list
     may_review: bool
     history: list
+    segments: object = None  # the version segment by segment (``translation.Workbench``), when it has a source
 
 
 def _dir_size(path: Path) -> int:
@@ -98,10 +105,11 @@ def _dir_size(path: Path) -> int:
     return total
 
 
-class Library(Reading, Reporting, Files):
+class Library(Reading, Reporting, Files, Demand, BookReader):
     """The store, this node's search backend, the media store, limits and jobs, with the use cases.
 
-    What pages and feeds read is in ``Reading``, the figures in ``Reporting``, the files to send in ``Files``;
+    What pages and feeds read is in ``Reading``, the figures in ``Reporting``, the files to send in ``Files``,
+    books as the in-page reader shows them in ``BookReader``;
     ``accounts``, ``glossary``, ``lists`` and ``interface`` are its smaller parts.
 
     :param index_sync: apply index changes inside the call that made them
@@ -126,6 +134,11 @@ class Library(Reading, Reporting, Files):
         self.glossary = Glossary(store)
         self.lists = Lists(store)
         self.interface = InterfaceStrings(store)
+        self.reach = reach.Reach(store)
+        self._unmet: demand.UnmetCounter | None = None
+        self._asks = demand.Bucket()
+        self.site = SiteSettings(store, self.settings)
+        self.translation = Translation(self)
 
     @classmethod
     def from_settings(cls, settings: dict, migrate: bool = True) -> "Library":
@@ -153,6 +166,54 @@ class Library(Reading, Reporting, Files):
         """
         return self.backend.search(q, filters or {}, page, per_page, expansions=glossary.expansions(self.store, q))
 
+    def search_across(self, q: str = "", filters: dict | None = None, page: int = 1,
+                      per_page: int = 20) -> SearchResult:
+        """``search``, plus the works only in the other language (``other_language``), and count an unmet search.
+
+        :raises IndexUnavailable: while this node's index is missing or being rebuilt.
+        """
+        expansions = glossary.expansions(self.store, q)
+        result = self.backend.search(q, filters or {}, page, per_page, expansions=expansions)
+        if not q.strip():
+            return result
+        other = self.reach.other_language(self.backend, q, filters or {}, expansions)
+        if other is not None:
+            result = dataclasses.replace(result, other_language=other)
+            mine = "zh" if other.lang == "bo" else "bo"
+            if page == 1 and demand.is_unmet(result, mine) and self.settings.get("CONTENTLIB_COUNT_USE", True):
+                self.unmet_counter().add_query(mine, reach.query_language(q)[1])
+        return result
+
+    def unmet_counter(self) -> demand.UnmetCounter:
+        """This process's counter of unmet searches (written every few seconds)."""
+        if self._unmet is None:
+            self._unmet = demand.UnmetCounter(self.store, interval=float(
+                self.settings.get("CONTENTLIB_COUNT_FLUSH_SECONDS", 10.0)))
+        return self._unmet
+
+    def ask_translation(self, work_id: str, lang: str, counter=None) -> bool:
+        """Count a reader's ask for a version of a published work in ``lang``; False when over the rate limit.
+
+        Only the aggregate count per work, language and day is kept (a use count of kind ``ask``).
+        :raises WorkNotFound: :raises BadParameter: for a language the work has, or not bo/zh.
+        """
+        demand.check_ask(self.work(work_id), lang)
+        if not self._asks.take():
+            return False
+        if counter is not None:
+            counter.add("ask", work_id=work_id, lang=lang)
+        else:
+            usage.add_counts(self.store, {(usage.today(), work_id, lang, "ask"): 1})
+        return True
+
+    def lexicon_stale(self) -> bool:
+        """Whether enough bilingual works changed since the lexicon was learned."""
+        return reach.stale(self.store)
+
+    def build_lexicon(self, progress=None) -> dict:
+        """Learn the Tibetan-Chinese lexicon from the published bilingual works and the glossary."""
+        return reach.build(self.store, progress=progress)
+
     def parse_search(self, args: dict[str, list[str]], default_per_page: int = 20) -> SearchRequest:
         """Check a search query string (each name mapped to its values).
 
@@ -160,7 +221,8 @@ class Library(Reading, Reporting, Files):
         """
         return parse_search_args(args, self.store.vocabulary(), default_per_page)
 
-    def search_query(self, args: dict[str, list[str]], default_per_page: int = 20) -> SearchResult:
+    def search_query(self, args: dict[str, list[str]], default_per_page: int = 20,
+                     other_language: bool = False) -> SearchResult:
         """A search asked as a query string (each name mapped to its values): the API, the page and OPDS.
 
         :raises BadParameter: naming the first bad parameter.
@@ -168,6 +230,8 @@ class Library(Reading, Reporting, Files):
         """
         req = self.parse_search(args, default_per_page)
         try:
+            if other_language:
+                return self.search_across(req.q, req.filters, req.page, req.per_page)
             return self.search(req.q, req.filters, req.page, req.per_page)
         except IndexUnavailable:
             self.rebuild_in_background()
@@ -208,7 +272,8 @@ class Library(Reading, Reporting, Files):
         :raises InvalidRecord: with every problem; nothing was written then.
         """
         say = progress or (lambda done, total, stage="": None)
-        report = records.import_file(self.store, path, ingest=attachments.ingester(self.media, self.limits),
+        ingest = attachments.ingester(self.media, self.limits, known=self.store.stored_file_facts)
+        report = records.import_file(self.store, path, ingest=ingest,
                                      skip_invalid=skip_invalid, actor=actor, mirror=mirror, confirm=confirm,
                                      progress=progress)
         if report.removed is None:
@@ -254,8 +319,10 @@ class Library(Reading, Reporting, Files):
     # -- offline: bundles, ZIM files, backups -----------------------------------
 
     def identity(self) -> keys.Identity:
-        """This library's signing identity, made on first use under the home."""
-        return keys.identity(self.settings["CONTENTLIB_INSTANCE_DIR"], self.settings.get("CONTENTLIB_LIBRARY_NAME"))
+        """This library's signing identity (its key made on first use under the home), with its settings' name and id."""
+        library_id, name = self.site.library_id(), self.site.name()
+        key = keys.identity(self.settings["CONTENTLIB_INSTANCE_DIR"], name, library_id)
+        return dataclasses.replace(key, id=library_id, name=name)
 
     @property
     def count_use(self) -> bool:
@@ -326,7 +393,7 @@ class Library(Reading, Reporting, Files):
         :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
         """
         ids = self.select(selection)
-        info = zim.ZimInfo(source=source or self.settings.get("CONTENTLIB_PUBLIC_URL") or "contentlib")
+        info = zim.ZimInfo(source=source or self.site.public_url() or "contentlib")
         report = zim.export_zim(self.store, self.media, ids, out, font, light=light, info=info, progress=progress)
         if self.count_use:
             usage.count_exports(self.store, ids, "zim")
@@ -337,11 +404,10 @@ class Library(Reading, Reporting, Files):
     def export_counts(self, path: Path, since=None, name: str | None = None) -> dict:
         """Write this library's aggregate use counts per work and month as JSON at ``path`` (atomically).
 
-        :param name: this library's name in the file (default: the configured name, else the key's).
+        :param name: this library's name in the file (default: its settings' name).
         """
         me = self.identity()
-        data = usage.export_counts(self.store, since=since, library_id=me.id,
-                                   name=name or self.settings.get("CONTENTLIB_LIBRARY_NAME") or me.name)
+        data = usage.export_counts(self.store, since=since, library_id=me.id, name=name or me.name)
         path = Path(path)
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -495,11 +561,16 @@ class Library(Reading, Reporting, Files):
                                       new.as_dict()[name] if name != "keywords" else ", ".join(new.keywords)))
                  for name in workflow.TEXT_FIELDS]
         work = self.store.get_work(work_id)
+        try:
+            segments = self.translation.review(user, work_id, lang)
+        except InvalidRecord:  # the work's source language itself, or a work with no text to translate from
+            segments = None
         return Reviewing(work=work, status=st, diffs=diffs, source_lang=source_lang,
                          source=work.versions.get(source_lang),
                          files=[m for m in self.store.get_work(work_id, public=False).media if m.lang == lang],
                          may_review=user.can("review") and user.name not in st.editors,
-                         history=[h for h in workflow.history(self.store, work_id) if h["lang"] == lang])
+                         history=[h for h in workflow.history(self.store, work_id) if h["lang"] == lang],
+                         segments=segments)
 
     def submit(self, user: User, work_id: str, lang: str) -> workflow.VersionStatus:
         st = workflow.submit(self.store, user, work_id, lang)
@@ -507,7 +578,9 @@ class Library(Reading, Reporting, Files):
         return st
 
     def approve(self, user: User, work_id: str, lang: str) -> workflow.VersionStatus:
+        replaced = self.translation.replaced_files(work_id, lang)  # tracks the workbench made anew
         st = workflow.approve(self.store, user, work_id, lang)
+        attachments.release(self.store, self.media, replaced)
         self.changed()
         return st
 
@@ -544,8 +617,12 @@ class Library(Reading, Reporting, Files):
         return keys.trusted(self.store)
 
     def local_library(self, name: str | None = None) -> tuple[str, str]:
-        """This library's id and name in the use counts, made once (before requests race to make it)."""
-        return usage.local_library(self.store, name)
+        """This library's id and name in the use counts, made once (before requests race to make it).
+
+        They follow its settings (``library.site``), which the first start writes; ``name`` renames it there only.
+        """
+        self.site.ensure()
+        return usage.local_library(self.store, name or self.site.name(), self.site.library_id())
 
     def use_counter(self, interval: float) -> usage.Counter:
         """A counter of views, plays and downloads that writes its tallies every ``interval`` seconds."""
@@ -581,12 +658,23 @@ class Library(Reading, Reporting, Files):
             self.sync()
 
     def sync(self) -> int:
-        """Apply pending changes to this node's index now (waiting for the writer lock)."""
-        return indexing.drain(self.store, self.backend, self.index_dir)
+        """Apply pending changes to this node's index (waiting for the writer lock) and to the translation memory."""
+        applied = indexing.drain(self.store, self.backend, self.index_dir)
+        self._follow_memory()
+        return applied
 
     def apply_pending(self) -> int:
-        """Apply pending changes unless another process holds the writer (the applier's pass)."""
-        return indexing.drain(self.store, self.backend, self.index_dir, blocking=False)
+        """Apply pending changes unless another process holds the writer (the applier's pass); the memory follows."""
+        applied = indexing.drain(self.store, self.backend, self.index_dir, blocking=False)
+        self._follow_memory()
+        return applied
+
+    def _follow_memory(self) -> None:
+        """Bring the translation memory up to date; a failure is logged, never the caller's (it retries later)."""
+        try:
+            self.translation.follow_memory()
+        except Exception:
+            log.exception("following the outbox into the translation memory failed")
 
     def reindex(self, progress=None) -> int:
         """Rebuild this node's index from the database and swap it in; return its size.
@@ -629,7 +717,9 @@ class Library(Reading, Reporting, Files):
         :param progress: called as ``progress(seconds encoded, seconds)`` while a light video is encoded.
         """
         attachments.finish_work(self.store, self.media, work_id, self.limits)
-        return lightvideo.finish_light(self.store, self.media, work_id, progress=progress)
+        made = lightvideo.finish_light(self.store, self.media, work_id, progress=progress)
+        books.finish_books(self.store, self.media, work_id, self.limits)  # the reader's pages and chapters
+        return made
 
     def queue_unfinished(self) -> int:
         """Queue works whose derived files a crash left unmade; return how many."""

@@ -45,13 +45,15 @@ class Reporting:
         return coverage.to_translate_csv(self.to_translate(subject, audience).rows, url_for_work)
 
     def report_request(self, start: str | None, end: str | None, subject: str | None = None,
-                       type: str | None = None, audience: str | None = None) -> tuple[Period, Filters]:
-        """Check a report's months (``YYYY-MM``) and filters against this library's vocabulary.
+                       type: str | None = None, audience: str | None = None, year: str | None = None,
+                       quarter: str | None = None) -> tuple[Period, Filters]:
+        """Check a report's months (``YYYY-MM``), or its year and quarter instead, and its filters
+        against this library's vocabulary.
 
         :raises BadParameter: naming the first bad parameter.
         """
-        return reports.parse_period(start, end), reports.parse_filters(subject, type, audience,
-                                                                       self.store.vocabulary())
+        period = reports.parse_year(year, quarter) if year else reports.parse_period(start, end)
+        return period, reports.parse_filters(subject, type, audience, self.store.vocabulary())
 
     def report(self, name: str, period: Period, filters: Filters = Filters(), library: str | None = None) -> dict:
         """One report (``collection``, ``translation`` or ``usage``) for a period.

@@ -28,8 +28,17 @@ class InterfaceStrings:
         return interface_strings.strings(self._store, translations_dir, locale)
 
     def confirm(self, user, translations_dir: Path, locale: str, msgid: str, forms: list[str]) -> InterfaceString:
-        """:raises InvalidRecord: for an unknown string or forms that do not fit it."""
+        """:raises NotAllowed: for a locale the user may not change.
+        :raises InvalidRecord: for an unknown string or forms that do not fit it (placeholders, a lone %)."""
         return interface_strings.confirm(self._store, user, translations_dir, locale, msgid, forms)
+
+    def may_change(self, user, locale: str) -> bool:
+        """Whether ``user`` may change ``locale``'s strings (editors the Tibetan ones, admins all)."""
+        return interface_strings.may_change(user, locale)
+
+    def history(self, locale: str, msgid: str | None = None) -> list[dict]:
+        """Every change to ``locale``'s strings (or one of them), oldest first."""
+        return interface_strings.history(self._store, locale, msgid)
 
     def export_po(self, translations_dir: Path, locale: str, path: Path) -> int:
         """Write ``locale``'s catalog with every confirmed string un-fuzzied; return how many."""

@@ -16,13 +16,10 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import av
-import defusedxml
-import defusedxml.ElementTree as SafeET
-from xml.etree.ElementTree import ParseError
 
 from contentlib.errors import MediaRejected
 
-from . import images, pdf, subtitles
+from . import epubfiles, images, pdf, subtitles
 from .limits import Limits
 
 
@@ -178,6 +175,23 @@ def inspect(path, limits: Limits | None = None) -> FileInfo:
     return FileInfo(kind=fmt.kind, format=name, content_type=fmt.content_type, size=size, **facts)
 
 
+def within_limits(info: FileInfo, limits: Limits | None = None) -> None:
+    """Apply today's limits to what an earlier :func:`inspect` found (the file is not parsed again).
+
+    :raises MediaRejected: when the file is over a limit now.
+    """
+    limits = limits or Limits()
+    _check_size(info.size, info.kind, limits)
+    if info.width and info.height and (info.width * info.height > limits.max_pixels
+                                       or (info.kind == "image" and max(info.width, info.height) > limits.max_side)):
+        raise MediaRejected(f"The picture is {info.width}x{info.height} pixels, over the limit.", reason="size")
+    if info.duration_seconds is not None and info.duration_seconds > limits.max_duration:
+        raise MediaRejected(f"The file plays for {info.duration_seconds:,.0f} seconds "
+                            f"(at most {limits.max_duration:,.0f}).", reason="size")
+    if info.pages is not None and info.pages > limits.max_pages:
+        raise MediaRejected(f"The PDF has {info.pages:,} pages (at most {limits.max_pages:,}).", reason="size")
+
+
 def _check_size(size: int, kind: str, limits: Limits):
     limit = limits.max_bytes(kind)
     if size > limit:
@@ -299,35 +313,8 @@ def _check_subtitle(path, name, limits):
 
 # --- EPUB ---
 
-_OCF = "urn:oasis:names:tc:opendocument:xmlns:container"
-_OPF = "http://www.idpf.org/2007/opf"
-_DC = "http://purl.org/dc/elements/1.1/"
-_XML_MAX = 4 * 1024 * 1024
-
-
-def _safe_name(name: str) -> bool:
-    if name.startswith(("/", "\\")) or "\\" in name or "\x00" in name:
-        return False
-    return ".." not in name.split("/")
-
-
-def _parse_xml(zf: zipfile.ZipFile, member: str, what: str):
-    try:
-        info = zf.getinfo(member)
-    except KeyError:
-        raise MediaRejected(f"The EPUB has no {what} ({member}).") from None
-    if info.file_size > _XML_MAX:
-        raise MediaRejected(f"The EPUB's {what} is too large.", reason="size")
-    data = zf.read(info)
-    try:
-        return SafeET.fromstring(data)
-    except defusedxml.DefusedXmlException:
-        raise MediaRejected(
-            f"The EPUB's {what} declares XML entities or external references, which are refused for safety.",
-            reason="unsafe",
-        ) from None
-    except ParseError as exc:
-        raise MediaRejected(f"The EPUB's {what} is not well-formed XML ({exc}).") from None
+_OCF, _OPF, _DC = epubfiles.OCF, epubfiles.OPF, epubfiles.DC
+_safe_name, _parse_xml = epubfiles.safe_name, epubfiles.parse_xml
 
 
 def _check_epub(path, name, limits):
@@ -387,11 +374,37 @@ def _check_epub_zip(zf: zipfile.ZipFile, limits: Limits) -> dict:
         raise MediaRejected("The EPUB's package document lists no content.")
     if opf.find(f"{{{_OPF}}}spine/{{{_OPF}}}itemref") is None:
         raise MediaRejected("The EPUB has no reading order (empty spine).")
+    _check_spine(zf, opf, manifest, opf_path, limits)
     title_el = opf.find(f"{{{_OPF}}}metadata/{{{_DC}}}title")
     title = (title_el.text or "").strip() if title_el is not None else ""
     cover = _epub_cover(opf, manifest, opf_path, zf)
     return {"details": {"title": title, "version": opf.get("version"), "package": opf_path,
                         "cover": cover}}
+
+
+def _check_spine(zf, opf, manifest, opf_path, limits) -> None:
+    """Every chapter of the reading order lies inside the book, and none declares XML entities.
+
+    Chapters larger than the reader renders are not read here (the reader leaves them to the download).
+    """
+    base = posixpath.dirname(opf_path)
+    names = set(zf.namelist())
+    for ref in opf.iterfind(f"{{{_OPF}}}spine/{{{_OPF}}}itemref"):
+        item = manifest.get(ref.get("idref"))
+        if item is None:
+            continue
+        href = item.get("href") or ""
+        path, _fragment = epubfiles.resolve(base, href)
+        if not path:
+            raise MediaRejected(f"The EPUB's reading order names a file outside the book: {href[:200]!r}.",
+                                reason="unsafe")
+        if path not in names or (item.get("media-type") or "") not in epubfiles.HTML_TYPES:
+            continue
+        info = zf.getinfo(path)
+        if info.file_size <= limits.reader_chapter_bytes and epubfiles.declares_entities(zf.read(info)):
+            raise MediaRejected(
+                f"The EPUB's chapter {path[:200]!r} declares XML entities or external references, "
+                "which are refused for safety.", reason="unsafe")
 
 
 def _epub_cover(opf, manifest, opf_path, zf) -> str | None:

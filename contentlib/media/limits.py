@@ -40,6 +40,11 @@ class Limits:
     epub_max_ratio: int = 200
     #: Longest playing time of a video or audio file, in seconds.
     max_duration: float = 6 * 3600.0
+    #: Most pages of a PDF the reader draws; the rest are only in the download.
+    reader_pages: int = 500
+    #: Most chapters of an EPUB the reader shows, and the most bytes of XHTML it renders for one.
+    reader_chapters: int = 500
+    reader_chapter_bytes: int = 4 * MiB
 
     def max_bytes(self, kind: str) -> int:
         """Return the size limit for a kind (``video``, ``audio``, ...)."""

@@ -41,9 +41,10 @@ print(json.dumps(out))
 """
 
 
-def _run(args, limits: Limits) -> dict:
+def _run(args, limits: Limits, child: str = _CHILD) -> dict:
+    """Run ``child`` (a script like ``_CHILD``) on ``args``; return its JSON answer. :raises MediaRejected:"""
     cpu = max(1, int(limits.pdf_timeout))
-    cmd = [sys.executable, "-I", "-c", _CHILD, args[0], str(args[1]),
+    cmd = [sys.executable, "-I", "-c", child, args[0], str(args[1]),
            str(limits.pdf_memory), str(cpu), *map(str, args[2:])]
     try:
         proc = subprocess.run(cmd, capture_output=True, timeout=limits.pdf_timeout,

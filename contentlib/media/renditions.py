@@ -294,8 +294,9 @@ def make_renditions(store, sha256: str, info: FileInfo, *, widths=THUMB_WIDTHS,
         result = _build(store, src, sha256, info, work, final, tuple(widths), limits)
         (work / MANIFEST).write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
         if final.exists():
-            if (final / "light.mp4").is_file():  # the light video is made apart (contentlib.lightvideo): keep it
-                os.replace(final / "light.mp4", work / "light.mp4")
+            for apart in ("light.mp4", "book"):  # made apart (contentlib.lightvideo, contentlib.books): kept
+                if (final / apart).exists():
+                    os.replace(final / apart, work / apart)
             shutil.rmtree(final, ignore_errors=True)
         try:
             os.replace(work, final)

@@ -35,6 +35,16 @@ class Reading:
 
 
 @dataclass(frozen=True)
+class OtherLanguage:
+    """Works only in the other language that match the query's meaning (``spec/search-api.md``)."""
+
+    lang: str
+    total: int
+    results: list[Hit]
+    via: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class SearchResult:
     """One page of search results with the facet counts of everything matched."""
 
@@ -45,6 +55,7 @@ class SearchResult:
     results: list[Hit]
     facets: dict
     interpreted: list[Reading] = field(default_factory=list)
+    other_language: OtherLanguage | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,9 @@ class SearchBackend(Protocol):
 
     def search(self, q: str, filters: dict | None = None, page: int = 1, per_page: int = 20,
                expansions: dict | None = None) -> SearchResult: ...
+
+    def search_other(self, lang: str, missing: str, terms: list, filters: dict | None = None,
+                     limit: int = 10) -> tuple[int, list[Hit]]: ...
 
     def health(self) -> Health: ...
 
@@ -111,6 +125,10 @@ class WhooshBackend:
                      for r in body["results"]],
             facets=body["facets"],
             interpreted=[Reading(i["script"], i["text"]) for i in body.get("interpreted", [])])
+
+    def search_other(self, lang, missing, terms, filters=None, limit=10) -> tuple[int, list[Hit]]:
+        total, hits = self.index.search_other(lang, missing, terms, filters, limit)
+        return total, [Hit(r["id"], r.get("type"), r["titles"], r["languages"], r["score"]) for r in hits]
 
     def health(self) -> Health:
         try:

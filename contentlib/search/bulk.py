@@ -315,7 +315,9 @@ class Evaluator:
         self.segments = segments
         self.live = live
         self.n = searcher.doc_count_all()
-        self.leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+        # An index with no document yet has one empty reader and no segment: nothing to read from.
+        self.leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()
+                       if sub.reader().segment() is not None]
         self.segments.keep_only({r.segment().segment_id() for r, _ in self.leaves})
         self._mapped = [segments.mapped(r) for r, _ in self.leaves]
         self.k1 = searcher.weighting.K1

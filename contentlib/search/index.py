@@ -28,7 +28,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 from ..errors import IndexUnavailable
 from . import analysis, bulk, chinese, highlight
 from .segwriter import FastSegmentWriter
-from .query import clean, interpret, to_whoosh, word_query
+from .query import clean, interpret, to_whoosh, translated_query, word_query
 
 FACETS = {"type": "type", "subject": "subject", "audience": "audience",
           "language": "lang"}
@@ -271,6 +271,7 @@ class SearchIndex:
         self.chunk_size = chunk_size
         self._ix = None
         self._ix_dir = None
+        self._warmed = False  # prepare() ran for this index (its dictionaries are process-wide)
         self._cache_key = None
         self._cache = {}
         self._segments = bulk.Segments()
@@ -286,9 +287,13 @@ class SearchIndex:
         return self.path / "current"
 
     def exists(self):
-        """Tell whether a complete index, built with this code's schema, is in place."""
+        """Tell whether a complete index, built with this code's schema, is in place.
+
+        Only looks: the dictionaries a query needs are loaded by the first search, not here
+        (an import that changed nothing, ``contentlib demo`` again, has no use for them).
+        """
         try:
-            self._open()
+            self._open(warm=False)
             return True
         except IndexUnavailable:  # a broken or outdated index is not an index
             return False
@@ -375,7 +380,7 @@ class SearchIndex:
         writer.commit()
 
     # -- reading --------------------------------------------------------
-    def _open(self):
+    def _open(self, warm: bool = True):
         try:
             target = self._current.resolve(strict=True)
             if self._ix is None or self._ix_dir != target:
@@ -387,7 +392,9 @@ class SearchIndex:
                         "search index was built by an older version; it needs a rebuild")
                 self._ix = ix
                 self._ix_dir = target
+            if warm and not self._warmed:
                 prepare()  # load dictionaries now, not in a user's query
+                self._warmed = True
             return self._ix
         except IndexUnavailable:
             raise
@@ -437,6 +444,49 @@ class SearchIndex:
         except Exception:  # a bug, not a missing index: let it be logged and seen
             self._drop_searcher()
             raise
+
+    def search_other(self, lang, missing, terms, filters=None, limit=10):
+        """Works in ``lang`` without a version in ``missing``, found by weighted ``terms`` of ``lang``.
+
+        The cross-language block of a search (``crosslang.lexicon.read`` gives the terms).
+        :return: ``(total, [hit, ...])`` with hits shaped like ``search``'s results.
+        """
+        ix = self._open()
+        try:
+            s = self._searcher(ix)
+            query = translated_query(lang, terms)
+            if query is None:
+                return 0, []
+            live = self._live(s)
+            allowed = self._filter_mask(s, filters or {})
+            allowed = live if allowed is None else live & allowed
+            allowed = allowed & ~self._mask(s, "lang", missing) & self._mask(s, "lang", lang)
+            if not allowed.any():
+                return 0, []
+            evaluator = bulk.Evaluator(s, self._segments, live, self._term_cache(s))
+            scores, matched = evaluator.run(query)
+            matched &= allowed
+            hits = bulk.top(scores, matched, 0, limit) if matched.any() else []
+            return int(np.count_nonzero(matched)), [self._hit(s, d, score, []) for d, score in hits]
+        except IndexUnavailable:
+            raise
+        except (OSError, windex.IndexError) as e:
+            self._drop_searcher()
+            self.close()
+            raise IndexUnavailable(f"search failed on the index: {e}") from e
+        except Exception:
+            self._drop_searcher()
+            raise
+
+    def _hit(self, s, docnum, score, readings):
+        stored = s.stored_fields(docnum)
+        doc = stored["doc"]
+        return {
+            "id": stored["id"], "type": doc["type"], "titles": doc["titles"],
+            "languages": [lang for lang in LANGS if lang in doc["titles"]],
+            "score": round(float(score), 4),
+            "highlights": highlight.highlights(doc, readings) if readings else {},
+        }
 
     def _searcher(self, ix):
         """This thread's searcher, kept between searches while the index is unchanged.
@@ -571,16 +621,7 @@ class SearchIndex:
                 hits = bulk.top_interleaved(scores, matched, start, per_page, groups, tier)
             elif matched.any():
                 hits = bulk.top(scores, matched, start, per_page, tier)
-        results = []
-        for docnum, score in hits:
-            stored = s.stored_fields(docnum)
-            doc = stored["doc"]
-            results.append({
-                "id": stored["id"], "type": doc["type"], "titles": doc["titles"],
-                "languages": [lang for lang in LANGS if lang in doc["titles"]],
-                "score": round(float(score), 4),
-                "highlights": highlight.highlights(doc, readings),
-            })
+        results = [self._hit(s, docnum, score, readings) for docnum, score in hits]
         return {
             "query": q,
             "interpreted": [{"script": r.script, "text": r.text} for r in readings],

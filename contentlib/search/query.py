@@ -362,3 +362,27 @@ def to_whoosh(readings, expand=lambda char: [], doc_frequency=None):
             clauses = clauses + tier
             queries.append(wq.Or(clauses))
     return queries
+
+
+def translated_query(lang, terms):
+    """A weighted OR of units read from another language (``crosslang``), or None.
+
+    Chinese units are words or bigrams (a word is the AND of its bigrams);
+    Tibetan units are syllables, neighbour pairs (``a་b``) or whole glossary
+    terms (their pairs together).
+    """
+    clauses = []
+    for unit, weight in terms:
+        if lang == "zh":
+            simp = chinese.to_simplified(unit)
+            if len(simp) >= 2:
+                clauses.append(word_query(simp, weight))
+        else:
+            syl = tibetan.syllables(unit)
+            if len(syl) == 1:
+                clauses.append(wq.Term("bo", syl[0], boost=weight))
+            elif syl:
+                pairs = list(dict.fromkeys(tibetan.pairs(syl)))
+                clauses.append(wq.Term("bo2", pairs[0], boost=weight) if len(pairs) == 1
+                               else wq.And(_terms("bo2", pairs), boost=weight))
+    return wq.Or(clauses) if clauses else None

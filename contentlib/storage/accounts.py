@@ -41,22 +41,45 @@ class AccountsStore(Base):
             return bool(conn.execute(users.update().where(users.c.name == name).values(**values)).rowcount)
 
     def forget_failures(self, key: str, prefix: str) -> int:
-        """Delete the failed logins under ``key`` or starting with ``prefix``; return how many."""
-        escaped = prefix.replace("%", r"\%").replace("_", r"\_")
+        """Delete the failed logins under ``key`` and those starting with ``prefix``; return how many of the latter."""
         with self.engine.begin() as conn:
-            return conn.execute(login_failures.delete().where(sa.or_(
-                login_failures.c.key == key, login_failures.c.key.like(escaped + "%", escape="\\")))).rowcount
+            conn.execute(login_failures.delete().where(login_failures.c.key == key))
+            return conn.execute(login_failures.delete().where(
+                login_failures.c.key.like(_escaped(prefix) + "%", escape="\\"))).rowcount
 
-    def prune_failures(self, conn, before: float) -> None:
-        """Forget failed logins older than ``before`` (in the caller's transaction)."""
+    def failure_counts(self, since: dict[str, float], conn=None) -> dict[str, int]:
+        """How many failed logins each key has had since its time (a read: it takes no write lock)."""
+        with self._reading(conn) as conn:
+            return {key: conn.execute(sa.select(sa.func.count()).select_from(login_failures).where(
+                login_failures.c.key == key, login_failures.c.at >= at)).scalar_one() for key, at in since.items()}
+
+    def add_failures(self, conn, keys, now: float) -> list[int]:
+        """Record a failed login under each key (in the caller's transaction); return the new rows' ids."""
+        return [conn.execute(login_failures.insert().values(key=k, at=now)).inserted_primary_key[0] for k in keys]
+
+    def prune_failures(self, conn, before: float, keep_rows: int, newest_id: int) -> None:
+        """Forget failed logins older than ``before``, and all but the newest ``keep_rows`` (by the indexes)."""
         conn.execute(login_failures.delete().where(login_failures.c.at < before))
+        conn.execute(login_failures.delete().where(login_failures.c.id <= newest_id - keep_rows))
 
-    def count_failures(self, conn, key: str, since: float) -> int:
-        return conn.execute(sa.select(sa.func.count()).select_from(login_failures).where(
-            login_failures.c.key == key, login_failures.c.at >= since)).scalar_one()
+    def clear_failures(self, conn, key: str, ids=()) -> None:
+        """Forget the failed logins under ``key`` and the rows ``ids`` (in the caller's transaction)."""
+        conn.execute(login_failures.delete().where(sa.or_(login_failures.c.key == key,
+                                                          login_failures.c.id.in_(list(ids)))))
 
-    def clear_failures(self, conn, key: str) -> None:
-        conn.execute(login_failures.delete().where(login_failures.c.key == key))
+    def failure_groups(self, prefixes, since: float, at_least: int, limit: int) -> list:
+        """Keys starting with one of ``prefixes`` with ``at_least`` failures since ``since``: (key, count, last)."""
+        if not prefixes:
+            return []
+        count = sa.func.count().label("count")
+        matches = sa.or_(*(login_failures.c.key.like(_escaped(p) + "%", escape="\\") for p in prefixes))
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(login_failures.c.key, count, sa.func.max(login_failures.c.at).label("last"))
+                .where(matches, login_failures.c.at >= since)
+                .group_by(login_failures.c.key).having(count >= at_least)
+                .order_by(count.desc(), login_failures.c.key).limit(limit)).all()
 
-    def add_failures(self, conn, keys, now: float) -> None:
-        conn.execute(login_failures.insert(), [{"key": k, "at": now} for k in keys])
+def _escaped(prefix: str) -> str:
+    """``prefix`` for a LIKE pattern: its own ``%`` and ``_`` (and the escape character) taken literally."""
+    return prefix.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")

@@ -1,10 +1,10 @@
-"""The rows of interface strings editors confirmed, one per (locale, msgid)."""
+"""The rows of interface strings editors confirmed, one per (locale, msgid), and the history of each change."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..tables import interface_strings
+from ..tables import interface_string_history, interface_strings
 from .base import Base
 
 
@@ -22,11 +22,23 @@ class InterfaceStringsStore(Base):
                                       .where(interface_strings.c.locale == locale)).one())
 
     def put_confirmed_string(self, locale: str, msgid: str, forms: list, confirmed_by: str, confirmed_at: float):
-        """Insert or replace one confirmed string."""
+        """Insert or replace one confirmed string, and its history row in the same transaction."""
         row = {"forms": list(forms), "confirmed_by": confirmed_by, "confirmed_at": confirmed_at}
         with self.engine.begin() as conn:
             key = (interface_strings.c.locale == locale) & (interface_strings.c.msgid == msgid)
-            if conn.execute(sa.select(interface_strings.c.msgid).where(key)).first():
+            before = conn.execute(sa.select(interface_strings.c.forms).where(key)).first()
+            if before is not None:
                 conn.execute(interface_strings.update().where(key).values(**row))
             else:
                 conn.execute(interface_strings.insert().values(locale=locale, msgid=msgid, **row))
+            conn.execute(interface_string_history.insert().values(
+                locale=locale, msgid=msgid, at=confirmed_at, actor=confirmed_by,
+                before=None if before is None else list(before.forms), after=list(forms)))
+
+    def interface_history_rows(self, locale: str, msgid: str | None = None) -> list:
+        """The changes to ``locale``'s strings (or to one of them), oldest first."""
+        q = sa.select(interface_string_history).where(interface_string_history.c.locale == locale)
+        if msgid is not None:
+            q = q.where(interface_string_history.c.msgid == msgid)
+        with self.engine.connect() as conn:
+            return conn.execute(q.order_by(interface_string_history.c.id)).all()

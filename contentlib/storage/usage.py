@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..tables import media, usage_daily, usage_imported, usage_libraries
+from ..tables import demand_unmet, media, usage_daily, usage_imported, usage_libraries
 from .base import Base
 
 
@@ -59,6 +59,12 @@ class UsageStore(Base):
         with self.engine.connect() as conn:
             return conn.execute(q).all()
 
+    def local_library_id(self) -> str | None:
+        """The id of this library's row in the use counts, if it has one yet."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(usage_libraries.c.id).where(usage_libraries.c.local.is_(True))
+                                .order_by(usage_libraries.c.id)).scalar()
+
     def local_library(self, name: str | None, library_id: str | None, fresh_id: str) -> tuple[str, str]:
         """This library's ``(id, name)``, made with ``fresh_id`` (or ``library_id``) the first time;
         ``name`` and ``library_id``, when given, replace the stored ones."""
@@ -79,7 +85,7 @@ class UsageStore(Base):
             return values.get("id", row.id), values.get("name", row.name)
 
     def replace_imported_counts(self, library_id: str, name: str, months: list[str], rows: list[dict],
-                                now: float) -> None:
+                                now: float, unmet: list[dict] = ()) -> None:
         """Another library's counts for ``months`` (sorted) replace what it sent for them before, and
         its row records the widened period; all in one transaction."""
         with self.engine.begin() as conn:
@@ -87,6 +93,10 @@ class UsageStore(Base):
                                                        usage_imported.c.month.in_(months)))
             if rows:
                 conn.execute(usage_imported.insert(), rows)
+            conn.execute(demand_unmet.delete().where(demand_unmet.c.library_id == library_id,
+                                                     demand_unmet.c.month.in_(months)))
+            if unmet:
+                conn.execute(demand_unmet.insert(), [{**u, "library_id": library_id} for u in unmet])
             known = conn.execute(sa.select(usage_libraries).where(usage_libraries.c.id == library_id)).first()
             period_from = min(months[0], known.period_from or months[0]) if known else months[0]
             period_to = max(months[-1], known.period_to or months[-1]) if known else months[-1]

@@ -60,12 +60,16 @@ class WorkflowStore(Base):
             slot="public", state=PUBLISHED, review_comment=None))
         conn.execute(version_editors.delete().where(version_editors.c.work_id == work_id,
                                                     version_editors.c.lang == lang))
-        rows = conn.execute(sa.select(media.c.position, media.c.info).where(
+        rows = conn.execute(sa.select(media.c.position, media.c.info, media.c.sha256).where(
             media.c.work_id == work_id, media.c.lang == lang).with_for_update()).all()  # see set_media_renditions
-        for position, info in rows:
+        replaced = {(info or {}).get("replaces") for _, info, _ in rows if (info or {}).get("draft")} - {None}
+        for position, info, sha256 in rows:
             if (info or {}).get("draft"):
                 conn.execute(media.update().where(media.c.work_id == work_id, media.c.position == position)
                              .values(info={k: v for k, v in info.items() if k != "draft"}))
+            elif sha256 in replaced:  # a track the workbench made anew from the same source track
+                conn.execute(media.delete().where(media.c.work_id == work_id, media.c.position == position))
+        self.clear_segments(conn, work_id, lang)
         self.mark_edited(conn, work_id, lang, now)
 
     def record_step(self, conn, work_id: str, lang: str, actor: str | None, action: str, before: str, after: str,
@@ -85,6 +89,14 @@ class WorkflowStore(Base):
             work_id=work_id, position=position, path=entry.path, role=entry.role, lang=lang, sha256=entry.sha256,
             size=entry.size, content_type=entry.content_type, original_name=entry.original_name, info=info))
         return position
+
+    def drop_draft_media(self, conn, work_id: str, positions) -> None:
+        """Remove draft media entries (files uploaded for a version not yet approved) at ``positions``."""
+        for position in positions:
+            row = conn.execute(sa.select(media.c.info).where(media.c.work_id == work_id,
+                                                             media.c.position == position)).first()
+            if row is not None and (row.info or {}).get("draft"):  # never a published file
+                conn.execute(media.delete().where(media.c.work_id == work_id, media.c.position == position))
 
     def history_rows(self, work_id: str) -> list:
         """Every history row of a work, oldest first.

@@ -361,6 +361,15 @@ class WorksStore(Base):
                                 .order_by(media.c.work_id, media.c.position)).all()
         return [(m.work_id, _media_entry(m)) for m in rows]
 
+    def stored_file_facts(self, sha256: str) -> tuple[int, str, dict] | None:
+        """``(size, content type, checked facts)`` an entry records for this file, or None if none names it."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(media.c.size, media.c.content_type, media.c.info)
+                               .where(media.c.sha256 == sha256).limit(1)).first()
+        if row is None or row.size is None or not row.content_type or not (row.info or {}).get("file"):
+            return None
+        return int(row.size), row.content_type, row.info["file"]
+
     def unused_media(self, shas) -> list[str]:
         """Those of ``shas`` that no media entry names any more."""
         with self.engine.connect() as conn:

@@ -6,6 +6,7 @@ Nothing here downloads a browser: Playwright is pointed at ``/usr/bin/chromium``
 from __future__ import annotations
 
 import glob
+import json
 import os
 import shutil
 import tempfile
@@ -92,6 +93,52 @@ def live_server(home: Path):
         workers.join(timeout=10)
         live.stop()
         thread.join(timeout=10)
+
+
+# Books for the in-page reader (issue 28): a 20-page leaflet of the demo's Tibetan–Chinese pages, and an EPUB.
+LEAFLET_ID, EPUB_ID = "t-leaflet20", "t-epub"
+
+
+def make_leaflet(path: Path, pages: int = 20) -> Path:
+    """A ``pages``-page leaflet joined from the demo leaflets' pages (text PDFs with shaped Tibetan)."""
+    import pypdfium2
+
+    sources = sorted((ROOT / "contentlib" / "data" / "demo" / "media").glob("*/leaflet.pdf"))
+    out = pypdfium2.PdfDocument.new()
+    for n in range(pages):
+        src = pypdfium2.PdfDocument(str(sources[n % len(sources)]))
+        out.import_pages(src, [0])
+        src.close()
+    out.save(str(path))
+    out.close()
+    return path
+
+
+def add_reader_books(live: LiveServer) -> dict[str, str]:
+    """Import the leaflet and an EPUB into a running server and make their reader copies; return their reader paths."""
+    from contentlib import records
+    from tests.unit import media_samples as ms
+
+    folder = live.home / "reader-books"
+    (folder / "media").mkdir(parents=True, exist_ok=True)
+    make_leaflet(folder / "media" / "leaflet.pdf")
+    chapters = [f'<h1 id="c{n}">ལེའུ་{n}།</h1><p>{ms.TIBETAN}</p><p>{ms.CHINESE}</p>' for n in range(1, 6)]
+    ms.make_reader_epub(folder / "media" / "book.epub", chapters,
+                        nav=[(f"ལེའུ་{n}།", f"ch{n}.xhtml") for n in range(1, 6)])
+    works = folder / "works.jsonl"
+    works.write_text("\n".join(json.dumps(rec, ensure_ascii=False) for rec in (
+        {"id": LEAFLET_ID, "type": "book", "titles": {"bo": "ཚན་རིག་གི་ཤོག་བྱང་།", "zh": "科学传单"},
+         "media": [{"path": "media/leaflet.pdf", "role": "original"}]},
+        {"id": EPUB_ID, "type": "book", "titles": {"bo": ms.TIBETAN, "zh": ms.CHINESE},
+         "media": [{"path": "media/book.epub", "role": "original"}]})) + "\n", "utf-8")
+    res = live.app.extensions["contentlib"]
+    with live.app.app_context():
+        report = records.import_file(res.store, works, ingest=res.ingest)
+        res.finish_import(report.work_ids)
+        for work_id in report.work_ids:
+            res.make_derived(work_id)  # the reader's pages, as the worker would make them
+    return {work_id: f"/works/{work_id}/read/{res.store.get_work(work_id).media[0].sha256}"
+            for work_id in (LEAFLET_ID, EPUB_ID)}
 
 
 def reload_until(page, url: str, selector: str, seconds: float = 15.0) -> int:

@@ -24,22 +24,27 @@ MEASURE = r"""() => {
   const out = {vw: window.innerWidth, scrollWidth: document.documentElement.scrollWidth, wide: [], charts: [],
                scrollers: [], headers: [], cells: [], fields: []};
   for (const e of document.querySelectorAll('main *')) {
-    if (!visible(e) || e.closest('.visually-hidden') || e.closest('thead') && getComputedStyle(e.closest('thead')).position === 'absolute') continue;
+    const head = e.closest('thead');
+    if (!visible(e) || e.closest('.visually-hidden') || head && getComputedStyle(head).position === 'absolute') continue;
     const r = e.getBoundingClientRect();
-    if (r.right > window.innerWidth + 1 || r.left < -1) out.wide.push(`${e.tagName}.${e.className.baseVal ?? e.className} ${Math.round(r.left)}..${Math.round(r.right)}`);
+    if (r.right > window.innerWidth + 1 || r.left < -1)
+      out.wide.push(`${e.tagName}.${e.className.baseVal ?? e.className} ${Math.round(r.left)}..${Math.round(r.right)}`);
   }
   for (const svg of document.querySelectorAll('svg.chart')) {
     if (!visible(svg)) continue;
     const scale = svg.getScreenCTM().a;
     const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
-    const months = [...svg.querySelectorAll('text.month')].map(t => { const b = t.getBoundingClientRect(); return [b.left, b.right, t.textContent]; });
+    const months = [...svg.querySelectorAll('text.month')].map(t => {
+      const b = t.getBoundingClientRect(); return [b.left, b.right, t.textContent]; });
     out.charts.push({id: svg.id, smallest: Math.min(...sizes), months});
   }
-  for (const w of document.querySelectorAll('.table-wrap')) if (visible(w)) out.scrollers.push([w.scrollWidth, w.clientWidth]);
+  for (const w of document.querySelectorAll('.table-wrap'))
+    if (visible(w)) out.scrollers.push([w.scrollWidth, w.clientWidth]);
   const lines = node => { const range = document.createRange(); range.selectNodeContents(node);
     return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size; };
   for (const th of document.querySelectorAll('table.report thead th')) {
-    if (visible(th) && getComputedStyle(th.closest('thead')).position !== 'absolute') out.headers.push([th.textContent.trim(), lines(th), th.closest('table').classList.contains('stacked')]);
+    if (visible(th) && getComputedStyle(th.closest('thead')).position !== 'absolute')
+      out.headers.push([th.textContent.trim(), lines(th), th.closest('table').classList.contains('stacked')]);
   }
   for (const td of document.querySelectorAll('table.report.stacked td[data-label]')) {
     if (!visible(td)) continue;
@@ -84,7 +89,8 @@ def test_report_fits_with_readable_charts_tables_and_labelled_fields(browser, re
     assert all(scroll <= client + 1 for scroll, client in m["scrollers"]), m["scrollers"]
     # One drawing of each chart, with every label at 11 px or more as drawn, months side by side.
     ids = sorted(c["id"] for c in m["charts"])
-    base = ["chart-added", "chart-gaps", "chart-libraries", "chart-tibetan", "chart-translation", "chart-usage"]
+    base = ["chart-added", "chart-demand", "chart-gaps", "chart-libraries", "chart-tibetan", "chart-translation",
+            "chart-usage"]
     assert ids == sorted(i + ("-narrow" if width < 600 else "") for i in base), ids
     for chart in m["charts"]:
         assert chart["smallest"] >= 11, (chart["id"], chart["smallest"])

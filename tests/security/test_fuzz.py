@@ -1,4 +1,5 @@
-"""Coverage-guided fuzzing (atheris) of record parsing, media checks, bundle verification and bundle manifests.
+"""Coverage-guided fuzzing (atheris) of record parsing, media checks, bundle verification, bundle manifests,
+OAI tokens, interface strings and the EPUB reader.
 
 Each target runs in its own process (libFuzzer exits when done) for a bounded
 time; any exception other than the target's documented refusal fails the test
@@ -22,7 +23,7 @@ from tests.unit import media_samples as ms
 
 pytest.importorskip("atheris")
 ROOT = Path(__file__).resolve().parents[2]
-SECONDS = {"records": 8, "media": 12, "bundle": 6, "manifest": 5}  # about 35 s in all
+SECONDS = {"records": 8, "media": 12, "bundle": 6, "manifest": 5, "oai": 5, "interface": 4, "reader": 6}  # about 45 s
 
 
 def _records_corpus(folder: Path) -> None:
@@ -65,11 +66,34 @@ def _manifest_corpus(folder: Path) -> None:
     (folder / "deep").write_text('{"format": "contentlib-bundle", "version": 1, "x": ' + "[" * 40 + "]" * 40 + "}")
 
 
+def _oai_corpus(folder: Path) -> None:
+    # odd first byte: the rest is a payload the target signs; even: the rest is the token as sent
+    (folder / "position").write_bytes(b"\x01" + json.dumps(["oai_dc", "type:video", 1.5e9, None,
+                                                              [1.6e9, "t-atom"], 2, 3]).encode())
+    (folder / "huge-time").write_bytes(b"\x01" + b'["oai_dc",null,1' + b"0" * 400 + b',null,null,0,3]')
+    (folder / "unsigned").write_bytes(b"\x00WyJvYWlfZGMiLG51bGwsbnVsbCxudWxsLG51bGwsdHJ1ZSwzXQ")
+    (folder / "deep").write_bytes(b"\x01" + b"[" * 40)
+
+
+def _interface_corpus(folder: Path) -> None:
+    for i, form in enumerate(["ཕྱིར་འཐོན། %(name)s", "50%% %(num)s", "%(name)d <a href='x'>", "50% of", "%s"]):
+        (folder / f"form-{i}").write_bytes(bytes([i * 7]) * 4 + form.encode("utf-8"))
+
+
+def _reader_corpus(folder: Path) -> None:
+    (folder / "chapter").write_text('<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml" xml:lang="bo">'
+                                    '<body><h1 id="a">ཀ</h1><p onclick="x()"><a href="c.xhtml#a">a</a>'
+                                    '<img src="p.png"/><script>x</script></p></body></html>'
+                                    '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
+                                    '<body><nav epub:type="toc"><ol><li><a href="c.xhtml#a">ཀ</a></li></ol></nav>'
+                                    "</body></html>", "utf-8")
+
+
 CORPORA = {"records": _records_corpus, "media": _media_corpus, "bundle": _bundle_corpus,
-           "manifest": _manifest_corpus}
+           "manifest": _manifest_corpus, "oai": _oai_corpus, "interface": _interface_corpus, "reader": _reader_corpus}
 
 
-@pytest.mark.parametrize("target", ["records", "media", "bundle", "manifest"])
+@pytest.mark.parametrize("target", ["records", "media", "bundle", "manifest", "oai", "interface", "reader"])
 def test_fuzz_target_finds_no_crash(target, tmp_path, capsys):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

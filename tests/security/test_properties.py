@@ -1,19 +1,21 @@
-"""Keep them closed: property-based tests of the record parser, the search query parser and subtitles.
+"""Keep them closed: property-based tests of the record parser, the search query parser, subtitles and OAI tokens.
 
 Each parser either round-trips what it should, or fails only with its documented
 error (``problems`` / ``JSONRefused`` for records, ``BadParameter`` for search
-arguments, ``MediaRejected`` for subtitles) — never with anything else.
+arguments, ``MediaRejected`` for subtitles, ``BadToken`` for OAI resumption
+tokens and a protocol error for any OAI request) — never with anything else.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import string
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from contentlib import jsonsafe, records
+from contentlib import jsonsafe, oai, oai_tokens, records
 from contentlib.errors import BadParameter, MediaRejected
 from contentlib.media import subtitles
 from contentlib.model import CREATOR_ROLES, LANGUAGES, WORK_TYPES
@@ -213,3 +215,98 @@ def test_edge_subtitles_do_not_crash(data):
             subtitles.validate(data, fmt)
         except MediaRejected:
             pass
+
+
+# --- OAI-PMH resumption tokens and arguments ----------------------------------------------------
+
+OAI_KEY = b"k" * 32
+legal_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")).filter(
+    lambda c: c not in "\ufffe\uffff"), min_size=1, max_size=40)
+times = st.floats(min_value=-62135596800, max_value=253402300800, allow_nan=False)
+positions = st.builds(
+    oai_tokens.Query, st.just("oai_dc"), st.none() | legal_text, st.none() | times, st.none() | times,
+    st.none() | st.tuples(times, legal_text), st.integers(0, 2 ** 53), st.integers(0, 2 ** 53))
+
+
+@SETTINGS
+@given(positions)
+def test_a_token_round_trips_its_position(query):
+    assert oai_tokens.Query.from_token(query.token(OAI_KEY), OAI_KEY, oai.FORMATS) == query
+
+
+def _signed(payload: str) -> str:
+    return f"{payload}.{oai_tokens._mac(OAI_KEY, payload)}"
+
+
+def _b64(value) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+token_text = (st.text(max_size=300) | st.text(string.ascii_letters + string.digits + "_-.=", max_size=300)
+              | json_values.map(_b64) | json_values.map(lambda v: _b64(v) + "." + "A" * 43))
+
+
+odd_time = st.none() | times | st.floats() | st.integers() | st.booleans() | st.text(max_size=5)
+odd_count = st.integers() | st.booleans() | st.floats() | st.none()
+near_positions = st.tuples(  # the shape of ours, with any value in each field
+    st.sampled_from(["oai_dc", "marc21", ""]) | json_values, st.none() | legal_text | json_values, odd_time, odd_time,
+    st.none() | st.tuples(odd_time, legal_text | json_values).map(list) | json_values, odd_count, odd_count).map(list)
+
+
+@SETTINGS
+@given(token_text | json_values.map(lambda v: _signed(_b64(v))) | near_positions.map(lambda v: _signed(_b64(v))))
+def test_any_token_is_refused_with_bad_token_or_read_within_bounds(token):
+    """Forged, random or signed-but-odd: BadToken, or a position whose every field is in bounds."""
+    try:
+        query = oai_tokens.Query.from_token(token, OAI_KEY, oai.FORMATS)
+    except oai_tokens.BadToken:
+        return
+    assert query.prefix in oai.FORMATS and type(query.cursor) is int and type(query.total) is int
+    assert 0 <= query.cursor <= oai_tokens.MAX_COUNT and 0 <= query.total <= oai_tokens.MAX_COUNT
+    for t in (query.start, query.end, *(query.after[:1] if query.after else ())):
+        assert t is None or oai_tokens.MIN_TIME <= t <= oai_tokens.MAX_TIME
+
+
+class _EmptyStore:
+    """No works and no tombstones: lists match nothing, identifiers exist not."""
+
+    def vocabulary(self):
+        from contentlib.vocabulary import load_shipped
+
+        return load_shipped()
+
+    def count_changed(self, **_):
+        return 0
+
+    def changed_after(self, *_, **__):
+        return []
+
+    def tombstones(self, *_):
+        return []
+
+    def tombstone(self, _):
+        return None
+
+    def get_works(self, _):
+        return []
+
+    def earliest_change(self):
+        return None, None
+
+
+OAI_NAMES = st.sampled_from(["verb", "metadataPrefix", "identifier", "set", "from", "until", "resumptionToken"])
+OAI_VALUES = (st.sampled_from(["Identify", "ListRecords", "ListIdentifiers", "GetRecord", "ListSets",
+                               "ListMetadataFormats", "oai_dc", "2020-01-01", "0000-01-01", "type:video"])
+              | st.text(max_size=60) | token_text)
+
+
+@SETTINGS
+@given(st.dictionaries(OAI_NAMES | st.text(max_size=8), st.lists(OAI_VALUES, min_size=1, max_size=2), max_size=5))
+def test_any_oai_request_gets_an_oai_answer(args):
+    from defusedxml.ElementTree import fromstring
+
+    repo = oai.Repository("t", "http://x/oai", "a@b.c", "x", lambda i: i, page_size=2, secret_key="k" * 32)
+    root = fromstring(oai.Handler(_EmptyStore(), repo).respond(args))
+    errors = root.findall("{http://www.openarchives.org/OAI/2.0/}error")
+    assert {e.get("code") for e in errors} <= {"badVerb", "badArgument", "badResumptionToken", "cannotDisseminateFormat",
+                                               "idDoesNotExist", "noRecordsMatch", "noSetHierarchy"}

@@ -14,6 +14,7 @@ import re
 import pytest
 
 from contentlib import accounts, glossary, lists
+from contentlib.settings import LOCALES
 
 from .conftest import login
 
@@ -42,6 +43,8 @@ DECISIONS = {
     ("media.original", "GET"): ALL,          # then the database decides per file (test_media_access)
     ("media.derived", "GET"): ALL,
     ("media.card", "GET"): ALL,
+    ("media.book", "GET"): ALL,              # a book's page pictures: the file's own access, as media.derived
+    ("reader.read", "GET"): ALL,             # the in-page reader: the book file's own access (test_reader)
     ("media.set_data_saver", "POST"): ALL,
     ("static", "GET"): ALL,
     ("ops.healthz", "GET"): ALL,
@@ -61,12 +64,19 @@ DECISIONS = {
     ("admin.unlock", "POST"): ADMIN,
     ("admin.vocabulary", "GET"): ADMIN,
     ("admin.set_labels", "POST"): ADMIN,
+    ("site_settings.page", "GET"): ADMIN,
+    ("site_settings.save", "POST"): ADMIN,
     ("offline.import_page", "GET"): ADMIN,
     ("offline.import_page", "POST"): ADMIN,
     ("offline.take_offline", "POST"): LISTS,
     ("offline.status", "GET"): LISTS,
     ("offline.download", "GET"): LISTS,
     ("reports_api.report", "GET"): REVIEW,
+    # Across languages and demand (issue 24): anyone may ask for a translation; what was learned is for staff.
+    ("works.ask", "POST"): ALL,
+    ("api.ask", "POST"): ALL,
+    ("lexicon.page", "GET"): STAFF,
+    ("reports_api.demand", "GET"): REVIEW,
     ("workflow_api.version", "GET"): STAFF,
     ("workflow_api.history", "GET"): STAFF,
     ("workflow_api.save", "POST"): EDIT,
@@ -113,7 +123,26 @@ DECISIONS = {
     ("feeds.sitemap", "GET"): ALL,
     ("feeds.sitemap_part", "GET"): ALL,
     ("openapi.spec", "GET"): ALL,
+    # The translation workbench (issue 23): staff read it, editors write, reviewers comment.
+    ("translate.page", "GET"): STAFF,
+    ("translate.save", "POST"): EDIT,
+    ("translate.submit", "POST"): EDIT,
+    ("translate.comment", "POST"): REVIEW,
+    ("translation_api.segments", "GET"): STAFF,
+    ("translation_api.save_segment", "PUT"): EDIT,
+    ("translation_api.submit", "POST"): EDIT,
+    ("translation_api.comment", "POST"): REVIEW,
+    ("translation_api.xliff", "GET"): STAFF,
+    ("translation_api.xliff_import", "PUT"): EDIT,
+    ("translation_api.memory", "GET"): STAFF,
 }
+# The interface editor's permission is per locale (issue 21): editors change the Tibetan strings, only an
+# admin the Chinese and English ones; the editors read every locale's. (method, locale) -> roles let through.
+INTERFACE_LOCALES = {
+    ("GET", "bo"): EDIT, ("GET", "zh_Hans"): EDIT, ("GET", "en"): EDIT,
+    ("POST", "bo"): EDIT, ("POST", "zh_Hans"): ADMIN, ("POST", "en"): ADMIN,
+}
+SEARCH = {"bo": "འཚོལ་བཤེར།", "zh_Hans": "搜索", "en": "Search"}
 # Run last, in this order: they delete what others use, or change the session itself.
 LAST = [("glossary.delete", "POST"), ("lists.delete", "POST"), ("auth.logout", "POST"), ("auth.login", "POST")]
 
@@ -142,7 +171,7 @@ def _values(world, endpoint, role):
     values = {"work_id": "t-atom", "lang": "en" if endpoint.endswith(("approve", "reject")) else "bo",
               "sha256": "a" * 64, "name": "thumb-320.webp", "key": "a" * 64, "width": 320,
               "scheme": "subjects", "code": "physical-science", "entry_id": world["entry"], "list_id": wl.id,
-              "token": wl.token, "locale": "bo", "filename": "css/site.css", "number": 1}
+              "token": wl.token, "locale": "bo", "filename": "css/site.css", "number": 1, "sid": "title"}
     if endpoint.startswith("admin."):
         values["name"] = "editor2"
     if endpoint.startswith("reports"):
@@ -186,6 +215,8 @@ def test_each_role_gets_exactly_its_decisions(app, matrix_world, role):
         kwargs = {"headers": {"X-CSRFToken": token}}
         if method == "POST" and url.startswith("/api/"):
             r = client.post(url, json={}, **kwargs)
+        elif method == "PUT":
+            r = client.put(url, json={}, **kwargs)
         elif method == "POST":
             r = client.post(url, data=data, **kwargs)
         else:
@@ -231,3 +262,30 @@ def test_admin_bundles_with_a_real_upload_for_each_role(app, matrix_world, role,
         else:
             assert _refused(r), r.status_code
     assert not matrix_world["store"].has_work("evil-1") and (victim / "keep").is_file()
+
+
+def test_every_interface_locale_has_a_decision():
+    assert {locale for _, locale in INTERFACE_LOCALES} == set(LOCALES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_changes_exactly_the_interface_locales_it_may(app, matrix_world, role):
+    """A real change (the "Search" string) to each locale: saved for the roles listed, refused and not saved for others."""
+    client = app.test_client()
+    if role != "anonymous":
+        assert login(client, role).status_code == 302
+    library = matrix_world["res"]
+    wrong = []
+    for (method, locale), allowed in sorted(INTERFACE_LOCALES.items()):
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+        if method == "GET":
+            r = client.get(f"/editor/interface/?locale={locale}")
+        else:
+            r = client.post(f"/editor/interface/{locale}",
+                            data={"csrf_token": token, "msgid": "Search", "form": SEARCH[locale]})
+            saved = "Search" in library.interface.overrides(locale)
+            if saved != (role in allowed):
+                wrong.append(f"{method} {locale}: saved={saved}")
+        if r.status_code >= 500 or _refused(r) == (role in allowed):
+            wrong.append(f"{method} {locale}: {r.status_code} {r.headers.get('Location') or ''}")
+    assert wrong == [], "\n".join(wrong)

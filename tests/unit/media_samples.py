@@ -202,3 +202,84 @@ def make_cyclic_pdf(path):
     out += b"trailer\n<< /Size 3 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (xref, xref)
     Path(path).write_bytes(bytes(out))
     return Path(path)
+
+
+# --- books for the in-page reader ---
+
+def make_pages_pdf(path, sizes):
+    """A PDF with one blank page per ``(width, height)`` in points (pypdfium2 writes it)."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument.new()
+    for width, height in sizes:
+        doc.new_page(width, height)
+    doc.save(str(path))
+    doc.close()
+    return Path(path)
+
+
+def _xhtml(body: str, *, doctype: str = "", lang: str = "bo", title: str = "") -> str:
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + doctype +
+            f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" xml:lang="{lang}">'
+            f"<head><title>{title}</title></head><body>{body}</body></html>")
+
+
+def make_reader_epub(path, chapters, *, nav=None, ncx=None, pictures=None, doctypes=None, hrefs=None,
+                     stored=(), items=""):
+    """Write an EPUB 3 for the reader: ``chapters`` are bodies (XHTML) of ``ch1.xhtml`` ...
+
+    :param nav: ``[(title, href)]`` for an EPUB 3 navigation document (``nav.xhtml``).
+    :param ncx: ``[(title, src)]`` for an EPUB 2 NCX (``toc.ncx``) named by the spine.
+    :param pictures: ``{archive path under OEBPS/: image bytes}``, listed in the manifest.
+    :param doctypes: ``{chapter number: DOCTYPE text}`` to put before a chapter's root.
+    :param hrefs: ``{chapter number: href}`` to list a chapter under another name in the manifest.
+    :param stored: chapter numbers written uncompressed (so a large one is no zip bomb).
+    :param items: more manifest items, as XML text.
+    """
+    pictures, doctypes, hrefs = pictures or {}, doctypes or {}, hrefs or {}
+    manifest = [f'<item id="ch{n}" href="{hrefs.get(n, f"ch{n}.xhtml")}" media-type="application/xhtml+xml"/>'
+                for n in range(1, len(chapters) + 1)]
+    for name in pictures:
+        kind = "image/png" if name.endswith(".png") else "image/jpeg" if name.endswith(".jpg") else "image/svg+xml"
+        manifest.append(f'<item id="p{len(manifest)}" href="{name}" media-type="{kind}"/>')
+    if nav is not None:
+        manifest.append('<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>')
+    if ncx is not None:
+        manifest.append('<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>')
+    spine = "".join(f'<itemref idref="ch{n}"/>' for n in range(1, len(chapters) + 1))
+    toc = ' toc="ncx"' if ncx is not None else ""
+    opf = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+           '<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">'
+           '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="id">reader-book</dc:identifier>'
+           f'<dc:title>{TIBETAN}</dc:title><dc:language>bo</dc:language></metadata>'
+           f'<manifest>{"".join(manifest)}{items}</manifest>'
+           f"<spine{toc}>{spine}</spine></package>")
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip")
+        zf.writestr("META-INF/container.xml", _CONTAINER, compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr("OEBPS/content.opf", opf, compress_type=zipfile.ZIP_DEFLATED)
+        for n, body in enumerate(chapters, start=1):
+            name = "OEBPS/" + hrefs.get(n, f"ch{n}.xhtml")
+            if "/../" in name or name.startswith("OEBPS/../"):
+                continue  # a manifest name that climbs out: nothing is written there
+            zf.writestr(name, _xhtml(body, doctype=doctypes.get(n, ""), title=f"Chapter {n}"),
+                        compress_type=zipfile.ZIP_STORED if n in stored else zipfile.ZIP_DEFLATED)
+        for name, data in pictures.items():
+            zf.writestr("OEBPS/" + name, data)
+        if nav is not None:
+            links = "".join(f'<li><a href="{href}">{title}</a></li>' for title, href in nav)
+            zf.writestr("OEBPS/nav.xhtml", _xhtml(f'<nav epub:type="toc"><ol>{links}</ol></nav>'),
+                        compress_type=zipfile.ZIP_DEFLATED)
+        if ncx is not None:
+            points = "".join(f'<navPoint id="n{i}" playOrder="{i}"><navLabel><text>{title}</text></navLabel>'
+                             f'<content src="{src}"/></navPoint>' for i, (title, src) in enumerate(ncx, start=1))
+            zf.writestr("OEBPS/toc.ncx", '<?xml version="1.0" encoding="UTF-8"?>\n'
+                        '<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">'
+                        f"<navMap>{points}</navMap></ncx>", compress_type=zipfile.ZIP_DEFLATED)
+    return Path(path)
+
+
+def png_bytes(size=(120, 80)) -> bytes:
+    buf = io.BytesIO()
+    picture(size).save(buf, format="PNG")
+    return buf.getvalue()

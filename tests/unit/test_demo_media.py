@@ -22,7 +22,9 @@ def _sentences(vtt: Path) -> list[str]:
     return [c.text for c in webvtt.read(str(vtt))]
 
 
-ANIMATED = [r for r in RECORDS if any(m["path"].endswith(".mp4") for m in _files(r, role="original"))]
+EXERCISES = [r for r in RECORDS if r["id"].startswith("demo-exercise-")]  # copies without Tibetan, to translate
+ANIMATED = [r for r in RECORDS if any(m["path"].endswith(".mp4") for m in _files(r, role="original"))
+            and r not in EXERCISES]
 LEAFLETS = [r for r in RECORDS if any(m["path"].endswith(".pdf") for m in _files(r, role="original"))]
 
 
@@ -74,6 +76,31 @@ def test_leaflet_is_a_text_pdf_whose_tibetan_extracts_as_written(rec):
     assert rec["titles"]["zh"].replace(" ", "") in text.replace("\r\n", "").replace(" ", "")  # wraps eat spaces
 
 
+@pytest.mark.parametrize("rec", LEAFLETS, ids=lambda r: r["id"])
+def test_leaflet_title_metadata_is_tibetan_then_chinese(rec):
+    (leaflet,) = _files(rec, role="original")
+    pdf = pypdfium2.PdfDocument(str(DEMO / leaflet["path"]))
+    try:
+        assert pdf.get_metadata_dict()["Title"] == f"{rec['titles']['bo']} · {rec['titles']['zh']}"
+    finally:
+        pdf.close()
+
+
+def test_the_demo_glossary_takes_each_term_from_the_works_it_names():
+    """At least 20 science terms, each pair found in the aligned sentences of the works its note names."""
+    import csv
+
+    rows = list(csv.DictReader((DEMO / "glossary.csv").read_text(encoding="utf-8").splitlines()))
+    assert len(rows) >= 20 and len({r["zh"] for r in rows}) == len(rows)
+    by_id = {r["id"]: r for r in RECORDS}
+    for row in rows:
+        named = re.findall(r"demo-sib-\d{4}", row["note"])
+        assert named, row
+        for work_id in named:
+            texts = by_id[work_id]["descriptions"]
+            assert row["zh"] in texts["zh"] and row["bo"] in texts["bo"], (row, work_id)
+
+
 def test_text_only_works_are_not_typed_as_media():
     for rec in RECORDS:
         if not rec.get("media"):
@@ -84,3 +111,16 @@ def test_text_only_works_are_not_typed_as_media():
 def test_the_demo_media_stay_small():
     total = sum(p.stat().st_size for p in (DEMO / "media").rglob("*") if p.is_file())
     assert total < 10 * 1024 * 1024
+
+
+def test_an_exercise_is_a_labelled_animation_without_tibetan_whose_cues_another_animation_publishes():
+    assert EXERCISES
+    by_id = {r["id"]: r for r in RECORDS}
+    for rec in EXERCISES:
+        assert rec["type"] == "animation" and "bo" not in rec["titles"] and "bo" not in rec["descriptions"]
+        assert rec["titles"]["zh"].startswith("练习") and rec["titles"]["en"].startswith("Exercise")
+        assert {m.get("lang") for m in _files(rec, role="subtitle")} == {"zh"}
+        (zh,) = _files(rec, role="subtitle")
+        twins = [r for r in ANIMATED if any(m["path"] == zh["path"] for m in _files(r, role="subtitle"))]
+        assert len(twins) == 1 and "bo" in {m["lang"] for m in _files(twins[0], role="subtitle")}
+        assert by_id[twins[0]["id"]]["titles"]["bo"]

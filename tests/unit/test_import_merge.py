@@ -42,7 +42,7 @@ def test_a_published_translation_survives_reimporting_the_source(store, source):
     publish(store, "w1", "bo", "རྡུལ་ཕྲན།")
     report = records.import_file(store, source)
     assert (report.created, report.updated, report.unchanged, report.kept) == (0, 0, 2, 1)
-    assert report.notes() == ["1: kept newer local version (bo)"]
+    assert report.notes() == ["w1 (line 1): kept newer local version (bo)"]
     assert store.get_work("w1").versions["bo"].title == "རྡུལ་ཕྲན།"
     assert store.count_by_language()["bo"] == 2
 
@@ -50,7 +50,7 @@ def test_a_published_translation_survives_reimporting_the_source(store, source):
 def test_an_older_copy_in_the_file_does_not_replace_the_editors_version(store, source, tmp_path):
     publish(store, "w2", "bo", "ཆུ་གཙང་།")
     report = records.import_file(store, source)  # carries the old ཆུ། without an `updated` time
-    assert report.kept == 1 and report.notes() == ["2: kept newer local version (bo)"]
+    assert report.kept == 1 and report.notes() == ["w2 (line 2): kept newer local version (bo)"]
     assert store.get_work("w2").versions["bo"].title == "ཆུ་གཙང་།"
     older = write_jsonl(tmp_path / "older.jsonl", [dict(SOURCE[1], titles={"bo": "ཆུ་རྙོག"},
                                                         updated={"bo": "2000-01-01T00:00:00Z"})])

@@ -170,7 +170,7 @@ def test_reports_and_their_request(lib):
 
 def test_oai_keys_use_counts_and_consumers(lib, tmp_path):
     repo = oai.Repository(name="Test", base_url="https://x/oai", admin_email="a@example.org", repository_id="x",
-                          work_url=lambda work_id: f"https://x/works/{work_id}")
+                          work_url=lambda work_id: f"https://x/works/{work_id}", secret_key="a-test-key")
     body = lib.oai_response(repo, {"verb": ["ListIdentifiers"], "metadataPrefix": ["oai_dc"]})
     assert b"oai:x:t-atom" in body and b"oai:x:t-book" in body
     other = keys.identity(tmp_path / "other", "Other").public_key

@@ -6,7 +6,7 @@ import sys
 from contentlib.search import pinyin_phrases
 from contentlib.search.pinyin_phrases import PhraseDict
 
-from ..conftest import DATA, SHARED
+from ..conftest import EVAL_SAMPLE
 
 # Run in a fresh interpreter: the swap is for the life of a process, and the
 # readings before it must come from pypinyin's own dict.
@@ -33,11 +33,8 @@ print(json.dumps({"texts": len(texts), "differ": bad[:20]}))
 
 
 def _catalog_texts():
-    src = SHARED / "data/eval-dev/catalog.jsonl"
-    if not src.exists():
-        src = DATA / "works.jsonl"
     out = []
-    with open(src, encoding="utf-8") as fh:
+    with open(EVAL_SAMPLE, encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
                 rec = json.loads(line)

@@ -12,16 +12,13 @@ from contentlib.search import index as si
 from contentlib.search import segwriter
 from contentlib.search.segwriter import FastSegmentWriter
 
-from ..conftest import DATA, SHARED
+from ..conftest import EVAL_SAMPLE
 
 
 def _records():
-    """Real bilingual records (eval-dev when ../shared is here), plus edge cases."""
-    src = SHARED / "data/eval-dev/catalog.jsonl"
-    if not src.exists():
-        src = DATA / "works.jsonl"
-    with open(src, encoding="utf-8") as fh:
-        recs = [json.loads(line) for line in fh if line.strip()][:400]
+    """Real bilingual records (tests/data's sample of eval-dev, the same on every clone), plus edge cases."""
+    with open(EVAL_SAMPLE, encoding="utf-8") as fh:
+        recs = [json.loads(line) for line in fh if line.strip()]
     recs += [
         {"id": "only-en", "titles": {"en": "Water water water cycle"}, "subjects": ["earth-space"]},
         {"id": "same-words", "titles": {"zh": "水水水水 水循环", "bo": "ཆུ་ཆུ་ཆུ་ཆུ།"},

@@ -6,7 +6,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.conftest import SHARED
+from tests.conftest import EVAL_SAMPLE
 
 
 @contextmanager
@@ -29,7 +29,6 @@ def serving(app):
         thread.join(timeout=10)
 
 
-def eval_dev_catalog() -> Path | None:
-    """The shared eval-dev catalog (CI has ``shared/`` beside the clone; ``CONTENTLIB_SHARED`` names it elsewhere)."""
-    path = SHARED / "data/eval-dev/catalog.jsonl"
-    return path if path.exists() else None
+def eval_dev_catalog() -> Path:
+    """Real works to harvest: tests/data's sample of the eval-dev catalog (shipped, so every clone has it)."""
+    return EVAL_SAMPLE

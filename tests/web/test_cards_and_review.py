@@ -107,7 +107,7 @@ def test_phone_tables_label_each_cell_and_coverage_offers_translate(client, load
     coverage = client.get("/coverage", headers=EN).get_data(as_text=True)
     assert coverage.count('class="coverage stacked"') >= 2 and 'class="todo stacked"' in coverage
     assert 'data-label="published"' in coverage
-    assert re.search(r'<a class="translate" href="/editor/works/[^/"]+/bo">Translate</a>', coverage)
+    assert re.search(r'<a class="translate" href="/editor/translate/[^/"]+/bo">Translate</a>', coverage)  # workbench
     queue = client.get("/editor/", headers=EN).get_data(as_text=True)
     assert 'class="queue stacked"' in queue
 

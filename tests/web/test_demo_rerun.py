@@ -35,7 +35,11 @@ def csrf(client, path):
 
 def test_publishing_then_running_demo_again_keeps_the_translation_and_its_file(app, client, runner, users, auth,
                                                                              tmp_path):
-    assert runner.invoke(["demo"]).exit_code == 0
+    first = runner.invoke(["demo"])
+    assert first.exit_code == 0
+    glossary = client.get("/glossary.csv").get_data(as_text=True)
+    assert "原子,རྡུལ་ཕྲན" in glossary and len(glossary.splitlines()) > 20  # the editor's hints have terms
+    assert "demo glossary: 36 zh-bo terms" in first.output
     demo = [json.loads(line) for line in demo_path().read_text(encoding="utf-8").splitlines()]
     zh_only = next(r for r in demo if set(r["titles"]) == {"zh"})
     with_bo = next(r for r in demo if "bo" in r["titles"])
@@ -80,13 +84,16 @@ def test_publishing_then_running_demo_again_keeps_the_translation_and_its_file(a
     still_there()
     again = runner.invoke(["demo"])
     assert again.exit_code == 0, again.output
-    assert f"{line_of[zh_only['id']]}: kept newer local version (bo)" in again.output
-    assert f"{line_of[with_bo['id']]}: kept newer local version (bo)" in again.output
-    assert re.search(r"0 created, 0 updated, \d+ unchanged, 2 kept", again.output), again.output
+    # The notes name each work (and its line), the summary says what it counts: works, then versions.
+    assert f"{zh_only['id']} (line {line_of[zh_only['id']]}): kept newer local version (bo)" in again.output
+    assert f"{with_bo['id']} (line {line_of[with_bo['id']]}): kept newer local version (bo)" in again.output
+    assert f"0 created, 0 updated, {len(demo)} unchanged ({len(demo)} works); 2 newer local versions kept" \
+        in again.output, again.output
     still_there()
     with resources.as_file(demo_path()) as path:
         imported = runner.invoke(["import", str(path)])
-    assert imported.exit_code == 0 and ", 2 kept" in imported.output
+    assert imported.exit_code == 0 and "; 2 newer local versions kept" in imported.output
+    assert client.get("/glossary.csv").get_data(as_text=True) == glossary  # loaded again: nothing doubled
     still_there()
     history = client.get(f"/api/v1/works/{zh_only['id']}/history", headers=rev).get_json()["history"]
     assert [h["to"] for h in history if h["lang"] == "bo"][-1] == "published"  # never "missing"

@@ -8,10 +8,10 @@ import pytest
 from contentlib import records
 from contentlib.library import Library
 from contentlib.settings import defaults
-from tests.conftest import DATA, SHARED, write_jsonl
+from tests.conftest import DATA, EVAL_SAMPLE, write_jsonl
 from tests.unit import media_samples as ms
 
-EVAL = SHARED / "data/eval-dev/catalog.jsonl"
+EVAL = EVAL_SAMPLE  # real works beside the twins
 
 
 def sha(path):
@@ -61,8 +61,7 @@ def library(home):
 def test_works_sharing_file_names_export_apart_and_round_trip_byte_for_byte(runner, app, tmp_path):
     for path in twins(tmp_path):
         assert runner.invoke(["import", str(path)]).exit_code == 0
-    if EVAL.exists():
-        assert runner.invoke(["import", str(EVAL)]).exit_code == 0
+    assert runner.invoke(["import", str(EVAL)]).exit_code == 0
     (tmp_path / "a").mkdir()
     first = tmp_path / "a/out.jsonl"
     result = runner.invoke(["export", str(first)])

@@ -108,9 +108,8 @@ def test_saving_a_result_returns_to_its_card_which_says_so(client, loaded, auth)
     assert f'<span class="card-done">{MESSAGES["list-saved"]}</span>' in card
     assert "<details class=\"filters\">" in back  # the message is no filter: the filters stay folded
     # Saving again (now to the chosen list) says it again; the earlier done= is replaced, not repeated.
-    fields = dict((k, html.unescape(v)) for k, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"',
-                                                               re.search(r'<form method="post" class="card-save" action="/lists/add">(.*?)</form>',
-                                                                         back, re.S).group(1)))
+    form = re.search(r'<form method="post" class="card-save" action="/lists/add">(.*?)</form>', back, re.S).group(1)
+    fields = {k: html.unescape(v) for k, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)}
     again = client.post("/lists/add", data=fields)
     assert again.headers["Location"].count("done=") == 1
     landed(client, again, "list-saved", fields["anchor"])

@@ -54,6 +54,25 @@ def test_api_describes_every_media_entry(client, imported):
     assert by_role(body, "dub", "bo")["duration_seconds"] == 1
 
 
+@pytest.mark.parametrize("locale,shown", [("en", "1 s"), ("zh_Hans", "1 秒"), ("bo", "སྐར་ཆ་ 1")])
+def test_a_clip_under_a_minute_shows_seconds_not_one_minute(client, imported, locale, shown):
+    client.set_cookie("locale", locale)
+    html = client.get("/works/m-atom").get_data(as_text=True)
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", html, re.S)
+    assert len(captions) == 2 and all(f"· {shown}" in c for c in captions)  # the video and the dub, 1 s each
+    assert not re.search(r"1 min|སྐར་མ་ 1|1 分", html)
+
+
+def test_playing_times_round_as_people_say_them(app):
+    from flask_babel import force_locale
+
+    from catalog.works import playing_time
+
+    with app.test_request_context(), force_locale("en"):
+        assert [playing_time(s) for s in (0.4, 19, 19.4, 59.4, 59.6, 60, 61, 3600)] == \
+            ["1 s", "19 s", "19 s", "59 s", "1 min", "1 min", "2 min", "60 min"]
+
+
 def test_srt_is_served_as_webvtt_with_tibetan_intact(client, imported):
     body = client.get("/api/v1/works/m-atom").get_json()
     vtt = client.get(by_role(body, "subtitle", "bo")["vtt_url"])

@@ -67,16 +67,39 @@ def test_work_page_has_dublin_core_and_json_ld(client, loaded):
     [(kind, text)] = head.scripts
     assert kind == "application/ld+json"
     data = json.loads(text)
-    assert data["@type"] == "VideoObject" and data["@context"] == "https://schema.org"
+    # A video work with no file yet promises no video: a CreativeWork, without contentUrl or uploadDate.
+    assert data["@type"] == "CreativeWork" and data["@context"] == "https://schema.org"
+    assert not {"contentUrl", "uploadDate", "duration"} & set(data)
     assert {"@value": "原子核由中子和质子这两种粒子组成。", "@language": "zh"} in data["name"]
     assert data["inLanguage"] == ["bo", "zh"]
     assert data["license"] == "https://creativecommons.org/licenses/by-sa/4.0/"
-    assert data["url"] == PUBLIC + "/works/t-atom" and data["duration"] == "PT95S"
+    assert data["url"] == PUBLIC + "/works/t-atom"
     book = json.loads(head_of(client, "/works/t-book").scripts[0][1])
     assert book["@type"] == "Book" and book["numberOfPages"] == 12 and book["inLanguage"] == ["zh", "en"]
     assert book["license"] == "https://creativecommons.org/licenses/by/4.0/"
     poster = json.loads(head_of(client, "/works/t-poster").scripts[0][1])
     assert poster["@type"] == "CreativeWork" and "license" not in poster
+
+
+def test_a_video_work_with_its_file_is_a_video_object_with_content_url_and_upload_date(client, loaded, runner,
+                                                                                      tmp_path):
+    from tests.unit import media_samples as ms
+
+    (tmp_path / "media").mkdir()
+    ms.make_video(tmp_path / "media" / "clip.mp4")
+    ms.make_m4a(tmp_path / "media" / "talk.m4a")
+    recs = [{"id": "v-clip", "type": "video", "titles": {"zh": "原子"}, "media": [{"path": "media/clip.mp4",
+                                                                                  "role": "original"}]},
+            {"id": "a-talk", "type": "audio", "titles": {"zh": "讲座"}, "media": [{"path": "media/talk.m4a",
+                                                                                 "role": "original"}]},
+            {"id": "a-none", "type": "audio", "titles": {"zh": "无"}}]
+    assert runner.invoke(["import", str(write_jsonl(tmp_path / "v.jsonl", recs))]).exit_code == 0
+    for work_id, kind, media_type in (("v-clip", "VideoObject", "video/mp4"), ("a-talk", "AudioObject", "audio/mp4")):
+        data = json.loads(head_of(client, f"/works/{work_id}").scripts[0][1])
+        assert data["@type"] == kind and data["encodingFormat"] == media_type
+        assert data["contentUrl"] == PUBLIC + client.get(f"/api/v1/works/{work_id}").get_json()["media"][0]["url"]
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", data["uploadDate"])
+    assert json.loads(head_of(client, "/works/a-none").scripts[0][1])["@type"] == "CreativeWork"
 
 
 def test_json_ld_cannot_break_out_of_its_script_element(client, app, tmp_path):

@@ -141,6 +141,30 @@ def test_search_uses_the_site_search_and_opensearch_points_at_it(shelf, client):
     assert {u.get("type") for u in desc.iter(ns + "Url")} >= {ACQUISITION}
 
 
+def test_every_navigation_entry_has_content_as_rfc_4287_asks(shelf, client):
+    atom = "{http://www.w3.org/2005/Atom}"
+    for path in ("/opds/", "/opds/subjects", "/opds/types", "/opds/languages"):
+        entries = list(fromstring(client.get(path).data).iter(atom + "entry"))
+        assert entries, path
+        for entry in entries:  # atom:content, or else a link rel="alternate" (section 4.1.2)
+            content = entry.find(atom + "content")
+            alternate = [x for x in entry.iter(atom + "link") if x.get("rel") in (None, "alternate")]
+            assert (content is not None and content.text.strip()) or alternate, (path, entry.findtext(atom + "title"))
+    root = fromstring(client.get("/opds/").data)
+    assert all(e.find(atom + "content") is not None for e in root.iter(atom + "entry"))
+
+
+@pytest.mark.parametrize("unfilled", ["{startPage?}", "{startPage}", "{opensearch:startPage?}"])
+def test_an_unreplaced_optional_template_parameter_is_read_as_absent(shelf, client, unfilled):
+    plain = client.get("/opds/search", query_string={"q": "原子核"})
+    left = client.get("/opds/search", query_string={"q": "原子核", "page": unfilled})
+    assert left.status_code == 200 and left.mimetype == "application/atom+xml"
+    ids = [e.link for e in feedparser.parse(left.data).entries]
+    assert ids and ids == [e.link for e in feedparser.parse(plain.data).entries]
+    assert unfilled not in left.get_data(as_text=True)  # the paging links do not carry it on
+    assert client.get("/opds/search", query_string={"q": "原子核", "page": "two"}).status_code == 400  # still checked
+
+
 def test_public_url_is_used_for_every_link(shelf, client):
     shelf.config["CONTENTLIB_PUBLIC_URL"] = "https://library.example.org"
     body = client.get("/opds/all").get_data(as_text=True)

@@ -54,6 +54,28 @@ def test_work_page_shows_versions_side_by_side_with_badges(client, loaded):
     assert client.get("/works/nope").status_code == 404
 
 
+def test_the_english_interface_leads_with_the_english_title_as_the_cards_do(client, app, tmp_path):
+    from contentlib import records
+    from tests.conftest import write_jsonl
+
+    rec = {"id": "t-three", "type": "video", "subjects": ["physical-science"],
+           "titles": {"bo": "རྡུལ་ཕྲན།", "zh": "原子", "en": "The atom"}}
+    records.import_file(app.extensions["contentlib"].store, write_jsonl(tmp_path / "w.jsonl", [rec]))
+    app.extensions["contentlib"].sync()
+
+    def titles(html):
+        head = re.search(r'<h1 class="work-titles">(.*?)</h1>', html, re.S).group(1)
+        return re.findall(r'lang="(\w+)">([^<]+)<', head)
+
+    english = client.get("/works/t-three", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert titles(english) == [("en", "The atom"), ("bo", "རྡུལ་ཕྲན།"), ("zh", "原子")]
+    card = client.get("/subjects/physical-science", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert card.index(">The atom<") < card.index(">རྡུལ་ཕྲན།<")  # the card leads with it too
+    for header in ("bo", "zh-CN"):  # the other interfaces keep Tibetan and Chinese
+        html = client.get("/works/t-three", headers={"Accept-Language": header}).get_data(as_text=True)
+        assert titles(html) == [("bo", "རྡུལ་ཕྲན།"), ("zh", "原子")]
+
+
 def test_work_without_tibetan_says_so(client, loaded):
     html = client.get("/works/t-book", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "No Tibetan version yet." in html

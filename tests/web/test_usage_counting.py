@@ -67,9 +67,9 @@ def drive(client):
     assert client.get(book["url"], headers=headers).status_code == 200
 
 
+# The video is in no language: its plays and download count under the interface language (bo, the default).
 EXPECTED = {("m-atom", "bo", "view"): 3, ("m-atom", "zh", "view"): 2, ("m-atom", "en", "view"): 1,
-            ("m-atom", "", "play"): 2, ("m-atom", "bo", "play"): 1,
-            ("m-atom", "", "download"): 1, ("m-atom", "zh", "download"): 2}
+            ("m-atom", "bo", "play"): 3, ("m-atom", "bo", "download"): 1, ("m-atom", "zh", "download"): 2}
 
 
 def test_views_plays_and_downloads_are_counted_exactly(imported, client):
@@ -84,6 +84,31 @@ def test_views_plays_and_downloads_are_counted_exactly(imported, client):
     drive(client)
     counter.flush()
     assert rows(store) == {k: 2 * v for k, v in EXPECTED.items()}
+
+
+def test_plays_and_downloads_count_under_the_files_language_else_the_interface_language(imported, client, auth,
+                                                                                        users):
+    """Not under "no language": a language-neutral video counts in each visitor's language, a dub in its own."""
+    video, dub, book = media_urls(client)
+    for locale, times in (("zh_Hans", 2), ("en", 1)):
+        client.set_cookie("locale", locale)
+        for _ in range(times):
+            assert client.get(video["url"]).status_code == 200                            # play
+        assert client.get(video["download_url"]).status_code == 200                      # download
+        assert client.get(dub["url"], headers={"Range": "bytes=0-"}).status_code == 206  # a Tibetan dub
+        assert client.get(book["download_url"]).status_code == 200                       # a Chinese leaflet
+    imported.extensions["contentlib_usage"].flush()
+    store = imported.extensions["contentlib"].store
+    assert rows(store) == {("m-atom", "zh", "play"): 2, ("m-atom", "en", "play"): 1, ("m-atom", "bo", "play"): 2,
+                           ("m-atom", "zh", "download"): 3, ("m-atom", "en", "download"): 1}
+    # The report ranks the work in each of those languages and says how plays and downloads are counted.
+    auth.login("admin")
+    client.set_cookie("locale", "en")
+    page = client.get("/reports").get_data(as_text=True)
+    assert 'id="use-languages"' in page and "plays and downloads under the file&#39;s language" in page
+    for lang in ("bo", "zh", "en"):
+        top = page.split(f'id="table-top-{lang}"')[1].split("</table>")[0]
+        assert "/works/m-atom" in top, lang
 
 
 def test_nothing_identifies_a_visitor(imported, client, home):

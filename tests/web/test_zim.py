@@ -16,6 +16,7 @@ import time
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -200,6 +201,62 @@ def test_the_demo_catalog_exports_a_zim_zimcheck_accepts(runner, app, tmp_path):
     assert result.exit_code == 0, result.output
     out = tmp_path / "demo.zim"
     result = runner.invoke(["zim", "export", str(out), "--type", "animation"])
-    assert result.exit_code == 0 and " 28 works" in result.output, result.output
+    assert result.exit_code == 0 and " 29 works" in result.output, result.output  # 28 and the workbench's exercise
     check = subprocess.run(["zimcheck", "-A", str(out)], capture_output=True, text=True, timeout=300)
     assert check.returncode == 0 and "Overall Test Status: Pass" in check.stdout, check.stdout + check.stderr
+
+
+def test_books_go_into_the_zim_as_the_reader_shows_them(app, runner, tmp_path):
+    """A leaflet's pages (pictures and Tibetan text) and an EPUB's sanitised chapters, readable in Kiwix."""
+    from libzim.reader import Archive
+
+    folder = tmp_path / "books"
+    (folder / "media").mkdir(parents=True)
+    demo = resources_demo()
+    leaflet = next(r for r in demo if r["id"] == "demo-sib-0000")
+    shutil.copy(DEMO_DIR / leaflet["media"][0]["path"], folder / "media" / "leaflet.pdf")
+    ms.make_reader_epub(folder / "media" / "book.epub",
+                        ['<p id="a">ཆུ་བོ།<script>alert(1)</script><a href="ch2.xhtml#b">2</a></p><img src="p.png" alt="p"/>',
+                         '<h2 id="b">第二章</h2>'], nav=[("དང་པོ།", "ch1.xhtml"), ("第二", "ch2.xhtml#b")],
+                        pictures={"p.png": ms.png_bytes()})
+    works = write_jsonl(folder / "works.jsonl", [
+        {"id": "z-leaflet", "type": "book", "titles": leaflet["titles"],
+         "media": [{"path": "media/leaflet.pdf", "role": "original"}]},
+        {"id": "z-epub", "type": "book", "titles": {"bo": ms.TIBETAN}, "media": [{"path": "media/book.epub", "role": "original"}]}])
+    assert runner.invoke(["import", str(works)]).exit_code == 0
+    lib = app.extensions["contentlib"]
+    for work_id in ("z-leaflet", "z-epub"):
+        lib.make_derived(work_id)  # the worker's reader copies
+    out = tmp_path / "books.zim"
+    result = runner.invoke(["zim", "export", str(out)])
+    assert result.exit_code == 0, result.output
+    check = subprocess.run(["zimcheck", "-A", str(out)], capture_output=True, text=True, timeout=300)
+    assert check.returncode == 0, check.stdout + check.stderr
+    archive = Archive(out)
+
+    def text(path):
+        return bytes(archive.get_entry_by_path(path).get_item().content).decode()
+
+    pdf_sha, epub_sha = (lib.store.get_work(w).media[0].sha256 for w in ("z-leaflet", "z-epub"))
+    assert f'href="../read/{pdf_sha}"' in text("works/z-leaflet") and f'href="../read/{epub_sha}/1"' in text("works/z-epub")
+    pages = text(f"read/{pdf_sha}")
+    tibetan = re.findall(r'<p lang="bo">([^<]+)</p>', pages)
+    assert tibetan[0] == leaflet["titles"]["bo"] and " ".join(tibetan[1:]) == leaflet["descriptions"]["bo"]
+    for src in re.findall(r'(?:src="|, )\.\./(media/[^" ]+\.webp)', pages):
+        assert archive.get_entry_by_path(src).get_item().mimetype == "image/webp"
+    assert "-1000.webp" in pages
+    first = text(f"read/{epub_sha}/1")
+    assert "ཆུ་བོ།" in first and "<script" not in first and 'href="2#c-b"' in first and 'href="2"' in first
+    picture = re.search(r'<img src="\.\./\.\./(media/[^"]+\.webp)" alt="p"', first).group(1)
+    assert archive.get_entry_by_path(picture).get_item().mimetype == "image/webp"
+    assert 'id="c-b"' in text(f"read/{epub_sha}/2")
+    light = tmp_path / "light.zim"
+    assert runner.invoke(["zim", "export", str(light), "--light"]).exit_code == 0
+    assert "-1000.webp" not in bytes(Archive(light).get_entry_by_path(f"read/{pdf_sha}").get_item().content).decode()
+
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "contentlib" / "data" / "demo"
+
+
+def resources_demo():
+    return [json.loads(line) for line in (DEMO_DIR / "catalog.jsonl").read_text("utf-8").splitlines()]

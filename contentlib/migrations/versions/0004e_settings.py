@@ -1,0 +1,25 @@
+"""Settings kept in the database: the library's name and id, its public address.
+
+Revision ID: 0004e
+Revises: 0002
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0004e"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "settings",
+        sa.Column("key", sa.String(64), primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.Float, nullable=False),
+    )
+
+
+def downgrade():
+    op.drop_table("settings")

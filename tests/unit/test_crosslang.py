@@ -1,0 +1,106 @@
+"""The lexicon the library learns from its own pairs: alignment, build, glossary, deletion (both databases)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from contentlib import glossary, records
+from contentlib.crosslang import align, lexicon, reach, units
+from tests.conftest import write_jsonl
+
+DEMO = Path(__file__).resolve().parents[2] / "contentlib" / "data" / "demo" / "catalog.jsonl"
+
+
+def demo_records(n=120):
+    """Bilingual demo works without their media (text is all the lexicon reads)."""
+    out = []
+    for line in DEMO.open(encoding="utf-8"):
+        rec = json.loads(line)
+        if {"bo", "zh"} <= set(rec.get("titles", {})) and not rec.get("media"):
+            rec.pop("media", None)
+            out.append(rec)
+        if len(out) == n:
+            break
+    return out
+
+
+def test_model_one_finds_the_pair_that_always_co_occurs():
+    pairs = [(["a", "b"], ["x", "y"]), (["a", "c"], ["x", "z"]), (["b"], ["y"]), (["c", "d"], ["z", "w"])]
+    table = align.train(pairs, iterations=10).as_dict()
+    assert max((p, e) for (f, e), p in table.items() if f == "a")[1] == "x"
+    assert max((p, e) for (f, e), p in table.items() if f == "b")[1] == "y"
+    assert table[("a", "x")] > 0.6
+
+
+def test_units_are_the_index_forms():
+    assert units.bo_units("བོད་ཀྱི་") == ["བོད", "ཀྱི", "བོད\u0f0bཀྱི"]
+    assert "#星" in units.zh_query_units("恒星") and "恒星" in units.zh_query_units("恒星")
+    assert units.zh_target_units("恒星很亮") == ["恒星", "很亮", "星很"] or "恒星" in units.zh_target_units("恒星很亮")
+    assert units.sentence_pairs("ཀ་ཁ། ག་ང།", "甲乙。丙丁。") == [("ཀ་ཁ", "甲乙。"), ("ག་ང", "丙丁。")]
+
+
+def _import(store, tmp_path, recs, name="c.jsonl"):
+    report = records.import_file(store, write_jsonl(tmp_path / name, recs))
+    assert not report.problems
+    return report
+
+
+RARE = {"id": "pair-rare", "type": "book", "titles": {"bo": "ཀྲོང་ཀྲོང", "zh": "鼍鼍"}}
+
+
+def test_a_published_pair_adds_its_terms_and_a_deleted_one_leaves(store, tmp_path):
+    _import(store, tmp_path, demo_records(60) + [RARE])
+    info = reach.build(store)
+    assert info["works"] == 61 and info["pairs"] >= 61 and info["entries"] > 0
+    found = store.lexicon_targets(lexicon.BO_ZH, ["ཀྲོང\u0f0bཀྲོང"])
+    assert [t for t, _ in found["ཀྲོང\u0f0bཀྲོང"]][0] == "鼍鼍"
+    back = lexicon.read("zh", "鼍鼍", reach.Reach(store).lookup)
+    assert back.lang == "bo" and {"ཀྲོང", "ཀྲོང\u0f0bཀྲོང"} & {t for t, _ in back.terms[:2]}
+
+    store.delete_work("pair-rare")
+    second = reach.build(store)
+    assert second["generation"] == info["generation"] + 1 and second["works"] == 60
+    assert store.lexicon_targets(lexicon.BO_ZH, ["ཀྲོང\u0f0bཀྲོང"]) == {}
+
+
+def test_a_glossary_entry_overrides_what_was_learned(store, tmp_path):
+    _import(store, tmp_path, demo_records(40))
+    glossary.add(store, "冰川", "འཁྱགས་རོམ")
+    reach.build(store)
+    rd = lexicon.read("zh", "冰川", reach.Reach(store).lookup, glossary.expansions(store, "冰川"))
+    assert rd.lang == "bo"
+    assert rd.terms[0][0] == "འཁྱགས་རོམ" and rd.terms[0][1] >= max(w for _, w in rd.terms)
+    assert rd.via[0] == "འཁྱགས་རོམ"
+
+
+def test_the_lexicon_is_stale_after_enough_new_pairs(store, tmp_path):
+    recs = demo_records(90)
+    _import(store, tmp_path, recs[:60])
+    assert reach.stale(store)  # never built
+    reach.build(store)
+    assert not reach.stale(store)
+    _import(store, tmp_path, recs[60:70], "more.jsonl")
+    assert not reach.stale(store)  # 10 new: fewer than NEW_PAIRS
+    _import(store, tmp_path, recs[70:], "more2.jsonl")
+    assert reach.stale(store)
+
+
+def test_query_language_reads_script_ewts_and_pinyin():
+    assert reach.query_language("བོད་སྐད") == ("bo", "བོད་སྐད")
+    assert reach.query_language("恒星")[0] == "zh"
+    assert reach.query_language("bod skad")[0] == "bo"
+    assert reach.query_language("2019") is None
+
+
+def test_build_refuses_nothing_on_an_empty_library(store):
+    info = reach.build(store)
+    assert info == {**info, "pairs": 0, "works": 0, "entries": 0}
+    assert lexicon.read("bo", "བོད", reach.Reach(store).lookup).terms == []
+
+
+@pytest.mark.parametrize("text", ["", " ", "\u0f0b\u0f0d", "!!"])
+def test_reading_odd_text_gives_nothing_and_never_raises(text):
+    assert lexicon.read("bo", text, lambda d, s: {}).terms == []

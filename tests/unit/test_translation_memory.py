@@ -1,0 +1,103 @@
+"""The translation memory on a real database (SQLite, and PostgreSQL when CI gives one)."""
+
+from __future__ import annotations
+
+import pytest
+
+from contentlib import accounts, attachments, records, workflow
+from contentlib.media import MediaStore
+from contentlib.translation import memory
+from tests.conftest import write_jsonl
+from tests.translation_data import vtt
+
+ZH_CUES = [("00:00:00.000", "00:00:02.000", "水在零度结冰。"), ("00:00:02.000", "00:00:05.000", "冰比水轻。")]
+# The Tibetan track cuts its cues a little differently: they still overlap their Chinese cue most.
+BO_CUES = [("00:00:00.200", "00:00:02.400", "ཆུ་ནི་ཚད་གཞི་ཀླད་ཀོར་ལ་འཁྱགས།"),
+           ("00:00:02.400", "00:00:04.800", "འཁྱག་རོམ་ཆུ་ལས་ཡང་།")]
+WORKS = [
+    {"id": "m-ice", "type": "video", "titles": {"zh": "水和冰", "bo": "ཆུ་དང་འཁྱག་རོམ"},
+     # two Chinese sentences, three Tibetan pieces: aligned by length
+     "descriptions": {"zh": "水在零度结冰，冰会浮在水面上，因为它比水轻。冰是固体。",
+                      "bo": "ཆུ་ནི་ཚད་གཞི་ཀླད་ཀོར་ལ་འཁྱགས་ཤིང་། འཁྱག་རོམ་ཆུ་ལས་ཡང་བས་ཆུ་ཁར་ལྡིང་། འཁྱག་རོམ་ནི་སྲ་རྫས་ཡིན།"},
+     "media": [{"path": "ice-zh.vtt", "role": "subtitle", "lang": "zh"},
+               {"path": "ice-bo.vtt", "role": "subtitle", "lang": "bo"}]},
+    {"id": "m-air", "type": "book", "titles": {"zh": "空气", "bo": "རླུང་"},
+     "descriptions": {"zh": "冰是固体。空气是气体。", "bo": "འཁྱག་རོམ་ནི་སྲ་རྫས་རེད། རླུང་ནི་རླངས་རྫས་ཡིན།"}},
+    {"id": "m-zh", "type": "book", "titles": {"zh": "只有中文"}, "descriptions": {"zh": "冰是固体。"}},
+]
+
+
+@pytest.fixture
+def media(tmp_path):
+    return MediaStore(tmp_path / "media")
+
+
+@pytest.fixture
+def loaded(store, media, tmp_path):
+    (tmp_path / "ice-zh.vtt").write_text(vtt(ZH_CUES), encoding="utf-8")
+    (tmp_path / "ice-bo.vtt").write_text(vtt(BO_CUES), encoding="utf-8")
+    records.import_file(store, write_jsonl(tmp_path / "m.jsonl", WORKS), ingest=attachments.ingester(media))
+    memory.follow(store, media)
+    return store
+
+
+def _find(store, text, exclude=None, index=None):
+    return [(s.kind, s.work, s.target, s.similarity)
+            for s in memory.lookup(store, text, "zh", "bo", exclude_work=exclude, index=index)]
+
+
+def test_titles_sentences_and_cues_are_learned_from_published_pairs(loaded):
+    assert _find(loaded, "水和冰") == [("title", "m-ice", "ཆུ་དང་འཁྱག་རོམ", 1.0)]
+    # 2 Chinese sentences against 3 Tibetan pieces: the first takes two pieces
+    assert _find(loaded, "水在零度结冰，冰会浮在水面上，因为它比水轻。") == [
+        ("sentence", "m-ice", "ཆུ་ནི་ཚད་གཞི་ཀླད་ཀོར་ལ་འཁྱགས་ཤིང་། འཁྱག་རོམ་ཆུ་ལས་ཡང་བས་ཆུ་ཁར་ལྡིང་།", 1.0)]
+    # cues whose times overlap most pair up, even cut differently
+    assert _find(loaded, "冰比水轻。") == [("cue", "m-ice", "འཁྱག་རོམ་ཆུ་ལས་ཡང་།", 1.0)]
+    assert _find(loaded, "只有中文") == []  # a work without a Tibetan version teaches nothing
+
+
+def test_ties_list_cues_then_sentences_then_titles_and_one_target_once(loaded):
+    found = _find(loaded, "冰是固体。")
+    assert [k for k, *_ in found] == ["sentence", "sentence"]
+    assert {t for _, _, t, _ in found} == {"འཁྱག་རོམ་ནི་སྲ་རྫས་ཡིན།", "འཁྱག་རོམ་ནི་སྲ་རྫས་རེད།"}
+    assert [k for k, *_ in _find(loaded, "水在零度结冰。")] == ["cue"]
+
+
+def test_the_work_being_translated_is_excluded(loaded):
+    assert _find(loaded, "水和冰", exclude="m-ice") == []
+    assert [w for _, w, _, _ in _find(loaded, "冰是固体。", exclude="m-ice")] == ["m-air"]
+
+
+def test_fuzzy_matches_come_from_the_index_and_traditional_finds_simplified(loaded):
+    index = memory.GramIndex()
+    assert _find(loaded, "冰比水轻多了。") == []  # no index: exact only
+    (found,) = _find(loaded, "冰比水轻多了。", index=index)
+    assert found[:3] == ("cue", "m-ice", "འཁྱག་རོམ་ཆུ་ལས་ཡང་།") and 0.6 <= found[3] < 1
+    assert _find(loaded, "冰比水輕。")[0][3] == 1.0
+
+
+def test_the_memory_follows_approvals_and_deletions_through_the_outbox(loaded, media):
+    index = memory.GramIndex()
+    assert _find(loaded, "空气是气体和液体。", index=index)[0][1] == "m-air"
+    editor, reviewer = accounts.User("ed", "editor"), accounts.User("rev", "reviewer")
+    workflow.save_draft(loaded, editor, "m-zh", "bo", {"title": "ཟླ་བོད་ཡིག", "description": "འཁྱག་རོམ་ནི་སྲ་རྫས།"})
+    memory.follow(loaded, media)
+    assert _find(loaded, "只有中文") == []  # a draft is not published
+    workflow.submit(loaded, editor, "m-zh", "bo")
+    workflow.approve(loaded, reviewer, "m-zh", "bo")
+    assert memory.follow(loaded, media) >= 1
+    assert _find(loaded, "只有中文") == [("title", "m-zh", "ཟླ་བོད་ཡིག", 1.0)]
+    assert _find(loaded, "只有中文呀", index=index)[0][1] == "m-zh"  # the index took the new source in
+    loaded.delete_work("m-air")
+    memory.follow(loaded, media)
+    assert _find(loaded, "空气是气体和液体。", index=index) == []
+    assert loaded.memory_counts()["pairs"] == len(memory.pairs_of(loaded.get_work("m-ice"), media)) + 2
+
+
+def test_a_rebuilt_memory_renews_every_source_and_the_index_follows(loaded, media):
+    index = memory.GramIndex()
+    before = _find(loaded, "冰比水轻多了。", index=index)
+    old_span = loaded.memory_span()
+    memory.rebuild(loaded, media)
+    assert loaded.memory_span()[0] > old_span[1]  # ids are never reused
+    assert _find(loaded, "冰比水轻多了。", index=index) == before
