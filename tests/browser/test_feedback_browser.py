@@ -14,7 +14,7 @@ from tests.browser.support import ACCEPT
 LOCALES = ["bo", "zh_Hans", "en"]
 WIDTHS = [360, 1280]
 PASSWORD = "correct horse battery"
-SAVED = {"bo": "ཁྱེད་ཀྱི་ཐོར་ཉར་ཟིན།", "zh_Hans": "已保存到您的列表。", "en": "Saved to your list."}
+SAVED = {"bo": "ཁྱེད་ཀྱི་ཐོ་གཞུང་དུ་ཉར་ཟིན།", "zh_Hans": "已保存到您的列表。", "en": "Saved to your list."}
 PUBLISHED = {"bo": "ཆོག་མཆན་སྤྲད་དེ་པར་སྐྲུན་ཟིན།", "zh_Hans": "已批准并发布", "en": "Approved and published"}
 
 
