@@ -11,6 +11,7 @@ from contentlib.vocabulary import SCHEME_KEYS
 
 from .auth import acting_user, needs
 from .errors import render_error
+from .feedback import done
 from .resources import get_library
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -35,21 +36,22 @@ def create_user():
                                       request.form.get("password", ""))
     except InvalidRecord as exc:
         return _users_page(exc.problems, 400)
-    return redirect(url_for("admin.users"))
+    return redirect(done(url_for("admin.users"), "user-created"))
 
 
 @bp.post("/users/<name>/role")
 @needs("users")
 def set_role(name):
     get_library().accounts.set_role(name, request.form.get("role", ""))
-    return redirect(url_for("admin.users"))
+    return redirect(done(url_for("admin.users"), "role-saved", f"user-{name}"))
 
 
 @bp.post("/users/<name>/active")
 @needs("users")
 def set_active(name):
-    get_library().accounts.set_active(name, request.form.get("active") == "1")
-    return redirect(url_for("admin.users"))
+    active = request.form.get("active") == "1"
+    get_library().accounts.set_active(name, active)
+    return redirect(done(url_for("admin.users"), "user-enabled" if active else "user-disabled", f"user-{name}"))
 
 
 @bp.post("/users/<name>/unlock")
@@ -74,4 +76,4 @@ def set_labels(scheme, code):
         get_library().set_labels(scheme, code, {lang: request.form.get(lang, "") for lang in LANGUAGES})
     except NotFound:
         return render_error(404)
-    return redirect(url_for("admin.vocabulary") + f"#{scheme}-{code}")
+    return redirect(done(url_for("admin.vocabulary"), "labels-saved", f"{scheme}-{code}"))

@@ -3,7 +3,10 @@
 No script, no web font of its own: the template writes ``<rect>``, ``<polyline>`` and
 ``<text>`` from these numbers, and the browser sets the labels in the page's fonts (the
 self-hosted Tibetan face shapes Tibetan). Coordinates are in the SVG's user units;
-the chart is drawn 1:1 up to its width and scales down on a phone.
+the chart is drawn 1:1 up to its width and scales down. A chart 640 units wide would
+shrink its 13-unit labels to 6 px on a 360 px phone, so every chart is also drawn
+``NARROW`` (340 units: near 1:1 there, fewer month labels, bar labels above their bars),
+and the page shows the one that fits (reports.css).
 """
 
 from __future__ import annotations
@@ -12,8 +15,15 @@ import math
 from dataclasses import dataclass, field
 
 WIDTH = 640
+NARROW = 340     # a phone's content width, so labels keep their size there
 FONT = 13        # label size in user units
 LEFT, RIGHT, TOP, BOTTOM = 52, 12, 12, 44
+LABEL_SPACE = 46  # user units a month label needs; closer ones are thinned out
+
+
+def _left(width: int) -> int:
+    """Room for the tick values: less on a narrow chart, whose plot needs every unit."""
+    return LEFT if width >= WIDTH else 40
 
 
 @dataclass
@@ -63,7 +73,7 @@ def _y_axis(chart: Chart, top_value: float, step: float) -> None:
 def _x_labels(chart: Chart, labels: list[tuple[str, str]], slot: float) -> None:
     """Month labels under the slots; every k-th when they would not fit."""
     x0 = chart.plot[0]
-    every = max(1, math.ceil(len(labels) * 46 / (chart.plot[2] - x0)))
+    every = max(1, math.ceil(len(labels) * LABEL_SPACE / (chart.plot[2] - x0)))
     for i, (text, sub) in enumerate(labels):
         if i % every == 0 or (sub and i > 0 and labels[i - 1][1] != sub):
             chart.xlabels.append({"x": x0 + slot * (i + 0.5), "text": text,
@@ -71,9 +81,9 @@ def _x_labels(chart: Chart, labels: list[tuple[str, str]], slot: float) -> None:
 
 
 def month_bars(labels: list[tuple[str, str]], series: list[Series], stacked: bool = True,
-               height: int = 240) -> Chart:
+               height: int = 240, width: int = WIDTH) -> Chart:
     """Bars per month: stacked (parts of a whole) or side by side (figures to compare)."""
-    chart = Chart(WIDTH, height, (LEFT, TOP, WIDTH - RIGHT, height - BOTTOM), series=series)
+    chart = Chart(width, height, (_left(width), TOP, width - RIGHT, height - BOTTOM), series=series)
     n = max(len(labels), 1)
     totals = [sum(s.values[i] for s in series) for i in range(n)] if stacked else \
         [max((s.values[i] for s in series), default=0) for i in range(n)]
@@ -100,9 +110,10 @@ def month_bars(labels: list[tuple[str, str]], series: list[Series], stacked: boo
     return chart
 
 
-def month_lines(labels: list[tuple[str, str]], series: list[Series], height: int = 240) -> Chart:
+def month_lines(labels: list[tuple[str, str]], series: list[Series], height: int = 240,
+                width: int = WIDTH) -> Chart:
     """A line per series over the months (totals that grow, shares)."""
-    chart = Chart(WIDTH, height, (LEFT, TOP, WIDTH - RIGHT, height - BOTTOM), series=series)
+    chart = Chart(width, height, (_left(width), TOP, width - RIGHT, height - BOTTOM), series=series)
     n = max(len(labels), 1)
     top_value, step = nice_max(max((v for s in series for v in s.values), default=0))
     chart.empty = not any(v for s in series for v in s.values)
@@ -118,16 +129,28 @@ def month_lines(labels: list[tuple[str, str]], series: list[Series], height: int
     return chart
 
 
-def horizontal_bars(rows: list[tuple[str, float, str | None]], label_width: int = 250, row: int = 30) -> Chart:
-    """One bar per row, its label (any script, any language) to the left: ``(label, value, lang)``."""
+def horizontal_bars(rows: list[tuple[str, float, str | None]], label_width: int = 250, row: int = 30,
+                    width: int = WIDTH) -> Chart:
+    """One bar per row and its label (any script, any language): ``(label, value, lang)``.
+
+    Wide, the label stands to the left of its bar; narrow, there is no room beside it, so it
+    stands above the bar and the bar takes the whole width.
+    """
+    above = width < WIDTH
+    if above:
+        label_width, row = 8, 48
     height = TOP + row * max(len(rows), 1) + 8
-    x0, x1 = label_width, WIDTH - 48
-    chart = Chart(WIDTH, height, (x0, TOP, x1, height - 8))
+    x0, x1 = label_width, width - 48
+    chart = Chart(width, height, (x0, TOP, x1, height - 8))
     top_value = max((v for _, v, _ in rows), default=0) or 1
     chart.empty = not any(v for _, v, _ in rows)
     for i, (label, value, lang) in enumerate(rows):
         y = TOP + row * i
-        chart.rows.append({"y": y, "mid": y + row / 2, "label": label, "lang": lang, "value": value,
-                           "w": round((x1 - x0) * value / top_value, 2), "h": row * 0.62,
-                           "bar_y": round(y + row * 0.19, 2)})
+        bar_h = row * (0.34 if above else 0.62)
+        bar_y = y + row * (0.56 if above else 0.19)
+        chart.rows.append({"y": y, "mid": round(bar_y + bar_h / 2, 2), "label": label, "lang": lang, "value": value,
+                           "w": round((x1 - x0) * value / top_value, 2), "h": round(bar_h, 2),
+                           "bar_y": round(bar_y, 2),
+                           "label_x": x0 if above else x0 - 8, "label_y": round(y + row * 0.3, 2) if above
+                           else round(bar_y + bar_h / 2, 2), "anchor": "start" if above else "end"})
     return chart

@@ -17,6 +17,7 @@ from contentlib.model import LANGUAGES
 
 from .auth import acting_user, needs
 from .errors import REFUSALS
+from .feedback import done
 from .media import describe
 from .resources import get_library
 from .texts import lazy_gettext as _l
@@ -66,8 +67,7 @@ def edit(work_id, lang):
 def edit_page(work_id, lang, upload_error=None):
     view = get_library().editing(work_id, lang, _source_lang(lang))
     return render_template("editor/edit.html", work=view.work, st=view.status, lang=lang, source_lang=view.source_lang,
-                           source=view.source, text=view.text, hints=view.hints, saved=request.args.get("saved"),
-                           uploaded=request.args.get("uploaded"), upload_error=upload_error, refusals=REFUSALS,
+                           source=view.source, text=view.text, hints=view.hints, upload_error=upload_error, refusals=REFUSALS,
                            files=view.files, roles=UPLOAD_ROLES)
 
 
@@ -79,8 +79,8 @@ def save(work_id, lang):
     submit = request.form.get("then") == "submit"
     get_library().save_draft(acting_user(), work_id, lang, fields, submit=submit)
     if submit:
-        return redirect(url_for("editor.queue"))
-    return redirect(url_for("editor.edit", work_id=work_id, lang=lang, saved=1))
+        return redirect(done(url_for("editor.queue"), "sent-to-review"))
+    return redirect(done(url_for("editor.edit", work_id=work_id, lang=lang), "draft-saved"))
 
 
 @bp.post("/works/<work_id>/<lang>/media")
@@ -90,14 +90,14 @@ def upload(work_id, lang):
         attach_upload(acting_user(), work_id, lang, request.files.get("file"), request.form.get("role"))
     except MediaRejected as exc:
         return edit_page(work_id, lang, upload_error=exc), 400
-    return redirect(url_for("editor.edit", work_id=work_id, lang=lang, uploaded=1))
+    return redirect(done(url_for("editor.edit", work_id=work_id, lang=lang), "file-attached", "files"))
 
 
 @bp.post("/works/<work_id>/<lang>/submit")
 @needs("edit")
 def submit(work_id, lang):
     get_library().submit(acting_user(), work_id, lang)
-    return redirect(url_for("editor.queue"))
+    return redirect(done(url_for("editor.queue"), "sent-to-review"))
 
 
 @bp.get("/works/<work_id>/<lang>/review")
@@ -115,11 +115,11 @@ def review(work_id, lang):
 @needs("review")
 def approve(work_id, lang):
     get_library().approve(acting_user(), work_id, lang)
-    return redirect(url_for("editor.queue"))
+    return redirect(done(url_for("editor.queue"), "published"))
 
 
 @bp.post("/works/<work_id>/<lang>/reject")
 @needs("review")
 def reject(work_id, lang):
     get_library().reject(acting_user(), work_id, lang, request.form.get("comment", ""))
-    return redirect(url_for("editor.queue"))
+    return redirect(done(url_for("editor.queue"), "sent-back"))

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from contentlib.errors import InvalidRecord
 
 from .auth import acting_user, needs
+from .feedback import done
 from .resources import get_library
 
 bp = Blueprint("glossary", __name__)
@@ -29,7 +30,7 @@ def add():
     except InvalidRecord as exc:
         return render_template("glossary/index.html", entries=get_library().glossary.entries(), q="", edit_id=None,
                                problems=exc.problems, form=request.form), 400
-    return redirect(url_for("glossary.index"))
+    return redirect(done(url_for("glossary.index"), "term-added"))
 
 
 @bp.post("/glossary/<int:entry_id>")
@@ -41,14 +42,14 @@ def update(entry_id):
     except InvalidRecord as exc:
         return render_template("glossary/index.html", entries=get_library().glossary.entries(), q="", edit_id=entry_id,
                                problems=exc.problems), 400
-    return redirect(url_for("glossary.index"))
+    return redirect(done(url_for("glossary.index"), "term-saved", f"term-{entry_id}"))
 
 
 @bp.post("/glossary/<int:entry_id>/delete")
 @needs("glossary")
 def delete(entry_id):
     get_library().glossary.delete(entry_id)
-    return redirect(url_for("glossary.index"))
+    return redirect(done(url_for("glossary.index"), "term-deleted"))
 
 
 @bp.post("/glossary/import")
@@ -63,7 +64,7 @@ def import_csv():
     except InvalidRecord as exc:
         return render_template("glossary/index.html", entries=get_library().glossary.entries(), q="", edit_id=None,
                                problems=exc.problems), 400
-    return redirect(url_for("glossary.index"))
+    return redirect(done(url_for("glossary.index"), "terms-imported"))
 
 
 @bp.get("/glossary.csv")

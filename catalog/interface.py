@@ -21,6 +21,7 @@ from contentlib.errors import InvalidRecord
 from contentlib.settings import LOCALES
 
 from .auth import acting_user, needs
+from .feedback import done
 from .resources import get_library
 from .texts import formatted, plural_source
 
@@ -106,7 +107,7 @@ def page():
     locale = request.args.get("locale", "bo")
     if locale not in LOCALES:
         abort(404)
-    return _page(locale, saved=request.args.get("saved"))
+    return _page(locale)
 
 
 @bp.post("/<locale>")
@@ -122,4 +123,4 @@ def confirm(locale):
         return _page(locale, 400, problems=exc.problems, failed=msgid, tried=forms,
                      placeholders=any(f.endswith(" placeholders") for f, _ in exc.problems))
     position = request.form.get("position", "")
-    return redirect(url_for("interface.page", locale=locale, saved=1) + (f"#s{position}" if position.isdigit() else ""))
+    return redirect(done(url_for("interface.page", locale=locale), "string-saved", f"s{position}"))

@@ -10,6 +10,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from .auth import acting_user, needs
+from .feedback import done
 from .i18n import _safe_next
 from .public import public_url
 from .resources import get_library
@@ -45,8 +46,8 @@ def create():
     work_id = request.form.get("work_id")
     wl = get_library().lists.create(acting_user(), request.form.get("name", ""), work_id=work_id)
     if work_id:
-        return redirect(_safe_next(request.form.get("next")))
-    return redirect(url_for("lists.show", list_id=wl.id))
+        return redirect(done(_safe_next(request.form.get("next")), "list-saved", request.form.get("anchor")))
+    return redirect(done(url_for("lists.show", list_id=wl.id), "list-created"))
 
 
 @bp.get("/lists/<int:list_id>")
@@ -60,8 +61,8 @@ def show(list_id):
 @needs("lists")
 def add(list_id):
     get_library().lists.add(acting_user(), list_id, request.form.get("work_id", ""))
-    return redirect(_safe_next(request.form.get("next")) if request.form.get("next")
-                    else url_for("lists.show", list_id=list_id))
+    back = _safe_next(request.form.get("next")) if request.form.get("next") else url_for("lists.show", list_id=list_id)
+    return redirect(done(back, "list-saved", request.form.get("anchor")))
 
 
 @bp.post("/lists/add")
@@ -78,14 +79,14 @@ def add_to_chosen():
 @needs("lists")
 def remove(list_id):
     get_library().lists.remove(acting_user(), list_id, request.form.get("work_id", ""))
-    return redirect(url_for("lists.show", list_id=list_id))
+    return redirect(done(url_for("lists.show", list_id=list_id), "list-removed"))
 
 
 @bp.post("/lists/<int:list_id>/delete")
 @needs("lists")
 def delete(list_id):
     get_library().lists.delete(acting_user(), list_id)
-    return redirect(url_for("lists.index"))
+    return redirect(done(url_for("lists.index"), "list-deleted"))
 
 
 @bp.get("/shared/<token>")

@@ -59,36 +59,50 @@ def _period_and_filters():
                                         quarter=args.get("quarter") or None)
 
 
+# CLDR's Tibetan short month is "ཟླ་༡" (a Tibetan digit) while its years and every number on
+# the page (numberformat: CLDR's default numbering for bo is Latin) are Latin: "ཟླ་༡ 2026".
+# The Tibetan interface uses Latin digits throughout, so a month's digits are made Latin too.
+LATIN_DIGITS = str.maketrans("༠༡༢༣༤༥༦༧༨༩", "0123456789")
+
+
 def _month_labels(months: list[str]) -> list[tuple[str, str]]:
-    """Each month in the visitor's language (Tibetan: ཟླ་༣), with its year under the first and every January."""
+    """Each month in the visitor's language (Tibetan: ཟླ་3, Latin digits), with its year."""
     out = []
     for m in months:
         d = date(int(m[:4]), int(m[5:]), 1)
-        out.append((format_date(d, "MMM"), m[:4]))
+        out.append((format_date(d, "MMM").translate(LATIN_DIGITS), m[:4]))
     return out
 
 
-def _charts(collection, translation, usage) -> dict:
+def _charts(collection, translation, usage, width: int = charts.WIDTH) -> dict:
+    """The page's charts at ``width`` user units."""
     labels = _month_labels([r["month"] for r in collection["months"]])
     types = [t for t in WORK_TYPES if any(r["by_type"].get(t) for r in collection["months"])]
-    out = {
-        "added": charts.month_bars(labels, [charts.Series(t, label("types", t), [r["by_type"].get(t, 0)
-                                                                                  for r in collection["months"]])
-                                            for t in types] or [charts.Series("added", str(FIGURE_NAMES["added"]),
-                                                                              [0] * len(labels))]),
-        "tibetan": charts.month_lines(labels, [charts.Series(k, str(FIGURE_NAMES[k]), [r[k] for r in collection["months"]])
-                                               for k in ("works", "with_tibetan")]),
-        "translation": charts.month_bars(labels, [charts.Series(k, str(FIGURE_NAMES[k]),
-                                                                [r["bo"][k] for r in translation["months"]])
-                                                  for k in ("drafted", "submitted", "published", "rejected")],
-                                         stacked=False),
+
+    def series(keys, rows, pick):
+        return [charts.Series(k, str(FIGURE_NAMES[k]), [pick(r, k) for r in rows]) for k in keys]
+
+    added = [charts.Series(t, label("types", t), [r["by_type"].get(t, 0) for r in collection["months"]])
+             for t in types] or [charts.Series("added", str(FIGURE_NAMES["added"]), [0] * len(labels))]
+    return {
+        "added": charts.month_bars(labels, added, width=width),
+        "tibetan": charts.month_lines(labels, series(("works", "with_tibetan"), collection["months"],
+                                                     lambda r, k: r[k]), width=width),
+        "translation": charts.month_bars(labels, series(("drafted", "submitted", "published", "rejected"),
+                                                        translation["months"], lambda r, k: r["bo"][k]),
+                                         stacked=False, width=width),
         "gaps": charts.horizontal_bars([(label("subjects", g["subject"]), g["without_tibetan"], None)
-                                        for g in translation["totals"]["gaps"]]),
-        "usage": charts.month_bars(labels, [charts.Series(k, str(FIGURE_NAMES[k]), [r[k] for r in usage["months"]])
-                                            for k in ("views", "plays", "downloads")]),
-        "libraries": charts.horizontal_bars([(lib["name"], lib["uses"], None) for lib in usage["totals"]["libraries"]]),
+                                        for g in translation["totals"]["gaps"]], width=width),
+        "usage": charts.month_bars(labels, series(("views", "plays", "downloads"), usage["months"],
+                                                  lambda r, k: r[k]), width=width),
+        "libraries": charts.horizontal_bars([(lib["name"], lib["uses"], None) for lib in usage["totals"]["libraries"]],
+                                            width=width),
     }
-    return out
+
+
+def _demand_chart(demand, width: int = charts.WIDTH):
+    return charts.horizontal_bars([(r["work"], r["asks"] + r["searches"], None) for r in demand["wanted"][:10]],
+                                  width=width)
 
 
 @bp.get("/reports")
@@ -104,9 +118,10 @@ def page():
     years = list(range(this_year, this_year - 10, -1))
     return render_template("reports/reports.html", access=access, period=period, filters=filters,
                            collection=collection, translation=translation, usage=usage,
-                           charts=_charts(collection, translation, usage), names=FIGURE_NAMES, demand=demand,
-                           demand_chart=charts.horizontal_bars([(r["work"], r["asks"] + r["searches"], None)
-                                                                for r in demand["wanted"][:10]]),
+                           charts=_charts(collection, translation, usage),
+                           narrow=_charts(collection, translation, usage, charts.NARROW), names=FIGURE_NAMES,
+                           demand=demand, demand_chart=_demand_chart(demand),
+                           demand_narrow=_demand_chart(demand, charts.NARROW),
                            months=_month_labels(period.months()), vocabulary=lib.vocabulary(),
                            work_types=WORK_TYPES, years=years, year=request.args.get("year", ""),
                            quarter=request.args.get("quarter", ""), args=_link_args(period, filters))

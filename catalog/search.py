@@ -33,6 +33,7 @@ def _options(vocabulary) -> dict:
 def page():
     lib = get_library()
     args = request.args.to_dict(flat=False)
+    args.pop("done", None)  # an action's message (catalog/feedback.py) is not part of the search
     error, body, status = None, None, 200
     try:
         body = lib.search_query(args, other_language=True)

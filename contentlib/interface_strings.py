@@ -24,6 +24,7 @@ from babel.messages.catalog import PYTHON_FORMAT, Catalog, TranslationError
 from babel.messages.checkers import _validate_format
 from babel.messages.pofile import read_po, write_po
 
+from . import interface_terms
 from .accounts import require
 from .errors import InvalidRecord
 
@@ -47,6 +48,7 @@ class InterfaceString:
     confirmed: tuple[str, ...] | None = None
     confirmed_by: str | None = None
     confirmed_at: float | None = None
+    terms: tuple[interface_terms.TermUse, ...] = ()  # the key terms it names (translations/<locale>/TERMS.md)
 
     @property
     def current(self) -> tuple[str, ...]:
@@ -94,10 +96,14 @@ def stamp(store, locale: str) -> tuple:
 
 
 def strings(store, translations_dir: Path, locale: str) -> list[InterfaceString]:
-    """Every interface string of ``locale`` beside its English and Chinese; unreviewed drafts first."""
+    """Every interface string of ``locale`` beside its English and Chinese; unreviewed drafts first.
+
+    Each carries the key terms its English names and whether its current text uses them.
+    """
     catalog = shipped_catalog(translations_dir, locale)
     zh, en = (shipped_catalog(translations_dir, other) for other in ("zh_Hans", "en"))
     done = confirmed(store, locale)
+    terms = interface_terms.load(translations_dir, locale)
     out = []
     for message in catalog:
         if not message.id:
@@ -107,9 +113,11 @@ def strings(store, translations_dir: Path, locale: str) -> list[InterfaceString]
         english = _forms(en.get(key))[0] if en.get(key) is not None else msgid
         chinese = _forms(zh.get(key))[0] if zh.get(key) is not None else ""
         c = done.get(msgid, {})
-        out.append(InterfaceString(msgid, message.id[1] if message.pluralizable else None, _forms(message),
-                                   message.fuzzy, english or msgid, chinese, c.get("forms"), c.get("confirmed_by"),
-                                   c.get("confirmed_at")))
+        plural = message.id[1] if message.pluralizable else None
+        current = c.get("forms") or _forms(message)
+        out.append(InterfaceString(msgid, plural, _forms(message), message.fuzzy, english or msgid, chinese,
+                                   c.get("forms"), c.get("confirmed_by"), c.get("confirmed_at"),
+                                   interface_terms.uses(terms, f"{msgid} {plural or ''}", " ".join(current))))
     # Still to review first (shipped as drafts, then the rest), confirmed ones last.
     out.sort(key=lambda s: (s.confirmed is not None, not s.fuzzy, s.msgid.lower()))
     return out

@@ -78,6 +78,9 @@ def test_chart_tibetan_labels_are_shaped_like_raqm_in_the_self_hosted_font(bare_
     months = page.locator("#chart-usage text.month")
     checked = 0
     for el in [labels.nth(i) for i in range(labels.count())] + [months.nth(0)]:
+        # A month label is "ཟླ་1": its digits are Latin by choice (catalog/reports.py) and drawn in
+        # another face, so the stacked letters alone are compared.
+        el.evaluate(r"e => { e.textContent = e.textContent.replace(/[0-9]/g, '') }")
         text = el.text_content()
         assert re.search(r"[\u0f00-\u0fff]", text), text
         family = el.evaluate("e => getComputedStyle(e).fontFamily.split(',')[0].replace(/[\"']/g, '').trim()")

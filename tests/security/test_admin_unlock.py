@@ -57,7 +57,7 @@ def test_only_an_admin_may_unlock(app, world, who):
 
 
 @pytest.mark.parametrize("locale, words", [
-    ("bo", "དོ་དམ་པར་རྩིས་ཁྲ་སྒོ་ཕྱེ་རོགས་ཞུ།"),
+    ("bo", "དོ་དམ་པར་རྩིས་ཁྲ་ཟྭ་འབྱེད་རོགས་ཞུ།"),
     ("zh_Hans", "请管理员解锁该账户"),
     ("en", "ask an admin to unlock the account"),
 ])

@@ -33,7 +33,8 @@ def test_a_teacher_saves_a_result_to_a_new_list_then_to_it_without_javascript(cl
     fields = _form(page, "/lists")
     assert fields["next"] == "/search?q=water" and fields["csrf_token"]
     r = client.post("/lists", data=fields)
-    assert r.status_code == 302 and r.headers["Location"].endswith("/search?q=water")
+    # Back on the results at the saved card, which says so (issue 26, item 6).
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/search?q=water&done=list-saved#w-{fields['work_id']}")
     lists = client.get("/lists", headers=EN).get_data(as_text=True)
     assert "My list" in lists
     page = client.get("/search?q=water", headers=EN).get_data(as_text=True)
@@ -70,7 +71,7 @@ def test_listing_cards_have_save_forms_and_markers(client, app, users, auth, tmp
     # the "has" filter of the search API, as a checkbox on the search page
     page = client.get("/search?has=video", headers=EN).get_data(as_text=True)
     assert 'name="has" value="video" checked' in page
-    assert re.findall(r'<li class="result[^"]*">.*?href="/works/([^"]+)"', page, re.S) == ["v1"]
+    assert re.findall(r'<li class="result[^"]*"[^>]*>.*?href="/works/([^"]+)"', page, re.S) == ["v1"]
     auth.login("teacher")
     html = client.get("/subjects/earth-space", headers=EN).get_data(as_text=True)
     assert 'class="card-save"' in html and 'name="work_id" value="v1"' in html
