@@ -75,3 +75,5 @@ def init_app(app) -> None:
     app.register_error_handler(TooManyAttempts, lambda e: render_error(429, LOCKED_OUT, translated=True))
     # A form left open too long (or cookies cleared): say so in the visitor's language.
     app.register_error_handler(CSRFError, lambda e: render_error(400, FORM_EXPIRED, "csrf", translated=True))
+    from . import faults  # the database away, the disk full or read-only: 503 and 507
+    faults.init_app(app)

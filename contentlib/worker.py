@@ -9,11 +9,29 @@ import traceback
 
 from . import attachments, lightvideo
 from .bundles.offline import BUNDLE
+from .errors import DatabaseUnavailable, storage_error
 from .jobs import DERIVE, Job, worker_name
 
 log = logging.getLogger(__name__)
 SCAN_EVERY = 60.0  # seconds between looks for files that still need derived copies
 SWEEP_EVERY = 3600.0  # seconds between sweeps of the media store's temporary files
+
+
+class Waiting:
+    """Say once that a loop waits for the database or the disk, and once that it goes on (not every pass)."""
+
+    def __init__(self, who: str):
+        self.who, self.since = who, None
+
+    def meet(self, exc: BaseException) -> None:
+        if self.since is None:
+            self.since = time.monotonic()
+            log.warning("%s waits: %s", self.who, exc)
+
+    def over(self) -> None:
+        if self.since is not None:
+            log.warning("%s goes on after %.0f s", self.who, time.monotonic() - self.since)
+            self.since = None
 
 
 def run_job(library, job: Job) -> None:
@@ -39,11 +57,22 @@ def _bundle(library, job: Job) -> None:
 HANDLERS: dict = {BUNDLE: _bundle}
 
 
-def run_once(library, name: str | None = None, limit: int = 100) -> int:
-    """Claim and run waiting jobs until none is left (or ``limit`` were run); return how many ran."""
+def fault(exc: BaseException):
+    """The domain error when ``exc`` is the database away or the disk full or read-only (not the job's fault)."""
+    return exc if isinstance(exc, DatabaseUnavailable) else storage_error(exc)
+
+
+def run_once(library, name: str | None = None, limit: int = 100, held: list | None = None,
+             stop: threading.Event | None = None) -> int:
+    """Claim and run waiting jobs until none is left (or ``limit`` were run, or ``stop`` is set); return how many.
+
+    A job that meets the database away or the disk full or read-only did not fail: it is handed
+    back, its attempt not counted, and the fault is raised for the caller to wait. When even
+    handing it back fails, it goes into ``held`` for the caller to hand back later.
+    """
     name = name or worker_name()
     done = 0
-    while done < limit:
+    while done < limit and not (stop is not None and stop.is_set()):
         claimed = library.jobs.claim(name, limit=1)
         if not claimed:
             return done
@@ -51,6 +80,10 @@ def run_once(library, name: str | None = None, limit: int = 100) -> int:
             try:
                 run_job(library, job)
             except Exception as exc:
+                away = fault(exc)
+                if away is not None:
+                    _hand_back(library, job, held)
+                    raise away from exc
                 log.error("job %s %s:%s failed\n%s", job.id, job.kind, job.key, traceback.format_exc())
                 library.jobs.failed(job, f"{type(exc).__name__}: {exc}")
             else:
@@ -59,13 +92,32 @@ def run_once(library, name: str | None = None, limit: int = 100) -> int:
     return done
 
 
+def _hand_back(library, job: Job, held: list | None) -> None:
+    try:
+        library.jobs.release(job)
+    except DatabaseUnavailable:
+        if held is None:
+            raise
+        held.append(job)
+
+
+def release_held(library, held: list) -> None:
+    """Hand back the jobs a fault left claimed (the database was away when they stopped)."""
+    while held:
+        library.jobs.release(held[0])
+        held.pop(0)
+
+
 def loop(library, stop: threading.Event, interval: float = 1.0, name: str | None = None) -> None:
     """Run jobs until ``stop`` is set, polling the table every ``interval`` seconds when idle."""
     name = name or worker_name()
     log.info("worker %s started", name)
     last_scan, last_sweep = time.monotonic(), 0.0
+    held: list[Job] = []
+    waiting = Waiting(f"worker {name}")
     while not stop.is_set():
         try:
+            release_held(library, held)
             if time.monotonic() - last_scan >= SCAN_EVERY:  # videos another process imported get light copies
                 for work_id in lightvideo.pending_work_ids(library.store):
                     library.jobs.put(work_id)
@@ -73,9 +125,13 @@ def loop(library, stop: threading.Event, interval: float = 1.0, name: str | None
             if time.monotonic() - last_sweep >= SWEEP_EVERY:  # staged uploads and imports a crash left behind
                 library.media.sweep_temp()
                 last_sweep = time.monotonic()
-            ran = run_once(library, name)
-        except Exception:  # the database went away for a moment: keep going
-            log.exception("worker pass failed")
+            ran = run_once(library, name, held=held, stop=stop)
+            waiting.over()
+        except Exception as exc:  # the database went away, or the disk filled, for a moment: keep going
+            if fault(exc) is not None:
+                waiting.meet(fault(exc))
+            else:
+                log.exception("worker pass failed")
             ran = 0
         if not ran:
             stop.wait(interval)
@@ -89,11 +145,16 @@ def follow_outbox(library, stop: threading.Event, interval: float = 0.5) -> None
     then); afterwards each pass applies what is past the index's cursor, so the
     lag stays about ``interval`` plus the time to apply.
     """
+    waiting = Waiting("the index's applier")
     while True:
         try:
             library.apply_pending()
-        except Exception:  # the database or the disk hiccuped: retry on the next pass
-            log.exception("applying the outbox failed")
+            waiting.over()
+        except Exception as exc:  # the database or the disk hiccuped: retry on the next pass
+            if fault(exc) is not None:
+                waiting.meet(fault(exc))
+            else:
+                log.exception("applying the outbox failed")
         if stop.wait(interval):
             return
 

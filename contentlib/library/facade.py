@@ -132,7 +132,9 @@ class Library(Reading, Reporting, Files):
         """Build a library from ``CONTENTLIB_*`` settings (``contentlib.settings.defaults()``)."""
         url = settings["CONTENTLIB_DATABASE_URL"]
         index_dir = Path(settings["CONTENTLIB_INDEX_DIR"])
-        return cls(Store.from_url(url, migrate=migrate), WhooshBackend(SearchIndex(index_dir)), index_dir,
+        timeouts = {"connect_timeout": float(settings.get("CONTENTLIB_DB_CONNECT_TIMEOUT", 5)),
+                    "statement_timeout": float(settings.get("CONTENTLIB_DB_STATEMENT_TIMEOUT", 25))}
+        return cls(Store.from_url(url, migrate=migrate, **timeouts), WhooshBackend(SearchIndex(index_dir)), index_dir,
                    MediaStore(settings["CONTENTLIB_MEDIA_DIR"]), Limits(**(settings.get("CONTENTLIB_MEDIA_LIMITS") or {})),
                    db_url=url, index_sync=bool(settings.get("CONTENTLIB_INDEX_SYNC")), settings=settings)
 
