@@ -7,7 +7,7 @@ from importlib import resources as pkg_resources
 from pathlib import Path
 
 import click
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from contentlib import accounts
 from contentlib.errors import CannotWrite, InvalidRecord, NotFound
@@ -15,12 +15,12 @@ from contentlib.progress import Reporter
 
 from . import create_app
 from .cli_backup import backup_command, restore_command
-from .cli_ops import status_command
+from .cli_ops import Group, status_command
 from .cli_selection import selection_options
 from .resources import get_library
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+@click.group(cls=Group, create_app=create_app, add_version_option=False)
 def cli():
     """Manage the contentlib catalog: import, export, reindex, demo, serve."""
 

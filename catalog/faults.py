@@ -69,7 +69,18 @@ def os_error(e: OSError):
     return cannot_store(fault)
 
 
+def low_disks() -> list:
+    """The disks under ``CONTENTLIB_MIN_FREE_MB`` (admins see a warning on every page while there are any)."""
+    from .resources import get_library
+
+    try:
+        return [d for d in get_library().disks() if d.low or d.read_only]
+    except OSError:
+        return []
+
+
 def init_app(app) -> None:
+    app.context_processor(lambda: {"low_disks": low_disks})
     app.register_error_handler(DatabaseUnavailable, unavailable)
     app.register_error_handler(CannotWrite, cannot_store)
     app.register_error_handler(OSError, os_error)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 
-from .errors import CannotWrite, ContentlibError
+from .errors import CannotWrite, ContentlibError, storage_error
 from .storage.backup import (copy_rows, dump_json, enqueue_all, is_empty, replace_sqlite, rows_from_engine,
                              rows_from_json, snapshot_sqlite, sqlite_path, table_counts)
 from .targets import output_folder
@@ -129,7 +129,7 @@ def backup(out: Path, where: Locations, progress=None) -> BackupReport:
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.part-")
     except OSError as exc:
-        raise CannotWrite(f"{out}: {exc.strerror}") from None
+        raise storage_error(exc, str(out)) or CannotWrite(f"{out}: {exc.strerror}") from None
     os.close(fd)
     work = Path(tempfile.mkdtemp(prefix="contentlib-backup-"))
     manifest: dict[str, dict] = {}
@@ -178,7 +178,7 @@ def backup(out: Path, where: Locations, progress=None) -> BackupReport:
         return report
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise CannotWrite(f"{out}: {exc.strerror or exc}") from None
+        raise storage_error(exc, str(out)) or CannotWrite(f"{out}: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -63,6 +63,18 @@ _SQLITE_REOPEN = {8, 10, 14}  # a connection that met these may stay read-only: 
 _PG_DISK_FULL = "53100"
 
 
+def _disk_full(engine) -> bool:
+    """Whether a SQLite file's disk is full: then opening it fails too (its shared-memory file needs room)."""
+    database = getattr(getattr(engine, "url", None), "database", None)
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return False
+    try:
+        st = os.statvfs(Path(database).parent)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < 256 * 1024
+
+
 def _domain_error(ctx):
     """Turn a database that is away, full or read-only into ``DatabaseUnavailable`` or ``NoSpace``.
 
@@ -79,8 +91,8 @@ def _domain_error(ctx):
         code = getattr(err, "sqlite_errorcode", None)
         if not isinstance(err, dbapi.OperationalError) or code is None:
             return None
-        if code & 0xFF == _SQLITE_FULL:
-            return NoSpace(f"the database: {first_line}")
+        if code & 0xFF == _SQLITE_FULL or (code & 0xFF in _SQLITE_REOPEN and _disk_full(ctx.engine)):
+            return NoSpace(f"the database: no space left on the disk ({first_line})")
         if code & 0xFF in _SQLITE_AWAY:
             if code & 0xFF in _SQLITE_REOPEN:
                 ctx.is_disconnect = True

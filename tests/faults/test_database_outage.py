@@ -147,3 +147,11 @@ def test_postgres_restart_and_a_short_outage(tmp_path, cluster):
 @pytest.mark.slow
 def test_postgres_restart_and_a_30_second_outage(tmp_path, cluster):
     run_outage(tmp_path, cluster, outage=30.0)
+
+
+def test_a_command_without_its_database_says_so_in_one_line(tmp_path):
+    home = Home(tmp_path / "home", f"postgresql+psycopg://nobody@127.0.0.1:{pgcluster.free_port()}/none")
+    done = home.cli("status", check=False)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()]
+    assert done.stderr.startswith("Error: the database is not available: ")
