@@ -226,3 +226,25 @@ def test_a_command_on_a_full_disk_fails_in_one_line_leaves_nothing_and_works_onc
         assert _works(cli_home) == works + 1
     else:
         assert (cli_home.disk.target / args[-1].rsplit("/", 1)[-1]).is_file()
+
+
+def test_a_light_rendition_waits_for_room_with_nothing_recorded(full_app, tmp_path):
+    from contentlib import attachments, lightvideo
+    from tests.unit import media_samples
+
+    client, lib = full_app.test_client(), full_app.extensions["contentlib"]
+    clip = media_samples.make_video(tmp_path / "tall.mp4", size=(640, 480), frames=10)
+    up = client.post("/api/v1/works/t-atom/versions/zh/media", headers=full_app.token,
+                     data={"file": (io.BytesIO(clip.read_bytes()), "tall.mp4"), "role": "dub"})
+    assert up.status_code == 201, up.get_json()
+    attachments.finish_work(lib.store, lib.media, "t-atom", lib.limits)  # poster and thumbnails first
+    assert lightvideo.pending_positions(lib.store.get_work("t-atom", public=False))
+    before = _files(full_app.disk.target)
+    _fill(full_app)
+    with pytest.raises(NoSpace):
+        lightvideo.finish_light(lib.store, lib.media, "t-atom")
+    assert lightvideo.pending_positions(lib.store.get_work("t-atom", public=False))  # no error recorded: still to make
+    assert _files(full_app.disk.target) == before  # no partial light.mp4
+    full_app.disk.free()
+    assert lightvideo.finish_light(lib.store, lib.media, "t-atom") == 1
+    assert not lightvideo.pending_positions(lib.store.get_work("t-atom", public=False))
