@@ -212,7 +212,7 @@ def glossary_export(path):
               help="Also run background jobs here (turn off when a separate `contentlib worker` runs them).")
 def serve_command(host, port, threads, workers, jobs):
     """Serve the catalog, one process per core where the platform allows; the index follows the database."""
-    from .resources import start_workers
+    from .resources import start_workers, stop_workers
     from .serving import serve
 
     app = create_app()
@@ -221,8 +221,9 @@ def serve_command(host, port, threads, workers, jobs):
     click.echo("\n".join(banner(app, host, port)))
     # Each serving process follows the outbox into the index (a missing index is built in the
     # background: search answers 503 meanwhile) and runs jobs, which the database hands out once.
+    # SIGTERM: the requests in flight are answered, the job in hand finishes, the use counts are written.
     serve(app, host=host, port=port, threads=threads, workers=workers,
-          on_start=lambda app: start_workers(app, jobs=jobs))
+          on_start=lambda app: start_workers(app, jobs=jobs), on_stop=stop_workers)
 
 
 @cli.command("worker")

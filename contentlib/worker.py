@@ -63,12 +63,13 @@ def fault(exc: BaseException):
 
 
 def run_once(library, name: str | None = None, limit: int = 100, held: list | None = None,
-             stop: threading.Event | None = None) -> int:
+             stop: threading.Event | None = None, running: list | None = None) -> int:
     """Claim and run waiting jobs until none is left (or ``limit`` were run, or ``stop`` is set); return how many.
 
     A job that meets the database away or the disk full or read-only did not fail: it is handed
     back, its attempt not counted, and the fault is raised for the caller to wait. When even
     handing it back fails, it goes into ``held`` for the caller to hand back later.
+    ``running`` holds the job being run meanwhile (a stopping process hands back one it cannot wait for).
     """
     name = name or worker_name()
     done = 0
@@ -77,6 +78,8 @@ def run_once(library, name: str | None = None, limit: int = 100, held: list | No
         if not claimed:
             return done
         for job in claimed:
+            if running is not None:
+                running.append(job)
             try:
                 run_job(library, job)
             except Exception as exc:
@@ -88,6 +91,9 @@ def run_once(library, name: str | None = None, limit: int = 100, held: list | No
                 library.jobs.failed(job, f"{type(exc).__name__}: {exc}")
             else:
                 library.jobs.done(job)
+            finally:
+                if running is not None:
+                    running.remove(job)
             done += 1
     return done
 
@@ -108,8 +114,9 @@ def release_held(library, held: list) -> None:
         held.pop(0)
 
 
-def loop(library, stop: threading.Event, interval: float = 1.0, name: str | None = None) -> None:
-    """Run jobs until ``stop`` is set, polling the table every ``interval`` seconds when idle."""
+def loop(library, stop: threading.Event, interval: float = 1.0, name: str | None = None,
+         running: list | None = None) -> None:
+    """Run jobs until ``stop`` is set (the job in hand is finished first), polling every ``interval`` s when idle."""
     name = name or worker_name()
     log.info("worker %s started", name)
     last_scan, last_sweep = time.monotonic(), 0.0
@@ -125,7 +132,7 @@ def loop(library, stop: threading.Event, interval: float = 1.0, name: str | None
             if time.monotonic() - last_sweep >= SWEEP_EVERY:  # staged uploads and imports a crash left behind
                 library.media.sweep_temp()
                 last_sweep = time.monotonic()
-            ran = run_once(library, name, held=held, stop=stop)
+            ran = run_once(library, name, held=held, stop=stop, running=running)
             waiting.over()
         except Exception as exc:  # the database went away, or the disk filled, for a moment: keep going
             if fault(exc) is not None:
@@ -160,14 +167,43 @@ def follow_outbox(library, stop: threading.Event, interval: float = 0.5) -> None
 
 
 def start(library, jobs: bool = True, interval: float = 0.5, jobs_interval: float = 2.0) -> threading.Event:
-    """Start the applier (and, with ``jobs``, a job runner) as daemon threads; set the event to stop them."""
+    """Start the applier (and, with ``jobs``, a job runner) as daemon threads; set the event to stop them.
+
+    The event carries ``threads`` and ``running`` (the job in hand), for ``stop``.
+    """
     stop = threading.Event()
+    stop.running = []
     threads = [threading.Thread(target=follow_outbox, args=(library, stop, interval), name="contentlib-applier",
                                 daemon=True)]
     if jobs:
-        threads.append(threading.Thread(target=loop, args=(library, stop, jobs_interval), name="contentlib-jobs",
-                                        daemon=True))
+        threads.append(threading.Thread(target=loop, args=(library, stop, jobs_interval, None, stop.running),
+                                        name="contentlib-jobs", daemon=True))
     for thread in threads:
         thread.start()
     stop.threads = threads
     return stop
+
+
+def stop(library, started: threading.Event, timeout: float = 20.0) -> bool:
+    """Stop what ``start`` started: the job in hand may finish within ``timeout`` s; return whether it did.
+
+    A job still running then is handed back (its attempt not counted), so the next process to
+    start takes it up at once rather than after ``STALE``; the index gets one last pass.
+    """
+    started.set()
+    deadline = time.monotonic() + timeout
+    for thread in started.threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    finished = not any(t.is_alive() for t in started.threads)
+    for job in list(getattr(started, "running", ())):
+        log.warning("job %s %s:%s did not finish within %.0f s of the stop: handed back", job.id, job.kind,
+                    job.key, timeout)
+        try:
+            library.jobs.release(job)
+        except Exception:  # noqa: BLE001  the database is away: the job waits for STALE instead
+            log.exception("could not hand back job %s", job.id)
+    try:
+        library.apply_pending()
+    except Exception as exc:  # noqa: BLE001  the next start catches up
+        log.warning("the index's last pass before the stop failed: %s", exc)
+    return finished
