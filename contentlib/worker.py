@@ -101,8 +101,8 @@ def run_once(library, name: str | None = None, limit: int = 100, held: list | No
 def _hand_back(library, job: Job, held: list | None) -> None:
     try:
         library.jobs.release(job)
-    except DatabaseUnavailable:
-        if held is None:
+    except Exception as exc:
+        if held is None or fault(exc) is None:  # the database cannot take it back now: later, by the loop
             raise
         held.append(job)
 
