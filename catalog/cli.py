@@ -7,7 +7,7 @@ from importlib import resources as pkg_resources
 from pathlib import Path
 
 import click
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from contentlib import accounts
 from contentlib.errors import CannotWrite, InvalidRecord, NotFound
@@ -15,12 +15,12 @@ from contentlib.progress import Reporter
 
 from . import create_app
 from .cli_backup import backup_command, restore_command
-from .cli_ops import status_command
+from .cli_ops import Group, status_command
 from .cli_selection import selection_options
 from .resources import get_library
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+@click.group(cls=Group, create_app=create_app, add_version_option=False)
 def cli():
     """Manage the contentlib catalog: import, export, reindex, demo, serve."""
 
@@ -219,7 +219,7 @@ def glossary_export(path):
               help="Also run background jobs here (turn off when a separate `contentlib worker` runs them).")
 def serve_command(host, port, threads, workers, jobs):
     """Serve the catalog, one process per core where the platform allows; the index follows the database."""
-    from .resources import start_workers
+    from .resources import start_workers, stop_workers
     from .serving import serve
 
     app = create_app()
@@ -228,8 +228,9 @@ def serve_command(host, port, threads, workers, jobs):
     click.echo("\n".join(banner(app, host, port)))
     # Each serving process follows the outbox into the index (a missing index is built in the
     # background: search answers 503 meanwhile) and runs jobs, which the database hands out once.
+    # SIGTERM: the requests in flight are answered, the job in hand finishes, the use counts are written.
     serve(app, host=host, port=port, threads=threads, workers=workers,
-          on_start=lambda app: start_workers(app, jobs=jobs))
+          on_start=lambda app: start_workers(app, jobs=jobs), on_stop=stop_workers)
 
 
 @cli.command("worker")

@@ -1,15 +1,37 @@
-"""Operations commands: ``contentlib status``."""
+"""Operations: ``contentlib status``, and the command group's one-line errors for a database away or a full disk."""
 
 from __future__ import annotations
 
 import time
 
 import click
-from flask.cli import with_appcontext
+from flask.cli import FlaskGroup, with_appcontext
 
+from contentlib.errors import CannotWrite, DatabaseUnavailable, storage_error
 from contentlib.progress import human as _size
 
 from .resources import get_library
+
+
+class Group(FlaskGroup):
+    """Flask's command group; a database that is away or a disk that is full or read-only is one line, exit 1.
+
+    Whichever command meets them, what it was writing is left as it was (the core's promise),
+    so a traceback would only hide the one thing the operator must do: bring the database
+    back, or make room.
+    """
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (DatabaseUnavailable, CannotWrite) as exc:
+            fault = exc
+        except OSError as exc:
+            fault = storage_error(exc)
+            if fault is None:
+                raise
+        click.echo(f"Error: {fault}", err=True)
+        ctx.exit(1)
 
 
 @click.command("status")
@@ -24,5 +46,8 @@ def status_command():
     click.echo(f"jobs:                {st.jobs_queued} queued, {st.jobs_running} running, {st.jobs_failed} failed")
     click.echo(f"index on disk:       {_size(st.index_bytes)} ({lib.index_dir})")
     click.echo(f"media on disk:       {_size(st.media_bytes)} ({lib.media.root})")
+    for d in st.disks:
+        flag = " READ-ONLY" if d.read_only else (" LOW: make room (under CONTENTLIB_MIN_FREE_MB)" if d.low else "")
+        click.echo(f"{f'disk ({d.name}):':<21}{_size(d.free)} free of {_size(d.total)} ({d.path}){flag}")
     for name, seq, beat in lib.outbox_consumers():
         click.echo(f"consumer {name}: at {seq}, seen {time.time() - beat:.0f} s ago")

@@ -85,3 +85,5 @@ def init_app(app) -> None:
     app.register_error_handler(LoginsBusy, _logins_busy)
     # A form left open too long (or cookies cleared): say so in the visitor's language.
     app.register_error_handler(CSRFError, lambda e: render_error(400, FORM_EXPIRED, "csrf", translated=True))
+    from . import faults  # the database away, the disk full or read-only: 503 and 507
+    faults.init_app(app)

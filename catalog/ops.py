@@ -23,7 +23,9 @@ def healthz():
 def readyz():
     """Ready to serve: the database answers and this node's index is open (503 otherwise)."""
     report = get_library().readiness()
-    return jsonify(report), 200 if report["ready"] else 503
+    if report["ready"]:
+        return jsonify(report)
+    return jsonify(report), 503, {"Retry-After": "5"}  # a balancer (or a person) asks again soon
 
 
 def _start():

@@ -36,4 +36,16 @@ def start_workers(app, interval: float = 0.5, jobs: bool = True) -> Workers:
     lib: Library = app.extensions["contentlib"]
     if jobs:
         lib.queue_unfinished()  # catch up on files a crash left unfinished
-    return Workers(worker.start(lib, jobs=jobs, interval=interval))
+    workers = Workers(worker.start(lib, jobs=jobs, interval=interval))
+    app.extensions["contentlib_workers"] = workers
+    return workers
+
+
+def stop_workers(app, timeout: float = 20.0) -> None:
+    """A graceful stop's last steps in one process: the job in hand finishes (within ``timeout`` s), counts are written."""
+    workers = app.extensions.pop("contentlib_workers", None)
+    if workers is not None:
+        worker.stop(app.extensions["contentlib"], workers.stop, timeout)
+    counter = app.extensions.get("contentlib_usage")
+    if counter is not None:
+        counter.stop()

@@ -16,6 +16,9 @@ from __future__ import annotations
 import ctypes
 import gc
 import os
+import signal
+import threading
+import time
 
 # The longest request line served (method, path and query): at least 8 KB, so that a search of
 # 500 Tibetan characters (about 4.5 KB percent-encoded) is answered by the app, which refuses a
@@ -45,22 +48,70 @@ def can_fork() -> bool:
     return True
 
 
+GRACE = 30.0  # seconds a stop (SIGTERM) gives the requests in flight and the job in hand
+
+
 def serve(app, host: str, port: int, threads: int = 8, workers: int | None = None,
-          on_start=None, ident: str = "contentlib") -> None:
-    """Serve ``app`` until stopped; ``on_start(app)`` runs in every serving process.
+          on_start=None, on_stop=None, ident: str = "contentlib") -> None:
+    """Serve ``app`` until stopped; ``on_start(app)`` runs in every serving process, ``on_stop(app)`` as each ends.
+
+    SIGTERM (and Ctrl+C) stop gracefully: no new connection is taken, the requests in flight
+    are answered (for up to ``GRACE`` seconds), then ``on_stop`` runs and the command exits 0.
 
     :param workers: processes; None means one per core (1 where forking is not possible).
     """
     workers = default_workers() if workers is None else max(1, workers)
     _lean_malloc()
     if workers > 1 and can_fork():
-        _gunicorn(app, host, port, threads, workers, on_start)
+        _gunicorn(app, host, port, threads, workers, on_start, on_stop)
         return
-    from waitress import serve as waitress_serve
-
     if on_start is not None:
         on_start(app)
-    waitress_serve(app, host=host, port=port, threads=threads, ident=ident, max_request_header_size=HEADER_BLOCK)
+    try:
+        _waitress(app, host, port, threads, ident)
+    finally:
+        if on_stop is not None:
+            on_stop(app)
+
+
+def _waitress(app, host, port, threads, ident, grace: float = GRACE) -> None:
+    """Waitress in this process until SIGTERM or SIGINT; then answer what is in flight and close.
+
+    Waitress's own stop ends its loop at once, and the loop is what sends the answers the
+    threads wrote; so the loop runs on here: the listening socket is closed, each connection
+    is closed once it has nothing in flight, and the loop ends when none is left (or at ``grace``).
+    """
+    from waitress import wasyncore
+    from waitress.channel import HTTPChannel
+    from waitress.server import BaseWSGIServer, create_server
+
+    server = create_server(app, host=host, port=port, threads=threads, ident=ident,
+                           max_request_header_size=HEADER_BLOCK)
+    sockets = getattr(server, "_map", None) or server.map
+    stopping = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stopping.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    server.print_listen("Serving on http://{}:{}")
+    deadline = None
+    try:
+        while True:
+            wasyncore.loop(timeout=1.0, use_poll=server.adj.asyncore_use_poll, map=sockets, count=1)
+            if not stopping.is_set():
+                continue
+            if deadline is None:
+                deadline = time.monotonic() + grace
+                for listener in [d for d in sockets.values() if isinstance(d, BaseWSGIServer)]:
+                    wasyncore.dispatcher.close(listener)  # no new connections
+            channels = [c for c in sockets.values() if isinstance(c, HTTPChannel)]
+            for channel in channels:
+                if not channel.requests and not channel.total_outbufs_len and channel.request is None:
+                    channel.will_close = True  # idle (a kept-alive connection): closed on the next turn
+            if not channels or time.monotonic() > deadline:
+                break
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        server.task_dispatcher.shutdown(timeout=5)
+        wasyncore.close_all(sockets)
 
 
 M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8  # glibc's mallopt parameters
@@ -104,7 +155,7 @@ def _before_fork(app) -> None:
     gc.freeze()
 
 
-def _gunicorn(app, host, port, threads, workers, on_start) -> None:
+def _gunicorn(app, host, port, threads, workers, on_start, on_stop) -> None:
     from gunicorn.app.base import BaseApplication
 
     _before_fork(app)
@@ -117,13 +168,18 @@ def _gunicorn(app, host, port, threads, workers, on_start) -> None:
         if on_start is not None:
             on_start(app)
 
+    def worker_exit(server, worker):
+        # After the worker's loop has answered its requests in flight (within graceful_timeout).
+        if on_stop is not None:
+            on_stop(app)
+
     options = {
         "bind": f"{'[' + host + ']' if ':' in host else host}:{port}",
         "workers": workers,
         "worker_class": "gthread",
         "threads": threads,
         "timeout": 120,
-        "graceful_timeout": 10,
+        "graceful_timeout": int(GRACE),
         "keepalive": 5,
         "accesslog": None,
         "errorlog": "-",
@@ -131,6 +187,7 @@ def _gunicorn(app, host, port, threads, workers, on_start) -> None:
         "limit_request_line": REQUEST_LINE,
         "post_fork": post_fork,
         "post_worker_init": post_worker_init,
+        "worker_exit": worker_exit,
     }
 
     class Server(BaseApplication):

@@ -14,6 +14,7 @@ import json
 import os
 from pathlib import Path
 
+from . import disk
 from .errors import MediaRejected
 from .media import FileInfo, Limits, MediaStore, StoredFile, make_renditions
 from .media.check import within_limits
@@ -194,7 +195,8 @@ def finish_work(store, media: MediaStore, work_id: str, limits: Limits | None = 
     """Make the derived files of one work: renditions of each file, and a cover card.
 
     Idempotent. A file that turns out unreadable gets ``{"error": ...}`` recorded
-    instead of renditions, so it is not retried forever.
+    instead of renditions, so it is not retried forever; a full or read-only disk
+    records nothing (``NoSpace``, ``ReadOnlyStorage``), so it is tried again.
 
     :returns: True if anything was made.
     """
@@ -205,6 +207,9 @@ def finish_work(store, media: MediaStore, work_id: str, limits: Limits | None = 
         try:
             made_files = make_renditions(media, entry.sha256, _file_info(entry.info["file"]), limits=limits)
         except (MediaRejected, FileNotFoundError) as exc:
+            fault = disk.fault_at(media.root, where="the media folder")
+            if fault is not None:  # the disk, not the file: record nothing, try again when there is room
+                raise fault from exc
             made_files = {"error": str(exc)}
         store.set_media_renditions(work_id, pos, json.loads(json.dumps(made_files)))
         made = True

@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 
 from .backup_manifest import (FORMAT, INSTANCE_FILES, MANIFEST, SQLITE_MEMBER, VERSION, BackupInvalid, check_tables,
                               verify)
-from .errors import CannotWrite, ContentlibError
+from .errors import CannotWrite, ContentlibError, storage_error
 from .paths import PathEscape, inside
 from .storage.backup import (UnusableDatabase, check_sqlite, copy_rows, database_errors, dump_json, enqueue_all,
                              is_empty, replace_sqlite, rows_from_engine, rows_from_json, snapshot_sqlite, sqlite_path,
@@ -123,7 +123,7 @@ def backup(out: Path, where: Locations, progress=None) -> BackupReport:
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.part-")
     except OSError as exc:
-        raise CannotWrite(f"{out}: {exc.strerror}") from None
+        raise storage_error(exc, str(out)) or CannotWrite(f"{out}: {exc.strerror}") from None
     os.close(fd)
     work = Path(tempfile.mkdtemp(prefix="contentlib-backup-"))
     manifest: dict[str, dict] = {}
@@ -172,7 +172,7 @@ def backup(out: Path, where: Locations, progress=None) -> BackupReport:
         return report
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise CannotWrite(f"{out}: {exc.strerror or exc}") from None
+        raise storage_error(exc, str(out)) or CannotWrite(f"{out}: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -1,5 +1,7 @@
 """The domain's exceptions, mapped to HTTP statuses in one place by the app."""
 
+import errno
+
 
 class ContentlibError(Exception):
     """Base of every error the core raises on purpose."""
@@ -89,3 +91,45 @@ class NotFound(ContentlibError, LookupError):
 
 class CannotWrite(ContentlibError):
     """A target (an export, a backup) cannot be written where it was asked for; nothing was written."""
+
+
+class DatabaseUnavailable(ContentlibError):
+    """The database does not answer, or cannot be written, right now; this step changed nothing. Ask again soon.
+
+    Raised in place of the driver's error (``contentlib.storage.engine``) for a refused or lost
+    connection, a server shutting down, a timeout, a locked or read-only SQLite file.
+
+    :param retry_after: seconds after which asking again may succeed.
+    """
+
+    def __init__(self, message: str = "the database is not available", retry_after: int = 5):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class NoSpace(CannotWrite):
+    """The disk (or the database's) is full: nothing was written. Free some space and try again."""
+
+
+class ReadOnlyStorage(CannotWrite):
+    """A folder (the media folder, the home) is on a file system that cannot be written now: nothing was written."""
+
+
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
+
+
+def storage_error(exc: BaseException, where: str = "") -> CannotWrite | None:
+    """The domain error for a disk that is full or read-only (``NoSpace``, ``ReadOnlyStorage``), else None.
+
+    Any other ``OSError`` (a bug, a missing file) is not the disk's state and stays what it is.
+    """
+    if isinstance(exc, (NoSpace, ReadOnlyStorage)):
+        return exc
+    if not isinstance(exc, OSError):
+        return None
+    at = f"{where}: " if where else (f"{exc.filename}: " if exc.filename else "")
+    if exc.errno in _NO_SPACE:
+        return NoSpace(f"{at}no space left on the disk")
+    if exc.errno == errno.EROFS:
+        return ReadOnlyStorage(f"{at}the file system is read-only")
+    return None

@@ -55,6 +55,10 @@ class JobQueue:
     def done(self, job: Job) -> None:
         self.store.delete_job(job.id)
 
+    def release(self, job: Job) -> None:
+        """Hand a claimed job back, its attempt not counted (the database or the disk failed, not the job)."""
+        self.store.release_job(job.id, QUEUED, RUNNING)
+
     def failed(self, job: Job, error: str) -> None:
         """Record a failure: queued again, or given up after ``MAX_ATTEMPTS``."""
         state = FAILED if job.attempts >= MAX_ATTEMPTS else QUEUED

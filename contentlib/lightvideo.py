@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 
+from . import disk
 from .media import light as transcoder
 
 NAME = "light.mp4"
@@ -67,7 +68,8 @@ def make_light(media, sha256: str, progress=None) -> dict:
 def finish_light(store, media, work_id: str, progress=None) -> int:
     """Make the missing light renditions of one work's videos; return how many were made.
 
-    A video that cannot be transcoded gets ``{"error": ...}`` so it is not retried forever.
+    A video that cannot be transcoded gets ``{"error": ...}`` so it is not retried forever; a full or
+    read-only disk records nothing (``NoSpace``, ``ReadOnlyStorage``), so it is tried again.
     """
     work = store.get_work(work_id, public=False)
     made = 0
@@ -76,6 +78,9 @@ def finish_light(store, media, work_id: str, progress=None) -> int:
         try:
             light = make_light(media, entry.sha256, progress=progress)
         except Exception as exc:  # noqa: BLE001 - any decoder failure: record it, keep the worker going
+            fault = disk.fault_at(media.root, exc, where="the media folder")
+            if fault is not None:  # the disk, not the video: record nothing, try again when there is room
+                raise fault from exc
             light = {"role": "light", "error": str(exc)[:500]}
         store.set_media_light(work_id, pos, light)
         made += 1

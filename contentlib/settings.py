@@ -32,6 +32,12 @@ def defaults(environ=None) -> dict:
         "CONTENTLIB_HOME": str(home),
         "CONTENTLIB_INSTANCE_DIR": str(instance),
         "CONTENTLIB_DATABASE_URL": env.get("CONTENTLIB_DATABASE_URL") or f"sqlite:///{instance / 'contentlib.db'}",
+        # PostgreSQL: seconds to wait for a connection, and for one statement (0: no limit), so that no
+        # request hangs on a database in trouble; it answers 503 instead (see the README's operations).
+        "CONTENTLIB_DB_CONNECT_TIMEOUT": float(env.get("CONTENTLIB_DB_CONNECT_TIMEOUT", "5")),
+        "CONTENTLIB_DB_STATEMENT_TIMEOUT": float(env.get("CONTENTLIB_DB_STATEMENT_TIMEOUT", "25")),
+        # Warn (status, /readyz, the admin pages) when a disk the library writes to has less than this many MB free.
+        "CONTENTLIB_MIN_FREE_MB": float(env.get("CONTENTLIB_MIN_FREE_MB", "1024")),
         "CONTENTLIB_INDEX_DIR": env.get("CONTENTLIB_INDEX_DIR") or str(instance / "index"),
         "CONTENTLIB_MEDIA_DIR": env.get("CONTENTLIB_MEDIA_DIR") or str(media),
         "CONTENTLIB_DEFAULT_LOCALE": env.get("CONTENTLIB_DEFAULT_LOCALE", "bo"),

@@ -52,13 +52,15 @@ class Store(WorksStore, OutboxStore, VocabularyStore, WorkflowStore, GlossarySto
         self._vocabulary: Vocabulary | None = None
 
     @classmethod
-    def from_url(cls, url: str, migrate: bool = True) -> "Store":
+    def from_url(cls, url: str, migrate: bool = True, **timeouts) -> "Store":
         """Open the database; with ``migrate``, bring its schema and shipped vocabulary up to date.
 
         Setup runs one process at a time (``setup_lock``), so any number of
         processes may start together on a fresh home.
+
+        :param timeouts: ``connect_timeout`` and ``statement_timeout`` in seconds (``make_engine``).
         """
-        engine = make_engine(url)
+        engine = make_engine(url, **timeouts)
         store = cls(engine)
         if migrate:
             with setup_lock(engine):

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import CannotWrite
+from .errors import CannotWrite, storage_error
 
 
 def output_folder(path) -> Path:
@@ -32,7 +32,8 @@ def output_file(path, prefix: str, suffix: str = "", newline: str | None = None)
     """Open a temporary text file (UTF-8) beside ``path``; on success rename it to ``path``.
 
     A reader, or a crash, sees the old file or the whole new one. On any error
-    the temporary file is removed; an ``OSError`` becomes a one-line ``CannotWrite``.
+    the temporary file is removed; an ``OSError`` becomes a one-line ``CannotWrite``
+    (``NoSpace`` or ``ReadOnlyStorage`` for a full or read-only disk).
 
     :raises CannotWrite: also before anything is written, as :func:`output_folder` does.
     """
@@ -41,14 +42,14 @@ def output_file(path, prefix: str, suffix: str = "", newline: str | None = None)
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=suffix)
     except OSError as exc:
-        raise CannotWrite(f"{path}: {exc.strerror}") from None
+        raise storage_error(exc, str(path)) or CannotWrite(f"{path}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as out:
             yield out
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise CannotWrite(f"{path}: {exc.strerror or exc}") from None
+        raise storage_error(exc, str(path)) or CannotWrite(f"{path}: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

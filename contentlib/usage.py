@@ -3,8 +3,9 @@
 Only aggregate counts are kept (``tables.usage_daily`` and friends): nothing identifies a visitor. A
 request only adds one to a number in memory (``Counter.add``); a background thread
 writes the numbers in one transaction every few seconds, adding them to what is
-stored (an upsert, so several processes may count into one database). A write
-that fails is logged and its counts dropped: counting must never slow or break a page.
+stored (an upsert, so several processes may count into one database). A write the
+database refuses for a moment (away, full) keeps its counts for the next one; any other
+failure is logged and its counts dropped: counting must never slow or break a page.
 
 Kinds of use:
 
@@ -33,7 +34,7 @@ import uuid
 from collections import Counter as Tally
 from datetime import date, datetime, timezone
 
-from .errors import InvalidRecord
+from .errors import DatabaseUnavailable, InvalidRecord, NoSpace
 from .store import Store
 
 log = logging.getLogger("contentlib.usage")
@@ -100,6 +101,14 @@ class Counter:
             rows = _resolve(self.store, batch)
             self.store.add_daily_counts(rows)
             return sum(rows.values())
+        except (DatabaseUnavailable, NoSpace) as exc:  # nothing was written: keep them for the next write
+            with self._lock:
+                if len(self._pending) + len(batch) <= self.max_pending * 10:
+                    self._pending.update(batch)
+                    log.warning("kept %d use count(s) for later: %s", sum(batch.values()), exc)
+                    return 0
+            log.error("dropped %d use count(s): %s", sum(batch.values()), exc)
+            return 0
         except Exception:
             log.exception("dropped %d use count(s): the write failed", sum(batch.values()))
             return 0

@@ -10,11 +10,29 @@ import traceback
 from . import attachments, books, lightvideo
 from .bundles.offline import BUNDLE
 from .crosslang import reach
+from .errors import DatabaseUnavailable, storage_error
 from .jobs import DERIVE, Job, worker_name
 
 log = logging.getLogger(__name__)
 SCAN_EVERY = 60.0  # seconds between looks for files that still need derived copies
 SWEEP_EVERY = 3600.0  # seconds between sweeps of the media store's temporary files
+
+
+class Waiting:
+    """Say once that a loop waits for the database or the disk, and once that it goes on (not every pass)."""
+
+    def __init__(self, who: str):
+        self.who, self.since = who, None
+
+    def meet(self, exc: BaseException) -> None:
+        if self.since is None:
+            self.since = time.monotonic()
+            log.warning("%s waits: %s", self.who, exc)
+
+    def over(self) -> None:
+        if self.since is not None:
+            log.warning("%s goes on after %.0f s", self.who, time.monotonic() - self.since)
+            self.since = None
 
 
 def run_job(library, job: Job) -> None:
@@ -45,33 +63,74 @@ def _lexicon(library, job: Job) -> None:
 HANDLERS: dict = {BUNDLE: _bundle, reach.LEXICON: _lexicon}
 
 
-def run_once(library, name: str | None = None, limit: int = 100) -> int:
-    """Claim and run waiting jobs until none is left (or ``limit`` were run); return how many ran."""
+def fault(exc: BaseException):
+    """The domain error when ``exc`` is the database away or the disk full or read-only (not the job's fault)."""
+    return exc if isinstance(exc, DatabaseUnavailable) else storage_error(exc)
+
+
+def run_once(library, name: str | None = None, limit: int = 100, held: list | None = None,
+             stop: threading.Event | None = None, running: list | None = None) -> int:
+    """Claim and run waiting jobs until none is left (or ``limit`` were run, or ``stop`` is set); return how many.
+
+    A job that meets the database away or the disk full or read-only did not fail: it is handed
+    back, its attempt not counted, and the fault is raised for the caller to wait. When even
+    handing it back fails, it goes into ``held`` for the caller to hand back later.
+    ``running`` holds the job being run meanwhile (a stopping process hands back one it cannot wait for).
+    """
     name = name or worker_name()
     done = 0
-    while done < limit:
+    while done < limit and not (stop is not None and stop.is_set()):
         claimed = library.jobs.claim(name, limit=1)
         if not claimed:
             return done
         for job in claimed:
+            if running is not None:
+                running.append(job)
             try:
                 run_job(library, job)
             except Exception as exc:
+                away = fault(exc)
+                if away is not None:
+                    _hand_back(library, job, held)
+                    raise away from exc
                 log.error("job %s %s:%s failed\n%s", job.id, job.kind, job.key, traceback.format_exc())
                 library.jobs.failed(job, f"{type(exc).__name__}: {exc}")
             else:
                 library.jobs.done(job)
+            finally:
+                if running is not None:
+                    running.remove(job)
             done += 1
     return done
 
 
-def loop(library, stop: threading.Event, interval: float = 1.0, name: str | None = None) -> None:
-    """Run jobs until ``stop`` is set, polling the table every ``interval`` seconds when idle."""
+def _hand_back(library, job: Job, held: list | None) -> None:
+    try:
+        library.jobs.release(job)
+    except Exception as exc:
+        if held is None or fault(exc) is None:  # the database cannot take it back now: later, by the loop
+            raise
+        held.append(job)
+
+
+def release_held(library, held: list) -> None:
+    """Hand back the jobs a fault left claimed (the database was away when they stopped)."""
+    while held:
+        library.jobs.release(held[0])
+        held.pop(0)
+
+
+def loop(library, stop: threading.Event, interval: float = 1.0, name: str | None = None,
+         running: list | None = None) -> None:
+    """Run jobs until ``stop`` is set (the job in hand is finished first), polling every ``interval`` s when idle."""
     name = name or worker_name()
     log.info("worker %s started", name)
     last_scan, last_sweep = time.monotonic(), 0.0
+    held: list[Job] = []
+    waiting = Waiting(f"worker {name}")
     while not stop.is_set():
         try:
+            release_held(library, held)
             if time.monotonic() - last_scan >= SCAN_EVERY:  # videos another process imported get light copies
                 for work_id in lightvideo.pending_work_ids(library.store):
                     library.jobs.put(work_id)
@@ -81,9 +140,13 @@ def loop(library, stop: threading.Event, interval: float = 1.0, name: str | None
             if time.monotonic() - last_sweep >= SWEEP_EVERY:  # staged uploads and imports a crash left behind
                 library.media.sweep_temp()
                 last_sweep = time.monotonic()
-            ran = run_once(library, name)
-        except Exception:  # the database went away for a moment: keep going
-            log.exception("worker pass failed")
+            ran = run_once(library, name, held=held, stop=stop, running=running)
+            waiting.over()
+        except Exception as exc:  # the database went away, or the disk filled, for a moment: keep going
+            if fault(exc) is not None:
+                waiting.meet(fault(exc))
+            else:
+                log.exception("worker pass failed")
             ran = 0
         if not ran:
             stop.wait(interval)
@@ -97,24 +160,58 @@ def follow_outbox(library, stop: threading.Event, interval: float = 0.5) -> None
     then); afterwards each pass applies what is past the index's cursor, so the
     lag stays about ``interval`` plus the time to apply.
     """
+    waiting = Waiting("the index's applier")
     while True:
         try:
             library.apply_pending()
-        except Exception:  # the database or the disk hiccuped: retry on the next pass
-            log.exception("applying the outbox failed")
+            waiting.over()
+        except Exception as exc:  # the database or the disk hiccuped: retry on the next pass
+            if fault(exc) is not None:
+                waiting.meet(fault(exc))
+            else:
+                log.exception("applying the outbox failed")
         if stop.wait(interval):
             return
 
 
 def start(library, jobs: bool = True, interval: float = 0.5, jobs_interval: float = 2.0) -> threading.Event:
-    """Start the applier (and, with ``jobs``, a job runner) as daemon threads; set the event to stop them."""
+    """Start the applier (and, with ``jobs``, a job runner) as daemon threads; set the event to stop them.
+
+    The event carries ``threads`` and ``running`` (the job in hand), for ``stop``.
+    """
     stop = threading.Event()
+    stop.running = []
     threads = [threading.Thread(target=follow_outbox, args=(library, stop, interval), name="contentlib-applier",
                                 daemon=True)]
     if jobs:
-        threads.append(threading.Thread(target=loop, args=(library, stop, jobs_interval), name="contentlib-jobs",
-                                        daemon=True))
+        threads.append(threading.Thread(target=loop, args=(library, stop, jobs_interval, None, stop.running),
+                                        name="contentlib-jobs", daemon=True))
     for thread in threads:
         thread.start()
     stop.threads = threads
     return stop
+
+
+def stop(library, started: threading.Event, timeout: float = 20.0) -> bool:
+    """Stop what ``start`` started: the job in hand may finish within ``timeout`` s; return whether it did.
+
+    A job still running then is handed back (its attempt not counted), so the next process to
+    start takes it up at once rather than after ``STALE``; the index gets one last pass.
+    """
+    started.set()
+    deadline = time.monotonic() + timeout
+    for thread in started.threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    finished = not any(t.is_alive() for t in started.threads)
+    for job in list(getattr(started, "running", ())):
+        log.warning("job %s %s:%s did not finish within %.0f s of the stop: handed back", job.id, job.kind,
+                    job.key, timeout)
+        try:
+            library.jobs.release(job)
+        except Exception:  # noqa: BLE001  the database is away: the job waits for STALE instead
+            log.exception("could not hand back job %s", job.id)
+    try:
+        library.apply_pending()
+    except Exception as exc:  # noqa: BLE001  the next start catches up
+        log.warning("the index's last pass before the stop failed: %s", exc)
+    return finished

@@ -24,11 +24,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import shutil
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import zimbooks
+from . import disk, zimbooks
 from .attachments import card_path, ensure_cover_card
 from .model import Work
 from .targets import output_folder
@@ -421,7 +422,17 @@ def export_zim(store, media, work_ids: list[str], out: Path, font: Path, *, ligh
                 say(n, len(files.paths), "files")
             report.files = len(files.paths)
         tmp.replace(out)
+    except Exception as exc:  # libzim says only "error": ask the disk whether it was full or read-only
+        fault = disk.fault_at(out.parent, exc, where=str(out))
+        if fault is not None:
+            raise fault from exc
+        raise
     finally:
         tmp.unlink(missing_ok=True)
+        for scratch in tmp.parent.glob(f"{tmp.name}.tmp*"):  # libzim's own working files, left on a failure
+            if scratch.is_dir():
+                shutil.rmtree(scratch, ignore_errors=True)
+            else:
+                scratch.unlink(missing_ok=True)
     return report
 

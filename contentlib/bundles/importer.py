@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from .. import jsonsafe
 from ..attachments import _info_dict
 from ..bounds import MAX_LINE_BYTES
-from ..errors import MediaRejected
+from ..errors import MediaRejected, storage_error
 from ..media.check import inspect
 from ..model import MediaEntry
 from ..merge import carried_fields
@@ -122,6 +122,8 @@ def _stage(zf, sha: str, size: int, staging: Path) -> bool:
             os.fsync(dst.fileno())
     except _ARCHIVE_ERRORS as exc:
         part.unlink(missing_ok=True)
+        if storage_error(exc) is not None:  # this disk is full or read-only: the bundle is not to blame
+            raise storage_error(exc, "the media folder") from exc
         raise BundleRefused(f"the archive is damaged or truncated at {media_name(sha)} ({exc})") from None
     if digest.hexdigest() != sha or got != size:
         part.unlink(missing_ok=True)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from .. import (attachments, backup, books, glossary, indexing, keys, lightvideo, lists, oai, records,
+from .. import (attachments, backup, books, disk, glossary, indexing, keys, lightvideo, lists, oai, records,
                usage, worker, workflow, xmltext, zim)
 from ..accounts import User
 from ..bundles import BundleLimits, export as bundle_export, importer
@@ -63,6 +63,7 @@ class Status:
     index_bytes: int
     media_bytes: int
     index_ready: bool
+    disks: tuple = ()  # ``contentlib.disk.Disk`` of each file system the library writes to
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,9 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         """Build a library from ``CONTENTLIB_*`` settings (``contentlib.settings.defaults()``)."""
         url = settings["CONTENTLIB_DATABASE_URL"]
         index_dir = Path(settings["CONTENTLIB_INDEX_DIR"])
-        return cls(Store.from_url(url, migrate=migrate), WhooshBackend(SearchIndex(index_dir)), index_dir,
+        timeouts = {"connect_timeout": float(settings.get("CONTENTLIB_DB_CONNECT_TIMEOUT", 5)),
+                    "statement_timeout": float(settings.get("CONTENTLIB_DB_STATEMENT_TIMEOUT", 25))}
+        return cls(Store.from_url(url, migrate=migrate, **timeouts), WhooshBackend(SearchIndex(index_dir)), index_dir,
                    MediaStore(settings["CONTENTLIB_MEDIA_DIR"]), Limits(**(settings.get("CONTENTLIB_MEDIA_LIMITS") or {})),
                    db_url=url, index_sync=bool(settings.get("CONTENTLIB_INDEX_SYNC")), settings=settings)
 
@@ -743,7 +746,20 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
                       outbox_lag=self.outbox_lag(), jobs_queued=jobs["queued"], jobs_running=jobs["running"],
                       jobs_failed=jobs["failed"],
                       index_bytes=_dir_size(self.index_dir), media_bytes=_dir_size(self.media.root),
-                      index_ready=health.ready)
+                      index_ready=health.ready, disks=tuple(self.disks()))
+
+    def disks(self) -> list[disk.Disk]:
+        """The file systems of the home, the media, the index and a SQLite database, each with its free space.
+
+        ``low`` marks those with less than ``CONTENTLIB_MIN_FREE_MB`` left (status, /readyz, the admin pages).
+        """
+        folders = {"home": Path(self.settings.get("CONTENTLIB_INSTANCE_DIR") or self.index_dir.parent),
+                   "media": self.media.root, "index": self.index_dir}
+        url = self.db_url or ""
+        if url.startswith("sqlite:///"):
+            folders["database"] = Path(url[len("sqlite:///"):]).parent
+        min_free = float(self.settings.get("CONTENTLIB_MIN_FREE_MB", 1024)) * 2 ** 20
+        return disk.space(folders, int(min_free))
 
     def readiness(self) -> dict:
         """Whether this node can serve: the database answers and the index is open; with the outbox lag."""
@@ -760,5 +776,6 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
                 lag = self.outbox_lag()
             except Exception:
                 log.exception("reading the outbox lag failed")
+        low = [{"name": d.name, "path": d.path, "free_mb": d.free // 2 ** 20} for d in self.disks() if d.low]
         return {"ready": database and health.ready, "database": database, "index": health.ready,
-                "works_in_index": health.works, "outbox_lag": lag}
+                "works_in_index": health.works, "outbox_lag": lag, "disk_low": low}

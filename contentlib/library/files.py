@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .. import access, attachments
 from ..accounts import User
+from ..errors import DatabaseUnavailable, NoSpace
 
 
 class Files:
@@ -45,5 +46,8 @@ class Files:
         """The key of the work's cover card when it is drawn; else a worker is asked to draw it (None)."""
         if attachments.card_path(self.media, work, width) is not None:
             return attachments.card_key(work)
-        self.jobs.put(work.id)  # the worker draws the card; a placeholder shows until then
+        try:
+            self.jobs.put(work.id)  # the worker draws the card; a placeholder shows until then
+        except (NoSpace, DatabaseUnavailable):  # a full or read-only disk: the page still shows; asked again next time
+            pass
         return None

@@ -24,6 +24,7 @@ from PIL import Image, ImageDraw, ImageFont, features
 from contentlib.errors import MediaRejected
 
 from . import images, pdf, subtitles
+from ..disk import writing
 from ._files import owner_tag
 from .check import FileInfo
 from .limits import Limits
@@ -288,11 +289,13 @@ def make_renditions(store, sha256: str, info: FileInfo, *, widths=THUMB_WIDTHS,
     if not src.is_file():
         raise FileNotFoundError(f"no stored file {sha256}")
     final = store.derived_dir(sha256)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{sha256[:12]}-{owner_tag()}-"))
+    with writing("the media folder"):  # a full or read-only disk is NoSpace / ReadOnlyStorage
+        final.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{sha256[:12]}-{owner_tag()}-"))
     try:
         result = _build(store, src, sha256, info, work, final, tuple(widths), limits)
-        (work / MANIFEST).write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
+        with writing("the media folder"):
+            (work / MANIFEST).write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
         if final.exists():
             for apart in ("light.mp4", "book"):  # made apart (contentlib.lightvideo, contentlib.books): kept
                 if (final / apart).exists():

@@ -12,6 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from contentlib.disk import writing
 from contentlib.errors import MediaRejected
 
 from ._files import left_by_dead_process, owner_tag
@@ -80,14 +81,18 @@ class MediaStore:
             return self._stage_stream(src)
 
     def _stage_stream(self, src) -> tuple[Path, str, int]:
-        """Copy a readable binary stream into a temp file here, synced; return (temp path, sha256, size)."""
-        self.tmp_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.tmp_dir, prefix=f"put-{owner_tag()}-")
+        """Copy a readable binary stream into a temp file here, synced; return (temp path, sha256, size).
+
+        :raises NoSpace, ReadOnlyStorage: the media folder's disk is full or read-only (nothing is left).
+        """
+        with writing("the media folder"):
+            self.tmp_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.tmp_dir, prefix=f"put-{owner_tag()}-")
         tmp = Path(tmp)
         try:
             digest = hashlib.sha256()
             size = 0
-            with os.fdopen(fd, "wb") as dst:
+            with writing("the media folder"), os.fdopen(fd, "wb") as dst:
                 while chunk := src.read(_CHUNK):
                     digest.update(chunk)
                     dst.write(chunk)
@@ -101,6 +106,14 @@ class MediaStore:
 
     def _commit(self, tmp: Path, sha256: str, size: int) -> StoredFile:
         """Move a staged temp file to its final place (or drop it if already there)."""
+        try:
+            with writing("the media folder"):
+                return self._place(tmp, sha256, size)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def _place(self, tmp: Path, sha256: str, size: int) -> StoredFile:
         try:
             final = self.path(sha256)
             if final.is_file():

@@ -259,6 +259,13 @@ def _mark_complete(gen):
         os.fsync(fh.fileno())
 
 
+def _up_to_date(searcher) -> bool:
+    try:
+        return searcher.up_to_date()
+    except Exception:  # noqa: BLE001  its files are gone: certainly not
+        return False
+
+
 class SearchIndex:
     """The search index of works in one directory.
 
@@ -431,19 +438,24 @@ class SearchIndex:
         :raises IndexUnavailable: the index is missing or unreadable.
         """
         ix = self._open()
-        try:
+        for attempt in (1, 2):
             s = self._searcher(ix)
-            return self._search(s, q, filters or {}, max(1, page), max(1, per_page),
-                                expansions or {})
-        except IndexUnavailable:
-            raise
-        except (OSError, windex.IndexError) as e:  # files gone or unreadable: a stale index
-            self._drop_searcher()
-            self.close()
-            raise IndexUnavailable(f"search failed on the index: {e}") from e
-        except Exception:  # a bug, not a missing index: let it be logged and seen
-            self._drop_searcher()
-            raise
+            try:
+                return self._search(s, q, filters or {}, max(1, page), max(1, per_page),
+                                    expansions or {})
+            except IndexUnavailable:
+                raise
+            except Exception as e:
+                stale = not _up_to_date(s)
+                self._drop_searcher()
+                if stale and attempt == 1:
+                    # A commit (an applied edit) merged this searcher's segments away while it
+                    # read them (Whoosh opens a segment's stored fields lazily): ask the new ones.
+                    continue
+                if isinstance(e, (OSError, windex.IndexError)):  # files gone or unreadable: a stale index
+                    self.close()
+                    raise IndexUnavailable(f"search failed on the index: {e}") from e
+                raise  # a bug, not a missing index: let it be logged and seen
 
     def search_other(self, lang, missing, terms, filters=None, limit=10):
         """Works in ``lang`` without a version in ``missing``, found by weighted ``terms`` of ``lang``.

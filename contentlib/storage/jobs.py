@@ -46,6 +46,13 @@ class JobsStore(Base):
         with self.engine.begin() as conn:
             conn.execute(jobs.delete().where(jobs.c.id == job_id))
 
+    def release_job(self, job_id: int, waiting: str, running: str) -> None:
+        """Make a running job wait again, taking back the attempt its claim counted."""
+        with self.engine.begin() as conn:
+            conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == running).values(
+                state=waiting, claimed_by=None, attempts=sa.func.max(jobs.c.attempts - 1, 0)
+                if conn.dialect.name == "sqlite" else sa.func.greatest(jobs.c.attempts - 1, 0)))
+
     def set_job_state(self, job_id: int, state: str, error: str | None = None) -> None:
         with self.engine.begin() as conn:
             conn.execute(jobs.update().where(jobs.c.id == job_id).values(state=state, error=error))
