@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import re
 import secrets
 import time
@@ -18,7 +19,9 @@ from dataclasses import dataclass, field
 from werkzeug.security import generate_password_hash
 
 from . import passwords, throttle
-from .errors import InvalidRecord, NotAllowed, NotFound
+from .errors import InvalidRecord, NoSpace, NotAllowed, NotFound, ReadOnlyStorage
+
+log = logging.getLogger(__name__)
 
 ROLES = ("teacher", "editor", "reviewer", "admin")
 PERMISSIONS = {
@@ -154,12 +157,19 @@ def authenticate(store, name: str, password: str, address: str, now: float | Non
     attempt = throttle.Attempt.of(name, address)
     counts = throttle.check(store, attempt, now)  # a held-back address is told so before it takes a place
     with passwords.turn(fresh=counts[attempt.address_key] == 0):
-        booked = throttle.book(store, attempt, now)
+        try:
+            booked = throttle.book(store, attempt, now)
+        except (NoSpace, ReadOnlyStorage) as exc:
+            # A full or read-only disk must not lock the admin out while they make room: the
+            # read-only check above still holds the limits; this attempt goes uncounted.
+            log.warning("login attempt not counted: %s", exc)
+            booked = None
         row = store.user_row(name)
         known = row is not None and row.active
         good = passwords.check(row.password_hash if known else _dummy_hash(), password or "")
     if known and good:
-        throttle.succeeded(store, attempt, booked)
+        if booked is not None:
+            throttle.succeeded(store, attempt, booked)
         return _user(row)
     return None
 

@@ -4,8 +4,10 @@ The library learns its Tibetan-Chinese lexicon from the pairs it already
 holds. Model 1 is the classic first step of statistical alignment (Brown et
 al. 1993): t(e|f) for every co-occurring pair of units, from sentence pairs
 alone. Written once here, over flat arrays (one row per target unit and
-source unit of a pair), so 50,000 pairs train in seconds; units are counted
-once per sentence.
+source unit of a pair); units are counted once per sentence. ``train_both``
+trains the two directions of one set of pairs over one co-occurrence table
+(the rows of f->e and e->f are the same unit pairs), which halves the sorting
+and the memory of training them apart.
 """
 
 from __future__ import annotations
@@ -83,3 +85,69 @@ def train(pairs, iterations: int = 6) -> Table:
         totals = np.bincount(pf, weights=counts, minlength=len(fnames))
         t = counts / totals[pf]
     return Table(fnames, enames, pf, pe, t.astype(np.float32))
+
+
+def _cat(arrays, dtype) -> np.ndarray:
+    return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype=dtype)
+
+
+def _em(k, t, tn, groups, n_groups, occ, n_units, src_of, n_src, iterations):
+    """Model 1's EM over shared rows: ``k`` the unit pair of each row, ``tn`` the empty unit's t per target."""
+    for _ in range(iterations):
+        vals = t[k]
+        nvals = tn[occ]
+        denom = np.bincount(groups, weights=vals, minlength=n_groups) + nvals
+        vals /= denom[groups]
+        nvals = nvals / denom
+        counts = np.bincount(k, weights=vals, minlength=len(t))
+        del vals
+        null_counts = np.bincount(occ, weights=nvals, minlength=n_units)
+        totals = np.bincount(src_of, weights=counts, minlength=n_src)
+        t = counts / totals[src_of]
+        tn = null_counts / null_counts.sum()
+    return t, tn
+
+
+def train_both(pairs, iterations: int = 6) -> tuple[Table, Table]:
+    """``(train(pairs), train(reversed pairs))`` from one co-occurrence table: the same tables, made once."""
+    fids, eids = {}, {}
+    fnames, enames = [], []
+    fs, es = [], []
+    for src, tgt in pairs:
+        fs.append(np.array(_ids(src, fids, fnames), dtype=np.int32))
+        es.append(np.array(_ids(tgt, eids, enames), dtype=np.int32))
+    nf, ne = len(fnames), len(enames)
+    # Each direction's groups are the occurrences of its targets: e in f->e, f in e->f.
+    e_occ = _cat([e for e in es if len(e)], np.int32)
+    f_occ = _cat([f for f in fs if len(f)], np.int32)
+    keys, by_e, by_f = [], [], []
+    e_at = f_at = 0
+    for f, e in zip(fs, es):
+        if len(f) and len(e):
+            keys.append(np.repeat(f.astype(np.int64), len(e)) * max(ne, 1) + np.tile(e, len(f)))
+            by_e.append(np.tile(np.arange(e_at, e_at + len(e), dtype=np.int32), len(f)))
+            by_f.append(np.repeat(np.arange(f_at, f_at + len(f), dtype=np.int32), len(e)))
+        e_at += len(e)
+        f_at += len(f)
+    del fs, es
+    key = _cat(keys, np.int64)
+    del keys
+    uniq, k = np.unique(key, return_inverse=True)
+    del key
+    k = k.astype(np.int32)
+    ci, cj = (uniq // max(ne, 1)).astype(np.int32), (uniq % max(ne, 1)).astype(np.int32)
+    del uniq
+    by_e, by_f = _cat(by_e, np.int32), _cat(by_f, np.int32)
+    tf, tnf = _em(k, np.ones(len(ci)), np.ones(ne), by_e, len(e_occ), e_occ, ne, ci, nf, iterations)
+    del by_e
+    tr, tnr = _em(k, np.ones(len(ci)), np.ones(nf), by_f, len(f_occ), f_occ, nf, cj, ne, iterations)
+    del by_f, k
+    # Laid out as ``train`` lays them: the empty unit is source 0, rows sorted by (source, target).
+    seen_e = np.flatnonzero(np.bincount(e_occ, minlength=ne))
+    seen_f = np.flatnonzero(np.bincount(f_occ, minlength=nf))
+    forward = Table([""] + fnames, enames, np.r_[np.zeros(len(seen_e)), ci + 1].astype(np.int32),
+                    np.r_[seen_e, cj].astype(np.int32), np.r_[tnf[seen_e], tf].astype(np.float32))
+    back = np.lexsort((ci, cj))
+    backward = Table([""] + enames, fnames, np.r_[np.zeros(len(seen_f)), cj[back] + 1].astype(np.int32),
+                     np.r_[seen_f, ci[back]].astype(np.int32), np.r_[tnr[seen_f], tr[back]].astype(np.float32))
+    return forward, backward

@@ -17,7 +17,7 @@ import time
 from collections import Counter as Tally
 
 from .. import usage
-from ..errors import BadParameter
+from ..errors import BadParameter, DatabaseUnavailable, NoSpace
 from ..search import chinese, tibetan
 
 log = logging.getLogger("contentlib.demand")
@@ -66,6 +66,14 @@ class UnmetCounter(usage.Counter):
         try:
             self.store.add_unmet_counts(batch)
             return sum(batch.values())
+        except (DatabaseUnavailable, NoSpace) as exc:  # nothing was written: kept for the next write, as use counts are
+            with self._lock:
+                if len(self._pending) + len(batch) <= self.max_pending * 10:
+                    self._pending.update(batch)
+                    log.warning("kept %d unmet search count(s) for later: %s", sum(batch.values()), exc)
+                    return 0
+            log.error("dropped %d unmet search count(s): %s", sum(batch.values()), exc)
+            return 0
         except Exception:
             log.exception("dropped %d unmet search count(s): the write failed", sum(batch.values()))
             return 0

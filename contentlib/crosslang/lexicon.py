@@ -99,13 +99,14 @@ def build(pairs, glossary=()) -> list[Entry]:
     pairs = list(pairs) + [(bo, zh) for zh, bo in glossary]
     bo, zh_to, zh_from = [], [], []
     for b, z in pairs:
-        bu, zt, zf = units.bo_units(b), units.zh_target_units(z), units.zh_query_units(z)
+        bu, (zf, zt) = units.bo_units(b), units.zh_units(z)
         if max(len(bu), len(zf)) <= MAX_UNITS:
             bo.append(bu)
             zh_to.append(zt)
             zh_from.append(zf)
-    entries = _symmetric(align.train(zip(bo, zh_to)), align.train(zip(zh_to, bo)), BO_ZH)
-    entries += _symmetric(align.train(zip(zh_from, bo)), align.train(zip(bo, zh_from)), ZH_BO)
+    entries = _symmetric(*align.train_both(zip(bo, zh_to)), BO_ZH)
+    backward, forward = align.train_both(zip(bo, zh_from))
+    entries += _symmetric(forward, backward, ZH_BO)
     return entries
 
 

@@ -31,18 +31,24 @@ def bo_units(text: str) -> list[str]:
 
 def zh_query_units(text: str) -> list[str]:
     """A Chinese text as a query reads it: its words and its characters (``#`` before a character)."""
-    simp = chinese.to_simplified(text or "")
-    return [w for w in chinese.words(simp) if _HAN.search(w)] + ["#" + c for c in _HAN.findall(simp)]
+    return zh_units(text)[0]
 
 
 def zh_target_units(text: str) -> list[str]:
     """A Chinese text as a translation lands in it: its words of two or more characters and its bigrams."""
+    return zh_units(text)[1]
+
+
+def zh_units(text: str) -> tuple[list[str], list[str]]:
+    """``(zh_query_units(text), zh_target_units(text))``, the text cut into words once."""
     simp = chinese.to_simplified(text or "")
-    out = [w for w in chinese.words(simp) if len(w) > 1 and _HAN.match(w)]
-    have = set(out)
+    words = chinese.words(simp)
+    query = [w for w in words if _HAN.search(w)] + ["#" + c for c in _HAN.findall(simp)]
+    target = [w for w in words if len(w) > 1 and _HAN.match(w)]
+    have = set(target)
     for run in _HAN_RUN.findall(simp):
-        out += [g for g in (run[i:i + 2] for i in range(len(run) - 1)) if g not in have]
-    return out
+        target += [g for g in (run[i:i + 2] for i in range(len(run) - 1)) if g not in have]
+    return query, target
 
 
 def zh_sentences(text: str) -> list[str]:

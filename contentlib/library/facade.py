@@ -26,7 +26,7 @@ from ..bundles import BundleLimits, export as bundle_export, importer
 from ..bundles.importer import BundleReport
 from ..bundles.offline import OfflineJobs, OfflineLimits
 from ..crosslang import demand, reach
-from ..errors import IndexUnavailable, InvalidRecord, MediaRejected, NotFound
+from ..errors import CannotWrite, DatabaseUnavailable, IndexUnavailable, InvalidRecord, MediaRejected, NotFound
 from ..jobs import JobQueue
 from ..media import Limits, MediaStore
 from ..model import LANGUAGES, MediaEntry
@@ -676,6 +676,8 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         """Bring the translation memory up to date; a failure is logged, never the caller's (it retries later)."""
         try:
             self.translation.follow_memory(blocking=blocking)
+        except (DatabaseUnavailable, CannotWrite) as exc:  # the fault is reported where it is met: one line here
+            log.warning("the translation memory follows later: %s", exc)
         except Exception:
             log.exception("following the outbox into the translation memory failed")
 

@@ -146,3 +146,21 @@ def test_use_counts_are_still_dropped_on_a_bug():
     counter = usage.Counter(store, interval=3600)
     counter.add("view", work_id="w1", lang="bo")
     assert counter.flush() == 0 and counter.pending() == 0
+
+
+class AwayUnmetStore(AwayStore):
+    def add_unmet_counts(self, batch):
+        self.add_daily_counts(batch)
+
+
+@pytest.mark.parametrize("fault", [DatabaseUnavailable("away"), NoSpace("full")])
+def test_unmet_searches_the_database_refused_are_written_with_the_next_flush(fault, caplog):
+    from contentlib.crosslang.demand import UnmetCounter
+
+    store = AwayUnmetStore([fault])
+    counter = UnmetCounter(store, interval=3600)
+    counter.add_query("bo", "ཆུ་ཚོད")
+    assert counter.flush() == 0 and counter.pending() == 1  # kept, one line and no traceback
+    assert not any(r.exc_info for r in caplog.records)
+    counter.add_query("bo", "ཆུ་ཚོད")
+    assert counter.flush() == 2 and sum(store.written.values()) == 2

@@ -104,3 +104,14 @@ def test_build_refuses_nothing_on_an_empty_library(store):
 @pytest.mark.parametrize("text", ["", " ", "\u0f0b\u0f0d", "!!"])
 def test_reading_odd_text_gives_nothing_and_never_raises(text):
     assert lexicon.read("bo", text, lambda d, s: {}).terms == []
+
+
+def test_both_directions_from_one_table_equal_two_trainings():
+    pairs = [(["a", "b", "c"], ["x", "y"]), (["a", "c"], ["x"]), ([], ["y", "z"]), (["b", "d"], []),
+             (["d", "a"], ["z", "x", "w"]), (["c"], ["y"])]
+    forward, backward = align.train_both(pairs, iterations=5)
+    for one, apart in ((forward, align.train(pairs, iterations=5)),
+                       (backward, align.train([(e, f) for f, e in pairs], iterations=5))):
+        assert one.sources == apart.sources and one.targets == apart.targets
+        assert one.source.tolist() == apart.source.tolist() and one.target.tolist() == apart.target.tolist()
+        assert one.prob.tolist() == pytest.approx(apart.prob.tolist(), abs=1e-6)
