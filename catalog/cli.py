@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from contentlib import accounts
 from contentlib.errors import CannotWrite, InvalidRecord, NotFound
-from contentlib.progress import Reporter
+from contentlib.progress import CommandTask
 
 from . import create_app
 from .cli_backup import backup_command, restore_command
@@ -35,10 +35,10 @@ def _fail(exc: InvalidRecord, prefix: str = "", summary: str = "") -> None:
 
 
 def _import(path: Path, skip_invalid: bool, cards: bool = False, mirror: bool = False, yes: bool = False) -> None:
-    progress = Reporter("import", units={"reading": "bytes"})
+    task = CommandTask("import", units={"reading": "bytes"})
 
     def confirm(plan) -> bool:
-        progress.finish()
+        task.finish()
         for line in plan.lines():
             click.echo(line)
         click.echo(f"{path}: --mirror would remove {len(plan.works)} work(s), {len(plan.versions)} version(s) "
@@ -46,14 +46,15 @@ def _import(path: Path, skip_invalid: bool, cards: bool = False, mirror: bool = 
         if yes:
             return True
         try:
-            return click.confirm("Remove them?", default=False)
+            with task.raw_interrupts():
+                return click.confirm("Remove them?", default=False)
         except click.Abort:  # no one to answer
             return False
 
     try:
-        with progress:
+        with task:
             report = get_library().import_file(path, skip_invalid=skip_invalid, cards=cards, mirror=mirror,
-                                               confirm=confirm, progress=progress)
+                                               confirm=confirm, task=task)
     except InvalidRecord as exc:
         _fail(exc, summary=f"{path}: {len(exc.problems)} problem(s); nothing was imported.")
     if report.removed is None:
@@ -97,8 +98,8 @@ def import_command(path, skip_invalid, cover_cards, mirror, yes):
 def export_command(path, selection):
     """Export works as JSON Lines, their files under PATH's name + _media/ beside it."""
     try:
-        with Reporter("export") as progress:
-            count = get_library().export(path, selection=selection, progress=progress)
+        with CommandTask("export") as task:
+            count = get_library().export(path, selection=selection, task=task)
     except CannotWrite as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
@@ -118,8 +119,8 @@ def delete_command(work_ids):
 @with_appcontext
 def reindex_command():
     """Rebuild the search index from the database and swap it in."""
-    with Reporter("reindex") as progress:
-        count = get_library().reindex(progress=progress)
+    with CommandTask("reindex") as task:
+        count = get_library().reindex(task=task)
     click.echo(f"index rebuilt: {count} works")
 
 

@@ -9,7 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from contentlib.errors import CannotWrite
-from contentlib.progress import Reporter
+from contentlib.progress import CommandTask
 
 from .cli_selection import selection_options
 from .resources import get_library
@@ -30,9 +30,8 @@ def zim_group():
 def export_command(path, light, selection):
     """Write the selected works (all by default) as a ZIM file at PATH."""
     try:
-        with Reporter("zim") as progress:
-            report = get_library().export_zim(selection, path, FONT, light=light,
-                                              progress=progress)
+        with CommandTask("zim") as task:
+            report = get_library().export_zim(selection, path, FONT, light=light, task=task)
     except CannotWrite as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
