@@ -284,3 +284,5 @@ from .cli_settings import settings_group  # noqa: E402  (the library's name, id 
 cli.add_command(settings_group)
 from .cli_translate import translate_group  # noqa: E402  (XLIFF out and in, issue 23)
 cli.add_command(translate_group)
+from .cli_jobs import jobs_group  # noqa: E402
+cli.add_command(jobs_group)

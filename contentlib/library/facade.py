@@ -706,6 +706,18 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         thread.start()
         return thread
 
+    def recent_jobs(self, limit: int = 200) -> list:
+        """The newest jobs with their state (the admin's jobs page, ``contentlib jobs list``)."""
+        return self.jobs.recent(limit)
+
+    def cancel_job(self, job_id: int) -> str:
+        """Ask a job to stop: a waiting one is cancelled now, a running one at its next check; return its state.
+
+        What a stopped job was writing is left as it was (``contentlib.longwork``).
+        :raises NotFound: for a job that is not in the table (never was, or finished).
+        """
+        return self.jobs.cancel(job_id)
+
     def run_derived_jobs(self) -> int:
         """Run every waiting job now (derived files, cover cards ...); return how many ran."""
         return worker.run_once(self, limit=10_000)
