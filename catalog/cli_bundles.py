@@ -10,9 +10,10 @@ from flask.cli import with_appcontext
 
 from contentlib import keys
 from contentlib.bundles import BundleRefused
-from contentlib.errors import CannotWrite, InvalidRecord
+from contentlib.errors import InvalidRecord
 from contentlib.progress import CommandTask, human
 
+from .cli_export import run_export
 from .cli_selection import selection_options
 from .resources import get_library
 
@@ -76,12 +77,8 @@ def bundle_export_command(out, light, selection):
             click.echo(f"light: {human(plan.size)} instead of {human(plan.original_bytes)} with originals "
                        f"({share:.0f}% smaller)")
 
-    try:
-        with CommandTask("writing", unit="bytes") as task:
-            _, manifest = get_library().export_bundle(selection, out, light=light, task=task, announce=announce)
-    except CannotWrite as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+    _, manifest = run_export("bundle", selection, out, "writing", announce=lambda plan: announce(plan.detail),
+                             unit="bytes", light=light)
     previous = manifest["previous"]
     click.echo(f"{out}: written, {human(out.stat().st_size)}, bundle {manifest['bundle_id']}"
                + (f", follows {previous}" if previous else ""))
@@ -132,9 +129,3 @@ def renditions_make():
         made += light
         click.echo(f"{n}/{len(ids)} {work_id}: done" + (f", {light} light video(s)" if light else ""))
     click.echo(f"{made} light video(s) made")
-
-
-def register(cli) -> None:
-    """Add this module's command groups to the ``contentlib`` command."""
-    for group in (keys_group, bundle_group, renditions_group):
-        cli.add_command(group)

@@ -173,15 +173,17 @@ def log_export(store, manifest: dict, counted=()) -> None:
 
 
 def make_bundle(store, media, identity, work_ids, selection: dict, out_path, light: bool = False,
-                since=None, progress=None, count_use: bool = False, announce=None) -> tuple[Plan, dict]:
+                since=None, progress=None, count_use: bool = False, announce=None,
+                planned: Plan | None = None) -> tuple[Plan, dict]:
     """Plan, write and log one bundle (what ``bundle export`` and "Take offline" both do).
 
     :param count_use: count the export of each work for the reports (``CONTENTLIB_COUNT_USE``).
     :param announce: called with the plan before anything is written (to say what is coming).
+    :param planned: the plan, when it was made already (``plan``, for these works and this selection).
     :raises CannotWrite: when ``out_path``'s folder is missing or cannot be written.
     """
     output_folder(out_path)
-    p = plan(store, media, work_ids, selection, light=light)
+    p = planned if planned is not None else plan(store, media, work_ids, selection, light=light)
     if announce is not None:
         announce(p)
     manifest = write(p, out_path, identity, previous=previous_bundle(store, identity.id, since), progress=progress)

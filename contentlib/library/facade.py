@@ -27,6 +27,7 @@ from ..bundles.importer import BundleReport
 from ..bundles.offline import OfflineJobs, OfflineLimits
 from ..crosslang import demand, reach
 from ..errors import IndexUnavailable, InvalidRecord, MediaRejected, NotFound
+from ..exporters import Plan as ExportPlan, registry
 from ..jobs import JobQueue
 from ..longwork import ReportingTask, Task, as_task
 from ..media import Limits, MediaStore
@@ -36,6 +37,7 @@ from ..search.index import SearchIndex
 from ..selection import select_works
 from ..search_request import SearchRequest, parse_search_args
 from ..store import Store
+from ..targets import output_folder
 from .accounts import Accounts
 from .bookreader import BookReader
 from .demand import Demand
@@ -297,7 +299,8 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         return attachments.finish_works(self.store, self.media, self.db_url, work_ids, self.limits, cards=cards,
                                         progress=progress)
 
-    def export(self, path: Path, with_media: bool = True, selection=None, task: Task | None = None) -> int:
+    def export(self, path: Path, with_media: bool = True, selection=None, task: Task | None = None,
+               work_ids: list[str] | None = None) -> int:
         """Write the works a ``selection.Selection`` chooses (default: all) as JSON Lines, atomically.
 
         Files go under names derived from their sha256 beside it (``records.export_file``).
@@ -305,12 +308,44 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         :raises CannotWrite: (one line) when the target's folder is missing or read-only.
         :raises BadParameter: for a selection naming an unknown code or list.
         :param task: told ``(works written, works to write)``; a cancel leaves ``path`` as it was.
+        :param work_ids: the works already chosen (skips choosing them again).
         """
-        ids = None
-        if selection is not None and not selection.empty:
+        ids = work_ids
+        if ids is None and selection is not None and not selection.empty:
             ids = self.select(selection)
         return records.export_file(self.store, path, media_path=self.media.path if with_media else None, ids=ids,
                                    progress=as_task(task))
+
+    def export_bytes(self, ids: list[str] | None, with_media: bool = True) -> int:
+        """About how many bytes an export of the works ``ids`` (None: all) weighs: its files, each once, and records."""
+        sizes, records_bytes = {}, 0
+        chosen = self.store.iter_works() if ids is None else (
+            w for i in range(0, len(ids), 500) for w in self.store.get_works(ids[i:i + 500]))
+        for work in chosen:
+            records_bytes += 1024  # a record's line, about
+            if with_media:
+                sizes.update((m.sha256, m.size or 0) for m in work.media)
+        return records_bytes + sum(sizes.values())
+
+    # -- exporters: every format behind one interface (``contentlib.exporters``) ----------
+
+    def exporters(self) -> dict:
+        """Every exporter by name (the project's and those installed beside it), for a list of formats."""
+        return registry.exporters()
+
+    def plan_export(self, name: str, selection, out: Path, **options) -> ExportPlan:
+        """Check that ``out`` can be written, then plan what exporter ``name`` would write there; write nothing.
+
+        :raises NotFound: for an exporter no one registered. :raises CannotWrite: for ``out``'s folder.
+        :raises BadParameter: for a selection naming an unknown code or list.
+        """
+        exporter = registry.exporter(name)
+        output_folder(out)
+        return exporter.plan(self, selection, **options)
+
+    def write_export(self, plan: ExportPlan, out: Path, task: Task | None = None):
+        """Write what ``plan_export`` planned at ``out``; a cancel (``task``) leaves ``out`` as it was."""
+        return registry.exporter(plan.exporter).write(self, plan, out, as_task(task))
 
     def select(self, selection) -> list[str]:
         """The ids of the works a ``selection.Selection`` chooses (its query seen on an up-to-date index).
@@ -333,13 +368,18 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
     def count_use(self) -> bool:
         return bool(self.settings.get("CONTENTLIB_COUNT_USE", False))
 
+    def plan_bundle(self, selection, light: bool = False, work_ids: list[str] | None = None):
+        """The works ``selection`` chooses and the members their bundle would hold: ``(ids, bundle_export.Plan)``."""
+        ids = self.select(selection) if work_ids is None else work_ids
+        return ids, bundle_export.plan(self.store, self.media, ids, selection.as_dict(), light=light)
+
     def export_bundle(self, selection, out: Path, light: bool = False, task: Task | None = None, announce=None,
-                      work_ids: list[str] | None = None):
+                      work_ids: list[str] | None = None, planned=None):
         """Write the works ``selection`` chooses as a signed bundle at ``out``; return ``(plan, manifest)``.
 
         :param announce: called with the plan before anything is written (to say what is coming).
         :param task: told ``(bytes written, bytes to write)``; a cancel leaves no bundle.
-        :param work_ids: the works already chosen (skips choosing them again).
+        :param work_ids: the works already chosen (skips choosing them again); ``planned``: their plan.
         :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
         :raises BadParameter: for a selection naming an unknown code or list.
         """
@@ -347,7 +387,7 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         return bundle_export.make_bundle(
             self.store, self.media, self.identity(), ids, selection.as_dict(), out, light=light,
             since=selection.since, progress=as_task(task),
-            count_use=self.count_use, announce=announce)
+            count_use=self.count_use, announce=announce, planned=planned)
 
     def import_bundle(self, path: Path, allow_untrusted: bool = False, actor: str | None = None,
                       task: Task | None = None, derived_now: bool = True) -> BundleReport:
@@ -389,7 +429,7 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
             Path(tmp).unlink(missing_ok=True)
 
     def export_zim(self, selection, out: Path, font: Path, light: bool = False, source: str | None = None,
-                   task: Task | None = None) -> zim.ZimReport:
+                   task: Task | None = None, work_ids: list[str] | None = None) -> zim.ZimReport:
         """Write the works ``selection`` chooses as a Kiwix ZIM file at ``out``.
 
         :param font: the self-hosted Tibetan web font (WOFF2) its pages use.
@@ -397,7 +437,7 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         :param task: told ``(done, total, stage)``: ``pages``, then ``files``; a cancel leaves no file.
         :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
         """
-        ids = self.select(selection)
+        ids = self.select(selection) if work_ids is None else work_ids
         info = zim.ZimInfo(source=source or self.site.public_url() or "contentlib")
         report = zim.export_zim(self.store, self.media, ids, out, font, light=light, info=info, progress=as_task(task))
         if self.count_use:
