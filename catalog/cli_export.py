@@ -37,6 +37,9 @@ def run_export(name: str, selection, out: Path, label: str, announce=None, unit:
 @with_appcontext
 def export_command(path, selection, name):
     """Export works as JSON Lines, their files under PATH's name + _media/ beside it (or as another --format)."""
+    if name not in get_library().exporters():
+        known = ", ".join(get_library().exporters())
+        raise click.BadParameter(f"no exporter named {name!r}; known: {known}", param_hint="--format")
     plan, result = run_export(name, selection, path, "export")
     count = result if name == "jsonl" else plan.works
     click.echo(f"{path}: {count} works exported" + ("" if name == "jsonl" else f" ({name})"))
