@@ -38,8 +38,18 @@ class Waiting:
 
 
 def job_task(library, job: Job) -> Task:
-    """The task a job runs under: its cancel is the job's row marked ``cancelling`` (read at most once a second)."""
-    return PolledTask(lambda: library.jobs.cancel_requested(job), every=CANCEL_EVERY)
+    """The task a job runs under: its cancel is the job's row marked ``cancelling`` (read at most once a second).
+
+    A read that fails (the database away for a moment) counts as "not asked": the job goes on, and
+    meets the fault itself where it writes, where it is handed back rather than failed.
+    """
+    def asked() -> bool:
+        try:
+            return library.jobs.cancel_requested(job)
+        except Exception:  # noqa: BLE001 - asked again at the next check
+            return False
+
+    return PolledTask(asked, every=CANCEL_EVERY)
 
 
 def run_job(library, job: Job, task: Task | None = None) -> None:

@@ -90,3 +90,20 @@ def test_the_admin_cancels_a_job_from_the_jobs_page(app, client, users, auth):
     auth.login("editor")
     assert client.get("/admin/jobs").status_code == 403
     assert auth.post(f"/admin/jobs/{job_id}/cancel").status_code == 403
+
+
+def test_a_database_away_while_reading_the_cancel_does_not_fail_the_job(app):
+    """The light video's encoder reads the cancel; a read that fails must not be taken for the video's fault."""
+    lib = app.extensions["contentlib"]
+    lib.jobs.put("w-2")
+    (job, ) = lib.jobs.claim("test")
+
+    class Away:
+        def cancel_requested(self, job):
+            from contentlib.errors import DatabaseUnavailable
+
+            raise DatabaseUnavailable("away")
+
+    task = worker.job_task(type("Lib", (), {"jobs": Away()})(), job)
+    task(1, 2)  # no error: not asked, as far as anyone can tell
+    assert not task.cancelled
