@@ -32,45 +32,36 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["CONTENTLIB_PROXIES"] > 0:  # behind nginx every request comes from 127.0.0.1 otherwise
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["CONTENTLIB_PROXIES"])
 
-    from . import bodies, counting, delivery, extensions, headers, ops, public, resources
-    bodies.init_app(app)
-    ops.init_app(app)
-    extensions.init_app(app)
-    public.init_app(app)
-    resources.init_app(app)
-    counting.init_app(app)
-    delivery.init_app(app)
-    headers.init_app(app)
-
-    app.url_map.converters["int"] = BoundedInt
-    from . import admin, api, auth, browse, coverage, editor, errors, glossary, i18n, lists, media, search, workflow_api, works
-    from . import reports, reports_api
-    for module in (ops, i18n, browse, works, search, media, api, auth, editor, workflow_api, coverage, glossary, lists,
-                   admin, reports, reports_api):
-        app.register_blueprint(module.bp)
-    from . import feeds, metadata, oai, openapi, opds
-    for module in (oai, opds, feeds, openapi):  # open doors for other readers and harvesters
-        app.register_blueprint(module.bp)
-    metadata.init_app(app)
-    from . import offline  # "Take offline" and bundle import (issue 13)
-    app.register_blueprint(offline.bp)
-    from . import reader  # the in-page book reader (issue 28)
-    app.register_blueprint(reader.bp)
-    from . import interface  # editors review the interface strings (issue 16)
-    app.register_blueprint(interface.bp)
-    interface.init_app(app)
-    from . import lexicon  # what the library learned across languages (issue 24)
-    app.register_blueprint(lexicon.bp)
-    from . import settings_page  # the admin's settings: the library's name, its public address (issue 26)
-    app.register_blueprint(settings_page.bp)
-    from . import translate, translation_api  # the translation workbench and its API (issue 23)
-    app.register_blueprint(translation_api.bp)
-    app.register_blueprint(translate.bp)
-    from . import feedback  # what an action did, said on the page it returns to (issue 26)
-    app.register_blueprint(feedback.bp)
-    errors.init_app(app)
-    media.init_app(app)
+    app.url_map.converters["int"] = BoundedInt  # before any route is added
+    for part in parts():
+        if hasattr(part, "bp"):
+            app.register_blueprint(part.bp)
+        if hasattr(part, "init_app"):
+            part.init_app(app)
     return app
+
+
+def parts() -> tuple:
+    """The app's parts in the order they hook in: each one's blueprint (``bp``) is registered, its ``init_app`` run.
+
+    The one place a feature joins the app: add its module here.
+    """
+    from . import (admin, api, auth, bodies, browse, counting, coverage, delivery, editor, errors, extensions, feedback,
+                   feeds, glossary, headers, i18n, interface, lexicon, lists, media, metadata, oai, offline, openapi,
+                   opds, ops, public, reader, reports, reports_api, resources, search, settings_page, translate,
+                   translation_api, workflow_api, works)
+    return (bodies, ops, extensions, public, resources, counting, delivery, headers,  # request plumbing first
+            i18n, browse, works, search, media, api, auth, editor, workflow_api, coverage, glossary, lists, admin,
+            reports, reports_api,
+            oai, opds, feeds, openapi, metadata,  # open doors for other readers and harvesters
+            offline,  # "Take offline" and bundle import (issue 13)
+            reader,  # the in-page book reader (issue 28)
+            interface,  # editors review the interface strings (issue 16)
+            lexicon,  # what the library learned across languages (issue 24)
+            settings_page,  # the admin's settings: the library's name, its public address (issue 26)
+            translation_api, translate,  # the translation workbench and its API (issue 23)
+            feedback,  # what an action did, said on the page it returns to (issue 26)
+            errors)  # last: the error pages of every part above
 
 
 class BoundedInt(IntegerConverter):

@@ -1,4 +1,4 @@
-"""Admin pages: accounts (create, role, enable/disable) and vocabulary labels."""
+"""Admin pages: accounts (create, role, enable/disable), vocabulary labels and the background jobs."""
 
 from __future__ import annotations
 
@@ -77,3 +77,21 @@ def set_labels(scheme, code):
     except NotFound:
         return render_error(404)
     return redirect(done(url_for("admin.vocabulary"), "labels-saved", f"{scheme}-{code}"))
+
+
+@bp.get("/jobs")
+@needs("users")
+def jobs():
+    return render_template("admin/jobs.html", jobs=get_library().recent_jobs())
+
+
+@bp.post("/jobs/<int:job_id>/cancel")
+@needs("users")
+def cancel_job(job_id):
+    """Ask a job to stop (what ``contentlib jobs cancel ID`` does)."""
+    try:
+        state = get_library().cancel_job(job_id)
+    except NotFound:
+        return render_error(404)
+    return redirect(done(url_for("admin.jobs"), "job-cancelled" if state == "cancelled" else "job-cancelling",
+                         f"job-{job_id}"))

@@ -11,12 +11,21 @@ from flask.cli import with_appcontext
 
 from contentlib import accounts
 from contentlib.errors import CannotWrite, InvalidRecord, NotFound
-from contentlib.progress import Reporter
+from contentlib.progress import CommandTask
 
 from . import create_app
 from .cli_backup import backup_command, restore_command
+from .cli_bundles import bundle_group, keys_group, renditions_group
+from .cli_export import export_command, exporters_command
+from .cli_interface import translations_group
+from .cli_jobs import jobs_group
+from .cli_lexicon import lexicon_group
 from .cli_ops import Group, status_command
-from .cli_selection import selection_options
+from .cli_reports import report_group
+from .cli_security import users_unlock
+from .cli_settings import settings_group
+from .cli_translate import translate_group
+from .cli_zim import zim_group
 from .resources import get_library
 
 
@@ -35,10 +44,10 @@ def _fail(exc: InvalidRecord, prefix: str = "", summary: str = "") -> None:
 
 
 def _import(path: Path, skip_invalid: bool, cards: bool = False, mirror: bool = False, yes: bool = False) -> None:
-    progress = Reporter("import", units={"reading": "bytes"})
+    task = CommandTask("import", units={"reading": "bytes"})
 
     def confirm(plan) -> bool:
-        progress.finish()
+        task.finish()
         for line in plan.lines():
             click.echo(line)
         click.echo(f"{path}: --mirror would remove {len(plan.works)} work(s), {len(plan.versions)} version(s) "
@@ -46,14 +55,15 @@ def _import(path: Path, skip_invalid: bool, cards: bool = False, mirror: bool = 
         if yes:
             return True
         try:
-            return click.confirm("Remove them?", default=False)
+            with task.raw_interrupts():
+                return click.confirm("Remove them?", default=False)
         except click.Abort:  # no one to answer
             return False
 
     try:
-        with progress:
+        with task:
             report = get_library().import_file(path, skip_invalid=skip_invalid, cards=cards, mirror=mirror,
-                                               confirm=confirm, progress=progress)
+                                               confirm=confirm, task=task)
     except InvalidRecord as exc:
         _fail(exc, summary=f"{path}: {len(exc.problems)} problem(s); nothing was imported.")
     if report.removed is None:
@@ -70,7 +80,7 @@ def _import(path: Path, skip_invalid: bool, cards: bool = False, mirror: bool = 
         sys.exit(2)
 
 
-@cli.command("import")
+@click.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--skip-invalid", is_flag=True, help="Import the valid lines and report the others.")
 @click.option("--cover-cards", is_flag=True,
@@ -90,22 +100,7 @@ def import_command(path, skip_invalid, cover_cards, mirror, yes):
     _import(path, skip_invalid, cover_cards, mirror, yes)
 
 
-@cli.command("export")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@selection_options
-@with_appcontext
-def export_command(path, selection):
-    """Export works as JSON Lines, their files under PATH's name + _media/ beside it."""
-    try:
-        with Reporter("export") as progress:
-            count = get_library().export(path, selection=selection, progress=progress)
-    except CannotWrite as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
-    click.echo(f"{path}: {count} works exported")
-
-
-@cli.command("delete")
+@click.command("delete")
 @click.argument("work_ids", nargs=-1, required=True)
 @with_appcontext
 def delete_command(work_ids):
@@ -114,16 +109,16 @@ def delete_command(work_ids):
         click.echo(f"{work_id}: deleted, {len(freed)} file(s) freed")
 
 
-@cli.command("reindex")
+@click.command("reindex")
 @with_appcontext
 def reindex_command():
     """Rebuild the search index from the database and swap it in."""
-    with Reporter("reindex") as progress:
-        count = get_library().reindex(progress=progress)
+    with CommandTask("reindex") as task:
+        count = get_library().reindex(task=task)
     click.echo(f"index rebuilt: {count} works")
 
 
-@cli.command("demo")
+@click.command("demo")
 @with_appcontext
 def demo_command():
     """Load the bundled demo catalog and its glossary (safe to run again: it changes nothing the second time)."""
@@ -139,7 +134,7 @@ def demo_command():
         click.echo(f"lexicon learned from the demo: {info['entries']} entries from {info['pairs']} pairs")
 
 
-@cli.group("users")
+@click.group("users")
 def users_group():
     """Manage accounts: create users, issue API tokens."""
 
@@ -179,7 +174,7 @@ def users_list():
         click.echo(f"{user.name}\t{user.role}")
 
 
-@cli.group("glossary")
+@click.group("glossary")
 def glossary_group():
     """Import or export the zh-bo glossary as CSV (columns zh, bo, note)."""
 
@@ -209,7 +204,7 @@ def glossary_export(path):
     click.echo(f"{path}: {count} terms exported")
 
 
-@cli.command("serve")
+@click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int, help="Threads per process.")
@@ -233,7 +228,7 @@ def serve_command(host, port, threads, workers, jobs):
           on_start=lambda app: start_workers(app, jobs=jobs), on_stop=stop_workers)
 
 
-@cli.command("worker")
+@click.command("worker")
 @click.option("--interval", default=1.0, show_default=True, type=float, help="Seconds between polls when idle.")
 @click.option("--once", is_flag=True, help="Run the waiting jobs, then exit.")
 @with_appcontext
@@ -256,30 +251,18 @@ def worker_command(interval, once):
     worker.loop(lib, stop, interval)
 
 
-cli.add_command(status_command)
-
-
-cli.add_command(backup_command)
-cli.add_command(restore_command)
-from .cli_bundles import register as _register_bundles  # noqa: E402  (offline bundles, keys, light renditions)
-from .cli_reports import report_group  # noqa: E402  (the report commands live in their own module)
-
-_register_bundles(cli)
-cli.add_command(report_group)
-from .cli_interface import translations_group  # noqa: E402  (the editors' interface strings)
-cli.add_command(translations_group)
-__import__("catalog.cli_security").cli_security.register(users_group)  # users unlock
+# Every command of ``contentlib``, one table: the group each joins, and the commands (each feature's in its module).
+COMMANDS = {
+    cli: (import_command, delete_command, reindex_command, demo_command, users_group, glossary_group, serve_command,
+          worker_command, status_command, backup_command, restore_command, export_command, exporters_command,
+          keys_group, bundle_group, renditions_group, report_group, translations_group, zim_group, lexicon_group,
+          settings_group, translate_group, jobs_group),
+    users_group: (users_unlock,),
+}
+for group, commands in COMMANDS.items():
+    for command in commands:
+        group.add_command(command)
 
 
 def main() -> None:
     cli(prog_name="contentlib")
-
-
-from .cli_zim import zim_group  # noqa: E402  (each feature's commands live in their own module)
-cli.add_command(zim_group)
-from .cli_lexicon import lexicon_group  # noqa: E402
-cli.add_command(lexicon_group)
-from .cli_settings import settings_group  # noqa: E402  (the library's name, id and public address)
-cli.add_command(settings_group)
-from .cli_translate import translate_group  # noqa: E402  (XLIFF out and in, issue 23)
-cli.add_command(translate_group)

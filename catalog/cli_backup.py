@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from contentlib import backup
 from contentlib.errors import CannotWrite
-from contentlib.progress import Reporter
+from contentlib.progress import CommandTask
 
 from .resources import get_library
 
@@ -26,8 +26,8 @@ def _fail(exc: Exception) -> None:
 def backup_command(path):
     """Write a consistent backup (database, media, settings, manifest) to PATH (a tar file), even while serving."""
     try:
-        with Reporter("backup: media files") as progress:
-            report = get_library().backup(path, progress=progress)
+        with CommandTask("backup: media files") as task:
+            report = get_library().backup(path, task=task)
     except CannotWrite as exc:
         _fail(exc)
     counts = report.counts
@@ -44,8 +44,8 @@ def backup_command(path):
 def restore_command(path, force):
     """Restore a backup into this (empty) home after checking its manifest; the search index is rebuilt."""
     try:
-        with Reporter("restore") as progress:
-            report, indexed = get_library().restore(path, force=force, progress=progress)
+        with CommandTask("restore") as task:
+            report, indexed = get_library().restore(path, force=force, task=task)
     except (backup.BackupInvalid, backup.HomeNotEmpty) as exc:
         _fail(exc)
     counts = report.counts

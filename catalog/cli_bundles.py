@@ -10,9 +10,10 @@ from flask.cli import with_appcontext
 
 from contentlib import keys
 from contentlib.bundles import BundleRefused
-from contentlib.errors import CannotWrite, InvalidRecord
-from contentlib.progress import Reporter, human
+from contentlib.errors import InvalidRecord
+from contentlib.progress import CommandTask, human
 
+from .cli_export import run_export
 from .cli_selection import selection_options
 from .resources import get_library
 
@@ -76,13 +77,8 @@ def bundle_export_command(out, light, selection):
             click.echo(f"light: {human(plan.size)} instead of {human(plan.original_bytes)} with originals "
                        f"({share:.0f}% smaller)")
 
-    try:
-        with Reporter("writing", unit="bytes") as progress:
-            _, manifest = get_library().export_bundle(selection, out, light=light,
-                                              progress=progress, announce=announce)
-    except CannotWrite as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+    _, manifest = run_export("bundle", selection, out, "writing", announce=lambda plan: announce(plan.detail),
+                             unit="bytes", light=light)
     previous = manifest["previous"]
     click.echo(f"{out}: written, {human(out.stat().st_size)}, bundle {manifest['bundle_id']}"
                + (f", follows {previous}" if previous else ""))
@@ -95,8 +91,8 @@ def bundle_export_command(out, light, selection):
 def bundle_import_command(path, allow_untrusted):
     """Verify IN.zip completely, then import its works and files (refused bundles change nothing)."""
     try:
-        with Reporter("bundle", unit="bytes") as progress:
-            report = get_library().import_bundle(path, allow_untrusted=allow_untrusted, progress=progress)
+        with CommandTask("bundle", unit="bytes") as task:
+            report = get_library().import_bundle(path, allow_untrusted=allow_untrusted, task=task)
     except BundleRefused as exc:
         click.echo(f"{path}: refused: {exc}", err=True)
         sys.exit(1)
@@ -128,14 +124,8 @@ def renditions_make():
     click.echo(f"{len(ids)} work(s) need derived files")
     made = 0
     for n, work_id in enumerate(ids, start=1):
-        with Reporter(f"{n}/{len(ids)} {work_id}: light video (seconds)") as progress:
-            light = lib.make_derived(work_id, progress=lambda done, total: progress(int(done), int(total)))
+        with CommandTask(f"{n}/{len(ids)} {work_id}: light video (seconds)", whole=True) as task:
+            light = lib.make_derived(work_id, task=task)
         made += light
         click.echo(f"{n}/{len(ids)} {work_id}: done" + (f", {light} light video(s)" if light else ""))
     click.echo(f"{made} light video(s) made")
-
-
-def register(cli) -> None:
-    """Add this module's command groups to the ``contentlib`` command."""
-    for group in (keys_group, bundle_group, renditions_group):
-        cli.add_command(group)

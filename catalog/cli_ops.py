@@ -8,13 +8,19 @@ import click
 from flask.cli import FlaskGroup, with_appcontext
 
 from contentlib.errors import CannotWrite, DatabaseUnavailable, storage_error
+from contentlib.longwork import Cancelled
 from contentlib.progress import human as _size
 
 from .resources import get_library
 
 
+CANCELLED_EXIT = 130  # what a shell reports for a command stopped by Ctrl-C
+
+
 class Group(FlaskGroup):
     """Flask's command group; a database that is away or a disk that is full or read-only is one line, exit 1.
+
+    A command stopped by Ctrl-C (``longwork.Cancelled``) is one line too, exit 130.
 
     Whichever command meets them, what it was writing is left as it was (the core's promise),
     so a traceback would only hide the one thing the operator must do: bring the database
@@ -24,6 +30,9 @@ class Group(FlaskGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except Cancelled as exc:  # Ctrl-C: the work stopped at a safe point, having changed nothing
+            click.echo(f"Stopped: {exc}", err=True)
+            ctx.exit(CANCELLED_EXIT)
         except (DatabaseUnavailable, CannotWrite) as exc:
             fault = exc
         except OSError as exc:

@@ -1,4 +1,4 @@
-"""Security commands: ``contentlib users unlock NAME`` (registered by ``catalog.cli``)."""
+"""Security commands: ``contentlib users unlock NAME`` (listed in ``catalog.cli.COMMANDS``)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,3 @@ def users_unlock(name):
         click.echo(f"no user {name}", err=True)
         sys.exit(1)
     click.echo(f"user {name} unlocked ({count} failed login(s) forgotten)")
-
-
-def register(users_group) -> None:
-    users_group.add_command(users_unlock)

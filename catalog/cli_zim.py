@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
-from contentlib.errors import CannotWrite
-from contentlib.progress import Reporter
 
+from .cli_export import run_export
 from .cli_selection import selection_options
-from .resources import get_library
 
 FONT = Path(__file__).parent / "static" / "fonts" / "NotoSerifTibetan.woff2"
 
@@ -29,13 +26,7 @@ def zim_group():
 @with_appcontext
 def export_command(path, light, selection):
     """Write the selected works (all by default) as a ZIM file at PATH."""
-    try:
-        with Reporter("zim") as progress:
-            report = get_library().export_zim(selection, path, FONT, light=light,
-                                              progress=progress)
-    except CannotWrite as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+    _, report = run_export("zim", selection, path, "zim", font=FONT, light=light)
     click.echo(f"{path}: {report.works} works, {report.files} files"
                + (f", {report.light_videos} light videos" if light else ""))
     for missing in report.skipped_files:

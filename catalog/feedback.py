@@ -38,6 +38,8 @@ MESSAGES = {
     "user-disabled": _l("The user can no longer log in."),
     "labels-saved": _l("Labels saved."),
     "string-saved": _l("Saved. The interface uses it from now on."),
+    "job-cancelled": _l("Job cancelled."),
+    "job-cancelling": _l("The job stops at its next safe point; what it was writing is left as it was."),
 }
 _ANCHOR = re.compile(r"^[A-Za-z][A-Za-z0-9._-]{0,99}$")
 

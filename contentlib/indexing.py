@@ -198,7 +198,8 @@ def _cheaper_to_rebuild(store, cursor) -> bool:
 def rebuild(store, index, index_dir, locked: bool = False, progress=None) -> int:
     """Build a fresh index of every published work and swap it in; return its size.
 
-    :param progress: called with the number of works read so far, now and then.
+    :param progress: called as ``progress(works read, works)`` now and then (a ``longwork.Task``: a cancel keeps
+        the old index).
     """
     if not locked:
         with writer_lock(index_dir):
@@ -207,18 +208,19 @@ def rebuild(store, index, index_dir, locked: bool = False, progress=None) -> int
     name = consumer_name(index_dir)
     old = read_cursor(index_dir)
     store.consumer_seen(name, seq if old is None else min(old, seq))  # hold pruning until the swap
-    records = (r for r in map(search_record, _counted(store.iter_works(), progress)) if r is not None)
-    count = index.rebuild(records, expected=store.count_works())
+    total = store.count_works()
+    records = (r for r in map(search_record, _counted(store.iter_works(), progress, total)) if r is not None)
+    count = index.rebuild(records, expected=total)
     write_cursor(index_dir, seq)
     _seen(store, index_dir, seq, changed=True)
     return count
 
 
-def _counted(works, progress):
+def _counted(works, progress, total):
     if progress is None:
         yield from works
         return
     for n, work in enumerate(works, start=1):
         if n % 1000 == 0:
-            progress(n)
+            progress(n, max(n, total))
         yield work

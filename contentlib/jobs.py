@@ -6,6 +6,8 @@ one worker: ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, and on SQLite one
 ``UPDATE`` statement, which holds the database's single write lock while it
 picks (one claimer at a time). A job whose worker died is handed out again
 after ``STALE`` seconds; one that keeps failing stops after ``MAX_ATTEMPTS``.
+A job can be cancelled (``cancel``): a waiting one at once, a running one by its
+worker at the job's next check (``contentlib.longwork``), leaving what it wrote as it was.
 """
 
 from __future__ import annotations
@@ -16,7 +18,11 @@ import time
 import uuid
 from dataclasses import dataclass
 
+from .errors import NotFound
+
 QUEUED, RUNNING, FAILED = "queued", "running", "failed"
+# A running job someone asked to stop (its worker reads it at the job's next check), and one stopped.
+CANCELLING, CANCELLED = "cancelling", "cancelled"
 STALE = 15 * 60.0
 MAX_ATTEMPTS = 3
 DERIVE = "derive"
@@ -63,6 +69,28 @@ class JobQueue:
         """Record a failure: queued again, or given up after ``MAX_ATTEMPTS``."""
         state = FAILED if job.attempts >= MAX_ATTEMPTS else QUEUED
         self.store.set_job_state(job.id, state, error[:2000])
+
+    def cancel(self, job_id: int) -> str:
+        """Ask a job to stop; return its state now (``cancelled``, or ``cancelling`` while its worker stops).
+
+        :raises NotFound: for a job that does not exist (any more: a finished job leaves the table).
+        """
+        state = self.store.request_job_cancel(job_id, (QUEUED, FAILED), RUNNING, CANCELLING, CANCELLED)
+        if state is None:
+            raise NotFound(f"no job {job_id}")
+        return state
+
+    def cancel_requested(self, job: Job) -> bool:
+        """Whether someone asked this running job to stop (what its worker's task reads)."""
+        return self.store.job_state(job.id) == CANCELLING
+
+    def cancelled(self, job: Job) -> None:
+        """Record that a job stopped on request (kept, so the admin sees it; never claimed again)."""
+        self.store.set_job_state(job.id, CANCELLED, "cancelled")
+
+    def recent(self, limit: int = 200) -> list:
+        """The newest jobs, as rows with ``id kind key state attempts created_at claimed_by claimed_at error``."""
+        return self.store.job_rows(limit)
 
     def counts(self) -> dict[str, int]:
         """How many jobs are queued, running and failed."""

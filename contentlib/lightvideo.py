@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 
 from . import disk
+from .longwork import Cancelled
 from .media import light as transcoder
 
 NAME = "light.mp4"
@@ -77,6 +78,8 @@ def finish_light(store, media, work_id: str, progress=None) -> int:
         entry = work.media[pos]
         try:
             light = make_light(media, entry.sha256, progress=progress)
+        except Cancelled:  # asked to stop: nothing recorded, the video waits for the next run
+            raise
         except Exception as exc:  # noqa: BLE001 - any decoder failure: record it, keep the worker going
             fault = disk.fault_at(media.root, exc, where="the media folder")
             if fault is not None:  # the disk, not the video: record nothing, try again when there is room

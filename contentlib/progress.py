@@ -1,16 +1,22 @@
 """Showing the progress of a long command: a redrawn bar on a terminal, a plain line now and then otherwise.
 
-The core reports progress through a plain callback, ``progress(done, total, stage="")``
+The core reports progress to a ``longwork.Task``: ``task.progress(done, total, stage="")``
 (``total`` may be None when it is not known; ``stage`` names the phase of a
 command with several). Which display a command uses is the door's choice;
-``Reporter`` is the one the ``contentlib`` commands use. No Flask, no Click.
+``Reporter`` is the one the ``contentlib`` commands use, and ``CommandTask`` the
+task that reports to it and stops at Ctrl-C. No Flask, no Click.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from typing import Callable, Optional
+
+from .longwork import Task
 
 #: What the core calls: ``progress(done, total, stage="")``.
 ProgressCallback = Callable[..., None]
@@ -107,3 +113,57 @@ class Reporter:
 
     def __exit__(self, *exc) -> None:
         self.finish()
+
+
+class CommandTask(Task):
+    """A command's task: progress shown by a ``Reporter``; Ctrl-C asks the work to stop.
+
+    The first Ctrl-C (SIGINT) only sets the cancel, so the work stops at its next check
+    and what it was writing is left as it was (``Cancelled`` is raised there); a second
+    one interrupts at once, as usual. Use it as a context manager around the work: the
+    handler is in place only meanwhile (and only in the main thread, where signals go).
+    """
+
+    def __init__(self, label: str, whole: bool = False, **reporter):
+        super().__init__()
+        self.reporter = Reporter(label, **reporter)
+        self.whole = whole  # show fractions (seconds of video) as whole numbers
+        self._previous, self._installed = None, False
+
+    def progress(self, done, total=None, stage=""):
+        if self.whole:
+            done, total = int(done), None if total is None else int(total)
+        self.reporter(done, total, stage)
+
+    def finish(self) -> None:
+        self.reporter.finish()
+
+    def _interrupted(self, signum, frame) -> None:
+        if self.cancelled:  # asked twice: stop now
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            raise KeyboardInterrupt
+        self.cancel()
+
+    @contextmanager
+    def raw_interrupts(self):
+        """Ctrl-C interrupts at once meanwhile (a question waiting for an answer)."""
+        if not self._installed:
+            yield
+            return
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, self._interrupted)
+
+    def __enter__(self) -> "CommandTask":
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._interrupted)
+            self._installed = True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.reporter.finish()
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous if self._previous is not None else signal.SIG_DFL)
+            self._installed = False

@@ -20,6 +20,7 @@ from typing import Callable
 
 from . import bounds, jsonsafe, xmltext
 from .errors import InvalidRecord
+from .longwork import Cancelled
 from .merge import carried_fields
 from .targets import output_file
 from .model import (CREATOR_ROLES, LANGUAGES, MEDIA_ROLES, TIMED_TYPES, WORK_TYPES, ID_RE, Creator,
@@ -556,24 +557,45 @@ def export_file(store, path: Path, media_path: Callable[[str], Path] | None = No
     :param progress: called as ``progress(works written, works to write)`` after each work.
     :returns: the number of works written.
     :raises CannotWrite: when the folder is missing or cannot be written (nothing is left behind).
+    :raises Cancelled: when ``progress`` (a ``longwork.Task``) was asked to stop: the old file stays,
+        and the files this run copied are taken away again.
     """
     path = Path(path)
     folder = path.absolute().parent  # output_file checks that it can be written
     media_dir = f"{path.stem}_media"
     count = 0
     total = len(ids) if ids is not None else (store.count_works() if progress is not None else None)
-    with output_file(path, prefix=".export-", suffix=".jsonl", newline="\n") as out:
-        for work in _chosen(store, ids):
-            rec = work_to_record(work)
-            if media_path is not None:
-                for m, mrec in zip(work.media, rec.get("media", [])):
-                    mrec["path"] = f"{media_dir}/{m.sha256[:2]}/{m.sha256}.{_extension(m)}"
-                    _copy_once(media_path(m.sha256), folder / mrec["path"], m.size)
-            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
-            count += 1
-            if progress is not None:
-                progress(count, max(total, count))
+    copied: list[Path] = []
+    try:
+        with output_file(path, prefix=".export-", suffix=".jsonl", newline="\n") as out:
+            for work in _chosen(store, ids):
+                rec = work_to_record(work)
+                if media_path is not None:
+                    for m, mrec in zip(work.media, rec.get("media", [])):
+                        mrec["path"] = f"{media_dir}/{m.sha256[:2]}/{m.sha256}.{_extension(m)}"
+                        if _copy_once(media_path(m.sha256), folder / mrec["path"], m.size):
+                            copied.append(folder / mrec["path"])
+                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                count += 1
+                if progress is not None:
+                    progress(count, max(total, count))
+    except Cancelled:
+        _take_back(copied, folder / media_dir)
+        raise
     return count
+
+
+def _take_back(copied: list[Path], media_root: Path) -> None:
+    """Remove the files a stopped export copied, and the folders that are empty then (the old state)."""
+    for target in copied:
+        target.unlink(missing_ok=True)
+        for parent in (target.parent, target.parent.parent):
+            if parent == media_root.parent:
+                break
+            try:
+                parent.rmdir()
+            except OSError:  # not empty: an earlier export's files are there
+                break
 
 
 def _chosen(store, ids):
@@ -598,10 +620,13 @@ def _extension(m: MediaEntry) -> str:
     return suffix if _EXT_RE.match(suffix) else "bin"
 
 
-def _copy_once(src: Path, target: Path, size: int | None) -> None:
-    """Copy a stored file to ``target`` unless it is there already (written to a temp name, then renamed)."""
+def _copy_once(src: Path, target: Path, size: int | None) -> bool:
+    """Copy a stored file to ``target`` unless it is there already (written to a temp name, then renamed).
+
+    :returns: whether it copied (False: it was there).
+    """
     if target.is_file() and (size is None or target.stat().st_size == size):
-        return
+        return False
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
     try:
@@ -611,3 +636,4 @@ def _copy_once(src: Path, target: Path, size: int | None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return True

@@ -12,10 +12,12 @@ from .bundles.offline import BUNDLE
 from .crosslang import reach
 from .errors import DatabaseUnavailable, storage_error
 from .jobs import DERIVE, Job, worker_name
+from .longwork import Cancelled, PolledTask, Task
 
 log = logging.getLogger(__name__)
 SCAN_EVERY = 60.0  # seconds between looks for files that still need derived copies
 SWEEP_EVERY = 3600.0  # seconds between sweeps of the media store's temporary files
+CANCEL_EVERY = 1.0  # seconds between reads of a running job's row for a request to stop
 
 
 class Waiting:
@@ -35,12 +37,30 @@ class Waiting:
             self.since = None
 
 
-def run_job(library, job: Job) -> None:
+def job_task(library, job: Job) -> Task:
+    """The task a job runs under: its cancel is the job's row marked ``cancelling`` (read at most once a second).
+
+    A read that fails (the database away for a moment) counts as "not asked": the job goes on, and
+    meets the fault itself where it writes, where it is handed back rather than failed.
+    """
+    def asked() -> bool:
+        try:
+            return library.jobs.cancel_requested(job)
+        except Exception:  # noqa: BLE001 - asked again at the next check
+            return False
+
+    return PolledTask(asked, every=CANCEL_EVERY)
+
+
+def run_job(library, job: Job, task: Task | None = None) -> None:
     """Do one job; unknown kinds are refused so a newer server's jobs are not lost by an older worker."""
+    task = task if task is not None else job_task(library, job)
+    task.check()
     if job.kind == DERIVE:
         try:
             attachments.finish_work(library.store, library.media, job.key, library.limits)
-            lightvideo.finish_light(library.store, library.media, job.key)  # after the poster: needs renditions
+            # after the poster: needs renditions; a cancel stops the encoding, recording nothing
+            lightvideo.finish_light(library.store, library.media, job.key, progress=task)
             books.finish_books(library.store, library.media, job.key, library.limits)  # the reader's pages
         except LookupError:  # the work was deleted meanwhile
             pass
@@ -48,18 +68,18 @@ def run_job(library, job: Job) -> None:
     handler = HANDLERS.get(job.kind)
     if handler is None:
         raise LookupError(f"no handler for jobs of kind {job.kind!r}")
-    handler(library, job)
+    handler(library, job, task)
 
 
-def _bundle(library, job: Job) -> None:
-    library.build_offline(job.key)
+def _bundle(library, job: Job, task: Task) -> None:
+    library.build_offline(job.key, task=task)
 
 
-def _lexicon(library, job: Job) -> None:
-    library.build_lexicon()
+def _lexicon(library, job: Job, task: Task) -> None:
+    library.build_lexicon(task=task)
 
 
-# Each job kind but ``derive`` and what runs it: ``handler(library, job)``.
+# Each job kind but ``derive`` and what runs it: ``handler(library, job, task)``.
 HANDLERS: dict = {BUNDLE: _bundle, reach.LEXICON: _lexicon}
 
 
@@ -88,6 +108,9 @@ def run_once(library, name: str | None = None, limit: int = 100, held: list | No
                 running.append(job)
             try:
                 run_job(library, job)
+            except Cancelled:
+                log.info("job %s %s:%s cancelled", job.id, job.kind, job.key)
+                library.jobs.cancelled(job)
             except Exception as exc:
                 away = fault(exc)
                 if away is not None:

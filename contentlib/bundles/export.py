@@ -110,7 +110,7 @@ def _member_info(name: str, compress: int) -> zipfile.ZipInfo:
 def write(p: Plan, out_path, identity, previous: str | None = None, progress=None) -> dict:
     """Write the planned bundle to ``out_path`` (a temp name, then rename); return its manifest.
 
-    :param progress: called as ``progress(done_bytes, total_bytes, member_name)``.
+    :param progress: called as ``progress(done_bytes, total_bytes)`` (a ``longwork.Task``: a cancel leaves no file).
     :raises ValueError: if a stored file no longer matches its sha256 (nothing is left behind).
     """
     out_path = Path(out_path)
@@ -124,7 +124,7 @@ def write(p: Plan, out_path, identity, previous: str | None = None, progress=Non
             members.append({"name": CATALOG, "size": len(catalog), "sha256": hashlib.sha256(catalog).hexdigest()})
             done += len(catalog)
             if progress:
-                progress(done, total, CATALOG)
+                progress(done, total)
             for sha, (source, _size) in sorted(p.files.items()):
                 digest, size = hashlib.sha256(), 0
                 with open(source, "rb") as src, zf.open(_member_info(media_name(sha), zipfile.ZIP_STORED), "w",
@@ -135,7 +135,7 @@ def write(p: Plan, out_path, identity, previous: str | None = None, progress=Non
                         size += len(chunk)
                         done += len(chunk)
                         if progress:
-                            progress(done, total, media_name(sha))
+                            progress(done, total)
                 if digest.hexdigest() != sha:
                     raise ValueError(f"stored file {source} does not match its sha256 {sha}")
                 members.append({"name": media_name(sha), "size": size, "sha256": sha})
@@ -173,15 +173,17 @@ def log_export(store, manifest: dict, counted=()) -> None:
 
 
 def make_bundle(store, media, identity, work_ids, selection: dict, out_path, light: bool = False,
-                since=None, progress=None, count_use: bool = False, announce=None) -> tuple[Plan, dict]:
+                since=None, progress=None, count_use: bool = False, announce=None,
+                planned: Plan | None = None) -> tuple[Plan, dict]:
     """Plan, write and log one bundle (what ``bundle export`` and "Take offline" both do).
 
     :param count_use: count the export of each work for the reports (``CONTENTLIB_COUNT_USE``).
     :param announce: called with the plan before anything is written (to say what is coming).
+    :param planned: the plan, when it was made already (``plan``, for these works and this selection).
     :raises CannotWrite: when ``out_path``'s folder is missing or cannot be written.
     """
     output_folder(out_path)
-    p = plan(store, media, work_ids, selection, light=light)
+    p = planned if planned is not None else plan(store, media, work_ids, selection, light=light)
     if announce is not None:
         announce(p)
     manifest = write(p, out_path, identity, previous=previous_bundle(store, identity.id, since), progress=progress)

@@ -169,7 +169,7 @@ def import_bundle(store, media, path, *, limits: BundleLimits | None = None, med
                   allow_untrusted: bool = False, actor: str | None = None, progress=None) -> BundleReport:
     """Verify a bundle and bring its works and files into this library.
 
-    :param progress: called as ``progress(stage, done, total)``; stage is ``verify`` or ``copy``.
+    :param progress: called as ``progress(done, total, stage)``; stage is ``verify`` or ``copy``.
     :raises BundleRefused: for a hostile, damaged, untrusted or invalid bundle; nothing was written.
     """
     try:
@@ -202,7 +202,7 @@ def import_bundle(store, media, path, *, limits: BundleLimits | None = None, med
                     report.copied_bytes += sizes[sha]
                 done += sizes[sha]
                 if progress:
-                    progress("copy", done, total)
+                    progress(done, total, "copy")
                 try:
                     fi = inspect(staging / sha, media_limits)
                 except MediaRejected as exc:

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import OverLimit
+from ..longwork import NULL, Cancelled, Task
 from ..paths import inside
 from ..selection import FILTERS, Selection
 
@@ -205,8 +206,11 @@ class OfflineJobs:
 
     # -- the worker side ----------------------------------------------------------
 
-    def build(self, token: str, make) -> None:
+    def build(self, token: str, make, task: Task = NULL) -> None:
         """Build one bundle: ``make(ids, selection, light, out_path, progress, announce)`` returns ``(plan, manifest)``.
+
+        ``progress`` records how far it is and stops at ``task``'s cancel (``Cancelled`` is then raised:
+        no bundle is left, the person who asked sees it cancelled).
 
         ``make`` calls ``announce(plan)`` before writing; room is made then for ``plan.size`` bytes.
         A failure is recorded for the person who asked (they may ask again); it is not retried.
@@ -225,6 +229,7 @@ class OfflineJobs:
                 with self._locked():  # never undoes a hand-over written meanwhile
                     self._write(self._state_path(token), {**self._current(token, state), "done": done,
                                                           "total": total})
+            task(done, total)
 
         def announce(plan):
             size = int(getattr(plan, "size", 0) or 0)
@@ -251,6 +256,8 @@ class OfflineJobs:
             with self._locked():
                 self._write(self._state_path(token), {**self._current(token, state), "state": "failed",
                                                       "error": str(exc)[:300]})
+            if isinstance(exc, Cancelled):
+                raise
 
     def _current(self, token: str, fallback: dict) -> dict:
         """The state as written now (others may have been handed the job meanwhile)."""

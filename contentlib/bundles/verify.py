@@ -146,5 +146,5 @@ def verify(zf: zipfile.ZipFile, store, limits: BundleLimits | None = None, allow
             raise BundleRefused(f"member {name!r} does not match its checksum in the manifest")
         done += size
         if progress:
-            progress("verify", done, total)
+            progress(done, total, "verify")
     return Verified(manifest, manifest_bytes, members, trusted)

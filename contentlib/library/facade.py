@@ -27,7 +27,9 @@ from ..bundles.importer import BundleReport
 from ..bundles.offline import OfflineJobs, OfflineLimits
 from ..crosslang import demand, reach
 from ..errors import CannotWrite, DatabaseUnavailable, IndexUnavailable, InvalidRecord, MediaRejected, NotFound
+from ..exporters import Plan as ExportPlan, registry
 from ..jobs import JobQueue
+from ..longwork import ReportingTask, Task, as_task
 from ..media import Limits, MediaStore
 from ..model import LANGUAGES, MediaEntry
 from ..search.backend import SearchBackend, SearchResult, WhooshBackend
@@ -35,6 +37,7 @@ from ..search.index import SearchIndex
 from ..selection import select_works
 from ..search_request import SearchRequest, parse_search_args
 from ..store import Store
+from ..targets import output_folder
 from .accounts import Accounts
 from .bookreader import BookReader
 from .demand import Demand
@@ -213,9 +216,9 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         """Whether enough bilingual works changed since the lexicon was learned."""
         return reach.stale(self.store)
 
-    def build_lexicon(self, progress=None) -> dict:
+    def build_lexicon(self, task: Task | None = None) -> dict:
         """Learn the Tibetan-Chinese lexicon from the published bilingual works and the glossary."""
-        return reach.build(self.store, progress=progress)
+        return reach.build(self.store, progress=as_task(task))
 
     def parse_search(self, args: dict[str, list[str]], default_per_page: int = 20) -> SearchRequest:
         """Check a search query string (each name mapped to its values).
@@ -262,7 +265,7 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
 
     def import_file(self, path: Path, skip_invalid: bool = False, cards: bool = False,
                     actor: str | None = None, mirror: bool = False, confirm=None,
-                    progress=None) -> records.ImportReport:
+                    task: Task | None = None) -> records.ImportReport:
         """Merge a JSON Lines file into the catalog (all or nothing unless ``skip_invalid``).
 
         Every line and file is checked before any byte is stored; derived files are made before it returns.
@@ -270,24 +273,25 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         :param cards: also draw the cover cards of works without a picture now.
         :param mirror: make the catalog equal the file once ``confirm(plan)`` says yes
             (``records.import_file``); the report's ``removed`` is None when it did not.
-        :param progress: ``progress(done, total, stage)`` through the stages (reading, checking files,
-            derived files, search index); see ``contentlib.progress``.
+        :param task: progress through the stages (reading, checking files, derived files, search index)
+            and cancel until the catalog is written (``contentlib.longwork``).
         :raises InvalidRecord: with every problem; nothing was written then.
+        :raises Cancelled: when asked to stop before the catalog was written; nothing was then.
         """
-        say = progress or (lambda done, total, stage="": None)
+        task = as_task(task)
         ingest = attachments.ingester(self.media, self.limits, known=self.store.stored_file_facts)
         report = records.import_file(self.store, path, ingest=ingest,
                                      skip_invalid=skip_invalid, actor=actor, mirror=mirror, confirm=confirm,
-                                     progress=progress)
+                                     progress=task)
         if report.removed is None:
             return report
         attachments.release(self.store, self.media, report.replaced_media)
-        self.finish_import(report.work_ids, cards=cards,
-                           progress=lambda done, total: say(done, total, "derived files"))
-        say(0, None, "search index")
+        # Written: from here on the work is finished, not stopped (only reported).
+        self.finish_import(report.work_ids, cards=cards, progress=task.staged("derived files").progress)
+        task.progress(0, None, "search index")
         applied = self.sync()
         if applied:
-            say(applied, applied, "search index")
+            task.progress(applied, applied, "search index")
         return report
 
     def finish_import(self, work_ids, cards: bool = False, progress=None) -> int:
@@ -295,20 +299,53 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         return attachments.finish_works(self.store, self.media, self.db_url, work_ids, self.limits, cards=cards,
                                         progress=progress)
 
-    def export(self, path: Path, with_media: bool = True, selection=None, progress=None) -> int:
+    def export(self, path: Path, with_media: bool = True, selection=None, task: Task | None = None,
+               work_ids: list[str] | None = None) -> int:
         """Write the works a ``selection.Selection`` chooses (default: all) as JSON Lines, atomically.
 
         Files go under names derived from their sha256 beside it (``records.export_file``).
 
         :raises CannotWrite: (one line) when the target's folder is missing or read-only.
         :raises BadParameter: for a selection naming an unknown code or list.
-        :param progress: called as ``progress(works written, works to write)``.
+        :param task: told ``(works written, works to write)``; a cancel leaves ``path`` as it was.
+        :param work_ids: the works already chosen (skips choosing them again).
         """
-        ids = None
-        if selection is not None and not selection.empty:
+        ids = work_ids
+        if ids is None and selection is not None and not selection.empty:
             ids = self.select(selection)
         return records.export_file(self.store, path, media_path=self.media.path if with_media else None, ids=ids,
-                                   progress=progress)
+                                   progress=as_task(task))
+
+    def export_bytes(self, ids: list[str] | None, with_media: bool = True) -> int:
+        """About how many bytes an export of the works ``ids`` (None: all) weighs: its files, each once, and records."""
+        sizes, records_bytes = {}, 0
+        chosen = self.store.iter_works() if ids is None else (
+            w for i in range(0, len(ids), 500) for w in self.store.get_works(ids[i:i + 500]))
+        for work in chosen:
+            records_bytes += 1024  # a record's line, about
+            if with_media:
+                sizes.update((m.sha256, m.size or 0) for m in work.media)
+        return records_bytes + sum(sizes.values())
+
+    # -- exporters: every format behind one interface (``contentlib.exporters``) ----------
+
+    def exporters(self) -> dict:
+        """Every exporter by name (the project's and those installed beside it), for a list of formats."""
+        return registry.exporters()
+
+    def plan_export(self, name: str, selection, out: Path, **options) -> ExportPlan:
+        """Check that ``out`` can be written, then plan what exporter ``name`` would write there; write nothing.
+
+        :raises NotFound: for an exporter no one registered. :raises CannotWrite: for ``out``'s folder.
+        :raises BadParameter: for a selection naming an unknown code or list.
+        """
+        exporter = registry.exporter(name)
+        output_folder(out)
+        return exporter.plan(self, selection, **options)
+
+    def write_export(self, plan: ExportPlan, out: Path, task: Task | None = None):
+        """Write what ``plan_export`` planned at ``out``; a cancel (``task``) leaves ``out`` as it was."""
+        return registry.exporter(plan.exporter).write(self, plan, out, as_task(task))
 
     def select(self, selection) -> list[str]:
         """The ids of the works a ``selection.Selection`` chooses (its query seen on an up-to-date index).
@@ -331,36 +368,41 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
     def count_use(self) -> bool:
         return bool(self.settings.get("CONTENTLIB_COUNT_USE", False))
 
-    def export_bundle(self, selection, out: Path, light: bool = False, progress=None, announce=None,
-                      work_ids: list[str] | None = None):
+    def plan_bundle(self, selection, light: bool = False, work_ids: list[str] | None = None):
+        """The works ``selection`` chooses and the members their bundle would hold: ``(ids, bundle_export.Plan)``."""
+        ids = self.select(selection) if work_ids is None else work_ids
+        return ids, bundle_export.plan(self.store, self.media, ids, selection.as_dict(), light=light)
+
+    def export_bundle(self, selection, out: Path, light: bool = False, task: Task | None = None, announce=None,
+                      work_ids: list[str] | None = None, planned=None):
         """Write the works ``selection`` chooses as a signed bundle at ``out``; return ``(plan, manifest)``.
 
         :param announce: called with the plan before anything is written (to say what is coming).
-        :param progress: called as ``progress(bytes written, bytes to write)``.
-        :param work_ids: the works already chosen (skips choosing them again).
+        :param task: told ``(bytes written, bytes to write)``; a cancel leaves no bundle.
+        :param work_ids: the works already chosen (skips choosing them again); ``planned``: their plan.
         :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
         :raises BadParameter: for a selection naming an unknown code or list.
         """
         ids = self.select(selection) if work_ids is None else work_ids
         return bundle_export.make_bundle(
             self.store, self.media, self.identity(), ids, selection.as_dict(), out, light=light,
-            since=selection.since, progress=(lambda done, total, *_: progress(done, total)) if progress else None,
-            count_use=self.count_use, announce=announce)
+            since=selection.since, progress=as_task(task),
+            count_use=self.count_use, announce=announce, planned=planned)
 
     def import_bundle(self, path: Path, allow_untrusted: bool = False, actor: str | None = None,
-                      progress=None, derived_now: bool = True) -> BundleReport:
+                      task: Task | None = None, derived_now: bool = True) -> BundleReport:
         """Verify a bundle completely, then bring its works and files in; the index follows at once.
 
         :param derived_now: make thumbnails and posters before returning (the command line);
             else queue them for the worker (a web request). Light videos are always the worker's.
 
-        :param progress: called as ``progress(done, total, stage)``, stage ``verify`` then ``copy``.
+        :param task: told ``(done, total, stage)``, stage ``verify`` then ``copy``.
         :raises BundleRefused: for a hostile, damaged, untrusted or invalid bundle; nothing was written.
         """
         limits = BundleLimits(**(self.settings.get("CONTENTLIB_BUNDLE_LIMITS") or {}))
         report = importer.import_bundle(
             self.store, self.media, path, limits=limits, media_limits=self.limits, allow_untrusted=allow_untrusted,
-            actor=actor, progress=(lambda stage, done, total: progress(done, total, stage)) if progress else None)
+            actor=actor, progress=as_task(task))
         attachments.release(self.store, self.media, report.replaced_media)
         if derived_now:
             self.sync()
@@ -387,17 +429,17 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
             Path(tmp).unlink(missing_ok=True)
 
     def export_zim(self, selection, out: Path, font: Path, light: bool = False, source: str | None = None,
-                   progress=None) -> zim.ZimReport:
+                   task: Task | None = None, work_ids: list[str] | None = None) -> zim.ZimReport:
         """Write the works ``selection`` chooses as a Kiwix ZIM file at ``out``.
 
         :param font: the self-hosted Tibetan web font (WOFF2) its pages use.
         :param source: where the works come from (Kiwix shows it), default the public URL.
-        :param progress: called as ``progress(done, total, stage)``: ``pages``, then ``files``.
+        :param task: told ``(done, total, stage)``: ``pages``, then ``files``; a cancel leaves no file.
         :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
         """
-        ids = self.select(selection)
+        ids = self.select(selection) if work_ids is None else work_ids
         info = zim.ZimInfo(source=source or self.site.public_url() or "contentlib")
-        report = zim.export_zim(self.store, self.media, ids, out, font, light=light, info=info, progress=progress)
+        report = zim.export_zim(self.store, self.media, ids, out, font, light=light, info=info, progress=as_task(task))
         if self.count_use:
             usage.count_exports(self.store, ids, "zim")
         return report
@@ -467,28 +509,29 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
             raise NotFound("the bundle is not ready")
         return path
 
-    def build_offline(self, token: str) -> None:
-        """Build a queued "Take offline" bundle (the worker's handler for ``bundle`` jobs)."""
+    def build_offline(self, token: str, task: Task | None = None) -> None:
+        """Build a queued "Take offline" bundle (the worker's handler for ``bundle`` jobs); ``task`` may stop it."""
         self.offline.build(token, lambda ids, selection, light, out, progress, announce: self.export_bundle(
-            selection, out, light=light, progress=progress, announce=announce, work_ids=ids))
+            selection, out, light=light, task=progress, announce=announce, work_ids=ids), task=as_task(task))
 
-    def backup(self, out: Path, progress=None) -> backup.BackupReport:
+    def backup(self, out: Path, task: Task | None = None) -> backup.BackupReport:
         """Write a consistent backup (database, media, settings) to ``out``, even while serving.
 
         :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
         """
-        return backup.backup(out, backup.Locations.from_settings(self.settings), progress=progress)
+        return backup.backup(out, backup.Locations.from_settings(self.settings), progress=as_task(task))
 
-    def restore(self, path: Path, force: bool = False, progress=None) -> tuple[backup.RestoreReport, int]:
+    def restore(self, path: Path, force: bool = False, task: Task | None = None) -> tuple[backup.RestoreReport, int]:
         """Restore a backup into this home, then rebuild the index; return the report and the index size.
 
-        :param progress: called as ``progress(done, total, stage)``: ``media``, then ``index``.
+        :param task: told ``(done, total, stage)``: ``media``, then ``index``. A restore replaces the home
+            piece by piece, so it is reported, never stopped halfway (a cancel is not read).
         :raises BackupInvalid: before anything is written.
         :raises HomeNotEmpty: unless ``force``, when the home holds works, users or media.
         """
         report = backup.restore(path, backup.Locations.from_settings(self.settings), self.store, force=force,
-                                progress=(lambda done, total: progress(done, total, "media")) if progress else None)
-        indexed = self.reindex(progress=(lambda done, total: progress(done, total, "index")) if progress else None)
+                                progress=as_task(task).staged("media").progress)
+        indexed = self.reindex(task=ReportingTask(as_task(task).staged("index").progress))
         return report, indexed
 
     def delete(self, work_ids: Iterable[str]) -> dict[str, list[str]]:
@@ -681,16 +724,14 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         except Exception:
             log.exception("following the outbox into the translation memory failed")
 
-    def reindex(self, progress=None) -> int:
+    def reindex(self, task: Task | None = None) -> int:
         """Rebuild this node's index from the database and swap it in; return its size.
 
-        :param progress: called now and then with ``(works read, total)``.
+        :param task: told now and then ``(works read, total)``; a cancel keeps the old index.
         """
-        total = self.store.count_works()
-        count = indexing.rebuild(self.store, self.backend, self.index_dir,
-                                 progress=(lambda n: progress(n, total)) if progress else None)
-        if progress:
-            progress(total, total)
+        task = as_task(task)
+        count = indexing.rebuild(self.store, self.backend, self.index_dir, progress=task)
+        task.progress(count, count)
         return count
 
     def rebuild_in_background(self) -> threading.Thread:
@@ -707,6 +748,18 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         thread.start()
         return thread
 
+    def recent_jobs(self, limit: int = 200) -> list:
+        """The newest jobs with their state (the admin's jobs page, ``contentlib jobs list``)."""
+        return self.jobs.recent(limit)
+
+    def cancel_job(self, job_id: int) -> str:
+        """Ask a job to stop: a waiting one is cancelled now, a running one at its next check; return its state.
+
+        What a stopped job was writing is left as it was (``contentlib.longwork``).
+        :raises NotFound: for a job that is not in the table (never was, or finished).
+        """
+        return self.jobs.cancel(job_id)
+
     def run_derived_jobs(self) -> int:
         """Run every waiting job now (derived files, cover cards ...); return how many ran."""
         return worker.run_once(self, limit=10_000)
@@ -716,13 +769,13 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         return [w.id for w in self.store.iter_works(public=False)
                 if attachments.pending_renditions(w) or lightvideo.pending_positions(w)]
 
-    def make_derived(self, work_id: str, progress=None) -> int:
+    def make_derived(self, work_id: str, task: Task | None = None) -> int:
         """Make a work's missing derived files now, light videos included; return how many light videos were made.
 
-        :param progress: called as ``progress(seconds encoded, seconds)`` while a light video is encoded.
+        :param task: told ``(seconds encoded, seconds)`` while a light video is encoded.
         """
         attachments.finish_work(self.store, self.media, work_id, self.limits)
-        made = lightvideo.finish_light(self.store, self.media, work_id, progress=progress)
+        made = lightvideo.finish_light(self.store, self.media, work_id, progress=as_task(task))
         books.finish_books(self.store, self.media, work_id, self.limits)  # the reader's pages and chapters
         return made
 

@@ -61,3 +61,26 @@ class JobsStore(Base):
         """How many jobs are in each state."""
         with self.engine.connect() as conn:
             return dict(conn.execute(sa.select(jobs.c.state, sa.func.count()).group_by(jobs.c.state)).all())
+
+    def job_rows(self, limit: int) -> list:
+        """The newest ``limit`` jobs, every column (the admin's jobs page)."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(jobs).order_by(jobs.c.id.desc()).limit(limit)).all()
+
+    def job_state(self, job_id: int) -> str | None:
+        """A job's state, None when there is no such job (it finished)."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(jobs.c.state).where(jobs.c.id == job_id)).scalar()
+
+    def request_job_cancel(self, job_id: int, waiting: tuple, running: str, stopping: str,
+                           stopped: str) -> str | None:
+        """Stop a job: one in ``waiting`` states is ``stopped`` now, one ``running`` becomes ``stopping``.
+
+        Return its state afterwards (None: no such job). One ``UPDATE`` each, so a claim in between
+        either sees the job stopped or claims it first (and its worker then reads ``stopping``).
+        """
+        with self.engine.begin() as conn:
+            conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state.in_(list(waiting)))
+                         .values(state=stopped, error="cancelled"))
+            conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == running).values(state=stopping))
+            return conn.execute(sa.select(jobs.c.state).where(jobs.c.id == job_id)).scalar()

@@ -27,7 +27,7 @@ class Flaky:
     def __init__(self, *faults):
         self.faults, self.ran = list(faults), 0
 
-    def __call__(self, library, job):
+    def __call__(self, library, job, task):
         self.ran += 1
         if self.faults:
             raise self.faults.pop(0)

@@ -64,6 +64,8 @@ DECISIONS = {
     ("admin.unlock", "POST"): ADMIN,
     ("admin.vocabulary", "GET"): ADMIN,
     ("admin.set_labels", "POST"): ADMIN,
+    ("admin.jobs", "GET"): ADMIN,
+    ("admin.cancel_job", "POST"): ADMIN,
     ("site_settings.page", "GET"): ADMIN,
     ("site_settings.save", "POST"): ADMIN,
     ("offline.import_page", "GET"): ADMIN,
@@ -171,7 +173,7 @@ def _values(world, endpoint, role):
     values = {"work_id": "t-atom", "lang": "en" if endpoint.endswith(("approve", "reject")) else "bo",
               "sha256": "a" * 64, "name": "thumb-320.webp", "key": "a" * 64, "width": 320,
               "scheme": "subjects", "code": "physical-science", "entry_id": world["entry"], "list_id": wl.id,
-              "token": wl.token, "locale": "bo", "filename": "css/site.css", "number": 1, "sid": "title"}
+              "token": wl.token, "locale": "bo", "filename": "css/site.css", "number": 1, "sid": "title", "job_id": 1}
     if endpoint.startswith("admin."):
         values["name"] = "editor2"
     if endpoint.startswith("reports"):

@@ -62,6 +62,14 @@ def test_the_allow_list_names_only_modules_that_still_need_it():
         assert store_uses(path.read_text(encoding="utf-8")), f"{rel} no longer touches the store: take it off ALLOWED"
 
 
+def test_exporters_reach_only_the_library_they_are_handed():
+    """The exporters (``contentlib/exporters/``) are doors of their own: plug-ins that call ``Library`` methods."""
+    paths = sorted((ROOT / "contentlib" / "exporters").glob("*.py"))
+    assert len(paths) >= 4
+    offenders = {p.name: store_uses(p.read_text(encoding="utf-8")) for p in paths}
+    assert {name: uses for name, uses in offenders.items() if uses} == {}
+
+
 def test_the_check_sees_each_kind_of_store_use():
     for source in ("from .resources import get_store\n",
                    "def f():\n    return get_store().vocabulary()\n",

@@ -101,3 +101,20 @@ def test_whoosh_stays_in_the_search_package():
     outside = [name for name, path in modules.items() if not name.startswith("contentlib.search")
                and any(i.split(".")[0] == "whoosh" for i in _imports(name, path, set(modules)))]
     assert outside == []
+
+
+def test_long_work_is_a_leaf_every_layer_may_use():
+    """``contentlib.longwork`` (the Task) imports only the errors, so the store, the core and the doors all can."""
+    modules, graph = _graph()
+    assert graph["contentlib.longwork"] == {"contentlib.errors"}
+
+
+def test_exporters_are_handed_the_library_and_import_neither_it_nor_the_store():
+    """An exporter works through the ``Library`` it is given (as one installed beside contentlib must)."""
+    modules, graph = _graph()
+    exporters = [name for name in modules if name.startswith("contentlib.exporters")]
+    assert {"contentlib.exporters", "contentlib.exporters.registry", "contentlib.exporters.jsonl"} <= set(exporters)
+    offenders = [f"{name} imports {target}" for name in exporters for target in graph[name]
+                 if target.startswith(("contentlib.library", "contentlib.store", "contentlib.storage",
+                                       "contentlib.tables"))]
+    assert offenders == []

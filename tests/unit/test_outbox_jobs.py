@@ -2,6 +2,8 @@
 
 import threading
 
+import pytest
+
 from contentlib import indexing
 from contentlib.jobs import JobQueue
 from contentlib.model import Version, Work
@@ -110,3 +112,21 @@ def test_a_long_backlog_is_applied_by_a_rebuild_and_a_short_one_in_place(store, 
     store.put_works([_work(6)])  # one change: applied in place, same generation
     assert indexing.drain(store, index, d) == 1
     assert (d / "current").resolve() == rebuilt and "w6" in _ids(index, "水")
+
+
+def test_a_cancel_stops_a_waiting_job_now_and_marks_a_running_one(store):
+    from contentlib.errors import NotFound
+    from contentlib.jobs import CANCELLED, CANCELLING
+
+    q = JobQueue(store)
+    q.put("a")
+    q.put("b")
+    first, = q.claim("w1")
+    waiting = next(j for j in q.recent() if j.key == "b")
+    assert q.cancel(waiting.id) == CANCELLED
+    assert q.claim("w2") == []  # a cancelled job is never handed out
+    assert not q.cancel_requested(first) and q.cancel(first.id) == CANCELLING and q.cancel_requested(first)
+    q.cancelled(first)
+    assert {j.key: j.state for j in q.recent()} == {"a": CANCELLED, "b": CANCELLED}
+    with pytest.raises(NotFound):
+        q.cancel(10 ** 6)

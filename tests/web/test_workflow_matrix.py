@@ -165,6 +165,7 @@ READS = [
     ("lists.show", "/lists/{lid}", LISTS),
     ("admin.users", "/admin/users", ADMIN),
     ("admin.vocabulary", "/admin/vocabulary", ADMIN),
+    ("admin.jobs", "/admin/jobs", ADMIN),
     ("api.version", "/api/v1/works/w-draft/versions/bo", EDIT | REVIEW),
     ("api.history", "/api/v1/works/w-draft/history", EDIT | REVIEW),
 ]
