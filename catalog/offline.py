@@ -22,7 +22,8 @@ def _selection(form) -> Selection:
         except BadParameter:
             abort(404)
     return Selection(q=(form.get("q") or "").strip() or None, type=form.getlist("type"),
-                     subject=form.getlist("subject"), audience=form.getlist("audience"), lang=form.getlist("lang"))
+                     subject=form.getlist("subject"), audience=form.getlist("audience"), grade=form.getlist("grade"),
+                     lang=form.getlist("lang"), has=form.getlist("has"))
 
 
 @bp.post("/offline")
