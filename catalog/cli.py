@@ -283,3 +283,5 @@ from .cli_settings import settings_group  # noqa: E402  (the library's name, id 
 cli.add_command(settings_group)
 from .cli_translate import translate_group  # noqa: E402  (XLIFF out and in, issue 23)
 cli.add_command(translate_group)
+from .cli_site import site_group  # noqa: E402  (a folder of pages for any browser, issue 27)
+cli.add_command(site_group)

@@ -402,6 +402,26 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
             usage.count_exports(self.store, ids, "zim")
         return report
 
+    def export_site(self, selection, out: Path, font: Path, light: bool = False, announce=None, progress=None,
+                    work_ids: list[str] | None = None):
+        """Write the works ``selection`` chooses as a folder for any browser, zipped at ``out``; return the plan.
+
+        :param font: the self-hosted Tibetan web font (WOFF2) its pages use.
+        :param announce: called with the plan before anything is written.
+        :param progress: called as ``progress(members written, members to write)``.
+        :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
+        :raises BadParameter: for a selection naming an unknown code or list.
+        """
+        from .. import siteexport
+        from ..targets import output_folder
+
+        output_folder(out)  # refused before anything is chosen or made
+        chosen = siteexport.plan(self, selection, light=light, work_ids=work_ids)
+        if announce:
+            announce(chosen)
+        siteexport.write(self, chosen, out, font, progress=progress)
+        return chosen
+
     # use counts between libraries
 
     def export_counts(self, path: Path, since=None, name: str | None = None) -> dict:
