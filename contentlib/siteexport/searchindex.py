@@ -123,7 +123,8 @@ class IndexBuilder:
             norm = tibetan.normalize_syllable(raw)
             if not norm or norm == "\u0f7f":
                 continue
-            for form in (norm, raw):
+            # as written, without its particle (བའི: ba), and its search form (pa): a query may type any
+            for form in (raw, tibetan.strip_affix(tibetan.fold(raw)), norm):
                 try:
                     key = conv.toWylie(form)
                 except Exception:  # pyewts on a syllable it cannot spell: no EWTS key for it

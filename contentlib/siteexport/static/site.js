@@ -278,6 +278,11 @@
     if (asked) { input.value = asked; show(searcher, asked, list, status); }
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  if (typeof module !== "undefined" && module.exports) {  // the unit tests read queries with Node
+    module.exports = {Reader: Reader, Searcher: Searcher};
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();
