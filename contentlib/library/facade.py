@@ -24,9 +24,9 @@ from .. import (attachments, backup, books, disk, glossary, indexing, keys, ligh
 from ..accounts import User
 from ..bundles import BundleLimits, export as bundle_export, importer
 from ..bundles.importer import BundleReport
-from ..bundles.offline import OfflineJobs, OfflineLimits
+from ..bundles.offline import FORMS as OFFLINE_FORMS, OfflineJobs, OfflineLimits
 from ..crosslang import demand, reach
-from ..errors import IndexUnavailable, InvalidRecord, MediaRejected, NotFound
+from ..errors import BadParameter, IndexUnavailable, InvalidRecord, MediaRejected, NotFound
 from ..jobs import JobQueue
 from ..media import Limits, MediaStore
 from ..model import LANGUAGES, MediaEntry
@@ -48,6 +48,8 @@ from .strings import InterfaceStrings
 from .translation import Translation
 
 log = logging.getLogger(__name__)
+# The self-hosted Tibetan web font, for the pages of ZIM files and site exports built by a worker.
+WEB_FONT = Path(__file__).resolve().parents[2] / "catalog" / "static" / "fonts" / "NotoSerifTibetan.woff2"
 
 
 @dataclass(frozen=True)
@@ -455,8 +457,10 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
                                max_bytes=int(s.get("CONTENTLIB_OFFLINE_MAX_BYTES", OfflineLimits.max_bytes)))
         return OfflineJobs(self.media.root / ".offline", self.jobs, limits)
 
-    def take_offline(self, user: User, selection, light: bool = False) -> str:
+    def take_offline(self, user: User, selection, light: bool = False, form: str = "bundle") -> str:
         """Queue the bundle of a list or a search for ``user``; return the job's token.
+
+        ``form``: ``site`` (a folder for any browser), ``zim`` (for Kiwix) or ``bundle`` (for another library).
 
         The works are chosen now (on this node's index); a worker builds the bundle.
         The same bundle pending, or finished with the catalog unchanged since, is handed back instead.
@@ -467,8 +471,10 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         """
         if selection.list_id is not None:
             lists.get(self.store, user, selection.list_id)
+        if form not in OFFLINE_FORMS:
+            raise BadParameter("form", f"unknown form {form!r}")
         return self.offline.request(user.name, self.select(selection), selection, light,
-                                    generation=self.store.generation())
+                                    generation=self.store.generation(), form=form)
 
     def offline_state(self, user: User, token: str) -> dict:
         """The state of a "Take offline" job handed to the user (admins see every one).
@@ -489,8 +495,19 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
 
     def build_offline(self, token: str) -> None:
         """Build a queued "Take offline" bundle (the worker's handler for ``bundle`` jobs)."""
-        self.offline.build(token, lambda ids, selection, light, out, progress, announce: self.export_bundle(
-            selection, out, light=light, progress=progress, announce=announce, work_ids=ids))
+        def bundle(ids, selection, light, out, progress, announce):
+            return self.export_bundle(selection, out, light=light, progress=progress, announce=announce, work_ids=ids)
+
+        def site(ids, selection, light, out, progress, announce):
+            return self.export_site(selection, out, WEB_FONT, light=light, announce=announce, progress=progress,
+                                    work_ids=ids), None
+
+        def kiwix(ids, selection, light, out, progress, announce):
+            info = zim.ZimInfo(source=self.site.public_url() or "contentlib")
+            return zim.export_zim(self.store, self.media, ids, out, WEB_FONT, light=light, info=info,
+                                  progress=progress), None
+
+        self.offline.build(token, {"bundle": bundle, "site": site, "zim": kiwix})
 
     def backup(self, out: Path, progress=None) -> backup.BackupReport:
         """Write a consistent backup (database, media, settings) to ``out``, even while serving.
