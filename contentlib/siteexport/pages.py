@@ -42,7 +42,9 @@ def words(key: str) -> str:
 def page(title: str, body: str, up: str, scripts: tuple[str, ...] = ()) -> str:
     switch = ('<p class="switch"><button type="button" data-set-lang="bo" lang="bo">བོད་ཡིག</button> '
               '<button type="button" data-set-lang="zh" lang="zh">中文</button></p>')
-    tags = "".join(f'<script src="{up}{s}"></script>' for s in (*scripts, "assets/site.js"))
+    # the index loads on its own (async): the page shows and browses while it is read
+    tags = "".join(f'<script src="{up}{s}" id="site-index" async></script>' for s in scripts)
+    tags += f'<script src="{up}assets/site.js"></script>'
     return (f'<!doctype html>\n<html lang="bo" data-ui="bo"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<title>{e(title)}</title><link rel="stylesheet" href="{up}assets/site.css"></head>'

@@ -48,7 +48,7 @@ def test_site_export_writes_pages_search_font_and_subtitles(filled, runner, tmp_
                 "works/t-atom.html", "works/t-book.html", "subjects/physical-science.html"} <= names
         assert zf.read("assets/NotoSerifTibetan.woff2") == FONT.read_bytes()
         home = zf.read("index.html").decode()
-        assert '<input type="search"' in home and '<script src="index.js">' in home
+        assert '<input type="search"' in home and '<script src="index.js" id="site-index" async>' in home
         assert 'href="works/z-video.html"' in home and 'href="subjects/physical-science.html"' in home
         page = zf.read("works/z-video.html").decode()
         assert "&lt;原子核&gt;" in page and "<原子核>" not in page

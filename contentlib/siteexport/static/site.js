@@ -265,17 +265,26 @@
       buttons[i].addEventListener("click", function (ev) { setLang(ev.currentTarget.getAttribute("data-set-lang")); });
     }
     var form = document.getElementById("site-search");
-    if (!form || !window.CONTENTLIB_INDEX) return;
-    var searcher = new Searcher(window.CONTENTLIB_INDEX);
-    window.contentlibSearch = searcher;  // for the bench and tests
+    if (!form) return;
     var input = form.querySelector("input[type=search]");
     var list = document.getElementById("site-results"), status = document.getElementById("site-status");
+    var searcher = null, waiting = null;
+    function ready() {  // index.js has run (it loads async: the page shows and browses meanwhile)
+      if (searcher || !window.CONTENTLIB_INDEX) return;
+      searcher = new Searcher(window.CONTENTLIB_INDEX);
+      window.contentlibSearch = searcher;  // for the bench and tests
+      if (waiting !== null) show(searcher, waiting, list, status);
+    }
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      show(searcher, input.value, list, status);
+      if (searcher) show(searcher, input.value, list, status);
+      else waiting = input.value;  // answered as soon as the index is in
     });
     var asked = new URLSearchParams(location.search).get("q");
-    if (asked) { input.value = asked; show(searcher, asked, list, status); }
+    if (asked) { input.value = asked; waiting = asked; }
+    var script = document.getElementById("site-index");
+    if (script) script.addEventListener("load", ready);
+    ready();
   }
 
   if (typeof module !== "undefined" && module.exports) {  // the unit tests read queries with Node
