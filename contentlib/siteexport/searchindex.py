@@ -7,8 +7,12 @@ prefix naming their field, as the server's index does:
 - ``b:`` a Tibetan syllable's search form (``tibetan.syllables``: variants folded,
   affixed particles dropped) and ``B:`` two neighbouring ones (a phrase is their AND);
 - ``z:`` a Simplified Chinese character or bigram (Traditional folded by OpenCC t2s);
-- ``p:`` a toneless pinyin syllable per character and ``P:`` two neighbouring ones;
 - ``e:`` an English (Latin) word.
+
+Pinyin needs no terms of its own: the tables give each toneless syllable the
+characters of the index read so (``chinese.char_pinyin``, both readings of a
+polyphone), and a pinyin query looks up their bigrams, which is what the server's
+``py``/``py2`` fields hold (a syllable per character, pairs of neighbours) at half the size.
 
 A posting is ``2 * work number + 1`` when the term is in the work's title or
 keywords, else ``2 * work number``. The query side (``site.js``) applies the same
@@ -49,8 +53,6 @@ def chinese_terms(text: str) -> list[str]:
     out = []
     for run in _CJK_RUN.findall(simple):
         out += [f"z:{c}" for c in run] + [f"z:{a}{b}" for a, b in zip(run, run[1:])]
-    sounds = chinese.pinyin(simple)
-    out += [f"p:{s}" for s, _ in sounds] + [f"P:{p}" for p in chinese.pinyin_pairs(sounds)]
     return out
 
 
@@ -110,6 +112,7 @@ class IndexBuilder:
             "latin": _LATIN,
             "ewts": self.ewts(),
             "pinyin": sorted(pinyin_syllables()),
+            "readings": self.readings(),
             "t2s": self.t2s(),
         }
 
@@ -133,6 +136,14 @@ class IndexBuilder:
                     out.setdefault(key.strip(), norm)
         return out
 
+    def readings(self) -> dict[str, str]:
+        """Each toneless pinyin syllable -> the characters of the index read so."""
+        out: dict[str, str] = {}
+        for char in sorted(self.chars):
+            for syllable in chinese.char_pinyin(char):
+                out[syllable] = out.get(syllable, "") + char
+        return out
+
     def t2s(self) -> dict[str, str]:
         """Traditional characters whose Simplified form the index has -> that form."""
         chinese._t2s()
@@ -145,6 +156,7 @@ class IndexBuilder:
         return out
 
     def script(self) -> str:
+        """``index.js``: the index as a JSON string handed to ``JSON.parse`` (read faster than a literal)."""
         data = {"works": self.works, "terms": self.postings, "tables": self.tables()}
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        return "window.CONTENTLIB_INDEX = " + text.replace("</", "<\\/") + ";\n"
+        text = json.dumps(json.dumps(data, ensure_ascii=False, separators=(",", ":")), ensure_ascii=False)
+        return "window.CONTENTLIB_INDEX = JSON.parse(" + text.replace("</", "<\\/") + ");\n"

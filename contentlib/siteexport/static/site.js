@@ -27,8 +27,9 @@
     return function (s) { return s.replace(re, function (c) { return table[c]; }); };
   }
 
-  function Reader(tables) {
+  function Reader(tables, terms) {
     var tib = tables.tibetan;
+    terms = terms || {};
     var decompose = replacer(tib.decompose), foldChars = replacer(tib.fold), digits = replacer(tib.digits);
     var orderChars = Object.keys(tib.order).join("");
     var runRe = new RegExp("[" + orderChars + "]{2,}", "g");
@@ -165,15 +166,23 @@
         var tib = ewtsReading(latin);
         if (tib) readings.push({script: "ewts", tiers: tibetanTiers(tib)});
         pinyinReading(latin).forEach(function (seq) {
+          // the index's characters read so, then their bigrams: the server's py2 pairs and py syllables
+          var chars = seq.map(function (syl) { return Array.from(tables.readings[syl] || ""); });
           var pairs = [];
-          for (var i = 0; i + 1 < seq.length; i++) pairs.push("P:" + seq[i] + "_" + seq[i + 1]);
-          if (seq.length === 1 || new Set(seq).size === 1) pairs = ["p:" + seq[0]];
-          readings.push({script: "pinyin", tiers: [{all: pairs}, {all: seq.map(function (s) { return "p:" + s; })}]});
+          for (var i = 0; i + 1 < seq.length; i++) {
+            var either = [];
+            chars[i].forEach(function (a) {
+              chars[i + 1].forEach(function (b) { if (terms["z:" + a + b]) either.push("z:" + a + b); });
+            });
+            pairs.push(either);
+          }
+          var each = chars.map(function (cs) { return cs.map(function (c) { return "z:" + c; }); });
+          readings.push({script: "pinyin", tiers: [{all: seq.length === 1 ? each : pairs}, {all: each}]});
         });
         var words = latinWords(latin);
         if (words.length) {
-          var terms = words.map(function (w) { return "e:" + w; });
-          readings.push({script: "latin", tiers: [{all: terms}, {any: terms}]});
+          var english = words.map(function (w) { return "e:" + w; });
+          readings.push({script: "latin", tiers: [{all: english}, {any: english}]});
         }
       }
       return readings;
@@ -186,15 +195,19 @@
   var MIN_STRICT = 10;  // as the server: fewer strict matches widen to the looser tiers
 
   function Searcher(index) {
-    var reader = new Reader(index.tables);
     var terms = index.terms;
+    var reader = new Reader(index.tables, terms);
 
-    function clause(c) {  // work number -> score of one {all}/{any} clause
+    function clause(c) {  // work number -> score of one {all}/{any} clause; an item may be a list of either terms
       var list = c.all || c.any, scores = null;
       for (var i = 0; i < list.length; i++) {
-        var postings = terms[list[i]] || [], here = new Map();
-        for (var j = 0; j < postings.length; j++) {
-          here.set(postings[j] >> 1, (postings[j] & 1) ? 3 : 1);
+        var here = new Map(), group = Array.isArray(list[i]) ? list[i] : [list[i]];
+        for (var g = 0; g < group.length; g++) {
+          var postings = terms[group[g]] || [];
+          for (var j = 0; j < postings.length; j++) {
+            var w = postings[j] >> 1, score = (postings[j] & 1) ? 3 : 1;
+            if (!(here.get(w) >= score)) here.set(w, score);
+          }
         }
         if (scores === null) { scores = here; continue; }
         if (c.all) {
