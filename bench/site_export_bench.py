@@ -113,7 +113,7 @@ def main():
         zf.extractall(tmp / "site")
         index_bytes = zf.getinfo("index.js").file_size
     text = (tmp / "site" / "index.js").read_text("utf-8")
-    index = json.loads(text[text.index("=") + 1:].rstrip().rstrip(";"))
+    index = json.loads(json.loads(text[text.index("JSON.parse(") + len("JSON.parse("):text.rindex(")")]))
     asked = queries(index, a.queries)
     load, shown, alone, drawn = browser_times(tmp / "site", asked)
     found = sum(1 for _, n in alone if n)
