@@ -21,6 +21,8 @@ def _take(client, auth, fields, form):
     resp = client.post("/offline", data=data)
     assert resp.status_code == 302, resp.status_code
     page = _wait_done(client, resp.headers["Location"])
+    said = client.get(resp.headers["Location"], headers=ENGLISH).get_data(as_text=True)
+    assert f'id="offline-form">{dict(zip(("site", "zim", "bundle"), EXPLAINED))[form]}<' in said
     link = re.search(r'id="offline-download" href="([^"]+)"', page).group(1)
     return client.get(link)
 
