@@ -24,6 +24,7 @@ from .cli_ops import Group, status_command
 from .cli_reports import report_group
 from .cli_security import users_unlock
 from .cli_settings import settings_group
+from .cli_site import site_group
 from .cli_translate import translate_group
 from .cli_zim import zim_group
 from .resources import get_library
@@ -256,7 +257,7 @@ COMMANDS = {
     cli: (import_command, delete_command, reindex_command, demo_command, users_group, glossary_group, serve_command,
           worker_command, status_command, backup_command, restore_command, export_command, exporters_command,
           keys_group, bundle_group, renditions_group, report_group, translations_group, zim_group, lexicon_group,
-          settings_group, translate_group, jobs_group),
+          settings_group, translate_group, jobs_group, site_group),
     users_group: (users_unlock,),
 }
 for group, commands in COMMANDS.items():

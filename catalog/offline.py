@@ -12,6 +12,10 @@ from .auth import acting_user, needs
 from .resources import get_library
 
 bp = Blueprint("offline", __name__)
+# Each form's file name and type: a folder for any browser, a ZIM for Kiwix, a signed bundle.
+DOWNLOADS = {"site": ("contentlib-site-{token}.zip", "application/zip"),
+             "zim": ("contentlib-{token}.zim", "application/octet-stream"),
+             "bundle": ("contentlib-{token}.zip", "application/zip")}
 
 
 def _selection(form) -> Selection:
@@ -22,7 +26,8 @@ def _selection(form) -> Selection:
         except BadParameter:
             abort(404)
     return Selection(q=(form.get("q") or "").strip() or None, type=form.getlist("type"),
-                     subject=form.getlist("subject"), audience=form.getlist("audience"), lang=form.getlist("lang"))
+                     subject=form.getlist("subject"), audience=form.getlist("audience"), grade=form.getlist("grade"),
+                     lang=form.getlist("lang"), has=form.getlist("has"))
 
 
 @bp.post("/offline")
@@ -30,7 +35,8 @@ def _selection(form) -> Selection:
 def take_offline():
     """Queue the bundle of a list or a search for a worker; show its progress page."""
     try:
-        token = get_library().take_offline(acting_user(), _selection(request.form), request.form.get("light") == "1")
+        token = get_library().take_offline(acting_user(), _selection(request.form), request.form.get("light") == "1",
+                                           form=request.form.get("form") or "bundle")
     except BadParameter:
         abort(400)
     except NotFound:
@@ -58,9 +64,11 @@ def status(token):
 def download(token):
     try:
         path = get_library().offline_zip(acting_user(), token)
+        form = get_library().offline_state(acting_user(), token).get("form")
     except NotFound:
         abort(404)
-    return send_file(path, mimetype="application/zip", as_attachment=True, download_name=f"contentlib-{token[:8]}.zip")
+    name, mimetype = DOWNLOADS.get(form, DOWNLOADS["bundle"])
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name.format(token=token[:8]))
 
 
 @bp.route("/admin/bundles", methods=["GET", "POST"])

@@ -14,11 +14,12 @@ from dataclasses import dataclass, fields
 from typing import Callable, Iterable
 
 from .errors import BadParameter
+from .indexing import FILE_KINDS, file_kinds
 from .model import LANGUAGES, WORK_TYPES
 from .search_request import MAX_QUERY
 from .xmltext import xml_safe
 
-FILTERS = ("type", "subject", "audience", "lang")
+FILTERS = ("type", "subject", "audience", "grade", "lang", "has")
 
 def _codes(value) -> tuple[str, ...]:
     if value is None or value == "":
@@ -32,15 +33,17 @@ def _codes(value) -> tuple[str, ...]:
 class Selection:
     """Which works: every field optional; an empty selection is the whole catalog.
 
-    ``type``, ``subject``, ``audience`` and ``lang`` take one code or several
-    (kept as tuples); ``since`` is a ``datetime.date``.
+    ``type``, ``subject``, ``audience``, ``grade``, ``lang`` and ``has`` take
+    one code or several (kept as tuples); ``since`` is a ``datetime.date``.
     """
 
     q: str | None = None
     type: tuple[str, ...] = ()
     subject: tuple[str, ...] = ()
     audience: tuple[str, ...] = ()
+    grade: tuple[str, ...] = ()
     lang: tuple[str, ...] = ()
+    has: tuple[str, ...] = ()
     list_id: int | None = None
     since: dt.date | None = None
 
@@ -57,6 +60,9 @@ class Selection:
         for code in self.lang:
             if code not in LANGUAGES:
                 raise BadParameter("lang", f"unknown language {code!r}; expected bo, zh or en")
+        for kind in self.has:
+            if kind not in FILE_KINDS:
+                raise BadParameter("has", f"unknown kind of file {kind!r}; expected {', '.join(FILE_KINDS)}")
         if self.since is not None and not isinstance(self.since, dt.date):
             object.__setattr__(self, "since", parse_date(self.since))
         if self.list_id is not None:
@@ -108,27 +114,40 @@ def select_works(store, selection: Selection, search: Callable[[str], Iterable[s
 
     :param search: ``q -> work ids`` (every match), used only when ``q`` is set;
         the caller hands in the search index's (see ``search_ids``).
-    :raises BadParameter: for an unknown subject or audience code, an unknown
-        list, or a query without a search to run it.
+    :raises BadParameter: for an unknown subject, audience or grade code, an
+        unknown list, or a query without a search to run it.
     """
     vocabulary = store.vocabulary()
-    for name, scheme in (("subject", "subjects"), ("audience", "audiences")):
+    for name, scheme in (("subject", "subjects"), ("audience", "audiences"), ("grade", "grades")):
         for code in getattr(selection, name):
             if not vocabulary.has(scheme, code):
                 raise BadParameter(name, f"unknown code {code!r}")
     start = None
     if selection.since is not None:
         start = dt.datetime.combine(selection.since, dt.time(), tzinfo=dt.timezone.utc).timestamp()
-    ids = store.select_ids(types=selection.type, terms={"subjects": selection.subject, "audiences": selection.audience},
+    ids = store.select_ids(types=selection.type, terms={"subjects": selection.subject, "audiences": selection.audience,
+                                                        "grades": selection.grade},
                            langs=selection.lang, since=start, list_id=selection.list_id)
     if ids is None:
         raise BadParameter("list", f"no list {selection.list_id}")
+    if selection.has:
+        ids = _with_files(store, ids, set(selection.has))
     if selection.q:
         if search is None:
             raise BadParameter("q", "a query needs the search index")
         matched = set(search(selection.q))
         ids = [i for i in ids if i in matched]
     return ids
+
+
+def _with_files(store, ids: list[str], kinds: set[str], batch: int = 200) -> list[str]:
+    """The works among ``ids`` with a public file of one of ``kinds``, judged as the search index judges ``has``."""
+    kept = set()
+    for start in range(0, len(ids), batch):
+        for work in store.get_works(ids[start:start + batch]):
+            if kinds.intersection(file_kinds(work.media)):
+                kept.add(work.id)
+    return [i for i in ids if i in kept]
 
 
 def search_ids(index, store=None) -> Callable[[str], list[str]]:

@@ -35,13 +35,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import OverLimit
+from ..errors import BadParameter, OverLimit
 from ..longwork import NULL, Cancelled, Task
 from ..paths import inside
 from ..selection import FILTERS, Selection
 
 #: The job kind in the jobs table.
 BUNDLE = "bundle"
+#: What "Take offline" makes: a folder for any browser (``siteexport``), a ZIM for Kiwix, a signed bundle.
+FORMS = ("site", "zim", "bundle")
 TOKEN_BYTES = 18
 #: What ``secrets.token_urlsafe`` makes (ASCII only: ``str.isalnum`` takes ``²`` and Tibetan letters too).
 TOKEN = re.compile(r"\A[A-Za-z0-9_-]{1,64}\Z")
@@ -72,15 +74,15 @@ class BundleTooLarge(Exception):
     """The bundle alone is larger than the offline store's cap."""
 
 
-def selection_key(ids, selection: Selection, light: bool, generation: int) -> str:
-    """What makes two requests the same bundle: works, selection (codes in any order), light, catalog generation."""
+def selection_key(ids, selection: Selection, light: bool, generation: int, form: str = BUNDLE) -> str:
+    """What makes two requests the same file: works, selection (codes in any order), light, catalog generation, form."""
     chosen = selection.as_dict()
     for name in FILTERS:
         if name in chosen:
             chosen[name] = sorted(chosen[name])
     if "q" in chosen:
         chosen["q"] = " ".join(chosen["q"].split())
-    data = [list(ids), chosen, bool(light), int(generation)]
+    data = [list(ids), chosen, bool(light), int(generation)] + ([form] if form != BUNDLE else [])
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -151,15 +153,19 @@ class OfflineJobs:
         return state["state"] == "done" and state.get("reusable", True) and self.zip_path(token).is_file()
 
     def request(self, owner: str, ids: list[str], selection: Selection, light: bool = False,
-                generation: int = 0) -> str:
+                generation: int = 0, form: str = BUNDLE) -> str:
         """Queue the bundle of ``ids`` for ``owner``; return its token.
 
         The same bundle pending or kept (``selection_key``) is handed back instead, to anyone.
 
         :param generation: the catalog's change marker (``Store.generation``): a new one means new bundles.
+        :param form: one of ``FORMS``: what the worker makes of the works.
+        :raises BadParameter: for an unknown form.
         :raises OverLimit: when ``owner`` has ``pending`` bundles in the making, or made ``daily`` in 24 hours.
         """
-        key = selection_key(ids, selection, light, generation)
+        if form not in FORMS:
+            raise BadParameter("form", f"unknown form {form!r}; expected one of {', '.join(FORMS)}")
+        key = selection_key(ids, selection, light, generation, form)
         now = time.time()
         with self._locked():
             self._sweep_now_and_then(now)
@@ -180,9 +186,10 @@ class OfflineJobs:
                 raise OverLimit("daily", self.limits.daily, retry_after=min(today) + DAY - now)
             token = secrets.token_urlsafe(TOKEN_BYTES)
             self._write(self._request_path(token), {"owner": owner, "ids": ids, "selection": selection.as_dict(),
-                                                    "light": bool(light), "key": key})
+                                                    "light": bool(light), "key": key, "form": form})
             self._write(self._state_path(token), {"state": "queued", "owner": owner, "owners": [owner], "key": key,
-                                                  "works": len(ids), "done": 0, "total": 0, "requested": now})
+                                                  "works": len(ids), "done": 0, "total": 0, "requested": now,
+                                                  "form": form})
             self.queue.put(token, kind=BUNDLE)
         return token
 
@@ -202,6 +209,7 @@ class OfflineJobs:
         if state["state"] == "running" and state.get("host") == socket.gethostname() and not _alive(state.get("pid")):
             state.update(state="queued", done=0, total=0)
         state.setdefault("owners", [state["owner"]])
+        state.setdefault("form", BUNDLE)
         return state
 
     # -- the worker side ----------------------------------------------------------
@@ -211,6 +219,7 @@ class OfflineJobs:
 
         ``progress`` records how far it is and stops at ``task``'s cancel (``Cancelled`` is then raised:
         no bundle is left, the person who asked sees it cancelled).
+        ``make`` may also be a dict, form -> such a callable (``FORMS``); the job's form chooses.
 
         ``make`` calls ``announce(plan)`` before writing; room is made then for ``plan.size`` bytes.
         A failure is recorded for the person who asked (they may ask again); it is not retried.
@@ -240,6 +249,8 @@ class OfflineJobs:
                 self._make_room(token)
 
         try:
+            if isinstance(make, dict):
+                make = make[asked.get("form", BUNDLE)]
             plan, manifest = make(asked["ids"], Selection(**asked["selection"]), asked["light"],
                                   self.zip_path(token), progress, announce)
             size = self.zip_path(token).stat().st_size
@@ -247,7 +258,7 @@ class OfflineJobs:
             with self._locked():
                 self._write(self._state_path(token), {
                     **self._current(token, state), "state": "done", "done": size, "total": size, "size": size,
-                    "planned": size, "finished": time.time(), "bundle_id": manifest["bundle_id"],
+                    "planned": size, "finished": time.time(), "bundle_id": (manifest or {}).get("bundle_id"),
                     # a light bundle made while some videos had no light copy yet is not served again
                     "reusable": not asked["light"] or not getattr(plan, "light_missing", 0)})
                 self._make_room(token)

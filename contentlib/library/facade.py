@@ -24,9 +24,9 @@ from .. import (attachments, backup, books, disk, glossary, indexing, keys, ligh
 from ..accounts import User
 from ..bundles import BundleLimits, export as bundle_export, importer
 from ..bundles.importer import BundleReport
-from ..bundles.offline import OfflineJobs, OfflineLimits
+from ..bundles.offline import FORMS as OFFLINE_FORMS, OfflineJobs, OfflineLimits
 from ..crosslang import demand, reach
-from ..errors import CannotWrite, DatabaseUnavailable, IndexUnavailable, InvalidRecord, MediaRejected, NotFound
+from ..errors import BadParameter, CannotWrite, DatabaseUnavailable, IndexUnavailable, InvalidRecord, MediaRejected, NotFound
 from ..exporters import Plan as ExportPlan, registry
 from ..jobs import JobQueue
 from ..longwork import ReportingTask, Task, as_task
@@ -51,6 +51,8 @@ from .strings import InterfaceStrings
 from .translation import Translation
 
 log = logging.getLogger(__name__)
+# The self-hosted Tibetan web font, for the pages of ZIM files and site exports built by a worker.
+WEB_FONT = Path(__file__).resolve().parents[2] / "catalog" / "static" / "fonts" / "NotoSerifTibetan.woff2"
 
 
 @dataclass(frozen=True)
@@ -444,6 +446,26 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
             usage.count_exports(self.store, ids, "zim")
         return report
 
+    def export_site(self, selection, out: Path, font: Path, light: bool = False, announce=None, progress=None,
+                    work_ids: list[str] | None = None):
+        """Write the works ``selection`` chooses as a folder for any browser, zipped at ``out``; return the plan.
+
+        :param font: the self-hosted Tibetan web font (WOFF2) its pages use.
+        :param announce: called with the plan before anything is written.
+        :param progress: called as ``progress(members written, members to write)``.
+        :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
+        :raises BadParameter: for a selection naming an unknown code or list.
+        """
+        from .. import siteexport
+        from ..targets import output_folder
+
+        output_folder(out)  # refused before anything is chosen or made
+        chosen = siteexport.plan(self, selection, light=light, work_ids=work_ids)
+        if announce:
+            announce(chosen)
+        siteexport.write(self, chosen, out, font, progress=progress)
+        return chosen
+
     # use counts between libraries
 
     def export_counts(self, path: Path, since=None, name: str | None = None) -> dict:
@@ -477,8 +499,10 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
                                max_bytes=int(s.get("CONTENTLIB_OFFLINE_MAX_BYTES", OfflineLimits.max_bytes)))
         return OfflineJobs(self.media.root / ".offline", self.jobs, limits)
 
-    def take_offline(self, user: User, selection, light: bool = False) -> str:
+    def take_offline(self, user: User, selection, light: bool = False, form: str = "bundle") -> str:
         """Queue the bundle of a list or a search for ``user``; return the job's token.
+
+        ``form``: ``site`` (a folder for any browser), ``zim`` (for Kiwix) or ``bundle`` (for another library).
 
         The works are chosen now (on this node's index); a worker builds the bundle.
         The same bundle pending, or finished with the catalog unchanged since, is handed back instead.
@@ -489,8 +513,10 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         """
         if selection.list_id is not None:
             lists.get(self.store, user, selection.list_id)
+        if form not in OFFLINE_FORMS:
+            raise BadParameter("form", f"unknown form {form!r}")
         return self.offline.request(user.name, self.select(selection), selection, light,
-                                    generation=self.store.generation())
+                                    generation=self.store.generation(), form=form)
 
     def offline_state(self, user: User, token: str) -> dict:
         """The state of a "Take offline" job handed to the user (admins see every one).
@@ -510,9 +536,20 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         return path
 
     def build_offline(self, token: str, task: Task | None = None) -> None:
-        """Build a queued "Take offline" bundle (the worker's handler for ``bundle`` jobs); ``task`` may stop it."""
-        self.offline.build(token, lambda ids, selection, light, out, progress, announce: self.export_bundle(
-            selection, out, light=light, task=progress, announce=announce, work_ids=ids), task=as_task(task))
+        """Build a queued "Take offline" job in its form (the worker's handler for ``bundle`` jobs); ``task`` may stop it."""
+        def bundle(ids, selection, light, out, progress, announce):
+            return self.export_bundle(selection, out, light=light, task=progress, announce=announce, work_ids=ids)
+
+        def site(ids, selection, light, out, progress, announce):
+            return self.export_site(selection, out, WEB_FONT, light=light, announce=announce, progress=progress,
+                                    work_ids=ids), None
+
+        def kiwix(ids, selection, light, out, progress, announce):
+            info = zim.ZimInfo(source=self.site.public_url() or "contentlib")
+            return zim.export_zim(self.store, self.media, ids, out, WEB_FONT, light=light, info=info,
+                                  progress=progress), None
+
+        self.offline.build(token, {"bundle": bundle, "site": site, "zim": kiwix}, task=as_task(task))
 
     def backup(self, out: Path, task: Task | None = None) -> backup.BackupReport:
         """Write a consistent backup (database, media, settings) to ``out``, even while serving.

@@ -78,7 +78,7 @@ def test_a_teacher_takes_a_search_offline_and_downloads_the_bundle(server, brows
     page.fill("#password", PASSWORD)
     page.click("form.stack button[type=submit]")
     page.goto(f"{server}/search?q=雷暴")
-    page.locator("form.take-offline button").click()
+    page.locator('form.take-offline button[value="bundle"]').click()
     link = page.locator("#offline-download")
     link.wait_for(timeout=60_000)  # the status page refreshes itself until the bundle is ready
     with page.expect_download() as info:

@@ -36,9 +36,18 @@ def test_an_empty_selection_is_every_work(loaded):
     (Selection(lang="bo"), ["t-atom", "t-poster"]),
     (Selection(lang="bo", type="poster"), ["t-poster"]),  # AND across filters
     (Selection(lang="en", type="poster"), []),
+    (Selection(grade="junior-secondary"), ["t-atom"]),
+    (Selection(grade="junior-secondary", type="book"), []),
+    (Selection(has="video"), []),  # no files: nothing has a video
 ])
 def test_filters_mean_what_the_search_api_says(loaded, selection, expected):
     assert select_works(loaded, selection) == expected
+
+
+def test_an_unknown_grade_is_refused(loaded):
+    with pytest.raises(BadParameter) as exc:
+        select_works(loaded, Selection(grade="no-such-grade"))
+    assert exc.value.parameter == "grade"
 
 
 def test_query_uses_the_search_callable_only_when_set(loaded):
