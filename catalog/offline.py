@@ -12,6 +12,12 @@ from .auth import acting_user, needs
 from .resources import get_library
 
 bp = Blueprint("offline", __name__)
+
+
+@bp.app_context_processor
+def _forms():
+    """The forms "Take offline" offers, from the exporters' registry (lists and search pages include its form)."""
+    return {"offline_forms": lambda: get_library().offline_forms()}
 # Each form's file name and type: a folder for any browser, a ZIM for Kiwix, a signed bundle.
 DOWNLOADS = {"site": ("contentlib-site-{token}.zip", "application/zip"),
              "zim": ("contentlib-{token}.zim", "application/octet-stream"),

@@ -5,6 +5,8 @@ entry-point group ``contentlib.exporters``, the project's own included). It has
 
 * ``name``: what the registry and the CLI call it (``jsonl``, ``bundle``, ``zim``),
 * ``title`` and ``explanation``: one line each for people (a format's name, what it is for),
+* ``offer`` (optional): ``(rank, button, hint)`` when "Take offline" offers it to readers: the
+  strings are interface msgids (marked with ``N_``, translated by the door),
 * ``plan(library, selection, **options) -> Plan``: what will be written (how many works,
   about how many bytes), checked and chosen before anything is written,
 * ``write(library, plan, out, task) -> result``: write it at ``out`` atomically, telling
@@ -21,6 +23,11 @@ from pathlib import Path
 from typing import Any, Callable, Protocol, runtime_checkable
 
 from ..longwork import Task
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` as an interface string (gettext's default keyword): extracted here, translated by a door."""
+    return text
 
 
 @dataclass

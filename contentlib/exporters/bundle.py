@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..longwork import Task
-from . import Plan
+from . import N_, Plan
 
 
 class SignedBundle:
     name = "bundle"
     title = "Signed bundle"
     explanation = "The chosen works and their files in one zip signed with this library's key, for another library."
+    offer = (3, N_("For another library"),
+             N_("A signed bundle that another contentlib library imports."))
 
     def plan(self, library, selection, light: bool = False) -> Plan:
         ids, detail = library.plan_bundle(selection, light=light)

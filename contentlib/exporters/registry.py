@@ -21,7 +21,8 @@ SEARCH_ENGINES = "contentlib.search_engines"
 BUILT_IN = {
     EXPORTERS: {"jsonl": "contentlib.exporters.jsonl:JsonLines",
                 "bundle": "contentlib.exporters.bundle:SignedBundle",
-                "zim": "contentlib.exporters.zim:Zim"},
+                "zim": "contentlib.exporters.zim:Zim",
+                "site": "contentlib.exporters.site:Site"},
     SEARCH_ENGINES: {"whoosh": "contentlib.search.backend:WhooshBackend"},
 }
 

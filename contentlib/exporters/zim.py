@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..longwork import Task
-from . import Plan
+from . import N_, Plan
 
 
 class Zim:
     name = "zim"
     title = "ZIM file (Kiwix)"
     explanation = "The chosen works as one file that Kiwix readers open and search offline, on phones and computers."
+    offer = (2, N_("For Kiwix"),
+             N_("A ZIM file for the Kiwix reader app, to read and search offline."))
 
     def plan(self, library, selection, font: Path | None = None, light: bool = False,
              source: str | None = None) -> Plan:

@@ -129,6 +129,7 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         self.store = store
         self.backend = backend
         self.index_dir = Path(index_dir)
+        self._offline_forms: list | None = None
         self.media = media
         self.limits = limits or Limits()
         self.jobs = jobs or JobQueue(store)
@@ -499,6 +500,23 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
                                max_bytes=int(s.get("CONTENTLIB_OFFLINE_MAX_BYTES", OfflineLimits.max_bytes)))
         return OfflineJobs(self.media.root / ".offline", self.jobs, limits)
 
+    @property
+    def web_font(self) -> Path:
+        """The self-hosted Tibetan web font (WOFF2) exported pages use."""
+        return WEB_FONT
+
+    def offline_forms(self) -> list[tuple[str, str, str]]:
+        """What "Take offline" offers, from the exporters' registry: ``(name, button, hint)`` in their order.
+
+        An exporter is offered when it says how (``offer``) and the worker can build its form.
+        """
+        if self._offline_forms is None:
+            offered = sorted((exp.offer[0], name, exp.offer[1], exp.offer[2])
+                             for name, exp in registry.exporters().items()
+                             if getattr(exp, "offer", None) and name in OFFLINE_FORMS)
+            self._offline_forms = [(name, button, hint) for _, name, button, hint in offered]
+        return self._offline_forms
+
     def take_offline(self, user: User, selection, light: bool = False, form: str = "bundle") -> str:
         """Queue the bundle of a list or a search for ``user``; return the job's token.
 
@@ -513,7 +531,7 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         """
         if selection.list_id is not None:
             lists.get(self.store, user, selection.list_id)
-        if form not in OFFLINE_FORMS:
+        if form not in [name for name, _, _ in self.offline_forms()]:
             raise BadParameter("form", f"unknown form {form!r}")
         return self.offline.request(user.name, self.select(selection), selection, light,
                                     generation=self.store.generation(), form=form)

@@ -70,3 +70,15 @@ def test_a_list_page_offers_the_three_forms(app, client, runner, users, auth, tm
     site = _take(client, auth, _form(page), "site")
     with zipfile.ZipFile(io.BytesIO(site.data)) as zf:
         assert sorted(n for n in zf.namelist() if n.startswith("works/")) == ["works/f-video.html"]
+
+
+def test_the_forms_offered_are_the_registered_exporters_that_offer_themselves(app, client, users, auth):
+    from contentlib.exporters import registry
+
+    lib = app.extensions["contentlib"]
+    offers = {name: exp.offer for name, exp in registry.exporters().items() if getattr(exp, "offer", None)}
+    assert "jsonl" in registry.exporters() and "jsonl" not in offers  # a raw export is no reader's form
+    assert lib.offline_forms() == [(name, offers[name][1], offers[name][2]) for name in ("site", "zim", "bundle")]
+    auth.login("teacher")
+    data = MultiDict([("q", "原子"), ("form", "jsonl"), ("csrf_token", auth.csrf())])
+    assert client.post("/offline", data=data).status_code == 400

@@ -48,14 +48,14 @@ def example(tmp_path, monkeypatch):
 
 def test_the_projects_own_entries_are_found_with_or_without_installed_metadata(tmp_path, monkeypatch):
     found = registry.exporters()
-    assert {"jsonl", "bundle", "zim"} <= set(found)
+    assert {"jsonl", "bundle", "zim", "site"} <= set(found)
     assert all(isinstance(e, Exporter) and e.title and e.explanation for e in found.values())
     assert registry.search_engine("whoosh") is WhooshBackend
     # The same when the installed metadata has no entries at all (a checkout installed before they existed) ...
     monkeypatch.setattr(registry.metadata, "entry_points", lambda group: [])
-    assert sorted(registry.exporters()) == ["bundle", "jsonl", "zim"]
+    assert sorted(registry.exporters()) == ["bundle", "jsonl", "site", "zim"]
     assert registry.search_engine("whoosh") is WhooshBackend
-    with pytest.raises(NotFound, match="known: bundle, jsonl, zim"):
+    with pytest.raises(NotFound, match="known: bundle, jsonl, site, zim"):
         registry.exporter("nope")
     with pytest.raises(NotFound, match="no search engine named 'tantivy'; known: whoosh"):
         registry.search_engine("tantivy")
