@@ -66,6 +66,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import translate, translation_api  # the translation workbench and its API (issue 23)
     app.register_blueprint(translation_api.bp)
     app.register_blueprint(translate.bp)
+    from . import pwa  # an installable app that keeps a list on the phone (issue 27)
+    app.register_blueprint(pwa.bp)
     from . import feedback  # what an action did, said on the page it returns to (issue 26)
     app.register_blueprint(feedback.bp)
     errors.init_app(app)
