@@ -138,11 +138,13 @@ def test_the_service_worker_never_keeps_a_private_page_or_a_private_response(ser
     page.click("form.stack button[type=submit]")
     page.goto(f"{base}/works/storm-1")
     _controlled(page)
-    for path in ("/editor/", "/editor/works/storm-1/bo", "/probe-private", "/admin/users"):
+    private = ("/editor/", "/editor/works/storm-1/bo", "/probe-private", "/admin/users")
+    for path in private:
         page.goto(base + path)  # visited while the service worker runs
+    page.goto(f"{base}/works/storm-1")
+    for path in private:  # asked to keep them, keep.js refuses
         refused = page.evaluate("p => window.contentlibKeep.keep(p, false).then(() => false, () => true)", path)
         assert refused, path
-    page.goto(f"{base}/works/storm-1")
     page.locator(f"{KEEP} button.keep").click()
     page.wait_for_selector(f"{KEEP}[data-offline-state=saved]", timeout=60_000)
     for entry in _cached(page):

@@ -133,17 +133,22 @@
       const text = box.dataset["label" + state.charAt(0).toUpperCase() + state.slice(1)] || "";
       say.textContent = facts ? text.replace("%(size)s", megabytes(facts.bytes)) : text;
     };
-    const run = async (quiet) => {
+    let running = Promise.resolve();
+    const run = (quiet) => {
       if (!quiet) show("saving");
-      try {
-        const bytes = await keep(path, list);
-        show("saved", { bytes });
-      } catch (error) {
-        if (!quiet) show("failed"); else status(path).then((f) => f && show("saved", f));
-      }
+      running = keep(path, list).then((bytes) => show("saved", { bytes }), () => {
+        if (!quiet) show("failed"); else return status(path).then((f) => f && show("saved", f));
+      });
+      return running;
     };
     keepButton.addEventListener("click", () => run(false));
-    forgetButton.addEventListener("click", async () => { await forget(path); show("none"); });
+    forgetButton.addEventListener("click", async () => {
+      forgetButton.disabled = true;
+      await running;  // a refresh still under way would store it again
+      await forget(path);
+      forgetButton.disabled = false;
+      show("none");
+    });
     box.hidden = false;
     status(path).then((facts) => {
       if (!facts) return show("none");
