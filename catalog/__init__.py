@@ -48,7 +48,7 @@ def parts() -> tuple:
     """
     from . import (admin, api, auth, bodies, browse, counting, coverage, delivery, editor, errors, extensions, feedback,
                    feeds, glossary, headers, i18n, interface, lexicon, lists, media, metadata, oai, offline, openapi,
-                   opds, ops, public, reader, reports, reports_api, resources, search, settings_page, translate,
+                   opds, ops, public, pwa, reader, reports, reports_api, resources, search, settings_page, translate,
                    translation_api, workflow_api, works)
     return (bodies, ops, extensions, public, resources, counting, delivery, headers,  # request plumbing first
             i18n, browse, works, search, media, api, auth, editor, workflow_api, coverage, glossary, lists, admin,
@@ -60,6 +60,7 @@ def parts() -> tuple:
             lexicon,  # what the library learned across languages (issue 24)
             settings_page,  # the admin's settings: the library's name, its public address (issue 26)
             translation_api, translate,  # the translation workbench and its API (issue 23)
+            pwa,  # an installable app that keeps a list on the phone (issue 27)
             feedback,  # what an action did, said on the page it returns to (issue 26)
             errors)  # last: the error pages of every part above
 

@@ -153,7 +153,13 @@ def _renditions(entry, out: dict, made: dict) -> list[dict]:
 
 
 def data_saver() -> bool:
-    """Whether to play light videos: the visitor's choice (a cookie), else the browser's ``Save-Data: on``."""
+    """Whether to play light videos: the visitor's choice (a cookie), else the browser's ``Save-Data: on``.
+
+    ``?light=1`` asks for the light copy whatever the cookie says: "Keep on this phone" keeps the
+    page as it plays from the phone (keep.js).
+    """
+    if request.args.get("light") == "1":
+        return True
     chosen = request.cookies.get(DATA_SAVER_COOKIE)
     if chosen in ("1", "0"):
         return chosen == "1"

@@ -10,13 +10,12 @@ Layout inside the ZIM (libzim 9 has no namespaces; links are relative):
 - ``subjects/<code>``: browse pages; ``media/<sha256>.<ext>`` the files;
   ``assets/`` the stylesheet and the self-hosted Tibetan font.
 
-Search: kiwix-serve 3.3 strips combining marks when it indexes HTML but not when it
-reads a query, so Tibetan words with vowel signs or subjoined letters would never
-be found. Each work page therefore brings its own ``IndexData``: its titles, texts
-and keywords as written, the Tibetan once more with the marks removed, the Chinese
-as jieba words and as pinyin. The indexing language is ``mul`` (``zh``'s stop words
-lose Chinese queries). Chinese queries of three or more characters are found when
-kiwix-serve runs with ``XAPIAN_CJK_NGRAM=1``.
+Search: each work page brings its own ``IndexData``, shaped in ``zimsearch.py`` so that
+current readers (libzim 9, which strip a query's combining marks: Tibetan vowel signs and
+subjoined letters) and Debian 12's kiwix-serve 3.3 (libzim 8, which keeps them) both find
+what the site finds. The indexing language is ``mul`` (``zh``'s stop words lose Chinese
+queries). Chinese is found by libzim 9 as is, by kiwix-serve 3.3 only with
+``XAPIAN_CJK_NGRAM=1``: the main page says so (``NGRAM_NOTE``).
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ import datetime as dt
 import html
 import io
 import shutil
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +32,7 @@ from .attachments import card_path, ensure_cover_card
 from .model import Work
 from .targets import output_folder
 from .xmltext import xml_safe
+from .zimsearch import index_title, search_text, without_marks  # noqa: F401 (without_marks: tests)
 
 ORDER = ("bo", "zh", "en")
 LANG_NAMES = {"bo": "བོད་ཡིག", "zh": "中文", "en": "English"}
@@ -47,6 +46,12 @@ WORDS = {
     "back": ("གཙོ་ངོས།", "首页"),
     "licence": ("ཆོག་མཆན།", "许可"),
     "source": ("འབྱུང་ཁུངས།", "来源"),
+}
+# Debian 12's kiwix-serve 3.3 (libzim 8) splits Chinese into n-grams only when told to.
+NGRAM_NOTE = {
+    "bo": "Debian 12 ཡི་ kiwix-serve 3.3 ནང་རྒྱ་ཡིག་འཚོལ་བར་ XAPIAN_CJK_NGRAM=1 སྒྲིག་འགོད་བྱེད་དགོས།",
+    "zh": "Debian 12 的 kiwix-serve 3.3 需设置 XAPIAN_CJK_NGRAM=1 才能搜索中文。",
+    "en": "Debian 12's kiwix-serve 3.3 needs XAPIAN_CJK_NGRAM=1 to search Chinese.",
 }
 TYPES_MIME = {"video/mp4": "mp4", "video/webm": "webm", "audio/mp4": "m4a", "audio/mpeg": "mp3", "audio/ogg": "ogg",
               "application/pdf": "pdf", "application/epub+zip": "epub", "text/vtt": "vtt", "image/webp": "webp",
@@ -89,40 +94,6 @@ class ZimReport:
 def _e(text) -> str:
     """Escaped, and without what XML cannot carry (``xmltext``): readers parse these pages strictly too."""
     return html.escape(xml_safe(str(text)), quote=True)
-
-
-def without_marks(text: str) -> str:
-    """The text with its combining marks (Tibetan vowel signs, subjoined letters ...) removed."""
-    return "".join(ch for ch in unicodedata.normalize("NFC", text) if unicodedata.category(ch) != "Mn")
-
-
-def search_text(work: Work, vocabulary=None) -> tuple[str, str]:
-    """The ``(content, keywords)`` of a work page's IndexData."""
-    from pypinyin import lazy_pinyin
-
-    from .search.chinese import search_words, to_simplified
-
-    texts, keywords = [], []
-    for v in (work.versions[lang] for lang in ORDER if lang in work.versions):
-        for text in (v.title, v.description, *v.keywords):
-            if not text:
-                continue
-            texts.append(text)
-            if v.lang == "bo":
-                texts.append(without_marks(text))
-            if v.lang == "zh":
-                simple = to_simplified(text)
-                found = search_words(simple)
-                texts.append(" ".join(found))
-                texts.append(" ".join(lazy_pinyin(simple)))
-                texts.append(" ".join("".join(lazy_pinyin(word)) for word in found))  # xinjishu for 新技术
-        keywords += v.keywords
-    for code in work.subjects:
-        term = vocabulary.get("subjects", code) if vocabulary is not None else None
-        if term:
-            keywords += [label for label in term.labels.values() if label]
-    keywords += [without_marks(k) for k in keywords if any("\u0f00" <= c <= "\u0fff" for c in k)]
-    return "\n".join(texts), " ".join(dict.fromkeys(keywords))
 
 
 def titles_line(work: Work) -> str:
@@ -267,6 +238,8 @@ def main_page(works: list[Work], vocabulary, subjects: dict[str, int]) -> str:
     body.append(f'<h2>{_both("works")}</h2><ul class="works">')
     body += [f"<li>{_work_link(w, '')}</li>" for w in works]
     body.append("</ul>")
+    body.append('<footer class="meta">' + "".join(f'<p lang="{lang}">{_e(text)}</p>' for lang, text in NGRAM_NOTE.items())
+                + "</footer>")
     return _page(f"{bo} {zh}", "".join(body), 0)
 
 
@@ -406,7 +379,8 @@ def export_zim(store, media, work_ids: list[str], out: Path, font: Path, *, ligh
                 html_text = work_page(media, w, files, vocabulary, light, report)
                 content, keywords = (xml_safe(text) for text in search_text(w, vocabulary))
                 title = xml_safe(titles_line(w))  # libzim takes C strings: no NUL, no controls
-                creator.add_item(Page(f"works/{w.id}", title, html_text, WorkIndex(title, content, keywords)))
+                indexed = xml_safe(index_title(w, title))
+                creator.add_item(Page(f"works/{w.id}", title, html_text, WorkIndex(indexed, content, keywords)))
                 for path, body, depth in zimbooks.book_pages(media, w, files, light):
                     creator.add_item(Page(path, title, _page(title, body, depth), front=False))
             counts = {code: len(ws) for code, ws in subjects.items()}

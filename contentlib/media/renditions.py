@@ -32,6 +32,8 @@ from .limits import Limits
 FONT_DIR = Path(__file__).resolve().parent.parent / "data" / "fonts"
 TIBETAN_FONT = FONT_DIR / "NotoSerifTibetan-Regular.ttf"
 CJK_FONT = FONT_DIR / "NotoSansCJKsc-Regular-GB2312.otf"
+# The Han characters the GB2312 subset lacks (榅, 桲, 䲟 ...): CJK Unified Ideographs and Extension A.
+CJK_EXTRA_FONT = FONT_DIR / "NotoSansCJKsc-Regular-Extra.otf"
 
 THUMB_WIDTHS = (160, 320, 640)
 THUMB_FORMATS = {"webp": "webp", "jpeg": "jpg"}
@@ -51,6 +53,14 @@ def has_raqm() -> bool:
 @functools.lru_cache(maxsize=32)
 def _font(path: str, size: int, layout) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size, layout_engine=layout)
+
+
+@functools.lru_cache(maxsize=8)
+def covered(path: str) -> frozenset:
+    """The code points a font file draws (its cmap)."""
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(path, lazy=True).getBestCmap())
 
 
 _TIBETAN = re.compile(r"[\u0F00-\u0FFF]")
@@ -169,31 +179,49 @@ def cover_card_image(titles: dict, size=(640, 360), *, layout=None) -> Image.Ima
     draw.rectangle((0, height - round(height * 0.04), width, height), fill=(222, 160, 60))
     y = (height - total) / 2
     for lang, font, colour, lines, lh, base in blocks:
-        # The Tibetan font has no Latin letters or digits: those runs take the CJK font.
-        fallback = _font(str(CJK_FONT), max(8, round(font.size * 0.8)), layout) if lang == "bo" else None
+        # The Tibetan font has no Latin letters or digits: those runs take the CJK font; Han characters
+        # outside GB2312 take the extra CJK font. Each character is drawn by the first font that has it.
+        small = max(8, round(font.size * 0.8)) if lang == "bo" else font.size
+        chain = [font] + ([_font(str(CJK_FONT), small, layout)] if lang == "bo" else [])
+        chain.append(_font(str(CJK_EXTRA_FONT), small, layout))
         for line in lines:
-            _draw_line(draw, width / 2, y + base, line, font, fallback, colour, lang, layout)
+            _draw_line(draw, width / 2, y + base, line, chain, colour, lang, layout)
             y += lh
         y += gap
     return im
 
 
-_RUNS = re.compile(r"[\u0F00-\u0FFF\s]+|[^\u0F00-\u0FFF\s]+")
-_OTHER = re.compile(r"[^\u0F00-\u0FFF\s]")
+def font_runs(line: str, chain) -> list[tuple[str, object]]:
+    """Split ``line`` into runs, each with the first font of ``chain`` that draws its characters.
+
+    A space stays with the run before it; a character no font has stays with the first font.
+    """
+    runs: list[list] = []
+    for ch in line:
+        if ch.isspace() and runs:
+            runs[-1][0] += ch
+            continue
+        font = next((f for f in chain if ord(ch) in covered(f.path)), chain[0])
+        if runs and runs[-1][1] is font:
+            runs[-1][0] += ch
+        else:
+            runs.append([ch, font])
+    return [(text, font) for text, font in runs]
 
 
-def _draw_line(draw, cx, baseline, line, font, fallback, colour, lang, layout) -> None:
-    """Draw one centred line, switching to ``fallback`` for runs outside the Tibetan block."""
+def _draw_line(draw, cx, baseline, line, chain, colour, lang, layout) -> None:
+    """Draw one centred line, each run in the first font of ``chain`` that has its characters."""
     raqm = layout == ImageFont.Layout.RAQM
-    if fallback is None or not _OTHER.search(line):
+    runs = font_runs(line, chain)
+    if len(runs) == 1:
         kwargs = {"language": _LANG_TAGS[lang]} if raqm else {}
-        draw.text((cx, baseline), line, font=font, fill=colour, anchor="ms", **kwargs)
+        draw.text((cx, baseline), line, font=runs[0][1], fill=colour, anchor="ms", **kwargs)
         return
-    runs = [(run, font if _TIBETAN.search(run) or run.isspace() else fallback) for run in _RUNS.findall(line)]
     widths = [f.getlength(run) for run, f in runs]
     x = cx - sum(widths) / 2
     for (run, f), w in zip(runs, widths):
-        kwargs = {"language": "bo" if f is font else "en"} if raqm else {}
+        tag = _LANG_TAGS[lang] if f is chain[0] or lang != "bo" else "en"
+        kwargs = {"language": tag} if raqm else {}
         draw.text((x, baseline), run, font=f, fill=colour, anchor="ls", **kwargs)
         x += w
 

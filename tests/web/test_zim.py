@@ -187,7 +187,9 @@ def test_index_data_holds_tibetan_with_and_without_marks_chinese_words_and_pinyi
     store = demo.extensions["contentlib"].store
     work = store.get_work(SAMPLE[0]["id"])
     content, keywords = search_text(work, store.vocabulary())
-    assert work.versions["bo"].title in content and without_marks(work.versions["bo"].title) in content
+    words = content.split()
+    for syllable in work.versions["bo"].title.rstrip("།").split("་"):
+        assert syllable in words and without_marks(syllable) in words  # as written, and as libzim 9 reads a query
     assert "技术" in content.split() and "jishu" in content.split()
     assert without_marks("བརྟག་དཔྱད") == "བརག་དཔད"  # vowel signs and subjoined letters are marks (Mn)
 
