@@ -15,8 +15,6 @@ import multiprocessing
 import os
 import shutil
 import threading
-import time
-import uuid
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +28,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 from ..errors import IndexUnavailable
 from . import analysis, bulk, chinese
 from .fields import document
+from . import localstate
 from .localstate import LocalState
 from .plan import And, Or, Term
 from .segwriter import FastSegmentWriter
@@ -186,21 +185,6 @@ def _give_back_freed_memory():
         pass
 
 
-COMPLETE = "COMPLETE"  # written last into a generation: everything before it is on disk
-
-
-def _mark_complete(gen):
-    """Mark a fully written generation (its files synced first, then the mark)."""
-    for f in gen.iterdir():
-        if f.is_file():
-            with open(f, "rb") as fh:
-                os.fsync(fh.fileno())
-    with open(gen / COMPLETE, "w") as fh:
-        fh.write("complete\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
 def _up_to_date(searcher) -> bool:
     try:
         return searcher.up_to_date()
@@ -344,67 +328,24 @@ class WhooshEngine:
         :param expected: about how many records come, to cut them into even segments.
         :return: the number of works indexed.
         """
-        self.path.mkdir(parents=True, exist_ok=True)
-        self._sweep_partial()
-        gen = self.path / f"gen-{time.time_ns()}-{uuid.uuid4().hex[:6]}"
-        gen.mkdir()
+        gen = localstate.new_generation(self.path)
         try:
             ix = windex.create_in(str(gen), self._schema())
             count = _bulk_index(ix, str(gen), records, chunk_size(expected, self.chunk_size))
             ix.close()
-            _mark_complete(gen)
-            self._swap(gen)
+            localstate.mark_complete(gen)
+            localstate.swap(self.path, gen)
+            self.close()
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
             raise
-        self._drop_old_generations(keep={gen.name})
+        localstate.drop_old_generations(self.path, keep={gen.name})
         if seq is not None:
             self.state.set_applied(seq)
         return count
 
-    def _live_generation(self):
-        """The name of the generation ``current`` points to, if any."""
-        try:
-            return self._current.resolve(strict=True).name
-        except (OSError, RuntimeError):
-            return None
-
     def _sweep_partial(self):
-        """Delete what killed rebuilds left: generations never marked complete, half-made links.
-
-        Rebuilds run under the index's writer lock, so no other rebuild is writing one now.
-        The live generation stays even without a mark (made before marks existed).
-        """
-        live = self._live_generation()
-        for p in self.path.glob("gen-*"):
-            if p.is_dir() and p.name != live and not (p / COMPLETE).is_file():
-                shutil.rmtree(p, ignore_errors=True)
-        for p in self.path.glob(".current-*"):
-            with contextlib.suppress(OSError):
-                p.unlink()
-
-    def _swap(self, gen):
-        link = self.path / f".current-{uuid.uuid4().hex}"
-        os.symlink(gen.name, link)
-        cur = self._current
-        if cur.exists() and not cur.is_symlink():
-            # A broken layout left a real directory here; move it aside.
-            cur.rename(self.path / f"gen-broken-{uuid.uuid4().hex[:6]}")
-        os.replace(link, cur)
-        self.close()
-
-    def _drop_old_generations(self, keep):
-        """Delete every generation but ``keep`` and the newest complete one before it (still maybe read).
-
-        A partial generation is never kept as "previous" in place of a complete one.
-        """
-        gens = sorted((p for p in self.path.glob("gen-*") if p.is_dir()),
-                      key=lambda p: p.stat().st_mtime)
-        previous = [p for p in gens if p.name not in keep and (p / COMPLETE).is_file()][-1:]
-        survivors = set(keep) | {p.name for p in previous}
-        for p in gens:
-            if p.name not in survivors:
-                shutil.rmtree(p, ignore_errors=True)
+        localstate.sweep_partial(self.path)
 
     def update(self, records=(), delete_ids=()):
         """Upsert ``records`` by id and delete ``delete_ids`` in one commit."""
