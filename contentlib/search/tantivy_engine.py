@@ -34,7 +34,7 @@ FORMAT = "contentlib-tantivy 1"  # written into each generation; another format 
 MARK = "ENGINE"
 # Field weights, tuned once on eval-dev (bench/tantivy_tune.py): tantivy's BM25 is not
 # Whoosh's BM25F (another idf, no per-field B), so the same plan weighs fields a little apart.
-FIELD_BOOST = {"bo": 1.0, "bo2": 1.0, "zh": 1.0, "zhw": 1.0, "py": 1.0, "py2": 1.0, "en": 1.0}
+FIELD_BOOST = {"bo": 1.0, "bo2": 1.0, "zh": 1.5, "zhw": 1.0, "py": 1.0, "py2": 1.0, "en": 1.0}
 WRITER_HEAP = 256_000_000
 PROCS = max(1, min(2, os.cpu_count() or 1))
 CHUNK = 500  # records a tokenising process takes at a time
