@@ -157,7 +157,9 @@ class TantivyView:
 
     def _hits(self, query):
         st = self._st
-        hits = st.searcher.search(query, max(1, st.searcher.num_docs), count=False).hits
+        # Counted first: a collector of every document's size costs more than a second pass.
+        first = st.searcher.search(query, 1, count=True)
+        hits = first.hits if first.count <= 1 else st.searcher.search(query, first.count, count=False).hits
         scores = np.zeros(st.size, dtype=np.float64)
         matched = np.zeros(st.size, dtype=bool)
         if hits:
