@@ -7,14 +7,15 @@ import time
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from contentlib.errors import CannotWrite, DatabaseUnavailable, storage_error
+from contentlib.errors import CannotWrite, DatabaseUnavailable, UnknownEngine, storage_error
 from contentlib.progress import human as _size
 
 from .resources import get_library
 
 
 class Group(FlaskGroup):
-    """Flask's command group; a database that is away or a disk that is full or read-only is one line, exit 1.
+    """Flask's command group; a database that is away, a disk that is full or read-only, or an unknown
+    ``CONTENTLIB_SEARCH_ENGINE`` is one line, exit 1.
 
     Whichever command meets them, what it was writing is left as it was (the core's promise),
     so a traceback would only hide the one thing the operator must do: bring the database
@@ -24,7 +25,7 @@ class Group(FlaskGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (DatabaseUnavailable, CannotWrite) as exc:
+        except (DatabaseUnavailable, CannotWrite, UnknownEngine) as exc:
             fault = exc
         except OSError as exc:
             fault = storage_error(exc)

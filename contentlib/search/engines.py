@@ -9,16 +9,13 @@ from __future__ import annotations
 import os
 from importlib import import_module
 
-from ..errors import ContentlibError
+from ..errors import UnknownEngine
 from .policy import Search
 
 DEFAULT = "whoosh"
 ENGINES = {"whoosh": ("contentlib.search.index", "WhooshEngine"),
            "tantivy": ("contentlib.search.tantivy_engine", "TantivyEngine")}
-
-
-class UnknownEngine(ContentlibError, ValueError):
-    """``CONTENTLIB_SEARCH_ENGINE`` names no engine, or one that is not installed."""
+__all__ = ["DEFAULT", "ENGINES", "SearchIndex", "UnknownEngine", "engine_name", "open_engine"]
 
 
 def engine_name(name: str | None = None) -> str:

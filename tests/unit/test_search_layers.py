@@ -5,7 +5,8 @@ import pytest
 from contentlib import glossary
 from contentlib.errors import ContentlibError
 from contentlib.search import Search, SearchIndex, open_engine
-from contentlib.search.engines import UnknownEngine, engine_name
+from contentlib.errors import UnknownEngine
+from contentlib.search.engines import engine_name
 from contentlib.store import Store
 
 
@@ -63,3 +64,17 @@ def test_the_library_builds_its_search_from_the_setting(tmp_path):
         assert not hasattr(lib.index, "_ix")  # the Whoosh index is the engine's, not the library's
     finally:
         lib.close()
+
+
+def test_the_cli_refuses_an_unknown_engine_in_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, CONTENTLIB_HOME=str(tmp_path / "home"), CONTENTLIB_SEARCH_ENGINE="lucene")
+    for name in ("CONTENTLIB_DATABASE_URL", "CONTENTLIB_INDEX_DIR", "CONTENTLIB_MEDIA_DIR"):
+        env.pop(name, None)
+    p = subprocess.run([sys.executable, "-c", "from catalog.cli import main; main()", "status"], env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 1
+    assert p.stderr.strip() == "Error: CONTENTLIB_SEARCH_ENGINE='lucene': the search engine is one of tantivy, whoosh"
