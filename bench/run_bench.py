@@ -248,7 +248,8 @@ FLOOR_FIELDS = ("bo", "bo2", "zh", "zhw", "py", "py2", "en")
 
 
 def _floor_tokens(rec):
-    from contentlib.search.index import document, make_schema
+    from contentlib.search.fields import document
+    from contentlib.search.index import make_schema
     schema = _floor_tokens.schema = getattr(_floor_tokens, "schema", None) or make_schema()
     fields = document(rec)
     out = {"id": rec["id"]}
@@ -292,13 +293,14 @@ def floor_build(catalog, path):
 
 def _tantivy_query(q, schema):
     import tantivy
-    from whoosh import query as wq
 
-    if isinstance(q, wq.Term):
-        out = tantivy.Query.term_query(schema, q.fieldname, q.text)
-    elif isinstance(q, (wq.And, wq.Or)):
-        occur = tantivy.Occur.Must if isinstance(q, wq.And) else tantivy.Occur.Should
-        subs = [_tantivy_query(s, schema) for s in q.subqueries]
+    from contentlib.search import plan
+
+    if isinstance(q, plan.Term):
+        out = tantivy.Query.term_query(schema, q.field, q.text)
+    elif isinstance(q, (plan.And, plan.Or)):
+        occur = tantivy.Occur.Must if isinstance(q, plan.And) else tantivy.Occur.Should
+        subs = [_tantivy_query(s, schema) for s in q.clauses]
         out = tantivy.Query.boolean_query([(occur, s) for s in subs]) if subs else tantivy.Query.empty_query()
     else:
         out = tantivy.Query.empty_query()
@@ -307,12 +309,12 @@ def _tantivy_query(q, schema):
 
 def floor_latencies(index, schema, queries):
     """Interpret and build the queries in Python as the app does, then let tantivy match and rank."""
-    from contentlib.search.query import interpret, to_whoosh
+    from contentlib.search.query import interpret, to_plans
     searcher = index.searcher()
     lat = defaultdict(list)
     for q in queries:
         t = time.perf_counter()
-        for wq_ in to_whoosh(interpret(q["q"])):
+        for wq_ in to_plans(interpret(q["q"])):
             res = searcher.search(_tantivy_query(wq_, schema), 10, count=True)
             if res.count >= 10:
                 break

@@ -8,7 +8,7 @@ does. ``--analyzer standard`` builds the same schema with Whoosh's default
 StandardAnalyzer on every text field, for comparison.
 
 usage: search_eval_direct.py --catalog catalog.jsonl --queries queries.jsonl
-       [--analyzer ours|standard] [--min 0.95] [--show-misses] [--index DIR]
+       [--engine whoosh|tantivy] [--analyzer ours|standard] [--min 0.95] [--show-misses] [--index DIR]
 """
 import argparse
 import json
@@ -34,6 +34,7 @@ def main():
     ap.add_argument("--catalog", required=True)
     ap.add_argument("--queries", required=True)
     ap.add_argument("--analyzer", choices=["ours", "standard"], default="ours")
+    ap.add_argument("--engine", choices=["whoosh", "tantivy"], help="default: CONTENTLIB_SEARCH_ENGINE, else whoosh")
     ap.add_argument("--index", help="reuse (or build once into) this directory")
     ap.add_argument("--min", type=float)
     ap.add_argument("--show-misses", action="store_true")
@@ -49,7 +50,7 @@ def main():
 
         idx = StandardIndex(path)
     else:
-        idx = SearchIndex(path)
+        idx = SearchIndex(path, a.engine)
     if not idx.exists():
         t = time.perf_counter()
         n = idx.rebuild(records(a.catalog))
@@ -77,7 +78,7 @@ def main():
     total = sum(r for r, _ in allv) / len(allv)
     mrr = sum(r for _, r in allv) / len(allv)
     print(f"latency p50={1000 * lat[len(lat) // 2]:.1f}ms p95={1000 * lat[int(len(lat) * .95)]:.1f}ms errors={errors}")
-    print(f"ALL n={len(allv)} recall@10={total:.3f} MRR={mrr:.3f}")
+    print(f"ALL n={len(allv)} recall@10={total:.4f} MRR={mrr:.4f}")
     if tmp:
         tmp.cleanup()
     if a.min is not None and total < a.min:

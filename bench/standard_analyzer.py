@@ -15,8 +15,9 @@ from whoosh.analysis import StandardAnalyzer  # noqa: E402
 from whoosh.fields import TEXT  # noqa: E402
 from whoosh.qparser import MultifieldParser  # noqa: E402
 
+from contentlib.search import Search  # noqa: E402
 from contentlib.search import index as search_index  # noqa: E402
-from contentlib.search.index import TEXT_FIELDS, SearchIndex  # noqa: E402
+from contentlib.search.index import TEXT_FIELDS, WhooshEngine  # noqa: E402
 from contentlib.search.query import clean  # noqa: E402
 
 
@@ -30,13 +31,23 @@ def standard_schema():
     return schema
 
 
-class StandardIndex(SearchIndex):
-    """``SearchIndex`` with the standard analyzers and Whoosh's own query parser."""
+class StandardEngine(WhooshEngine):
+    """The Whoosh engine with the standard analyzers."""
 
     def _schema(self):
         return standard_schema()
 
-    def _queries(self, s, q, readings, expansions):
+
+class StandardIndex(Search):
+    """``SearchIndex`` with the standard analyzers and Whoosh's own query parser (answers as JSON)."""
+
+    def __init__(self, path):
+        super().__init__(StandardEngine(path))
+
+    def search(self, *args, **kwargs):
+        return super().search(*args, **kwargs).as_dict()
+
+    def plans(self, view, q, readings, expansions):
         parser = MultifieldParser(list(TEXT_FIELDS), standard_schema())
         try:
             return [parser.parse(clean(q))]

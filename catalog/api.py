@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, request, url_for
 
 from contentlib.errors import BadParameter, IndexUnavailable
 from contentlib.records import work_to_record
-from contentlib.search.backend import SearchResult
+from contentlib.search.results import SearchResult
 
 from .counting import get_counter
 from .extensions import csrf
@@ -41,23 +41,12 @@ def search():
 
 def search_body(result: SearchResult) -> dict:
     """The search API's JSON for one page of results."""
-    return {"query": result.query, "interpreted": [{"script": r.script, "text": r.text} for r in result.interpreted],
-            "total": result.total, "page": result.page, "per_page": result.per_page,
-            "results": [{"id": h.id, "type": h.type, "titles": h.titles, "languages": h.languages, "score": h.score,
-                         "highlights": h.highlights, "url": url_for("works.show", work_id=h.id)}
-                        for h in result.results],
-            "facets": result.facets, **_other_language(result)}
-
-
-def _other_language(result: SearchResult) -> dict:
-    """The ``other_language`` block, when the query read as Tibetan or Chinese."""
-    other = result.other_language
-    if other is None:
-        return {}
-    return {"other_language": {
-        "lang": other.lang, "total": other.total,
-        "results": [{"id": h.id, "type": h.type, "titles": h.titles, "languages": h.languages, "score": h.score,
-                     "via": other.via, "url": url_for("works.show", work_id=h.id)} for h in other.results]}}
+    body = result.as_dict()
+    for hit in body["results"]:
+        hit["url"] = url_for("works.show", work_id=hit["id"])
+    for hit in body.get("other_language", {}).get("results", ()):  # when the query read as bo or zh
+        hit["url"] = url_for("works.show", work_id=hit["id"])
+    return body
 
 
 @bp.post("/works/<work_id>/ask")

@@ -7,7 +7,7 @@ import time
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from contentlib.errors import CannotWrite, DatabaseUnavailable, storage_error
+from contentlib.errors import CannotWrite, DatabaseUnavailable, UnknownEngine, storage_error
 from contentlib.longwork import Cancelled
 from contentlib.progress import human as _size
 
@@ -18,7 +18,8 @@ CANCELLED_EXIT = 130  # what a shell reports for a command stopped by Ctrl-C
 
 
 class Group(FlaskGroup):
-    """Flask's command group; a database that is away or a disk that is full or read-only is one line, exit 1.
+    """Flask's command group; a database that is away, a disk that is full or read-only, or an unknown
+    ``CONTENTLIB_SEARCH_ENGINE`` is one line, exit 1.
 
     A command stopped by Ctrl-C (``longwork.Cancelled``) is one line too, exit 130.
 
@@ -33,7 +34,7 @@ class Group(FlaskGroup):
         except Cancelled as exc:  # Ctrl-C: the work stopped at a safe point, having changed nothing
             click.echo(f"Stopped: {exc}", err=True)
             ctx.exit(CANCELLED_EXIT)
-        except (DatabaseUnavailable, CannotWrite) as exc:
+        except (DatabaseUnavailable, CannotWrite, UnknownEngine) as exc:
             fault = exc
         except OSError as exc:
             fault = storage_error(exc)

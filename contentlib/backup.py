@@ -60,11 +60,13 @@ class Locations:
     media_root: Path
     instance_dir: Path
     index_dir: Path | None = None
+    search_engine: str | None = None  # CONTENTLIB_SEARCH_ENGINE (the engine knows where it keeps its state)
 
     @classmethod
     def from_settings(cls, settings: dict) -> "Locations":
         return cls(settings["CONTENTLIB_DATABASE_URL"], Path(settings["CONTENTLIB_MEDIA_DIR"]),
-                   Path(settings["CONTENTLIB_INSTANCE_DIR"]), Path(settings["CONTENTLIB_INDEX_DIR"]))
+                   Path(settings["CONTENTLIB_INSTANCE_DIR"]), Path(settings["CONTENTLIB_INDEX_DIR"]),
+                   settings.get("CONTENTLIB_SEARCH_ENGINE"))
 
 
 @dataclass
@@ -295,9 +297,9 @@ def _check_database(path, work: Path, kind: str):
 def _replace_database(path, where: Locations, store, work: Path, snap, old_ids) -> None:
     """Put the backed-up rows in place of this home's: a file rename for SQLite, one transaction otherwise."""
     if where.index_dir is not None:  # the index replays the whole outbox of the restored database
-        from .indexing import CURSOR
+        from .search.engines import open_engine
 
-        (where.index_dir / CURSOR).unlink(missing_ok=True)
+        open_engine(where.index_dir, where.search_engine).forget_applied()
     sqlite_target = sqlite_path(where.db_url)
     try:
         with database_errors():

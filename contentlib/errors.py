@@ -55,6 +55,10 @@ class IndexUnavailable(ContentlibError):
     """The search index is missing or broken; it should be rebuilt."""
 
 
+class UnknownEngine(ContentlibError, ValueError):
+    """``CONTENTLIB_SEARCH_ENGINE`` names no search engine, or one whose package is not installed."""
+
+
 class BadParameter(ContentlibError, ValueError):
     """A request parameter is malformed or names an unknown code."""
 

@@ -122,26 +122,60 @@ def expansions(store, q: str) -> dict[str, list[str]]:
 
     The keys are the text as written in the query (a Traditional spelling stays
     Traditional), because the index looks for each key inside the query.
+    Reads the whole table; a search uses ``Expansions``, which keeps it folded.
     """
+    return expand(q, folded(entries(store)))
+
+
+def folded(found: list[Entry]) -> list[tuple[str, str]]:
+    """``(Simplified zh, bo)`` of each entry: the OpenCC work ``expand`` needs, done once."""
+    return [(to_simplified(e.zh), e.bo) for e in found]
+
+
+def expand(q: str, pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """``expansions`` of ``q`` over folded pairs (``folded``)."""
     if not q or not q.strip():
         return {}
-    folded = to_simplified(q)
+    folded_q = to_simplified(q)
     out: dict[str, list[str]] = {}
-    for e in entries(store):
-        zh = to_simplified(e.zh)
-        at = folded.find(zh)
+    for zh, bo in pairs:
+        at = folded_q.find(zh)
         if at >= 0:
             # t2s keeps length for almost every text; otherwise fall back to the folded spelling
-            key = q[at:at + len(zh)] if len(folded) == len(q) else zh
+            key = q[at:at + len(zh)] if len(folded_q) == len(q) else zh
             out.setdefault(key, [])
-            for eq in (e.bo, zh):
+            for eq in (bo, zh):
                 if eq != key and eq not in out[key]:
                     out[key].append(eq)
-        if _bo_occurs(e.bo, q) >= 0:
-            out.setdefault(e.bo, [])
-            if zh not in out[e.bo]:
-                out[e.bo].append(zh)
+        if _bo_occurs(bo, q) >= 0:
+            out.setdefault(bo, [])
+            if zh not in out[bo]:
+                out[bo].append(zh)
     return out
+
+
+class Expansions:
+    """``expansions`` for every search, the glossary read and folded once per generation of the table.
+
+    The generation (``store.glossary_generation``: one small aggregate query) changes with any
+    add, edit or delete, in this process or another, so an edit is seen by the next search.
+    """
+
+    def __init__(self, store):
+        self._store = store
+        self._cached: tuple = (None, [])
+        self.loads = 0  # how often the table was read (tests, benchmarks)
+
+    def __call__(self, q: str) -> dict[str, list[str]]:
+        if not q or not q.strip():
+            return {}
+        gen = self._store.glossary_generation()
+        seen, pairs = self._cached
+        if gen != seen:
+            pairs = folded(entries(self._store))
+            self._cached = (gen, pairs)
+            self.loads += 1
+        return expand(q, pairs)
 
 
 def export_csv(store) -> str:

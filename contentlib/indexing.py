@@ -1,30 +1,26 @@
 """Bring this node's search index in line with the database, through one writer.
 
 Changes reach an index only through the ``outbox`` rows that the store writes
-in the same transaction as the change. Each index follows the outbox with its
-own cursor, a file beside the index: ``drain`` applies the rows past it under a
-cross-process file lock (so the web workers of one node never fight over the
-index) and moves the cursor on; ``rebuild`` makes a fresh index from the
-database and sets the cursor to where the outbox stood when it began. Every
-index registers as a consumer in the database, and rows are pruned only once
-every consumer has passed them, so any number of servers stay in step.
+in the same transaction as the change. Each index follows the outbox at its
+own pace and keeps how far it is itself (``applied_seq``; the engine decides
+where: a cursor file beside a local index): ``drain`` applies the rows past it
+under the index's writer lock (so the web workers of one node never fight over
+the index) and moves it on; ``rebuild`` makes a fresh index from the database
+and notes where the outbox stood when it began. Every index registers as a
+consumer in the database, and rows are pruned only once every consumer has
+passed them, so any number of servers stay in step.
+
+``index`` below is anything with the engine's sync methods (``lock``,
+``applied_seq``, ``apply``, ``rebuild``, ``consumer_name``, ``exists``):
+a ``search.Search`` or an engine itself.
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
-import socket
-import tempfile
 import time
-import uuid
-from contextlib import contextmanager
-from pathlib import Path
 
 from .records import work_to_record
 
-CURSOR = "cursor"
-CONSUMER = "consumer"
 HEARTBEAT_EVERY = 30.0  # seconds between "still here" notes when nothing changes
 _last_heartbeat: dict[str, float] = {}
 
@@ -80,66 +76,9 @@ def search_record(work) -> dict | None:
     return rec
 
 
-@contextmanager
-def writer_lock(index_dir, blocking: bool = True):
-    """Hold the index's writer lock (a file beside the index); yield False if busy."""
-    path = Path(str(index_dir).rstrip("/") + ".lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def read_cursor(index_dir) -> int | None:
-    """The last outbox sequence this index has applied (None before its first build)."""
-    try:
-        return int((Path(index_dir) / CURSOR).read_text().strip())
-    except (FileNotFoundError, ValueError):
-        return None
-
-
-def write_cursor(index_dir, seq: int) -> None:
-    _write_atomically(Path(index_dir) / CURSOR, f"{seq}\n")
-
-
-def consumer_name(index_dir) -> str:
-    """This index's name among the outbox's consumers (made once, kept beside the index)."""
-    path = Path(index_dir) / CONSUMER
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        name = f"{socket.gethostname()}:{Path(index_dir).resolve()}:{uuid.uuid4().hex[:8]}"[-200:]
-        _write_atomically(path, name + "\n")
-        return name
-
-
-def _seen(store, index_dir, seq: int, changed: bool) -> None:
+def _seen(store, index, seq: int, changed: bool) -> None:
     """Tell the database how far this index is (throttled when idle) and prune what all have passed."""
-    name = consumer_name(index_dir)
+    name = index.consumer_name()
     now = time.monotonic()
     if changed or now - _last_heartbeat.get(name, 0.0) >= HEARTBEAT_EVERY:
         store.consumer_seen(name, seq)
@@ -147,25 +86,25 @@ def _seen(store, index_dir, seq: int, changed: bool) -> None:
         _last_heartbeat[name] = now
 
 
-def lag(store, index_dir) -> int:
+def lag(store, index) -> int:
     """Changes in the database not yet applied to this index."""
-    return store.count_after(read_cursor(index_dir) or 0)
+    return store.count_after(index.applied_seq() or 0)
 
 
-def drain(store, index, index_dir, batch: int = 500, blocking: bool = True) -> int:
+def drain(store, index, batch: int = 500, blocking: bool = True) -> int:
     """Apply the outbox rows past this index's cursor; return how many works were touched.
 
     With ``blocking=False`` it returns 0 at once when another process holds the lock
     (that process will pick these rows up on its next pass).
     """
-    with writer_lock(index_dir, blocking) as got:
+    with index.lock(blocking) as got:
         if not got:
             return 0
         if not index.exists():
-            return rebuild(store, index, index_dir, locked=True)
-        cursor = read_cursor(index_dir) or 0  # an index from before cursors replays what is kept
+            return rebuild(store, index, locked=True)
+        cursor = index.applied_seq() or 0  # an index from before cursors replays what is kept
         if _cheaper_to_rebuild(store, cursor):
-            return rebuild(store, index, index_dir, locked=True)
+            return rebuild(store, index, locked=True)
         done = 0
         while True:
             rows = store.changes_after(cursor, batch)
@@ -175,11 +114,10 @@ def drain(store, index, index_dir, batch: int = 500, blocking: bool = True) -> i
             found = {w.id: search_record(w) for w in store.get_works(ids)}
             records = [r for r in found.values() if r is not None]
             gone = [i for i in ids if found.get(i) is None]
-            index.update(records=records, delete_ids=gone)
             cursor = rows[-1][0]
-            write_cursor(index_dir, cursor)  # after the commit: a crash in between only replays rows
+            index.apply(records, gone, cursor)  # the seq after the commit: a crash in between only replays rows
             done += len(ids)
-        _seen(store, index_dir, cursor, changed=done > 0)
+        _seen(store, index, cursor, changed=done > 0)
         return done
 
 
@@ -195,24 +133,23 @@ def _cheaper_to_rebuild(store, cursor) -> bool:
     return backlog >= REBUILD_BACKLOG and backlog * 4 >= store.count_works()
 
 
-def rebuild(store, index, index_dir, locked: bool = False, progress=None) -> int:
+def rebuild(store, index, locked: bool = False, progress=None) -> int:
     """Build a fresh index of every published work and swap it in; return its size.
 
     :param progress: called as ``progress(works read, works)`` now and then (a ``longwork.Task``: a cancel keeps
         the old index).
     """
     if not locked:
-        with writer_lock(index_dir):
-            return rebuild(store, index, index_dir, locked=True, progress=progress)
+        with index.lock():
+            return rebuild(store, index, locked=True, progress=progress)
     seq = store.last_seq()  # rows written while we build are applied by the next drain
-    name = consumer_name(index_dir)
-    old = read_cursor(index_dir)
+    name = index.consumer_name()
+    old = index.applied_seq()
     store.consumer_seen(name, seq if old is None else min(old, seq))  # hold pruning until the swap
     total = store.count_works()
     records = (r for r in map(search_record, _counted(store.iter_works(), progress, total)) if r is not None)
-    count = index.rebuild(records, expected=total)
-    write_cursor(index_dir, seq)
-    _seen(store, index_dir, seq, changed=True)
+    count = index.rebuild(records, expected=total, seq=seq)
+    _seen(store, index, seq, changed=True)
     return count
 
 

@@ -39,6 +39,8 @@ def defaults(environ=None) -> dict:
         # Warn (status, /readyz, the admin pages) when a disk the library writes to has less than this many MB free.
         "CONTENTLIB_MIN_FREE_MB": float(env.get("CONTENTLIB_MIN_FREE_MB", "1024")),
         "CONTENTLIB_INDEX_DIR": env.get("CONTENTLIB_INDEX_DIR") or str(instance / "index"),
+        # whoosh (the default) or tantivy (pip install contentlib[tantivy]); checked when the library opens
+        "CONTENTLIB_SEARCH_ENGINE": env.get("CONTENTLIB_SEARCH_ENGINE") or "whoosh",
         "CONTENTLIB_MEDIA_DIR": env.get("CONTENTLIB_MEDIA_DIR") or str(media),
         "CONTENTLIB_DEFAULT_LOCALE": env.get("CONTENTLIB_DEFAULT_LOCALE", "bo"),
         "CONTENTLIB_SECRET_KEY": env.get("CONTENTLIB_SECRET_KEY"),

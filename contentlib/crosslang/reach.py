@@ -14,7 +14,7 @@ import time
 from collections import OrderedDict
 
 from ..search import query as readings
-from ..search.backend import OtherLanguage
+from ..search.results import OtherLanguage
 from . import lexicon
 
 RECHECK = 2.0
@@ -80,7 +80,7 @@ class Reach:
                     self._cache.popitem(last=False)
         return out
 
-    def other_language(self, backend, q: str, filters: dict, expansions: dict) -> OtherLanguage | None:
+    def other_language(self, index, q: str, filters: dict, expansions: dict) -> OtherLanguage | None:
         """Works without a version in the query's language that match its reading in the other one."""
         found = query_language(q)
         if found is None:
@@ -89,7 +89,7 @@ class Reach:
         reading = lexicon.read(lang, text, self.lookup, expansions)
         if not reading.terms:
             return OtherLanguage(reading.lang, 0, [], [])
-        total, hits = backend.search_other(reading.lang, lang, reading.terms, filters, LIMIT)
+        total, hits = index.search_other(reading.lang, lang, reading.terms, filters, LIMIT)
         return OtherLanguage(reading.lang, total, hits, reading.via)
 
 

@@ -2,7 +2,8 @@
 
 Two entry-point groups name what can be plugged in: ``contentlib.exporters`` (an
 ``Exporter`` class or object, see ``contentlib.exporters``) and
-``contentlib.search_engines`` (a search backend class). Installed packages add
+``contentlib.search_engines`` (a search engine class,
+``contentlib.search.engine.Engine``; ``search.engines`` opens it). Installed packages add
 theirs through their metadata (``[options.entry_points]`` in setup.cfg); the
 project's own entries are also listed here, so they are found in a checkout whose
 installed metadata is older than its code. An installed entry of the same name wins.
@@ -23,7 +24,8 @@ BUILT_IN = {
                 "bundle": "contentlib.exporters.bundle:SignedBundle",
                 "zim": "contentlib.exporters.zim:Zim",
                 "site": "contentlib.exporters.site:Site"},
-    SEARCH_ENGINES: {"whoosh": "contentlib.search.backend:WhooshBackend"},
+    SEARCH_ENGINES: {"whoosh": "contentlib.search.index:WhooshEngine",
+                     "tantivy": "contentlib.search.tantivy_engine:TantivyEngine"},
 }
 
 

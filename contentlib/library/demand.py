@@ -11,7 +11,7 @@ WORKS_PER_QUERY = 3
 
 
 class Demand:
-    """Mixed into ``Library``; uses its store, backend, reach and glossary."""
+    """Mixed into ``Library``; uses its store, index, reach and glossary."""
 
     def wanted(self, period: Period, lang: str | None = None) -> tuple[list[dict], list[dict]]:
         """Works readers want in a language they lack, best first, and the unmet queries shown to anyone.
@@ -23,7 +23,7 @@ class Demand:
         unmet = self.store.unmet_rows(period.start, period.end)
         searches: dict[tuple[str, str], int] = {}
         for query, qlang, count in unmet[:QUERIES_LINKED]:
-            other = self.reach.other_language(self.backend, query, {}, {})
+            other = self.reach.other_language(self.index, query, {}, {})
             if other is None:
                 continue
             for hit in other.results[:WORKS_PER_QUERY]:

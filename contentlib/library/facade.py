@@ -1,7 +1,7 @@
 """The library's use cases behind one object: every door (web pages, JSON API, CLI) calls these.
 
 ``Library`` holds the store (the database, source of truth), the search
-backend (this node's index), the media store, the media limits and the job
+(``search.Search``: the policy over this node's engine), the media store, the media limits and the job
 queue. Its methods take plain values and return domain objects; limits and
 paths come from the settings it was built with, never from a web framework.
 """
@@ -32,8 +32,8 @@ from ..jobs import JobQueue
 from ..longwork import ReportingTask, Task, as_task
 from ..media import Limits, MediaStore
 from ..model import LANGUAGES, MediaEntry
-from ..search.backend import SearchBackend, SearchResult, WhooshBackend
-from ..search.index import SearchIndex
+from ..search import Search, open_engine
+from ..search.results import SearchResult
 from ..selection import select_works
 from ..search_request import SearchRequest, parse_search_args
 from ..store import Store
@@ -112,7 +112,7 @@ def _dir_size(path: Path) -> int:
 
 
 class Library(Reading, Reporting, Files, Demand, BookReader):
-    """The store, this node's search backend, the media store, limits and jobs, with the use cases.
+    """The store, this node's search, the media store, limits and jobs, with the use cases.
 
     What pages and feeds read is in ``Reading``, the figures in ``Reporting``, the files to send in ``Files``,
     books as the in-page reader shows them in ``BookReader``;
@@ -123,11 +123,13 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         follows the outbox and saves never wait for the index.
     """
 
-    def __init__(self, store: Store, backend: SearchBackend, index_dir: Path, media: MediaStore,
+    def __init__(self, store: Store, index: Search, index_dir: Path, media: MediaStore,
                  limits: Limits | None = None, jobs: JobQueue | None = None, db_url: str | None = None,
                  index_sync: bool = False, settings: dict | None = None):
         self.store = store
-        self.backend = backend
+        #: This node's search (engine-neutral: ``search.Search``); its engine is chosen by
+        #: ``CONTENTLIB_SEARCH_ENGINE`` and is nobody else's business.
+        self.index = index
         self.index_dir = Path(index_dir)
         self._offline_forms: list | None = None
         self.media = media
@@ -154,17 +156,13 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         index_dir = Path(settings["CONTENTLIB_INDEX_DIR"])
         timeouts = {"connect_timeout": float(settings.get("CONTENTLIB_DB_CONNECT_TIMEOUT", 5)),
                     "statement_timeout": float(settings.get("CONTENTLIB_DB_STATEMENT_TIMEOUT", 25))}
-        return cls(Store.from_url(url, migrate=migrate, **timeouts), WhooshBackend(SearchIndex(index_dir)), index_dir,
+        engine = open_engine(index_dir, settings.get("CONTENTLIB_SEARCH_ENGINE"))
+        return cls(Store.from_url(url, migrate=migrate, **timeouts), Search(engine), index_dir,
                    MediaStore(settings["CONTENTLIB_MEDIA_DIR"]), Limits(**(settings.get("CONTENTLIB_MEDIA_LIMITS") or {})),
                    db_url=url, index_sync=bool(settings.get("CONTENTLIB_INDEX_SYNC")), settings=settings)
 
     def close(self) -> None:
         self.store.close()
-
-    @property
-    def index(self) -> SearchIndex:
-        """The Whoosh index itself (for tools and tests that drive it directly)."""
-        return self.backend.index
 
     # -- search -----------------------------------------------------------
 
@@ -173,7 +171,7 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
 
         :raises IndexUnavailable: while this node's index is missing or being rebuilt.
         """
-        return self.backend.search(q, filters or {}, page, per_page, expansions=glossary.expansions(self.store, q))
+        return self.index.search(q, filters or {}, page, per_page, expansions=self.glossary.expansions(q))
 
     def search_across(self, q: str = "", filters: dict | None = None, page: int = 1,
                       per_page: int = 20) -> SearchResult:
@@ -181,11 +179,11 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
 
         :raises IndexUnavailable: while this node's index is missing or being rebuilt.
         """
-        expansions = glossary.expansions(self.store, q)
-        result = self.backend.search(q, filters or {}, page, per_page, expansions=expansions)
+        expansions = self.glossary.expansions(q)
+        result = self.index.search(q, filters or {}, page, per_page, expansions=expansions)
         if not q.strip():
             return result
-        other = self.reach.other_language(self.backend, q, filters or {}, expansions)
+        other = self.reach.other_language(self.index, q, filters or {}, expansions)
         if other is not None:
             result = dataclasses.replace(result, other_language=other)
             mine = "zh" if other.lang == "bo" else "bo"
@@ -760,13 +758,13 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
 
     def sync(self) -> int:
         """Apply pending changes to this node's index (waiting for the writer lock) and to the translation memory."""
-        applied = indexing.drain(self.store, self.backend, self.index_dir)
+        applied = indexing.drain(self.store, self.index)
         self._follow_memory()
         return applied
 
     def apply_pending(self) -> int:
         """Apply pending changes unless another process holds the writer (the applier's pass); the memory follows."""
-        applied = indexing.drain(self.store, self.backend, self.index_dir, blocking=False)
+        applied = indexing.drain(self.store, self.index, blocking=False)
         self._follow_memory(blocking=False)
         return applied
 
@@ -785,7 +783,7 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         :param task: told now and then ``(works read, total)``; a cancel keeps the old index.
         """
         task = as_task(task)
-        count = indexing.rebuild(self.store, self.backend, self.index_dir, progress=task)
+        count = indexing.rebuild(self.store, self.index, progress=task)
         task.progress(count, count)
         return count
 
@@ -793,9 +791,9 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         """Start a rebuild unless one is running (the writer lock tells)."""
         def run():
             try:
-                with indexing.writer_lock(self.index_dir, blocking=False) as got:
+                with self.index.lock(blocking=False) as got:
                     if got:
-                        indexing.rebuild(self.store, self.backend, self.index_dir, locked=True)
+                        indexing.rebuild(self.store, self.index, locked=True)
             except Exception:
                 log.exception("background index rebuild failed")
 
@@ -843,14 +841,14 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
 
     def outbox_lag(self) -> int:
         """Changes written to the database and not yet applied to this node's index."""
-        return indexing.lag(self.store, self.index_dir)
+        return indexing.lag(self.store, self.index)
 
     def outbox_consumers(self) -> list[tuple[str, int, float]]:
         """Every index that follows the outbox, as ``(name, last applied sequence, last heartbeat)``."""
         return self.store.consumers()
 
     def status(self) -> Status:
-        health = self.backend.health()
+        health = self.index.health()
         jobs = self.jobs.counts()
         return Status(works_in_db=self.store.count_works(), works_in_index=health.works,
                       outbox_lag=self.outbox_lag(), jobs_queued=jobs["queued"], jobs_running=jobs["running"],
@@ -879,7 +877,7 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         except Exception as exc:  # any failure to reach it means not ready
             log.warning("database not reachable: %s", exc)
             database = False
-        health = self.backend.health()
+        health = self.index.health()
         lag = None
         if database:
             try:

@@ -13,6 +13,8 @@ class Glossary:
 
     def __init__(self, store):
         self._store = store
+        #: a search's glossary equivalents, the table kept folded per glossary generation
+        self.expansions = glossary.Expansions(store)
 
     def entries(self, q: str | None = None) -> list[Entry]:
         return glossary.entries(self._store, q)

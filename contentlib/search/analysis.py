@@ -1,4 +1,6 @@
-"""Whoosh analyzers and a fast text field over the Tibetan and Chinese analysis.
+"""Whoosh analyzers and a fast text field over the Tibetan and Chinese analysis (the Whoosh engine's).
+
+The terms come from ``tokens`` (engine-neutral), so every engine indexes the same ones.
 
 Whoosh's generic path creates a Token per term occurrence; ``TermsField``
 instead counts the analyzer's term list directly (``collections.Counter``
@@ -6,13 +8,13 @@ for fields without positions), a good part of rebuild time at 100,000
 works. Query-time use goes through the ordinary Tokenizer interface.
 """
 from collections import Counter, defaultdict
-from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import TEXT
 from whoosh.system import pack_uint
 
 from . import chinese, tibetan
+from .tokens import pinyin, simplified
 
 
 class _TermsTokenizer(Tokenizer):
@@ -126,18 +128,6 @@ class TermsField(TEXT):
         encode = self.format.encode
         for term, plist in poses.items():
             yield term.encode("utf-8"), len(plist), len(plist) * fb, encode(plist)
-
-
-@lru_cache(maxsize=4)
-def simplified(text):
-    """Fold to Simplified once for the several fields that get the same text."""
-    return chinese.to_simplified(text)
-
-
-@lru_cache(maxsize=4)
-def pinyin(text):
-    """Pinyin once for the two fields (syllables and pairs) that get the same text."""
-    return tuple(chinese.pinyin(simplified(text)))
 
 
 def tibetan_analyzer():

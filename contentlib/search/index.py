@@ -1,9 +1,10 @@
-"""The Whoosh index of works: schema, atomic rebuild, upsert, search.
+"""The Whoosh engine (``engine.Engine``): schema, atomic rebuild, upsert, plans run with ``bulk``.
 
 On disk ``path/`` holds generation directories and a ``current`` symlink to
 the live one. A rebuild writes a fresh generation and swaps the symlink with
 one ``rename``, so readers see the old index or the new one, never half of
-one; the previous generation is kept for searchers still reading it.
+one; the previous generation is kept for searchers still reading it. Beside
+them, ``localstate`` keeps the cursor, the consumer name and the writer lock.
 """
 import collections
 import contextlib
@@ -14,8 +15,6 @@ import multiprocessing
 import os
 import shutil
 import threading
-import time
-import uuid
 from pathlib import Path
 
 import numpy as np
@@ -23,25 +22,18 @@ from whoosh import index as windex
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.analysis import StandardAnalyzer
 from whoosh.columns import NumericColumn
+from whoosh import query as wq
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 
 from ..errors import IndexUnavailable
-from . import analysis, bulk, chinese, highlight
+from . import analysis, bulk, chinese
+from .fields import document
+from . import localstate
+from .localstate import LocalState
+from .plan import And, Or, Term
 from .segwriter import FastSegmentWriter
-from .query import clean, interpret, to_whoosh, translated_query, word_query
 
-FACETS = {"type": "type", "subject": "subject", "audience": "audience",
-          "language": "lang"}
-FILTERS = {"type": "type", "subject": "subject", "audience": "audience",
-           "grade": "grade", "lang": "lang", "has": "has"}
-LANGS = ("bo", "zh", "en")
 TEXT_FIELDS = ("bo", "zh", "zhw", "py", "en")
-# Below this many strict matches a query is widened to its loose form.
-MIN_STRICT = 10
-# A one-character Chinese query matches the most common bigrams it starts
-# (all of them for rare characters; see chinese.grams).
-CHAR_EXPANSION = 200
-EXPANSION_BOOST = 0.8  # glossary equivalents, relative to the typed query
 WRITER_MB = 2048
 # A rebuild writes segments of at most CHUNK works, PROCS of them at a time.
 # Fewer segments answer faster (a search pays per segment); a writer holds
@@ -81,50 +73,6 @@ def _fingerprint(schema):
     return sorted((name, type(f).__name__, type(f.format).__name__,
                    type(getattr(f, "analyzer", None)).__name__)
                   for name, f in schema.items())
-
-
-def document(rec):
-    """Turn a catalog record into Whoosh field values.
-
-    Each language's title and keywords are indexed twice, before and after
-    the description: a title match then weighs more without a separate
-    title field, whose postings would cost a third more indexing time.
-    jieba words (``zhw``) come from titles and keywords only: segmenting
-    every description took 40% of a rebuild, and the gram field already
-    finds any word in them.
-    """
-    titles = {k: v.strip() for k, v in (rec.get("titles") or {}).items()
-              if k in LANGS and isinstance(v, str) and v.strip()}
-    descs = {k: v for k, v in (rec.get("descriptions") or {}).items()
-             if k in LANGS and isinstance(v, str) and v.strip()}
-    kws = rec.get("keywords") or {}
-    fields = {
-        "id": rec["id"], "type": rec.get("type") or "",
-        "subject": " ".join(rec.get("subjects") or ()),
-        "audience": " ".join(rec.get("audiences") or ()),
-        "grade": " ".join(rec.get("grades") or ()),
-        "lang": " ".join(titles),
-        # kinds of public file (indexing.file_kinds), for the ``has`` filter
-        "has": " ".join(rec.get("has") or ()),
-        "added": _int(rec.get("added"), -1), "year": _int(rec.get("year"), 0),
-        "doc": {"type": rec.get("type"), "titles": titles, "descriptions": descs},
-    }
-    for lang in LANGS:
-        head = "\n".join(p for p in (titles.get(lang), " ".join(kws.get(lang) or ())) if p)
-        text = "\n".join(p for p in (head, descs.get(lang), head) if p)
-        if text:
-            fields[lang] = text
-        if lang == "bo" and text:
-            fields["bo2"] = text
-        if lang == "zh" and text:
-            fields["py"] = fields["py2"] = text
-            if head:
-                fields["zhw"] = head
-    return fields
-
-
-def _int(value, default):
-    return default if value is None else int(value)
 
 
 def _codec():
@@ -237,28 +185,6 @@ def _give_back_freed_memory():
         pass
 
 
-def prepare():
-    """Load every dictionary and table a query needs (jieba, OpenCC, pinyin, EWTS)."""
-    chinese.prepare()
-    highlight.prepare()
-    interpret("zhong guo bod")
-
-
-COMPLETE = "COMPLETE"  # written last into a generation: everything before it is on disk
-
-
-def _mark_complete(gen):
-    """Mark a fully written generation (its files synced first, then the mark)."""
-    for f in gen.iterdir():
-        if f.is_file():
-            with open(f, "rb") as fh:
-                os.fsync(fh.fileno())
-    with open(gen / COMPLETE, "w") as fh:
-        fh.write("complete\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
 def _up_to_date(searcher) -> bool:
     try:
         return searcher.up_to_date()
@@ -266,19 +192,95 @@ def _up_to_date(searcher) -> bool:
         return False
 
 
-class SearchIndex:
-    """The search index of works in one directory.
+def to_whoosh(node, memo=None):
+    """A plan (``plan``) as the Whoosh query ``bulk.Evaluator`` runs.
+
+    ``memo`` (id -> (node, query)) gives the same node the same query object
+    every time: the evaluator recognises a widening by its clauses' identity.
+    A Whoosh query passes as it is (a benchmark's baseline parses its own).
+    """
+    if isinstance(node, wq.Query):
+        return node
+    if memo is not None:
+        found = memo.get(id(node))
+        if found is not None and found[0] is node:
+            return found[1]
+    if isinstance(node, Term):
+        q = wq.Term(node.field, node.text, boost=node.boost)
+    elif isinstance(node, (And, Or)):
+        kind = wq.And if isinstance(node, And) else wq.Or
+        q = kind([to_whoosh(c, memo) for c in node.clauses], boost=node.boost)
+    else:
+        raise TypeError(f"not a plan node: {node!r}")
+    if memo is not None:
+        memo[id(node)] = (node, q)
+    return q
+
+
+class WhooshView:
+    """``engine.View`` over one Whoosh searcher (its caches live as long as the index state)."""
+
+    def __init__(self, engine, searcher):
+        self._engine = engine
+        self.s = searcher
+        self.size = searcher.doc_count_all()
+        self.cache = engine._caches(searcher).setdefault("policy", {})
+        self._evaluator = None
+        self._memo = {}
+
+    def _eval(self):
+        if self._evaluator is None:
+            e = self._engine
+            self._evaluator = bulk.Evaluator(self.s, e._segments, e._live(self.s), e._term_cache(self.s))
+        return self._evaluator
+
+    def live(self):
+        return self._engine._live(self.s)
+
+    def run(self, plan):
+        return self._eval().run(to_whoosh(plan, self._memo))
+
+    def matches(self, plan):
+        return self._eval().matches(to_whoosh(plan, self._memo))
+
+    def mask(self, field, value):
+        return self._engine._mask(self.s, field, value)
+
+    def values(self, field):
+        lex = self._engine._caches(self.s).setdefault("lex", {})
+        if field not in lex:
+            lex[field] = [v.decode("utf-8") for v in self.s.reader().lexicon(field)]
+        return lex[field]
+
+    def newest_first(self):
+        return self._engine._newest_first(self.s)
+
+    def doc_frequency(self, field, term):
+        return self.s.reader().doc_frequency(field, term)
+
+    def prefix_terms(self, field, prefix):
+        return [t.decode("utf-8") if isinstance(t, bytes) else t
+                for t in self.s.reader().expand_prefix(field, prefix)]
+
+    def stored(self, slot):
+        return self.s.stored_fields(slot)
+
+
+class WhooshEngine:
+    """The Whoosh index of works in one directory (``engine.Engine``).
 
     :param path: directory of the index; nothing is created until a write.
     :param chunk_size: most works per segment written by a rebuild (CHUNK).
     """
 
+    name = "whoosh"
+
     def __init__(self, path, chunk_size=CHUNK):
         self.path = Path(path)
         self.chunk_size = chunk_size
+        self.state = LocalState(self.path)
         self._ix = None
         self._ix_dir = None
-        self._warmed = False  # prepare() ran for this index (its dictionaries are process-wide)
         self._cache_key = None
         self._cache = {}
         self._segments = bulk.Segments()
@@ -288,89 +290,62 @@ class SearchIndex:
         """The schema this index is written and read with (a benchmark baseline overrides it)."""
         return make_schema()
 
+    # -- sync state -----------------------------------------------------
+    def lock(self, blocking=True):
+        return self.state.lock(blocking)
+
+    def applied_seq(self):
+        return self.state.applied_seq()
+
+    def forget_applied(self):
+        self.state.forget_applied()
+
+    def consumer_name(self):
+        return self.state.consumer_name()
+
+    def apply(self, records, delete_ids, seq):
+        """Upsert and delete in one commit, then note ``seq`` as applied (a crash between only replays)."""
+        self.update(records, delete_ids)
+        self.state.set_applied(seq)
+
     # -- layout ---------------------------------------------------------
     @property
     def _current(self):
         return self.path / "current"
 
     def exists(self):
-        """Tell whether a complete index, built with this code's schema, is in place.
-
-        Only looks: the dictionaries a query needs are loaded by the first search, not here
-        (an import that changed nothing, ``contentlib demo`` again, has no use for them).
-        """
+        """Tell whether a complete index, built with this code's schema, is in place."""
         try:
-            self._open(warm=False)
+            self._open()
             return True
         except IndexUnavailable:  # a broken or outdated index is not an index
             return False
 
     # -- writing --------------------------------------------------------
-    def rebuild(self, records, expected=None):
-        """Index ``records`` into a fresh generation, then swap it in.
+    def rebuild(self, records, expected=None, seq=None):
+        """Index ``records`` into a fresh generation, then swap it in (and note ``seq`` as applied).
 
         :param expected: about how many records come, to cut them into even segments.
         :return: the number of works indexed.
         """
-        self.path.mkdir(parents=True, exist_ok=True)
-        self._sweep_partial()
-        gen = self.path / f"gen-{time.time_ns()}-{uuid.uuid4().hex[:6]}"
-        gen.mkdir()
+        gen = localstate.new_generation(self.path)
         try:
             ix = windex.create_in(str(gen), self._schema())
             count = _bulk_index(ix, str(gen), records, chunk_size(expected, self.chunk_size))
             ix.close()
-            _mark_complete(gen)
-            self._swap(gen)
+            localstate.mark_complete(gen)
+            localstate.swap(self.path, gen)
+            self.close()
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
             raise
-        self._drop_old_generations(keep={gen.name})
+        localstate.drop_old_generations(self.path, keep={gen.name})
+        if seq is not None:
+            self.state.set_applied(seq)
         return count
 
-    def _live_generation(self):
-        """The name of the generation ``current`` points to, if any."""
-        try:
-            return self._current.resolve(strict=True).name
-        except (OSError, RuntimeError):
-            return None
-
     def _sweep_partial(self):
-        """Delete what killed rebuilds left: generations never marked complete, half-made links.
-
-        Rebuilds run under the index's writer lock, so no other rebuild is writing one now.
-        The live generation stays even without a mark (made before marks existed).
-        """
-        live = self._live_generation()
-        for p in self.path.glob("gen-*"):
-            if p.is_dir() and p.name != live and not (p / COMPLETE).is_file():
-                shutil.rmtree(p, ignore_errors=True)
-        for p in self.path.glob(".current-*"):
-            with contextlib.suppress(OSError):
-                p.unlink()
-
-    def _swap(self, gen):
-        link = self.path / f".current-{uuid.uuid4().hex}"
-        os.symlink(gen.name, link)
-        cur = self._current
-        if cur.exists() and not cur.is_symlink():
-            # A broken layout left a real directory here; move it aside.
-            cur.rename(self.path / f"gen-broken-{uuid.uuid4().hex[:6]}")
-        os.replace(link, cur)
-        self.close()
-
-    def _drop_old_generations(self, keep):
-        """Delete every generation but ``keep`` and the newest complete one before it (still maybe read).
-
-        A partial generation is never kept as "previous" in place of a complete one.
-        """
-        gens = sorted((p for p in self.path.glob("gen-*") if p.is_dir()),
-                      key=lambda p: p.stat().st_mtime)
-        previous = [p for p in gens if p.name not in keep and (p / COMPLETE).is_file()][-1:]
-        survivors = set(keep) | {p.name for p in previous}
-        for p in gens:
-            if p.name not in survivors:
-                shutil.rmtree(p, ignore_errors=True)
+        localstate.sweep_partial(self.path)
 
     def update(self, records=(), delete_ids=()):
         """Upsert ``records`` by id and delete ``delete_ids`` in one commit."""
@@ -387,7 +362,7 @@ class SearchIndex:
         writer.commit()
 
     # -- reading --------------------------------------------------------
-    def _open(self, warm: bool = True):
+    def _open(self):
         try:
             target = self._current.resolve(strict=True)
             if self._ix is None or self._ix_dir != target:
@@ -399,9 +374,6 @@ class SearchIndex:
                         "search index was built by an older version; it needs a rebuild")
                 self._ix = ix
                 self._ix_dir = target
-            if warm and not self._warmed:
-                prepare()  # load dictionaries now, not in a user's query
-                self._warmed = True
             return self._ix
         except IndexUnavailable:
             raise
@@ -432,17 +404,16 @@ class SearchIndex:
         self._cache_key, self._cache = None, {}
         self._segments = bulk.Segments()
 
-    def search(self, q, filters=None, page=1, per_page=20, expansions=None):
-        """Search works; see ``spec/search-api.md`` for the result shape.
+    def read(self, fn):
+        """``fn(view)`` on this thread's searcher; a searcher a commit made stale is replaced once.
 
-        :raises IndexUnavailable: the index is missing or unreadable.
+        :raises IndexUnavailable: the index is missing, or its files went away or broke.
         """
         ix = self._open()
         for attempt in (1, 2):
             s = self._searcher(ix)
             try:
-                return self._search(s, q, filters or {}, max(1, page), max(1, per_page),
-                                    expansions or {})
+                return fn(WhooshView(self, s))
             except IndexUnavailable:
                 raise
             except Exception as e:
@@ -456,49 +427,6 @@ class SearchIndex:
                     self.close()
                     raise IndexUnavailable(f"search failed on the index: {e}") from e
                 raise  # a bug, not a missing index: let it be logged and seen
-
-    def search_other(self, lang, missing, terms, filters=None, limit=10):
-        """Works in ``lang`` without a version in ``missing``, found by weighted ``terms`` of ``lang``.
-
-        The cross-language block of a search (``crosslang.lexicon.read`` gives the terms).
-        :return: ``(total, [hit, ...])`` with hits shaped like ``search``'s results.
-        """
-        ix = self._open()
-        try:
-            s = self._searcher(ix)
-            query = translated_query(lang, terms)
-            if query is None:
-                return 0, []
-            live = self._live(s)
-            allowed = self._filter_mask(s, filters or {})
-            allowed = live if allowed is None else live & allowed
-            allowed = allowed & ~self._mask(s, "lang", missing) & self._mask(s, "lang", lang)
-            if not allowed.any():
-                return 0, []
-            evaluator = bulk.Evaluator(s, self._segments, live, self._term_cache(s))
-            scores, matched = evaluator.run(query)
-            matched &= allowed
-            hits = bulk.top(scores, matched, 0, limit) if matched.any() else []
-            return int(np.count_nonzero(matched)), [self._hit(s, d, score, []) for d, score in hits]
-        except IndexUnavailable:
-            raise
-        except (OSError, windex.IndexError) as e:
-            self._drop_searcher()
-            self.close()
-            raise IndexUnavailable(f"search failed on the index: {e}") from e
-        except Exception:
-            self._drop_searcher()
-            raise
-
-    def _hit(self, s, docnum, score, readings):
-        stored = s.stored_fields(docnum)
-        doc = stored["doc"]
-        return {
-            "id": stored["id"], "type": doc["type"], "titles": doc["titles"],
-            "languages": [lang for lang in LANGS if lang in doc["titles"]],
-            "score": round(float(score), 4),
-            "highlights": highlight.highlights(doc, readings) if readings else {},
-        }
 
     def _searcher(self, ix):
         """This thread's searcher, kept between searches while the index is unchanged.
@@ -547,19 +475,6 @@ class SearchIndex:
             cache[key] = bulk.term_mask(s, self._segments, field, value) & self._live(s)
         return cache[key]
 
-    def _filter_mask(self, s, filters):
-        """Works allowed by the filters (None when there are none)."""
-        result = None
-        for key, field in FILTERS.items():
-            codes = filters.get(key)
-            if not codes:
-                continue
-            union = np.zeros(s.doc_count_all(), dtype=bool)
-            for code in codes:
-                union |= self._mask(s, field, code)
-            result = union if result is None else result & union
-        return result
-
     def _live(self, s):
         """Every docnum not deleted, as a boolean array (cached)."""
         cache = self._caches(s)
@@ -585,103 +500,3 @@ class SearchIndex:
             order = np.lexsort((ids, year, added))[::-1]
             cache["order"] = order[self._live(s)[order]]
         return cache["order"]
-
-    def _facets(self, s, matched):
-        out = {}
-        r = s.reader()
-        values = self._caches(s).setdefault("lex", {})
-        for name, field in FACETS.items():
-            if field not in values:
-                values[field] = [v.decode("utf-8") for v in r.lexicon(field)]
-            counts = {}
-            for value in values[field]:
-                n = int(np.count_nonzero(matched & self._mask(s, field, value)))
-                if n:
-                    counts[value] = n
-            out[name] = counts
-        return out
-
-    def _search(self, s, q, filters, page, per_page, expansions):
-        readings = interpret(q)
-        allowed = self._filter_mask(s, filters)
-        live = self._live(s)
-        start = (page - 1) * per_page
-        if not clean(q):
-            matched = live if allowed is None else live & allowed
-            order = self._newest_first(s)
-            if allowed is not None:
-                order = order[matched[order]]
-            hits = [(int(d), 0.0) for d in order[start:start + per_page]]
-        else:
-            matched, hits = np.zeros(len(live), dtype=bool), []
-            queries = [] if allowed is not None and not allowed.any() else \
-                self._queries(s, q, readings, expansions)
-            evaluator = bulk.Evaluator(s, self._segments, live, self._term_cache(s)) \
-                if queries else None
-            # Works found by a stricter query stay ahead of those a widening adds.
-            tier = np.zeros(len(live), dtype=np.int8)
-            for level, query in enumerate(queries):
-                seen = matched
-                scores, matched = evaluator.run(query)
-                if allowed is not None:
-                    matched &= allowed
-                tier[matched & ~seen] = level
-                if np.count_nonzero(matched) >= MIN_STRICT:
-                    break
-            groups = self._word_groups(evaluator, readings, matched)
-            if len(groups) > 1:
-                hits = bulk.top_interleaved(scores, matched, start, per_page, groups, tier)
-            elif matched.any():
-                hits = bulk.top(scores, matched, start, per_page, tier)
-        results = [self._hit(s, docnum, score, readings) for docnum, score in hits]
-        return {
-            "query": q,
-            "interpreted": [{"script": r.script, "text": r.text} for r in readings],
-            "total": int(np.count_nonzero(matched)), "page": page, "per_page": per_page,
-            "results": results, "facets": self._facets(s, matched),
-        }
-
-    @staticmethod
-    def _word_groups(evaluator, readings, matched):
-        """Works with each word a pinyin query reads as, most common word first.
-
-        Pinyin is ambiguous (``qi shi``: 其实, 骑士, 起始 ...); the first
-        page should show the rarer words too, not only the commonest.
-        """
-        words = [word for r in readings if r.script == "pinyin" for word, _ in r.candidates]
-        if evaluator is None or not matched.any():
-            return []
-        groups = []
-        for word in dict.fromkeys(words):
-            found = np.zeros(len(matched), dtype=bool)
-            found[evaluator.matches(word_query(word))] = True
-            found &= matched
-            if found.any():
-                groups.append(found)
-        return groups
-
-    def _bigrams_from(self, s, char):
-        """The most common indexed bigrams starting with ``char`` (cached)."""
-        cache = self._caches(s).setdefault("prefix", {})
-        if char not in cache:
-            r = s.reader()
-            terms = [t.decode("utf-8") if isinstance(t, bytes) else t
-                     for t in r.expand_prefix("zh", char)]
-            terms = [t for t in terms if len(t) == 2]
-            terms.sort(key=lambda t: -r.doc_frequency("zh", t))
-            cache[char] = terms[:CHAR_EXPANSION]
-        return cache[char]
-
-    def _queries(self, s, q, readings, expansions):
-        """Return the strict query and its loose widening (either may be None)."""
-        extra = []
-        for term, equivalents in expansions.items():
-            if term and term.lower() in q.lower():
-                for eq in equivalents:
-                    for r in interpret(eq):
-                        r.boost = EXPANSION_BOOST  # what was typed counts most
-                        extra.append(r)
-        reader = s.reader()
-        return to_whoosh(readings + extra, lambda c: self._bigrams_from(s, c),
-                         reader.doc_frequency)
-

@@ -13,9 +13,8 @@ import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from whoosh import query as wq
-
 from . import chinese, tibetan
+from .plan import And, Or, Term, boosted
 
 MAX_QUERY = 500
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -201,7 +200,7 @@ def latin_words(text):
     return [w for w in re.split(r"[^0-9a-z]+", s) if w]
 
 
-# -- Whoosh queries -----------------------------------------------------
+# -- query plans (engine-neutral: ``plan``) ----------------------------
 # Works with a Tibetan phrase exactly as typed (same particles) come first.
 EXACT_BOOST = 1.0
 # Bounds that keep a pasted paragraph as fast as a word: an AND/OR uses its
@@ -212,37 +211,26 @@ HOMOPHONE_BOOST = 0.5  # pinyin syllables side by side, beside the dictionary wo
 
 
 def _terms(field, terms, boost=1.0):
-    return [wq.Term(field, t, boost=boost) for t in terms]
+    return [Term(field, t, boost) for t in terms]
 
 
 def _or(clauses, boost=1.0):
     """Any of ``clauses``, weighted by ``boost``.
 
-    Whoosh matches a one-clause OR as its clause alone and drops the OR's
-    boost, so a lone clause carries the boost itself.
+    A one-clause OR is its clause alone without the OR's boost (``plan``),
+    so a lone clause carries the boost itself.
     """
     if len(clauses) == 1:
-        return _boosted(clauses[0], boost)
-    return wq.Or(clauses, boost=boost)
-
-
-def _boosted(q, boost):
-    """``q`` with its boost times ``boost``; Whoosh's ``with_boost`` deep-copies the tree."""
-    if boost == 1.0:
-        return q
-    if isinstance(q, wq.Term):
-        return wq.Term(q.fieldname, q.text, boost=q.boost * boost)
-    if type(q) in (wq.And, wq.Or):
-        return type(q)(q.subqueries, boost=q.boost * boost)
-    return q.with_boost(q.boost * boost)
+        return boosted(clauses[0], boost)
+    return Or(tuple(clauses), boost)
 
 
 def word_query(word, boost=1.0):
     """A Chinese word as the AND of its bigrams (or the single character)."""
     grams = list(dict.fromkeys(word[i:i + 2] for i in range(len(word) - 1))) or [word]
     if len(grams) == 1:
-        return wq.Term("zh", grams[0], boost=boost)
-    return wq.And(_terms("zh", grams), boost=boost)
+        return Term("zh", grams[0], boost)
+    return And(tuple(_terms("zh", grams)), boost)
 
 
 class _Builder:
@@ -266,8 +254,8 @@ class _Builder:
     def all(self, field, terms, boost=1.0):
         terms = self.rarest(field, terms)
         if len(terms) == 1:
-            return wq.Term(field, terms[0], boost=boost)
-        return wq.And(_terms(field, terms), boost=boost)
+            return Term(field, terms[0], boost)
+        return And(tuple(_terms(field, terms)), boost)
 
     def any(self, field, terms, boost=1.0, n=MAX_TERMS):
         return _or(_terms(field, self.rarest(field, terms, n)), boost)
@@ -275,13 +263,13 @@ class _Builder:
     def together(self, syllables, boost=1.0):
         """Tibetan syllables next to each other: all their pair terms, or the one syllable."""
         if len(set(syllables)) == 1:
-            return wq.Term("bo", syllables[0], boost=boost)
+            return Term("bo", syllables[0], boost)
         return self.all("bo2", tibetan.pairs(syllables), boost)
 
     def together_py(self, syllables, boost=1.0):
         """Pinyin syllables next to each other: their pair terms, or the one syllable."""
         if len(set(syllables)) == 1:
-            return wq.Term("py", syllables[0], boost=boost)
+            return Term("py", syllables[0], boost)
         return self.all("py2", chinese.syllable_pairs(syllables), boost)
 
     def apart_py(self, syllables, boost=1.0):
@@ -303,7 +291,7 @@ class _Builder:
         """A Chinese gram; a lone character also matches bigrams it starts."""
         if len(gram) == 1 and chinese.is_cjk(gram):
             return _or(_terms("zh", [gram] + self.expand(gram)), boost)
-        return wq.Term("zh", gram, boost=boost)
+        return Term("zh", gram, boost)
 
     def tiers(self, r):
         """Return the clauses of a reading: ``(first, loose)``."""
@@ -322,7 +310,7 @@ class _Builder:
                 first = words + [self.gram(g, 0.3 if g.isdigit() else 1.0) for g in grams]
             else:
                 clauses = [self.gram(g) for g in grams]
-                first = [clauses[0] if len(clauses) == 1 else wq.And(clauses)] + words
+                first = [clauses[0] if len(clauses) == 1 else And(tuple(clauses))] + words
                 loose = [_or(clauses, 0.3)]
         elif r.script == "pinyin":
             # Like an input method: the dictionary words read so weigh by how
@@ -338,8 +326,8 @@ class _Builder:
         return first, loose
 
 
-def to_whoosh(readings, expand=lambda char: [], doc_frequency=None):
-    """Return Whoosh queries for the readings, from the strictest to the loosest.
+def to_plans(readings, expand=lambda char: [], doc_frequency=None):
+    """Return query plans for the readings, from the strictest to the loosest.
 
     The first asks for the words together (syllables side by side, all
     bigrams, the words pinyin reads as); the second adds partial matches.
@@ -360,7 +348,7 @@ def to_whoosh(readings, expand=lambda char: [], doc_frequency=None):
     for tier in tiers:
         if tier:
             clauses = clauses + tier
-            queries.append(wq.Or(clauses))
+            queries.append(Or(tuple(clauses)))
     return queries
 
 
@@ -380,9 +368,9 @@ def translated_query(lang, terms):
         else:
             syl = tibetan.syllables(unit)
             if len(syl) == 1:
-                clauses.append(wq.Term("bo", syl[0], boost=weight))
+                clauses.append(Term("bo", syl[0], weight))
             elif syl:
                 pairs = list(dict.fromkeys(tibetan.pairs(syl)))
-                clauses.append(wq.Term("bo2", pairs[0], boost=weight) if len(pairs) == 1
-                               else wq.And(_terms("bo2", pairs), boost=weight))
-    return wq.Or(clauses) if clauses else None
+                clauses.append(Term("bo2", pairs[0], weight) if len(pairs) == 1
+                               else And(tuple(_terms("bo2", pairs)), weight))
+    return Or(tuple(clauses)) if clauses else None

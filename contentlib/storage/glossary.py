@@ -20,6 +20,13 @@ class GlossaryStore(Base):
         with self.engine.connect() as conn:
             return conn.execute(s).all()
 
+    def glossary_generation(self) -> tuple:
+        """What changes with every add, edit or delete of an entry (a cache of the table compares it)."""
+        s = sa.select(sa.func.count(), sa.func.max(glossary.c.id), sa.func.sum(glossary.c.id),
+                      sa.func.max(glossary.c.updated_at))
+        with self.engine.connect() as conn:
+            return tuple(conn.execute(s).one())
+
     def glossary_row(self, entry_id: int):
         """One entry, or None."""
         with self.engine.connect() as conn:

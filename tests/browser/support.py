@@ -79,7 +79,7 @@ def live_server(home: Path):
         for path in (DEMO, TEST_WORKS):  # the test works last, so they are the newest
             report = records.import_file(res.store, path, ingest=res.ingest)
             res.finish_import(report.work_ids, cards=True)
-    indexing.drain(res.store, res.index, res.index_dir)
+    indexing.drain(res.store, res.index)
     accounts.create_user(res.store, EDITOR[0], "editor", EDITOR[1])
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="contentlib-browser-test", daemon=True)

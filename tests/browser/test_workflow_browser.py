@@ -29,7 +29,7 @@ def server(app):
 
     res = app.extensions["contentlib"]
     records.import_file(res.store, DATA / "works.jsonl")
-    indexing.drain(res.store, res.index, res.index_dir)
+    indexing.drain(res.store, res.index)
     for role in ("editor", "reviewer"):
         accounts.create_user(res.store, role, role, PASSWORD)
     srv = make_server("127.0.0.1", 0, app, threaded=True)

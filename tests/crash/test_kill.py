@@ -102,7 +102,7 @@ def start(home: Path) -> tuple[int, int, int]:
     app = create_app({"TESTING": True, "CONTENTLIB_SECRET_KEY": "crash-test-secret-key-0123456789"})
     lib = app.extensions["contentlib"]
     try:
-        if not lib.backend.exists():
+        if not lib.index.exists():
             lib.reindex()
         else:
             lib.sync()

@@ -69,7 +69,7 @@ def full_app(disk, monkeypatch):
     app = create_app({"TESTING": True, "CONTENTLIB_SECRET_KEY": TEST_SECRET})
     lib = app.extensions["contentlib"]
     records.import_file(lib.store, DATA / "works.jsonl")
-    indexing.drain(lib.store, lib.index, lib.index_dir)
+    indexing.drain(lib.store, lib.index)
     accounts.create_user(lib.store, "editor", "editor", PASSWORD)
     app.token = {"Authorization": f"Bearer {accounts.issue_token(lib.store, 'editor')}"}
     app.disk = disk

@@ -30,7 +30,7 @@ def mounted(tmp_path, monkeypatch):
         app = create_app({"TESTING": True, "CONTENTLIB_SECRET_KEY": TEST_SECRET})
         lib = app.extensions["contentlib"]
         records.import_file(lib.store, DATA / "works.jsonl")
-        indexing.drain(lib.store, lib.index, lib.index_dir)
+        indexing.drain(lib.store, lib.index)
         accounts.create_user(lib.store, "ed", "editor", "correct horse battery")
         app.token = {"Authorization": f"Bearer {accounts.issue_token(lib.store, 'ed')}"}
         yield app, mount

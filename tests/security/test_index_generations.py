@@ -78,6 +78,6 @@ def test_a_live_generation_from_before_the_marks_is_kept(tmp_path):
     live = os.readlink(index_dir / "current")
     (index_dir / live / "COMPLETE").unlink()  # an index built by an older version
     (index_dir / "gen-0-partial").mkdir()
-    ix._sweep_partial()
+    ix.engine._sweep_partial()
     assert _gens(index_dir) == [live] and ix.doc_count() == 3
     ix.close()

@@ -11,8 +11,8 @@ from contentlib import accounts
 TITLE = "མཐོ་སྒང་གི་ཆུ་འཐུང་འཕྲོད་བསྟེན།"
 HOLD = """
 import sys, time
-from contentlib.indexing import writer_lock
-with writer_lock(sys.argv[1]):
+from contentlib.search import open_engine
+with open_engine(sys.argv[1]).lock():
     print("locked", flush=True)
     time.sleep(float(sys.argv[2]))
 """

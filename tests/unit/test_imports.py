@@ -96,11 +96,50 @@ def test_the_core_imports_neither_the_web_shell_nor_flask_nor_click():
     assert offenders == []
 
 
-def test_whoosh_stays_in_the_search_package():
+# Each search engine's package is imported by its own modules only (``contentlib/search/__init__.py``):
+# the analysis, the policy and everything above them see the engine-neutral seam (``search.engine``).
+ENGINE_MODULES = {
+    "whoosh": {"contentlib.search.index", "contentlib.search.analysis", "contentlib.search.bulk",
+               "contentlib.search.segwriter"},
+    "tantivy": {"contentlib.search.tantivy_engine"},
+}
+
+
+def engine_imports_outside_their_engine(modules: dict) -> list[str]:
+    found = []
+    for name, path in modules.items():
+        if not name.startswith(("contentlib", "catalog")):
+            continue
+        for imported in _imports(name, path, set(modules)):
+            top = imported.split(".")[0]
+            if top in ENGINE_MODULES and name not in ENGINE_MODULES[top]:
+                found.append(f"{name} imports {imported}")
+    return sorted(set(found))
+
+
+def test_engine_packages_stay_in_their_engine_modules():
     modules, _ = _graph()
-    outside = [name for name, path in modules.items() if not name.startswith("contentlib.search")
-               and any(i.split(".")[0] == "whoosh" for i in _imports(name, path, set(modules)))]
-    assert outside == []
+    assert engine_imports_outside_their_engine(modules) == []
+
+
+def test_the_engine_check_sees_an_engine_imported_elsewhere(tmp_path):
+    samples = {"contentlib.search.policy": "from whoosh import query\n",
+               "contentlib.search.query": "import tantivy\n",
+               "contentlib.library.facade": "from whoosh.index import open_dir\n",
+               "contentlib.search.index": "import tantivy\n"}
+    for name, source in samples.items():
+        path = tmp_path / f"{name}.py"
+        path.write_text(source)
+        assert engine_imports_outside_their_engine({name: path}) == [f"{name} imports {source.split()[1]}"]
+    ok = tmp_path / "ok.py"
+    ok.write_text("from whoosh import query\n")
+    assert engine_imports_outside_their_engine({"contentlib.search.bulk": ok}) == []
+
+
+def test_the_engine_modules_named_exist():
+    modules, _ = _graph()
+    for names in ENGINE_MODULES.values():
+        assert names <= set(modules), names - set(modules)
 
 
 def test_long_work_is_a_leaf_every_layer_may_use():

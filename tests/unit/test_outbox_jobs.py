@@ -23,28 +23,28 @@ def test_two_indexes_follow_the_outbox_each_at_its_own_pace(store, tmp_path):
     a_dir, b_dir = tmp_path / "a", tmp_path / "b"
     a, b = SearchIndex(a_dir), SearchIndex(b_dir)
     store.put_works([_work(1)])
-    indexing.drain(store, a, a_dir)
-    indexing.drain(store, b, b_dir)
+    indexing.drain(store, a)
+    indexing.drain(store, b)
     store.put_works([_work(2), _work(3)])
-    assert indexing.lag(store, a_dir) == 2 and indexing.lag(store, b_dir) == 2
-    assert indexing.drain(store, a, a_dir) == 2
-    assert indexing.lag(store, a_dir) == 0 and indexing.lag(store, b_dir) == 2
+    assert indexing.lag(store, a) == 2 and indexing.lag(store, b) == 2
+    assert indexing.drain(store, a) == 2
+    assert indexing.lag(store, a) == 0 and indexing.lag(store, b) == 2
     assert store.count_after(0) == 2  # b has not passed them: nothing pruned
-    assert indexing.drain(store, b, b_dir) == 2
+    assert indexing.drain(store, b) == 2
     assert store.count_after(0) == 0  # both passed: pruned
     store.put_works([_work(4)])  # numbers keep growing after a prune
-    assert indexing.drain(store, a, a_dir) == 1 and indexing.drain(store, b, b_dir) == 1
+    assert indexing.drain(store, a) == 1 and indexing.drain(store, b) == 1
     assert _ids(a, "水") == _ids(b, "水") == {"w1", "w2", "w3", "w4"}
-    assert indexing.drain(store, a, a_dir) == 0  # the second run finds nothing to do
+    assert indexing.drain(store, a) == 0  # the second run finds nothing to do
 
 
 def test_an_index_rebuilt_from_scratch_catches_up_and_the_cursor_survives_a_restart(store, tmp_path):
     d = tmp_path / "ix"
     store.put_works([_work(i) for i in range(5)])
-    assert indexing.drain(store, SearchIndex(d), d) == 5  # no index yet: built from the database
+    assert indexing.drain(store, SearchIndex(d)) == 5  # no index yet: built from the database
     store.put_works([_work(9)])
     restarted = SearchIndex(d)  # a new process: the cursor is read from beside the index
-    assert indexing.drain(store, restarted, d) == 1
+    assert indexing.drain(store, restarted) == 1
     assert _ids(restarted, "水") == {f"w{i}" for i in (0, 1, 2, 3, 4, 9)}
 
 
@@ -102,15 +102,15 @@ def test_a_long_backlog_is_applied_by_a_rebuild_and_a_short_one_in_place(store, 
     d = tmp_path / "ix"
     index = SearchIndex(d)
     store.put_works([_work(1)])
-    indexing.drain(store, index, d)
+    indexing.drain(store, index)
     first = (d / "current").resolve()
     store.put_works([_work(i) for i in range(2, 6)])  # 4 changes, 5 works: a rebuild pays
-    indexing.drain(store, index, d)
+    indexing.drain(store, index)
     rebuilt = (d / "current").resolve()
     assert rebuilt != first
-    assert indexing.lag(store, d) == 0 and _ids(index, "水") == {f"w{i}" for i in range(1, 6)}
+    assert indexing.lag(store, index) == 0 and _ids(index, "水") == {f"w{i}" for i in range(1, 6)}
     store.put_works([_work(6)])  # one change: applied in place, same generation
-    assert indexing.drain(store, index, d) == 1
+    assert indexing.drain(store, index) == 1
     assert (d / "current").resolve() == rebuilt and "w6" in _ids(index, "水")
 
 

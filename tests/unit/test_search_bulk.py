@@ -7,8 +7,9 @@ import pytest
 from whoosh import query as wq
 
 from contentlib.errors import IndexUnavailable
-from contentlib.search import SearchIndex, bulk
-from contentlib.search.index import document
+from contentlib.search import SearchIndex, bulk, policy, ranking
+from contentlib.search.fields import document
+from contentlib.search.index import WhooshView, to_whoosh
 from contentlib.search.query import interpret
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "search_sample.jsonl"
@@ -24,7 +25,7 @@ def idx(tmp_path_factory):
     index = SearchIndex(tmp_path_factory.mktemp("bulk") / "index", chunk_size=8)
     index.rebuild(recs)
     changed = dict(recs[3], titles={"zh": "物理的宇宙之旅"})
-    writer = index._open().writer()  # as update() does, but keep the segments apart
+    writer = index.engine._open().writer()  # as update() does, but keep the segments apart
     writer.update_document(**document(changed))
     writer.delete_by_term("id", recs[5]["id"])
     writer.commit(merge=False)
@@ -32,19 +33,25 @@ def idx(tmp_path_factory):
     index.close()
 
 
+def tier_queries(index, s, text, readings):
+    """The policy's plans for ``text``, strict to loose, as the Whoosh engine runs them."""
+    memo = {}
+    return [to_whoosh(p, memo) for p in policy._plans(WhooshView(index.engine, s), text, readings, {})]
+
+
 def whoosh_scores(s, q):
     return {hit.docnum: hit.score for hit in s.search(q, limit=None)}
 
 
 def bulk_scores(index, s, q):
-    scores, hits = bulk.Evaluator(s, bulk.Segments(), index._live(s)).run(q)
+    scores, hits = bulk.Evaluator(s, bulk.Segments(), index.engine._live(s)).run(q)
     return {int(d): float(scores[d]) for d in np.flatnonzero(hits)}
 
 
 def queries(index, s):
     out = []
     for text in QUERIES:
-        out.extend(index._queries(s, text, interpret(text), {}))
+        out.extend(tier_queries(index, s, text, interpret(text)))
     # Shapes the query builder does not make: Whoosh matches them, boosts still apply.
     out.append(wq.Or([wq.Prefix("zh", "物"), wq.Term("zh", "宇宙", boost=2.0)], boost=0.5))
     out.append(wq.AndNot(wq.Term("lang", "zh"), wq.Term("lang", "bo")))
@@ -54,14 +61,14 @@ def queries(index, s):
 
 
 def test_the_index_has_several_segments_and_deletions(idx):
-    with idx._open().searcher() as s:
+    with idx.engine._open().searcher() as s:
         leaves = [sub.reader() for sub, _ in s.leaf_searchers()]
         assert len(leaves) > 3
         assert any(r.has_deletions() for r in leaves)
 
 
 def test_bulk_matches_and_scores_equal_whoosh(idx):
-    with idx._open().searcher() as s:
+    with idx.engine._open().searcher() as s:
         qs = queries(idx, s)
         assert len(qs) > 15
         nonempty = 0
@@ -76,7 +83,7 @@ def test_bulk_matches_and_scores_equal_whoosh(idx):
 
 
 def test_deleted_works_never_match(idx):
-    with idx._open().searcher() as s:
+    with idx.engine._open().searcher() as s:
         got = bulk_scores(idx, s, wq.Term("lang", "zh"))
         deleted = {offset + d for sub, offset in s.leaf_searchers()
                    for d in range(sub.reader().doc_count_all()) if sub.reader().is_deleted(d)}
@@ -84,7 +91,7 @@ def test_deleted_works_never_match(idx):
 
 
 def test_field_lengths_read_in_bulk_equal_whoosh_one_by_one(idx):
-    with idx._open().searcher() as s:
+    with idx.engine._open().searcher() as s:
         for sub, _ in s.leaf_searchers():
             r = sub.reader()
             for field in ("bo", "zh", "py2", "en"):
@@ -97,9 +104,9 @@ def test_field_lengths_read_in_bulk_equal_whoosh_one_by_one(idx):
 def test_top_orders_by_score_then_docnum():
     scores = np.array([0.0, 2.0, 5.0, 2.0, 1.0, 5.0])
     hits = scores > 0
-    assert bulk.top(scores, hits, 0, 3) == [(2, 5.0), (5, 5.0), (1, 2.0)]
-    assert bulk.top(scores, hits, 2, 3) == [(1, 2.0), (3, 2.0), (4, 1.0)]
-    assert bulk.top(scores, hits, 10, 3) == []
+    assert ranking.top(scores, hits, 0, 3) == [(2, 5.0), (5, 5.0), (1, 2.0)]
+    assert ranking.top(scores, hits, 2, 3) == [(1, 2.0), (3, 2.0), (4, 1.0)]
+    assert ranking.top(scores, hits, 10, 3) == []
 
 
 def test_an_index_from_an_older_schema_is_not_used(tmp_path):
@@ -123,8 +130,8 @@ def test_top_puts_a_stricter_tier_first_whatever_the_scores():
     scores = np.array([9.0, 1.0, 8.0, 2.0])
     hits = np.ones(4, dtype=bool)
     tier = np.array([1, 0, 1, 0], dtype=np.int8)
-    assert [d for d, _ in bulk.top(scores, hits, 0, 4, tier)] == [3, 1, 0, 2]
-    assert [d for d, _ in bulk.top(scores, hits, 1, 2, tier)] == [1, 0]
+    assert [d for d, _ in ranking.top(scores, hits, 0, 4, tier)] == [3, 1, 0, 2]
+    assert [d for d, _ in ranking.top(scores, hits, 1, 2, tier)] == [1, 0]
 
 
 def test_interleaving_gives_every_group_a_turn_then_the_rest():
@@ -132,11 +139,11 @@ def test_interleaving_gives_every_group_a_turn_then_the_rest():
     hits = np.ones(7, dtype=bool)
     common = np.array([1, 1, 1, 1, 0, 0, 0], dtype=bool)
     rare = np.array([0, 0, 0, 0, 1, 1, 0], dtype=bool)
-    got = [d for d, _ in bulk.top_interleaved(scores, hits, 0, 7, [common, rare])]
+    got = [d for d, _ in ranking.top_interleaved(scores, hits, 0, 7, [common, rare])]
     assert got == [0, 4, 6, 1, 5, 2, 3]  # common, rare, neither; then again
-    assert [d for d, _ in bulk.top_interleaved(scores, hits, 2, 3, [common, rare])] == [6, 1, 5]
+    assert [d for d, _ in ranking.top_interleaved(scores, hits, 2, 3, [common, rare])] == [6, 1, 5]
     # Past the pool, the plain order goes on.
-    assert [d for d, _ in bulk.top_interleaved(scores, hits, 0, 7, [common, rare], pool=2)] \
+    assert [d for d, _ in ranking.top_interleaved(scores, hits, 0, 7, [common, rare], pool=2)] \
         == [0, 1, 2, 3, 6, 4, 5]
 
 
@@ -148,21 +155,21 @@ def test_an_edit_recomputes_only_its_own_segment(tmp_path):
     index.rebuild(recs)
     first = [r["id"] for r in index.search("", per_page=50)["results"]]
     assert first == [r["id"] for r in recs[::-1]]
-    before = dict(index._segments._data)
+    before = dict(index.engine._segments._data)
     newest = dict(recs[0], added=len(recs))  # the oldest work, edited: now the newest
-    writer = index._open().writer()
+    writer = index.engine._open().writer()
     writer.update_document(**document(newest))
     writer.commit(merge=False)
     after = [r["id"] for r in index.search("", per_page=50)["results"]]
     assert after == [recs[0]["id"]] + [r["id"] for r in recs[:0:-1]]
-    kept = [k for k in before if k in index._segments._data]
-    assert kept and all(index._segments._data[k] is before[k] for k in kept)
-    assert len(index._segments._data) > len(kept)  # the new segment's own
+    kept = [k for k in before if k in index.engine._segments._data]
+    assert kept and all(index.engine._segments._data[k] is before[k] for k in kept)
+    assert len(index.engine._segments._data) > len(kept)  # the new segment's own
     index.close()
 
 
 def test_mapped_postings_equal_whoosh_for_every_term(idx):
-    with idx._open().searcher() as s:
+    with idx.engine._open().searcher() as s:
         checked = 0
         for sub, _ in s.leaf_searchers():
             r = sub.reader()
@@ -186,10 +193,10 @@ def test_a_compound_segment_is_read_by_whoosh(tmp_path):
     recs = [json.loads(line) for line in open(SAMPLE, encoding="utf-8")][:20]
     index = SearchIndex(tmp_path / "ix")
     index.rebuild(recs)
-    writer = index._open().writer()  # Whoosh's default: a compound segment
+    writer = index.engine._open().writer()  # Whoosh's default: a compound segment
     writer.update_document(**document(dict(recs[0], titles={"zh": "物理的宇宙之旅"})))
     writer.commit(merge=False)
-    with index._open().searcher() as s:
+    with index.engine._open().searcher() as s:
         readers = [sub.reader() for sub, _ in s.leaf_searchers()]
         assert any(bulk.Mapped.open(r) is None for r in readers)
         q = wq.Term("zh", "宇宙")
@@ -223,13 +230,13 @@ def generated_pinyin(n=60):
 def test_generated_pinyin_queries_score_as_whoosh_tier_after_tier(idx):
     """The widening reuses the strict tier's sums; word groups reuse its matches."""
     from contentlib.search.query import word_query
-    with idx._open().searcher() as s:
-        live = idx._live(s)
+    with idx.engine._open().searcher() as s:
+        live = idx.engine._live(s)
         widened = 0
         for text in generated_pinyin():
             readings = interpret(text)
             evaluator = bulk.Evaluator(s, bulk.Segments(), live)
-            tiers = idx._queries(s, text, readings, {})
+            tiers = tier_queries(idx, s, text, readings)
             for q in tiers:
                 scores, hits = evaluator.run(q)
                 expected = whoosh_scores(s, q)
@@ -238,7 +245,7 @@ def test_generated_pinyin_queries_score_as_whoosh_tier_after_tier(idx):
                     assert scores[d] == pytest.approx(score, rel=1e-9), (text, q, d)
             widened += len(tiers) > 1
             for word in [w for r in readings if r.script == "pinyin" for w, _ in r.candidates]:
-                q = word_query(word)
+                q = to_whoosh(word_query(word))
                 found = set(evaluator.matches(q).tolist()) & set(np.flatnonzero(live).tolist())
                 assert found == whoosh_scores(s, q).keys(), (text, word)
         assert widened > 10
@@ -249,7 +256,7 @@ def test_interleaving_sorts_only_what_it_shows_but_shows_the_same():
         """The interleaving as first written: every hit sorted."""
         import itertools
         ids = np.flatnonzero(hits)
-        ranked = ids[np.lexsort((ids, bulk._key(scores, ids, tier)))]
+        ranked = ids[np.lexsort((ids, ranking._key(scores, ids, tier)))]
         head, tail = ranked[:pool], ranked[pool:]
         inside = np.zeros(len(head), dtype=bool)
         lists = []
@@ -275,5 +282,5 @@ def test_interleaving_sorts_only_what_it_shows_but_shows_the_same():
         tier = rnd.integers(0, 2, n).astype(np.int8) if rnd.random() < 0.5 else None
         pool = int(rnd.integers(1, 60))
         start, count = int(rnd.integers(0, 80)), int(rnd.integers(1, 30))
-        assert bulk.top_interleaved(scores, hits, start, count, groups, tier, pool) == \
+        assert ranking.top_interleaved(scores, hits, start, count, groups, tier, pool) == \
             full(scores, hits, start, count, groups, tier, pool)

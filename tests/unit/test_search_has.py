@@ -98,12 +98,12 @@ def test_only_public_files_count(db_url, tmp_path):
         workflow.attach_media(store, editor, "w", "bo",
                               MediaEntry("media/w.m4a", "dub", "2" * 64, content_type="audio/mp4"))
         assert search_record(store.get_work("w"))["has"] == ["book"]
-        index, index_dir = SearchIndex(tmp_path / "index"), tmp_path / "index"
-        indexing.rebuild(store, index, index_dir)
+        index = SearchIndex(tmp_path / "index")
+        indexing.rebuild(store, index)
         assert index.search("", filters={"has": ["audio"]})["total"] == 0
         workflow.submit(store, editor, "w", "bo")
         workflow.approve(store, reviewer, "w", "bo")
-        indexing.drain(store, index, index_dir)
+        indexing.drain(store, index)
         assert found(index.search("", filters={"has": ["audio"]})) == ["w"]
         assert found(index.search("原子", filters={"has": ["book", "audio"]})) == ["w"]
         index.close()

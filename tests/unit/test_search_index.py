@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from contentlib import indexing
 from contentlib.errors import IndexUnavailable
 from contentlib.search import SearchIndex
-from contentlib.search.index import EXPANSION_BOOST
+from contentlib.search.localstate import writer_lock
+from contentlib.search.policy import EXPANSION_BOOST
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "search_sample.jsonl"
 
@@ -239,7 +239,7 @@ def test_update_and_delete(tmp_path):
     assert ids(index.search("量子隧穿")) == [recs[0]["id"]]
     assert ids(index.search("glaciers")) == ["new-1"]
     assert recs[1]["id"] not in ids(index.search("", per_page=50))
-    with indexing.writer_lock(tmp_path / "ix") as got:  # the one writer lock, beside the index
+    with writer_lock(tmp_path / "ix") as got:  # the one writer lock, beside the index
         assert got
         index.update(delete_ids=["new-1"])
     assert index.search("")["total"] == 4
@@ -286,10 +286,10 @@ def test_total_counts_every_match_however_small_the_page(idx):
 
 
 def test_writer_lock_is_exclusive_and_can_be_tried(tmp_path):
-    with indexing.writer_lock(tmp_path / "ix") as first:
-        with indexing.writer_lock(tmp_path / "ix", blocking=False) as second:
+    with writer_lock(tmp_path / "ix") as first:
+        with writer_lock(tmp_path / "ix", blocking=False) as second:
             assert first and not second
-    with indexing.writer_lock(tmp_path / "ix", blocking=False) as again:
+    with writer_lock(tmp_path / "ix", blocking=False) as again:
         assert again
 
 
@@ -321,14 +321,14 @@ def test_a_thread_keeps_its_searcher_until_the_index_changes(tmp_path):
     recs = sample()
     index.rebuild(recs[:5])
     index.search("物理")
-    first = index._local.searcher
+    first = index.engine._local.searcher
     index.search("宇宙")
-    assert index._local.searcher is first  # reused: no re-reading of every segment
+    assert index.engine._local.searcher is first  # reused: no re-reading of every segment
     index.update(records=[recs[5]])
     assert index.search("")["total"] == 6  # the change is seen at once
-    assert index._local.searcher is not first and first.is_closed
+    assert index.engine._local.searcher is not first and first.is_closed
     index.close()
-    assert index._local.searcher is None
+    assert index.engine._local.searcher is None
 
 
 def test_threads_search_while_the_index_changes(tmp_path):

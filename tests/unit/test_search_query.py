@@ -1,7 +1,7 @@
 """Query interpretation: script detection, EWTS, pinyin, hostile input."""
 import pytest
 
-from contentlib.search import query
+from contentlib.search import plan, query
 
 
 def scripts(q):
@@ -88,7 +88,7 @@ HOSTILE = ['"unbalanced', "(a OR b", "a AND NOT b", "title:x*", "*", "?", "[]{}"
 @pytest.mark.parametrize("q", HOSTILE)
 def test_hostile_queries_are_text(q):
     readings = query.interpret(q)
-    query.to_whoosh(readings)
+    query.to_plans(readings)
 
 
 def test_query_is_bounded():
@@ -97,13 +97,10 @@ def test_query_is_bounded():
 
 
 def _leaves_bounded(q):
-    from whoosh import query as wq
-    if isinstance(q, wq.Phrase):
-        assert len(q.words) <= query.MAX_PHRASE
-    elif isinstance(q, (wq.And, wq.Or)):
-        if all(isinstance(s, wq.Term) for s in q.subqueries):
-            assert len(q.subqueries) <= query.MAX_TERMS
-        for sub in q.subqueries:
+    if isinstance(q, (plan.And, plan.Or)):
+        if all(isinstance(s, plan.Term) for s in q.clauses):
+            assert len(q.clauses) <= query.MAX_TERMS
+        for sub in q.clauses:
             _leaves_bounded(sub)
 
 
@@ -111,8 +108,8 @@ def _leaves_bounded(q):
                                "中国的科学家发现了什么重要的东西？" * 20, "ལ་" * 200,
                                "shi de le zai he you " * 20, "fu li xi ya " * 3])
 def test_long_queries_are_bounded(q):
-    for wq_query in query.to_whoosh(query.interpret(q)):
-        _leaves_bounded(wq_query)
+    for p in query.to_plans(query.interpret(q)):
+        _leaves_bounded(p)
 
 
 def test_long_latin_is_not_pinyin():

@@ -74,7 +74,7 @@ def test_refuses_a_codec_it_cannot_write(tmp_path):
 def test_a_rebuilt_index_answers_like_one_written_by_whoosh(tmp_path):
     """End to end: the same searches give the same hits and scores."""
     recs = _records()
-    ours = si.SearchIndex(tmp_path / "ours", chunk_size=150)  # several segments, forked writers
+    ours = si.WhooshEngine(tmp_path / "ours", chunk_size=150)  # several segments, forked writers
     ours.rebuild(recs)
     (tmp_path / "theirs").mkdir()
     ix = windex.create_in(str(tmp_path / "theirs"), si.make_schema())

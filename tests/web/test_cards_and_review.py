@@ -65,7 +65,7 @@ def test_listing_cards_have_save_forms_and_markers(client, app, users, auth, tmp
     res = app.extensions["contentlib"]
     report = records.import_file(res.store, path, ingest=res.ingest)
     res.finish_import(report.work_ids, cards=True)
-    indexing.drain(res.store, res.index, res.index_dir)
+    indexing.drain(res.store, res.index)
     html = client.get("/subjects/earth-space", headers=EN).get_data(as_text=True)
     assert "Has video" in html and 'class="card-save"' not in html
     # the "has" filter of the search API, as a checkbox on the search page

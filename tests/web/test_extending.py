@@ -17,7 +17,7 @@ import pytest
 from contentlib.errors import NotFound
 from contentlib.exporters import Exporter, Plan, registry
 from contentlib.longwork import Cancelled, Task
-from contentlib.search.backend import WhooshBackend
+from contentlib.search.index import WhooshEngine
 from contentlib.selection import Selection
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "extending.md"
@@ -50,15 +50,15 @@ def test_the_projects_own_entries_are_found_with_or_without_installed_metadata(t
     found = registry.exporters()
     assert {"jsonl", "bundle", "zim", "site"} <= set(found)
     assert all(isinstance(e, Exporter) and e.title and e.explanation for e in found.values())
-    assert registry.search_engine("whoosh") is WhooshBackend
+    assert registry.search_engine("whoosh") is WhooshEngine
     # The same when the installed metadata has no entries at all (a checkout installed before they existed) ...
     monkeypatch.setattr(registry.metadata, "entry_points", lambda group: [])
     assert sorted(registry.exporters()) == ["bundle", "jsonl", "site", "zim"]
-    assert registry.search_engine("whoosh") is WhooshBackend
+    assert registry.search_engine("whoosh") is WhooshEngine
     with pytest.raises(NotFound, match="known: bundle, jsonl, site, zim"):
         registry.exporter("nope")
-    with pytest.raises(NotFound, match="no search engine named 'tantivy'; known: whoosh"):
-        registry.search_engine("tantivy")
+    with pytest.raises(NotFound, match="no search engine named 'lucene'; known: tantivy, whoosh"):
+        registry.search_engine("lucene")
 
 
 def test_an_installed_entry_of_the_same_name_wins(tmp_path, monkeypatch):

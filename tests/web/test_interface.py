@@ -27,7 +27,7 @@ def titled(app, tmp_path):
     res = app.extensions["contentlib"]
     lines = [_work(f"w{i}", {"bo": SORTED_BO[i], "zh": ZH[SORTED_BO[i]]}) for i in IMPORT_ORDER]
     records.import_file(res.store, write_jsonl(tmp_path / "titled.jsonl", lines))
-    indexing.drain(res.store, res.index, res.index_dir)
+    indexing.drain(res.store, res.index)
     return app
 
 

@@ -13,7 +13,7 @@ from tests.unit import media_samples as ms
 def world(app):
     res = app.extensions["contentlib"]
     records.import_file(res.store, DATA / "works.jsonl")
-    indexing.drain(res.store, res.index, res.index_dir)
+    indexing.drain(res.store, res.index)
     for name in ("editor", "reviewer"):
         accounts.create_user(res.store, name, name, "a long enough password")
     return {"res": res, "token": {n: accounts.issue_token(res.store, n) for n in ("editor", "reviewer")}}

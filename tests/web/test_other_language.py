@@ -42,7 +42,7 @@ def reach_home(tmp_path_factory):
         app = create_app({"TESTING": True, "CONTENTLIB_SECRET_KEY": TEST_SECRET})
         lib = app.extensions["contentlib"]
         records.import_file(lib.store, write_jsonl(tmp_path_factory.mktemp("src") / "reach.jsonl", _records()))
-        indexing.drain(lib.store, lib.index, lib.index_dir)
+        indexing.drain(lib.store, lib.index)
         lib.build_lexicon()
         lib.store.close()
     return home

@@ -156,7 +156,7 @@ def test_a_drafts_book_is_not_readable_by_the_public_and_private_for_staff(app, 
     from contentlib import indexing, records
 
     records.import_file(library.store, Path(__file__).resolve().parents[1] / "data" / "works.jsonl")
-    indexing.drain(library.store, library.index, library.index_dir)
+    indexing.drain(library.store, library.index)
     token = accounts.issue_token(library.store, "editor")
     pdf = ms.make_pages_pdf(tmp_path / "secret-draft.pdf", [(300, 400)] * 2).read_bytes()
     r = client.post("/api/v1/works/t-book/versions/bo/media", data={"file": (io.BytesIO(pdf), "secret-draft.pdf")},

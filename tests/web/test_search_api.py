@@ -61,7 +61,7 @@ def test_missing_index_answers_503_then_is_rebuilt(client, app, loaded):
     resp = client.get("/api/v1/search?q=原子核")
     assert resp.status_code == 503
     assert resp.get_json()["error"]["code"] == "index_unavailable"
-    indexing.rebuild(res.store, res.index, res.index_dir)
+    indexing.rebuild(res.store, res.index)
     assert client.get("/api/v1/search?q=原子核").get_json()["total"] >= 1
 
 
