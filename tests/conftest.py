@@ -157,5 +157,5 @@ def catalog_loaded(app):
 
     res = app.extensions["contentlib"]
     records.import_file(res.store, DATA / "works.jsonl")
-    indexing.drain(res.store, res.index, res.index_dir)
+    indexing.drain(res.store, res.index)
     return app

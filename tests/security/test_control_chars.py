@@ -129,7 +129,7 @@ def tainted(world):
                 creators=[Creator({"en": "Ann\u0019"}, "author")])
     res.store.put_works([work])
     res.store.set_label("subjects", "health", "en", "Health\u0006")
-    drain(res.store, res.index, res.index_dir)
+    drain(res.store, res.index)
     return world
 
 
