@@ -48,8 +48,11 @@ admin: install
 	@test -n "$(NAME)" -a -n "$(PASSWORD)" || { echo "usage: make admin NAME=you PASSWORD='at least 8 characters'"; exit 2; }
 	@$(BIN)/contentlib users create "$(NAME)" --role admin --password "$(PASSWORD)"
 
+# In parallel: one pytest-xdist worker per core (WORKERS=4 for another count, WORKERS=0 for one process).
+# Each worker has its own PostgreSQL database (<name>_gw0, ...), ports and temporary folders (tests/conftest.py).
+WORKERS ?= auto
 test: $(VENV)/.installed-test translations
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/search_bench.py
