@@ -34,7 +34,6 @@ from .storage.workflow import WorkflowStore
 from .storage.works import WorksStore
 from .tables import (creators, deleted_works, jobs, media, metadata, outbox, outbox_consumers, version_history,
                      version_origins, versions, vocabulary_terms, work_terms, works)
-from .vocabulary import Vocabulary
 
 __all__ = ["Store", "make_engine", "setup_lock", "upgrade", "OUTBOX_LOCK", "metadata", "creators", "deleted_works",
            "jobs", "media", "outbox", "outbox_consumers", "version_history", "version_origins", "versions",
@@ -49,7 +48,6 @@ class Store(WorksStore, OutboxStore, VocabularyStore, WorkflowStore, GlossarySto
 
     def __init__(self, engine: sa.Engine):
         self.engine = engine
-        self._vocabulary: Vocabulary | None = None
 
     @classmethod
     def from_url(cls, url: str, migrate: bool = True, **timeouts) -> "Store":
@@ -65,6 +63,7 @@ class Store(WorksStore, OutboxStore, VocabularyStore, WorkflowStore, GlossarySto
         if migrate:
             with setup_lock(engine):
                 upgrade(engine)
+                store.seed_generations("vocabulary", "glossary")
                 store.seed_vocabulary()
         return store
 

@@ -141,6 +141,7 @@ def enqueue_all(store, extra_ids) -> None:
     with store.transaction() as conn:
         _forget_consumers(conn)
         store.enqueue_changes(conn, ids, time.time())
+        store.bump_table_generation(conn, "vocabulary", "glossary")  # every process re-reads what was restored
 
 
 def _forget_consumers(conn) -> None:
@@ -153,7 +154,7 @@ def replace_sqlite(store, snapshot: Path, target: Path) -> None:
     with store.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     store.engine.dispose()
-    store._vocabulary = None
+    store.forget_table_caches()
     for suffix in ("-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
     fd = os.open(snapshot, os.O_RDONLY)
