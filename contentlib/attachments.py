@@ -14,7 +14,7 @@ import json
 import os
 from pathlib import Path
 
-from . import disk
+from . import disk, media_kinds
 from .errors import MediaRejected
 from .media import FileInfo, Limits, MediaStore, StoredFile, make_renditions
 from .media.check import within_limits
@@ -220,20 +220,11 @@ def finish_work(store, media: MediaStore, work_id: str, limits: Limits | None = 
 
 
 def kinds(work) -> set[str]:
-    """What the work has to play or read, as the search ``has`` filter names it.
+    """What the work has to play or read, as the search ``has`` filter names it (``media_kinds.offered``).
 
     ``video`` (an original or dubbed video), ``book`` (a PDF or EPUB), ``audio``, ``subtitles``.
     """
-    out = set()
-    for m in work.media:
-        kind = (m.info.get("file") or {}).get("kind")
-        if kind == "video" and m.role in ("original", "dub"):
-            out.add("video")
-        elif kind in ("book", "audio"):
-            out.add(kind)
-        elif kind == "subtitle":
-            out.add("subtitles")
-    return out
+    return set(media_kinds.offered(work.media))
 
 
 def has_image(work) -> bool:

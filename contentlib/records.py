@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
@@ -21,6 +20,7 @@ from typing import Callable
 from . import bounds, jsonsafe, xmltext
 from .errors import InvalidRecord
 from .merge import carried_fields
+from .atomic import atomic_open
 from .targets import output_file
 from .model import (CREATOR_ROLES, LANGUAGES, MEDIA_ROLES, TIMED_TYPES, WORK_TYPES, ID_RE, Creator,
                     MediaEntry, Version, Work)
@@ -602,12 +602,5 @@ def _copy_once(src: Path, target: Path, size: int | None) -> None:
     """Copy a stored file to ``target`` unless it is there already (written to a temp name, then renamed)."""
     if target.is_file() and (size is None or target.stat().st_size == size):
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-    try:
-        with os.fdopen(fd, "wb") as out, open(src, "rb") as fh:
-            shutil.copyfileobj(fh, out, 1 << 20)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with open(src, "rb") as fh, atomic_open(target, prefix=".part-", parents=True) as out:
+        shutil.copyfileobj(fh, out, 1 << 20)

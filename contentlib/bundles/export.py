@@ -6,15 +6,14 @@ import base64
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 import time
 import uuid
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from .. import usage
+from .. import media_kinds, usage
+from ..atomic import atomic_path
 from ..records import work_to_record
 from ..targets import output_folder
 from .format import CATALOG, FORMAT, MANIFEST, SIGNATURE, VERSION, media_name
@@ -81,7 +80,7 @@ def plan(store, media, work_ids, selection: dict, light: bool = False) -> Plan:
             else:
                 source = media.path(entry.sha256)
                 made = (entry.info.get("renditions") or {}).get("light")
-                if light and made is None and (entry.content_type or "").startswith("video/"):
+                if light and made is None and media_kinds.entry_kind(entry) == media_kinds.VIDEO:
                     out.light_missing += 1  # the worker has not made it yet (a refused one stays refused)
             out.files.setdefault(chosen.sha256, (source, chosen.size or source.stat().st_size))
         out.lines.append((json.dumps(work_to_record(work), ensure_ascii=False) + "\n").encode("utf-8"))
@@ -114,10 +113,8 @@ def write(p: Plan, out_path, identity, previous: str | None = None, progress=Non
     :raises ValueError: if a stored file no longer matches its sha256 (nothing is left behind).
     """
     out_path = Path(out_path)
-    fd, tmp = tempfile.mkstemp(dir=out_path.resolve().parent, prefix=f".{out_path.name}.", suffix=".part")
-    os.close(fd)
     members, done, total = [], 0, p.size
-    try:
+    with atomic_path(out_path, prefix=f".{out_path.name}.", suffix=".part") as tmp:
         with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
             catalog = b"".join(p.lines)
             zf.writestr(_member_info(CATALOG, zipfile.ZIP_DEFLATED), catalog)
@@ -151,12 +148,6 @@ def write(p: Plan, out_path, identity, previous: str | None = None, progress=Non
             zf.writestr(_member_info(MANIFEST, zipfile.ZIP_DEFLATED), manifest_bytes)
             zf.writestr(_member_info(SIGNATURE, zipfile.ZIP_STORED),
                         base64.b64encode(identity.sign(manifest_bytes)) + b"\n")
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return manifest
 
 

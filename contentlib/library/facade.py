@@ -21,6 +21,7 @@ from typing import BinaryIO, Iterable
 
 from .. import (attachments, backup, books, disk, glossary, indexing, keys, lightvideo, lists, oai, records,
                usage, worker, workflow, xmltext, zim)
+from .. import atomic
 from ..accounts import User
 from ..bundles import BundleLimits, export as bundle_export, importer
 from ..bundles.importer import BundleReport
@@ -411,10 +412,8 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         """
         me = self.identity()
         data = usage.export_counts(self.store, since=since, library_id=me.id, name=name or me.name)
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, path)  # a crash leaves the old file or the new one
+        # a crash leaves the old file or the new one; two exports at once never share a temporary file
+        atomic.write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
         return data
 
     def import_counts(self, text: str) -> dict:
