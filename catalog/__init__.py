@@ -43,12 +43,28 @@ def create_app(test_config: dict | None = None) -> Flask:
     headers.init_app(app)
 
     app.url_map.converters["int"] = BoundedInt
-    from . import admin, api, auth, browse, coverage, editor, errors, glossary, i18n, lists, media, search, workflow_api, works
-    from . import reports, reports_api
+    from . import (
+        admin,
+        api,
+        auth,
+        browse,
+        coverage,
+        editor,
+        errors,
+        glossary,
+        i18n,
+        lists,
+        media,
+        reports,
+        reports_api,
+        search,
+        workflow_api,
+        works,
+    )
     for module in (ops, i18n, browse, works, search, media, api, auth, editor, workflow_api, coverage, glossary, lists,
                    admin, reports, reports_api):
         app.register_blueprint(module.bp)
-    from . import feeds, metadata, oai, openapi, opds
+    from . import feeds, metadata, oai, opds, openapi
     for module in (oai, opds, feeds, openapi):  # open doors for other readers and harvesters
         app.register_blueprint(module.bp)
     metadata.init_app(app)

@@ -267,6 +267,7 @@ from .cli_reports import report_group  # noqa: E402  (the report commands live i
 _register_bundles(cli)
 cli.add_command(report_group)
 from .cli_interface import translations_group  # noqa: E402  (the editors' interface strings)
+
 cli.add_command(translations_group)
 __import__("catalog.cli_security").cli_security.register(users_group)  # users unlock
 
@@ -276,10 +277,14 @@ def main() -> None:
 
 
 from .cli_zim import zim_group  # noqa: E402  (each feature's commands live in their own module)
+
 cli.add_command(zim_group)
 from .cli_lexicon import lexicon_group  # noqa: E402
+
 cli.add_command(lexicon_group)
 from .cli_settings import settings_group  # noqa: E402  (the library's name, id and public address)
+
 cli.add_command(settings_group)
 from .cli_translate import translate_group  # noqa: E402  (XLIFF out and in, issue 23)
+
 cli.add_command(translate_group)

@@ -16,7 +16,6 @@ from contentlib.progress import Reporter, human
 from .cli_selection import selection_options
 from .resources import get_library
 
-
 # --- keys ---
 
 @click.group("keys")

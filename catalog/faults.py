@@ -11,7 +11,8 @@ import logging
 import time
 
 from flask import current_app, jsonify, render_template, request
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 from contentlib.errors import CannotWrite, DatabaseUnavailable, NoSpace, ReadOnlyStorage, storage_error
 

@@ -22,7 +22,6 @@ from .media.images import save_image, thumbnail
 from .media.renditions import cover_card_image
 from .xmltext import xml_safe
 
-
 CARD_WIDTHS = (320, 640)
 
 
@@ -304,8 +303,8 @@ def finish_works(store, media: MediaStore, db_url: str, work_ids, limits: Limits
             made += finish_work(store, media, work_id, limits, cards)
             say(n, len(work_ids))
         return made
-    from concurrent.futures import ProcessPoolExecutor
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     chunks = [work_ids[i::processes * 4] for i in range(processes * 4)]
     ctx = multiprocessing.get_context("spawn")  # no forked copies of open connections or threads

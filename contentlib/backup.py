@@ -35,13 +35,24 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .atomic import atomic_path
-from .backup_manifest import (FORMAT, INSTANCE_FILES, MANIFEST, SQLITE_MEMBER, VERSION, BackupInvalid, check_tables,
-                              verify)
+from .backup_manifest import FORMAT, INSTANCE_FILES, MANIFEST, SQLITE_MEMBER, VERSION, BackupInvalid, check_tables, verify
 from .errors import CannotWrite, ContentlibError, storage_error
 from .paths import PathEscape, inside
-from .storage.backup import (UnusableDatabase, check_sqlite, copy_rows, database_errors, dump_json, enqueue_all,
-                             is_empty, replace_sqlite, rows_from_engine, rows_from_json, snapshot_sqlite, sqlite_path,
-                             table_counts)
+from .storage.backup import (
+    UnusableDatabase,
+    check_sqlite,
+    copy_rows,
+    database_errors,
+    dump_json,
+    enqueue_all,
+    is_empty,
+    replace_sqlite,
+    rows_from_engine,
+    rows_from_json,
+    snapshot_sqlite,
+    sqlite_path,
+    table_counts,
+)
 from .targets import output_folder
 
 _CHUNK = 1 << 20
@@ -63,7 +74,7 @@ class Locations:
     index_dir: Path | None = None
 
     @classmethod
-    def from_settings(cls, settings: dict) -> "Locations":
+    def from_settings(cls, settings: dict) -> Locations:
         return cls(settings["CONTENTLIB_DATABASE_URL"], Path(settings["CONTENTLIB_MEDIA_DIR"]),
                    Path(settings["CONTENTLIB_INSTANCE_DIR"]), Path(settings["CONTENTLIB_INDEX_DIR"]))
 

@@ -13,17 +13,16 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable
 
 from . import bounds, jsonsafe, xmltext
+from .atomic import atomic_open
 from .errors import InvalidRecord
 from .merge import carried_fields
-from .atomic import atomic_open
+from .model import CREATOR_ROLES, ID_RE, LANGUAGES, MEDIA_ROLES, TIMED_TYPES, WORK_TYPES, Creator, MediaEntry, Version, Work
 from .targets import output_file
-from .model import (CREATOR_ROLES, LANGUAGES, MEDIA_ROLES, TIMED_TYPES, WORK_TYPES, ID_RE, Creator,
-                    MediaEntry, Version, Work)
 
 FIELDS = ("id", "type", "titles", "descriptions", "keywords", "subjects", "audiences", "grades", "year",
           "duration_seconds", "pages", "creators", "license", "attribution", "source_url", "media", "updated")
@@ -44,7 +43,7 @@ def parse_time(value) -> float | None:
 
 def format_time(ts: float) -> str:
     """Unix time as RFC 3339 UTC to the second, as export writes ``updated``."""
-    return dt.datetime.fromtimestamp(int(ts), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.fromtimestamp(int(ts), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass

@@ -32,8 +32,21 @@ from .storage.usage import UsageStore
 from .storage.vocabulary import VocabularyStore
 from .storage.workflow import WorkflowStore
 from .storage.works import WorksStore
-from .tables import (creators, deleted_works, jobs, media, metadata, outbox, outbox_consumers, version_history,
-                     version_origins, versions, vocabulary_terms, work_terms, works)
+from .tables import (
+    creators,
+    deleted_works,
+    jobs,
+    media,
+    metadata,
+    outbox,
+    outbox_consumers,
+    version_history,
+    version_origins,
+    versions,
+    vocabulary_terms,
+    work_terms,
+    works,
+)
 
 __all__ = ["Store", "make_engine", "setup_lock", "upgrade", "OUTBOX_LOCK", "metadata", "creators", "deleted_works",
            "jobs", "media", "outbox", "outbox_consumers", "version_history", "version_origins", "versions",
@@ -50,7 +63,7 @@ class Store(WorksStore, OutboxStore, VocabularyStore, WorkflowStore, GlossarySto
         self.engine = engine
 
     @classmethod
-    def from_url(cls, url: str, migrate: bool = True, **timeouts) -> "Store":
+    def from_url(cls, url: str, migrate: bool = True, **timeouts) -> Store:
         """Open the database; with ``migrate``, bring its schema and shipped vocabulary up to date.
 
         Setup runs one process at a time (``setup_lock``), so any number of

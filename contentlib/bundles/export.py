@@ -114,40 +114,39 @@ def write(p: Plan, out_path, identity, previous: str | None = None, progress=Non
     """
     out_path = Path(out_path)
     members, done, total = [], 0, p.size
-    with atomic_path(out_path, prefix=f".{out_path.name}.", suffix=".part") as tmp:
-        with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
-            catalog = b"".join(p.lines)
-            zf.writestr(_member_info(CATALOG, zipfile.ZIP_DEFLATED), catalog)
-            members.append({"name": CATALOG, "size": len(catalog), "sha256": hashlib.sha256(catalog).hexdigest()})
-            done += len(catalog)
-            if progress:
-                progress(done, total, CATALOG)
-            for sha, (source, _size) in sorted(p.files.items()):
-                digest, size = hashlib.sha256(), 0
-                with open(source, "rb") as src, zf.open(_member_info(media_name(sha), zipfile.ZIP_STORED), "w",
-                                                        force_zip64=True) as dst:
-                    while chunk := src.read(_CHUNK):
-                        digest.update(chunk)
-                        dst.write(chunk)
-                        size += len(chunk)
-                        done += len(chunk)
-                        if progress:
-                            progress(done, total, media_name(sha))
-                if digest.hexdigest() != sha:
-                    raise ValueError(f"stored file {source} does not match its sha256 {sha}")
-                members.append({"name": media_name(sha), "size": size, "sha256": sha})
-            manifest = {
-                "format": FORMAT, "version": VERSION, "bundle_id": uuid.uuid4().hex,
-                "library": {"id": identity.id, "name": identity.name, "public_key": identity.public_key},
-                "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-                "selection": p.selection, "light": p.light, "previous": previous,
-                "counts": {"works": p.works, "media": len(p.files), "bytes": sum(m["size"] for m in members)},
-                "members": members,
-            }
-            manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
-            zf.writestr(_member_info(MANIFEST, zipfile.ZIP_DEFLATED), manifest_bytes)
-            zf.writestr(_member_info(SIGNATURE, zipfile.ZIP_STORED),
-                        base64.b64encode(identity.sign(manifest_bytes)) + b"\n")
+    with atomic_path(out_path, prefix=f".{out_path.name}.", suffix=".part") as tmp, zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
+        catalog = b"".join(p.lines)
+        zf.writestr(_member_info(CATALOG, zipfile.ZIP_DEFLATED), catalog)
+        members.append({"name": CATALOG, "size": len(catalog), "sha256": hashlib.sha256(catalog).hexdigest()})
+        done += len(catalog)
+        if progress:
+            progress(done, total, CATALOG)
+        for sha, (source, _size) in sorted(p.files.items()):
+            digest, size = hashlib.sha256(), 0
+            with open(source, "rb") as src, zf.open(_member_info(media_name(sha), zipfile.ZIP_STORED), "w",
+                                                    force_zip64=True) as dst:
+                while chunk := src.read(_CHUNK):
+                    digest.update(chunk)
+                    dst.write(chunk)
+                    size += len(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total, media_name(sha))
+            if digest.hexdigest() != sha:
+                raise ValueError(f"stored file {source} does not match its sha256 {sha}")
+            members.append({"name": media_name(sha), "size": size, "sha256": sha})
+        manifest = {
+            "format": FORMAT, "version": VERSION, "bundle_id": uuid.uuid4().hex,
+            "library": {"id": identity.id, "name": identity.name, "public_key": identity.public_key},
+            "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+            "selection": p.selection, "light": p.light, "previous": previous,
+            "counts": {"works": p.works, "media": len(p.files), "bytes": sum(m["size"] for m in members)},
+            "members": members,
+        }
+        manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+        zf.writestr(_member_info(MANIFEST, zipfile.ZIP_DEFLATED), manifest_bytes)
+        zf.writestr(_member_info(SIGNATURE, zipfile.ZIP_STORED),
+                    base64.b64encode(identity.sign(manifest_bytes)) + b"\n")
     return manifest
 
 

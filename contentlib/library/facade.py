@@ -15,15 +15,33 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import BinaryIO
 
-from .. import (attachments, backup, books, disk, glossary, indexing, keys, lightvideo, lists, oai, records,
-               usage, worker, workflow, xmltext, zim)
-from .. import atomic
+from .. import (
+    atomic,
+    attachments,
+    backup,
+    books,
+    disk,
+    glossary,
+    indexing,
+    keys,
+    lightvideo,
+    lists,
+    oai,
+    records,
+    usage,
+    worker,
+    workflow,
+    xmltext,
+    zim,
+)
 from ..accounts import User
-from ..bundles import BundleLimits, export as bundle_export, importer
+from ..bundles import BundleLimits, importer
+from ..bundles import export as bundle_export
 from ..bundles.importer import BundleReport
 from ..bundles.offline import OfflineJobs, OfflineLimits
 from ..crosslang import demand, reach
@@ -33,8 +51,8 @@ from ..media import Limits, MediaStore
 from ..model import LANGUAGES, MediaEntry
 from ..search.backend import SearchBackend, SearchResult, WhooshBackend
 from ..search.index import SearchIndex
-from ..selection import select_works
 from ..search_request import SearchRequest, parse_search_args
+from ..selection import select_works
 from ..store import Store
 from .accounts import Accounts
 from .bookreader import BookReader
@@ -143,7 +161,7 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         self.translation = Translation(self)
 
     @classmethod
-    def from_settings(cls, settings: dict, migrate: bool = True) -> "Library":
+    def from_settings(cls, settings: dict, migrate: bool = True) -> Library:
         """Build a library from ``CONTENTLIB_*`` settings (``contentlib.settings.defaults()``)."""
         url = settings["CONTENTLIB_DATABASE_URL"]
         index_dir = Path(settings["CONTENTLIB_INDEX_DIR"])

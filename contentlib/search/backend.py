@@ -7,8 +7,9 @@ API is built by the web shell, not here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Protocol
+from typing import Protocol
 
 from ..errors import IndexUnavailable
 from .index import SearchIndex

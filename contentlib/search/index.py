@@ -20,15 +20,15 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import index as windex
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.analysis import StandardAnalyzer
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 
 from ..errors import IndexUnavailable
 from . import analysis, bulk, chinese, highlight
-from .segwriter import FastSegmentWriter
 from .query import clean, interpret, to_whoosh, translated_query, word_query
+from .segwriter import FastSegmentWriter
 
 FACETS = {"type": "type", "subject": "subject", "audience": "audience",
           "language": "lang"}
@@ -231,10 +231,8 @@ def _give_back_freed_memory():
     resident size starts with it.
     """
     gc.collect()
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
         ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
 
 
 def prepare():

@@ -72,18 +72,17 @@ def dump_json(url: str, folder: Path) -> tuple[list[str], dict, set[str]]:
     """
     engine = sa.create_engine(url)
     try:
-        with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
-            with conn.begin():
-                meta = sa.MetaData()
-                meta.reflect(conn)
-                counts = _counts(conn)
-                names = []
-                for table in meta.sorted_tables:
-                    names.append(table.name)
-                    with open(folder / f"{table.name}.jsonl", "w", encoding="utf-8") as out:
-                        out.write(json.dumps([c.name for c in table.columns]) + "\n")
-                        for row in conn.execute(sa.select(table)):
-                            out.write(json.dumps([_to_json(v) for v in row], ensure_ascii=False) + "\n")
+        with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn, conn.begin():
+            meta = sa.MetaData()
+            meta.reflect(conn)
+            counts = _counts(conn)
+            names = []
+            for table in meta.sorted_tables:
+                names.append(table.name)
+                with open(folder / f"{table.name}.jsonl", "w", encoding="utf-8") as out:
+                    out.write(json.dumps([c.name for c in table.columns]) + "\n")
+                    for row in conn.execute(sa.select(table)):
+                        out.write(json.dumps([_to_json(v) for v in row], ensure_ascii=False) + "\n")
         with engine.connect() as conn:
             shas = set(conn.execute(sa.text("SELECT sha256 FROM media")).scalars())
     finally:

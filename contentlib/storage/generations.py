@@ -29,7 +29,7 @@ PREFIX = "generation:"
 class Cached:
     """One value cached per process, reloaded when its table's generation changed (looked at ≤ once a second)."""
 
-    def __init__(self, store: "GenerationsStore", name: str, load):
+    def __init__(self, store: GenerationsStore, name: str, load):
         self._store, self._name, self._load = store, name, load
         self._value = None
         self._generation: str | None = None

@@ -180,7 +180,8 @@ def test_two_servers_and_a_worker_share_one_database(pg_url, tmp_path):
         b.serve()
         b.ready()
         for work_id, words in published.items():
-            _wait_for(lambda: work_id in (b.search_ids(words) or []), 10, f"B catches up on {work_id}")
+            _wait_for(lambda work_id=work_id, words=words: work_id in (b.search_ids(words) or []), 10,
+                      f"B catches up on {work_id}")
         assert json.loads(b.get("/readyz")[1])["outbox_lag"] == 0
 
         # A file uploaded through A is served by B (the media directory is shared).

@@ -133,9 +133,10 @@ def test_zim_passes_zimcheck_and_kiwix_finds_works_in_both_scripts(demo, runner,
 
 
 def test_zim_metadata_selection_and_a_second_export(demo, runner, tmp_path):
+    import io
+
     from libzim.reader import Archive
     from PIL import Image
-    import io
 
     lib = demo.extensions["contentlib"]
     work = lib.store.get_work("z-video")
