@@ -20,7 +20,7 @@ import uuid
 import sqlalchemy as sa
 
 from ..tables import settings
-from .base import Base
+from .settings import SettingsStore
 
 CHECK_EVERY = 1.0  # seconds between two looks at a cached table's generation
 PREFIX = "generation:"
@@ -55,7 +55,7 @@ class Cached:
         self._value = None
 
 
-class GenerationsStore(Base):
+class GenerationsStore(SettingsStore):
     _table_caches: dict[str, Cached]
 
     def table_cache(self, name: str, load) -> Cached:
