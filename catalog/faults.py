@@ -12,9 +12,10 @@ import time
 
 from flask import current_app, jsonify, render_template, request
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 
 from contentlib.errors import CannotWrite, DatabaseUnavailable, NoSpace, ReadOnlyStorage, storage_error
+
+from .texts import lazy_gettext as _l
 
 log = logging.getLogger("contentlib.faults")
 QUIET_SECONDS = 10.0  # one log line per process this often while the database is away (the access log has each)
