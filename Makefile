@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations extract update-translations demo admin bench page-weight clean
+.PHONY: run test typecheck install translations extract update-translations demo admin bench page-weight clean
 
 # Installing is quiet: pip's output goes to .venv/pip.log, shown only when something fails.
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
@@ -48,8 +48,15 @@ admin: install
 	@test -n "$(NAME)" -a -n "$(PASSWORD)" || { echo "usage: make admin NAME=you PASSWORD='at least 8 characters'"; exit 2; }
 	@$(BIN)/contentlib users create "$(NAME)" --role admin --password "$(PASSWORD)"
 
+# In parallel: one pytest-xdist worker per core (WORKERS=4 for another count, WORKERS=0 for one process).
+# Each worker has its own PostgreSQL database (<name>_gw0, ...), ports and temporary folders (tests/conftest.py).
+WORKERS ?= auto
 test: $(VENV)/.installed-test translations
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
+
+# The Flask-free core type-checks (configuration: pyproject.toml [tool.mypy]).
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/search_bench.py

@@ -82,7 +82,7 @@ def main():
     print("\n| class | " + " | ".join(f"{e} p50 / p95" for e in got) + " |")
     print("|---|" + "---|" * len(got))
     for c in next(iter(got.values()))["classes"]:
-        print(f"| {c} | " + " | ".join("%.1f / %.1f" % got[e]["classes"][c] for e in got) + " |")
+        print(f"| {c} | " + " | ".join("{:.1f} / {:.1f}".format(*got[e]["classes"][c]) for e in got) + " |")
     tmp.cleanup()
 
 

@@ -95,7 +95,7 @@ def build_catalog(rng):
             title = a["title"].strip()
             if not title:  # 2 dev-file articles have an empty title: take the lead name
                 ctx = a["paragraphs"][0]["context"].replace("-{", "").replace("}-", "")
-                title = re.split(r"[（，(]", ctx, 1)[0]
+                title = re.split(r"[（，(]", ctx, maxsplit=1)[0]
             works.append({"id": f"cmrc-{name}-{n}", "type": rng.choice(TYPES),
                           "titles": {"zh": title},
                           "descriptions": {"zh": "".join(p["context"] for p in a["paragraphs"])},

@@ -91,7 +91,7 @@ def private_split(master, worker):
     """A worker's private MB in mappings the master has too (copied on write, mostly), and in its own."""
     inherited = {s for s, _, _ in vmas(master)}  # by start: the heap grows
     split = {"inherited anon": 0, "own anon": 0, "files": 0}
-    for (s, e, name), kb in vmas(worker).items():
+    for (s, _e, name), kb in vmas(worker).items():
         if name.startswith("/"):
             split["files"] += kb
         elif s in inherited:

@@ -29,8 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from urllib.parse import urlsplit  # noqa: E402
 
-from tests.browser.support import (ACCEPT, LEAFLET_ID, PAGES, add_reader_books, launch, live_server,  # noqa: E402
-                                   weigh)
+from tests.browser.support import ACCEPT, LEAFLET_ID, PAGES, add_reader_books, launch, live_server, weigh  # noqa: E402
 
 BUDGET = 200_000
 READER_BUDGET = 300_000  # the leaflet's first view in the reader, font cached, on a 360 px phone

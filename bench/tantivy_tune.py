@@ -46,7 +46,7 @@ def main():
         idx.rebuild(json.loads(line) for line in open(a.catalog, encoding="utf-8") if line.strip())
         boost = dict(tantivy_engine.FIELD_BOOST)
         best = score(idx, queries)
-        print("start", boost, "recall@10=%.4f MRR=%.4f" % best)
+        print("start", boost, "recall@10={:.4f} MRR={:.4f}".format(*best))
         for _ in range(2):
             for field in boost:
                 for value in STEPS:
@@ -57,10 +57,10 @@ def main():
                     got = score(idx, queries)
                     if got[0] > best[0] + 1e-9 or (abs(got[0] - best[0]) < 1e-9 and got[1] > best[1] + 0.001):
                         best, boost = got, trial
-                        print("better", field, value, "recall@10=%.4f MRR=%.4f" % got, flush=True)
+                        print("better", field, value, "recall@10={:.4f} MRR={:.4f}".format(*got), flush=True)
                 tantivy_engine.FIELD_BOOST.update(boost)
         idx.close()
-    print("FIELD_BOOST =", boost, "recall@10=%.4f MRR=%.4f" % best)
+    print("FIELD_BOOST =", boost, "recall@10={:.4f} MRR={:.4f}".format(*best))
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ def main(argv=None) -> int:
                  "play": (f"/media/{sha}", {"Range": "bytes=0-"})}
         clients = {"on": on.test_client(), "off": off.test_client()}
         times = {(case, mode): [] for case in cases for mode in clients}
-        for case, (path, headers) in cases.items():  # warm both: templates, caches, connections
+        for path, headers in cases.values():  # warm both: templates, caches, connections
             for client in clients.values():
                 timed(client, path, headers, 5)
         for r in range(args.rounds):  # alternate which app goes first, so order effects cancel
@@ -101,9 +101,10 @@ def main(argv=None) -> int:
             print(f"{case:<10} counting on: median {a['median_ms']:.3f} ms, p90 {a['p90_ms']:.3f} ms | "
                   f"off: median {b['median_ms']:.3f} ms, p90 {b['p90_ms']:.3f} ms | "
                   f"difference {result[case]['median_difference_ms']:+.3f} ms (n={a['n']} each)")
-        from contentlib.usage import today
-        from contentlib.tables import usage_daily
         import sqlalchemy as sa
+
+        from contentlib.tables import usage_daily
+        from contentlib.usage import today
 
         with res.store.engine.connect() as conn:
             views = conn.execute(sa.select(sa.func.sum(usage_daily.c.count)).where(

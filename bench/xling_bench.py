@@ -52,10 +52,10 @@ def build(args):
 
 
 def block(args):
+    import os
+
     from contentlib.library import Library
     from contentlib.settings import defaults
-
-    import os
     os.environ["CONTENTLIB_HOME"] = args.home
     settings = defaults()
     settings["CONTENTLIB_COUNT_USE"] = False
@@ -87,6 +87,7 @@ def curve(args):
     """Recall@10 of the block as the lexicon learns from a growing share of the library's bilingual works."""
     import os
     import random
+
     from contentlib.crosslang import lexicon
     from contentlib.library import Library
     from contentlib.settings import defaults

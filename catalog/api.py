@@ -8,9 +8,9 @@ from contentlib.errors import BadParameter, IndexUnavailable
 from contentlib.records import work_to_record
 from contentlib.search.results import SearchResult
 
+from . import openapi
 from .counting import get_counter
 from .extensions import csrf
-from . import openapi
 from .media import describe
 from .resources import get_library
 

@@ -17,7 +17,6 @@ from .cli_export import run_export
 from .cli_selection import selection_options
 from .resources import get_library
 
-
 # --- keys ---
 
 @click.group("keys")

@@ -13,7 +13,6 @@ from contentlib.progress import human as _size
 
 from .resources import get_library
 
-
 CANCELLED_EXIT = 130  # what a shell reports for a command stopped by Ctrl-C
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-
 from .cli_export import run_export
 from .cli_selection import selection_options
 

@@ -5,11 +5,10 @@ Plain HTML forms (no JavaScript needed); every POST carries the CSRF token.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import format_datetime
-
 
 from contentlib import workflow
 from contentlib.errors import MediaRejected
@@ -32,7 +31,7 @@ UPLOAD_ROLES = {"": _l("Decide from the file"), "subtitle": _l("Subtitles"), "du
 
 @bp.app_template_filter("timestamp")
 def timestamp(value: float) -> str:
-    return format_datetime(datetime.fromtimestamp(value, tz=timezone.utc), "short")
+    return format_datetime(datetime.fromtimestamp(value, tz=UTC), "short")
 
 
 @bp.app_context_processor

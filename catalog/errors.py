@@ -4,8 +4,17 @@ from flask import current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from contentlib.errors import (BadParameter, InvalidRecord, InvalidTransition, LoginsBusy, MediaRejected, NotAllowed,
-                               NotFound, TooManyAttempts, WorkNotFound)
+from contentlib.errors import (
+    BadParameter,
+    InvalidRecord,
+    InvalidTransition,
+    LoginsBusy,
+    MediaRejected,
+    NotAllowed,
+    NotFound,
+    TooManyAttempts,
+    WorkNotFound,
+)
 
 from .texts import lazy_gettext as _l
 

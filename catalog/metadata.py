@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from contentlib import dublincore, feeds, schemaorg
+from contentlib import dublincore, feeds, media_kinds, schemaorg
 
 from .media import cover_url, describe
 from .public import absolute, public_url
 from .resources import get_library
 
-FILE_ROLES = ("original", "dub", "document")
-FILE_KINDS = ("video", "book", "audio")
+FILE_KINDS = (media_kinds.VIDEO, media_kinds.BOOK, media_kinds.AUDIO)
 
 
 def work_links(work) -> feeds.WorkLinks:
@@ -27,8 +26,8 @@ def work_links(work) -> feeds.WorkLinks:
     if links.cover is None:
         links.cover = absolute(cover_url(work, 640)) or links.thumbnail
     for m in work.media:
-        d = describe(m)
-        if m.role in FILE_ROLES and d.get("kind") in FILE_KINDS:
+        if media_kinds.offered_kind(m) in FILE_KINDS:  # a played original or dub, a book or document
+            d = describe(m)
             title = m.original_name or m.path.rsplit("/", 1)[-1]
             links.files.append((absolute(d["url"]), m.content_type or "application/octet-stream", title))
     return links

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, Response, abort, current_app, request
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from contentlib import feeds
 from contentlib.bounds import MAX_PAGE

@@ -14,8 +14,8 @@ from flask_login import current_user
 from contentlib import jsonsafe, workflow
 from contentlib.errors import InvalidRecord
 
-from .auth import acting_user, needs
 from . import openapi
+from .auth import acting_user, needs
 from .errors import render_error
 from .extensions import csrf
 from .media import describe

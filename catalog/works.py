@@ -1,9 +1,10 @@
 """The work page: its language versions side by side."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
-from flask_babel import format_number, gettext as _
+from flask_babel import format_number
+from flask_babel import gettext as _
 
 from contentlib.attachments import kinds
 
@@ -27,7 +28,7 @@ def playing_time(seconds) -> str:
 @bp.get("/works/<work_id>")
 def show(work_id):
     work = get_library().work(work_id)
-    updated = datetime.fromtimestamp(work.updated_at, timezone.utc) if work.updated_at else None
+    updated = datetime.fromtimestamp(work.updated_at, UTC) if work.updated_at else None
     response = make_response(render_template("works/work.html", work=work, updated=updated))
     response.vary.add("Save-Data")  # the player picks the light video for data savers
     return response

@@ -14,14 +14,13 @@ import json
 import os
 from pathlib import Path
 
-from . import disk
+from . import disk, media_kinds
 from .errors import MediaRejected
 from .media import FileInfo, Limits, MediaStore, StoredFile, make_renditions
 from .media.check import within_limits
 from .media.images import save_image, thumbnail
 from .media.renditions import cover_card_image
 from .xmltext import xml_safe
-
 
 CARD_WIDTHS = (320, 640)
 
@@ -220,20 +219,11 @@ def finish_work(store, media: MediaStore, work_id: str, limits: Limits | None = 
 
 
 def kinds(work) -> set[str]:
-    """What the work has to play or read, as the search ``has`` filter names it.
+    """What the work has to play or read, as the search ``has`` filter names it (``media_kinds.offered``).
 
     ``video`` (an original or dubbed video), ``book`` (a PDF or EPUB), ``audio``, ``subtitles``.
     """
-    out = set()
-    for m in work.media:
-        kind = (m.info.get("file") or {}).get("kind")
-        if kind == "video" and m.role in ("original", "dub"):
-            out.add("video")
-        elif kind in ("book", "audio"):
-            out.add(kind)
-        elif kind == "subtitle":
-            out.add("subtitles")
-    return out
+    return set(media_kinds.offered(work.media))
 
 
 def has_image(work) -> bool:
@@ -313,8 +303,8 @@ def finish_works(store, media: MediaStore, db_url: str, work_ids, limits: Limits
             made += finish_work(store, media, work_id, limits, cards)
             say(n, len(work_ids))
         return made
-    from concurrent.futures import ProcessPoolExecutor
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     chunks = [work_ids[i::processes * 4] for i in range(processes * 4)]
     ctx = multiprocessing.get_context("spawn")  # no forked copies of open connections or threads

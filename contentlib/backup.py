@@ -34,13 +34,25 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .backup_manifest import (FORMAT, INSTANCE_FILES, MANIFEST, SQLITE_MEMBER, VERSION, BackupInvalid, check_tables,
-                              verify)
+from .atomic import atomic_path
+from .backup_manifest import FORMAT, INSTANCE_FILES, MANIFEST, SQLITE_MEMBER, VERSION, BackupInvalid, check_tables, verify
 from .errors import CannotWrite, ContentlibError, storage_error
 from .paths import PathEscape, inside
-from .storage.backup import (UnusableDatabase, check_sqlite, copy_rows, database_errors, dump_json, enqueue_all,
-                             is_empty, replace_sqlite, rows_from_engine, rows_from_json, snapshot_sqlite, sqlite_path,
-                             table_counts)
+from .storage.backup import (
+    UnusableDatabase,
+    check_sqlite,
+    copy_rows,
+    database_errors,
+    dump_json,
+    enqueue_all,
+    is_empty,
+    replace_sqlite,
+    rows_from_engine,
+    rows_from_json,
+    snapshot_sqlite,
+    sqlite_path,
+    table_counts,
+)
 from .targets import output_folder
 
 _CHUNK = 1 << 20
@@ -63,7 +75,7 @@ class Locations:
     search_engine: str | None = None  # CONTENTLIB_SEARCH_ENGINE (the engine knows where it keeps its state)
 
     @classmethod
-    def from_settings(cls, settings: dict) -> "Locations":
+    def from_settings(cls, settings: dict) -> Locations:
         return cls(settings["CONTENTLIB_DATABASE_URL"], Path(settings["CONTENTLIB_MEDIA_DIR"]),
                    Path(settings["CONTENTLIB_INSTANCE_DIR"]), Path(settings["CONTENTLIB_INDEX_DIR"]),
                    settings.get("CONTENTLIB_SEARCH_ENGINE"))
@@ -122,62 +134,52 @@ def backup(out: Path, where: Locations, progress=None) -> BackupReport:
     folder = output_folder(out)
     for stale in folder.glob(f".{out.name}.part-*"):  # a backup killed half way
         stale.unlink(missing_ok=True)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.part-")
-    except OSError as exc:
-        raise storage_error(exc, str(out)) or CannotWrite(f"{out}: {exc.strerror}") from None
-    os.close(fd)
     work = Path(tempfile.mkdtemp(prefix="contentlib-backup-"))
     manifest: dict[str, dict] = {}
     try:
-        sqlite_file = sqlite_path(where.db_url)
-        if sqlite_file is not None:
-            kind = "sqlite"
-            snapshot = work / "contentlib.db"
-            counts, shas = snapshot_sqlite(sqlite_file, snapshot)  # consistent while others write
-            members = [(SQLITE_MEMBER, snapshot)]
-        else:
-            kind = "json"
-            (work / "tables").mkdir()
-            tables, counts, shas = dump_json(where.db_url, work / "tables")
-            members = [(f"database/{t}.jsonl", work / "tables" / f"{t}.jsonl") for t in tables]
-        report = BackupReport(out, kind, counts=counts)
-        with tarfile.open(tmp, "w", format=tarfile.PAX_FORMAT) as tar:
-            for name, path in members:
-                report.bytes += _add(tar, name, path, manifest)
-            paths = list(_media_files(where.media_root))
-            for n, path in enumerate(paths, start=1):
-                rel = path.relative_to(where.media_root).as_posix()
-                try:
-                    report.bytes += _add(tar, f"media/{rel}", path, manifest)
-                except FileNotFoundError:  # freed after the snapshot: the snapshot no longer names it
-                    continue
-                finally:
-                    if progress is not None:
-                        progress(n, len(paths))
-                report.media_files += 1
-            copied = {PurePosixPath(n).name for n in manifest if n.startswith("media/")}
-            report.missing_media = sorted(shas - copied)
-            for name in INSTANCE_FILES:
-                if (where.instance_dir / name).is_file():
-                    report.bytes += _add(tar, f"instance/{name}", where.instance_dir / name, manifest)
-            body = json.dumps({"format": FORMAT, "version": VERSION, "database": kind,
-                               "created_at": time.time(), "counts": counts, "members": manifest,
-                               "missing_media": report.missing_media}, indent=1, sort_keys=True).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size, info.mtime, info.mode = len(body), int(time.time()), 0o644
-            tar.addfile(info, io.BytesIO(body))
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
+        # a unique temporary name beside ``out``, fsynced and renamed when whole (contentlib.atomic)
+        with atomic_path(out, prefix=f".{out.name}.part-", suffix="") as tmp:
+            sqlite_file = sqlite_path(where.db_url)
+            if sqlite_file is not None:
+                kind = "sqlite"
+                snapshot = work / "contentlib.db"
+                counts, shas = snapshot_sqlite(sqlite_file, snapshot)  # consistent while others write
+                members = [(SQLITE_MEMBER, snapshot)]
+            else:
+                kind = "json"
+                (work / "tables").mkdir()
+                tables, counts, shas = dump_json(where.db_url, work / "tables")
+                members = [(f"database/{t}.jsonl", work / "tables" / f"{t}.jsonl") for t in tables]
+            report = BackupReport(out, kind, counts=counts)
+            with tarfile.open(tmp, "w", format=tarfile.PAX_FORMAT) as tar:
+                for name, path in members:
+                    report.bytes += _add(tar, name, path, manifest)
+                paths = list(_media_files(where.media_root))
+                for n, path in enumerate(paths, start=1):
+                    rel = path.relative_to(where.media_root).as_posix()
+                    try:
+                        report.bytes += _add(tar, f"media/{rel}", path, manifest)
+                    except FileNotFoundError:  # freed after the snapshot: the snapshot no longer names it
+                        continue
+                    finally:
+                        if progress is not None:
+                            progress(n, len(paths))
+                    report.media_files += 1
+                copied = {PurePosixPath(n).name for n in manifest if n.startswith("media/")}
+                report.missing_media = sorted(shas - copied)
+                for name in INSTANCE_FILES:
+                    if (where.instance_dir / name).is_file():
+                        report.bytes += _add(tar, f"instance/{name}", where.instance_dir / name, manifest)
+                body = json.dumps({"format": FORMAT, "version": VERSION, "database": kind,
+                                   "created_at": time.time(), "counts": counts, "members": manifest,
+                                   "missing_media": report.missing_media}, indent=1, sort_keys=True).encode()
+                info = tarfile.TarInfo(MANIFEST)
+                info.size, info.mtime, info.mode = len(body), int(time.time()), 0o644
+                tar.addfile(info, io.BytesIO(body))
         report.members = len(manifest) + 1
         return report
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise storage_error(exc, str(out)) or CannotWrite(f"{out}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -10,6 +10,7 @@ only: no ``.tmp``, no ``..``), since each becomes a path in the home.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import tarfile
 from pathlib import Path, PurePosixPath
@@ -72,7 +73,7 @@ def verify(path: Path) -> dict:
                     raise BackupInvalid(f"{path}: member {info.name[:120]!r} appears twice")
                 sha, size = hashlib.sha256(), 0
                 fh = tar.extractfile(info)
-                for chunk in iter(lambda: fh.read(_CHUNK), b""):
+                for chunk in iter(functools.partial(fh.read, _CHUNK), b""):
                     sha.update(chunk)
                     size += len(chunk)
                 seen[info.name] = (sha.hexdigest(), size)

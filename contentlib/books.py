@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import MediaRejected
-from .media import Limits, MediaStore
-from .media import epub, pages, sanitize
+from .media import Limits, MediaStore, epub, pages, sanitize
 from .media._files import owner_tag
 
 FOLDER = "book"

@@ -8,7 +8,7 @@ marked with its language, since a reader may read either script.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from lxml import etree as ET
 
@@ -77,7 +77,7 @@ class Feed:
 
 
 def iso(ts: float | None) -> str:
-    return datetime.fromtimestamp(ts or 0, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(ts or 0, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _sub(parent, tag: str, text: str | None = None, **attrs):

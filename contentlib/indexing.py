@@ -19,47 +19,19 @@ from __future__ import annotations
 
 import time
 
+from . import media_kinds
 from .records import work_to_record
 
 HEARTBEAT_EVERY = 30.0  # seconds between "still here" notes when nothing changes
 _last_heartbeat: dict[str, float] = {}
 
-# Kinds of public file the search can ask for (``has=`` in spec/search-api.md).
-FILE_KINDS = ("video", "book", "audio", "subtitles")
-_BOOK_TYPES = ("application/pdf", "application/epub+zip")
-_BY_EXTENSION = {"mp4": "video", "webm": "video", "mp3": "audio", "m4a": "audio", "ogg": "audio",
-                 "pdf": "book", "epub": "book", "srt": "subtitles", "vtt": "subtitles"}
+# Kinds of public file the search can ask for (``has=`` in spec/search-api.md): contentlib.media_kinds decides.
+FILE_KINDS = media_kinds.OFFERED
 
 
 def file_kinds(media) -> list[str]:
-    """The kinds of file among ``media`` entries, in FILE_KINDS order.
-
-    A video or audio counts as the work's original or a dub; a book is a PDF or
-    EPUB original or document; subtitles are any subtitle track. The content
-    type checked on import decides; the path's extension only when it is unknown.
-    """
-    found = set()
-    for m in media:
-        ctype = (m.content_type or "").split(";")[0].strip().lower()
-        if ctype.startswith("video/"):
-            kind = "video"
-        elif ctype.startswith("audio/"):
-            kind = "audio"
-        elif ctype in _BOOK_TYPES:
-            kind = "book"
-        elif ctype in ("text/vtt", "application/x-subrip"):
-            kind = "subtitles"
-        else:
-            kind = None if ctype else _BY_EXTENSION.get(m.path.rsplit(".", 1)[-1].lower())
-        if m.role == "subtitle":
-            kind = "subtitles" if kind in (None, "subtitles") else None
-        elif kind in ("video", "audio") and m.role not in ("original", "dub"):
-            kind = None
-        elif kind == "book" and m.role not in ("original", "document"):
-            kind = None
-        if kind:
-            found.add(kind)
-    return [k for k in FILE_KINDS if k in found]
+    """The kinds of file among ``media`` entries, in FILE_KINDS order (``media_kinds.offered``: one rule everywhere)."""
+    return media_kinds.offered(media)
 
 
 def search_record(work) -> dict | None:

@@ -14,8 +14,6 @@ so changing them needs an admin. Every change is kept in the history, in the cha
 from __future__ import annotations
 
 import functools
-import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +24,7 @@ from babel.messages.pofile import read_po, write_po
 
 from . import interface_terms
 from .accounts import require
+from .atomic import atomic_open
 from .errors import InvalidRecord
 
 MAX_LENGTH = 2000
@@ -259,12 +258,6 @@ def export_po(store, translations_dir: Path, locale: str, out_path: Path) -> int
                 auto_comments=message.auto_comments, user_comments=message.user_comments,
                 context=message.context)
     out_path = Path(out_path)
-    fd, tmp = tempfile.mkstemp(dir=out_path.parent or ".", prefix=".export-", suffix=".po")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write_po(fh, out, width=76, omit_header=False)
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(out_path, prefix=".export-", suffix=".po") as fh:
+        write_po(fh, out, width=76, omit_header=False)
     return count

@@ -86,7 +86,7 @@ def parse(text: str) -> list[Term]:
             term = Term(concept, _items(english), tibetan.strip("`").strip(), _items(accepted), _items(rejected),
                         source)
             try:
-                term._pattern
+                _ = term._pattern  # compiled now, so a bad pattern is refused on loading
             except re.error as exc:
                 raise ValueError(f"line {n}: a bad English pattern ({exc})") from None
             terms.append(term)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import os
 import time
@@ -85,10 +86,8 @@ def identity(home, name: str | None = None, library_id: str | None = None) -> Id
             fh.write(body)
             fh.flush()
             os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)  # fails if another process made the key first: theirs wins
-        except FileExistsError:
-            pass
+        with contextlib.suppress(FileExistsError):  # another process made the key first: theirs wins
+            os.link(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     return _read(path)

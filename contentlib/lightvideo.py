@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 
-from . import disk
+from . import disk, media_kinds
 from .longwork import Cancelled
 from .media import light as transcoder
 
@@ -22,7 +22,7 @@ NAME = "light.mp4"
 def needs_light(entry) -> bool:
     """Whether a media entry is a video whose light rendition is not made (or refused) yet."""
     made = entry.info.get("renditions")
-    return ((entry.info.get("file") or {}).get("kind") == "video" and isinstance(made, dict)
+    return (media_kinds.entry_kind(entry) == media_kinds.VIDEO and isinstance(made, dict)
             and "error" not in made and "light" not in made)
 
 

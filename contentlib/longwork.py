@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from .errors import ContentlibError
 
@@ -35,7 +35,7 @@ class Task:
     def __init__(self) -> None:
         self._cancel = threading.Event()
 
-    def progress(self, done: float, total: Optional[float] = None, stage: str = "") -> None:
+    def progress(self, done: float, total: float | None = None, stage: str = "") -> None:
         """Say how far the work is: ``done`` of ``total`` (None: not known) in ``stage``."""
 
     @property
@@ -52,12 +52,12 @@ class Task:
         if self.cancelled:
             raise Cancelled()
 
-    def __call__(self, done: float, total: Optional[float] = None, stage: str = "", *_ignored) -> None:
+    def __call__(self, done: float, total: float | None = None, stage: str = "", *_ignored) -> None:
         """The progress callback shape the core's functions take: report, then check."""
         self.progress(done, total, stage)
         self.check()
 
-    def staged(self, stage: str) -> "Task":
+    def staged(self, stage: str) -> Task:
         """This task, reporting every step under ``stage`` (one phase of a command with several)."""
         return Staged(self, stage)
 
@@ -94,11 +94,11 @@ class ReportingTask(Task):
 class PolledTask(Task):
     """A task whose request to stop is read by ``asked()`` (a database row), at most every ``every`` seconds."""
 
-    def __init__(self, asked: Callable[[], bool], report: Optional[Callable[..., None]] = None,
+    def __init__(self, asked: Callable[[], bool], report: Callable[..., None] | None = None,
                  every: float = 1.0, clock=time.monotonic):
         super().__init__()
         self.asked, self.report, self.every, self.clock = asked, report, every, clock
-        self._last: Optional[float] = None
+        self._last: float | None = None
 
     def progress(self, done, total=None, stage=""):
         if self.report is not None:

@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 from lxml import etree as ET
 
 from . import dublincore
-from .xmltext import xml_safe
 from .oai_tokens import MAX_TEXT, XML_ILLEGAL, BadToken, Query, token_key
+from .xmltext import xml_safe
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -88,16 +88,16 @@ class Item:
 
 
 def datestamp(ts: float) -> str:
-    return datetime.fromtimestamp(math.floor(ts), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(math.floor(ts), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _parse_date(value: str, name: str) -> tuple[float, str]:
     """A ``from``/``until`` value as (Unix time, granularity). :raises OaiError: badArgument"""
     try:
         if _DAY.match(value):
-            return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=timezone.utc).timestamp(), "day"
+            return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC).timestamp(), "day"
         if _SECOND.match(value):
-            return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp(), "second"
+            return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp(), "second"
     except ValueError:
         pass
     raise OaiError("badArgument", f"'{name}' must be a UTC date YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ.")
@@ -133,7 +133,7 @@ class Handler:
 
     def respond(self, args: dict, now: datetime | None = None) -> bytes:
         """The response document for a request's arguments (name -> list of values)."""
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         root = ET.Element(f"{{{OAI_NS}}}OAI-PMH", nsmap={None: OAI_NS, "xsi": XSI_NS})
         root.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_NS} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd")
         ET.SubElement(root, f"{{{OAI_NS}}}responseDate").text = now.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -367,7 +367,7 @@ class Handler:
     def _earliest(self) -> float:
         first, gone = self.store.earliest_change()
         stamps = [s for s in (first, gone) if s is not None]
-        return min(stamps) if stamps else datetime(2000, 1, 1, tzinfo=timezone.utc).timestamp()
+        return min(stamps) if stamps else datetime(2000, 1, 1, tzinfo=UTC).timestamp()
 
 
 def _sets_of(work) -> list[str]:

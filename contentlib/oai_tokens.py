@@ -64,7 +64,7 @@ class Query:
         return f"{payload}.{_mac(key, payload)}"
 
     @classmethod
-    def from_token(cls, token: str, key: bytes, prefixes) -> "Query":
+    def from_token(cls, token: str, key: bytes, prefixes) -> Query:
         """Read a token this repository signed; ``prefixes`` are the metadata formats it offers.
 
         :raises BadToken: for anything else (malformed, unsigned, forged, or out of bounds).

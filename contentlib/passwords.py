@@ -11,6 +11,7 @@ so an owner can still log in while addresses that keep failing fill the rest.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -56,7 +57,5 @@ def check(password_hash: str, password: str) -> bool:
 
 
 def _lower_priority() -> None:
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)  # this thread only, on Linux
-    except (AttributeError, OSError):
-        pass

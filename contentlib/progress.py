@@ -13,8 +13,8 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
-from typing import Callable, Optional
 
 from .longwork import Task
 
@@ -36,7 +36,7 @@ def _amount(n: int, unit: str) -> str:
     return human(n) if unit == "bytes" else str(n)
 
 
-def bar(label: str, done: int, total: Optional[int], unit: str = "", width: int = WIDTH) -> str:
+def bar(label: str, done: int, total: int | None, unit: str = "", width: int = WIDTH) -> str:
     """One line of a terminal bar: ``label [######......]  40% 4/10``."""
     if not total:
         return f"{label} {_amount(done, unit)}"
@@ -46,7 +46,7 @@ def bar(label: str, done: int, total: Optional[int], unit: str = "", width: int 
             f"{_amount(done, unit)}/{_amount(total, unit)}")
 
 
-def line(label: str, done: int, total: Optional[int], unit: str = "") -> str:
+def line(label: str, done: int, total: int | None, unit: str = "") -> str:
     """One plain progress line: ``label: 4 of 10 (40%)``."""
     if not total:
         return f"{label}: {_amount(done, unit)}"
@@ -65,22 +65,22 @@ class Reporter:
     """
 
     def __init__(self, label: str, stream=None, every: float = 5.0, step: int = 10, unit: str = "",
-                 tty: Optional[bool] = None, clock=time.monotonic, units: Optional[dict] = None):
+                 tty: bool | None = None, clock=time.monotonic, units: dict | None = None):
         self.label, self.every, self.step, self.clock = label, every, step, clock
         self.default_unit, self.units = unit, units or {}
         self.unit = unit
         self.stream = stream if stream is not None else sys.stderr
         self.tty = self.stream.isatty() if tty is None else tty
-        self.stage: Optional[str] = None
+        self.stage: str | None = None
         self._drawn = False
-        self._last_time: Optional[float] = None
+        self._last_time: float | None = None
         self._last_step = -1
-        self._last_done: Optional[tuple] = None
+        self._last_done: tuple | None = None
 
     def _name(self) -> str:
         return f"{self.label} {self.stage}" if self.stage else self.label
 
-    def __call__(self, done: int, total: Optional[int] = None, stage: str = "", *_ignored) -> None:
+    def __call__(self, done: int, total: int | None = None, stage: str = "", *_ignored) -> None:
         if stage != (self.stage or ""):
             self.finish()
             self.stage = stage or None
@@ -108,7 +108,7 @@ class Reporter:
             self.stream.flush()
         self._drawn = False
 
-    def __enter__(self) -> "Reporter":
+    def __enter__(self) -> Reporter:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -156,7 +156,7 @@ class CommandTask(Task):
         finally:
             signal.signal(signal.SIGINT, self._interrupted)
 
-    def __enter__(self) -> "CommandTask":
+    def __enter__(self) -> CommandTask:
         if threading.current_thread() is threading.main_thread():
             self._previous = signal.signal(signal.SIGINT, self._interrupted)
             self._installed = True

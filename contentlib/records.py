@@ -13,18 +13,17 @@ import json
 import os
 import re
 import shutil
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable
 
 from . import bounds, jsonsafe, xmltext
+from .atomic import atomic_open
 from .errors import InvalidRecord
 from .longwork import Cancelled
 from .merge import carried_fields
+from .model import CREATOR_ROLES, ID_RE, LANGUAGES, MEDIA_ROLES, TIMED_TYPES, WORK_TYPES, Creator, MediaEntry, Version, Work
 from .targets import output_file
-from .model import (CREATOR_ROLES, LANGUAGES, MEDIA_ROLES, TIMED_TYPES, WORK_TYPES, ID_RE, Creator,
-                    MediaEntry, Version, Work)
 
 FIELDS = ("id", "type", "titles", "descriptions", "keywords", "subjects", "audiences", "grades", "year",
           "duration_seconds", "pages", "creators", "license", "attribution", "source_url", "media", "updated")
@@ -45,7 +44,7 @@ def parse_time(value) -> float | None:
 
 def format_time(ts: float) -> str:
     """Unix time as RFC 3339 UTC to the second, as export writes ``updated``."""
-    return dt.datetime.fromtimestamp(int(ts), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.fromtimestamp(int(ts), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -627,13 +626,6 @@ def _copy_once(src: Path, target: Path, size: int | None) -> bool:
     """
     if target.is_file() and (size is None or target.stat().st_size == size):
         return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-    try:
-        with os.fdopen(fd, "wb") as out, open(src, "rb") as fh:
-            shutil.copyfileobj(fh, out, 1 << 20)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with open(src, "rb") as fh, atomic_open(target, prefix=".part-", parents=True) as out:
+        shutil.copyfileobj(fh, out, 1 << 20)
     return True

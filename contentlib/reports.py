@@ -12,11 +12,11 @@ Each report answers ``{"months": [{"month": "YYYY-MM", ...}], "totals": {...}}``
 
 from __future__ import annotations
 
-import statistics
 import re
+import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from .csvsafe import to_csv  # noqa: F401  (the one formula-safe writer; the page's CSV files use it)
 from .errors import BadParameter
@@ -77,7 +77,7 @@ def parse_period(start: str | None, end: str | None, today: date | None = None) 
     for name, value in (("from", start), ("to", end)):
         if value and not (MONTH_RE.match(value) and FIRST_YEAR <= int(value[:4]) <= LAST_YEAR):
             raise BadParameter(name, f"must be a month as YYYY-MM from {FIRST_YEAR} to {LAST_YEAR}, e.g. 2026-01")
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
     end = end or (_shift(start, 11) if start and _shift(start, 11) < month_of(today) else month_of(today))
     start = start or _shift(end, -11)
     if start > end:
@@ -139,7 +139,7 @@ def parse_filters(subject: str | None, type: str | None, audience: str | None, v
 
 
 def _month(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m")
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m")
 
 
 def _works(store: Store, filters: Filters) -> dict[str, dict]:
@@ -182,7 +182,7 @@ def collection(store: Store, period: Period, filters: Filters = Filters()) -> di
             bo_events[work_id].append((added[work_id], True))
     # Per work, its Tibetan state at the end of each month it changed; then +1/-1 where it flips.
     delta: Counter = Counter()
-    for work_id, events in bo_events.items():
+    for events in bo_events.values():
         by_month: dict[str, bool] = {}
         for m, on in events:
             by_month[m] = on  # the month's last event wins

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .model import LANGUAGES, Work
 
@@ -69,7 +69,7 @@ def work_jsonld(work: Work, url: str, *, image: str | None = None, thumbnail: st
     if work.year:
         data["datePublished"] = str(work.year)
     if work.updated_at:
-        data["dateModified"] = datetime.fromtimestamp(work.updated_at, timezone.utc).isoformat(timespec="seconds")
+        data["dateModified"] = datetime.fromtimestamp(work.updated_at, UTC).isoformat(timespec="seconds")
     if work.creators:
         data["creator"] = [{"@type": "Person" if c.role != "producer" else "Organization",
                             "name": _texts(c.name.items())} for c in work.creators if c.role != "translator"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .errors import BadParameter
-from .indexing import FILE_KINDS
+from .media_kinds import OFFERED as FILE_KINDS
 from .model import LANGUAGES, WORK_TYPES
 from .xmltext import xml_safe
 

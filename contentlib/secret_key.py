@@ -17,6 +17,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from .atomic import fsync_folder
+
 MIN_LENGTH = 16
 MIN_BITS = 44
 # Words seen in tutorials and sample configs; each counts as one guess among a few hundred.
@@ -99,6 +101,7 @@ def instance_key(folder: Path) -> str:
                 os.fsync(out.fileno())
             try:
                 os.link(tmp, path)  # atomic, and never replaces a key another process made first
+                fsync_folder(folder)  # the new name survives a power cut (contentlib.atomic)
             except FileExistsError:
                 pass
         finally:

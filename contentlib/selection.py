@@ -10,8 +10,8 @@ one live in ``catalog/cli_selection.py``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
-from typing import Callable, Iterable
 
 from .errors import BadParameter
 from .indexing import FILE_KINDS, file_kinds
@@ -124,7 +124,7 @@ def select_works(store, selection: Selection, search: Callable[[str], Iterable[s
                 raise BadParameter(name, f"unknown code {code!r}")
     start = None
     if selection.since is not None:
-        start = dt.datetime.combine(selection.since, dt.time(), tzinfo=dt.timezone.utc).timestamp()
+        start = dt.datetime.combine(selection.since, dt.time(), tzinfo=dt.UTC).timestamp()
     ids = store.select_ids(types=selection.type, terms={"subjects": selection.subject, "audiences": selection.audience,
                                                         "grades": selection.grade},
                            langs=selection.lang, since=start, list_id=selection.list_id)

@@ -32,9 +32,21 @@ from .storage.usage import UsageStore
 from .storage.vocabulary import VocabularyStore
 from .storage.workflow import WorkflowStore
 from .storage.works import WorksStore
-from .tables import (creators, deleted_works, jobs, media, metadata, outbox, outbox_consumers, version_history,
-                     version_origins, versions, vocabulary_terms, work_terms, works)
-from .vocabulary import Vocabulary
+from .tables import (
+    creators,
+    deleted_works,
+    jobs,
+    media,
+    metadata,
+    outbox,
+    outbox_consumers,
+    version_history,
+    version_origins,
+    versions,
+    vocabulary_terms,
+    work_terms,
+    works,
+)
 
 __all__ = ["Store", "make_engine", "setup_lock", "upgrade", "OUTBOX_LOCK", "metadata", "creators", "deleted_works",
            "jobs", "media", "outbox", "outbox_consumers", "version_history", "version_origins", "versions",
@@ -49,10 +61,9 @@ class Store(WorksStore, OutboxStore, VocabularyStore, WorkflowStore, GlossarySto
 
     def __init__(self, engine: sa.Engine):
         self.engine = engine
-        self._vocabulary: Vocabulary | None = None
 
     @classmethod
-    def from_url(cls, url: str, migrate: bool = True, **timeouts) -> "Store":
+    def from_url(cls, url: str, migrate: bool = True, **timeouts) -> Store:
         """Open the database; with ``migrate``, bring its schema and shipped vocabulary up to date.
 
         Setup runs one process at a time (``setup_lock``), so any number of
@@ -65,6 +76,7 @@ class Store(WorksStore, OutboxStore, VocabularyStore, WorkflowStore, GlossarySto
         if migrate:
             with setup_lock(engine):
                 upgrade(engine)
+                store.seed_generations("vocabulary", "glossary")
                 store.seed_vocabulary()
         return store
 

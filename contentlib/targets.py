@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
-from .errors import CannotWrite, storage_error
+from .atomic import atomic_open
+from .errors import CannotWrite
 
 
 def output_folder(path) -> Path:
@@ -31,25 +31,13 @@ def output_folder(path) -> Path:
 def output_file(path, prefix: str, suffix: str = "", newline: str | None = None):
     """Open a temporary text file (UTF-8) beside ``path``; on success rename it to ``path``.
 
-    A reader, or a crash, sees the old file or the whole new one. On any error
-    the temporary file is removed; an ``OSError`` becomes a one-line ``CannotWrite``
+    A reader, or a crash, sees the old file or the whole new one (``contentlib.atomic``).
+    On any error the temporary file is removed; an ``OSError`` becomes a one-line ``CannotWrite``
     (``NoSpace`` or ``ReadOnlyStorage`` for a full or read-only disk).
 
     :raises CannotWrite: also before anything is written, as :func:`output_folder` does.
     """
     path = Path(path)
-    folder = output_folder(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=suffix)
-    except OSError as exc:
-        raise storage_error(exc, str(path)) or CannotWrite(f"{path}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as out:
-            yield out
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise storage_error(exc, str(path)) or CannotWrite(f"{path}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    output_folder(path)
+    with atomic_open(path, binary=False, newline=newline, prefix=prefix, suffix=suffix) as out:
+        yield out

@@ -51,7 +51,7 @@ class Attempt:
     address: str
 
     @classmethod
-    def of(cls, name: str, raw_address: str) -> "Attempt":
+    def of(cls, name: str, raw_address: str) -> Attempt:
         return cls((name or "").lower()[:64], client_address(raw_address))
 
     @property

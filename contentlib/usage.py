@@ -32,7 +32,7 @@ import threading
 import time
 import uuid
 from collections import Counter as Tally
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from .errors import DatabaseUnavailable, InvalidRecord, NoSpace
 from .store import Store
@@ -48,7 +48,7 @@ WORK_ID_MAX, LANG_MAX = 64, 8
 
 def today() -> date:
     """Days are UTC days, so every process and every library cuts them alike."""
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 class Counter:

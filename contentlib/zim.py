@@ -279,7 +279,7 @@ def export_zim(store, media, work_ids: list[str], out: Path, font: Path, *, ligh
     :raises CannotWrite: when ``out``'s folder is missing or cannot be written.
     """
     output_folder(out)
-    from libzim.writer import Creator, Hint, IndexData, Item, StringProvider, FileProvider
+    from libzim.writer import Creator, FileProvider, Hint, IndexData, Item, StringProvider
 
     info = info or ZimInfo()
     vocabulary = store.vocabulary()

@@ -52,7 +52,7 @@ def tibetan_terms(text: str) -> str:
     return " ".join(dict.fromkeys(f for s in _SYLLABLE.findall(text) for f in syllable_forms(s)))
 
 
-_S2T = []
+_S2T: list = []
 
 
 def _s2t():
@@ -68,8 +68,9 @@ def index_title(work: Work, line: str) -> str:
     bo = work.versions.get("bo")
     if bo is None or not bo.has_title:
         return line
-    start = tibetan_terms(" ".join(_SYLLABLE.findall(bo.title)[:FIRST]))  # what a reader types first
-    return f"{line} {tibetan_terms(bo.title)} {start} {start}"
+    title = bo.title or ""
+    start = tibetan_terms(" ".join(_SYLLABLE.findall(title)[:FIRST]))  # what a reader types first
+    return f"{line} {tibetan_terms(title)} {start} {start}"
 
 
 def search_text(work: Work, vocabulary=None) -> tuple[str, str]:

@@ -26,15 +26,55 @@ def write_jsonl(path: Path, records) -> Path:
     return path
 
 
-POSTGRES_URL = os.environ.get("CONTENTLIB_TEST_POSTGRES_URL")
+def _worker_database(url: str | None) -> str | None:
+    """Under pytest-xdist each worker (gw0, gw1, …) gets a database of its own: ``<name>_gw0``, …
+
+    The tests drop and recreate the whole schema, so two workers sharing one database
+    would drop each other's tables mid-test.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+POSTGRES_URL = _worker_database(os.environ.get("CONTENTLIB_TEST_POSTGRES_URL"))
 # The suite's secret key: a strong one, since the app checks every key (no test switch turns that off).
 TEST_SECRET = "suite-only-4fJ9x2Qm7LwZ8rKp3VtB"
+_CREATED: set[str] = set()
+
+
+def _ensure_database(url):
+    """Create the worker's database on first use if the server lacks it (the role needs CREATEDB)."""
+    if url in _CREATED:
+        return
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    engine = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}).first()
+            if not found:
+                try:
+                    conn.execute(sa.text(f'CREATE DATABASE "{parsed.database}"'))
+                except sa.exc.ProgrammingError as exc:
+                    pytest.fail(f"PostgreSQL database {parsed.database} is missing and cannot be created ({exc.orig}); "
+                                f"create it, or ALTER ROLE {parsed.username} CREATEDB (.ci/run does)")
+    finally:
+        engine.dispose()
+    _CREATED.add(url)
 
 
 def _clean_postgres(url):
     """Drop every table so each test starts from an empty PostgreSQL database."""
     import sqlalchemy as sa
 
+    _ensure_database(url)
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))

@@ -18,8 +18,8 @@ import json
 import re
 import shutil
 import sys
-from urllib.parse import quote
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 import demo_media  # noqa: E402  (beside this script)
@@ -85,7 +85,7 @@ def sib_works():
     chunks.sort(key=lambda c: (ORDER.index(c[0]["category"]), int(c[0]["index_id"])))
     for chunk in chunks:
         first = chunk[0]
-        wid = "demo-sib-%04d" % int(first["index_id"])
+        wid = f"demo-sib-{int(first['index_id']):04d}"
         wtype = "animation" if wid in ANIMATIONS else "book"
         rec = {"id": wid, "type": wtype,
                "titles": {"bo": bo_title(first["bo"]), "zh": zh_title(first["zh_hans"]),

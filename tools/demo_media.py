@@ -397,7 +397,7 @@ def cue_times(sentences: list[str], *, least=10.0, most=30.0) -> list[tuple[floa
 
 def _stamp(seconds: float) -> str:
     ms = round(seconds * 1000)
-    return "%02d:%02d:%02d.%03d" % (ms // 3600000, ms // 60000 % 60, ms // 1000 % 60, ms % 1000)
+    return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
 
 
 def webvtt(sentences: list[str], times: list[tuple[float, float]]) -> str:
@@ -506,7 +506,7 @@ def _tibetan_cell(pdf, line: str, height: float) -> None:
     glyphs by position reads it first; the marked text keeps copy, search and
     screen readers true to the sentence.
     """
-    pdf._out("/Span <</ActualText <%s>>> BDC" % (b"\xfe\xff" + line.encode("utf-16-be")).hex().upper())
+    pdf._out("/Span <</ActualText <{}>>> BDC".format((b"\xfe\xff" + line.encode("utf-16-be")).hex().upper()))
     pdf.cell(0, height, line, new_x="LMARGIN", new_y="NEXT")
     pdf._out("EMC")
 
@@ -517,7 +517,7 @@ def leaflet(path: Path, titles: dict, bo: list[str], zh: list[str], note: str) -
 
     pdf = FPDF(format="A5")
     pdf.set_lang("bo")
-    pdf.set_creation_date(datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc))
+    pdf.set_creation_date(datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
     pdf.set_producer("contentlib tools/build_demo.py")
     pdf.set_title(" · ".join(t for t in (titles.get("bo", "").strip(), titles.get("zh", "").strip()) if t))
     pdf.add_font("bo", fname=str(TIBETAN_FONT))

@@ -6,15 +6,14 @@ import base64
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 import time
 import uuid
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from .. import usage
+from .. import media_kinds, usage
+from ..atomic import atomic_path
 from ..records import work_to_record
 from ..targets import output_folder
 from .format import CATALOG, FORMAT, MANIFEST, SIGNATURE, VERSION, media_name
@@ -81,7 +80,7 @@ def plan(store, media, work_ids, selection: dict, light: bool = False) -> Plan:
             else:
                 source = media.path(entry.sha256)
                 made = (entry.info.get("renditions") or {}).get("light")
-                if light and made is None and (entry.content_type or "").startswith("video/"):
+                if light and made is None and media_kinds.entry_kind(entry) == media_kinds.VIDEO:
                     out.light_missing += 1  # the worker has not made it yet (a refused one stays refused)
             out.files.setdefault(chosen.sha256, (source, chosen.size or source.stat().st_size))
         out.lines.append((json.dumps(work_to_record(work), ensure_ascii=False) + "\n").encode("utf-8"))
@@ -114,49 +113,41 @@ def write(p: Plan, out_path, identity, previous: str | None = None, progress=Non
     :raises ValueError: if a stored file no longer matches its sha256 (nothing is left behind).
     """
     out_path = Path(out_path)
-    fd, tmp = tempfile.mkstemp(dir=out_path.resolve().parent, prefix=f".{out_path.name}.", suffix=".part")
-    os.close(fd)
     members, done, total = [], 0, p.size
-    try:
-        with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
-            catalog = b"".join(p.lines)
-            zf.writestr(_member_info(CATALOG, zipfile.ZIP_DEFLATED), catalog)
-            members.append({"name": CATALOG, "size": len(catalog), "sha256": hashlib.sha256(catalog).hexdigest()})
-            done += len(catalog)
-            if progress:
-                progress(done, total)
-            for sha, (source, _size) in sorted(p.files.items()):
-                digest, size = hashlib.sha256(), 0
-                with open(source, "rb") as src, zf.open(_member_info(media_name(sha), zipfile.ZIP_STORED), "w",
-                                                        force_zip64=True) as dst:
-                    while chunk := src.read(_CHUNK):
-                        digest.update(chunk)
-                        dst.write(chunk)
-                        size += len(chunk)
-                        done += len(chunk)
-                        if progress:
-                            progress(done, total)
-                if digest.hexdigest() != sha:
-                    raise ValueError(f"stored file {source} does not match its sha256 {sha}")
-                members.append({"name": media_name(sha), "size": size, "sha256": sha})
-            manifest = {
-                "format": FORMAT, "version": VERSION, "bundle_id": uuid.uuid4().hex,
-                "library": {"id": identity.id, "name": identity.name, "public_key": identity.public_key},
-                "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-                "selection": p.selection, "light": p.light, "previous": previous,
-                "counts": {"works": p.works, "media": len(p.files), "bytes": sum(m["size"] for m in members)},
-                "members": members,
-            }
-            manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
-            zf.writestr(_member_info(MANIFEST, zipfile.ZIP_DEFLATED), manifest_bytes)
-            zf.writestr(_member_info(SIGNATURE, zipfile.ZIP_STORED),
-                        base64.b64encode(identity.sign(manifest_bytes)) + b"\n")
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with (atomic_path(out_path, prefix=f".{out_path.name}.", suffix=".part") as tmp,
+          zipfile.ZipFile(tmp, "w", allowZip64=True) as zf):
+        catalog = b"".join(p.lines)
+        zf.writestr(_member_info(CATALOG, zipfile.ZIP_DEFLATED), catalog)
+        members.append({"name": CATALOG, "size": len(catalog), "sha256": hashlib.sha256(catalog).hexdigest()})
+        done += len(catalog)
+        if progress:
+            progress(done, total)
+        for sha, (source, _size) in sorted(p.files.items()):
+            digest, size = hashlib.sha256(), 0
+            with open(source, "rb") as src, zf.open(_member_info(media_name(sha), zipfile.ZIP_STORED), "w",
+                                                    force_zip64=True) as dst:
+                while chunk := src.read(_CHUNK):
+                    digest.update(chunk)
+                    dst.write(chunk)
+                    size += len(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+            if digest.hexdigest() != sha:
+                raise ValueError(f"stored file {source} does not match its sha256 {sha}")
+            members.append({"name": media_name(sha), "size": size, "sha256": sha})
+        manifest = {
+            "format": FORMAT, "version": VERSION, "bundle_id": uuid.uuid4().hex,
+            "library": {"id": identity.id, "name": identity.name, "public_key": identity.public_key},
+            "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+            "selection": p.selection, "light": p.light, "previous": previous,
+            "counts": {"works": p.works, "media": len(p.files), "bytes": sum(m["size"] for m in members)},
+            "members": members,
+        }
+        manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+        zf.writestr(_member_info(MANIFEST, zipfile.ZIP_DEFLATED), manifest_bytes)
+        zf.writestr(_member_info(SIGNATURE, zipfile.ZIP_STORED),
+                    base64.b64encode(identity.sign(manifest_bytes)) + b"\n")
     return manifest
 
 

@@ -32,8 +32,8 @@ from ..attachments import _info_dict
 from ..bounds import MAX_LINE_BYTES
 from ..errors import MediaRejected, storage_error
 from ..media.check import inspect
-from ..model import MediaEntry
 from ..merge import carried_fields
+from ..model import MediaEntry
 from ..paths import PathEscape, inside
 from ..records import parse_record
 from .format import CATALOG, BundleLimits, BundleRefused, media_name

@@ -29,12 +29,12 @@ import os
 import re
 import secrets
 import socket
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import atomic
 from ..errors import BadParameter, OverLimit
 from ..longwork import NULL, Cancelled, Task
 from ..paths import inside
@@ -109,14 +109,7 @@ class OfflineJobs:
         return self._state_path(token).with_suffix(".request.json")
 
     def _write(self, path: Path, data: dict) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".state-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic.write_text(path, json.dumps(data), prefix=".state-")
 
     def _read(self, path: Path) -> dict | None:
         try:

@@ -11,7 +11,8 @@ from pathlib import PurePosixPath
 
 from .. import keys
 from .format import CATALOG, MANIFEST, MEDIA_NAME, SIGNATURE, BundleLimits, BundleRefused
-from .manifest import check as check_manifest, parse as parse_manifest
+from .manifest import check as check_manifest
+from .manifest import parse as parse_manifest
 
 _CHUNK = 1 << 20
 _ARCHIVE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, OSError, ValueError,

@@ -18,9 +18,10 @@ entry-point group ``contentlib.exporters``, the project's own included). It has
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from ..longwork import Task
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import access, books
-from ..books import paragraphs
 from ..accounts import User
+from ..books import paragraphs
 from ..errors import NotFound, WorkNotFound
 from ..media.pages import page_file
 from ..model import MediaEntry, Work

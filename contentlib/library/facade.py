@@ -15,27 +15,48 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import BinaryIO
 
-from .. import (attachments, backup, books, disk, glossary, indexing, keys, lightvideo, lists, oai, records,
-               usage, worker, workflow, xmltext, zim)
+from .. import (
+    atomic,
+    attachments,
+    backup,
+    books,
+    disk,
+    glossary,
+    indexing,
+    keys,
+    lightvideo,
+    lists,
+    oai,
+    records,
+    usage,
+    worker,
+    workflow,
+    xmltext,
+    zim,
+)
 from ..accounts import User
-from ..bundles import BundleLimits, export as bundle_export, importer
+from ..bundles import BundleLimits, importer
+from ..bundles import export as bundle_export
 from ..bundles.importer import BundleReport
-from ..bundles.offline import FORMS as OFFLINE_FORMS, OfflineJobs, OfflineLimits
+from ..bundles.offline import FORMS as OFFLINE_FORMS
+from ..bundles.offline import OfflineJobs, OfflineLimits
 from ..crosslang import demand, reach
 from ..errors import BadParameter, CannotWrite, DatabaseUnavailable, IndexUnavailable, InvalidRecord, MediaRejected, NotFound
-from ..exporters import Plan as ExportPlan, registry
+from ..exporters import Plan as ExportPlan
+from ..exporters import registry
 from ..jobs import JobQueue
 from ..longwork import ReportingTask, Task, as_task
 from ..media import Limits, MediaStore
 from ..model import LANGUAGES, MediaEntry
 from ..search import Search, open_engine
 from ..search.results import SearchResult
-from ..selection import select_works
 from ..search_request import SearchRequest, parse_search_args
+from ..selection import select_works
 from ..store import Store
 from ..targets import output_folder
 from .accounts import Accounts
@@ -150,7 +171,7 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         self.translation = Translation(self)
 
     @classmethod
-    def from_settings(cls, settings: dict, migrate: bool = True) -> "Library":
+    def from_settings(cls, settings: dict, migrate: bool = True) -> Library:
         """Build a library from ``CONTENTLIB_*`` settings (``contentlib.settings.defaults()``)."""
         url = settings["CONTENTLIB_DATABASE_URL"]
         index_dir = Path(settings["CONTENTLIB_INDEX_DIR"])
@@ -474,10 +495,8 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         """
         me = self.identity()
         data = usage.export_counts(self.store, since=since, library_id=me.id, name=name or me.name)
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, path)  # a crash leaves the old file or the new one
+        # a crash leaves the old file or the new one; two exports at once never share a temporary file
+        atomic.write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
         return data
 
     def import_counts(self, text: str) -> dict:

@@ -5,6 +5,7 @@ A mixin of ``Library`` (its ``store`` says who may have what, its ``media`` hold
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from .. import access, attachments
@@ -46,8 +47,8 @@ class Files:
         """The key of the work's cover card when it is drawn; else a worker is asked to draw it (None)."""
         if attachments.card_path(self.media, work, width) is not None:
             return attachments.card_key(work)
-        try:
-            self.jobs.put(work.id)  # the worker draws the card; a placeholder shows until then
-        except (NoSpace, DatabaseUnavailable):  # a full or read-only disk: the page still shows; asked again next time
-            pass
+        # The worker draws the card; a placeholder shows until then. On a full or read-only disk
+        # the page still shows, and the card is asked for again next time.
+        with contextlib.suppress(NoSpace, DatabaseUnavailable):
+            self.jobs.put(work.id)
         return None

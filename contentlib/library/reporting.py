@@ -11,6 +11,8 @@ from .. import coverage, reports
 from ..errors import BadParameter, NotFound
 from ..reports import Filters, Period
 
+NO_FILTERS = Filters()  # frozen: one shared default is safe
+
 REPORTS = ("collection", "translation", "usage")
 
 
@@ -55,7 +57,7 @@ class Reporting:
         period = reports.parse_year(year, quarter) if year else reports.parse_period(start, end)
         return period, reports.parse_filters(subject, type, audience, self.store.vocabulary())
 
-    def report(self, name: str, period: Period, filters: Filters = Filters(), library: str | None = None) -> dict:
+    def report(self, name: str, period: Period, filters: Filters = NO_FILTERS, library: str | None = None) -> dict:
         """One report (``collection``, ``translation`` or ``usage``) for a period.
 
         :param library: usage only: one county library's counts.
@@ -69,12 +71,12 @@ class Reporting:
             return reports.translation(self.store, period, filters)
         raise NotFound(f"no report {name!r}")
 
-    def reports(self, period: Period, filters: Filters = Filters()) -> tuple[dict, dict, dict]:
+    def reports(self, period: Period, filters: Filters = NO_FILTERS) -> tuple[dict, dict, dict]:
         """The collection, translation and usage reports of one period (the reports page and its CSV files)."""
         return (reports.collection(self.store, period, filters), reports.translation(self.store, period, filters),
                 reports.usage(self.store, period, filters))
 
-    def usage_report(self, period: Period, filters: Filters = Filters(), library: str | None = None) -> dict:
+    def usage_report(self, period: Period, filters: Filters = NO_FILTERS, library: str | None = None) -> dict:
         """Views, plays and downloads per month (``reports.usage``), of every library or of one.
 
         :raises BadParameter: for a library id whose counts never came here.

@@ -6,10 +6,8 @@ import contextlib
 import os
 import re
 import socket
-import tempfile
-from pathlib import Path
 
-from contentlib.disk import writing
+from contentlib.atomic import atomic_open
 
 _OWNER = re.compile(r"~(.+)\.(\d+)~")
 
@@ -18,23 +16,11 @@ _OWNER = re.compile(r"~(.+)\.(\d+)~")
 def atomic_output(path):
     """Open a temp file beside ``path`` for binary writing; on success sync it and rename it to ``path``.
 
-    On any error the temp file is removed and ``path`` is left as it was.
+    On any error the temp file is removed and ``path`` is left as it was (``contentlib.atomic``;
+    a full or read-only disk is ``NoSpace`` / ``ReadOnlyStorage``).
     """
-    path = Path(path)
-    with writing("the media folder"):  # a full or read-only disk is NoSpace / ReadOnlyStorage
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                yield fh
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+    with atomic_open(path, mode=0o644, parents=True, where="the media folder") as fh:
+        yield fh
 
 
 def owner_tag() -> str:

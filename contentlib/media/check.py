@@ -18,6 +18,7 @@ from urllib.parse import unquote
 import av
 
 from contentlib.errors import MediaRejected
+from contentlib.media_kinds import AUDIO, BOOK, IMAGE, SUBTITLE, VIDEO
 
 from . import epubfiles, images, pdf, subtitles
 from .limits import Limits
@@ -34,18 +35,18 @@ class Format:
 FORMATS = {
     f.name: f
     for f in (
-        Format("mp4", "video", "video/mp4", "mp4"),
-        Format("webm", "video", "video/webm", "webm"),
-        Format("mp3", "audio", "audio/mpeg", "mp3"),
-        Format("m4a", "audio", "audio/mp4", "m4a"),
-        Format("ogg", "audio", "audio/ogg", "ogg"),
-        Format("pdf", "book", "application/pdf", "pdf"),
-        Format("epub", "book", "application/epub+zip", "epub"),
-        Format("jpeg", "image", "image/jpeg", "jpg"),
-        Format("png", "image", "image/png", "png"),
-        Format("webp", "image", "image/webp", "webp"),
-        Format("srt", "subtitle", "application/x-subrip", "srt"),
-        Format("vtt", "subtitle", "text/vtt", "vtt"),
+        Format("mp4", VIDEO, "video/mp4", "mp4"),
+        Format("webm", VIDEO, "video/webm", "webm"),
+        Format("mp3", AUDIO, "audio/mpeg", "mp3"),
+        Format("m4a", AUDIO, "audio/mp4", "m4a"),
+        Format("ogg", AUDIO, "audio/ogg", "ogg"),
+        Format("pdf", BOOK, "application/pdf", "pdf"),
+        Format("epub", BOOK, "application/epub+zip", "epub"),
+        Format("jpeg", IMAGE, "image/jpeg", "jpg"),
+        Format("png", IMAGE, "image/png", "png"),
+        Format("webp", IMAGE, "image/webp", "webp"),
+        Format("srt", SUBTITLE, "application/x-subrip", "srt"),
+        Format("vtt", SUBTITLE, "text/vtt", "vtt"),
     )
 }
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import av
 
+from ..atomic import atomic_path
 from ._files import owner_tag
 
 HEIGHT = 360
@@ -53,9 +54,7 @@ def transcode(src, out, *, height: int = HEIGHT, video_bitrate: int = VIDEO_BITR
     :returns: ``width``, ``height``, ``bitrate`` (measured, bit/s), ``size``.
     """
     out = Path(out)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}-{owner_tag()}-", suffix=".mp4")
-    os.close(fd)
-    try:
+    with atomic_path(out, prefix=f".{out.stem}-{owner_tag()}-", suffix=".mp4") as tmp:
         with av.open(str(src)) as inp:
             vin = next(s for s in inp.streams.video if not s.disposition & av.stream.Disposition.attached_pic)
             ain = inp.streams.audio[0] if inp.streams.audio else None
@@ -64,7 +63,7 @@ def transcode(src, out, *, height: int = HEIGHT, video_bitrate: int = VIDEO_BITR
             out_h = _even(min(height, src_h))
             out_w = _even(src_w * out_h / src_h)
             rate = vin.average_rate or vin.guessed_rate or fractions.Fraction(25)
-            with av.open(tmp, "w", format="mp4", options={"movflags": "+faststart"}) as dst:
+            with av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"}) as dst:
                 vout = dst.add_stream("libx264", rate=rate)
                 vout.width, vout.height, vout.pix_fmt = out_w, out_h, "yuv420p"
                 vout.bit_rate = video_bitrate
@@ -102,11 +101,5 @@ def transcode(src, out, *, height: int = HEIGHT, video_bitrate: int = VIDEO_BITR
                             dst.mux(p)
                     for p in aout.encode():
                         dst.mux(p)
-        facts = probe(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        facts = probe(str(tmp))
     return {"width": facts["width"], "height": facts["height"], "bitrate": facts["bitrate"], "size": facts["size"]}

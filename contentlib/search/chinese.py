@@ -10,10 +10,10 @@ queries match.
 import os
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from pypinyin import Style, lazy_pinyin
 from opencc import OpenCC
+from pypinyin import Style, lazy_pinyin
 
 from . import pinyin_phrases
 from .worddict import WordDict
@@ -144,7 +144,7 @@ def fold_pinyin(text):
     return re.sub(r"[1-5]", " ", s).strip()
 
 
-@lru_cache(maxsize=None)
+@cache
 def char_pinyin(ch):
     """Toneless readings of one character, most common first (at most two).
 

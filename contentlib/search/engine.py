@@ -14,7 +14,9 @@ writer lock), which ``contentlib.indexing`` reaches only through
 
 from __future__ import annotations
 
-from typing import Callable, ContextManager, Iterable, Protocol, TypeVar
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager as ContextManager
+from typing import Protocol, TypeVar
 
 import numpy as np
 

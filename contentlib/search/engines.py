@@ -69,9 +69,10 @@ class SearchIndex(Search):
     def __init__(self, path, engine: str | None = None, **options):
         super().__init__(open_engine(path, engine, **options))
 
-    def search(self, q, filters=None, page=1, per_page=20, expansions=None) -> dict:
+    def search(self, q, filters=None, page=1, per_page=20, expansions=None) -> dict:  # type: ignore[override]
         return super().search(q, filters, page, per_page, expansions).as_dict()
 
-    def search_other(self, lang, missing, terms, filters=None, limit=10) -> tuple[int, list[dict]]:
+    def search_other(self, lang, missing, terms, filters=None,  # type: ignore[override]
+                     limit=10) -> tuple[int, list[dict]]:
         total, hits = super().search_other(lang, missing, terms, filters, limit)
         return total, [h.as_dict() for h in hits]

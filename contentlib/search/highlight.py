@@ -136,9 +136,9 @@ _FIRST, _SECOND = 0xE000, 0xE800
 def _syllable_codes():
     """Syllable numbers, and the translation table from characters to their reading codes."""
     numbers, table = {}, {0: "\0\0"}
-    for syl, chars in chinese.chars_by_reading().items():
+    for syl in chinese.chars_by_reading():
         numbers.setdefault(syl, len(numbers))
-    for syl, chars in chinese.chars_by_reading().items():
+    for chars in chinese.chars_by_reading().values():
         for ch in chars:
             if ord(ch) in table:
                 continue

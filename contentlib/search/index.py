@@ -19,16 +19,15 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import index as windex
-from whoosh.codec.whoosh3 import W3Codec
-from whoosh.analysis import StandardAnalyzer
-from whoosh.columns import NumericColumn
 from whoosh import query as wq
+from whoosh.analysis import StandardAnalyzer
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 
 from ..errors import IndexUnavailable
-from . import analysis, bulk, chinese
+from . import analysis, bulk, chinese, localstate
 from .fields import document
-from . import localstate
 from .localstate import LocalState
 from .plan import And, Or, Term
 from .segwriter import FastSegmentWriter
@@ -179,10 +178,8 @@ def _give_back_freed_memory():
     resident size starts with it.
     """
     gc.collect()
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
         ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
 
 
 def _up_to_date(searcher) -> bool:

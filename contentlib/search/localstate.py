@@ -18,11 +18,12 @@ import fcntl
 import os
 import shutil
 import socket
-import tempfile
 import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
+
+from .. import atomic
 
 CURSOR = "cursor"
 CONSUMER = "consumer"
@@ -49,17 +50,7 @@ def writer_lock(index_dir, blocking: bool = True):
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic.write_text(path, text, prefix=f".{path.name}-", suffix="", parents=True)
 
 
 class LocalState:

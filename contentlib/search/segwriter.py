@@ -81,7 +81,7 @@ class FastSegmentWriter(SegmentWriter):
                         length = self._add_terms(name, field, field.index(value), docnum, boost)
                     if not field.scorable:
                         length = 0
-                stored = fields.get("_stored_%s" % name, value)
+                stored = fields.get(f"_stored_{name}", value)
                 pdw.add_field(name, field, stored if field.stored else None, length)
                 if field.column_type and stored is not None:
                     pdw.add_column_value(name, field.column_type, field.to_column_value(stored))
@@ -238,10 +238,7 @@ def _write_columns(fw, cols, limit):
         pos += 4
         for _ in range(nblocks[t]):
             s, e, hi, lo, lastid = blocks.row(b)
-            if hi == lo:
-                mini_w = None if hi == 1 else float(hi)
-            else:
-                mini_w = tuple(map(float, freqs[s:e].tolist()))
+            mini_w = (None if hi == 1 else float(hi)) if hi == lo else tuple(map(float, freqs[s:e].tolist()))
             data = dumps((tuple(batch[s - lo_post:e - lo_post]), mini_w, values[s * 4:e * 4]), 2)
             info = dumps((e - s, lastid, float(hi), 0, _NO_MIN_LENGTH, _NO_MAX_LENGTH), 2)
             size = len(info) + len(data)
@@ -340,10 +337,7 @@ def _write_block(postfile, ids, weights, values, last):
         deltas.append(d - prev)
         prev = d
     first = weights[0]
-    if all(w == first for w in weights):
-        mini_w = None if first == 1.0 else first
-    else:
-        mini_w = tuple(weights)
+    mini_w = (None if first == 1.0 else first) if all(w == first for w in weights) else tuple(weights)
     data = dumps((tuple(deltas), mini_w, values), 2)
     info = dumps((len(ids), ids[-1], max(weights), 0, _NO_MIN_LENGTH, _NO_MAX_LENGTH), 2)
     size = len(info) + len(data)

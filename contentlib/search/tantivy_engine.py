@@ -370,7 +370,8 @@ class TantivyEngine:
     def _tokenised(self, records):
         """Every record's field values, tokenised by PROCS forked processes (they inherit the dictionaries)."""
         chinese.prepare()
-        chunks = (list(c) for c in iter(lambda it=iter(records): list(itertools.islice(it, CHUNK)), []))
+        source = iter(records)
+        chunks = (list(c) for c in iter(lambda: list(itertools.islice(source, CHUNK)), []))
         first = next(chunks, None)
         if first is None:
             return

@@ -58,7 +58,8 @@ def chinese_terms(text: str) -> list[str]:
 
 def work_terms(work) -> tuple[set[str], set[str]]:
     """``(title terms, other terms)`` of a work's published versions."""
-    head, body = set(), set()
+    head: set[str] = set()
+    body: set[str] = set()
     for v in work.versions.values():
         for target, texts in ((head, (v.title or "", *v.keywords)), (body, (v.description or "",))):
             for text in texts:
@@ -121,7 +122,7 @@ class IndexBuilder:
         from ..search.query import _ewts_converter
 
         conv = _ewts_converter()
-        out = {}
+        out: dict = {}
         for raw in sorted(self.syllables):
             norm = tibetan.normalize_syllable(raw)
             if not norm or norm == "\u0f7f":
@@ -148,7 +149,7 @@ class IndexBuilder:
         """Traditional characters whose Simplified form the index has -> that form."""
         chinese._t2s()
         out = {}
-        for trad in chinese._ts_chars:
+        for trad in chinese._ts_chars or ():
             if len(trad) == 1:
                 simple = chinese.to_simplified(trad)
                 if simple != trad and simple in self.chars:

@@ -72,18 +72,17 @@ def dump_json(url: str, folder: Path) -> tuple[list[str], dict, set[str]]:
     """
     engine = sa.create_engine(url)
     try:
-        with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
-            with conn.begin():
-                meta = sa.MetaData()
-                meta.reflect(conn)
-                counts = _counts(conn)
-                names = []
-                for table in meta.sorted_tables:
-                    names.append(table.name)
-                    with open(folder / f"{table.name}.jsonl", "w", encoding="utf-8") as out:
-                        out.write(json.dumps([c.name for c in table.columns]) + "\n")
-                        for row in conn.execute(sa.select(table)):
-                            out.write(json.dumps([_to_json(v) for v in row], ensure_ascii=False) + "\n")
+        with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn, conn.begin():
+            meta = sa.MetaData()
+            meta.reflect(conn)
+            counts = _counts(conn)
+            names = []
+            for table in meta.sorted_tables:
+                names.append(table.name)
+                with open(folder / f"{table.name}.jsonl", "w", encoding="utf-8") as out:
+                    out.write(json.dumps([c.name for c in table.columns]) + "\n")
+                    for row in conn.execute(sa.select(table)):
+                        out.write(json.dumps([_to_json(v) for v in row], ensure_ascii=False) + "\n")
         with engine.connect() as conn:
             shas = set(conn.execute(sa.text("SELECT sha256 FROM media")).scalars())
     finally:
@@ -141,6 +140,7 @@ def enqueue_all(store, extra_ids) -> None:
     with store.transaction() as conn:
         _forget_consumers(conn)
         store.enqueue_changes(conn, ids, time.time())
+        store.bump_table_generation(conn, "vocabulary", "glossary")  # every process re-reads what was restored
 
 
 def _forget_consumers(conn) -> None:
@@ -153,7 +153,7 @@ def replace_sqlite(store, snapshot: Path, target: Path) -> None:
     with store.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     store.engine.dispose()
-    store._vocabulary = None
+    store.forget_table_caches()
     for suffix in ("-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
     fd = os.open(snapshot, os.O_RDONLY)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -112,10 +112,8 @@ def _private_sqlite_file(database: str | None) -> None:
         return
     path = Path(database)
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
+    with suppress(FileExistsError):
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    except FileExistsError:
-        pass
     for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         try:
             if p.stat().st_mode & 0o077:

@@ -6,17 +6,22 @@ import sqlalchemy as sa
 
 from ..errors import InvalidRecord, NotFound
 from ..tables import glossary
-from .base import Base
+from .generations import GenerationsStore
 
 
-class GlossaryStore(Base):
+class GlossaryStore(GenerationsStore):
 
     def glossary_rows(self, q: str | None = None) -> list:
-        """Every entry (or those whose terms or note contain ``q``), by Chinese then Tibetan term."""
-        s = sa.select(glossary).order_by(glossary.c.zh, glossary.c.bo)
-        if q:
-            like = f"%{q.strip()}%"
-            s = s.where(sa.or_(glossary.c.zh.like(like), glossary.c.bo.like(like), glossary.c.note.like(like)))
+        """Every entry (or those whose terms or note contain ``q``), by Chinese then Tibetan term.
+
+        The whole glossary (every search reads it) is cached in this process and re-read within
+        a second of an edit by any process (``storage.generations``).
+        """
+        if not q:
+            return list(self.table_cache("glossary", self._load_glossary).get())
+        like = f"%{q.strip()}%"
+        s = sa.select(glossary).order_by(glossary.c.zh, glossary.c.bo).where(
+            sa.or_(glossary.c.zh.like(like), glossary.c.bo.like(like), glossary.c.note.like(like)))
         with self.engine.connect() as conn:
             return conn.execute(s).all()
 
@@ -26,6 +31,18 @@ class GlossaryStore(Base):
                       sa.func.max(glossary.c.updated_at))
         with self.engine.connect() as conn:
             return tuple(conn.execute(s).one())
+
+    def _load_glossary(self) -> tuple:
+        with self.engine.connect() as conn:
+            return tuple(conn.execute(sa.select(glossary).order_by(glossary.c.zh, glossary.c.bo)).all())
+
+    def _glossary_changed(self, conn) -> None:
+        """Inside the edit's transaction: a new generation, so every process re-reads it once it commits."""
+        self.bump_table_generation(conn, "glossary")
+
+    def _forget_glossary(self) -> None:
+        """After the edit's commit: this process re-reads at once, not within a second."""
+        self.table_cache("glossary", self._load_glossary).forget()
 
     def glossary_row(self, entry_id: int):
         """One entry, or None."""
@@ -48,8 +65,10 @@ class GlossaryStore(Base):
                                                                 updated_at=now))
                     have[(zh, bo)] = res.inserted_primary_key[0]
             if pairs:
+                self._glossary_changed(conn)
                 zh, bo, _ = pairs[-1]
                 row = conn.execute(sa.select(glossary).where(glossary.c.zh == zh, glossary.c.bo == bo)).first()
+        self._forget_glossary()
         return row
 
     def update_glossary_entry(self, entry_id: int, zh: str, bo: str, note: str | None, actor: str | None,
@@ -66,8 +85,14 @@ class GlossaryStore(Base):
             if not conn.execute(glossary.update().where(glossary.c.id == entry_id).values(
                     zh=zh, bo=bo, note=note, updated_by=actor, updated_at=now)).rowcount:
                 raise NotFound(f"glossary entry {entry_id}")
+            self._glossary_changed(conn)
+        self._forget_glossary()
 
     def delete_glossary_entry(self, entry_id: int) -> bool:
         """Delete an entry; False when there was none."""
         with self.engine.begin() as conn:
-            return bool(conn.execute(glossary.delete().where(glossary.c.id == entry_id)).rowcount)
+            gone = bool(conn.execute(glossary.delete().where(glossary.c.id == entry_id)).rowcount)
+            if gone:
+                self._glossary_changed(conn)
+        self._forget_glossary()
+        return gone

@@ -6,11 +6,10 @@ import sqlalchemy as sa
 
 from ..tables import vocabulary_terms
 from ..vocabulary import SCHEME_KEYS, Term, Vocabulary, load_shipped
-from .base import Base
+from .generations import GenerationsStore
 
 
-class VocabularyStore(Base):
-    _vocabulary: Vocabulary | None = None
+class VocabularyStore(GenerationsStore):
 
     def seed_vocabulary(self) -> None:
         """Insert shipped terms that the database does not have yet; keep edited labels."""
@@ -25,14 +24,17 @@ class VocabularyStore(Base):
             ]
             if rows:
                 conn.execute(vocabulary_terms.insert(), rows)
-        self._vocabulary = None
+                self.bump_table_generation(conn, "vocabulary")
+        self.table_cache("vocabulary", self._load_vocabulary).forget()
 
     def vocabulary(self) -> Vocabulary:
-        if self._vocabulary is None:
-            with self.engine.connect() as conn:
-                rows = conn.execute(sa.select(vocabulary_terms).order_by(vocabulary_terms.c.scheme, vocabulary_terms.c.position))
-                self._vocabulary = Vocabulary(Term(r.scheme, r.code, dict(r.labels)) for r in rows)
-        return self._vocabulary
+        """The terms, cached in this process and re-read within a second of an edit by any process."""
+        return self.table_cache("vocabulary", self._load_vocabulary).get()
+
+    def _load_vocabulary(self) -> Vocabulary:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(vocabulary_terms).order_by(vocabulary_terms.c.scheme, vocabulary_terms.c.position))
+            return Vocabulary(Term(r.scheme, r.code, dict(r.labels)) for r in rows)
 
     def set_label(self, scheme: str, code: str, lang: str, label: str) -> None:
         """Correct one label of a vocabulary term (e.g. a draft Tibetan label)."""
@@ -45,4 +47,5 @@ class VocabularyStore(Base):
             labels[lang] = label
             conn.execute(vocabulary_terms.update().where(
                 vocabulary_terms.c.scheme == scheme, vocabulary_terms.c.code == code).values(labels=labels))
-        self._vocabulary = None
+            self.bump_table_generation(conn, "vocabulary")  # other processes re-read it within a second
+        self.table_cache("vocabulary", self._load_vocabulary).forget()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..errors import WorkNotFound
-from ..model import MediaEntry, PUBLISHED
+from ..model import PUBLISHED, MediaEntry
 from ..tables import media, version_editors, version_history, versions, works
 from .base import Base
 

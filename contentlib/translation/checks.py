@@ -67,9 +67,7 @@ def _closes(sentence: str) -> bool:
     if not s or not _TIBETAN_LETTER.search(s):
         return True
     last = s[-1]
-    if last in _SHADS or last in "\u0f42\u0f40" or not _TIBETAN_LETTER.match(last):
-        return True
-    return False
+    return bool(last in _SHADS or last in "གཀ" or not _TIBETAN_LETTER.match(last))
 
 
 def check(kind: str, source: str, target: str, lang: str, *, done: bool = False, submitting: bool = False,
@@ -118,10 +116,7 @@ def check(kind: str, source: str, target: str, lang: str, *, done: bool = False,
 def speeds_from(setting) -> dict:
     """Reading-speed limits from a setting such as ``"bo=20,zh=9"`` or a mapping; unknown parts are ignored."""
     out = dict(READING_SPEED)
-    if isinstance(setting, dict):
-        items = setting.items()
-    else:
-        items = (part.split("=", 1) for part in str(setting or "").split(",") if "=" in part)
+    items = setting.items() if isinstance(setting, dict) else (part.split("=", 1) for part in str(setting or "").split(",") if "=" in part)
     for lang, value in items:
         try:
             value = float(value)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .. import attachments, glossary, workflow
 from ..accounts import User, require
@@ -22,8 +22,21 @@ from ..errors import InvalidRecord, InvalidTransition, NotAllowed, NotFound
 from ..media.subtitles import Cue, cues_to_vtt
 from ..model import IN_REVIEW, LANGUAGES
 from . import align, checks, memory
-from .segments import (CUE, DESCRIPTION, TITLE, SID_RE, Segment, Track, cue_text, join_sentences, segments,
-                       source_language, split_sentences, tracks, vtt_time)
+from .segments import (
+    CUE,
+    DESCRIPTION,
+    SID_RE,
+    TITLE,
+    Segment,
+    Track,
+    cue_text,
+    join_sentences,
+    segments,
+    source_language,
+    split_sentences,
+    tracks,
+    vtt_time,
+)
 
 MAX_TARGET = 2000
 MAX_CUE_LINES = 3
@@ -189,7 +202,7 @@ def published_track(targets: list[Track], key: str, n: int) -> Track | None:
 
 
 def _stamp(at: float) -> str:
-    return datetime.fromtimestamp(at, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(at, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # Tibetan case particles written onto a term's last syllable (ཉི་མ -> ཉི་མའི, ཉི་མས, ཉི་མར ...): the term is used.

@@ -21,7 +21,7 @@ NS = "urn:oasis:names:tc:xliff:document:2.0"
 CONTENT_TYPE = "application/xliff+xml"
 MAX_UNITS = 20_000
 MAX_BYTES = 32 * 1024 * 1024
-_Q = "{%s}" % NS
+_Q = f"{{{NS}}}"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 ET.register_namespace("", NS)
 

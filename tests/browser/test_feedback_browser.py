@@ -63,7 +63,7 @@ def test_save_to_list_returns_to_the_card_which_says_saved(browser, server, peop
         box, note = page.locator(f"#{card_id}").bounding_box(), saved.bounding_box()
         assert page.evaluate("window.scrollY") > 100
         assert 0 <= box["y"] < viewport["height"] / 2, box
-        assert 0 <= note["y"] and note["y"] + note["height"] <= viewport["height"], note
+        assert note["y"] >= 0 and note["y"] + note["height"] <= viewport["height"], note
         assert note["x"] >= 0 and note["x"] + note["width"] <= viewport["width"], note
         # Only that card says so; the others do not.
         assert page.locator(".card-done:visible").count() == 1

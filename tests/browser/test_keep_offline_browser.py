@@ -12,8 +12,8 @@ import threading
 import pytest
 
 from contentlib import accounts, lightvideo, lists
-from tests.bundles.helpers import make_ten_second_video
 from tests.browser.support import chromium_available
+from tests.bundles.helpers import make_ten_second_video
 from tests.conftest import PASSWORD, write_jsonl
 from tests.unit import media_samples as ms
 

@@ -9,9 +9,9 @@ import zipfile
 import pytest
 
 from contentlib import accounts, lightvideo
+from tests.browser.support import chromium_available
 from tests.bundles.helpers import make_ten_second_video
 from tests.conftest import PASSWORD, write_jsonl
-from tests.browser.support import chromium_available
 
 if not chromium_available():
     pytest.skip("chromium is not installed", allow_module_level=True)

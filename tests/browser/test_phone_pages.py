@@ -78,9 +78,7 @@ def _login(page, server, name, password=PASSWORD):
 @pytest.fixture(scope="module")
 def people(server):
     """A teacher and a reviewer besides the editor the server already has."""
-    from contentlib import accounts
-
-    from contentlib import workflow
+    from contentlib import accounts, workflow
 
     store = server.app.extensions["contentlib"].store
     for name, role in (("teacher1", "teacher"), ("reviewer1", "reviewer")):

@@ -82,7 +82,7 @@ def test_since_carries_only_what_changed_and_names_the_previous_bundle(homes, bu
     first = json.loads(zipfile.ZipFile(out).read("manifest.json"))
     from contentlib.store import versions, works
 
-    long_ago = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc).timestamp()
+    long_ago = dt.datetime(2026, 1, 1, tzinfo=dt.UTC).timestamp()
     with src.res.store.transaction() as conn:  # everything so far was changed long ago ...
         conn.execute(works.update().values(updated_at=long_ago))
         conn.execute(versions.update().values(updated_at=long_ago))
@@ -161,7 +161,7 @@ def test_each_hostile_bundle_is_refused_and_the_home_is_byte_identical(homes, bu
     expected = {name: text for name, (_, text) in HOSTILE.items()}
     expected.update({"truncated": "truncated", "unknown signer": "not trusted"})
 
-    for state in ("empty", "with the bundle imported"):
+    for _state in ("empty", "with the bundle imported"):
         before = dst.snapshot()
         refused = 0
         for name, path in cases.items():

@@ -20,7 +20,6 @@ import sys
 import time
 from pathlib import Path
 
-
 from contentlib import backup
 from tests.conftest import write_jsonl
 from tests.unit import media_samples as ms

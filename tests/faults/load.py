@@ -50,7 +50,7 @@ class Load:
             self._keep(answer, "save", title=title, work_id=work_id, lang=lang)
             self._stop.wait(self.pause)
 
-    def start(self) -> "Load":
+    def start(self) -> Load:
         for t in self._threads:
             t.start()
         return self

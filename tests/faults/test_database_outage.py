@@ -116,7 +116,7 @@ def run_outage(tmp_path: Path, cluster: pgcluster.Cluster, outage: float) -> Non
                 sorted({(a.what, a.status, round(a.started - start, 1)) for a in late if a.status != 200})
 
         # No save answered 200 is lost: each is in the version's history.
-        for n, (headers, work_id, lang) in enumerate(editors):
+        for n, (headers, work_id, _lang) in enumerate(editors):
             recorded = "\n".join(_saved_titles(server, headers, work_id))
             saved = [a.extra["title"] for a in answers if a.what == "save" and a.status == 200
                      and a.extra["work_id"] == work_id]

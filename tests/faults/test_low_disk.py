@@ -12,7 +12,6 @@ HUGE = 10 ** 9  # MB: every disk is "low" under this threshold
 @pytest.fixture
 def low_app(home):
     from catalog import create_app
-
     from contentlib import accounts
 
     app = create_app({"TESTING": True, "CONTENTLIB_SECRET_KEY": TEST_SECRET, "CONTENTLIB_MIN_FREE_MB": HUGE})

@@ -16,7 +16,7 @@ from .conftest import login
 
 def _lock(store, name="editor"):
     """Hold ``name`` back from 127.0.0.1, the test client's address (the account itself is never locked)."""
-    for i in range(throttle.PAIR_MAX_FAILURES):
+    for _i in range(throttle.PAIR_MAX_FAILURES):
         accounts.authenticate(store, name, "nope", "127.0.0.1")
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from contentlib import attachments, keys
 from contentlib.bundles import BundleRefused, importer, manifest

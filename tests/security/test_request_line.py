@@ -23,15 +23,11 @@ import pytest
 
 from catalog import serving
 from tests.conftest import DATA, PASSWORD
+from tests.ports import free_port
 
 BIN = Path(sys.executable).parent
 SERVERS = {"gunicorn": 2, "waitress": 1}  # --workers
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def exchange(port: int, request: bytes, timeout: float = 60) -> tuple[int, dict, bytes]:
@@ -95,7 +91,7 @@ def servers(tmp_path_factory):
     ports, processes = {}, []
     try:
         for name, workers in SERVERS.items():
-            ports[name] = _free_port()
+            ports[name] = free_port()
             processes.append(subprocess.Popen(
                 [str(BIN / "contentlib"), "serve", "--port", str(ports[name]), "--workers", str(workers),
                  "--threads", "2", "--no-jobs"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))

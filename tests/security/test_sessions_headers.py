@@ -96,6 +96,6 @@ def test_an_unknown_name_takes_as_long_as_a_wrong_password(world):
 
 def test_the_login_form_says_429_while_this_address_waits(client, world):
     store = world["store"]
-    for i in range(throttle.PAIR_MAX_FAILURES):
+    for _i in range(throttle.PAIR_MAX_FAILURES):
         accounts.authenticate(store, "editor", "nope", "127.0.0.1")  # the test client's address
     assert login(client, "editor").status_code == 429

@@ -10,8 +10,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-
+from datetime import UTC, date, datetime
 
 from contentlib import accounts, usage, workflow
 from contentlib.model import Version, Work
@@ -21,7 +20,7 @@ TIBETAN = "སྙིང་གི་འཕྲོད་བསྟེན།"
 
 
 def at(y, m, d, hour=12) -> float:
-    return datetime(y, m, d, hour, tzinfo=timezone.utc).timestamp()
+    return datetime(y, m, d, hour, tzinfo=UTC).timestamp()
 
 
 def _add(store, work: Work, when: float) -> None:

@@ -10,12 +10,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from contentlib import books
-from contentlib.errors import MediaRejected
 from contentlib.books import paragraphs
+from contentlib.errors import MediaRejected
 from contentlib.media import Limits, MediaStore, inspect, make_renditions, sanitize
 from contentlib.media.epub import render_book
 

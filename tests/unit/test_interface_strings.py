@@ -3,7 +3,8 @@
 import pytest
 from babel.messages.pofile import read_po
 
-from contentlib import accounts, interface_strings as ui
+from contentlib import accounts
+from contentlib import interface_strings as ui
 from contentlib.errors import InvalidRecord, NotAllowed
 from contentlib.settings import ROOT
 

@@ -5,9 +5,9 @@ import zipfile
 
 import pytest
 
-from tests.unit import media_samples as ms
 from contentlib.errors import MediaRejected
 from contentlib.media import FORMATS, Limits, inspect, sniff
+from tests.unit import media_samples as ms
 
 
 @pytest.fixture(scope="module")

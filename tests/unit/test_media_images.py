@@ -5,10 +5,10 @@ import io
 import pytest
 from PIL import Image
 
-from tests.unit import media_samples as ms
 from contentlib.errors import MediaRejected
 from contentlib.media import Limits, open_image, sanitize_image
 from contentlib.media.images import ALLOWED_FORMATS, thumbnail
+from tests.unit import media_samples as ms
 
 
 def test_pillow_bomb_ceiling_is_set():

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageFont, ImageStat, features
 
-from tests.unit import media_samples as ms
 from contentlib.errors import MediaRejected
 from contentlib.media import MediaStore, has_raqm, make_renditions, render_cover_card
 from contentlib.media.renditions import CJK_FONT, TIBETAN_FONT
+from tests.unit import media_samples as ms
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 # Made by: render_cover_card({"bo": ms.TIBETAN, "zh": ms.CHINESE}, DATA / "cover-card-bo-zh.png")

@@ -6,9 +6,9 @@ import stat
 
 import pytest
 
-from tests.unit import media_samples as ms
 from contentlib.errors import MediaRejected
 from contentlib.media import Limits, MediaStore
+from tests.unit import media_samples as ms
 
 
 def all_files(root):

@@ -3,10 +3,10 @@
 import pytest
 import webvtt
 
-from tests.unit import media_samples as ms
 from contentlib.errors import MediaRejected
 from contentlib.media import convert_srt_file, srt_to_vtt
 from contentlib.media.subtitles import parse_srt, validate
+from tests.unit import media_samples as ms
 
 
 def test_srt_to_vtt_keeps_tibetan_bytes_exactly():
@@ -29,13 +29,13 @@ def test_converted_vtt_parses_with_webvtt_py():
 def test_decomposed_tibetan_is_not_normalised():
     # U+0F71 U+0F72 (decomposed vowel) must stay as written, not be NFC/NFD'd.
     text = "ཀཱི"
-    srt = f"1\n00:00:00,000 --> 00:00:01,000\n{text}\n".encode("utf-8")
+    srt = f"1\n00:00:00,000 --> 00:00:01,000\n{text}\n".encode()
     assert text.encode("utf-8") in srt_to_vtt(srt)
 
 
 def test_bom_and_missing_index_are_tolerated():
     srt = "\ufeff00:00:01,5 --> 00:00:02,000\nབཀྲ་ཤིས་བདེ་ལེགས།\n".encode("utf-8")
-    assert srt_to_vtt(srt) == "WEBVTT\n\n00:00:01.500 --> 00:00:02.000\nབཀྲ་ཤིས་བདེ་ལེགས།\n".encode("utf-8")
+    assert srt_to_vtt(srt) == "WEBVTT\n\n00:00:01.500 --> 00:00:02.000\nབཀྲ་ཤིས་བདེ་ལེགས།\n".encode()
 
 
 def test_arrow_in_cue_text_is_escaped():

@@ -286,9 +286,8 @@ def test_total_counts_every_match_however_small_the_page(idx):
 
 
 def test_writer_lock_is_exclusive_and_can_be_tried(tmp_path):
-    with writer_lock(tmp_path / "ix") as first:
-        with writer_lock(tmp_path / "ix", blocking=False) as second:
-            assert first and not second
+    with writer_lock(tmp_path / "ix") as first, writer_lock(tmp_path / "ix", blocking=False) as second:
+        assert first and not second
     with writer_lock(tmp_path / "ix", blocking=False) as again:
         assert again
 

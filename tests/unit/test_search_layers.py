@@ -3,9 +3,8 @@
 import pytest
 
 from contentlib import glossary
-from contentlib.errors import ContentlibError
+from contentlib.errors import ContentlibError, UnknownEngine
 from contentlib.search import Search, SearchIndex, open_engine
-from contentlib.errors import UnknownEngine
 from contentlib.search.engines import engine_name
 from contentlib.store import Store
 

@@ -6,9 +6,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from catalog.cli_selection import selection_options
 from contentlib import accounts, lists, records
 from contentlib.errors import BadParameter
-from catalog.cli_selection import selection_options
 from contentlib.selection import Selection, select_works
 from contentlib.store import versions, works
 from tests.conftest import DATA
@@ -66,12 +66,12 @@ def test_query_uses_the_search_callable_only_when_set(loaded):
 
 
 def test_since_keeps_works_changed_on_or_after_that_day(loaded):
-    old = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc).timestamp()
+    old = dt.datetime(2020, 1, 1, tzinfo=dt.UTC).timestamp()
     with loaded.transaction() as conn:
         conn.execute(works.update().values(updated_at=old))
         conn.execute(versions.update().values(updated_at=old))
         conn.execute(versions.update().where(versions.c.work_id == "t-book").values(
-            updated_at=dt.datetime(2024, 5, 2, 0, 0, tzinfo=dt.timezone.utc).timestamp()))
+            updated_at=dt.datetime(2024, 5, 2, 0, 0, tzinfo=dt.UTC).timestamp()))
     assert select_works(loaded, Selection(since=dt.date(2024, 5, 2))) == ["t-book"]
     assert select_works(loaded, Selection(since=dt.date(2024, 5, 3))) == []
     assert select_works(loaded, Selection(since="2019-12-31")) == ALL

@@ -12,7 +12,6 @@ from contentlib.model import MediaEntry, Version, Work
 from contentlib.translation import align, checks, xliff
 from contentlib.translation.segments import SID_RE, segments, source_language, split_sentences
 
-
 # -- segments ------------------------------------------------------------------
 
 def test_sentences_end_at_chinese_stops_and_tibetan_shad():

@@ -19,7 +19,7 @@ def loaded(catalog_loaded, users):
 
 def _form(html, action):
     """The first POST form with this action: its hidden fields and its button."""
-    form = re.search(r'<form method="post" class="card-save" action="%s">(.*?)</form>' % re.escape(action), html, re.S)
+    form = re.search(rf'<form method="post" class="card-save" action="{re.escape(action)}">(.*?)</form>', html, re.S)
     assert form, f"no card form posting to {action}"
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(1)))
 

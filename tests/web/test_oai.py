@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -45,7 +45,7 @@ def ids(root):
 
 
 def set_stamp(app, work_id, iso):
-    stamp = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()
+    stamp = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
     with app.extensions["contentlib"].store.transaction() as conn:
         conn.execute(works.update().where(works.c.id == work_id).values(updated_at=stamp + 0.25))
 
@@ -235,16 +235,15 @@ def test_a_harvester_from_pypi_harvests_the_eval_dev_catalog(app):
         from flask import request
         asked.append(request.args.to_dict())
 
-    with serving(app) as url:
-        with Scythe(url + "/oai") as scythe:
-            identify = scythe.identify()
-            assert identify.deletedRecord == "persistent"
-            harvested = {}
-            for record in scythe.list_records(metadata_prefix="oai_dc"):
-                work_id = record.header.identifier.rsplit(":", 1)[1]
-                assert work_id not in harvested
-                harvested[work_id] = record
-            sets = [s.setSpec for s in scythe.list_sets()]
+    with serving(app) as url, Scythe(url + "/oai") as scythe:
+        identify = scythe.identify()
+        assert identify.deletedRecord == "persistent"
+        harvested = {}
+        for record in scythe.list_records(metadata_prefix="oai_dc"):
+            work_id = record.header.identifier.rsplit(":", 1)[1]
+            assert work_id not in harvested
+            harvested[work_id] = record
+        sets = [s.setSpec for s in scythe.list_sets()]
     assert set(harvested) == set(expected)
     assert "subject:health" in sets
     for work_id, titles in expected.items():

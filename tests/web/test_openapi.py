@@ -37,7 +37,7 @@ def test_the_document_is_valid_and_describes_every_json_endpoint(client, api_app
     doc = client.get("/api/v1/openapi.json").get_json()
     validate(doc)
     operations = {(path, method) for path, item in doc["paths"].items() for method in item}
-    assert DOCUMENTED <= operations
+    assert operations >= DOCUMENTED
     for path, method in DOCUMENTED:
         op = doc["paths"][path][method]
         assert op["summary"] and "default" not in op["responses"], (path, method)

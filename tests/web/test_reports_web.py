@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from contentlib import accounts, reports as core
+from contentlib import accounts
+from contentlib import reports as core
 from tests.unit import report_history
 
 Q1 = {"from": "2026-01", "to": "2026-03"}

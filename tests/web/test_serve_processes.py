@@ -3,7 +3,6 @@
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import pytest
 
 from catalog import serving
 from tests.conftest import write_jsonl
+from tests.ports import free_port
 
 BIN = Path(sys.executable).parent
 
@@ -54,9 +54,7 @@ def test_two_processes_answer_and_both_follow_an_import(tmp_path):
     first = write_jsonl(tmp_path / "a.jsonl", [{"id": "p-one", "type": "book", "titles": {"zh": "原子核物理"}}])
     second = write_jsonl(tmp_path / "b.jsonl", [{"id": "p-two", "type": "book", "titles": {"zh": "原子核反应"}}])
     subprocess.run([str(BIN / "contentlib"), "import", str(first)], env=env, check=True, capture_output=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen([str(BIN / "contentlib"), "serve", "--port", str(port), "--workers", "2",
                                "--threads", "2", "--no-jobs"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

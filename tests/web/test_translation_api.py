@@ -283,7 +283,7 @@ HOSTILE = {
                        b'<file id="tr-new"><unit id="title"><segment><source>&e;</source><target>x</target>'
                        b'</segment></unit></file></xliff>',
     "billion laughs": ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'
-                       + "".join(f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+                       + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
                        + ']><xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="zh" '
                          'trgLang="bo"><file id="tr-new"><unit id="title"><segment><source>&lol9;</source>'
                          '</segment></unit></file></xliff>').encode(),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DATA, POSTGRES_URL, _clean_postgres
+from tests.ports import free_port
 
 CLI = str(Path(sys.executable).with_name("contentlib"))
 SECRET = "two-servers-shared-secret-0123456789"
@@ -40,11 +40,6 @@ def pg_url():
     return POSTGRES_URL
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 class Node:
     """One server's environment and process."""
@@ -52,7 +47,7 @@ class Node:
     def __init__(self, tmp_path, name, url, media):
         self.home = tmp_path / name
         self.home.mkdir()
-        self.port = _free_port()
+        self.port = free_port()
         self.env = {**os.environ, "CONTENTLIB_HOME": str(self.home), "CONTENTLIB_DATABASE_URL": url,
                     "CONTENTLIB_MEDIA_DIR": str(media), "CONTENTLIB_INDEX_DIR": str(self.home / "index"),
                     "CONTENTLIB_SECRET_KEY": SECRET, "CONTENTLIB_LOG_LEVEL": "WARNING"}
@@ -185,7 +180,8 @@ def test_two_servers_and_a_worker_share_one_database(pg_url, tmp_path):
         b.serve()
         b.ready()
         for work_id, words in published.items():
-            _wait_for(lambda: work_id in (b.search_ids(words) or []), 10, f"B catches up on {work_id}")
+            _wait_for(lambda work_id=work_id, words=words: work_id in (b.search_ids(words) or []), 10,
+                      f"B catches up on {work_id}")
         assert json.loads(b.get("/readyz")[1])["outbox_lag"] == 0
 
         # A file uploaded through A is served by B (the media directory is shared).

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import site
-import socket
 import subprocess
 import sys
 import time
@@ -21,14 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.ports import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _run(args, **kwargs):
@@ -63,7 +59,7 @@ def test_the_wheel_installs_and_serves_the_demo_in_tibetan(tmp_path):
     assert str(ROOT) not in where and str(env_dir) in where  # the wheel's code, not the checkout's
 
     _run([cli, "demo"], cwd=tmp_path, env=env)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([cli, "serve", "--port", str(port)], cwd=tmp_path, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:

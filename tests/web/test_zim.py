@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import time
 import urllib.parse
@@ -24,6 +23,7 @@ import sqlalchemy as sa
 from contentlib.tables import usage_daily
 from contentlib.zim import search_text, without_marks
 from tests.conftest import DATA, write_jsonl
+from tests.ports import free_port
 from tests.unit import media_samples as ms
 
 TOOLS = shutil.which("zimcheck") and shutil.which("kiwix-serve")
@@ -55,15 +55,10 @@ def demo(app, runner, tmp_path):
     return app
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @contextmanager
 def kiwix_serve(zim_path):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "XAPIAN_CJK_NGRAM": "1"}
     proc = subprocess.Popen(["kiwix-serve", "--address", "127.0.0.1", "--port", str(port), str(zim_path)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -138,9 +133,10 @@ def test_zim_passes_zimcheck_and_kiwix_finds_works_in_both_scripts(demo, runner,
 
 
 def test_zim_metadata_selection_and_a_second_export(demo, runner, tmp_path):
+    import io
+
     from libzim.reader import Archive
     from PIL import Image
-    import io
 
     lib = demo.extensions["contentlib"]
     work = lib.store.get_work("z-video")

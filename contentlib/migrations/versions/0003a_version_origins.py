@@ -9,8 +9,8 @@ publishing step was an approval is an editor's.
 Revision ID: 0003a
 Revises: 0002
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0003a"
 down_revision = "0002"
