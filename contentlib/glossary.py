@@ -155,10 +155,10 @@ def expand(q: str, pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 
 class Expansions:
-    """``expansions`` for every search, the glossary read and folded once per generation of the table.
+    """``expansions`` for every search, the glossary folded once per read of the table.
 
-    The generation (``store.glossary_generation``: one small aggregate query) changes with any
-    add, edit or delete, in this process or another, so an edit is seen by the next search.
+    The store keeps the table cached per process and reads it again within a second of an edit in
+    any process (``storage.generations``); a new read is a new tuple, and only then is it folded again.
     """
 
     def __init__(self, store):
@@ -169,11 +169,11 @@ class Expansions:
     def __call__(self, q: str) -> dict[str, list[str]]:
         if not q or not q.strip():
             return {}
-        gen = self._store.glossary_generation()
+        rows = self._store.glossary_rows()
         seen, pairs = self._cached
-        if gen != seen:
-            pairs = folded(entries(self._store))
-            self._cached = (gen, pairs)
+        if rows is not seen:
+            pairs = folded([_entry(r) for r in rows])
+            self._cached = (rows, pairs)
             self.loads += 1
         return expand(q, pairs)
 

@@ -18,6 +18,8 @@ TERMS_FILE = "TERMS.md"
 COLUMNS = ("concept", "english", "tibetan", "accepted", "rejected", "source")
 _ENDS = "་།༎ "  # a term is looked for without its closing tsheg or shad: ཐོ་གཞུང། is used in ཐོ་གཞུང་དུ
 # Not words of the sentence: placeholders (%(language)s) and addresses (https://library.example.org).
+_TIBETAN_RUN = re.compile(r"[\u0f00-\u0fff][\u0f00-\u0fff ]*")
+_TIBETAN_SPLIT = re.compile(r"([\u0f00-\u0fff][\u0f00-\u0fff ]*)")
 _NOT_WORDS = re.compile(r"%\(\w+\)[sd]|\S+://\S+")
 
 
@@ -35,6 +37,12 @@ class Term:
     @functools.cached_property
     def _pattern(self) -> re.Pattern:
         return re.compile("|".join(rf"(?<!\w)(?:{p})(?!\w)" for p in self.english), re.IGNORECASE)
+
+    @property
+    def source_runs(self) -> list[tuple[str, str]]:
+        """The source as ``(lang, text)`` runs, Tibetan apart from the rest: each is laid out in its own script."""
+        text = self.source.replace("`", "")
+        return [("bo" if _TIBETAN_RUN.fullmatch(run) else "en", run) for run in _TIBETAN_SPLIT.split(text) if run]
 
     def named_in(self, english: str) -> bool:
         """Whether an English interface string speaks of this concept."""

@@ -18,7 +18,7 @@ class GlossaryStore(GenerationsStore):
         a second of an edit by any process (``storage.generations``).
         """
         if not q:
-            return list(self.table_cache("glossary", self._load_glossary).get())
+            return self.table_cache("glossary", self._load_glossary).get()  # the same tuple until read again
         like = f"%{q.strip()}%"
         s = sa.select(glossary).order_by(glossary.c.zh, glossary.c.bo).where(
             sa.or_(glossary.c.zh.like(like), glossary.c.bo.like(like), glossary.c.note.like(like)))
