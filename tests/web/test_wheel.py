@@ -10,6 +10,7 @@ them from the package index as a user would.
 from __future__ import annotations
 
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -36,7 +37,12 @@ def _run(args, **kwargs):
 def test_the_wheel_installs_and_serves_the_demo_in_tibetan(tmp_path):
     pytest.importorskip("build")
     dist = tmp_path / "dist"
-    _run([sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)], cwd=ROOT)
+    # Built from a copy: tests running beside this one (make test is parallel) may write in the checkout.
+    source = tmp_path / "source"
+    top = {".git", ".venv", "build", "dist", "instance", "media", ".mypy_cache", ".pytest_cache", "node_modules"}
+    shutil.copytree(ROOT, source, ignore=lambda folder, names: [
+        n for n in names if (Path(folder) == ROOT and n in top) or n == "__pycache__" or n.endswith(".egg-info")])
+    _run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)], cwd=source)
     (wheel,) = dist.glob("contentlib-*.whl")
 
     env_dir = tmp_path / "venv"
