@@ -59,6 +59,8 @@ class Counter:
     :param max_pending: this many distinct keys waiting wake the writer early.
     """
 
+    counted = "use"  # what the log calls a count
+
     def __init__(self, store: Store, interval: float = 10.0, max_pending: int = 10_000):
         self.store = store
         self.interval = interval
@@ -77,15 +79,18 @@ class Counter:
         :param lang: the use's language; for a media file, the one to count under when the file has none.
         """
         try:
-            key = (day or today(), ("w", work_id) if work_id else ("m", sha256), lang or "", kind)
-            with self._lock:
-                self._pending[key] += 1
-                full = len(self._pending) >= self.max_pending
-            self._ensure_thread()
-            if full:
-                self._wake.set()
+            self._tally((day or today(), ("w", work_id) if work_id else ("m", sha256), lang or "", kind))
         except Exception:  # a counter must not break the page it counts
             log.exception("could not count a %s", kind)
+
+    def _tally(self, key) -> None:
+        """Hold one count of ``key`` until the next write (sooner when ``max_pending`` keys are held)."""
+        with self._lock:
+            self._pending[key] += 1
+            full = len(self._pending) >= self.max_pending
+        self._ensure_thread()
+        if full:
+            self._wake.set()
 
     def pending(self) -> int:
         with self._lock:
@@ -98,20 +103,24 @@ class Counter:
         if not batch:
             return 0
         try:
-            rows = _resolve(self.store, batch)
-            self.store.add_daily_counts(rows)
-            return sum(rows.values())
+            return self._write(batch)
         except (DatabaseUnavailable, NoSpace) as exc:  # nothing was written: keep them for the next write
             with self._lock:
                 if len(self._pending) + len(batch) <= self.max_pending * 10:
                     self._pending.update(batch)
-                    log.warning("kept %d use count(s) for later: %s", sum(batch.values()), exc)
+                    log.warning("kept %d %s count(s) for later: %s", sum(batch.values()), self.counted, exc)
                     return 0
-            log.error("dropped %d use count(s): %s", sum(batch.values()), exc)
+            log.error("dropped %d %s count(s): %s", sum(batch.values()), self.counted, exc)
             return 0
         except Exception:
-            log.exception("dropped %d use count(s): the write failed", sum(batch.values()))
+            log.exception("dropped %d %s count(s): the write failed", sum(batch.values()), self.counted)
             return 0
+
+    def _write(self, batch: Tally) -> int:
+        """Write ``batch`` in one go; return how many counts were written."""
+        rows = _resolve(self.store, batch)
+        self.store.add_daily_counts(rows)
+        return sum(rows.values())
 
     def _ensure_thread(self) -> None:
         if self._thread is not None and self._pid == os.getpid() and self._thread.is_alive():

@@ -17,7 +17,7 @@ import time
 from collections import Counter as Tally
 
 from .. import usage
-from ..errors import BadParameter, DatabaseUnavailable, NoSpace
+from ..errors import BadParameter
 from ..search import chinese, tibetan
 
 log = logging.getLogger("contentlib.demand")
@@ -40,7 +40,9 @@ def is_unmet(result, lang: str) -> bool:
 
 
 class UnmetCounter(usage.Counter):
-    """Unmet searches, held in memory and written in batches (``usage.Counter``'s writer thread)."""
+    """Unmet searches, held in memory and written in batches (``usage.Counter``'s writer thread and retries)."""
+
+    counted = "unmet search"
 
     def add_query(self, lang: str, text: str) -> None:
         """Count one unmet search. Never raises."""
@@ -48,35 +50,13 @@ class UnmetCounter(usage.Counter):
             query = normalise(lang, text)
             if not query or len(query) > MAX_QUERY:
                 return
-            key = (usage.month_of(usage.today()), lang, query)
-            with self._lock:
-                self._pending[key] += 1
-                full = len(self._pending) >= self.max_pending
-            self._ensure_thread()
-            if full:
-                self._wake.set()
+            self._tally((usage.month_of(usage.today()), lang, query))
         except Exception:
             log.exception("could not count an unmet search")
 
-    def flush(self) -> int:
-        with self._lock:
-            batch, self._pending = self._pending, Tally()
-        if not batch:
-            return 0
-        try:
-            self.store.add_unmet_counts(batch)
-            return sum(batch.values())
-        except (DatabaseUnavailable, NoSpace) as exc:  # nothing was written: kept for the next write, as use counts are
-            with self._lock:
-                if len(self._pending) + len(batch) <= self.max_pending * 10:
-                    self._pending.update(batch)
-                    log.warning("kept %d unmet search count(s) for later: %s", sum(batch.values()), exc)
-                    return 0
-            log.error("dropped %d unmet search count(s): %s", sum(batch.values()), exc)
-            return 0
-        except Exception:
-            log.exception("dropped %d unmet search count(s): the write failed", sum(batch.values()))
-            return 0
+    def _write(self, batch: Tally) -> int:
+        self.store.add_unmet_counts(batch)
+        return sum(batch.values())
 
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
