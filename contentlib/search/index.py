@@ -28,7 +28,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 from ..errors import IndexUnavailable
 from . import analysis, bulk, chinese, localstate
 from .fields import document
-from .localstate import LocalState
+from .localstate import LocallySynced, LocalState
 from .plan import And, Or, Term
 from .segwriter import FastSegmentWriter
 
@@ -263,7 +263,7 @@ class WhooshView:
         return self.s.stored_fields(slot)
 
 
-class WhooshEngine:
+class WhooshEngine(LocallySynced):
     """The Whoosh index of works in one directory (``engine.Engine``).
 
     :param path: directory of the index; nothing is created until a write.
@@ -286,24 +286,6 @@ class WhooshEngine:
     def _schema(self):
         """The schema this index is written and read with (a benchmark baseline overrides it)."""
         return make_schema()
-
-    # -- sync state -----------------------------------------------------
-    def lock(self, blocking=True):
-        return self.state.lock(blocking)
-
-    def applied_seq(self):
-        return self.state.applied_seq()
-
-    def forget_applied(self):
-        self.state.forget_applied()
-
-    def consumer_name(self):
-        return self.state.consumer_name()
-
-    def apply(self, records, delete_ids, seq):
-        """Upsert and delete in one commit, then note ``seq`` as applied (a crash between only replays)."""
-        self.update(records, delete_ids)
-        self.state.set_applied(seq)
 
     # -- layout ---------------------------------------------------------
     @property

@@ -158,3 +158,32 @@ def drop_old_generations(path: Path, keep) -> None:
     for p in gens:
         if p.name not in survivors:
             shutil.rmtree(p, ignore_errors=True)
+
+
+class LocallySynced:
+    """The sync half of ``engine.Engine`` for an engine whose state is a ``LocalState`` at ``self.state``.
+
+    The engine gives ``update(records, delete_ids)``; this gives the rest of the outbox contract.
+    """
+
+    state: LocalState
+
+    def update(self, records, delete_ids) -> None:  # the engine's own
+        raise NotImplementedError
+
+    def lock(self, blocking=True):
+        return self.state.lock(blocking)
+
+    def applied_seq(self):
+        return self.state.applied_seq()
+
+    def forget_applied(self):
+        self.state.forget_applied()
+
+    def consumer_name(self):
+        return self.state.consumer_name()
+
+    def apply(self, records, delete_ids, seq):
+        """Upsert and delete in one commit, then note ``seq`` as applied (a crash between only replays)."""
+        self.update(records, delete_ids)
+        self.state.set_applied(seq)

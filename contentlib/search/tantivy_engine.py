@@ -26,7 +26,7 @@ from ..errors import IndexUnavailable
 from . import chinese, localstate
 from .engine import KEYWORD_FIELDS, TEXT_FIELDS
 from .fields import document
-from .localstate import LocalState
+from .localstate import LocallySynced, LocalState
 from .plan import And, Or, Term
 from .tokens import field_terms
 
@@ -225,7 +225,7 @@ class TantivyView:
         return {"id": doc.get_first("id"), "doc": json.loads(bytes(doc.get_first("doc")).decode("utf-8"))}
 
 
-class TantivyEngine:
+class TantivyEngine(LocallySynced):
     """The tantivy index of works in one directory (``engine.Engine``).
 
     :param path: directory of the index; nothing is created until a write.
@@ -242,23 +242,6 @@ class TantivyEngine:
         self._gen = None
         self._st = None
         self._lock = threading.Lock()
-
-    # -- sync state -----------------------------------------------------
-    def lock(self, blocking=True):
-        return self.state.lock(blocking)
-
-    def applied_seq(self):
-        return self.state.applied_seq()
-
-    def forget_applied(self):
-        self.state.forget_applied()
-
-    def consumer_name(self):
-        return self.state.consumer_name()
-
-    def apply(self, records, delete_ids, seq):
-        self.update(records, delete_ids)
-        self.state.set_applied(seq)
 
     # -- reading --------------------------------------------------------
     def _open(self):
