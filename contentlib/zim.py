@@ -21,7 +21,6 @@ queries). Chinese is found by libzim 9 as is, by kiwix-serve 3.3 only with
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 import shutil
 from dataclasses import dataclass, field
@@ -30,11 +29,12 @@ from pathlib import Path
 from . import disk, zimbooks
 from .attachments import card_path, ensure_cover_card
 from .model import Work
+from .offline_pages import ORDER, version_sections
+from .offline_pages import escape as _e
 from .targets import output_folder
 from .xmltext import xml_safe
 from .zimsearch import index_title, search_text, without_marks  # noqa: F401 (without_marks: tests)
 
-ORDER = ("bo", "zh", "en")
 LANG_NAMES = {"bo": "བོད་ཡིག", "zh": "中文", "en": "English"}
 # The fixed words of the pages, in both scripts (the ZIM is read in either).
 WORDS = {
@@ -89,11 +89,6 @@ class ZimReport:
     files: int = 0
     light_videos: int = 0
     skipped_files: list[str] = field(default_factory=list)
-
-
-def _e(text) -> str:
-    """Escaped, and without what XML cannot carry (``xmltext``): readers parse these pages strictly too."""
-    return html.escape(xml_safe(str(text)), quote=True)
 
 
 def titles_line(work: Work) -> str:
@@ -159,16 +154,7 @@ def work_page(media, work: Work, files: _Files, vocabulary=None, light: bool = F
     cover = _cover(media, work, files)
     if cover:
         parts.append(f'<img class="cover" src="{up}{cover}" alt="">')
-    for v in (work.versions[lang] for lang in ORDER if lang in work.versions):
-        section = [f'<section lang="{v.lang}">']
-        if v.has_title:
-            section.append(f"<h1>{_e(v.title)}</h1>")
-        if v.description:
-            section.append(f"<p>{_e(v.description)}</p>")
-        if v.keywords:
-            section.append(f'<p class="meta">{_e(" · ".join(v.keywords))}</p>')
-        section.append("</section>")
-        parts.append("".join(section))
+    parts += version_sections(work)
     tracks = []
     for entry in work.media:
         if entry.role != "subtitle":

@@ -9,11 +9,10 @@ Fixed words are written in Tibetan and Chinese; the language switch shows one.
 from __future__ import annotations
 
 import base64
-import html
 
-from ..xmltext import xml_safe
+from ..offline_pages import ORDER, version_sections
+from ..offline_pages import escape as e
 
-ORDER = ("bo", "zh", "en")
 LANG_NAMES = {"bo": "བོད་ཡིག", "zh": "中文", "en": "English"}
 WORDS = {
     "library": ("ཚན་རིག་དཔེ་མཛོད།", "科普资源库"),
@@ -27,10 +26,6 @@ WORDS = {
     "licence": ("ཆོག་མཆན།", "许可"),
     "offline": ("དྲ་རྒྱ་མེད་ཀྱང་ཀློག་ཆོག", "无需网络即可阅读"),
 }
-
-
-def e(text) -> str:
-    return html.escape(xml_safe(str(text)), quote=True)
 
 
 def words(key: str) -> str:
@@ -86,15 +81,7 @@ def work_page(work, parts: dict, subjects: list) -> str:
     body = []
     if parts.get("cover"):
         body.append(f'<img class="cover" src="{up}{e(parts["cover"])}" alt="">')
-    for v in (work.versions[lang] for lang in ORDER if lang in work.versions):
-        section = [f'<section lang="{e(v.lang)}">']
-        if v.has_title:
-            section.append(f"<h1>{e(v.title)}</h1>")
-        if v.description:
-            section.append(f"<p>{e(v.description)}</p>")
-        if v.keywords:
-            section.append(f'<p class="meta">{e(" · ".join(v.keywords))}</p>')
-        body.append("".join(section) + "</section>")
+    body += version_sections(work)
     tracks = "".join(f'<track kind="subtitles" src="{vtt_url(data)}" srclang="{e(lang)}" '
                      f'label="{e(LANG_NAMES.get(lang, lang))}"{" default" if n == 0 else ""}>'
                      for n, (lang, data) in enumerate(parts.get("tracks") or ()))
