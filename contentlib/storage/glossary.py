@@ -25,13 +25,6 @@ class GlossaryStore(GenerationsStore):
         with self.engine.connect() as conn:
             return conn.execute(s).all()
 
-    def glossary_generation(self) -> tuple:
-        """What changes with every add, edit or delete of an entry (a cache of the table compares it)."""
-        s = sa.select(sa.func.count(), sa.func.max(glossary.c.id), sa.func.sum(glossary.c.id),
-                      sa.func.max(glossary.c.updated_at))
-        with self.engine.connect() as conn:
-            return tuple(conn.execute(s).one())
-
     def _load_glossary(self) -> tuple:
         with self.engine.connect() as conn:
             return tuple(conn.execute(sa.select(glossary).order_by(glossary.c.zh, glossary.c.bo)).all())
