@@ -32,9 +32,18 @@ BUILT_IN = {
 def entry_points(group: str) -> dict[str, metadata.EntryPoint]:
     """The entry points of ``group``, by name: the project's own, then the installed ones over them."""
     found = {name: metadata.EntryPoint(name, value, group) for name, value in BUILT_IN.get(group, {}).items()}
-    for ep in metadata.entry_points(group=group):
+    installed = list(metadata.entry_points(group=group))
+    # The project's own installed entries first, everyone else's over them: distributions are
+    # listed in sys.path order, so without this the order of the path would pick the winner.
+    installed.sort(key=lambda ep: not _ours(ep))
+    for ep in installed:
         found[ep.name] = ep
     return found
+
+
+def _ours(ep: metadata.EntryPoint) -> bool:
+    dist = getattr(ep, "dist", None)
+    return dist is not None and (dist.name or "").lower() == "contentlib"
 
 
 def _load(group: str, name: str):
