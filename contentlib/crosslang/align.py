@@ -91,12 +91,17 @@ def _cat(arrays, dtype) -> np.ndarray:
     return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype=dtype)
 
 
-def _em(k, t, tn, groups, n_groups, occ, n_units, src_of, n_src, iterations):
-    """Model 1's EM over shared rows: ``k`` the unit pair of each row, ``tn`` the empty unit's t per target."""
+def _em(k, t, tn, groups, n_groups, occ, n_units, src_of, n_src, iterations, occ_weight=None):
+    """Model 1's EM over shared rows: ``k`` the unit pair of each row, ``tn`` the empty unit's t per target.
+
+    ``occ_weight`` (per group) counts a group as that many copies of itself: a pair seen n times.
+    """
     for _ in range(iterations):
         vals = t[k]
         nvals = tn[occ]
         denom = np.bincount(groups, weights=vals, minlength=n_groups) + nvals
+        if occ_weight is not None:
+            denom /= occ_weight
         vals /= denom[groups]
         nvals = nvals / denom
         counts = np.bincount(k, weights=vals, minlength=len(t))
@@ -108,8 +113,12 @@ def _em(k, t, tn, groups, n_groups, occ, n_units, src_of, n_src, iterations):
     return t, tn
 
 
-def train_both(pairs, iterations: int = 6) -> tuple[Table, Table]:
-    """``(train(pairs), train(reversed pairs))`` from one co-occurrence table: the same tables, made once."""
+def train_both(pairs, iterations: int = 6, counts=None) -> tuple[Table, Table]:
+    """``(train(pairs), train(reversed pairs))`` from one co-occurrence table: the same tables, made once.
+
+    ``counts`` (one per pair) stands for repeats: a pair of count n trains as n copies of it would,
+    in the rows of one (repeated titles, cues and sentences are common; their rows are made once).
+    """
     fids, eids = {}, {}
     fnames, enames = [], []
     fs, es = [], []
@@ -129,6 +138,7 @@ def train_both(pairs, iterations: int = 6) -> tuple[Table, Table]:
             by_f.append(np.repeat(np.arange(f_at, f_at + len(f), dtype=np.int32), len(e)))
         e_at += len(e)
         f_at += len(f)
+    e_sizes, f_sizes = [len(e) for e in es], [len(f) for f in fs]
     del fs, es
     key = _cat(keys, np.int64)
     del keys
@@ -138,9 +148,13 @@ def train_both(pairs, iterations: int = 6) -> tuple[Table, Table]:
     ci, cj = (uniq // max(ne, 1)).astype(np.int32), (uniq % max(ne, 1)).astype(np.int32)
     del uniq
     by_e, by_f = _cat(by_e, np.int32), _cat(by_f, np.int32)
-    tf, tnf = _em(k, np.ones(len(ci)), np.ones(ne), by_e, len(e_occ), e_occ, ne, ci, nf, iterations)
+    e_weight = f_weight = None
+    if counts is not None:
+        n = np.asarray(list(counts), dtype=np.float64)
+        e_weight, f_weight = np.repeat(n, e_sizes), np.repeat(n, f_sizes)
+    tf, tnf = _em(k, np.ones(len(ci)), np.ones(ne), by_e, len(e_occ), e_occ, ne, ci, nf, iterations, e_weight)
     del by_e
-    tr, tnr = _em(k, np.ones(len(ci)), np.ones(nf), by_f, len(f_occ), f_occ, nf, cj, ne, iterations)
+    tr, tnr = _em(k, np.ones(len(ci)), np.ones(nf), by_f, len(f_occ), f_occ, nf, cj, ne, iterations, f_weight)
     del by_f, k
     # Laid out as ``train`` lays them: the empty unit is source 0, rows sorted by (source, target).
     seen_e = np.flatnonzero(np.bincount(e_occ, minlength=ne))

@@ -13,7 +13,7 @@ search's ``other_language`` block.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -96,16 +96,17 @@ def _symmetric(forward: align.Table, backward: align.Table, direction: str) -> l
 
 def build(pairs, glossary=()) -> list[Entry]:
     """The lexicon of ``pairs`` of (Tibetan, Chinese) texts, seeded by ``glossary`` (zh, bo) pairs."""
-    pairs = list(pairs) + [(bo, zh) for zh, bo in glossary]
-    bo, zh_to, zh_from = [], [], []
-    for b, z in pairs:
+    seen = Counter(list(pairs) + [(bo, zh) for zh, bo in glossary])  # a repeated pair is cut and aligned once
+    bo, zh_to, zh_from, counts = [], [], [], []
+    for (b, z), n in seen.items():
         bu, (zf, zt) = units.bo_units(b), units.zh_units(z)
         if max(len(bu), len(zf)) <= MAX_UNITS:
             bo.append(bu)
             zh_to.append(zt)
             zh_from.append(zf)
-    entries = _symmetric(*align.train_both(zip(bo, zh_to)), BO_ZH)
-    backward, forward = align.train_both(zip(bo, zh_from))
+            counts.append(n)
+    entries = _symmetric(*align.train_both(zip(bo, zh_to), counts=counts), BO_ZH)
+    backward, forward = align.train_both(zip(bo, zh_from), counts=counts)
     entries += _symmetric(forward, backward, ZH_BO)
     return entries
 

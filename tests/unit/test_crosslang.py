@@ -115,3 +115,18 @@ def test_both_directions_from_one_table_equal_two_trainings():
         assert one.sources == apart.sources and one.targets == apart.targets
         assert one.source.tolist() == apart.source.tolist() and one.target.tolist() == apart.target.tolist()
         assert one.prob.tolist() == pytest.approx(apart.prob.tolist(), abs=1e-6)
+
+
+def test_a_pair_counted_n_times_trains_as_n_copies_of_it():
+    once = [(["a", "b", "c"], ["x", "y"]), (["a", "c"], ["x"]), ([], ["y", "z"]), (["b", "d"], []),
+            (["d", "a"], ["z", "x", "w"]), (["c"], ["y"])]
+    counts = [3, 1, 2, 1, 4, 1]
+    copies = [pair for pair, n in zip(once, counts) for _ in range(n)]
+    for counted, copied in zip(align.train_both(once, iterations=5, counts=counts),
+                               align.train_both(copies, iterations=5)):
+        assert counted.sources == copied.sources and counted.targets == copied.targets
+        assert counted.source.tolist() == copied.source.tolist()
+        assert counted.prob.tolist() == pytest.approx(copied.prob.tolist(), abs=1e-6)
+    # and the counts matter: the same pairs counted once each learn something else
+    assert align.train_both(once, iterations=5)[0].prob.tolist() != pytest.approx(
+        align.train_both(once, iterations=5, counts=counts)[0].prob.tolist(), abs=1e-6)
