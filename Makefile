@@ -33,6 +33,10 @@ translations: $(VENV)/.installed
 
 extract: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	@# where each string appears (the review page shows it): the same extraction with locations, as a file map
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext --sort-output -o translations/.places.pot .
+	$(BIN)/python tools/interface_places.py translations/.places.pot translations/places.json
+	@rm -f translations/.places.pot
 
 update-translations: extract
 	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
