@@ -112,6 +112,9 @@ def review(strings: list[InterfaceString], query: Query, places: dict[str, tuple
     if not page and matching:  # past the end (the last strings left the filter): the last page
         start = matching[max(0, len(matching) - per_page)]
         page = [i for i in shown if i >= start][:per_page]
+    if kept is not None and kept not in page:  # not on the page asked for (a refusal posted without one): from it on
+        start = kept
+        page = [i for i in shown if i >= start][:per_page]
     before = [i for i in matching if i < (page[0] if page else start)]
     on_page = [i for i in page if i in matched]
     after = [i for i in matching if page and i > page[-1]]

@@ -29,11 +29,11 @@ class InterfaceStrings:
         return interface_strings.strings(self._store, translations_dir, locale)
 
     def review(self, user, translations_dir: Path, locale: str, state: str | None = "", q: str | None = "",
-               start: str | None = "", keep: str | None = "") -> ReviewPage:
+               start: str | None = "", keep: str | None = "", failed: str | None = None) -> ReviewPage:
         """A page of the review list: the strings in ``state`` matching the search ``q``, from the string
-        ``start`` (an anchor) on, with the string ``keep`` (just saved) shown even if the filter now leaves it out.
-        Values of the wrong shape are ignored (``interface_review.Query.parse``)."""
-        query = interface_review.Query.parse(state, q, start, keep)
+        ``start`` (an anchor) on, with the string ``keep`` (just saved), or the msgid ``failed`` (refused), shown
+        even if the filter leaves it out. Values of the wrong shape are ignored (``interface_review.Query.parse``)."""
+        query = interface_review.Query.parse(state, q, start, interface_strings.anchor(failed) if failed else keep)
         return interface_review.review(self.strings(translations_dir, locale), query,
                                        interface_places.load(translations_dir), locale, self.may_change(user, locale))
 

@@ -88,3 +88,9 @@ def test_past_the_end_gives_the_last_page():
     strings = [_string(n, confirmed=n >= 25) for n in range(30)]
     page = _page(strings, state="draft", start=anchor("String 027"))  # the page's strings were all confirmed
     assert _ids(page)[0] == "String 000" and page.next is None
+
+
+def test_the_kept_string_is_shown_even_when_the_page_asked_for_is_another():
+    strings = [_string(n) for n in range(60)]
+    page = _page(strings, keep=anchor("String 040"))  # a refusal posted without its page
+    assert _ids(page)[0] == "String 040" and page.first == 41 and page.previous == anchor("String 015")

@@ -78,6 +78,8 @@ def test_a_refused_text_keeps_the_filter_and_shows_the_string(editor, auth):
     body = r.get_data(as_text=True)
     assert f'<tr id="{anchor}" class="failed">' in body and "ཤོག་ལྷེ།</textarea>" in body
     assert '<input type="search" name="q" value="Page %"' in body  # the search is still there
+    bare = auth.post("/editor/interface/bo", {"msgid": "Page %(page)s of %(last)s", "form": "ཤོག་ལྷེ།"})  # no page
+    assert bare.status_code == 400 and f'<tr id="{anchor}" class="failed' in bare.get_data(as_text=True)
 
 
 def test_the_search_and_the_state_are_text(editor):
