@@ -97,9 +97,8 @@ def _page(locale, values, status=200, failed=None, **extra):
     """The review page that ``values`` (the request's query, or the confirm form) ask for."""
     review = get_library().interface.review(acting_user(), translations_dir(), locale, values.get("state"),
                                             values.get("q"), values.get("start"), values.get("keep"), failed)
-    return render_template("editor/interface.html", page=review, strings=[r.string for r in review.rows],
-                           locale=locale, ui_locales=LOCALES, may_change=review.may_change, failed=failed,
-                           **extra), status
+    return render_template("editor/interface.html", page=review, locale=locale, ui_locales=LOCALES,
+                           may_change=review.may_change, failed=failed, **extra), status
 
 
 @bp.get("/")
