@@ -18,7 +18,7 @@ def test_the_shipped_map_is_what_extraction_finds_now(tmp_path):
     with open(pot, "rb") as fh:
         fresh = interface_places.dumps(interface_places.from_catalog(read_po(fh)))
     shipped = (ROOT / "translations" / interface_places.PLACES_FILE).read_text(encoding="utf-8")
-    assert shipped == fresh, "translations/places.json is stale: run make extract"
+    assert shipped == fresh, "translations/places.json is stale: run make places"
 
 
 def test_each_string_names_the_files_that_use_it():
