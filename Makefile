@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test typecheck install translations extract update-translations demo admin bench page-weight clean
+.PHONY: run test typecheck install translations extract places update-translations demo admin bench page-weight clean
 
 # Installing is quiet: pip's output goes to .venv/pip.log, shown only when something fails.
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
@@ -33,6 +33,13 @@ translations: $(VENV)/.installed
 
 extract: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	@$(MAKE) --no-print-directory places
+
+# Where each string appears (the review page shows it): the same extraction with locations, as a file map.
+places: $(VENV)/.installed
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext --sort-output -o translations/.places.pot .
+	$(BIN)/python tools/interface_places.py translations/.places.pot translations/places.json
+	@rm -f translations/.places.pot
 
 update-translations: extract
 	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations

@@ -93,12 +93,12 @@ def init_app(app) -> None:
         domain.as_default()
 
 
-def _page(locale, status=200, **extra):
-    strings = get_library().interface
-    listed = strings.strings(translations_dir(), locale)
-    return render_template("editor/interface.html", strings=listed, locale=locale, ui_locales=LOCALES,
-                           todo=sum(1 for s in listed if s.fuzzy and s.confirmed is None),
-                           may_change=strings.may_change(acting_user(), locale), **extra), status
+def _page(locale, values, status=200, failed=None, **extra):
+    """The review page that ``values`` (the request's query, or the confirm form) ask for."""
+    review = get_library().interface.review(acting_user(), translations_dir(), locale, values.get("state"),
+                                            values.get("q"), values.get("start"), values.get("keep"), failed)
+    return render_template("editor/interface.html", page=review, locale=locale, ui_locales=LOCALES,
+                           may_change=review.may_change, failed=failed, **extra), status
 
 
 @bp.get("/")
@@ -107,20 +107,22 @@ def page():
     locale = request.args.get("locale", "bo")
     if locale not in LOCALES:
         abort(404)
-    return _page(locale)
+    return _page(locale, request.args)
 
 
 @bp.post("/<locale>")
 @needs("edit")
 def confirm(locale):
+    """Save one string; back to the same filter, search and page, at the saved string (its anchor is its msgid's)."""
     if locale not in LOCALES:
         abort(404)
     msgid = request.form.get("msgid", "")
     forms = request.form.getlist("form")
     try:
-        get_library().interface.confirm(acting_user(), translations_dir(), locale, msgid, forms)
+        saved = get_library().interface.confirm(acting_user(), translations_dir(), locale, msgid, forms)
     except InvalidRecord as exc:
-        return _page(locale, 400, problems=exc.problems, failed=msgid, tried=forms,
+        return _page(locale, request.form, 400, problems=exc.problems, failed=msgid, tried=forms,
                      placeholders=any(f.endswith(" placeholders") for f, _ in exc.problems))
-    position = request.form.get("position", "")
-    return redirect(done(url_for("interface.page", locale=locale), "string-saved", f"s{position}"))
+    review = {k: request.form.get(k, "") for k in ("state", "q", "start")}
+    back = url_for("interface.page", locale=locale, **{k: v for k, v in review.items() if v}, keep=saved.anchor)
+    return redirect(done(back, "string-saved", saved.anchor))

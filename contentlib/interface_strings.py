@@ -14,6 +14,7 @@ so changing them needs an admin. Every change is kept in the history, in the cha
 from __future__ import annotations
 
 import functools
+import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,19 @@ class InterfaceString:
     def current(self) -> tuple[str, ...]:
         """What the interface shows now: the confirmed text, else the shipped one."""
         return self.confirmed or self.shipped
+
+    @property
+    def anchor(self) -> str:
+        return anchor(self.msgid)
+
+
+def anchor(msgid: str) -> str:
+    """A string's element id on the review page: ``s-`` and 10 hex digits of its msgid's SHA-1.
+
+    The same on every page, filter and release, unlike a row number, which named another string
+    once the list changed.
+    """
+    return "s-" + hashlib.sha1(msgid.encode("utf-8")).hexdigest()[:10]
 
 
 def po_path(translations_dir: Path, locale: str) -> Path:

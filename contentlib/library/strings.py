@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import interface_strings
+from .. import interface_places, interface_review, interface_strings
+from ..interface_review import ReviewPage
 from ..interface_strings import InterfaceString
 
 
@@ -26,6 +27,15 @@ class InterfaceStrings:
 
     def strings(self, translations_dir: Path, locale: str) -> list[InterfaceString]:
         return interface_strings.strings(self._store, translations_dir, locale)
+
+    def review(self, user, translations_dir: Path, locale: str, state: str | None = "", q: str | None = "",
+               start: str | None = "", keep: str | None = "", failed: str | None = None) -> ReviewPage:
+        """A page of the review list: the strings in ``state`` matching the search ``q``, from the string
+        ``start`` (an anchor) on, with the string ``keep`` (just saved), or the msgid ``failed`` (refused), shown
+        even if the filter leaves it out. Values of the wrong shape are ignored (``interface_review.Query.parse``)."""
+        query = interface_review.Query.parse(state, q, start, interface_strings.anchor(failed) if failed else keep)
+        return interface_review.review(self.strings(translations_dir, locale), query,
+                                       interface_places.load(translations_dir), locale, self.may_change(user, locale))
 
     def confirm(self, user, translations_dir: Path, locale: str, msgid: str, forms: list[str]) -> InterfaceString:
         """:raises NotAllowed: for a locale the user may not change.

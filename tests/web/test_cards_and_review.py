@@ -119,13 +119,15 @@ def test_an_editor_confirms_an_interface_string_and_every_page_uses_it_at_once(c
     auth.login("editor")
     page = client.get("/editor/interface/?locale=bo", headers=EN).get_data(as_text=True)
     assert 'class="queue stacked interface-strings"' in page
-    first = re.search(r'<tr id="s0">(.*?)</tr>', page, re.S).group(1)
+    first = re.search(r'<tr id="s-[0-9a-f]{10}">(.*?)</tr>', page, re.S).group(1)
     assert "Draft, not reviewed" in first  # unreviewed drafts first
-    row = re.search(r'<tr id="s\d+">\s*<td class="card-title"><span lang="en">Search</span>.*?</tr>', page, re.S)
+    page = client.get("/editor/interface/?locale=bo&q=Search", headers=EN).get_data(as_text=True)
+    row = re.search(r'<tr id="(s-[0-9a-f]{10})">\s*<td class="card-title source"><span lang="en">Search</span>.*?</tr>',
+                    page, re.S)
     assert 'lang="zh">搜索<' in row.group(0)  # the Chinese beside it
     corrected = "འཚོལ་བཤེར་བྱེད།"
-    r = auth.post("/editor/interface/bo", {"msgid": "Search", "form": corrected, "position": "3"})
-    assert r.status_code == 302 and r.headers["Location"].endswith("#s3")
+    r = auth.post("/editor/interface/bo", {"msgid": "Search", "form": corrected, "q": "Search"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("#" + row.group(1))  # back at the same string
     # the next page, in Tibetan, already says it (no restart); other languages are untouched
     home = client.get("/", headers={"Accept-Language": "bo"}).get_data(as_text=True)
     assert f">{corrected}</button>" in home
