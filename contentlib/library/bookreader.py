@@ -66,6 +66,7 @@ class OpenBook:
     pages: tuple = ()            # the PDF pages of this part
     first: int = 1
     last: int = 0
+    part: int = PART             # pages on one reader page: parts begin at 1, PART + 1, ...
     chapter: Chapter | None = None
     chapters: tuple = ()         # (number, title) of every chapter shown
     toc: tuple = ()              # {title, chapter, anchor, depth}
