@@ -108,7 +108,9 @@ def books(app, runner, tmp_path):
                 "media": [{"path": "media/leaflet.pdf", "role": "original"}]},
                {"id": "s-drawn", "type": "book", "titles": {"zh": "两页"}, "media": [{"path": "media/drawn.pdf", "role": "original"}]},
                {"id": "s-epub", "type": "book", "titles": {"bo": ms.TIBETAN},
-                "media": [{"path": "media/book.epub", "role": "original"}]}]
+                "media": [{"path": "media/book.epub", "role": "original"}]},
+               {"id": "s-again", "type": "book", "titles": {"zh": "同一本书"},  # the same file: its pages once
+                "media": [{"path": "media/leaflet.pdf", "role": "original"}]}]
     result = runner.invoke(["import", str(write_jsonl(folder / "works.jsonl", records))])
     assert result.exit_code == 0, result.output
     lib = app.extensions["contentlib"]
@@ -133,9 +135,10 @@ def test_the_site_reads_each_book_in_the_page_from_the_worker_copies(books, runn
     pdf, drawn, epub = books["s-leaflet"], books["s-drawn"], books["s-epub"]
     with zipfile.ZipFile(out) as zf:
         names = set(zf.namelist())
+        assert len(names) == len(zf.namelist())  # each member once
         text = {n: zf.read(n).decode() for n in names if n.endswith(".html")}
         assert zf.read("assets/reader.js") == READER_JS.read_bytes()  # the web reader's own moves
-    assert f'href="../read/{pdf}.html"' in text["works/s-leaflet.html"]
+    assert f'href="../read/{pdf}.html"' in text["works/s-leaflet.html"] and f'href="../read/{pdf}.html"' in text["works/s-again.html"]
     assert f'href="../media/{pdf}.pdf" download="leaflet.pdf"' in text["works/s-leaflet.html"]
     assert f'href="../read/{epub}/1.html"' in text["works/s-epub.html"]
     reader = [n for n in text if n.startswith("read/")]
