@@ -32,7 +32,7 @@ def server(app, tmp_path):
     src = tmp_path / "src"
     (src / "media").mkdir(parents=True)
     make_ten_second_video(src / "media" / "storm.mp4")
-    ms.make_pdf(src / "media" / "rain.pdf", pages=3)
+    ms.make_pdf(src / "media" / "rain.pdf", pages=22)  # two parts in the reader: pages 1-20 and 21-22
     (src / "media" / "zh.vtt").write_text(ms.VTT, encoding="utf-8")
     (src / "media" / "bo.srt").write_text(ms.SRT, encoding="utf-8")
     path = write_jsonl(src / "catalog.jsonl", [
@@ -104,11 +104,17 @@ def test_a_kept_list_opens_offline_and_its_video_plays_with_both_subtitles(serve
 
     context.set_offline(True)
     page.goto(base + reader)  # the reader opens with no connection: its pages, pictures and moves
-    assert page.locator("section.page").count() == 3
+    assert page.locator("section.page").count() == 20
     page.wait_for_function("() => document.querySelector('#p-1 img').complete")
     assert page.evaluate("document.querySelector('#p-1 img').naturalWidth") == 480
     page.locator("nav.reader-nav a[rel=next]").first.click()
     page.wait_for_function("() => Math.abs(document.getElementById('p-2').getBoundingClientRect().top) < 30")
+    field = page.locator("form.goto input").first
+    field.fill("22")  # in the second part: the reader asks for it by its first page, which the phone kept
+    with page.expect_navigation():
+        field.press("Enter")
+    assert page.url.endswith("?page=21#p-22") and page.locator("#p-22 img").count() == 1
+    assert page.locator("#needs-connection").count() == 0
     page.goto(f"{base}/shared/{token}")
     assert page.locator("h1").inner_text() == "Weather"
     page.goto(f"{base}/works/storm-1")
