@@ -6,7 +6,7 @@ file's own access): a draft's book is for staff only, sent privately, never cach
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, make_response, render_template, request, url_for
 
 from .auth import acting_user
 from .media import SHA, data_saver
@@ -31,3 +31,11 @@ def read(work_id, sha256):
     if not book.public:
         response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.get("/works/<work_id>/keep-books.json")
+def books_to_keep(work_id):
+    """The reader's pages and pictures of a published work's books that "Keep on this phone" stores (keep.js)."""
+    kept = get_library().books_to_keep(work_id)
+    return jsonify({"pages": [url_for("reader.read", work_id=work_id, sha256=b.sha256, **q) for b in kept for q in b.pages],
+                    "files": [url_for("media.book", sha256=b.sha256, name=n) for b in kept for n in b.files]})

@@ -136,3 +136,13 @@ def chapter_html(media: MediaStore, sha256: str, name: str, image_url, link_url=
     except OSError:
         return ""
     return sanitize.for_page(stored, image_url, link_url)
+
+
+def picture_names(media: MediaStore, sha256: str, made: dict, smaller_only: bool = False) -> list[str]:
+    """The reader's pictures of a made book (``load``): each drawn page at each width (the smaller only when
+    asked), or an EPUB's pictures. What an offline copy of the reader needs beside its pages."""
+    if made.get("format") == "pdf":
+        widths = sorted(int(w) for w in made.get("widths") or ())
+        widths = widths[:1] if smaller_only else widths
+        return [pages.page_file(int(i["n"]), w) for i in made.get("items") or () if not i.get("error") for w in widths]
+    return sorted(p.name for p in folder(media, sha256).glob("i-*.webp"))

@@ -6,7 +6,7 @@ Layout inside the ZIM (libzim 9 has no namespaces; links are relative):
 - ``works/<work id>``: one page per work, every language version with its ``lang``,
   the cover (or cover card), the video with its subtitle tracks, books to download;
 - ``read/<sha256>`` (a PDF) and ``read/<sha256>/<n>`` (an EPUB's chapters): books as the
-  reader shows them, pictures and text (``zimbooks.py``), where the worker has made them;
+  reader shows them, pictures and text (``offline_books.py``), where the worker has made them;
 - ``subjects/<code>``: browse pages; ``media/<sha256>.<ext>`` the files;
   ``assets/`` the stylesheet and the self-hosted Tibetan font.
 
@@ -26,7 +26,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import disk, zimbooks
+from . import disk, offline_books
 from .attachments import card_path, ensure_cover_card
 from .model import Work
 from .offline_pages import ORDER, version_sections
@@ -42,7 +42,7 @@ WORDS = {
     "subjects": ("བརྗོད་གཞི།", "学科"),
     "works": ("བརྩམས་ཆོས་ཡོངས།", "全部作品"),
     "download": ("ཕབ་ལེན།", "下载"),
-    "read": zimbooks.WORDS["read"],
+    "read": offline_books.WORDS["read"],
     "back": ("གཙོ་ངོས།", "首页"),
     "licence": ("ཆོག་མཆན།", "许可"),
     "source": ("འབྱུང་ཁུངས།", "来源"),
@@ -65,7 +65,7 @@ body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 0 auto; pad
 :lang(zh) { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", sans-serif; line-break: strict; }
 img.cover { max-width: 100%; height: auto; } video { width: 100%; background: #000; }
 ul.works li { margin: .4rem 0; } .meta { color: #555; }
-""" + zimbooks.STYLE
+""" + offline_books.STYLE
 
 
 @dataclass
@@ -190,8 +190,8 @@ def work_page(media, work: Work, files: _Files, vocabulary=None, light: bool = F
         elif kind == "audio":
             parts.append(f'<audio controls preload="none"{lang} src="{up}{path}"></audio>')
         name = entry.original_name or entry.path.rsplit("/", 1)[-1]
-        read = zimbooks.read_path(media, entry) if kind == "book" else None
-        if read:  # the reader's pages and text (contentlib.zimbooks)
+        read = offline_books.read_path(media, entry) if kind == "book" else None
+        if read:  # the reader's pages and text (contentlib.offline_books)
             parts.append(f'<p><a href="{up}{read}"{lang}>{_both("read")}</a></p>')
         parts.append(f'<p><a href="{up}{path}" download="{_e(name)}"{lang}>{_both("download")}: {_e(name)}</a></p>')
     facts = []
@@ -360,6 +360,7 @@ def export_zim(store, media, work_ids: list[str], out: Path, font: Path, *, ligh
             creator.add_item(Asset("assets/style.css", "text/css", data=STYLE))
             creator.add_item(Asset("assets/NotoSerifTibetan.woff2", "font/woff2", source=Path(font)))
             say = progress or (lambda done, total, stage="": None)
+            books_seen: set = set()  # a book two works share: its pages once
             for n, w in enumerate(works, start=1):
                 say(n - 1, len(works), "pages")
                 html_text = work_page(media, w, files, vocabulary, light, report)
@@ -367,7 +368,7 @@ def export_zim(store, media, work_ids: list[str], out: Path, font: Path, *, ligh
                 title = xml_safe(titles_line(w))  # libzim takes C strings: no NUL, no controls
                 indexed = xml_safe(index_title(w, title))
                 creator.add_item(Page(f"works/{w.id}", title, html_text, WorkIndex(indexed, content, keywords)))
-                for path, body, depth in zimbooks.book_pages(media, w, files, light):
+                for path, body, depth in offline_books.book_pages(media, w, files, light, seen=books_seen):
                     creator.add_item(Page(path, title, _page(title, body, depth), front=False))
             counts = {code: len(ws) for code, ws in subjects.items()}
             creator.add_item(Page("index", info.title, main_page(works, vocabulary, counts), front=True))

@@ -66,14 +66,57 @@ class OpenBook:
     pages: tuple = ()            # the PDF pages of this part
     first: int = 1
     last: int = 0
+    part: int = PART             # pages on one reader page: parts begin at 1, PART + 1, ...
     chapter: Chapter | None = None
     chapters: tuple = ()         # (number, title) of every chapter shown
     toc: tuple = ()              # {title, chapter, anchor, depth}
     title: str = ""
 
 
+@dataclass(frozen=True)
+class KeptBook:
+    """What "Keep on this phone" stores of one book so that its reader opens with no connection.
+
+    ``pages``: the reader's addresses as their query arguments: ``{}`` (the plain address: the first part
+    or chapter), ``{"page": n}`` for each later part of a PDF (named by its first page, as the reader's
+    links name them), ``{"chapter": n}`` for each chapter of an EPUB. ``files``: the pictures they show
+    (``book_file`` names): each PDF page at the smaller width only (the kept page is the data saver's), an
+    EPUB's pictures.
+    """
+
+    sha256: str
+    format: str
+    pages: tuple
+    files: tuple
+
+
 class BookReader:
     """Books as the reader page shows them."""
+
+    def books_to_keep(self, work_id: str) -> tuple[KeptBook, ...]:
+        """What a phone that keeps the published work ``work_id`` keeps of its books: their reader's pages and
+        pictures, for each book anyone may download whose reader copy is made (the others stay downloads).
+
+        :raises NotFound: for a work that is not published.
+        """
+        try:
+            work = self.store.get_work(work_id, public=True)
+        except WorkNotFound:
+            raise NotFound(f"work {work_id}") from None
+        out = []
+        for entry in work.media:
+            found = access.file_access(self.store, entry.sha256, None) if books.book_format(entry) else None
+            made = books.load(self.media, entry.sha256) if found and found.public and not entry.info.get("draft") else None
+            if not made or made.get("error") or not made.get("items") or entry.sha256 in {b.sha256 for b in out}:
+                continue
+            shown = len(made["items"])
+            if made["format"] == "pdf":
+                pages = ({},) + tuple({"page": first} for first in range(PART + 1, shown + 1, PART))
+            else:
+                pages = ({},) + tuple({"chapter": n} for n in range(1, shown + 1))
+            names = books.picture_names(self.media, entry.sha256, made, smaller_only=True)
+            out.append(KeptBook(entry.sha256, made["format"], pages, tuple(names)))
+        return tuple(out)
 
     def _book_entry(self, work_id: str, sha256: str, user: User | None):
         found = access.file_access(self.store, sha256, user)

@@ -2,7 +2,9 @@
 
 Unzipped anywhere, ``index.html`` opens with no server and no network: the
 works' pages (``works/<id>.html``: titles, descriptions, the video with its
-subtitles, books, the cover or cover card), browse by subject, a Tibetan/Chinese
+subtitles, books, the cover or cover card), the books' reader pages from the worker's
+reader copies (``read/<sha256>.html``, ``read/<sha256>/<n>.html``: ``offline_books``,
+moved through by the web reader's own ``reader.js``), browse by subject, a Tibetan/Chinese
 switch, the self-hosted Tibetan font, and a search over an index made here by
 the server's own analysers (``searchindex``). ``plan`` chooses the works and
 files; ``write`` writes the zip beside ``out`` and renames it into place, so a
@@ -19,13 +21,15 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import disk
+from .. import books, disk, offline_books
 from ..attachments import card_path, ensure_cover_card
 from ..targets import output_folder
 from . import pages
 from .searchindex import IndexBuilder
 
 STATIC = Path(__file__).parent / "static"
+#: The web reader's own script: the exported reader pages carry what it reads (``offline_books``).
+READER_JS = Path(__file__).resolve().parents[2] / "catalog" / "static" / "js" / "reader.js"
 EXTENSIONS = {"video/mp4": "mp4", "video/webm": "webm", "audio/mp4": "m4a", "audio/mpeg": "mp3", "audio/ogg": "ogg",
               "application/pdf": "pdf", "application/epub+zip": "epub", "image/webp": "webp",
               "image/jpeg": "jpg", "image/png": "png"}
@@ -45,6 +49,11 @@ class SitePlan:
     files: dict = field(default_factory=dict)
     light_videos: int = 0
     skipped_files: list = field(default_factory=list)
+    reader_pages: int = 0  # the books' pages and chapters (``offline_books``)
+
+    def add(self, name: str, source: Path, mime: str) -> str | None:
+        """A file for the zip (``media/<name>.<ext>``), once; its site path, or None when it is missing."""
+        return _add(self, name, source, mime)
 
     @property
     def size(self) -> int:
@@ -99,8 +108,22 @@ def _parts(media, work, plan: SitePlan) -> dict:
         if path is None:
             plan.skipped_files.append(entry.path)
             continue
-        files.append((kind, path, mime, entry.lang, entry.original_name or entry.path.rsplit("/", 1)[-1]))
+        read = _reader(media, entry, plan) if kind == "book" else None
+        files.append((kind, path, mime, entry.lang, entry.original_name or entry.path.rsplit("/", 1)[-1], read))
     return {"cover": _cover(media, work, plan), "tracks": tracks, "files": files}
+
+
+def _reader(media, entry, plan: SitePlan) -> str | None:
+    """The reader's page of a book whose reader copy is made; its pictures are counted in now."""
+    read = offline_books.read_path(media, entry, pages.READER)
+    if read is None:
+        return None
+    made = books.load(media, entry.sha256)
+    for name in books.picture_names(media, entry.sha256, made, smaller_only=plan.light):
+        plan.add(f"{entry.sha256}-{name.rsplit('.', 1)[0]}", books.folder(media, entry.sha256) / name, "image/webp")
+    two = made["format"] == "pdf" and not plan.light and len(made.get("widths") or ()) > 1
+    plan.reader_pages += len(made["items"]) if made["format"] == "epub" else 2 if two else 1
+    return read
 
 
 def plan(library, selection, light: bool = False, work_ids: list[str] | None = None) -> SitePlan:
@@ -123,12 +146,17 @@ def _entries(library, plan: SitePlan, font: Path):
     vocabulary = library.store.vocabulary()
     index = IndexBuilder()
     by_subject: dict[str, list] = {}
+    books_seen: set = set()  # a book two works share: its reader's pages once
     for work in plan.works:
         terms = [t for t in (vocabulary.get("subjects", c) for c in work.subjects) if t and CODE.match(t.code)]
         for t in terms:
             by_subject.setdefault(t.code, []).append(work)
         index.add(work, f"works/{work.id}.html")
         yield f"works/{work.id}.html", pages.work_page(work, plan.parts[work.id], terms)
+        title = pages.title_line(work)
+        for path, body, depth in offline_books.book_pages(library.media, work, plan, plan.light, pages.READER,
+                                                           seen=books_seen):
+            yield path, pages.page(title, body, "../" * depth, reader=True)
     subjects = [(t, len(by_subject[t.code])) for t in vocabulary.terms("subjects") if t.code in by_subject]
     for term, _ in subjects:
         yield f"subjects/{term.code}.html", pages.subject_page(term, by_subject[term.code])
@@ -136,6 +164,7 @@ def _entries(library, plan: SitePlan, font: Path):
     yield "index.js", index.script()
     yield "assets/site.css", pages.STYLE
     yield "assets/site.js", (STATIC / "site.js").read_text("utf-8")
+    yield "assets/reader.js", READER_JS.read_text("utf-8")
     yield "assets/NotoSerifTibetan.woff2", Path(font)
     for name, (source, _) in plan.files.items():
         yield name, source
@@ -150,7 +179,7 @@ def write(library, plan: SitePlan, out: Path, font: Path, progress=None) -> int:
     """
     out = Path(out)
     folder = output_folder(out)
-    total = len(plan.works) + len(plan.files) + 6
+    total = len(plan.works) + plan.reader_pages + len(plan.files) + 7
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{out.name}-", suffix=".part")
     os.close(fd)
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 
+from .. import offline_books
 from ..offline_pages import ORDER, version_sections
 from ..offline_pages import escape as e
 
@@ -30,16 +31,27 @@ WORDS = {
 
 def words(key: str) -> str:
     """A fixed word in both scripts; the switch (``data-ui`` on ``<html>``) shows one of them."""
-    bo, zh = WORDS[key]
+    return switched(WORDS[key])
+
+
+def switched(pair: tuple[str, str]) -> str:
+    bo, zh = pair
     return f'<span class="w" lang="bo">{e(bo)}</span><span class="w" lang="zh">{e(zh)}</span>'
 
 
-def page(title: str, body: str, up: str, scripts: tuple[str, ...] = ()) -> str:
+#: The reader's pages (``offline_books``): ``.html`` names, the switched words, and reader.js's moves.
+READER = offline_books.Flavour(".html", switched, moves=True)
+
+
+def page(title: str, body: str, up: str, scripts: tuple[str, ...] = (), reader: bool = False) -> str:
+    """A page of the site; ``reader``: a book's page, moved through by ``assets/reader.js``."""
     switch = ('<p class="switch"><button type="button" data-set-lang="bo" lang="bo">བོད་ཡིག</button> '
               '<button type="button" data-set-lang="zh" lang="zh">中文</button></p>')
     # the index loads on its own (async): the page shows and browses while it is read
     tags = "".join(f'<script src="{up}{s}" id="site-index" async></script>' for s in scripts)
     tags += f'<script src="{up}assets/site.js"></script>'
+    if reader:
+        tags += f'<script src="{up}assets/reader.js"></script>'
     return (f'<!doctype html>\n<html lang="bo" data-ui="bo"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<title>{e(title)}</title><link rel="stylesheet" href="{up}assets/site.css"></head>'
@@ -74,7 +86,7 @@ def work_page(work, parts: dict, subjects: list) -> str:
     """A work's page; ``parts`` holds what the plan found: cover, media links, tracks.
 
     :param parts: ``cover`` (a site path or None), ``tracks`` ([(lang, vtt bytes)]),
-        ``files`` ([(kind, site path, mime, lang, name)]).
+        ``files`` ([(kind, site path, mime, lang, name, reader's page or None)]).
     :param subjects: the vocabulary terms of the work's subjects.
     """
     up = "../"
@@ -85,7 +97,7 @@ def work_page(work, parts: dict, subjects: list) -> str:
     tracks = "".join(f'<track kind="subtitles" src="{vtt_url(data)}" srclang="{e(lang)}" '
                      f'label="{e(LANG_NAMES.get(lang, lang))}"{" default" if n == 0 else ""}>'
                      for n, (lang, data) in enumerate(parts.get("tracks") or ()))
-    for kind, path, mime, lang, name in parts.get("files") or ():
+    for kind, path, mime, lang, name, read in parts.get("files") or ():
         lang_attr = f' lang="{e(lang)}"' if lang else ""
         if kind == "video":
             body.append(f'<video controls preload="metadata"{lang_attr}><source src="{up}{e(path)}" '
@@ -93,6 +105,9 @@ def work_page(work, parts: dict, subjects: list) -> str:
             tracks = ""  # the subtitles belong to the first video
         elif kind == "audio":
             body.append(f'<audio controls preload="none"{lang_attr} src="{up}{e(path)}"></audio>')
+        elif kind == "book" and read:  # the reader's pages (offline_books), and the file to download
+            body.append(f'<p class="book"><a href="{up}{e(read)}"{lang_attr}>{words("read")}</a> · '
+                        f'<a href="{up}{e(path)}"{lang_attr} download="{e(name)}">{words("download")}: {e(name)}</a></p>')
         elif kind == "book":
             verb = "read" if mime == "application/pdf" else "download"
             body.append(f'<p class="book"><a href="{up}{e(path)}"{lang_attr}'
@@ -147,4 +162,4 @@ header { display: flex; justify-content: space-between; align-items: center; gap
 input[type=search] { font-size: 1.1rem; padding: .3rem; width: min(30rem, 70%); }
 img.cover { max-width: 100%; height: auto; } video { width: 100%; background: #000; }
 ul.works li, ol.works li { margin: .4rem 0; } .meta { color: #555; }
-"""
+""" + offline_books.STYLE

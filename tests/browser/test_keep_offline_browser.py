@@ -32,6 +32,7 @@ def server(app, tmp_path):
     src = tmp_path / "src"
     (src / "media").mkdir(parents=True)
     make_ten_second_video(src / "media" / "storm.mp4")
+    ms.make_pdf(src / "media" / "rain.pdf", pages=22)  # two parts in the reader: pages 1-20 and 21-22
     (src / "media" / "zh.vtt").write_text(ms.VTT, encoding="utf-8")
     (src / "media" / "bo.srt").write_text(ms.SRT, encoding="utf-8")
     path = write_jsonl(src / "catalog.jsonl", [
@@ -39,12 +40,14 @@ def server(app, tmp_path):
          "media": [{"path": "media/storm.mp4", "role": "original"},
                    {"path": "media/zh.vtt", "role": "subtitle", "lang": "zh"},
                    {"path": "media/bo.srt", "role": "subtitle", "lang": "bo"}]},
-        {"id": "rain-2", "type": "book", "titles": {"zh": "降雨", "bo": "ཆར་པ།"}},
+        {"id": "rain-2", "type": "book", "titles": {"zh": "降雨", "bo": "ཆར་པ།"},
+         "media": [{"path": "media/rain.pdf", "role": "original"}]},
         {"id": "other-3", "type": "book", "titles": {"zh": "不在清单里", "bo": "ཐོ་གཞུང་ནང་མེད།"}}])
     with app.app_context():
         lib.import_file(path)
         lib.finish_import(["storm-1", "rain-2", "other-3"], cards=True)
         lightvideo.finish_light(lib.store, lib.media, "storm-1")
+        lib.make_derived("rain-2")  # the reader's pages, as the worker makes them
     teacher = accounts.create_user(lib.store, "teacher", "teacher", PASSWORD)
     accounts.create_user(lib.store, "editor", "editor", PASSWORD)
     wl = lists.create(lib.store, teacher, "Weather")
@@ -95,8 +98,23 @@ def test_a_kept_list_opens_offline_and_its_video_plays_with_both_subtitles(serve
     assert any(u.endswith("/light.mp4") for u in kept)  # the light copy, not the original
     assert "/static/fonts/NotoSerifTibetan.woff2" in kept
     assert "/works/other-3" not in kept
+    book = page.evaluate("fetch('/works/rain-2/keep-books.json').then(r => r.json())")
+    reader = book["pages"][0]
+    assert reader.startswith("/works/rain-2/read/") and {reader, *book["files"]} <= kept  # the reader and its pictures
 
     context.set_offline(True)
+    page.goto(base + reader)  # the reader opens with no connection: its pages, pictures and moves
+    assert page.locator("section.page").count() == 20
+    page.wait_for_function("() => document.querySelector('#p-1 img').complete")
+    assert page.evaluate("document.querySelector('#p-1 img').naturalWidth") == 480
+    page.locator("nav.reader-nav a[rel=next]").first.click()
+    page.wait_for_function("() => Math.abs(document.getElementById('p-2').getBoundingClientRect().top) < 30")
+    field = page.locator("form.goto input").first
+    field.fill("22")  # in the second part: the reader asks for it by its first page, which the phone kept
+    with page.expect_navigation():
+        field.press("Enter")
+    assert page.url.endswith("?page=21#p-22") and page.locator("#p-22 img").count() == 1
+    assert page.locator("#needs-connection").count() == 0
     page.goto(f"{base}/shared/{token}")
     assert page.locator("h1").inner_text() == "Weather"
     page.goto(f"{base}/works/storm-1")

@@ -92,3 +92,60 @@ def test_language_switch_and_the_tibetan_font(site, offline_page):
     assert page.locator("header .w:lang(zh)").is_visible()
     page.click('[data-set-lang="bo"]')
     assert page.locator("header .w:lang(bo)").is_visible() and not page.locator("header .w:lang(zh)").is_visible()
+
+
+@pytest.fixture(scope="module")
+def reader_site(server, tmp_path_factory):
+    """The reader's two books (a 20-page leaflet, a 5-chapter EPUB) exported and unzipped; their reader pages."""
+    from tests.browser.support import EPUB_ID, LEAFLET_ID, add_reader_books
+
+    books = add_reader_books(server)
+    folder = tmp_path_factory.mktemp("reader-site")
+    server.app.extensions["contentlib"].export_site(Selection(), folder / "site.zip", FONT,
+                                                    work_ids=[LEAFLET_ID, EPUB_ID])
+    with zipfile.ZipFile(folder / "site.zip") as zf:
+        zf.extractall(folder / "unzipped")
+    root = folder / "unzipped"
+    sha = {work_id: url.rsplit("/", 1)[1] for work_id, url in books.items()}
+    return root / "read" / f"{sha[LEAFLET_ID]}.html", root / "read" / sha[EPUB_ID] / "1.html", root
+
+
+def _at_page(page, n) -> bool:
+    return -2 <= page.evaluate("n => document.getElementById('p-' + n).getBoundingClientRect().top", n) <= 20
+
+
+def test_the_exported_reader_turns_pages_and_chapters_from_file_on_a_phone(reader_site, browser):
+    leaflet, epub, root = reader_site
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.asked, page.errors = [], []
+    page.on("request", lambda r: page.asked.append(r.url))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto((root / "works" / "t-leaflet20.html").as_uri())
+    with page.expect_navigation():
+        page.locator("p.book a").first.click()  # "Read"
+    assert page.url == leaflet.as_uri()
+    assert page.locator("section.page img[loading=lazy]").count() == 20
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
+    page.locator("nav.reader-nav a[rel=next]").click()
+    assert _at_page(page, 2) and page.locator(".position").first.inner_text() == "2 / 20"
+    field = page.locator("form.goto input").first
+    field.fill("7")
+    field.press("Enter")
+    page.wait_for_function("() => Math.abs(document.getElementById('p-7').getBoundingClientRect().top) < 30")
+    page.goto(leaflet.as_uri())  # opened again from the folder: back at page 7
+    page.wait_for_function("() => Math.abs(document.getElementById('p-7').getBoundingClientRect().top) < 30")
+    shown = page.evaluate("document.querySelector('#p-7 img').currentSrc")
+    assert shown.startswith("file://") and shown.endswith("-p0007-480.webp")
+
+    page.goto(epub.as_uri())
+    assert page.locator("#chapter h1").inner_text() == "ལེའུ་1།"
+    with page.expect_navigation():
+        page.locator("nav.reader-nav a[rel=next]").click()
+    assert page.locator("#chapter h1").inner_text() == "ལེའུ་2།" and page.url.endswith("/2.html?chapter=2")
+    page.goto(epub.as_uri())  # the plain first chapter: back to chapter 2
+    page.wait_for_url("**/2.html?chapter=2")
+    assert page.locator("#chapter h1").inner_text() == "ལེའུ་2།"
+    assert all(u.startswith(("file://", "data:")) for u in page.asked), page.asked
+    assert not page.errors
+    context.close()

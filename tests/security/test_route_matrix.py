@@ -48,6 +48,7 @@ DECISIONS = {
     ("media.card", "GET"): ALL,
     ("media.book", "GET"): ALL,              # a book's page pictures: the file's own access, as media.derived
     ("reader.read", "GET"): ALL,             # the in-page reader: the book file's own access (test_reader)
+    ("reader.books_to_keep", "GET"): ALL,    # a published work's reader pages for keep.js (public books only)
     ("media.set_data_saver", "POST"): ALL,
     ("static", "GET"): ALL,
     ("ops.healthz", "GET"): ALL,

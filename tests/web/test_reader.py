@@ -176,6 +176,8 @@ def test_a_drafts_book_is_not_readable_by_the_public_and_private_for_staff(app, 
     assert client.get(url).status_code == 404 and client.get(page).status_code == 404
     auth.login("teacher")
     assert client.get(url).status_code == 404 and client.get(page).status_code == 404
+    auth.login("editor")  # a phone keeps nothing of a draft's book, whoever asks
+    assert sha not in client.get("/works/t-book/keep-books.json").get_data(as_text=True)
 
 
 def test_a_book_that_cannot_be_drawn_says_so_and_offers_the_download(client, library):
@@ -186,3 +188,34 @@ def test_a_book_that_cannot_be_drawn_says_so_and_offers_the_download(client, lib
     html = client.get(f"/works/r-leaflet/read/{sha}", headers=EN).get_data(as_text=True)
     assert "cannot be shown here" in html and f"/media/{sha}?download=1" in html
     assert library.jobs.counts()["queued"] == 0
+
+
+def test_keeping_a_work_on_a_phone_keeps_its_reader_pages_and_their_smaller_pictures(client, library):
+    """"Keep on this phone" (keep.js) stores what the server lists: each part or chapter and the pictures they show."""
+    assert client.get("/works/r-long/keep-books.json").get_json() == {"pages": [], "files": []}  # not drawn yet
+    assert client.get("/works/no-such-work/keep-books.json").status_code == 404
+    for work_id in ("r-long", "r-epub"):
+        _ready(client, library, work_id)
+    sha, epub = _sha(library, "r-long"), _sha(library, "r-epub")
+    base = f"/works/r-long/read/{sha}"
+    kept = client.get("/works/r-long/keep-books.json").get_json()
+    assert kept["pages"] == [base, base + "?page=21"]
+    assert kept["files"] == [f"/media/{sha}/book/p{n:04d}-480.webp" for n in range(1, 26)]
+    chapters = client.get("/works/r-epub/keep-books.json").get_json()
+    reader = f"/works/r-epub/read/{epub}"
+    assert chapters["pages"] == [reader, reader + "?chapter=1", reader + "?chapter=2"]
+    assert len(chapters["files"]) == 1 and re.fullmatch(rf"/media/{epub}/book/i-[0-9a-f]{{16}}\.webp", chapters["files"][0])
+    for listed in (kept, chapters):
+        everything, shown = set(listed["pages"]) | set(listed["files"]), set()
+        for address in listed["pages"]:  # kept as a data saver sees it: offline it needs nothing more of the book
+            r = client.get(address + ("&" if "?" in address else "?") + "light=1")
+            html = r.get_data(as_text=True)
+            assert r.status_code == 200 and "private" not in r.headers.get("Cache-Control", "")
+            pictures = re.findall(r'<img src="([^"]+)"', html)
+            assert set(pictures) <= everything and "srcset" not in html, address
+            shown |= set(pictures)
+            moves = {m for m in re.findall(r'(?:href|action)="(/works/r-[a-z]+/read/[^"#]*)', html)}
+            assert moves and moves <= everything, (address, moves - everything)
+        assert shown == set(listed["files"])  # each listed picture is one a kept page shows
+        for address in listed["files"]:
+            assert client.get(address).status_code == 200

@@ -220,10 +220,12 @@ def test_books_go_into_the_zim_as_the_reader_shows_them(app, runner, tmp_path):
     works = write_jsonl(folder / "works.jsonl", [
         {"id": "z-leaflet", "type": "book", "titles": leaflet["titles"],
          "media": [{"path": "media/leaflet.pdf", "role": "original"}]},
-        {"id": "z-epub", "type": "book", "titles": {"bo": ms.TIBETAN}, "media": [{"path": "media/book.epub", "role": "original"}]}])
+        {"id": "z-epub", "type": "book", "titles": {"bo": ms.TIBETAN}, "media": [{"path": "media/book.epub", "role": "original"}]},
+        {"id": "z-again", "type": "book", "titles": {"zh": "同一本书"},  # the same file: its pages go in once
+         "media": [{"path": "media/leaflet.pdf", "role": "original"}]}])
     assert runner.invoke(["import", str(works)]).exit_code == 0
     lib = app.extensions["contentlib"]
-    for work_id in ("z-leaflet", "z-epub"):
+    for work_id in ("z-leaflet", "z-epub", "z-again"):
         lib.make_derived(work_id)  # the worker's reader copies
     out = tmp_path / "books.zim"
     result = runner.invoke(["zim", "export", str(out)])
@@ -236,6 +238,7 @@ def test_books_go_into_the_zim_as_the_reader_shows_them(app, runner, tmp_path):
         return bytes(archive.get_entry_by_path(path).get_item().content).decode()
 
     pdf_sha, epub_sha = (lib.store.get_work(w).media[0].sha256 for w in ("z-leaflet", "z-epub"))
+    assert f'href="../read/{pdf_sha}"' in text("works/z-again")
     assert f'href="../read/{pdf_sha}"' in text("works/z-leaflet") and f'href="../read/{epub_sha}/1"' in text("works/z-epub")
     pages = text(f"read/{pdf_sha}")
     tibetan = re.findall(r'<p lang="bo">([^<]+)</p>', pages)

@@ -1,6 +1,6 @@
 /* "Keep on this phone": registers the service worker (sw.js) and stores a work or a list in Cache Storage:
-   its pages, the light videos (the original only when no light one exists), subtitles, covers, books and
-   the Tibetan font. Nothing private is kept: not the staff's pages, nor any response marked private. */
+   its pages, the light videos (the original only when no light one exists), subtitles, covers, books,
+   the books' reader pages with their smaller pictures (so the reader opens offline) and the Tibetan font. Nothing private is kept: not the staff's pages, nor any response marked private. */
 "use strict";
 (function () {
   const KEEP = "contentlib-keep-v1";
@@ -47,6 +47,16 @@
     return found;
   }
 
+  // A kept work's books: the reader's pages (kept as a data saver sees them) and their smaller pictures,
+  // as the server lists them (catalog/reader.py, Library.books_to_keep).
+  async function books(work) {
+    const url = new URL(work, location.href).pathname.replace(/\/$/, "") + "/keep-books.json";
+    const response = await fetch(url, { cache: "no-store", credentials: "same-origin" });
+    if (response.status === 404) return { pages: [], files: [] };  // not published: nothing of it is kept
+    if (!response.ok) throw new Error("no books list: " + work);
+    return response.json();
+  }
+
   async function collect(path, list) {
     const pages = [path];
     const parse = async (p) => {
@@ -56,14 +66,20 @@
     };
     const doc = await parse(path);
     let all = files(doc, location.href);
-    if (list) {
-      const works = [...doc.querySelectorAll("ol.list-works a[href^='/works/']")].map((a) => a.getAttribute("href"));
-      for (const w of [...new Set(works)]) {
-        pages.push(w);
-        all = all.concat(files(await parse(w), location.href));
-      }
+    const works = list ? [...new Set([...doc.querySelectorAll("ol.list-works a[href^='/works/']")]
+      .map((a) => a.getAttribute("href")))] : [];
+    for (const w of works) {
+      pages.push(w);
+      all = all.concat(files(await parse(w), location.href));
     }
-    return { pages, files: [...new Set(all)] };
+    let readers = [];
+    for (const w of list ? works : [path]) {
+      const kept = await books(w);
+      readers = readers.concat(kept.pages);
+      all = all.concat(kept.files);
+    }
+    if (readers.length) all = all.concat(files(await parse(readers[0]), location.href));  // the reader's style and script
+    return { pages: pages.concat([...new Set(readers)]), files: [...new Set(all)] };
   }
 
   async function store(cache, path, light, refresh) {

@@ -15,6 +15,10 @@
   var url = root.dataset.url;
   var pdf = root.dataset.format === "pdf";
   var first = +root.dataset.first, last = +root.dataset.last, shown = +root.dataset.shown;
+  // A PDF's parts are named by their first page, so a phone that kept them finds each offline (sw.js).
+  var part = +root.dataset.part || 0;
+  // The exported folder's chapters are files of their own: "{n}.html?chapter={n}" (contentlib/offline_books.py).
+  var chapterUrl = root.dataset.chapterUrl;
 
   function remember(n) {
     try { window.localStorage.setItem(key, String(n)); } catch (e) { /* private mode: nothing kept */ }
@@ -49,7 +53,8 @@
       pageEl(n).focus({ preventScroll: true });
     } else {
       remember(n);
-      window.location.assign(url + "?page=" + n + "#p-" + n);
+      var start = part ? Math.floor((n - 1) / part) * part + 1 : n;
+      window.location.assign(url + (start > 1 ? "?page=" + start : "") + "#p-" + n);
     }
   }
 
@@ -57,7 +62,7 @@
   function goChapter(n) {
     n = Math.max(1, Math.min(shown, n));
     remember(n);
-    window.location.assign(url + "?chapter=" + n);
+    window.location.assign(chapterUrl ? chapterUrl.replace(/\{n\}/g, n) : url + "?chapter=" + n);
   }
   function step(by) {
     if (pdf) goPage(current + by); else goChapter(+root.dataset.chapter + by);
@@ -112,7 +117,7 @@
     else { var at = /^#p-(\d+)$/.exec(window.location.hash); show(at ? +at[1] : inView()); }
   } else {
     var back = remembered();
-    if (!asked.has("chapter") && back > 1 && back <= shown) goChapter(back);
+    if (!asked.has("chapter") && back > 1 && back <= shown && back !== +root.dataset.chapter) goChapter(back);
     else remember(+root.dataset.chapter);
   }
 })();
