@@ -13,6 +13,8 @@ from tests.translation_data import write_catalog
 
 BASE = "/api/v1/works/tr-new/translation/bo"
 ROLES = ("teacher", "editor", "reviewer", "admin", "editor2")
+# The draft being one draft, the review rules and the memory following approvals hold on either database.
+BOTH_DATABASES = pytest.mark.parametrize("app", ["sqlite", "postgresql"], indirect=True)
 
 
 @pytest.fixture
@@ -142,6 +144,7 @@ def test_bad_input_gets_a_clear_error_and_changes_nothing(client, tokens):
     assert _put(client, tokens, "cue.zh.1", "ཀ\nཁ\nག").status_code == 200  # three lines show
 
 
+@BOTH_DATABASES
 def test_a_version_in_review_is_not_edited_from_the_workbench_as_from_the_form(client, tokens, auth):
     _translate_all(client, tokens)
     assert client.post(BASE + "/submit", headers=tokens["editor"]).status_code == 200
@@ -151,6 +154,7 @@ def test_a_version_in_review_is_not_edited_from_the_workbench_as_from_the_form(c
     assert client.post(BASE + "/submit", headers=tokens["editor"]).status_code == 409
 
 
+@BOTH_DATABASES
 def test_the_workbench_and_the_form_keep_one_draft(client, tokens, lib, auth):
     _put(client, tokens, "title", "ཉི་མའི་ནུས་ཤུགས")
     _put(client, tokens, "description.1", "ཉི་མས་འོད་འགྱེད།")
@@ -187,6 +191,7 @@ def test_submit_with_errors_answers_checks_failed_and_changes_nothing(client, to
     assert client.get("/api/v1/works/tr-new/versions/bo", headers=tokens["editor"]).get_json() == before
 
 
+@BOTH_DATABASES
 def test_submit_builds_the_version_and_its_track_which_approval_makes_public(client, tokens, lib):
     _translate_all(client, tokens)
     answer = client.post(BASE + "/submit", headers=tokens["editor"])
@@ -226,6 +231,7 @@ def test_submit_builds_the_version_and_its_track_which_approval_makes_public(cli
     assert found[0]["target"] == "དེ་ལ་ཆ་ཤས་ ༣ ཡོད།" and found[0]["work"] == "tr-new" and found[0]["similarity"] == 1.0
 
 
+@BOTH_DATABASES
 def test_a_new_track_replaces_the_one_made_from_the_same_source_track_on_approval(client, tokens, lib):
     _translate_all(client, tokens)
     client.post(BASE + "/submit", headers=tokens["editor"])
@@ -253,6 +259,28 @@ def test_memory_lookup_validates_its_arguments(client, tokens):
     found = client.get("/api/v1/memory", query_string={"q": "太陽發出光和熱", "from": "zh", "to": "bo"},
                        headers=tokens["editor"]).get_json()["suggestions"]  # Traditional finds Simplified
     assert found[0]["similarity"] == 1.0 and found[0]["target"] == "ཉི་མས་འོད་དང་དྲོད་འགྱེད།"
+
+
+@BOTH_DATABASES
+def test_a_tibetan_work_translated_into_chinese_gets_the_same_pairs_the_other_way_round(client, tokens, lib,
+                                                                                        tmp_path):
+    from tests.translation_data import SOURCE_BO_CUES, vtt
+    from tests.conftest import write_jsonl
+
+    (tmp_path / "bo-only.vtt").write_text(vtt(SOURCE_BO_CUES[:1]), encoding="utf-8")
+    lib.import_file(write_jsonl(tmp_path / "bo.jsonl", [
+        {"id": "tr-bo", "type": "video", "titles": {"bo": "ཉི་མའི་ནུས་ཤུགས"}, "subjects": ["earth-space"],
+         "audiences": ["youth"], "media": [{"path": "bo-only.vtt", "role": "subtitle", "lang": "bo"}]}]))
+    body = client.get("/api/v1/works/tr-bo/translation/zh", headers=tokens["editor"]).get_json()
+    assert (body["source_lang"], body["lang"]) == ("bo", "zh")
+    found = {s["sid"]: s["suggestions"] for s in body["segments"]}
+    assert found["title"][0] == {"target": "太阳的能量", "source": "ཉི་མའི་ནུས་ཤུགས", "similarity": 1.0,
+                                 "work": "tr-sun", "kind": "title"}
+    assert found["cue.bo.1"][0]["target"] == "太阳发出光和热。" and found["cue.bo.1"][0]["similarity"] == 1.0
+    looked = client.get("/api/v1/memory", query_string={"q": "ས་གོའི་སྟེང་གི་སྲོག་ཆགས་ལ་ཉི་འོད་དགོས།", "from": "bo",
+                                                          "to": "zh"}, headers=tokens["editor"]).get_json()
+    assert looked["suggestions"][0]["target"] == "地球上的生命需要阳光。"
+    assert looked["suggestions"][0]["kind"] == "cue"
 
 
 # -- XLIFF -------------------------------------------------------------------------------
