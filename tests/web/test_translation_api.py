@@ -84,6 +84,7 @@ def test_translating_into_the_source_language_is_refused(client, tokens):
     ("get", BASE, None, {"editor", "reviewer", "admin"}),
     ("put", BASE + "/segments/title", {"target": "ཉི་མ", "done": False}, {"editor", "admin"}),
     ("post", BASE + "/segments/title/comments", {"text": "check this"}, {"reviewer", "admin"}),
+    ("get", BASE + "/segments/cue.zh.1", None, {"editor", "reviewer", "admin"}),
     ("get", BASE + "/xliff", None, {"editor", "reviewer", "admin"}),
     ("get", "/api/v1/memory?q=太阳发出光和热。&from=zh&to=bo", None, {"editor", "reviewer", "admin"}),
     ("post", BASE + "/submit", None, {"editor", "admin"}),
@@ -119,6 +120,28 @@ def test_saving_a_segment_answers_it_with_fresh_checks(client, tokens):
     fixed = _put(client, tokens, "cue.zh.3", "དེ་ལ་ཆ་ཤས་ ༣ ཡོད།").get_json()  # a Tibetan digit counts as its value
     assert fixed["checks"] == []
     assert client.get(BASE, headers=tokens["editor"]).get_json()["state"] == "draft"
+
+
+def test_one_segment_is_read_with_the_helps_the_memory_has_now(client, tokens, lib, tmp_path):
+    from tests.conftest import write_jsonl
+    from tests.translation_data import vtt
+
+    _put(client, tokens, "cue.zh.3", "ཀ་ཁ།", done=False)
+    first = client.get(BASE + "/segments/cue.zh.3", headers=tokens["editor"])
+    assert first.status_code == 200
+    body = first.get_json()
+    assert (body["sid"], body["target"], body["done"], body["suggestions"]) == ("cue.zh.3", "ཀ་ཁ།", False, [])
+    assert [c["code"] for c in body["checks"]] == ["numbers"]
+    # another work is published meanwhile: asking again finds what the memory learned from it
+    (tmp_path / "parts-zh.vtt").write_text(vtt([("00:00:00.000", "00:00:02.000", "它有 3 个部分。")]), "utf-8")
+    (tmp_path / "parts-bo.vtt").write_text(vtt([("00:00:00.000", "00:00:02.000", "དེ་ལ་ཆ་ཤས་ ༣ ཡོད།")]), "utf-8")
+    lib.import_file(write_jsonl(tmp_path / "parts.jsonl", [
+        {"id": "tr-parts", "type": "video", "titles": {"zh": "部分", "bo": "ཆ་ཤས"}, "subjects": ["earth-space"],
+         "audiences": ["youth"], "media": [{"path": "parts-zh.vtt", "role": "subtitle", "lang": "zh"},
+                                           {"path": "parts-bo.vtt", "role": "subtitle", "lang": "bo"}]}]))
+    again = client.get(BASE + "/segments/cue.zh.3", headers=tokens["editor"]).get_json()
+    assert again["suggestions"][0]["target"] == "དེ་ལ་ཆ་ཤས་ ༣ ཡོད།" and again["suggestions"][0]["work"] == "tr-parts"
+    assert client.get(BASE + "/segments/cue.zh.9", headers=tokens["editor"]).status_code == 404
 
 
 def _changes_nothing(client, tokens, answer, status):
