@@ -120,6 +120,19 @@ def test_the_work_page_queue_and_coverage_link_to_the_workbench(client, auth, li
     assert 'href="/editor/translate/tr-new/bo"' in client.get("/editor/").get_data(as_text=True)
 
 
+def test_a_tibetan_work_is_translated_into_chinese_on_the_workbench_the_queue_links(client, auth, lib, tmp_path):
+    from tests.conftest import write_jsonl
+
+    lib.import_file(write_jsonl(tmp_path / "bo.jsonl", [
+        {"id": "tr-bo", "type": "video", "titles": {"bo": "ཉི་མའི་ནུས་ཤུགས"}, "subjects": ["earth-space"],
+         "audiences": ["youth"]}]))
+    auth.login("editor")
+    html = client.get("/editor/translate/tr-bo/zh").get_data(as_text=True)
+    assert 'name="use" value="太阳的能量"' in html  # the zh-bo title pair, the other way round
+    auth.post("/editor/translate/tr-bo/zh/segments/title", data={"target": "太阳的能量"})
+    assert 'href="/editor/translate/tr-bo/zh"' in client.get("/editor/").get_data(as_text=True)
+
+
 def test_the_history_names_a_cue_edit_as_a_cue(client, auth, lib):
     auth.login("editor")
     auth.post(PAGE + "/segments/cue.zh.2", data={"target": "ས་གོའི་སྲོག་ཆགས།"})
