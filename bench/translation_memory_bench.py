@@ -200,16 +200,24 @@ MARK = "<!-- translation memory: written by bench/translation_memory_bench.py --
 
 
 def summary(results: Path, out: Path, text: str) -> None:
-    """Put this run's figures in bench/results.md too, as its last section (replacing an earlier one).
+    """Put this run's figures in bench/results.md too, in place of its earlier section (or at the end).
 
-    ``run_bench.py`` rewrites results.md without it: run this bench again after it.
+    The sections other benches wrote after it stay. ``run_bench.py`` rewrites results.md without it:
+    run this bench again after it.
     """
     body = text.split("\n", 1)[1].replace("\n### ", "\n#### ").replace("\n## ", "\n### ")
     section = (f"{MARK}\n## Translation memory (issue 23)\n\nThe full report is `{out.relative_to(ROOT)}`.\n"
                f"{body}")
     old = results.read_text(encoding="utf-8") if results.exists() else ""
-    kept = old.split(MARK)[0].rstrip("\n")
-    results.write_text((kept + "\n\n" if kept else "") + section, encoding="utf-8")
+    kept, _, rest = old.partition(MARK)
+    kept = kept.rstrip("\n")
+    after = ""
+    if rest:  # the old section ends where the next section of the file begins
+        header = rest.find("\n## ")                    # its own "## Translation memory" title
+        end = rest.find("\n## ", header + 1) if header >= 0 else -1
+        after = rest[end:].lstrip("\n") if end >= 0 else ""
+    results.write_text((kept + "\n\n" if kept else "") + section.rstrip("\n") + "\n"
+                       + ("\n" + after if after else ""), encoding="utf-8")
 
 
 def stress(a, rng, held_out, work_ids):
