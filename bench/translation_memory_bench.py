@@ -182,7 +182,8 @@ def main():
              f"| import {done - a.works:,} more works, then follow the outbox (`memory.follow`, in 5,000s) | "
              f"{done:,} | {more:.0f} s import, {follow_time:.1f} s follow | {counts['pairs']:,} | {counts['sources']:,} |",
              "", "The memory holds only pairs the catalog's works publish (titles; description sentences aligned, "
-             "equal counts 1:1, else by length), each kept both ways (zh→bo and bo→zh). The generated works repeat a few thousand FLORES-200 sentence pairs, "
+             "equal counts 1:1, else by length), each kept both ways (zh→bo and bo→zh). "
+             "The generated works repeat a few thousand FLORES-200 sentence pairs, "
              "so many pairs share a source text: the memory keeps each source text once.", "",
              "## Look-ups (one at a time, each excluding a work)", ""]
     lines += measure(store, rng, f"The catalog's memory: {counts['pairs']:,} pairs, {counts['sources']:,} distinct "

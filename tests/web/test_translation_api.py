@@ -287,8 +287,8 @@ def test_memory_lookup_validates_its_arguments(client, tokens):
 @BOTH_DATABASES
 def test_a_tibetan_work_translated_into_chinese_gets_the_same_pairs_the_other_way_round(client, tokens, lib,
                                                                                         tmp_path):
-    from tests.translation_data import SOURCE_BO_CUES, vtt
     from tests.conftest import write_jsonl
+    from tests.translation_data import SOURCE_BO_CUES, vtt
 
     (tmp_path / "bo-only.vtt").write_text(vtt(SOURCE_BO_CUES[:1]), encoding="utf-8")
     lib.import_file(write_jsonl(tmp_path / "bo.jsonl", [
