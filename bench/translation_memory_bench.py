@@ -4,8 +4,9 @@
 1. ``../shared/tools/make_scale_catalog.py`` writes a catalog; its first ``--works`` works are imported
    into a fresh SQLite store and the memory is learned from them (``memory.rebuild``, timed: the
    build figure). The memory holds only the pairs those works publish (titles, aligned sentences).
-2. More works of the same catalog are imported until the memory holds ``--segments`` pairs; the
-   memory follows them through the outbox (timed too).
+2. More works of the same catalog are imported until the memory holds ``--segments`` pairs each way
+   (it keeps every pair both ways, zh->bo and bo->zh); the memory follows them through the outbox
+   (timed too).
 3. A process's bigram index is built (timed), then three sets of look-ups are timed one by one,
    each excluding a work as the workbench does: sources in the memory (exact), the same with one
    character dropped (fuzzy), and Chinese sentences of works that have no Tibetan version, never
@@ -148,7 +149,7 @@ def main():
     build = time.perf_counter() - t
     counts_build = store.memory_counts()
     done, follow_time, more = a.works, 0.0, 0
-    while store.memory_counts()["pairs"] < a.segments and done < total:
+    while store.memory_counts()["pairs"] < 2 * a.segments and done < total:  # each pair is kept both ways
         step = min(total, done + 5000)
         more += import_lines(store, source, done, step, a.workdir)
         t = time.perf_counter()
@@ -181,7 +182,8 @@ def main():
              f"| import {done - a.works:,} more works, then follow the outbox (`memory.follow`, in 5,000s) | "
              f"{done:,} | {more:.0f} s import, {follow_time:.1f} s follow | {counts['pairs']:,} | {counts['sources']:,} |",
              "", "The memory holds only pairs the catalog's works publish (titles; description sentences aligned, "
-             "equal counts 1:1, else by length). The generated works repeat a few thousand FLORES-200 sentence pairs, "
+             "equal counts 1:1, else by length), each kept both ways (zh→bo and bo→zh). "
+             "The generated works repeat a few thousand FLORES-200 sentence pairs, "
              "so many pairs share a source text: the memory keeps each source text once.", "",
              "## Look-ups (one at a time, each excluding a work)", ""]
     lines += measure(store, rng, f"The catalog's memory: {counts['pairs']:,} pairs, {counts['sources']:,} distinct "
@@ -199,16 +201,24 @@ MARK = "<!-- translation memory: written by bench/translation_memory_bench.py --
 
 
 def summary(results: Path, out: Path, text: str) -> None:
-    """Put this run's figures in bench/results.md too, as its last section (replacing an earlier one).
+    """Put this run's figures in bench/results.md too, in place of its earlier section (or at the end).
 
-    ``run_bench.py`` rewrites results.md without it: run this bench again after it.
+    The sections other benches wrote after it stay. ``run_bench.py`` rewrites results.md without it:
+    run this bench again after it.
     """
     body = text.split("\n", 1)[1].replace("\n### ", "\n#### ").replace("\n## ", "\n### ")
     section = (f"{MARK}\n## Translation memory (issue 23)\n\nThe full report is `{out.relative_to(ROOT)}`.\n"
                f"{body}")
     old = results.read_text(encoding="utf-8") if results.exists() else ""
-    kept = old.split(MARK)[0].rstrip("\n")
-    results.write_text((kept + "\n\n" if kept else "") + section, encoding="utf-8")
+    kept, _, rest = old.partition(MARK)
+    kept = kept.rstrip("\n")
+    after = ""
+    if rest:  # the old section ends where the next section of the file begins
+        header = rest.find("\n## ")                    # its own "## Translation memory" title
+        end = rest.find("\n## ", header + 1) if header >= 0 else -1
+        after = rest[end:].lstrip("\n") if end >= 0 else ""
+    results.write_text((kept + "\n\n" if kept else "") + section.rstrip("\n") + "\n"
+                       + ("\n" + after if after else ""), encoding="utf-8")
 
 
 def stress(a, rng, held_out, work_ids):

@@ -1,8 +1,8 @@
 """The translation workbench page: source and target side by side, one plain form per segment.
 
-Every segment saves without JavaScript (its own form); ``static/js/workbench.js`` adds
-autosave, the keyboard, one-click suggestions and terms, and the player following the cue
-being edited. Reviewers comment on a segment from the review page.
+Every segment saves without JavaScript (its own form, whose suggestion and glossary buttons
+submit it too); ``static/js/workbench.js`` adds autosave, the keyboard, suggestions and terms
+refreshed as the editor saves and moves, and the player following the cue being edited. Reviewers comment on a segment from the review page.
 """
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ def save(work_id, lang, sid):
     body = {"target": request.form.get("target", ""), "done": request.form.get("done") == "1"}
     if request.form.get("use") is not None:  # a suggestion's own button: its text becomes the target
         body["target"] = request.form.get("use", "")
+    elif request.form.get("insert"):  # a glossary term's button (without JavaScript): the term goes at the end
+        body["target"] = ("" if lang == "zh" else " ").join(t for t in (body["target"].rstrip(),
+                                                                        request.form["insert"]) if t)
     get_library().translation.save_segment(acting_user(), work_id, lang, sid, body)
     return redirect(url_for("translate.page", work_id=work_id, lang=lang, saved=sid) + f"#seg-{sid}")
 

@@ -68,6 +68,14 @@ def segments(work_id, lang):
     return jsonify(get_library().translation.segments(acting_user(), work_id, lang).as_dict())
 
 
+@bp.get(BASE + "/segments/<sid>")
+@openapi.doc("One segment as it is now, with its suggestions, terms, checks and comments", auth=True,
+             tag="translation", responses={k: v for k, v in ANSWERS.items() if k != 409})
+@needs("edit", "review")
+def segment(work_id, lang, sid):
+    return jsonify(get_library().translation.segment(acting_user(), work_id, lang, sid).as_dict())
+
+
 @bp.put(BASE + "/segments/<sid>")
 @openapi.doc("Save one segment of the draft", auth=True, tag="translation", responses=ANSWERS,
              body={"type": "object", "required": ["target"],

@@ -82,17 +82,22 @@ def _clean_postgres(url):
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    """A database URL for an empty catalog: SQLite always, PostgreSQL when CI provides one."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'catalog.db'}"
+def _empty_postgres() -> str:
+    """The PostgreSQL test database, emptied (the test is skipped when there is none)."""
     if not POSTGRES_URL:
         if os.environ.get("CONTENTLIB_REQUIRE_POSTGRES"):
             pytest.fail("CONTENTLIB_TEST_POSTGRES_URL is not set")
         pytest.skip("no PostgreSQL server (set CONTENTLIB_TEST_POSTGRES_URL)")
     _clean_postgres(POSTGRES_URL)
     return POSTGRES_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A database URL for an empty catalog: SQLite always, PostgreSQL when CI provides one."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'catalog.db'}"
+    return _empty_postgres()
 
 
 @pytest.fixture
@@ -116,9 +121,13 @@ def home(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def app(home):
+def app(home, request, monkeypatch):
+    """The app on SQLite in ``home``; a test that parametrizes ``app`` indirectly with "postgresql" gets it on
+    the PostgreSQL test database (skipped without one)."""
     from catalog import create_app
 
+    if getattr(request, "param", "sqlite") == "postgresql":
+        monkeypatch.setenv("CONTENTLIB_DATABASE_URL", _empty_postgres())
     app = create_app({"TESTING": True, "CONTENTLIB_SECRET_KEY": TEST_SECRET, "WTF_CSRF_ENABLED": True})
     yield app
     app.extensions["contentlib"].store.close()

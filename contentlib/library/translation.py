@@ -54,6 +54,15 @@ class Translation:
         return workbench.load(self._store, self._lib.media, user, work_id, lang, self._settings(), suggest=suggest,
                               index=self.index)
 
+    def segment(self, user: User | None, work_id: str, lang: str, sid: str) -> SegmentState:
+        """One segment with its helps as they are now (the workbench asks again when the editor comes back to it).
+
+        :raises NotFound: for an unknown sid.
+        """
+        self.follow_memory(blocking=False)
+        return workbench.load(self._store, self._lib.media, user, work_id, lang, self._settings(), only=sid,
+                              index=self.index).segment(sid)
+
     def review(self, user: User | None, work_id: str, lang: str) -> Workbench:
         """What a reviewer reads beside the source: every segment's target, checks and comments (no look-ups)."""
         return workbench.load(self._store, self._lib.media, user, work_id, lang, self._settings(), suggest=False)

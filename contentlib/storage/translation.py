@@ -16,7 +16,11 @@ import sqlalchemy as sa
 from ..tables import memory_pairs, memory_sources, outbox, outbox_consumers, translation_comments, translation_segments
 from .base import Base
 
-MEMORY_CONSUMER = "translation-memory"
+# The cursor's name changes when what the memory learns changes (2: pairs both ways), so a memory
+# learned the older way reads as never built and is learned again; its older cursor is then dropped,
+# lest it hold the outbox back from pruning.
+MEMORY_CONSUMER = "translation-memory-2"
+OLD_CONSUMERS = ("translation-memory",)
 MEMORY_LOCK = 0x636C746D  # "cltm": orders memory writers on PostgreSQL
 REBUILD_LOCK = 0x636C7462  # "cltb": one process at a time learns the whole memory
 _BATCH = 500
@@ -146,6 +150,7 @@ class TranslationStore(Base):
         where = outbox_consumers.c.name == MEMORY_CONSUMER
         if not conn.execute(outbox_consumers.update().where(where).values(last_seq=seq, heartbeat=now)).rowcount:
             conn.execute(outbox_consumers.insert().values(name=MEMORY_CONSUMER, last_seq=seq, heartbeat=now))
+            conn.execute(outbox_consumers.delete().where(outbox_consumers.c.name.in_(OLD_CONSUMERS)))
 
     @staticmethod
     def memory_changes(conn, seq: int, limit: int) -> list[tuple[int, str]]:

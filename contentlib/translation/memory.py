@@ -1,8 +1,10 @@
 """The translation memory: every pair of segments this library has published in two languages.
 
 Learned from published works only (titles, description sentences aligned by
-``align``, subtitle cues that overlap in time in the same work), from the work's
-source language into each other language it is published in. The memory
+``align``, subtitle cues that overlap in time in the same work), between the work's
+source language and each other language it is published in, both ways: a pair
+learned from a Chinese work translated into Tibetan also helps whoever translates
+a Tibetan work into Chinese. The memory
 lives in the database and follows the outbox with its own cursor, as a search
 index does, so every server and the CLI see the same one; a large backlog (an
 import) is applied by a rebuild.
@@ -103,7 +105,7 @@ def _pair(work_id, src_lang, tgt_lang, source, target, kind) -> dict | None:
 
 
 def pairs_of(work, media) -> list[dict]:
-    """Every pair a published work teaches, from its source language into each other published language."""
+    """Every pair a published work teaches: its source language against each other published language, both ways."""
     src = source_language(work)
     if src is None:
         return []
@@ -124,9 +126,12 @@ def pairs_of(work, media) -> list[dict]:
             for t in tgt_tracks:
                 for i, j in align.pair_cues(s.cues, t.cues):
                     out.append(_pair(work.id, src, tgt, cue_text(s.cues[i]), cue_text(t.cues[j]), "cue"))
+    out = [p for p in out if p is not None]
+    out += [_pair(work.id, p["target_lang"], p["source_lang"], p["target"], p["source"], p["kind"]) for p in out]
     seen, unique = set(), []
     for p in out:
-        if p is not None and (key := (p["target_lang"], p["source"], p["target"], p["kind"])) not in seen:
+        if p is not None and (key := (p["source_lang"], p["target_lang"], p["source"], p["target"],
+                                      p["kind"])) not in seen:
             seen.add(key)
             unique.append(p)
     return unique

@@ -152,3 +152,76 @@ def test_translate_review_fix_approve_and_the_tibetan_track_plays(server, browse
         return null; }""", starts[cues[1]])
     assert shown == CUE_2_FIXED
     context.close()
+
+
+TERM = ("磁单极子", "ཁབ་ལེན་རྩེ་གཅིག")
+HELP_CUES = [("00:00:00.000", "00:00:03.000", "磁单极子还没有被找到。"),
+             ("00:00:03.000", "00:00:06.000", "磁单极子是一种假想的粒子。")]
+HELP_BO = "ཁབ་ལེན་རྩེ་གཅིག་ནི་བསམ་བློའི་ཕྲ་རྡུལ་ཞིག་ཡིན།"
+
+
+def _import(server, tmp_path, name, record, cues):
+    from tests.translation_data import vtt
+
+    for lang, lines in cues.items():
+        (tmp_path / f"{name}-{lang}.vtt").write_text(vtt(lines), encoding="utf-8")
+    record["media"] = [{"path": f"{name}-{lang}.vtt", "role": "subtitle", "lang": lang} for lang in cues]
+    path = tmp_path / f"{name}.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    lib = server.app.extensions["contentlib"]
+    with server.app.app_context():
+        lib.finish_import(lib.import_file(path).work_ids)
+    return lib
+
+
+def test_suggestions_and_terms_follow_saves_and_moves_and_the_buttons_work_without_javascript(
+        server, browser, open_as_editor, tmp_path):
+    lib = _import(server, tmp_path, "wb-helps", {"id": "wb-helps", "type": "video", "titles": {"zh": "磁单极子实验"},
+                                                 "subjects": ["physical-science"], "audiences": ["youth"]},
+                  {"zh": HELP_CUES})
+    if not any(e.zh == TERM[0] for e in lib.glossary.entries()):
+        lib.glossary.add(*TERM)
+    page = open_as_editor("/editor/translate/wb-helps/bo", locale="en", width=1280)
+    first, second = _seg(page, "cue.zh.1"), _seg(page, "cue.zh.2")
+    assert first.locator(".wb-suggestions").is_hidden() and second.locator("button.use").count() == 0
+    assert first.locator(".wb-terms .used").count() == 0
+    # the term goes in with one click; the save's answer marks it used
+    first.locator("textarea").focus()
+    first.locator("button.term").click()
+    _settled(page)
+    assert first.locator("textarea").input_value() == TERM[1]
+    first.locator(".wb-terms .used").wait_for()
+    # meanwhile another work with that second cue is published: moving to the cue asks the memory again
+    _import(server, tmp_path, "wb-helps-src", {
+        "id": "wb-helps-src", "type": "video", "titles": {"zh": "磁单极子实验", "bo": "ཁབ་ལེན་རྩེ་གཅིག་གི་ཚོད་ལྟ"},
+        "subjects": ["physical-science"], "audiences": ["youth"]},
+        {"zh": HELP_CUES[1:], "bo": [("00:00:03.000", "00:00:06.000", HELP_BO)]})
+    lib.translation.follow_memory()  # the memory learned it (waiting for a first build under way, if any)
+    page.evaluate("document.getElementById('workbench').dataset.fresh = '0'")  # the page's helps count as old
+    first.locator("textarea").focus()
+    page.keyboard.press("Alt+ArrowDown")
+    second.locator("button.use").first.wait_for()
+    assert second.locator("button.use .sim").first.inner_text() == "100%"
+    page.keyboard.press("Alt+1")
+    page.keyboard.press("Control+Enter")
+    _settled(page)
+    assert second.locator("textarea").input_value() == HELP_BO
+    # without JavaScript: the term's and the suggestion's buttons submit the segment's own form
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800},
+                                  extra_http_headers={"Accept-Language": ACCEPT["en"]})
+    plain = context.new_page()
+    plain.goto(server.url + "/login")
+    plain.fill("#name", "editor")
+    plain.fill("#password", "correct horse battery")
+    plain.press("#password", "Enter")
+    plain.wait_for_load_state()
+    plain.goto(server.url + "/editor/translate/wb-helps/bo")
+    title = _seg(plain, "title")
+    title.locator("textarea").fill("ཚོད་ལྟ")
+    title.locator("button.term").click()
+    plain.wait_for_load_state()
+    assert _seg(plain, "title").locator("textarea").input_value() == "ཚོད་ལྟ " + TERM[1]
+    _seg(plain, "title").locator("button.use").first.click()
+    plain.wait_for_load_state()
+    assert _seg(plain, "title").locator("textarea").input_value() == "ཁབ་ལེན་རྩེ་གཅིག་གི་ཚོད་ལྟ"
+    context.close()

@@ -135,6 +135,7 @@ DECISIONS = {
     ("translate.submit", "POST"): EDIT,
     ("translate.comment", "POST"): REVIEW,
     ("translation_api.segments", "GET"): STAFF,
+    ("translation_api.segment", "GET"): STAFF,
     ("translation_api.save_segment", "PUT"): EDIT,
     ("translation_api.submit", "POST"): EDIT,
     ("translation_api.comment", "POST"): REVIEW,

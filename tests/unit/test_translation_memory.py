@@ -56,6 +56,35 @@ def test_titles_sentences_and_cues_are_learned_from_published_pairs(loaded):
     assert _find(loaded, "只有中文") == []  # a work without a Tibetan version teaches nothing
 
 
+def test_the_same_pairs_help_the_other_way_round(loaded):
+    """A Tibetan work translated into Chinese finds what Chinese works translated into Tibetan taught."""
+    def back(text, exclude=None, index=None):
+        return [(s.kind, s.work, s.target, s.similarity)
+                for s in memory.lookup(loaded, text, "bo", "zh", exclude_work=exclude, index=index)]
+
+    assert back("ཆུ་དང་འཁྱག་རོམ") == [("title", "m-ice", "水和冰", 1.0)]
+    assert back("འཁྱག་རོམ་ཆུ་ལས་ཡང་།") == [("cue", "m-ice", "冰比水轻。", 1.0)]
+    assert back("འཁྱག་རོམ་ནི་སྲ་རྫས་རེད།") == [("sentence", "m-air", "冰是固体。", 1.0)]
+    near = back("འཁྱག་རོམ་ཆུ་ལས་ཡང་བ།", index=memory.GramIndex())[0]  # fuzzy, from the bigram index
+    assert near[:3] == ("cue", "m-ice", "冰比水轻。") and 0.6 <= near[3] < 1
+    assert back("ཆུ་དང་འཁྱག་རོམ", exclude="m-ice") == []
+    assert _find(loaded, "ཆུ་དང་འཁྱག་རོམ") == []  # a Tibetan text is not looked up among Chinese sources
+
+
+def test_a_memory_learned_one_way_only_is_learned_again(store, media, tmp_path):
+    from contentlib.tables import outbox_consumers
+
+    (tmp_path / "ice-zh.vtt").write_text(vtt(ZH_CUES), encoding="utf-8")
+    (tmp_path / "ice-bo.vtt").write_text(vtt(BO_CUES), encoding="utf-8")
+    records.import_file(store, write_jsonl(tmp_path / "m.jsonl", WORKS), ingest=attachments.ingester(media))
+    with store.transaction() as conn:  # the cursor an older memory left, at the newest change
+        conn.execute(outbox_consumers.insert().values(name="translation-memory", last_seq=store.last_seq(),
+                                                      heartbeat=0))
+    memory.follow(store, media)
+    assert memory.lookup(store, "ཆུ་དང་འཁྱག་རོམ", "bo", "zh")[0].target == "水和冰"
+    assert "translation-memory" not in [name for name, *_ in store.consumers()]  # the outbox may be pruned
+
+
 def test_ties_list_cues_then_sentences_then_titles_and_one_target_once(loaded):
     found = _find(loaded, "冰是固体。")
     assert [k for k, *_ in found] == ["sentence", "sentence"]
@@ -91,7 +120,7 @@ def test_the_memory_follows_approvals_and_deletions_through_the_outbox(loaded, m
     loaded.delete_work("m-air")
     memory.follow(loaded, media)
     assert _find(loaded, "空气是气体和液体。", index=index) == []
-    assert loaded.memory_counts()["pairs"] == len(memory.pairs_of(loaded.get_work("m-ice"), media)) + 2
+    assert loaded.memory_counts()["pairs"] == len(memory.pairs_of(loaded.get_work("m-ice"), media)) + 4
 
 
 def test_a_rebuilt_memory_renews_every_source_and_the_index_follows(loaded, media):

@@ -13,6 +13,8 @@ from tests.translation_data import write_catalog
 
 BASE = "/api/v1/works/tr-new/translation/bo"
 ROLES = ("teacher", "editor", "reviewer", "admin", "editor2")
+# The draft being one draft, the review rules and the memory following approvals hold on either database.
+BOTH_DATABASES = pytest.mark.parametrize("app", ["sqlite", "postgresql"], indirect=True)
 
 
 @pytest.fixture
@@ -82,6 +84,7 @@ def test_translating_into_the_source_language_is_refused(client, tokens):
     ("get", BASE, None, {"editor", "reviewer", "admin"}),
     ("put", BASE + "/segments/title", {"target": "ཉི་མ", "done": False}, {"editor", "admin"}),
     ("post", BASE + "/segments/title/comments", {"text": "check this"}, {"reviewer", "admin"}),
+    ("get", BASE + "/segments/cue.zh.1", None, {"editor", "reviewer", "admin"}),
     ("get", BASE + "/xliff", None, {"editor", "reviewer", "admin"}),
     ("get", "/api/v1/memory?q=太阳发出光和热。&from=zh&to=bo", None, {"editor", "reviewer", "admin"}),
     ("post", BASE + "/submit", None, {"editor", "admin"}),
@@ -119,6 +122,28 @@ def test_saving_a_segment_answers_it_with_fresh_checks(client, tokens):
     assert client.get(BASE, headers=tokens["editor"]).get_json()["state"] == "draft"
 
 
+def test_one_segment_is_read_with_the_helps_the_memory_has_now(client, tokens, lib, tmp_path):
+    from tests.conftest import write_jsonl
+    from tests.translation_data import vtt
+
+    _put(client, tokens, "cue.zh.3", "ཀ་ཁ།", done=False)
+    first = client.get(BASE + "/segments/cue.zh.3", headers=tokens["editor"])
+    assert first.status_code == 200
+    body = first.get_json()
+    assert (body["sid"], body["target"], body["done"], body["suggestions"]) == ("cue.zh.3", "ཀ་ཁ།", False, [])
+    assert [c["code"] for c in body["checks"]] == ["numbers"]
+    # another work is published meanwhile: asking again finds what the memory learned from it
+    (tmp_path / "parts-zh.vtt").write_text(vtt([("00:00:00.000", "00:00:02.000", "它有 3 个部分。")]), "utf-8")
+    (tmp_path / "parts-bo.vtt").write_text(vtt([("00:00:00.000", "00:00:02.000", "དེ་ལ་ཆ་ཤས་ ༣ ཡོད།")]), "utf-8")
+    lib.import_file(write_jsonl(tmp_path / "parts.jsonl", [
+        {"id": "tr-parts", "type": "video", "titles": {"zh": "部分", "bo": "ཆ་ཤས"}, "subjects": ["earth-space"],
+         "audiences": ["youth"], "media": [{"path": "parts-zh.vtt", "role": "subtitle", "lang": "zh"},
+                                           {"path": "parts-bo.vtt", "role": "subtitle", "lang": "bo"}]}]))
+    again = client.get(BASE + "/segments/cue.zh.3", headers=tokens["editor"]).get_json()
+    assert again["suggestions"][0]["target"] == "དེ་ལ་ཆ་ཤས་ ༣ ཡོད།" and again["suggestions"][0]["work"] == "tr-parts"
+    assert client.get(BASE + "/segments/cue.zh.9", headers=tokens["editor"]).status_code == 404
+
+
 def _changes_nothing(client, tokens, answer, status):
     before = _segments(client, tokens)
     assert answer().status_code == status
@@ -142,6 +167,7 @@ def test_bad_input_gets_a_clear_error_and_changes_nothing(client, tokens):
     assert _put(client, tokens, "cue.zh.1", "ཀ\nཁ\nག").status_code == 200  # three lines show
 
 
+@BOTH_DATABASES
 def test_a_version_in_review_is_not_edited_from_the_workbench_as_from_the_form(client, tokens, auth):
     _translate_all(client, tokens)
     assert client.post(BASE + "/submit", headers=tokens["editor"]).status_code == 200
@@ -151,6 +177,7 @@ def test_a_version_in_review_is_not_edited_from_the_workbench_as_from_the_form(c
     assert client.post(BASE + "/submit", headers=tokens["editor"]).status_code == 409
 
 
+@BOTH_DATABASES
 def test_the_workbench_and_the_form_keep_one_draft(client, tokens, lib, auth):
     _put(client, tokens, "title", "ཉི་མའི་ནུས་ཤུགས")
     _put(client, tokens, "description.1", "ཉི་མས་འོད་འགྱེད།")
@@ -187,6 +214,7 @@ def test_submit_with_errors_answers_checks_failed_and_changes_nothing(client, to
     assert client.get("/api/v1/works/tr-new/versions/bo", headers=tokens["editor"]).get_json() == before
 
 
+@BOTH_DATABASES
 def test_submit_builds_the_version_and_its_track_which_approval_makes_public(client, tokens, lib):
     _translate_all(client, tokens)
     answer = client.post(BASE + "/submit", headers=tokens["editor"])
@@ -226,6 +254,7 @@ def test_submit_builds_the_version_and_its_track_which_approval_makes_public(cli
     assert found[0]["target"] == "དེ་ལ་ཆ་ཤས་ ༣ ཡོད།" and found[0]["work"] == "tr-new" and found[0]["similarity"] == 1.0
 
 
+@BOTH_DATABASES
 def test_a_new_track_replaces_the_one_made_from_the_same_source_track_on_approval(client, tokens, lib):
     _translate_all(client, tokens)
     client.post(BASE + "/submit", headers=tokens["editor"])
@@ -253,6 +282,28 @@ def test_memory_lookup_validates_its_arguments(client, tokens):
     found = client.get("/api/v1/memory", query_string={"q": "太陽發出光和熱", "from": "zh", "to": "bo"},
                        headers=tokens["editor"]).get_json()["suggestions"]  # Traditional finds Simplified
     assert found[0]["similarity"] == 1.0 and found[0]["target"] == "ཉི་མས་འོད་དང་དྲོད་འགྱེད།"
+
+
+@BOTH_DATABASES
+def test_a_tibetan_work_translated_into_chinese_gets_the_same_pairs_the_other_way_round(client, tokens, lib,
+                                                                                        tmp_path):
+    from tests.conftest import write_jsonl
+    from tests.translation_data import SOURCE_BO_CUES, vtt
+
+    (tmp_path / "bo-only.vtt").write_text(vtt(SOURCE_BO_CUES[:1]), encoding="utf-8")
+    lib.import_file(write_jsonl(tmp_path / "bo.jsonl", [
+        {"id": "tr-bo", "type": "video", "titles": {"bo": "ཉི་མའི་ནུས་ཤུགས"}, "subjects": ["earth-space"],
+         "audiences": ["youth"], "media": [{"path": "bo-only.vtt", "role": "subtitle", "lang": "bo"}]}]))
+    body = client.get("/api/v1/works/tr-bo/translation/zh", headers=tokens["editor"]).get_json()
+    assert (body["source_lang"], body["lang"]) == ("bo", "zh")
+    found = {s["sid"]: s["suggestions"] for s in body["segments"]}
+    assert found["title"][0] == {"target": "太阳的能量", "source": "ཉི་མའི་ནུས་ཤུགས", "similarity": 1.0,
+                                 "work": "tr-sun", "kind": "title"}
+    assert found["cue.bo.1"][0]["target"] == "太阳发出光和热。" and found["cue.bo.1"][0]["similarity"] == 1.0
+    looked = client.get("/api/v1/memory", query_string={"q": "ས་གོའི་སྟེང་གི་སྲོག་ཆགས་ལ་ཉི་འོད་དགོས།", "from": "bo",
+                                                          "to": "zh"}, headers=tokens["editor"]).get_json()
+    assert looked["suggestions"][0]["target"] == "地球上的生命需要阳光。"
+    assert looked["suggestions"][0]["kind"] == "cue"
 
 
 # -- XLIFF -------------------------------------------------------------------------------

@@ -51,6 +51,23 @@ def test_a_segment_saves_without_javascript_and_a_suggestion_is_one_click(client
         .segment("cue.zh.1").target == "ཉི་མས་འོད་དང་དྲོད་འགྱེད།"
 
 
+def test_without_javascript_the_suggestion_and_term_buttons_submit_the_segments_own_form(client, auth, lib):
+    auth.login("editor")
+    html = client.get(PAGE).get_data(as_text=True)
+    row = html[html.index('id="seg-cue.zh.1"'):html.index('id="seg-cue.zh.2"')]
+    form = re.search(r'<form method="post" action="[^"]+" class="seg-form" id="(f-\d+)"', row).group(1)
+    assert f'form="{form}" name="use" value="ཉི་མས་འོད་དང་དྲོད་འགྱེད།"' in row
+    assert f'form="{form}" name="insert" value="ཉི་མ"' in row
+    # the term's button sends the text being typed with it: the term goes at its end, the done mark stays
+    auth.post(PAGE + "/segments/cue.zh.1", data={"target": "འོད་དང་དྲོད་འགྱེད། ", "done": "1", "insert": "ཉི་མ"})
+    editor = accounts.User("editor", "editor")
+    seg = lib.translation.segments(editor, "tr-new", "bo", suggest=False).segment("cue.zh.1")
+    assert (seg.target, seg.done) == ("འོད་དང་དྲོད་འགྱེད། ཉི་མ", True)
+    auth.post(PAGE + "/segments/cue.zh.1", data={"target": "ཀ", "done": "1", "use": "ཉི་མས་འོད་དང་དྲོད་འགྱེད།"})
+    seg = lib.translation.segments(editor, "tr-new", "bo", suggest=False).segment("cue.zh.1")
+    assert (seg.target, seg.done) == ("ཉི་མས་འོད་དང་དྲོད་འགྱེད།", True)
+
+
 def test_submitting_with_failing_checks_lists_them_on_the_page(client, auth, lib):
     auth.login("editor")
     auth.post(PAGE + "/segments/title", data={"target": "ཉི་མ"})
@@ -101,6 +118,19 @@ def test_the_work_page_queue_and_coverage_link_to_the_workbench(client, auth, li
     assert 'href="/editor/translate/tr-new/bo"' in client.get("/coverage").get_data(as_text=True)
     auth.post(PAGE + "/segments/title", data={"target": "ཉི་མ"})
     assert 'href="/editor/translate/tr-new/bo"' in client.get("/editor/").get_data(as_text=True)
+
+
+def test_a_tibetan_work_is_translated_into_chinese_on_the_workbench_the_queue_links(client, auth, lib, tmp_path):
+    from tests.conftest import write_jsonl
+
+    lib.import_file(write_jsonl(tmp_path / "bo.jsonl", [
+        {"id": "tr-bo", "type": "video", "titles": {"bo": "ཉི་མའི་ནུས་ཤུགས"}, "subjects": ["earth-space"],
+         "audiences": ["youth"]}]))
+    auth.login("editor")
+    html = client.get("/editor/translate/tr-bo/zh").get_data(as_text=True)
+    assert 'name="use" value="太阳的能量"' in html  # the zh-bo title pair, the other way round
+    auth.post("/editor/translate/tr-bo/zh/segments/title", data={"target": "太阳的能量"})
+    assert 'href="/editor/translate/tr-bo/zh"' in client.get("/editor/").get_data(as_text=True)
 
 
 def test_the_history_names_a_cue_edit_as_a_cue(client, auth, lib):

@@ -1,6 +1,8 @@
-/* The translation workbench, made quicker: autosave, the keyboard, one-click suggestions and terms,
- * and the player following the cue being edited. Every part also works without this file
- * (each segment is a plain form); the page's data-* attributes carry what this script needs. */
+/* The translation workbench, made quicker: autosave, the keyboard, one-click suggestions and terms
+ * (redrawn from every save's answer, and asked for again when the editor comes back to a segment
+ * whose helps are older than data-fresh milliseconds: the memory may have learned since), and the
+ * player following the cue being edited. Every part also works without this file (each segment is
+ * a plain form); the page's data-* attributes carry what this script needs. */
 (function () {
   "use strict";
   var bench = document.getElementById("workbench");
@@ -12,6 +14,8 @@
   var overlay = document.getElementById("wb-cue");
   var current = null;
   var timers = new WeakMap();
+  var asked = new WeakMap();  // when each segment's suggestions and terms were last drawn from the server
+  var loaded = Date.now();
 
   function area(li) { return li.querySelector("textarea.target"); }
   function mark(li) { return li.querySelector("input.done"); }
@@ -39,6 +43,92 @@
       item.appendChild(detail);
       list.appendChild(item);
     });
+  }
+
+  function node(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) { el.className = className; }
+    if (text !== undefined) { el.textContent = text; }
+    return el;
+  }
+
+  // A suggestion's or a term's button submits the segment's own form (so it works without this script).
+  function formButton(li, className, name, value, text) {
+    var button = node("button", className, text);
+    button.type = "submit";
+    button.name = name;
+    button.value = value;
+    button.setAttribute("form", li.querySelector("form.seg-form").id);
+    button.disabled = locked;
+    return button;
+  }
+
+  function showSuggestions(li, suggestions) {
+    var box = li.querySelector(".wb-suggestions");
+    if (!box) { return; }
+    var list = box.querySelector("ol");
+    list.textContent = "";
+    suggestions.forEach(function (g, i) {
+      var button = formButton(li, "use link", "use", g.target);
+      button.dataset.n = String(i + 1);
+      var target = node("span", null, g.target);
+      target.lang = bench.dataset.lang;
+      button.append(node("span", "sim", Math.round(g.similarity * 100) + "%"), " ", target);
+      var source = node("span", null, g.source);
+      source.lang = bench.dataset.src;
+      var link = node("a", null, g.work);
+      link.href = bench.dataset.workUrl.replace("__work__", encodeURIComponent(g.work));
+      var meta = node("span", "meta");
+      meta.append(source, " · ", link);
+      var item = node("li");
+      item.append(button, " ", meta);
+      list.appendChild(item);
+    });
+    box.hidden = !suggestions.length;
+  }
+
+  function showTerms(li, terms) {
+    var box = li.querySelector(".wb-terms");
+    if (!box) { return; }
+    var list = box.querySelector("ul");
+    list.textContent = "";
+    terms.forEach(function (t) {
+      var source = node("span", null, t.source);
+      source.lang = bench.dataset.src;
+      var button = formButton(li, "term link", "insert", t.target, t.target);
+      button.lang = bench.dataset.lang;
+      button.dataset.insert = t.target;
+      var item = node("li");
+      item.append(source, " → ", button);
+      if (t.used) { item.append(" ", node("span", "meta used", "✓")); }
+      list.appendChild(item);
+    });
+    box.hidden = !terms.length;
+  }
+
+  function showHelps(li, data, withChecks) {
+    showSuggestions(li, data.suggestions || []);
+    showTerms(li, data.terms || []);
+    if (withChecks) { showChecks(li, data.checks || []); }
+    asked.set(li, Date.now());
+  }
+
+  // Coming back to a segment whose helps are old: ask for them again (after a short pause, so moving
+  // through the rows with the keyboard asks only for the one the editor stays on).
+  function refresh(li) {
+    var since = asked.has(li) ? asked.get(li) : loaded;
+    if (Date.now() - since < +(bench.dataset.fresh || 20000)) { return; }
+    setTimeout(function () {
+      if (current !== li) { return; }
+      asked.set(li, Date.now());
+      fetch(li.dataset.api, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          // the checks speak of the saved text: leave them to the save when one is on its way
+          if (data) { showHelps(li, data, !li.dataset.pending); }
+        })
+        .catch(function () { /* the helps on the page stay */ });
+    }, 300);
   }
 
   function progress() {
@@ -72,7 +162,7 @@
       }
       li.classList.toggle("is-done", answer.data.done);
       if (!li.dataset.queued) { mark(li).checked = answer.data.done; }
-      showChecks(li, answer.data.checks || []);
+      showHelps(li, answer.data, true);
       say(li, bench.dataset.saved);
       progress();
     }).catch(function () {
@@ -119,6 +209,7 @@
     if (current) { current.classList.remove("is-current"); }
     current = li;
     li.classList.add("is-current");
+    refresh(li);
     if (li.dataset.kind === "cue" && video) {
       try { video.currentTime = (+li.dataset.start + 1) / 1000; } catch (e) { /* not loaded yet */ }
       showCue(li);
@@ -163,18 +254,18 @@
     });
     mark(li).addEventListener("change", function () { save(li); });
     li.querySelector("form.seg-form").addEventListener("submit", function (e) { e.preventDefault(); save(li); });
-    Array.prototype.forEach.call(li.querySelectorAll("button.use"), function (button) {
-      button.addEventListener("click", function (e) { e.preventDefault(); use(li, button.value); });
-    });
-    Array.prototype.forEach.call(li.querySelectorAll("button.term"), function (button) {
-      button.addEventListener("click", function () {
-        var start = text.selectionStart, end = text.selectionEnd;
-        text.value = text.value.slice(0, start) + button.dataset.insert + text.value.slice(end);
-        text.focus();
-        text.selectionStart = text.selectionEnd = start + button.dataset.insert.length;
-        if (li === current) { showCue(li); }
-        save(li);
-      });
+    // the suggestions and terms are redrawn after each save: one listener for whatever buttons are there now
+    li.addEventListener("click", function (e) {
+      var button = e.target.closest("button.use, button.term");
+      if (!button || locked) { return; }
+      e.preventDefault();
+      if (button.classList.contains("use")) { use(li, button.value); return; }
+      var start = text.selectionStart, end = text.selectionEnd;
+      text.value = text.value.slice(0, start) + button.dataset.insert + text.value.slice(end);
+      text.focus();
+      text.selectionStart = text.selectionEnd = start + button.dataset.insert.length;
+      if (li === current) { showCue(li); }
+      save(li);
     });
   });
 
