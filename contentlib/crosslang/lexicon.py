@@ -28,6 +28,10 @@ PER_UNIT = 6  # targets read per query unit
 MAX_TERMS = 16  # translated units a query becomes, at most
 GLOSSARY_WEIGHT = 1.0
 MAX_UNITS = 120  # a pair longer than this on either side was not cut into sentences: too loose to learn from
+# Model 1 holds one row per co-occurring unit pair of every pair it learns from (about 40 bytes each
+# at the peak): past this many rows it learns from the shortest pairs first, so a library of many
+# long texts costs minutes and a few GB, never all the server's memory.
+MAX_ROWS = 60_000_000
 
 
 @dataclass(frozen=True)
@@ -94,17 +98,30 @@ def _symmetric(forward: align.Table, backward: align.Table, direction: str) -> l
             for a, b, w in zip(src[top].tolist(), tgt[top].tolist(), weight[top].tolist())]
 
 
-def build(pairs, glossary=()) -> list[Entry]:
-    """The lexicon of ``pairs`` of (Tibetan, Chinese) texts, seeded by ``glossary`` (zh, bo) pairs."""
+def build(pairs, glossary=(), max_rows: int = MAX_ROWS) -> list[Entry]:
+    """The lexicon of ``pairs`` of (Tibetan, Chinese) texts, seeded by ``glossary`` (zh, bo) pairs.
+
+    Learns from the shortest pairs that fit in ``max_rows`` rows (all of them, in most libraries).
+    """
     seen = Counter(list(pairs) + [(bo, zh) for zh, bo in glossary])  # a repeated pair is cut and aligned once
-    bo, zh_to, zh_from, counts = [], [], [], []
+    cut = []
     for (b, z), n in seen.items():
         bu, (zf, zt) = units.bo_units(b), units.zh_units(z)
         if max(len(bu), len(zf)) <= MAX_UNITS:
-            bo.append(bu)
-            zh_to.append(zt)
-            zh_from.append(zf)
-            counts.append(n)
+            cut.append((len(bu) * (len(zf) + len(zt)), bu, zt, zf, n))
+    chosen, rows = [], 0
+    for i in sorted(range(len(cut)), key=lambda i: cut[i][0]):
+        rows += cut[i][0]
+        if rows > max_rows:
+            break
+        chosen.append(i)
+    bo, zh_to, zh_from, counts = [], [], [], []
+    for i in sorted(chosen):  # in the pairs' own order (the same ids, the same sums, the same entries)
+        _, bu, zt, zf, n = cut[i]
+        bo.append(bu)
+        zh_to.append(zt)
+        zh_from.append(zf)
+        counts.append(n)
     entries = _symmetric(*align.train_both(zip(bo, zh_to), counts=counts), BO_ZH)
     backward, forward = align.train_both(zip(bo, zh_from), counts=counts)
     entries += _symmetric(forward, backward, ZH_BO)

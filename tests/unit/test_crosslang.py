@@ -130,3 +130,14 @@ def test_a_pair_counted_n_times_trains_as_n_copies_of_it():
     # and the counts matter: the same pairs counted once each learn something else
     assert align.train_both(once, iterations=5)[0].prob.tolist() != pytest.approx(
         align.train_both(once, iterations=5, counts=counts)[0].prob.tolist(), abs=1e-6)
+
+
+def test_past_its_row_budget_the_lexicon_learns_from_the_shortest_pairs():
+    short = [("ཆུ", "水")] * 3 + [("མེ", "火")] * 3
+    long = ("ཆུ་དང་མེ་དང་རླུང་དང་ས་གཞི་ནི་འབྱུང་བ་བཞི་ཡིན", "水、火、风和土是四大元素")
+    everything = {(e.direction, e.source, e.target) for e in lexicon.build(short + [long])}
+    budget = {(e.direction, e.source, e.target) for e in lexicon.build(short + [long], max_rows=20)}
+    assert budget and budget < everything
+    assert not any(e[1] == "རླུང" or e[2] == "རླུང" for e in budget)  # only the long pair holds wind
+    assert any(e[1] == "རླུང" or e[2] == "རླུང" for e in everything)
+    assert lexicon.build(short + [long], max_rows=0) == []
