@@ -119,6 +119,8 @@ def _reader(media, entry, plan: SitePlan) -> str | None:
     if read is None:
         return None
     made = books.load(media, entry.sha256)
+    if made is None:  # its reader copy went away since read_path saw it
+        return None
     for name in books.picture_names(media, entry.sha256, made, smaller_only=plan.light):
         plan.add(f"{entry.sha256}-{name.rsplit('.', 1)[0]}", books.folder(media, entry.sha256) / name, "image/webp")
     two = made["format"] == "pdf" and not plan.light and len(made.get("widths") or ()) > 1
