@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import IndexUnavailable
 from . import chinese, highlight
+from .plan import And, Or, Term
 from .query import clean, interpret, to_plans, translated_query, word_query
 from .ranking import top, top_interleaved
 from .results import Health, Hit, Reading, SearchResult
@@ -190,6 +191,36 @@ def _search(view, q, filters, page, per_page, expansions, plans=None) -> SearchR
         interpreted=[Reading(r.script, r.text) for r in readings])
 
 
+COMMON = 0.2  # a translated term in more than this share of the works is left out of the other-language search
+KEEP_RARE = 3  # ... unless nothing rarer is left: then the rarest clauses stay
+
+
+def _rare_clauses(view, plan):
+    """``plan`` (an Or of translated units) without the terms most works hold.
+
+    A reading's common units (a Chinese bigram such as 科学) cost the most to read, a posting per
+    work holding them, and tell the least; the block shows ten works. An And keeps its rare terms.
+    """
+    if not isinstance(plan, Or):
+        return plan
+    most = COMMON * max(view.size, 1)
+    kept, rarest = [], []
+    for clause in plan.clauses:
+        terms = clause.clauses if isinstance(clause, And) else (clause,)
+        freq = [view.doc_frequency(t.field, t.text) for t in terms]
+        rare = tuple(t for t, f in zip(terms, freq) if f <= most)
+        rarest.append((min(freq, default=0), clause))
+        if len(rare) == len(terms):
+            kept.append(clause)
+        elif len(rare) == 1:
+            kept.append(Term(rare[0].field, rare[0].text, rare[0].boost * clause.boost))
+        elif rare:
+            kept.append(And(rare, clause.boost))
+    if not kept:
+        kept = [c for _, c in sorted(rarest, key=lambda fc: fc[0])[:KEEP_RARE]]
+    return Or(tuple(kept), plan.boost)
+
+
 def _search_other(view, lang, missing, plan, filters, limit):
     live = view.live()
     allowed = _filter_mask(view, filters)
@@ -197,7 +228,7 @@ def _search_other(view, lang, missing, plan, filters, limit):
     allowed = allowed & ~view.mask("lang", missing) & view.mask("lang", lang)
     if not allowed.any():
         return 0, []
-    scores, matched = view.run(plan)
+    scores, matched = view.run(_rare_clauses(view, plan))
     matched &= allowed
     hits = top(scores, matched, 0, limit) if matched.any() else []
     return int(np.count_nonzero(matched)), [_hit(view, d, score, []) for d, score in hits]
