@@ -5,7 +5,8 @@ features add theirs) and a ``key`` (a work id ...). ``claim`` hands each job to
 one worker: ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, and on SQLite one
 ``UPDATE`` statement, which holds the database's single write lock while it
 picks (one claimer at a time). A job whose worker died is handed out again
-after ``STALE`` seconds; one that keeps failing stops after ``MAX_ATTEMPTS``.
+after ``STALE`` seconds (or, when it was asked to stop, marked cancelled); one that keeps
+failing stops after ``MAX_ATTEMPTS``.
 A job can be cancelled (``cancel``): a waiting one at once, a running one by its
 worker at the job's next check (``contentlib.longwork``), leaving what it wrote as it was.
 """
@@ -55,7 +56,7 @@ class JobQueue:
         """Take up to ``limit`` waiting jobs for ``worker``; no other claimer gets them."""
         now = time.time() if now is None else now
         token = f"{worker}#{uuid.uuid4().hex[:8]}"[-100:]
-        rows = self.store.claim_jobs(token, limit, kinds, now, QUEUED, RUNNING, now - STALE)
+        rows = self.store.claim_jobs(token, limit, kinds, now, QUEUED, RUNNING, now - STALE, (CANCELLING, CANCELLED))
         return [Job(r.id, r.kind, r.key, r.attempts) for r in rows]
 
     def done(self, job: Job) -> None:

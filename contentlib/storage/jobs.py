@@ -19,15 +19,19 @@ class JobsStore(Base):
                 conn.execute(jobs.insert().values(kind=kind, key=key, state=state, attempts=0, created_at=now))
 
     def claim_jobs(self, token: str, limit: int, kinds, now: float, waiting: str, running: str,
-                   stale_before: float) -> list:
+                   stale_before: float, stopping: tuple[str, str] | None = None) -> list:
         """Hand up to ``limit`` waiting jobs to ``token`` (no other claimer gets them) and return their rows.
 
-        Running jobs claimed before ``stale_before`` wait again first (their worker died).
+        Running jobs claimed before ``stale_before`` wait again first (their worker died); with
+        ``stopping`` = (cancelling, cancelled), such a job asked to stop is marked stopped instead.
         ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; on SQLite one ``UPDATE`` under its single write lock.
         """
         with self.engine.begin() as conn:
             conn.execute(jobs.update().where(jobs.c.state == running, jobs.c.claimed_at < stale_before)
                          .values(state=waiting))
+            if stopping:
+                conn.execute(jobs.update().where(jobs.c.state == stopping[0], jobs.c.claimed_at < stale_before)
+                             .values(state=stopping[1], error="cancelled: its worker stopped before it did"))
             pick = sa.select(jobs.c.id).where(jobs.c.state == waiting)
             if kinds:
                 pick = pick.where(jobs.c.kind.in_(list(kinds)))

@@ -130,3 +130,16 @@ def test_a_cancel_stops_a_waiting_job_now_and_marks_a_running_one(store):
     assert {j.key: j.state for j in q.recent()} == {"a": CANCELLED, "b": CANCELLED}
     with pytest.raises(NotFound):
         q.cancel(10 ** 6)
+
+
+def test_a_job_asked_to_stop_whose_worker_died_ends_cancelled(store):
+    from contentlib.jobs import CANCELLED, CANCELLING
+
+    q = JobQueue(store)
+    q.put("a")
+    (job,) = q.claim("dead", now=1000.0)
+    assert q.cancel(job.id) == CANCELLING
+    assert q.claim("alive", now=1000.0 + 60) == [] and q.recent()[0].state == CANCELLING  # it may still stop
+    assert q.claim("alive", now=1000.0 + 3600) == []  # its worker died: never handed out again ...
+    (row,) = q.recent()
+    assert row.state == CANCELLED and "worker stopped" in row.error  # ... and no longer "cancelling"
