@@ -108,8 +108,9 @@ class Mapped:
         self._t = os.open(terms_path, os.O_RDONLY)
         try:
             self._p = os.open(posts_path, os.O_RDONLY)
-        except OSError:
+        except OSError:  # a segment a rebuild just removed: close what was opened, once
             os.close(self._t)
+            self._t = None
             raise
 
     @classmethod
@@ -128,8 +129,11 @@ class Mapped:
             return None
 
     def __del__(self):
-        for fd in (getattr(self, "_t", None), getattr(self, "_p", None)):
+        # Each descriptor is closed once: closing a number twice may close whatever file reused it.
+        for name in ("_t", "_p"):
+            fd = getattr(self, name, None)
             if fd is not None:
+                setattr(self, name, None)
                 os.close(fd)
 
     def _find(self, key):

@@ -284,3 +284,26 @@ def test_interleaving_sorts_only_what_it_shows_but_shows_the_same():
         start, count = int(rnd.integers(0, 80)), int(rnd.integers(1, 30))
         assert ranking.top_interleaved(scores, hits, start, count, groups, tier, pool) == \
             full(scores, hits, start, count, groups, tier, pool)
+
+
+def test_a_segment_removed_under_it_closes_its_terms_file_once(tmp_path):
+    """A rebuild removed the postings file between the two opens: the terms file is closed once,
+    never again by ``__del__`` (that second close hit whatever file had reused its number)."""
+    import gc
+    import os
+
+
+    class Index:
+        tables, hashfn = [], staticmethod(hash)
+
+    terms = tmp_path / "seg.trm"
+    terms.write_bytes(b"x")
+    with pytest.raises(FileNotFoundError) as failed:
+        bulk.Mapped(Index(), {}, str(terms), str(tmp_path / "gone.pst"))
+    reused = os.open(terms, os.O_RDONLY)  # most likely the number the failed one had
+    try:
+        del failed  # the half-made object's last reference (its frame, in the traceback)
+        gc.collect()
+        os.fstat(reused)  # still open
+    finally:
+        os.close(reused)
