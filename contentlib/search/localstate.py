@@ -14,7 +14,6 @@ kept for searchers still reading it.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import shutil
 import socket
@@ -24,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .. import atomic
+from ..filelock import file_lock
 
 CURSOR = "cursor"
 CONSUMER = "consumer"
@@ -34,19 +34,8 @@ def writer_lock(index_dir, blocking: bool = True):
     """Hold the index's writer lock (a file beside the index); yield False if busy."""
     path = Path(str(index_dir).rstrip("/") + ".lock")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+    with file_lock(path, blocking, 0o644) as held:
+        yield held
 
 
 def _write_atomically(path: Path, text: str) -> None:

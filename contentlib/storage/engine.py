@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -11,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from ..errors import DatabaseUnavailable, NoSpace
+from ..filelock import file_lock
 
 
 def _sqlite_pragmas(dbapi_conn, _record):
@@ -139,12 +139,8 @@ def setup_lock(engine: sa.Engine):
         if not database or database == ":memory:" or database.startswith("file:"):
             yield
             return
-        fd = os.open(f"{database}.setup-lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with file_lock(f"{database}.setup-lock"):
             yield
-        finally:
-            os.close(fd)  # closing releases the lock
     elif engine.dialect.name == "postgresql":
         with engine.connect() as conn:
             conn.execute(sa.text("SET LOCAL statement_timeout = 0"))  # waiting for another's setup is no hang

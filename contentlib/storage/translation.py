@@ -7,12 +7,11 @@ advisory lock on PostgreSQL, SQLite's single writer otherwise).
 
 from __future__ import annotations
 
-import fcntl
-import os
 from contextlib import contextmanager
 
 import sqlalchemy as sa
 
+from ..filelock import file_lock
 from ..tables import memory_pairs, memory_sources, outbox, outbox_consumers, translation_comments, translation_segments
 from .base import Base
 
@@ -128,16 +127,8 @@ class TranslationStore(Base):
         if not database or database == ":memory:" or database.startswith("file:"):
             yield True
             return
-        fd = os.open(f"{database}.memory-lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-            except BlockingIOError:
-                yield False
-                return
-            yield True
-        finally:
-            os.close(fd)
+        with file_lock(f"{database}.memory-lock", blocking) as held:
+            yield held
 
     def memory_cursor(self) -> int | None:
         """How far the memory has followed the outbox (None before its first build)."""

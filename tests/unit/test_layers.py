@@ -21,7 +21,7 @@ ALLOWED = {
 }
 
 # The store may lean on these core modules, never on a service (which would make a cycle).
-STORE_MAY_IMPORT = {"contentlib.tables", "contentlib.errors", "contentlib.model", "contentlib.merge",
+STORE_MAY_IMPORT = {"contentlib.tables", "contentlib.errors", "contentlib.model", "contentlib.merge", "contentlib.filelock",
                     "contentlib.vocabulary", "contentlib.collation"}
 
 
