@@ -385,6 +385,15 @@ memory_sources = sa.Table(
     sqlite_autoincrement=True,
 )
 
+# Which sources are live (one row): those from ``live_from`` up, and while a rebuild writes the next
+# memory beside the old one, only up to ``live_to`` (the rebuild's rows lie above it until it flips).
+memory_state = sa.Table(
+    "memory_state", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("live_from", sa.BigInteger, nullable=False),
+    sa.Column("live_to", sa.BigInteger),
+)
+
 memory_pairs = sa.Table(
     "memory_pairs", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),

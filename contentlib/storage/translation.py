@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 
 from ..filelock import file_lock
-from ..tables import memory_pairs, memory_sources, outbox, outbox_consumers, translation_comments, translation_segments
+from ..tables import memory_pairs, memory_sources, memory_state, outbox, outbox_consumers, translation_comments, translation_segments
 from .base import Base
 
 # The cursor's name changes when what the memory learns changes (2: pairs both ways), so a memory
@@ -24,13 +24,25 @@ MEMORY_LOCK = 0x636C746D  # "cltm": orders memory writers on PostgreSQL
 REBUILD_LOCK = 0x636C7462  # "cltb": one process at a time learns the whole memory
 _BATCH = 500
 
+# The live sources (see ``tables.memory_state``), as a condition every look-up adds.
+_FROM = sa.select(memory_state.c.live_from).where(memory_state.c.id == 1).scalar_subquery()
+_TO = sa.select(memory_state.c.live_to).where(memory_state.c.id == 1).scalar_subquery()
+
+
+_TOP = 2 ** 63 - 1
+
+
+def _live(column):
+    return sa.and_(column >= sa.func.coalesce(_FROM, 0), column <= sa.func.coalesce(_TO, _TOP))
+
+
 _EXACT = sa.select(memory_sources.c.id).where(
     memory_sources.c.norm_hash == sa.bindparam("hash"), memory_sources.c.lang == sa.bindparam("lang"),
-    memory_sources.c.norm == sa.bindparam("norm"))
-# Two scalar subqueries: SQLite reads min() or max() of a key from its index only when each stands alone.
-_SPAN = sa.select(sa.select(sa.func.min(memory_sources.c.id)).scalar_subquery(),
-                  sa.select(sa.func.max(memory_sources.c.id)).scalar_subquery())
-# One row per distinct target of a source and kind (a sentence many works publish comes back once).
+    memory_sources.c.norm == sa.bindparam("norm"), _live(memory_sources.c.id))
+
+_SPAN = sa.select(*(sa.select(memory_sources.c.id).where(_live(memory_sources.c.id)).order_by(order).limit(1)
+                    .scalar_subquery() for order in (memory_sources.c.id, memory_sources.c.id.desc())))
+
 _PAIRS = (sa.select(memory_pairs.c.source_id, memory_pairs.c.target, memory_pairs.c.kind,
                     sa.func.max(memory_pairs.c.id).label("id"), sa.func.max(memory_pairs.c.work_id).label("work_id"),
                     sa.func.max(memory_pairs.c.source).label("source"))
@@ -154,9 +166,61 @@ class TranslationStore(Base):
         return conn.execute(sa.select(sa.func.max(outbox.c.seq))).scalar() or 0
 
     @staticmethod
-    def memory_clear(conn) -> None:
-        for table in (memory_pairs, memory_sources):
-            conn.execute(table.delete())
+    def memory_window(conn) -> tuple[int, int | None]:
+        """The ids of the live sources: from the first up to the second (None: no bound, unless a rebuild writes)."""
+        row = conn.execute(sa.select(memory_state.c.live_from, memory_state.c.live_to)
+                           .where(memory_state.c.id == 1)).first()
+        return (row.live_from, row.live_to) if row else (0, None)
+
+    @staticmethod
+    def _set_window(conn, live_from: int, live_to: int | None) -> None:
+        if not conn.execute(memory_state.update().where(memory_state.c.id == 1)
+                            .values(live_from=live_from, live_to=live_to)).rowcount:
+            conn.execute(memory_state.insert().values(id=1, live_from=live_from, live_to=live_to))
+
+    def memory_building(self) -> bool:
+        """Whether a rebuild is writing the next memory (or died doing it: the next rebuild starts over)."""
+        with self.engine.connect() as conn:
+            return self.memory_window(conn)[1] is not None
+
+    def memory_begin_build(self) -> int:
+        """Fence the live memory off from the rows a rebuild is about to write; return its highest id.
+
+        The rebuild's rows get ids above it (ids only grow) and stay out of every look-up until
+        ``memory_finish_build``. What a rebuild that died wrote above its fence is dropped first.
+        """
+        with self.transaction() as conn:
+            self.memory_lock(conn)
+            live_from, live_to = self.memory_window(conn)
+            if live_to is None:
+                live_to = conn.execute(sa.select(sa.func.max(memory_sources.c.id))).scalar() or 0
+                self._set_window(conn, live_from, live_to)
+        self.memory_drop(live_to + 1, None)
+        return live_to
+
+    def memory_finish_build(self, top: int, seq: int, now: float) -> None:
+        """Make the rows above ``top`` the live memory, followed up to ``seq`` (one short transaction), then drop
+        the old rows a few thousand at a time."""
+        with self.transaction() as conn:
+            self.memory_lock(conn)
+            self._set_window(conn, top + 1, None)
+            self.memory_set_cursor(conn, seq, now)
+        self.memory_drop(0, top)
+
+    def memory_drop(self, first: int, last: int | None, step: int = 2000) -> None:
+        """Delete the sources whose ids lie in ``first``..``last`` (None: no end) and their pairs, in short
+        transactions, so that saves beside it never wait long for the database."""
+        while True:
+            with self.transaction() as conn:
+                q = sa.select(memory_sources.c.id).where(memory_sources.c.id >= first)
+                if last is not None:
+                    q = q.where(memory_sources.c.id <= last)
+                ids = conn.execute(q.order_by(memory_sources.c.id).limit(step)).scalars().all()
+                if not ids:
+                    return
+                conn.execute(memory_pairs.delete().where(memory_pairs.c.source_id.between(ids[0], ids[-1])))
+                conn.execute(memory_sources.delete().where(memory_sources.c.id.between(ids[0], ids[-1])))
+            first = ids[-1] + 1
 
     @staticmethod
     def memory_forget_works(conn, work_ids) -> None:
@@ -174,10 +238,11 @@ class TranslationStore(Base):
                 conn.execute(memory_sources.delete().where(memory_sources.c.id.in_(gone)))
 
     @staticmethod
-    def memory_add(conn, pairs: list[dict]) -> int:
+    def memory_add(conn, pairs: list[dict], above: int | None = None) -> int:
         """Add pairs (``source_lang target_lang source target kind work_id norm norm_hash``); return how many.
 
-        A source text already known (same language and normalised form) is shared.
+        A source text already known (same language and normalised form) is shared: a live one, or
+        with ``above`` (a rebuild's fence) one the rebuild wrote.
         """
         if not pairs:
             return 0
@@ -186,9 +251,10 @@ class TranslationStore(Base):
             wanted.setdefault((p["source_lang"], p["norm"]), p)
         ids: dict[tuple[str, str], int] = {}
         hashes = {p["norm_hash"] for p in wanted.values()}
+        mine = _live(memory_sources.c.id) if above is None else memory_sources.c.id > above
         for chunk in _chunks(hashes):
             for r in conn.execute(sa.select(memory_sources.c.id, memory_sources.c.lang, memory_sources.c.norm)
-                                  .where(memory_sources.c.norm_hash.in_(chunk))):
+                                  .where(memory_sources.c.norm_hash.in_(chunk), mine)):
                 ids[(r.lang, r.norm)] = r.id
         new = [p for key, p in wanted.items() if key not in ids]
         for chunk in _chunks(new, 2000):
@@ -197,7 +263,7 @@ class TranslationStore(Base):
                                                    for p in chunk])
         for chunk in _chunks({p["norm_hash"] for p in new}):
             for r in conn.execute(sa.select(memory_sources.c.id, memory_sources.c.lang, memory_sources.c.norm)
-                                  .where(memory_sources.c.norm_hash.in_(chunk))):
+                                  .where(memory_sources.c.norm_hash.in_(chunk), mine)):
                 ids.setdefault((r.lang, r.norm), r.id)
         rows = [{"source_id": ids[(p["source_lang"], p["norm"])], "source_lang": p["source_lang"],
                  "target_lang": p["target_lang"], "source": p["source"], "target": p["target"], "kind": p["kind"],
@@ -223,7 +289,8 @@ class TranslationStore(Base):
         while True:
             with self.engine.connect() as conn:
                 rows = conn.execute(sa.select(memory_sources.c.id, memory_sources.c.lang, memory_sources.c.norm)
-                                    .where(memory_sources.c.id > last_id).order_by(memory_sources.c.id)
+                                    .where(memory_sources.c.id > last_id, _live(memory_sources.c.id))
+                                    .order_by(memory_sources.c.id)
                                     .limit(batch)).all()
             if not rows:
                 return
@@ -240,6 +307,8 @@ class TranslationStore(Base):
                                          "exclude": exclude_work or ""}).all()
 
     def memory_counts(self) -> dict[str, int]:
+        """How many pairs and source texts the live memory holds."""
         with self.engine.connect() as conn:
-            return {name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-                    for name, table in (("pairs", memory_pairs), ("sources", memory_sources))}
+            return {name: conn.execute(sa.select(sa.func.count()).select_from(table).where(_live(column))).scalar_one()
+                    for name, table, column in (("pairs", memory_pairs, memory_pairs.c.source_id),
+                                                ("sources", memory_sources, memory_sources.c.id))}

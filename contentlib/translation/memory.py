@@ -43,6 +43,7 @@ MIN_SIMILARITY = 0.6
 SUGGESTIONS = 5
 CANDIDATES = 60                                 # sources scored per look-up (by shared bigrams)
 REBUILD_BACKLOG = 5000                          # as the search index: a long backlog is a rebuild
+WRITE_STEP = 5000                               # pairs a rebuild writes per transaction
 _TAG = re.compile(r"</?[a-zA-Z][^>]{0,100}>|&[a-z]+;")
 _EDGE = "\u0f0b\u0f0d\u0f0e\u0f0f\u0f10\u0f11\u0f12\u0f14"
 
@@ -144,24 +145,25 @@ def follow(store, media, batch: int = 500, blocking: bool = True) -> int:
 
     One process at a time (the store's memory lock); a cheap read first, so an idle
     follower takes no lock at all. A whole build is one process's job: with ``blocking``
-    off (the servers' appliers) a process that finds another building it lets it be.
+    off (the servers' appliers) a process that finds another building it lets it be, and
+    nobody follows while a rebuild writes (its fence says so); a rebuild that died is done again.
     """
     cursor = store.memory_cursor()
     if cursor is not None and cursor >= store.last_seq():
         return 0
-    if cursor is None or _cheaper_to_rebuild(store, cursor):
+    if cursor is None or store.memory_building() or _cheaper_to_rebuild(store, cursor):
         with store.memory_rebuild_lock(blocking) as got:
             if not got:
                 return 0
             cursor = store.memory_cursor()  # built meanwhile by the process we waited for?
-            if cursor is None or _cheaper_to_rebuild(store, cursor):
+            if cursor is None or store.memory_building() or _cheaper_to_rebuild(store, cursor):
                 rebuild(store, media, locked=True)
                 return store.count_works()
     done = 0
     with store.transaction() as conn:
         cursor = store.memory_lock(conn)
-        if cursor is None:  # cleared meanwhile (a restore): the next pass rebuilds
-            return 0
+        if cursor is None or store.memory_window(conn)[1] is not None:
+            return 0  # cleared meanwhile (a restore), or a rebuild began: the next pass sees to it
         while True:
             rows = store.memory_changes(conn, cursor, batch)
             if not rows:
@@ -183,9 +185,11 @@ def _cheaper_to_rebuild(store, cursor: int) -> bool:
 def rebuild(store, media, progress=None, locked: bool = False) -> int:
     """Learn the whole memory again from every published work; return how many pairs it holds.
 
-    The works are read first, without the memory's writer lock (the rebuild lock keeps other
-    processes from doing the same meanwhile); the old memory is then replaced in one short
-    transaction, so a look-up sees the old memory or the new one.
+    The new memory is written beside the old one, a few thousand pairs per transaction, behind a
+    fence that keeps it out of look-ups (``store.memory_begin_build``); one short transaction then
+    makes it the live one, and the old one is dropped in steps. A look-up sees the old memory or
+    the new one, and no save waits on the database for more than one step. A rebuild stopped
+    half-way leaves the old memory live; the next one starts over.
 
     :param progress: called now and then with the number of works read.
     """
@@ -193,22 +197,24 @@ def rebuild(store, media, progress=None, locked: bool = False) -> int:
         with store.memory_rebuild_lock() as _:
             return rebuild(store, media, progress, locked=True)
     seq = store.last_seq()  # what is written while we read is applied by the next follow
-    pairs, texts = [], {}
+    top = store.memory_begin_build()
+    total, pending = 0, []
     for n, work in enumerate(store.iter_works(), 1):
-        for p in pairs_of(work, media):  # the same texts recur across works: keep each string once
-            pairs.append({k: texts.setdefault(v, v) if isinstance(v, str) else v for k, v in p.items()})
+        pending += pairs_of(work, media)
+        if len(pending) >= WRITE_STEP:
+            total += _write(store, pending, top)
+            pending = []
         if progress and n % 1000 == 0:
             progress(n)
-    texts.clear()
-    with store.transaction() as conn:
-        cursor = store.memory_lock(conn)
-        if cursor is not None and cursor > seq:  # another process built a newer one meanwhile
-            return len(pairs)
-        store.memory_clear(conn)
-        total = store.memory_add(conn, pairs)
-        store.memory_set_cursor(conn, seq, time.time())
+    total += _write(store, pending, top)
+    store.memory_finish_build(top, seq, time.time())
     log.info("translation memory rebuilt: %d pairs", total)
     return total
+
+
+def _write(store, pairs: list[dict], top: int) -> int:
+    with store.transaction() as conn:
+        return store.memory_add(conn, pairs, above=top)
 
 
 # -- looking up ---------------------------------------------------------------

@@ -66,7 +66,7 @@ def test_sigterm_answers_what_is_in_flight_finishes_the_job_writes_the_counts_an
     home = Home(tmp_path / "home", CONTENTLIB_COUNT_FLUSH_SECONDS="3600")
     home.cli("import", str(DATA / "works.jsonl"))
     editor = home.token("ed", "editor")
-    clip = media_samples.make_video(tmp_path / "tall.mp4", size=(640, 480), frames=600, fps=25)
+    clip = media_samples.make_video(tmp_path / "tall.mp4", size=(640, 480), frames=1500, fps=25)
     server = Server(home, workers=workers, threads=4)
     store = _store(home)
     try:

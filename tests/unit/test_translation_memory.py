@@ -142,3 +142,64 @@ def test_one_process_learns_the_whole_memory_while_the_others_let_it(store, medi
         assert store.memory_cursor() is None and store.memory_counts()["pairs"] == 0
     assert memory.follow(store, media, blocking=False) == 3
     assert _find(store, "水和冰") == [("title", "m-ice", "ཆུ་དང་འཁྱག་རོམ", 1.0)]
+
+
+def _rows(store):
+    """Every row of the memory's tables, live or not."""
+    import sqlalchemy as sa
+
+    from contentlib.tables import memory_pairs, memory_sources
+    with store.engine.connect() as conn:
+        return [conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                for t in (memory_pairs, memory_sources)]
+
+
+def test_a_rebuild_writes_in_short_steps_that_look_ups_do_not_see(loaded, media, monkeypatch):
+    before, counts, rows = _find(loaded, "冰比水轻多了。", index=memory.GramIndex()), loaded.memory_counts(), []
+    write = memory._write
+
+    def step(store, pairs, top):
+        done = write(store, pairs, top)
+        with loaded.transaction() as conn:  # the step committed: another writer gets in at once
+            loaded.memory_set_cursor(conn, loaded.memory_cursor(), 0.0)
+        rows.append(_rows(loaded))
+        assert loaded.memory_building() and loaded.memory_counts() == counts
+        assert _find(loaded, "冰比水轻多了。", index=memory.GramIndex()) == before  # the old memory, once
+        return done
+
+    monkeypatch.setattr(memory, "WRITE_STEP", 3)
+    monkeypatch.setattr(memory, "_write", step)
+    memory.rebuild(loaded, media)
+    assert len(rows) >= 3 and rows[0][0] < rows[-1][0]  # several steps, each adding rows beside the old ones
+    assert not loaded.memory_building() and loaded.memory_counts() == counts
+    assert _rows(loaded) == [counts["pairs"], counts["sources"]]  # the old rows are gone
+    assert _find(loaded, "冰比水轻多了。", index=memory.GramIndex()) == before
+
+
+def test_a_rebuild_stopped_half_way_leaves_the_old_memory_and_the_next_one_starts_over(loaded, media, monkeypatch):
+    before, counts = _find(loaded, "冰比水轻多了。"), loaded.memory_counts()
+    write, steps = memory._write, []
+
+    def dies(store, pairs, top):
+        if steps:
+            raise KeyboardInterrupt
+        steps.append(write(store, pairs, top))
+        return steps[-1]
+
+    monkeypatch.setattr(memory, "WRITE_STEP", 3)
+    monkeypatch.setattr(memory, "_write", dies)
+    with pytest.raises(KeyboardInterrupt):
+        memory.rebuild(loaded, media)
+    assert steps and loaded.memory_building()
+    assert _rows(loaded)[0] > counts["pairs"]  # the step it wrote is there, out of sight
+    assert loaded.memory_counts() == counts and _find(loaded, "冰比水轻多了。") == before
+    monkeypatch.setattr(memory, "_write", write)
+    editor, reviewer = accounts.User("ed", "editor"), accounts.User("rev", "reviewer")
+    workflow.save_draft(loaded, editor, "m-zh", "bo", {"title": "ཟླ་བོད་ཡིག"})
+    workflow.submit(loaded, editor, "m-zh", "bo")
+    workflow.approve(loaded, reviewer, "m-zh", "bo")
+    assert memory.follow(loaded, media, blocking=False) > 0  # a server's applier: the dead build is done again
+    assert not loaded.memory_building()
+    assert _find(loaded, "只有中文") == [("title", "m-zh", "ཟླ་བོད་ཡིག", 1.0)]
+    assert _find(loaded, "冰比水轻多了。") == before
+    assert _rows(loaded) == [loaded.memory_counts()["pairs"], loaded.memory_counts()["sources"]]
