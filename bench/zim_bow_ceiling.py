@@ -48,7 +48,7 @@ def work_words(records: list[dict]) -> tuple[dict, dict]:
     """``(postings word → works, weights (work, word) → log(count/length))`` from the works' Tibetan texts."""
     postings, weights = collections.defaultdict(set), {}
     for r in records:
-        text, counts = _bo(r), collections.Counter()
+        text, counts = _bo(r), collections.Counter[str]()
         syllables = _SYLLABLE.findall(text)
         for s in syllables:
             counts.update({w for f in syllable_forms(s) for w in xapian_words(f)})
@@ -85,7 +85,7 @@ def population(records: list[dict]) -> dict:
 
 
 def bayes(pop: dict) -> float:
-    groups = collections.defaultdict(collections.Counter)
+    groups: dict[tuple, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for q, (p, relevant) in pop.items():
         for work in relevant:
             groups[bag(q)][work] += p / len(relevant)
