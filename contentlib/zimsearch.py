@@ -6,10 +6,17 @@ Kiwix apps) and splits it at the tsheg: ``བཙའ་བ`` is looked up as ``�
 ``བཀྲ་ཤིས`` as ``བཀ`` AND ``ཤས`` (vowel signs and subjoined letters are marks). So each
 Tibetan syllable is indexed the way such a query arrives (``query_form``), in every
 form the site's analyser gives it: as written, folded (variants), without its affixed
-particle (``བའི`` → ``བ``), with ``པ``/``བ`` both. The marked forms stay too, for
-readers that keep marks in a query (libzim 8, Debian 12's kiwix-serve 3.3). Chinese
-goes in as written, as Traditional, as jieba words and as pinyin; Xapian's CJK n-grams
-find it (libzim 8 only when ``XAPIAN_CJK_NGRAM=1`` is set).
+particle (``བའི`` → ``བ``; ``ཁེནཌའི`` → ``ཁེནཌ`` unfolded too), with ``པ``/``བ`` both, and
+each run Xapian keeps as one word (``34ལས``: digits and letters are word characters, the
+tsheg is not). The marked forms stay too, for readers that keep marks in a query
+(libzim 8, Debian 12's kiwix-serve 3.3). Chinese goes in as written, as Traditional, as
+jieba words and as pinyin; Xapian's CJK n-grams find it (libzim 8 only when
+``XAPIAN_CJK_NGRAM=1`` is set).
+
+What no index text can give: libzim writes ``index_text_without_positions`` and parses with
+only ``FLAG_CJK_NGRAM`` (AND, no phrases), so a reader ranks by BM25 over the bag of stripped
+syllables; ``རྡེ་ཆི་ལི`` is ར AND ཆ AND ལ, and which of the works holding those letters says
+them in a row is lost (bench/results.md, "ZIM full-text search").
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from .search import tibetan
 ORDER = ("bo", "zh", "en")
 FIRST = 3  # a title's first syllables weigh more: readers type a title from its start
 _SYLLABLE = re.compile("[\u0f35\u0f37\u0f39\u0f3e\u0f3f\u0f40-\u0fbc]+")
+_NOT_WORD = re.compile(r"[^\w]+")  # Xapian's word characters: letters, marks, numbers, connectors (_)
 _PA_BA = {"\u0f54": "\u0f56", "\u0f54\u0f7c": "\u0f56\u0f7c"}  # the site folds བ→པ; a query may say either
 
 
@@ -40,16 +48,28 @@ def query_form(text: str) -> str:
 def syllable_forms(syllable: str) -> list[str]:
     """A syllable's index terms: the site's forms of it, each as typed and as a libzim query arrives."""
     norm = tibetan.normalize_syllable(syllable)
-    forms = [syllable.lower(), tibetan.exact_form(syllable), norm]
+    exact = tibetan.exact_form(syllable)
+    # without its particle as written too: the site's form folds (ཌ→ད), a reader types ཁེནཌ for ཁེནཌའི
+    forms = [syllable.lower(), exact, norm, tibetan.strip_affix(syllable), tibetan.strip_affix(exact)]
     if norm in _PA_BA:
         forms.append(_PA_BA[norm])
     forms += [query_form(f) for f in forms]
     return list(dict.fromkeys(f for f in forms if f))
 
 
+def xapian_words(text: str) -> list[str]:
+    """The words Xapian makes of ``text`` typed as a query: runs of letters, digits and ``_`` once marks are gone.
+
+    A syllable written against digits or Latin letters (``34ལས``, ``4x4ཅན``) stays one word with them.
+    """
+    return [w for w in _NOT_WORD.split(query_form(text)) if w]
+
+
 def tibetan_terms(text: str) -> str:
     """Every syllable of ``text`` in all its forms, each once, space separated (Xapian indexes each as a word)."""
-    return " ".join(dict.fromkeys(f for s in _SYLLABLE.findall(text) for f in syllable_forms(s)))
+    terms = [f for s in _SYLLABLE.findall(text) for f in syllable_forms(s)]
+    terms += [w for w in xapian_words(text) if tibetan.has_tibetan(w)]
+    return " ".join(dict.fromkeys(terms))
 
 
 _S2T: list = []
