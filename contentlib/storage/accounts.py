@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
 from ..tables import login_failures, users
-from .base import Base
+from .base import Base, inserted_id
 
 
 class AccountsStore(Base):
@@ -15,7 +17,7 @@ class AccountsStore(Base):
         with self._reading(conn) as conn:
             return conn.execute(sa.select(users).where(users.c.name == name)).first()
 
-    def user_rows(self) -> list:
+    def user_rows(self) -> Sequence[sa.Row]:
         """Every user's row, by name."""
         with self.engine.connect() as conn:
             return conn.execute(sa.select(users).order_by(users.c.name)).all()
@@ -55,7 +57,7 @@ class AccountsStore(Base):
 
     def add_failures(self, conn, keys, now: float) -> list[int]:
         """Record a failed login under each key (in the caller's transaction); return the new rows' ids."""
-        return [conn.execute(login_failures.insert().values(key=k, at=now)).inserted_primary_key[0] for k in keys]
+        return [inserted_id(conn.execute(login_failures.insert().values(key=k, at=now))) for k in keys]
 
     def prune_failures(self, conn, before: float, keep_rows: int, newest_id: int) -> None:
         """Forget failed logins older than ``before``, and all but the newest ``keep_rows`` (by the indexes)."""
@@ -67,7 +69,7 @@ class AccountsStore(Base):
         conn.execute(login_failures.delete().where(sa.or_(login_failures.c.key == key,
                                                           login_failures.c.id.in_(list(ids)))))
 
-    def failure_groups(self, prefixes, since: float, at_least: int, limit: int) -> list:
+    def failure_groups(self, prefixes, since: float, at_least: int, limit: int) -> Sequence[sa.Row]:
         """Keys starting with one of ``prefixes`` with ``at_least`` failures since ``since``: (key, count, last)."""
         if not prefixes:
             return []

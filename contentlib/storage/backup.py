@@ -84,7 +84,7 @@ def dump_json(url: str, folder: Path) -> tuple[list[str], dict, set[str]]:
                     for row in conn.execute(sa.select(table)):
                         out.write(json.dumps([_to_json(v) for v in row], ensure_ascii=False) + "\n")
         with engine.connect() as conn:
-            shas = set(conn.execute(sa.text("SELECT sha256 FROM media")).scalars())
+            shas: set[str] = set(conn.execute(sa.text("SELECT sha256 FROM media")).scalars())
     finally:
         engine.dispose()
     return names, counts, shas

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from typing import Any
 
 import sqlalchemy as sa
+
+
+def inserted_id(result: sa.CursorResult) -> Any:
+    """The primary key a one-row INSERT made (SQLAlchemy types it Optional, for results of other statements)."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise ValueError("the result of a statement that inserted no row")
+    return key[0]
 
 
 class Base:

@@ -13,7 +13,7 @@ class BundlesStore(Base):
     def exported_bundles(self, library_id: str) -> list[tuple[str, str]]:
         """``(bundle_id, created)`` of the bundles this library exported, newest first."""
         with self.engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(sa.select(bundle_log.c.bundle_id, bundle_log.c.created).where(
+            return [(r.bundle_id, r.created) for r in conn.execute(sa.select(bundle_log.c.bundle_id, bundle_log.c.created).where(
                 bundle_log.c.direction == "export", bundle_log.c.library_id == library_id)
                 .order_by(bundle_log.c.at.desc()))]
 
@@ -63,5 +63,5 @@ class BundlesStore(Base):
     def video_media_info(self) -> list[tuple[str, dict | None]]:
         """``(work_id, info)`` of every video media entry."""
         with self.engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(
+            return [(r.work_id, r.info) for r in conn.execute(
                 sa.select(media.c.work_id, media.c.info).where(media.c.content_type.like("video/%")))]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
 from ..tables import versions, work_terms, works
@@ -10,7 +12,7 @@ from .base import Base
 
 class CoverageStore(Base):
 
-    def coverage_rows(self) -> tuple[list, list, list]:
+    def coverage_rows(self) -> tuple[Sequence[sa.Row], Sequence[sa.Row], Sequence[sa.Row]]:
         """``(works, versions, terms)``: rows of (id, type, added); (work_id, lang, slot, state, title);
         and (work_id, scheme, code) for subjects and audiences, in position order."""
         with self.engine.connect() as conn:

@@ -48,7 +48,7 @@ def _timeouts(url: str, connect_timeout: float, statement_timeout: float) -> dic
     if not url.startswith("postgresql"):
         return {}
     query = sa.engine.make_url(url).query
-    args = {}
+    args: dict[str, int | str] = {}
     if connect_timeout and "connect_timeout" not in query:
         args["connect_timeout"] = max(2, int(connect_timeout))  # libpq's least
     if statement_timeout and "options" not in query:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
 from ..errors import InvalidRecord, NotFound
 from ..tables import glossary
+from .base import inserted_id
 from .generations import GenerationsStore
 
 
 class GlossaryStore(GenerationsStore):
 
-    def glossary_rows(self, q: str | None = None) -> list:
+    def glossary_rows(self, q: str | None = None) -> Sequence[sa.Row]:
         """Every entry (or those whose terms or note contain ``q``), by Chinese then Tibetan term.
 
         The whole glossary (every search reads it) is cached in this process and re-read within
@@ -56,7 +59,7 @@ class GlossaryStore(GenerationsStore):
                 else:
                     res = conn.execute(glossary.insert().values(zh=zh, bo=bo, note=note, updated_by=actor,
                                                                 updated_at=now))
-                    have[(zh, bo)] = res.inserted_primary_key[0]
+                    have[(zh, bo)] = inserted_id(res)
             if pairs:
                 self._glossary_changed(conn)
                 zh, bo, _ = pairs[-1]

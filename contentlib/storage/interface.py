@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
 from ..tables import interface_string_history, interface_strings
@@ -10,7 +12,7 @@ from .base import Base
 
 class InterfaceStringsStore(Base):
 
-    def confirmed_strings(self, locale: str) -> list:
+    def confirmed_strings(self, locale: str) -> Sequence[sa.Row]:
         """Every confirmed row of ``locale`` (msgid, forms, confirmed_by, confirmed_at)."""
         with self.engine.connect() as conn:
             return conn.execute(sa.select(interface_strings).where(interface_strings.c.locale == locale)).all()
@@ -35,7 +37,7 @@ class InterfaceStringsStore(Base):
                 locale=locale, msgid=msgid, at=confirmed_at, actor=confirmed_by,
                 before=None if before is None else list(before.forms), after=list(forms)))
 
-    def interface_history_rows(self, locale: str, msgid: str | None = None) -> list:
+    def interface_history_rows(self, locale: str, msgid: str | None = None) -> Sequence[sa.Row]:
         """The changes to ``locale``'s strings (or to one of them), oldest first."""
         q = sa.select(interface_string_history).where(interface_string_history.c.locale == locale)
         if msgid is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
 from ..tables import jobs
@@ -19,7 +21,7 @@ class JobsStore(Base):
                 conn.execute(jobs.insert().values(kind=kind, key=key, state=state, attempts=0, created_at=now))
 
     def claim_jobs(self, token: str, limit: int, kinds, now: float, waiting: str, running: str,
-                   stale_before: float, stopping: tuple[str, str] | None = None) -> list:
+                   stale_before: float, stopping: tuple[str, str] | None = None) -> Sequence[sa.Row]:
         """Hand up to ``limit`` waiting jobs to ``token`` (no other claimer gets them) and return their rows.
 
         Running jobs claimed before ``stale_before`` wait again first (their worker died); with
@@ -37,7 +39,7 @@ class JobsStore(Base):
                 pick = pick.where(jobs.c.kind.in_(list(kinds)))
             pick = pick.order_by(jobs.c.id).limit(limit).with_for_update(skip_locked=True)
             if conn.dialect.name == "postgresql":
-                ids = conn.execute(pick).scalars().all()
+                ids: Sequence[int] = conn.execute(pick).scalars().all()
                 where = jobs.c.id.in_(ids) if ids else sa.false()
             else:
                 where = jobs.c.id.in_(pick.scalar_subquery())
@@ -66,7 +68,7 @@ class JobsStore(Base):
         with self.engine.connect() as conn:
             return dict(conn.execute(sa.select(jobs.c.state, sa.func.count()).group_by(jobs.c.state)).all())
 
-    def job_rows(self, limit: int) -> list:
+    def job_rows(self, limit: int) -> Sequence[sa.Row]:
         """The newest ``limit`` jobs, every column (the admin's jobs page)."""
         with self.engine.connect() as conn:
             return conn.execute(sa.select(jobs).order_by(jobs.c.id.desc()).limit(limit)).all()

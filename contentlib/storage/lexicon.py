@@ -64,8 +64,8 @@ class LexiconStore(Base):
                      .where(lexicon_entries.c.direction == direction,
                             lexicon_entries.c.source.in_(sources[i:i + 500]))
                      .order_by(lexicon_entries.c.source, lexicon_entries.c.weight.desc(), lexicon_entries.c.target))
-                for src, tgt, w in conn.execute(q):
-                    out.setdefault(src, []).append((tgt, float(w)))
+                for r in conn.execute(q):
+                    out.setdefault(r.source, []).append((r.target, float(r.weight)))
         return out
 
     def lexicon_sources_for(self, direction: str, target: str) -> list[tuple[str, float]]:
@@ -74,7 +74,7 @@ class LexiconStore(Base):
              .where(lexicon_entries.c.direction == direction, lexicon_entries.c.target == target)
              .order_by(lexicon_entries.c.weight.desc()).limit(20))
         with self.engine.connect() as conn:
-            return [(s, float(w)) for s, w in conn.execute(q)]
+            return [(r.source, float(r.weight)) for r in conn.execute(q)]
 
     # -- unmet searches ----------------------------------------------------
 
@@ -105,7 +105,7 @@ class LexiconStore(Base):
         q = q.group_by(demand_unmet.c.query, demand_unmet.c.lang).having(total >= at_least)
         q = q.order_by(total.desc(), demand_unmet.c.query)
         with self.engine.connect() as conn:
-            return [(query, lang, int(n)) for query, lang, n in conn.execute(q)]
+            return [(r.query, r.lang, int(r[2])) for r in conn.execute(q)]
 
     def ask_counts(self, first_day, after_last_day, months) -> dict[tuple[str, str], int]:
         """``{(work_id, lang): asks}`` in a period: this library's daily counts and those other libraries sent."""
@@ -118,8 +118,8 @@ class LexiconStore(Base):
                 .group_by(usage_imported.c.work_id, usage_imported.c.lang))
         with self.engine.connect() as conn:
             for q in (local, sent):
-                for work_id, lang, n in conn.execute(q):
-                    out[(work_id, lang)] = out.get((work_id, lang), 0) + int(n)
+                for r in conn.execute(q):
+                    out[(r.work_id, r.lang)] = out.get((r.work_id, r.lang), 0) + int(r[2])
         return out
 
     def bilingual_examples(self, bo_part: str, zh_part: str, limit: int = 3) -> list[tuple[str, str, str]]:
@@ -135,4 +135,4 @@ class LexiconStore(Base):
              .where(bo.c.lang == "bo", bo.c.slot == "public", has(bo, bo_part), has(zh, zh_part))
              .order_by(bo.c.work_id).limit(limit))
         with self.engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(q)]
+            return [(r[0], r[1], r[2]) for r in conn.execute(q)]  # two columns are named "title"

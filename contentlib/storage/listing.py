@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
 from ..tables import versions, work_list_items, work_lists, work_terms, works
@@ -22,7 +24,7 @@ class ListingStore(Base):
         q = sa.select(works.c.id).where(_has_title([lang]))
         with self.engine.connect() as conn:
             total = conn.execute(sa.select(sa.func.count()).select_from(q.subquery())).scalar_one()
-            ids = conn.execute(q.order_by(works.c.added.desc(), works.c.id).limit(per_page)
+            ids: Sequence[str] = conn.execute(q.order_by(works.c.added.desc(), works.c.id).limit(per_page)
                                .offset((page - 1) * per_page)).scalars().all()
         return list(ids), total
 
@@ -63,10 +65,10 @@ class ListingStore(Base):
             if list_id is not None:
                 if conn.execute(sa.select(work_lists.c.id).where(work_lists.c.id == list_id)).first() is None:
                     return None
-                order = conn.execute(sa.select(work_list_items.c.work_id).where(
+                order: Sequence[str] = conn.execute(sa.select(work_list_items.c.work_id).where(
                     work_list_items.c.list_id == list_id).order_by(work_list_items.c.position)).scalars().all()
                 q = q.where(works.c.id.in_(order))
-            ids = conn.execute(q.order_by(works.c.id)).scalars().all()
+            ids: Sequence[str] = conn.execute(q.order_by(works.c.id)).scalars().all()
         if list_id is not None:
             found = set(ids)
             ids = [i for i in order if i in found]

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from ..errors import WorkNotFound
 from ..tables import work_list_items, work_lists, works
-from .base import Base
+from .base import Base, inserted_id
 
 
 class ListsStore(Base):
@@ -15,7 +15,7 @@ class ListsStore(Base):
         """Make an empty list; return its id."""
         with self.engine.begin() as conn:
             res = conn.execute(work_lists.insert().values(owner=owner, name=name, token=token, created_at=now))
-            return res.inserted_primary_key[0]
+            return inserted_id(res)
 
     def list_rows(self, owner: str | None = None, list_id: int | None = None, token: str | None = None) -> list:
         """Lists by owner (oldest first), by id or by token, each as ``(row, [work_id, ...])``."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
 from ..tables import deleted_works, work_terms, works
@@ -35,7 +37,7 @@ class OaiStore(Base):
                                          start, end, type, subject, none)).scalar_one()
 
     def changed_after(self, after, limit: int, start=None, end=None, type=None, subject=None,
-                      none=False) -> list:
+                      none=False) -> Sequence[sa.Row]:
         """Rows ``(id, updated_at)`` past ``after`` (``(updated_at, id)`` or None), in that order."""
         q = _changed(sa.select(works.c.id, works.c.updated_at), start, end, type, subject, none)
         if after is not None:
@@ -44,7 +46,7 @@ class OaiStore(Base):
         with self.engine.connect() as conn:
             return conn.execute(q.order_by(works.c.updated_at, works.c.id).limit(limit)).all()
 
-    def tombstones(self, start=None, end=None) -> list:
+    def tombstones(self, start=None, end=None) -> Sequence[sa.Row]:
         """Rows of ``deleted_works`` deleted in ``[start, end)`` whose work is still gone."""
         q = sa.select(deleted_works).where(~deleted_works.c.work_id.in_(sa.select(works.c.id)))
         if start is not None:

@@ -36,7 +36,7 @@ class OutboxStore(Base):
     def changes_after(self, seq: int, limit: int = 1000) -> list[tuple[int, str]]:
         """Outbox rows past ``seq``, oldest first, as ``(seq, work_id)``."""
         with self.engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(
+            return [(r.seq, r.work_id) for r in conn.execute(
                 sa.select(outbox.c.seq, outbox.c.work_id).where(outbox.c.seq > seq).order_by(outbox.c.seq).limit(limit))]
 
     def last_seq(self) -> int:
@@ -77,7 +77,8 @@ class OutboxStore(Base):
     def consumers(self) -> list[tuple[str, int, float]]:
         """Every registered consumer as ``(name, last_seq, heartbeat)``."""
         with self.engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(sa.select(outbox_consumers).order_by(outbox_consumers.c.name))]
+            return [(r.name, r.last_seq, r.heartbeat)
+                    for r in conn.execute(sa.select(outbox_consumers).order_by(outbox_consumers.c.name))]
 
     def forget_consumer(self, name: str) -> None:
         """Unregister a consumer that is gone for good, so the outbox can be pruned past it."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
 from ..tables import usage_daily, usage_imported, usage_libraries, version_history, versions, work_terms, works
@@ -22,7 +24,7 @@ class ReportsStore(Base):
                     out[t.work_id][t.scheme].append(t.code)
         return out
 
-    def history_events(self, langs=None) -> list:
+    def history_events(self, langs=None) -> Sequence[sa.Row]:
         """Rows ``(work_id, lang, at, action, from_state, to_state)`` of the history, oldest first."""
         q = sa.select(version_history.c.work_id, version_history.c.lang, version_history.c.at,
                       version_history.c.action, version_history.c.from_state, version_history.c.to_state
@@ -42,7 +44,7 @@ class ReportsStore(Base):
         if lang is not None:
             q = q.where(versions.c.lang == lang)
         with self.engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(q)]
+            return [(r.work_id, r.lang) for r in conn.execute(q)]
 
     def published_titles(self, ids) -> dict[str, dict[str, str]]:
         """``{work_id: {lang: title}}`` of the published, non-blank titles of these works."""
@@ -50,20 +52,20 @@ class ReportsStore(Base):
         ids = list(ids)
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
-                for work_id, lang, title in conn.execute(
+                for r in conn.execute(
                         sa.select(versions.c.work_id, versions.c.lang, versions.c.title)
                         .where(versions.c.work_id.in_(ids[i:i + 500]), versions.c.slot == "public")):
-                    if title and title.strip():
-                        out.setdefault(work_id, {})[lang] = title
+                    if r.title and r.title.strip():
+                        out.setdefault(r.work_id, {})[r.lang] = r.title
         return out
 
-    def library_rows(self) -> list:
+    def library_rows(self) -> Sequence[sa.Row]:
         """This library first, then the others by name."""
         with self.engine.connect() as conn:
             return conn.execute(sa.select(usage_libraries).order_by(usage_libraries.c.local.desc(),
                                                                     usage_libraries.c.name)).all()
 
-    def daily_sums(self, first_day, after_last_day) -> list:
+    def daily_sums(self, first_day, after_last_day) -> Sequence[sa.Row]:
         """Rows ``(day, work_id, lang, kind, count)`` of this library's counts in ``[first_day, after_last_day)``."""
         q = (sa.select(usage_daily.c.day, usage_daily.c.work_id, usage_daily.c.lang, usage_daily.c.kind,
                        sa.func.sum(usage_daily.c.count))
@@ -72,7 +74,7 @@ class ReportsStore(Base):
         with self.engine.connect() as conn:
             return conn.execute(q).all()
 
-    def imported_counts(self, start: str, end: str, library: str | None = None) -> list:
+    def imported_counts(self, start: str, end: str, library: str | None = None) -> Sequence[sa.Row]:
         """Rows of other libraries' counts for months ``start``..``end`` (of one ``library``, if given)."""
         q = sa.select(usage_imported).where(usage_imported.c.month >= start, usage_imported.c.month <= end)
         if library:

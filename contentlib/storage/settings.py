@@ -13,7 +13,7 @@ class SettingsStore(Base):
     def stored_settings(self) -> dict[str, str]:
         """Every stored setting, ``{key: value}``."""
         with self.engine.connect() as conn:
-            return {k: v for k, v in conn.execute(sa.select(settings.c.key, settings.c.value))}
+            return {r.key: r.value for r in conn.execute(sa.select(settings.c.key, settings.c.value))}
 
     def put_settings(self, values: dict[str, str | None], now: float) -> None:
         """Store each value under its key (``None`` removes it), all in one transaction."""

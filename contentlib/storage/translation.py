@@ -7,6 +7,7 @@ advisory lock on PostgreSQL, SQLite's single writer otherwise).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -84,7 +85,7 @@ class TranslationStore(Base):
         for table in (translation_segments, translation_comments):
             conn.execute(table.delete().where(table.c.work_id == work_id, table.c.lang == lang))
 
-    def segment_comments(self, work_id: str, lang: str) -> list:
+    def segment_comments(self, work_id: str, lang: str) -> Sequence[sa.Row]:
         """Reviewers' comments on the segments of a version, oldest first."""
         with self.engine.connect() as conn:
             return conn.execute(sa.select(translation_comments).where(
@@ -126,7 +127,7 @@ class TranslationStore(Base):
                     conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": REBUILD_LOCK})
                     got = True
                 else:
-                    got = conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": REBUILD_LOCK}).scalar()
+                    got = bool(conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": REBUILD_LOCK}).scalar())
                 conn.commit()
                 try:
                     yield bool(got)
@@ -274,7 +275,7 @@ class TranslationStore(Base):
 
     # -- the memory: looking up ----------------------------------------------
 
-    def memory_exact(self, lang: str, norm_hash: int, norm: str) -> list[int]:
+    def memory_exact(self, lang: str, norm_hash: int, norm: str) -> Sequence[int]:
         """The ids of the sources in ``lang`` whose normalised text is ``norm``."""
         with self.engine.connect() as conn:
             return conn.execute(_EXACT, {"hash": norm_hash, "lang": lang, "norm": norm}).scalars().all()
@@ -282,7 +283,8 @@ class TranslationStore(Base):
     def memory_span(self) -> tuple[int | None, int | None]:
         """The lowest and highest source id now (ids only grow; both None when the memory is empty)."""
         with self.engine.connect() as conn:
-            return tuple(conn.execute(_SPAN).one())
+            row = conn.execute(_SPAN).one()
+            return row[0], row[1]
 
     def memory_sources_after(self, last_id: int, batch: int = 20_000):
         """Yield ``(id, lang, normalised text)`` of every source past ``last_id``, in id order."""
@@ -297,7 +299,7 @@ class TranslationStore(Base):
             yield from rows
             last_id = rows[-1][0]
 
-    def memory_pairs_of(self, source_ids, target_lang: str, exclude_work: str | None) -> list:
+    def memory_pairs_of(self, source_ids, target_lang: str, exclude_work: str | None) -> Sequence[sa.Row]:
         """The pairs into ``target_lang`` of these sources, except those learned from ``exclude_work``: one row
         (``source_id target kind id work_id source``) per distinct target and kind of each source."""
         if not source_ids:

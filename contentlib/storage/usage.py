@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
 from ..tables import demand_unmet, media, usage_daily, usage_imported, usage_libraries
@@ -14,11 +16,8 @@ def _upsert(conn, table, keys: tuple[str, ...], rows: list[dict], replace: bool 
         return
     name = conn.dialect.name
     if name in ("sqlite", "postgresql"):
-        if name == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert
-        stmt = insert(table)
+        from sqlalchemy.dialects import postgresql, sqlite
+        stmt = sqlite.insert(table) if name == "sqlite" else postgresql.insert(table)
         count = stmt.excluded.count if replace else table.c.count + stmt.excluded.count
         conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_={"count": count}), rows)
         return
@@ -39,8 +38,8 @@ class UsageStore(Base):
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(media.c.sha256, media.c.work_id, media.c.lang)
                                 .where(media.c.sha256.in_(list(shas))).order_by(media.c.work_id, media.c.position))
-            for sha, work_id, lang in rows:
-                owners.setdefault(sha, (work_id, lang or ""))
+            for r in rows:
+                owners.setdefault(r.sha256, (r.work_id, r.lang or ""))
         return owners
 
     def add_daily_counts(self, counts) -> None:
@@ -50,7 +49,7 @@ class UsageStore(Base):
         with self.engine.begin() as conn:
             _upsert(conn, usage_daily, ("day", "work_id", "lang", "kind"), rows)
 
-    def daily_counts(self, since=None) -> list:
+    def daily_counts(self, since=None) -> Sequence[sa.Row]:
         """Rows ``(day, work_id, lang, kind, count)`` of the daily counts, from ``since`` (a date) on."""
         q = sa.select(usage_daily.c.day, usage_daily.c.work_id, usage_daily.c.lang, usage_daily.c.kind,
                       usage_daily.c.count)
@@ -85,7 +84,7 @@ class UsageStore(Base):
             return values.get("id", row.id), values.get("name", row.name)
 
     def replace_imported_counts(self, library_id: str, name: str, months: list[str], rows: list[dict],
-                                now: float, unmet: list[dict] = ()) -> None:
+                                now: float, unmet: Sequence[dict] = ()) -> None:
         """Another library's counts for ``months`` (sorted) replace what it sent for them before, and
         its row records the widened period; all in one transaction."""
         with self.engine.begin() as conn:

@@ -6,6 +6,9 @@ workflow step (text, editors, history, outbox) commits as one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 
 from ..errors import WorkNotFound
@@ -15,6 +18,16 @@ from .base import Base
 
 
 class WorkflowStore(Base):
+
+    if TYPE_CHECKING:  # from OutboxStore, TranslationStore and WorksStore, beside this one in the Store
+        @staticmethod
+        def enqueue_changes(conn, ids, now) -> None: ...
+
+        @staticmethod
+        def clear_segments(conn, work_id: str, lang: str) -> None: ...
+
+        @staticmethod
+        def mark_edited(conn, work_id: str, lang: str, now: float) -> None: ...
 
     def version_rows(self, conn, work_id: str, lang: str):
         """The ``public`` and ``working`` rows of one language version (either may be None) and its editors.
@@ -98,7 +111,7 @@ class WorkflowStore(Base):
             if row is not None and (row.info or {}).get("draft"):  # never a published file
                 conn.execute(media.delete().where(media.c.work_id == work_id, media.c.position == position))
 
-    def history_rows(self, work_id: str) -> list:
+    def history_rows(self, work_id: str) -> Sequence[sa.Row]:
         """Every history row of a work, oldest first.
 
         :raises WorkNotFound: for an unknown work.
@@ -109,7 +122,7 @@ class WorkflowStore(Base):
             return conn.execute(sa.select(version_history).where(version_history.c.work_id == work_id)
                                 .order_by(version_history.c.id)).all()
 
-    def working_rows(self, states, limit: int) -> tuple[list, dict]:
+    def working_rows(self, states, limit: int) -> tuple[Sequence[sa.Row], dict]:
         """Working versions in ``states``, newest change first, each with the published Chinese title
         as ``source_title``; and every version's editors as ``{(work_id, lang): [user, ...]}``."""
         src = versions.alias("src")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -20,6 +22,10 @@ _BATCH = 500
 
 
 class WorksStore(Base):
+
+    if TYPE_CHECKING:  # from OutboxStore, beside this one in the Store
+        @staticmethod
+        def enqueue_changes(conn, ids, now) -> None: ...
 
     # -- reading works ----------------------------------------------------
 
@@ -49,14 +55,14 @@ class WorksStore(Base):
         last = ""
         while True:
             with self.engine.connect() as conn:
-                ids = conn.execute(sa.select(works.c.id).where(works.c.id > last)
+                ids: Sequence[str] = conn.execute(sa.select(works.c.id).where(works.c.id > last)
                                    .order_by(works.c.id).limit(batch)).scalars().all()
                 if not ids:
                     return
                 yield from self._load(conn, ids, public=public)
             last = ids[-1]
 
-    def work_ids(self) -> list[str]:
+    def work_ids(self) -> Sequence[str]:
         """Every work's id, in id order."""
         with self.engine.connect() as conn:
             return conn.execute(sa.select(works.c.id).order_by(works.c.id)).scalars().all()
@@ -71,7 +77,7 @@ class WorksStore(Base):
              .where(versions.c.slot == "public", versions.c.title.is_not(None), sa.func.trim(versions.c.title) != "")
              .group_by(versions.c.lang))
         with self.engine.connect() as conn:
-            counts = dict(conn.execute(q).all())
+            counts = {r.lang: r[1] for r in conn.execute(q)}
         return {lang: counts.get(lang, 0) for lang in LANGUAGES}
 
     def count_by_term(self, scheme: str) -> dict[str, int]:
@@ -101,6 +107,7 @@ class WorksStore(Base):
             q = q.where(works.c.type == type)
         with self.engine.connect() as conn:
             total = conn.execute(sa.select(sa.func.count()).select_from(q.subquery())).scalar_one()
+            ids: Sequence[str]
             if order == "title":
                 ids = self._ids_by_title(conn, q, prefer)[(page - 1) * per_page:page * per_page]
             else:
@@ -181,7 +188,7 @@ class WorksStore(Base):
             ids a mirror deleted) and ``replaced_media``: the sha256 of files no longer named
             (the caller frees those that nothing else references).
         """
-        counts = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0}
+        counts: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0}
         kept: list[tuple[str, str]] = []
         replaced: set[str] = set()  # files that updated works no longer name
         removed: list[str] = []
@@ -386,7 +393,7 @@ class WorksStore(Base):
     def with_media(self, ids) -> list[str]:
         """Those of ``ids`` whose works carry any file (drafts' files included), in the given order."""
         ids = list(ids)
-        found = set()
+        found: set[str] = set()
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
                 found.update(conn.execute(sa.select(media.c.work_id).distinct()
