@@ -14,6 +14,7 @@ import functools
 import hashlib
 import tarfile
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from . import jsonsafe
 from .bounds import MAX_LINE_BYTES
@@ -64,7 +65,7 @@ def verify(path: Path) -> dict:
                 if info.name == MANIFEST:
                     if raw is not None or not info.isreg() or info.size > MAX_MANIFEST_BYTES:
                         raise BackupInvalid(f"{path}: {MANIFEST} is repeated, not a file or too large")
-                    raw = tar.extractfile(info).read(MAX_MANIFEST_BYTES + 1)
+                    raw = _member(path, tar, info).read(MAX_MANIFEST_BYTES + 1)
                     continue
                 name = PurePosixPath(info.name)
                 if not info.isreg() or name.is_absolute() or ".." in name.parts or "\x00" in info.name:
@@ -72,7 +73,7 @@ def verify(path: Path) -> dict:
                 if info.name in seen:
                     raise BackupInvalid(f"{path}: member {info.name[:120]!r} appears twice")
                 sha, size = hashlib.sha256(), 0
-                fh = tar.extractfile(info)
+                fh = _member(path, tar, info)
                 for chunk in iter(functools.partial(fh.read, _CHUNK), b""):
                     sha.update(chunk)
                     size += len(chunk)
@@ -92,6 +93,14 @@ def verify(path: Path) -> dict:
     if extra:
         raise BackupInvalid(f"{path}: {extra[0][:120]} is not in the manifest")
     return manifest
+
+
+def _member(path, tar: tarfile.TarFile, info: tarfile.TarInfo) -> IO[bytes]:
+    """The content of a regular member (the caller checked ``isreg``; tarfile gives None for any other)."""
+    fh = tar.extractfile(info)
+    if fh is None:
+        raise BackupInvalid(f"{path}: member {info.name[:120]!r} is not a file")
+    return fh
 
 
 def _parse(path, raw: bytes) -> dict:

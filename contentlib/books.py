@@ -103,10 +103,11 @@ def make_book(media: MediaStore, sha256: str, fmt: str, limits: Limits | None = 
         try:
             os.replace(work, final)
         except OSError:
-            if load(media, sha256) is None:  # another worker put its copy in place first: theirs is as good
+            theirs = load(media, sha256)  # another worker put its copy in place first: theirs is as good
+            if theirs is None:
                 raise
             shutil.rmtree(work, ignore_errors=True)
-            return load(media, sha256)
+            return theirs
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -120,7 +121,7 @@ def finish_books(store, media: MediaStore, work_id: str, limits: Limits | None =
     except LookupError:
         return 0
     made = 0
-    for sha256, fmt in {e.sha256: book_format(e) for e in work.media if book_format(e)}.items():
+    for sha256, fmt in {e.sha256: f for e in work.media if (f := book_format(e))}.items():
         if load(media, sha256) is None and media.exists(sha256):
             make_book(media, sha256, fmt, limits)
             made += 1

@@ -7,6 +7,8 @@ published nor a working version.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .csvsafe import to_csv
 from .model import DRAFT, IN_REVIEW, LANGUAGES, PUBLISHED
 from .store import Store
@@ -44,7 +46,7 @@ def work_states(store: Store) -> dict[str, dict]:
 def coverage(store: Store) -> dict:
     """Counts per language, and per subject, audience and type."""
     states = work_states(store)
-    body = {"total_works": len(states), "languages": {lang: _empty() for lang in LANGUAGES},
+    body: dict[str, Any] = {"total_works": len(states), "languages": {lang: _empty() for lang in LANGUAGES},
             "by_subject": {}, "by_audience": {}, "by_type": {}}
 
     def bump(group, key, w):

@@ -40,7 +40,7 @@ def elements(work: Work, url: str, vocabulary=None) -> list[Element]:
     """
     out: list[Element] = []
     for v in work.versions.values():
-        if v.has_title:
+        if v.title is not None and v.has_title:
             out.append(Element("title", v.title, v.lang))
     for c in work.creators:
         kind = "creator" if c.role in CREATOR_ROLES else "contributor"

@@ -133,8 +133,8 @@ def navigation_feed(feed: Feed, entries: list[Navigation]) -> bytes:
 
 def titles(work: Work) -> str:
     """Every title of a work, Tibetan first: one line a reader in either script recognizes."""
-    found = [work.versions[lang].title.strip() for lang in ORDER
-             if lang in work.versions and work.versions[lang].has_title]
+    found = [v.title.strip() for lang in ORDER
+             if (v := work.versions.get(lang)) is not None and v.title is not None and v.has_title]
     return " · ".join(dict.fromkeys(found)) or work.id
 
 
@@ -145,7 +145,7 @@ def work_entry(work: Work, links: WorkLinks, vocabulary=None, locale: str = "bo"
     _sub(entry, f"{{{ATOM}}}title", titles(work))
     _sub(entry, f"{{{ATOM}}}updated", iso(work.updated_at))
     for v in (work.versions[lang] for lang in ORDER if lang in work.versions):
-        if v.has_title:
+        if v.title is not None and v.has_title:
             _sub(entry, f"{{{DC}}}title", v.title, **{XML_LANG: v.lang})
     for c in work.creators:
         author = _sub(entry, f"{{{ATOM}}}author")
@@ -160,8 +160,8 @@ def work_entry(work: Work, links: WorkLinks, vocabulary=None, locale: str = "bo"
         term = vocabulary.get("subjects", code) if vocabulary is not None else None
         _sub(entry, f"{{{ATOM}}}category", term=code, scheme="subjects",
              label=term.label(locale) if term else code)
-    summary = "\n\n".join(v.description.strip() for lang in ORDER if (v := work.versions.get(lang))
-                          and v.description and v.description.strip())
+    summary = "\n\n".join(d.strip() for lang in ORDER if (ver := work.versions.get(lang))
+                          and (d := ver.description) and d.strip())
     if summary:
         _sub(entry, f"{{{ATOM}}}summary", summary, type="text")
     _link(entry, Link(links.page, "alternate", "text/html", titles(work)))

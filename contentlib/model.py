@@ -90,7 +90,7 @@ class Work:
         """The first non-empty title in the order of preference."""
         for lang in prefer + LANGUAGES:
             v = self.versions.get(lang)
-            if v and v.has_title:
+            if v and v.title is not None and v.has_title:
                 return v.title
         return self.id
 

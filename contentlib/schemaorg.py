@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from .model import LANGUAGES, Work
@@ -38,7 +39,7 @@ def _texts(pairs) -> list[dict] | None:
 
 
 def work_jsonld(work: Work, url: str, *, image: str | None = None, thumbnail: str | None = None,
-                files: list[tuple[str, str]] = (), vocabulary=None) -> dict:
+                files: Sequence[tuple[str, str]] = (), vocabulary=None) -> dict:
     """The JSON-LD object of a work.
 
     :param url: the work's public page.

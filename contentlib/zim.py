@@ -92,8 +92,8 @@ class ZimReport:
 
 
 def titles_line(work: Work) -> str:
-    found = [work.versions[lang].title.strip() for lang in ORDER
-             if lang in work.versions and work.versions[lang].has_title]
+    found = [v.title.strip() for lang in ORDER
+             if (v := work.versions.get(lang)) is not None and v.title is not None and v.has_title]
     return " · ".join(dict.fromkeys(found)) or work.id
 
 

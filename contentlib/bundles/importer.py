@@ -122,8 +122,9 @@ def _stage(zf, sha: str, size: int, staging: Path) -> bool:
             os.fsync(dst.fileno())
     except _ARCHIVE_ERRORS as exc:
         part.unlink(missing_ok=True)
-        if storage_error(exc) is not None:  # this disk is full or read-only: the bundle is not to blame
-            raise storage_error(exc, "the media folder") from exc
+        disk = storage_error(exc, "the media folder")
+        if disk is not None:  # this disk is full or read-only: the bundle is not to blame
+            raise disk from exc
         raise BundleRefused(f"the archive is damaged or truncated at {media_name(sha)} ({exc})") from None
     if digest.hexdigest() != sha or got != size:
         part.unlink(missing_ok=True)

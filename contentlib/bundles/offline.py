@@ -117,6 +117,12 @@ class OfflineJobs:
         except (OSError, ValueError):
             return None
 
+    def _rewrite(self, path: Path, changes: dict) -> None:
+        """The state at ``path`` with ``changes`` over it (one that can no longer be read stays as it is)."""
+        state = self._read(path)
+        if state is not None:
+            self._write(path, {**state, **changes})
+
     @contextmanager
     def _locked(self):
         """One caller at a time (across processes) looks for a twin, counts against limits, queues or makes room."""
@@ -166,8 +172,7 @@ class OfflineJobs:
             for token, state in self._jobs():
                 if state.get("key") == key and self._servable(token, state):
                     if owner not in state["owners"]:
-                        self._write(self._state_path(token), {**self._read(self._state_path(token)),
-                                                              "owners": state["owners"] + [owner]})
+                        self._rewrite(self._state_path(token), {"owners": state["owners"] + [owner]})
                     return token
                 if state["owner"] == owner:
                     pending += state["state"] in PENDING
@@ -290,8 +295,7 @@ class OfflineJobs:
             if used <= self.limits.max_bytes:
                 break
             self.zip_path(other).unlink(missing_ok=True)
-            self._write(self._state_path(other), {**self._read(self._state_path(other)), "state": REMOVED,
-                                                  "removed": time.time()})
+            self._rewrite(self._state_path(other), {"state": REMOVED, "removed": time.time()})
             used -= size
 
     def _sweep_now_and_then(self, now: float) -> None:

@@ -35,7 +35,7 @@ class Verified:
     @property
     def media(self) -> dict[str, int]:
         """sha256 -> size of each media member."""
-        return {MEDIA_NAME.match(n).group(1): m["size"] for n, m in self.members.items() if MEDIA_NAME.match(n)}
+        return {found.group(1): m["size"] for n, m in self.members.items() if (found := MEDIA_NAME.match(n))}
 
 
 def _check_name(info: zipfile.ZipInfo) -> None:

@@ -60,7 +60,14 @@ class SiteSettings:
 
     def name(self) -> str:
         """``CONTENTLIB_LIBRARY_NAME``, else the stored name (the bilingual default until someone changes it)."""
-        return self.get("name").value
+        return self._written("name")
 
     def library_id(self) -> str:
-        return self.get("id").value
+        return self._written("id")
+
+    def _written(self, key: str) -> str:
+        """The name or the id: ``get`` has them written first (``ensure``), so neither is ever missing."""
+        value = self.get(key).value
+        if value is None:
+            raise LookupError(f"the library's {key} is not stored")
+        return value

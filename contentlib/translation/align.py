@@ -81,7 +81,9 @@ def align_lengths(src: list[int], tgt: list[int], band: int = 12) -> list[tuple[
         return [(range(0, n), range(0, m))]
     out, i, j = [], n, m
     while i or j:
-        di, dj = back[i][j]
+        step = back[i][j]
+        assert step is not None  # each cell on the way back was reached from the one its step names
+        di, dj = step
         out.append((range(i - di, i), range(j - dj, j)))
         i, j = i - di, j - dj
     return out[::-1]

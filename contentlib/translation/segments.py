@@ -91,7 +91,7 @@ def read_cues(entry, media) -> list[Cue]:
 
 def tracks(work, lang: str, media, with_cues: bool = True) -> list[Track]:
     """The subtitle tracks of ``work`` in ``lang`` (its media as loaded), keyed ``lang``, ``lang-2`` ..."""
-    found = []
+    found: list[Track] = []
     for entry in work.media:
         if entry.role == "subtitle" and entry.lang == lang:
             key = lang if not found else f"{lang}-{len(found) + 1}"
