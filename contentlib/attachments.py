@@ -69,8 +69,10 @@ class Staging:
             return None
         try:
             size = Path(path).stat().st_size
-            sha = _sha256(path) if size else None
-            facts = self.known(sha) if sha else None
+            if not size:
+                return None
+            sha = _sha256(path)
+            facts = self.known(sha)
             if facts is None or facts[0] != size or self.media.path(sha).stat().st_size != size:
                 return None
             within_limits(_file_info(facts[2]), self.limits)
@@ -111,22 +113,31 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def ingester(media: MediaStore, limits: Limits | None = None, known=None):
-    """Return the ``ingest`` callable that ``records.import_file`` expects.
+class Ingester:
+    """The ``ingest`` callable that ``records.import_file`` expects.
 
     Called, it checks and stores one file; its ``staging()`` gives an import
     a ``Staging``, so a refused import stores nothing at all.
+    """
+
+    def __init__(self, media: MediaStore, limits: Limits | None, known) -> None:
+        self.media, self.limits, self.known = media, limits, known
+
+    def __call__(self, path: Path) -> tuple[str, int, str, dict]:
+        info, stored = self.media.ingest(path, self.limits)
+        return stored.sha256, stored.size, info.content_type, {"file": _info_dict(info)}
+
+    def staging(self) -> Staging:
+        return Staging(self.media, self.limits, self.known)
+
+
+def ingester(media: MediaStore, limits: Limits | None = None, known=None) -> Ingester:
+    """Return the ``ingest`` callable that ``records.import_file`` expects (``Ingester``).
 
     :param known: what the library recorded of a stored file (``Staging``'s ``known``), so that
         files it stored already are not checked again.
     """
-
-    def ingest(path: Path):
-        info, stored = media.ingest(path, limits)
-        return stored.sha256, stored.size, info.content_type, {"file": _info_dict(info)}
-
-    ingest.staging = lambda: Staging(media, limits, known)
-    return ingest
+    return Ingester(media, limits, known)
 
 
 def _info_dict(info: FileInfo) -> dict:
@@ -319,7 +330,8 @@ def finish_works(store, media: MediaStore, db_url: str, work_ids, limits: Limits
 
 def unfinished(store, media: MediaStore, work_ids) -> list[str]:
     """Those of ``work_ids`` that ``finish_work`` with cards would make something for, in order."""
-    work_ids, todo = list(work_ids), set()
+    work_ids = list(work_ids)
+    todo: set[str] = set()
     for i in range(0, len(work_ids), 500):
         batch = work_ids[i:i + 500]
         todo.update(w.id for w in store.get_works(store.with_media(batch), public=False) if pending_renditions(w))

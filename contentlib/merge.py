@@ -66,7 +66,7 @@ def _key(m: MediaEntry) -> tuple:
 def _media(before: list[MediaEntry], new: list[MediaEntry], carried, kept: set[str], mirror: bool):
     if not mirror and not _carries(carried, "media"):
         return list(before)
-    same = {}
+    same: dict[tuple, MediaEntry] = {}
     for m in before:
         same.setdefault(_key(m), m)
     out = []
@@ -117,8 +117,8 @@ def merge(before: Work | None, new: Work, origins: dict[str, Origin], now: float
         candidate = _version(lang, incoming, old, carried)
         if old is not None and candidate == old:
             out.work.versions[lang] = old
-        elif old is not None and edited and not (incoming.updated is not None
-                                                 and incoming.updated > origin.changed_at):
+        elif old is not None and edited and origin is not None and not (
+                incoming.updated is not None and incoming.updated > origin.changed_at):
             out.work.versions[lang] = old
             out.kept.append(lang)
         else:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from lxml import etree as ET
 
@@ -282,7 +283,7 @@ class Handler:
     @staticmethod
     def _work_filter(query: Query) -> dict:
         """The store's filter for a query: its time range, and its set (type:..., subject:...)."""
-        found = {"start": query.start, "end": query.end}
+        found: dict[str, Any] = {"start": query.start, "end": query.end}
         if query.set:
             top, _, code = query.set.partition(":")
             if top == "type":

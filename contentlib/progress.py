@@ -15,6 +15,8 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
+from types import FrameType
+from typing import Any
 
 from .longwork import Task
 
@@ -93,7 +95,7 @@ class Reporter:
             return
         now = self.clock()
         percent_step = (100 * min(done, total) // total) // self.step if total else -1
-        finished = bool(total) and done >= total
+        finished = bool(total and done >= total)
         due = (self._last_time is None or now - self._last_time >= self.every or (total and percent_step != self._last_step)
                or (finished and self._last_done != (done, total)))
         if due and self._last_done != (done, total):
@@ -128,7 +130,8 @@ class CommandTask(Task):
         super().__init__()
         self.reporter = Reporter(label, **reporter)
         self.whole = whole  # show fractions (seconds of video) as whole numbers
-        self._previous, self._installed = None, False
+        self._previous: Callable[[int, FrameType | None], Any] | int | None = None  # SIGINT's handler before
+        self._installed = False
 
     def progress(self, done, total=None, stage=""):
         if self.whole:

@@ -33,6 +33,7 @@ import time
 import uuid
 from collections import Counter as Tally
 from datetime import UTC, date, datetime
+from typing import Any
 
 from .errors import DatabaseUnavailable, InvalidRecord, NoSpace
 from .store import Store
@@ -70,7 +71,7 @@ class Counter:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._pid = None
+        self._pid: int | None = None
 
     def add(self, kind: str, work_id: str | None = None, lang: str = "", sha256: str | None = None,
             day: date | None = None) -> None:
@@ -156,7 +157,7 @@ def _resolve(store: Store, batch: Tally) -> Tally:
     """
     shas = {target[1] for _, target, _, _ in batch if target[0] == "m"}
     owners = store.media_owners(shas)
-    out = Tally()
+    out: Tally = Tally()
     for (day, target, lang, kind), n in batch.items():
         if target[0] == "w":
             work_id = target[1]
@@ -224,10 +225,10 @@ def export_counts(store: Store, since: date | None = None, name: str | None = No
     now = now or today()
     start = date(since.year, since.month, 1) if since else None
     per: Tally = Tally()
-    first = None
-    for d, work_id, lang, kind, n in store.daily_counts(start):
-        per[(month_of(d), work_id, lang, kind)] += n
-        first = min(first, d) if first else d
+    first: date | None = None
+    for r in store.daily_counts(start):
+        per[(month_of(r.day), r.work_id, r.lang, r.kind)] += r[4]  # the count (``r.count`` is tuple's method)
+        first = min(first, r.day) if first else r.day
     period_from = month_of(start) if start else month_of(first or now)
     counts = [{"month": m, "work_id": w, "lang": lang, "kind": k, "count": n}
               for (m, w, lang, k), n in sorted(per.items())]
@@ -276,7 +277,7 @@ def check_counts(data) -> dict:
     if not isinstance(lib, dict) or not isinstance(lib.get("name"), str) or not lib["name"].strip() \
             or len(lib["name"]) > 200:
         problems.append(("library.name", "must be a non-empty string of at most 200 characters"))
-    period = data.get("period")
+    period: Any = data.get("period")  # decoded JSON, checked just below
     ok_period = (isinstance(period, dict) and all(isinstance(period.get(k), str) and MONTH_RE.match(period[k])
                                                   for k in ("from", "to")) and period["from"] <= period["to"])
     if not ok_period:

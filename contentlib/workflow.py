@@ -16,6 +16,7 @@ import difflib
 import re
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import xmltext
 from .accounts import User, require
@@ -99,7 +100,8 @@ def clean_fields(fields: dict) -> dict:
 
     :raises InvalidRecord: listing every problem.
     """
-    problems, out = [], {}
+    problems: list[tuple[str, str]] = []
+    out: dict[str, Any] = {}
     unknown = set(fields) - set(TEXT_FIELDS)
     if unknown:
         problems.append(("fields", f"unknown field(s): {', '.join(sorted(unknown))}"))
@@ -110,8 +112,8 @@ def clean_fields(fields: dict) -> dict:
                 problems.append((name, "must be a string"))
             elif value is not None and len(value) > limit:
                 problems.append((name, f"must be at most {limit} characters"))
-            elif xmltext.problem(name, value):
-                problems.append(xmltext.problem(name, value))
+            elif found := xmltext.problem(name, value):
+                problems.append(found)
             else:
                 out[name] = (value or "").strip() or None
     if "keywords" in fields:
@@ -120,8 +122,8 @@ def clean_fields(fields: dict) -> dict:
             problems.append(("keywords", "must be a list of strings"))
         elif len(value) > MAX_KEYWORDS or any(len(k) > MAX_KEYWORD for k in value):
             problems.append(("keywords", f"at most {MAX_KEYWORDS} keywords of {MAX_KEYWORD} characters"))
-        elif xmltext.problems(value, "keywords"):
-            problems += xmltext.problems(value, "keywords")
+        elif found_all := xmltext.problems(value, "keywords"):
+            problems += found_all
         else:
             out["keywords"] = list(dict.fromkeys(k.strip() for k in value if k.strip()))
     if problems:
@@ -239,7 +241,7 @@ def submit_with_files(store: Store, user: User, work_id: str, lang: str, fields:
             _history(store, conn, work_id, lang, user.name, "attach", DRAFT, DRAFT,
                      {"media": [None, f"{entry.role}: {entry.original_name}"]}, now=now)
         st = _load_status(store, conn, work_id, lang)
-        if not (st.working.title or "").strip():
+        if st.working is None or not (st.working.title or "").strip():
             raise InvalidRecord([("title", "a version needs a title before review")])
         store.set_working_state(conn, work_id, lang, IN_REVIEW, st.review_comment)
         _history(store, conn, work_id, lang, user.name, "submit", DRAFT, IN_REVIEW, now=now)

@@ -215,12 +215,13 @@ def _chapter(zf, package: Package, path: str, number: int, chapters: dict[str, i
 
     def link(href: str) -> str | None:
         target, fragment = resolve(here, href)
+        page_id = sanitize.anchor(fragment)  # None just when there is no fragment
         if target == "":
-            return "#" + sanitize.anchor(fragment) if fragment else None
+            return "#" + page_id if page_id else None
         if target not in chapters:
             return None
         shown = f"?chapter={chapters[target]}"
-        return shown + "#" + sanitize.anchor(fragment) if fragment else shown
+        return shown + "#" + page_id if page_id else shown
 
     def image(src: str) -> str | None:
         target, _fragment = resolve(here, src)
@@ -248,7 +249,7 @@ def render_book(src, out: Path, limits: Limits | None = None) -> dict:
         with zipfile.ZipFile(src) as zf:
             package = read_package(zf)
             shown = package.spine[:limits.reader_chapters]
-            chapters = {}
+            chapters: dict[str, int] = {}
             for path in shown:
                 chapters.setdefault(path, len(chapters) + 1)
             pictures = _Pictures(zf, package, out, limits)

@@ -94,7 +94,8 @@ def _to_srgb(im: Image.Image) -> Image.Image:
         src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         dst = ImageCms.createProfile("sRGB")
         out_mode = "RGBA" if im.mode == "RGBA" else "RGB"
-        return ImageCms.profileToProfile(im, src, dst, outputMode=out_mode)
+        converted = ImageCms.profileToProfile(im, src, dst, outputMode=out_mode)
+        return converted if converted is not None else im  # None only for inPlace=True
     except (ImageCms.PyCMSError, OSError, ValueError):
         # A broken profile: the pixels as they are are the best we have.
         return im
@@ -145,7 +146,7 @@ def sanitize_image(src_path, out_path, limits: Limits, *, fmt: str | None = None
     """
     with open(src_path, "rb") as fh:
         im = open_image(fh, limits)
-        src_fmt = im.format
+        src_fmt = im.format or ""  # one of ALLOWED_FORMATS: open_image opens no other
         clean = clean_copy(im)
         im.close()
     fmt = (fmt or _SAVE_FORMAT[src_fmt]).lower()

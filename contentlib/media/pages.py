@@ -93,7 +93,9 @@ def render_pages(src, out: Path, limits: Limits | None = None, widths=WIDTHS) ->
     """
     limits = limits or Limits()
     widths = sorted(widths)
-    items, total, stopped = [], None, None
+    items: list[dict] = []
+    total: int | None = None
+    stopped: str | None = None
     first = 0
     while total is None or first < min(total, limits.reader_pages):
         count = min(CHUNK, limits.reader_pages - first)
@@ -112,7 +114,7 @@ def render_pages(src, out: Path, limits: Limits | None = None, widths=WIDTHS) ->
         first += count
     if not items:
         raise MediaRejected("The PDF has no pages.")
-    if stopped is None and total > len(items):
+    if stopped is None and total is not None and total > len(items):
         stopped = "cap"
     return {"pages": total if total is not None else len(items), "rendered": len(items), "stopped": stopped,
             "widths": widths, "items": items}

@@ -152,7 +152,8 @@ def cover_card_image(titles: dict, size=(640, 360), *, layout=None) -> Image.Ima
         font = _font(str(font_path), px, layout)
         measured[lang] = (px, [(p, font.getlength(p)) for p in _break_points(title)])
 
-    scale, blocks = 1.0, []
+    scale = 1.0
+    blocks: list[tuple] = []
     while True:
         blocks = []
         for lang, font_path, share, colour, em_h, em_base, title in entries:
@@ -191,7 +192,7 @@ def cover_card_image(titles: dict, size=(640, 360), *, layout=None) -> Image.Ima
     return im
 
 
-def font_runs(line: str, chain) -> list[tuple[str, object]]:
+def font_runs(line: str, chain) -> list[tuple[str, ImageFont.FreeTypeFont]]:
     """Split ``line`` into runs, each with the first font of ``chain`` that draws its characters.
 
     A space stays with the run before it; a character no font has stays with the first font.
@@ -387,7 +388,7 @@ def _build(store, src: Path, sha256, info: FileInfo, work: Path, final: Path, wi
         subtitles.convert_srt_file(src, work / "subtitle.vtt")
         result["vtt"] = rel("subtitle.vtt")
 
-    if picture is not None:
+    if picture is not None and picture_name is not None:
         result["image"] = rel(picture_name)
         if info.kind != "video":
             result["width"], result["height"] = picture.width, picture.height

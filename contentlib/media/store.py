@@ -87,8 +87,8 @@ class MediaStore:
         """
         with writing("the media folder"):
             self.tmp_dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.tmp_dir, prefix=f"put-{owner_tag()}-")
-        tmp = Path(tmp)
+            fd, name = tempfile.mkstemp(dir=self.tmp_dir, prefix=f"put-{owner_tag()}-")
+        tmp = Path(name)
         try:
             digest = hashlib.sha256()
             size = 0

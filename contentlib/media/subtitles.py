@@ -68,6 +68,17 @@ def _ms(h, m, s, frac) -> int:
     return ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + int(frac.ljust(3, "0"))
 
 
+_VTT_TIME = re.compile(r"(?:(\d+):)?(\d\d):(\d\d)\.(\d{3})")
+
+
+def _vtt_ms(stamp: str) -> int:
+    """A cue time as webvtt-py gives it (``[hh:]mm:ss.ttt``), in milliseconds."""
+    found = _VTT_TIME.match(stamp)
+    if found is None:
+        raise MediaRejected(f"A WebVTT cue time is malformed ({stamp[:40]!r}).")
+    return _ms(*found.groups(default="0"))
+
+
 def parse_srt(text: str) -> list[Cue]:
     """Parse SRT text (already decoded) into cues.
 
@@ -147,8 +158,7 @@ def parse_vtt(text: str) -> list[Cue]:
         raise MediaRejected(f"The WebVTT file is malformed ({exc}).") from None
     cues = []
     for caption in doc.captions:
-        start = _ms(*re.match(r"(?:(\d+):)?(\d\d):(\d\d)\.(\d{3})", caption.start).groups(default="0"))
-        end = _ms(*re.match(r"(?:(\d+):)?(\d\d):(\d\d)\.(\d{3})", caption.end).groups(default="0"))
+        start, end = _vtt_ms(caption.start), _vtt_ms(caption.end)
         if end < start:
             raise MediaRejected("A WebVTT cue ends before it starts.")
         cues.append(Cue(start, end, tuple(caption.lines)))

@@ -127,12 +127,12 @@ def pairs_of(work, media) -> list[dict]:
             for t in tgt_tracks:
                 for i, j in align.pair_cues(s.cues, t.cues):
                     out.append(_pair(work.id, src, tgt, cue_text(s.cues[i]), cue_text(t.cues[j]), "cue"))
-    out = [p for p in out if p is not None]
-    out += [_pair(work.id, p["target_lang"], p["source_lang"], p["target"], p["source"], p["kind"]) for p in out]
+    taught = [p for p in out if p is not None]
+    taught += [back for p in taught
+               if (back := _pair(work.id, p["target_lang"], p["source_lang"], p["target"], p["source"], p["kind"]))]
     seen, unique = set(), []
-    for p in out:
-        if p is not None and (key := (p["source_lang"], p["target_lang"], p["source"], p["target"],
-                                      p["kind"])) not in seen:
+    for p in taught:
+        if (key := (p["source_lang"], p["target_lang"], p["source"], p["target"], p["kind"])) not in seen:
             seen.add(key)
             unique.append(p)
     return unique
@@ -313,18 +313,18 @@ def _build(rows) -> _Snapshot:
     if not ids:
         return _EMPTY
     lengths = np.fromiter(map(len, norms), np.int64, len(norms))
-    bases = np.asarray(bases, np.int64)
+    base = np.asarray(bases, np.int64)
     points = np.frombuffer("".join(norms).encode("utf-32-le"), dtype=np.uint32)
     owner = np.repeat(np.arange(len(ids), dtype=np.int32), lengths)
     pair = owner[:-1] == owner[1:]  # two characters of one text
     positions = owner[:-1][pair]
     keys = (points[:-1][pair].astype(np.int64) << 21) | points[1:][pair]
-    keys |= bases[positions]
+    keys |= base[positions]
     del owner, pair
     single = np.flatnonzero(lengths == 1)  # a one-character text's gram is the character
     if len(single):
         first = np.cumsum(lengths) - lengths
-        keys = np.concatenate((keys, bases[single] | points[first[single]]))
+        keys = np.concatenate((keys, base[single] | points[first[single]]))
         positions = np.concatenate((positions, single.astype(np.int32)))
     order = np.lexsort((positions, keys))
     keys, positions = keys[order], positions[order]
@@ -371,7 +371,9 @@ def lookup(store, text: str, source_lang: str, target_lang: str, exclude_work: s
             if score >= MIN_SIMILARITY:
                 scored[source_id] = 1.0 if cand == norm else min(score, 0.999)
     ranked = sorted(scored, key=lambda i: -scored[i])
-    out, seen, start = [], set(), 0
+    out: list[Suggestion] = []
+    seen: set[str] = set()
+    start = 0
     while start < len(ranked) and len(out) < limit:
         # the best sources first; more only when these give too few targets (the work itself left out)
         take = ranked[start:start + (limit if start == 0 else limit * 4)]
@@ -379,8 +381,8 @@ def lookup(store, text: str, source_lang: str, target_lang: str, exclude_work: s
         while end < len(ranked) and scored[ranked[end]] == scored[take[-1]]:  # a tie stays together
             take.append(ranked[end])
             end += 1
-        pairs = store.memory_pairs_of(take, target_lang, exclude_work)
-        pairs.sort(key=lambda p: (-scored[p.source_id], KINDS.index(p.kind) if p.kind in KINDS else 9, -p.id))
+        pairs = sorted(store.memory_pairs_of(take, target_lang, exclude_work),
+                       key=lambda p: (-scored[p.source_id], KINDS.index(p.kind) if p.kind in KINDS else 9, -p.id))
         for p in pairs:
             if p.target not in seen and len(out) < limit:
                 seen.add(p.target)
