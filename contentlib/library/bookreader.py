@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import access, books
 from ..accounts import User
@@ -17,6 +18,11 @@ from ..books import paragraphs
 from ..errors import NotFound, WorkNotFound
 from ..media.pages import page_file
 from ..model import MediaEntry, Work
+
+if TYPE_CHECKING:
+    from ..jobs import JobQueue
+    from ..media import MediaStore
+    from ..store import Store
 
 #: PDF pages on one reader page; "go to page" beyond them opens the part holding that page.
 PART = 20
@@ -93,6 +99,14 @@ class KeptBook:
 class BookReader:
     """Books as the reader page shows them."""
 
+    # the Library's, set by ``facade.Library``
+    store: Store
+    media: MediaStore
+    jobs: JobQueue
+
+    if TYPE_CHECKING:  # from ``Files``, beside this one in the Library
+        def file_access(self, sha256: str, user: User | None) -> access.FileAccess | None: ...
+
     def books_to_keep(self, work_id: str) -> tuple[KeptBook, ...]:
         """What a phone that keeps the published work ``work_id`` keeps of its books: their reader's pages and
         pictures, for each book anyone may download whose reader copy is made (the others stay downloads).
@@ -103,13 +117,14 @@ class BookReader:
             work = self.store.get_work(work_id, public=True)
         except WorkNotFound:
             raise NotFound(f"work {work_id}") from None
-        out = []
+        out: list[KeptBook] = []
         for entry in work.media:
             found = access.file_access(self.store, entry.sha256, None) if books.book_format(entry) else None
             made = books.load(self.media, entry.sha256) if found and found.public and not entry.info.get("draft") else None
             if not made or made.get("error") or not made.get("items") or entry.sha256 in {b.sha256 for b in out}:
                 continue
             shown = len(made["items"])
+            pages: tuple[dict[str, int], ...]
             if made["format"] == "pdf":
                 pages = ({},) + tuple({"page": first} for first in range(PART + 1, shown + 1, PART))
             else:

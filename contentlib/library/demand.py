@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ..crosslang import demand, lexicon, reach
 from ..crosslang import units as crossunits
 from ..reports import Period, parse_period
+
+if TYPE_CHECKING:
+    from ..search import Search
+    from ..store import Store
 
 QUERIES_LINKED = 50  # unmet queries read across languages to find the works they want
 WORKS_PER_QUERY = 3
@@ -12,6 +18,11 @@ WORKS_PER_QUERY = 3
 
 class Demand:
     """Mixed into ``Library``; uses its store, index, reach and glossary."""
+
+    # the Library's, set by ``facade.Library``
+    store: Store
+    index: Search
+    reach: reach.Reach
 
     def wanted(self, period: Period, lang: str | None = None) -> tuple[list[dict], list[dict]]:
         """Works readers want in a language they lack, best first, and the unmet queries shown to anyone.
@@ -33,7 +44,7 @@ class Demand:
         if lang:
             keys = {k for k in keys if k[1] == lang}
         published = {w.id: w for w in self.store.get_works(sorted({k[0] for k in keys}))}
-        rows = [{"work": w, "lang": lang, "asks": asks.get((w, lang), 0), "searches": searches.get((w, lang), 0)}
+        rows: list[dict[str, Any]] = [{"work": w, "lang": lang, "asks": asks.get((w, lang), 0), "searches": searches.get((w, lang), 0)}
                 for w, lang in keys if w in published and lang not in published[w].languages]
         rows.sort(key=lambda r: (-(r["asks"] + r["searches"]), -r["asks"], r["work"], r["lang"]))
         shown = [{"q": q, "lang": lang, "count": n} for q, lang, n in unmet if n >= demand.SHOWN_FROM]

@@ -7,14 +7,25 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import access, attachments
 from ..accounts import User
 from ..errors import DatabaseUnavailable, NoSpace
 
+if TYPE_CHECKING:
+    from ..jobs import JobQueue
+    from ..media import MediaStore
+    from ..store import Store
+
 
 class Files:
     """Which file to send, decided by the database and found in the media store."""
+
+    # the Library's, set by ``facade.Library``
+    store: Store
+    media: MediaStore
+    jobs: JobQueue
 
     def file_access(self, sha256: str, user: User | None) -> access.FileAccess | None:
         """Whether ``user`` may have the file ``sha256`` (or its derived files), and the entry naming it.

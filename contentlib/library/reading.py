@@ -7,10 +7,14 @@ question a page, a feed or a command asks of the catalog.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .. import listing
 from ..model import LANGUAGES, Work
 from ..vocabulary import Term, Vocabulary
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class Overview:
 
 class Reading:
     """The catalog as pages and feeds read it (published works only unless said otherwise)."""
+
+    store: Store  # the Library's, set by ``facade.Library``
 
     def overview(self, newest: int = 12) -> Overview:
         """The newest works, the total, and the works per language, subject, audience and type."""

@@ -6,10 +6,14 @@ A mixin of ``Library``; filters are checked here, against this library's vocabul
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .. import coverage, reports
 from ..errors import BadParameter, NotFound
 from ..reports import Filters, Period
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 NO_FILTERS = Filters()  # frozen: one shared default is safe
 
@@ -27,6 +31,8 @@ class ToTranslate:
 
 class Reporting:
     """Coverage and the collection, translation and use reports of this library."""
+
+    store: Store  # the Library's, set by ``facade.Library``
 
     def coverage(self) -> dict:
         """How many works have a published, in-review, draft or missing version per language."""
