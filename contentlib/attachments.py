@@ -291,9 +291,10 @@ def _worker_finish(work_ids: list[str]) -> int:
     return sum(finish_work(st["store"], st["media"], work_id, st["limits"], st["cards"]) for work_id in work_ids)
 
 
-def finish_works(store, media: MediaStore, db_url: str, work_ids, limits: Limits | None = None,
+def finish_works(store, media: MediaStore, db_url: str | None, work_ids, limits: Limits | None = None,
                  processes: int | None = None, cards: bool = False, progress=None) -> int:
-    """Finish many works (a batch import), on every core when the batch is large.
+    """Finish many works (a batch import), on every core when the batch is large (and ``db_url`` lets
+    the other processes open the database).
 
     :param progress: called as ``progress(works finished, works to finish)`` as they finish.
 
@@ -308,7 +309,7 @@ def finish_works(store, media: MediaStore, db_url: str, work_ids, limits: Limits
     else:  # a re-import (``contentlib demo`` again) finds them all finished: start no processes for nothing
         work_ids = unfinished(store, media, work_ids)
     say = progress or (lambda done, total: None)
-    if processes < 2 or len(work_ids) < 50:
+    if db_url is None or processes < 2 or len(work_ids) < 50:
         made = 0
         for n, work_id in enumerate(work_ids, start=1):
             made += finish_work(store, media, work_id, limits, cards)

@@ -24,7 +24,8 @@ class Waiting:
     """Say once that a loop waits for the database or the disk, and once that it goes on (not every pass)."""
 
     def __init__(self, who: str):
-        self.who, self.since = who, None
+        self.who = who
+        self.since: float | None = None
 
     def meet(self, exc: BaseException) -> None:
         if self.since is None:
@@ -197,13 +198,21 @@ def follow_outbox(library, stop: threading.Event, interval: float = 0.5) -> None
             return
 
 
-def start(library, jobs: bool = True, interval: float = 0.5, jobs_interval: float = 2.0) -> threading.Event:
+class Started(threading.Event):
+    """What ``start`` started: set it to stop them; its ``threads`` and ``running`` (the job in hand) are for ``stop``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: list[threading.Thread] = []
+        self.running: list = []
+
+
+def start(library, jobs: bool = True, interval: float = 0.5, jobs_interval: float = 2.0) -> Started:
     """Start the applier (and, with ``jobs``, a job runner) as daemon threads; set the event to stop them.
 
     The event carries ``threads`` and ``running`` (the job in hand), for ``stop``.
     """
-    stop = threading.Event()
-    stop.running = []
+    stop = Started()
     threads = [threading.Thread(target=follow_outbox, args=(library, stop, interval), name="contentlib-applier",
                                 daemon=True)]
     if jobs:
@@ -215,7 +224,7 @@ def start(library, jobs: bool = True, interval: float = 0.5, jobs_interval: floa
     return stop
 
 
-def stop(library, started: threading.Event, timeout: float = 20.0) -> bool:
+def stop(library, started: Started, timeout: float = 20.0) -> bool:
     """Stop what ``start`` started: the job in hand may finish within ``timeout`` s; return whether it did.
 
     A job still running then is handed back (its attempt not counted), so the next process to

@@ -257,7 +257,7 @@ def approve(store: Store, user: User, work_id: str, lang: str, now: float | None
     return _move(store, user, "review", work_id, lang, IN_REVIEW, "approve", PUBLISHED, now=now)
 
 
-def reject(store: Store, user: User, work_id: str, lang: str, comment: str,
+def reject(store: Store, user: User, work_id: str, lang: str, comment: str | None,
            now: float | None = None) -> VersionStatus:
     """Send a version in review back to draft with the reviewer's comment.
 
@@ -265,8 +265,8 @@ def reject(store: Store, user: User, work_id: str, lang: str, comment: str,
     """
     if not isinstance(comment, str) or not comment.strip():
         raise InvalidRecord([("comment", "say what to change")])
-    if xmltext.problem("comment", comment):
-        raise InvalidRecord([xmltext.problem("comment", comment)])
+    if problem := xmltext.problem("comment", comment):
+        raise InvalidRecord([problem])
     return _move(store, user, "review", work_id, lang, IN_REVIEW, "reject", DRAFT, comment.strip(), now=now)
 
 

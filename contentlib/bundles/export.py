@@ -11,6 +11,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .. import media_kinds, usage
 from ..atomic import atomic_path
@@ -72,11 +73,11 @@ def plan(store, media, work_ids, selection: dict, light: bool = False) -> Plan:
         for i, entry in enumerate(work.media):
             originals[entry.sha256] = entry.size or 0
             chosen = entry
-            if light and light_of(entry) and not light_of(entry).get("same") \
-                    and (media.root / light_of(entry)["path"]).is_file():
-                chosen = _light_entry(entry, light_of(entry))
+            rendition = light_of(entry) if light else None
+            if rendition and not rendition.get("same") and (media.root / rendition["path"]).is_file():
+                chosen = _light_entry(entry, rendition)
                 work.media[i] = chosen
-                source = media.root / light_of(entry)["path"]
+                source = media.root / rendition["path"]
             else:
                 source = media.path(entry.sha256)
                 made = (entry.info.get("renditions") or {}).get("light")
@@ -113,7 +114,8 @@ def write(p: Plan, out_path, identity, previous: str | None = None, progress=Non
     :raises ValueError: if a stored file no longer matches its sha256 (nothing is left behind).
     """
     out_path = Path(out_path)
-    members, done, total = [], 0, p.size
+    members: list[dict[str, Any]] = []  # name, size, sha256
+    done, total = 0, p.size
     with (atomic_path(out_path, prefix=f".{out_path.name}.", suffix=".part") as tmp,
           zipfile.ZipFile(tmp, "w", allowZip64=True) as zf):
         catalog = b"".join(p.lines)

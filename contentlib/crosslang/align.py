@@ -48,8 +48,10 @@ def _ids(units, table, names):
 
 def train(pairs, iterations: int = 6) -> Table:
     """Train t(e|f) on ``pairs`` of (source units, target units)."""
-    fids, eids = {"": NULL}, {}
-    fnames, enames = [""], []
+    fids: dict[str, int] = {"": NULL}
+    eids: dict[str, int] = {}
+    fnames: list[str] = [""]
+    enames: list[str] = []
     fs_all, es_all, sizes = [], [], []
     for src, tgt in pairs:
         fs = [NULL] + _ids(src, fids, fnames)
@@ -119,9 +121,12 @@ def train_both(pairs, iterations: int = 6, counts=None) -> tuple[Table, Table]:
     ``counts`` (one per pair) stands for repeats: a pair of count n trains as n copies of it would,
     in the rows of one (repeated titles, cues and sentences are common; their rows are made once).
     """
-    fids, eids = {}, {}
-    fnames, enames = [], []
-    fs, es = [], []
+    fids: dict[str, int] = {}
+    eids: dict[str, int] = {}
+    fnames: list[str] = []
+    enames: list[str] = []
+    fs: list[np.ndarray] = []
+    es: list[np.ndarray] = []
     for src, tgt in pairs:
         fs.append(np.array(_ids(src, fids, fnames), dtype=np.int32))
         es.append(np.array(_ids(tgt, eids, enames), dtype=np.int32))
@@ -129,7 +134,9 @@ def train_both(pairs, iterations: int = 6, counts=None) -> tuple[Table, Table]:
     # Each direction's groups are the occurrences of its targets: e in f->e, f in e->f.
     e_occ = _cat([e for e in es if len(e)], np.int32)
     f_occ = _cat([f for f in fs if len(f)], np.int32)
-    keys, by_e, by_f = [], [], []
+    keys: list[np.ndarray] = []
+    by_e: list[np.ndarray] = []
+    by_f: list[np.ndarray] = []
     e_at = f_at = 0
     for f, e in zip(fs, es):
         if len(f) and len(e):
@@ -147,15 +154,16 @@ def train_both(pairs, iterations: int = 6, counts=None) -> tuple[Table, Table]:
     k = k.astype(np.int32)
     ci, cj = (uniq // max(ne, 1)).astype(np.int32), (uniq % max(ne, 1)).astype(np.int32)
     del uniq
-    by_e, by_f = _cat(by_e, np.int32), _cat(by_f, np.int32)
+    e_of, f_of = _cat(by_e, np.int32), _cat(by_f, np.int32)
+    del by_e, by_f
     e_weight = f_weight = None
     if counts is not None:
         n = np.asarray(list(counts), dtype=np.float64)
         e_weight, f_weight = np.repeat(n, e_sizes), np.repeat(n, f_sizes)
-    tf, tnf = _em(k, np.ones(len(ci)), np.ones(ne), by_e, len(e_occ), e_occ, ne, ci, nf, iterations, e_weight)
-    del by_e
-    tr, tnr = _em(k, np.ones(len(ci)), np.ones(nf), by_f, len(f_occ), f_occ, nf, cj, ne, iterations, f_weight)
-    del by_f, k
+    tf, tnf = _em(k, np.ones(len(ci)), np.ones(ne), e_of, len(e_occ), e_occ, ne, ci, nf, iterations, e_weight)
+    del e_of
+    tr, tnr = _em(k, np.ones(len(ci)), np.ones(nf), f_of, len(f_occ), f_occ, nf, cj, ne, iterations, f_weight)
+    del f_of, k
     # Laid out as ``train`` lays them: the empty unit is source 0, rows sorted by (source, target).
     seen_e = np.flatnonzero(np.bincount(e_occ, minlength=ne))
     seen_f = np.flatnonzero(np.bincount(f_occ, minlength=nf))

@@ -78,7 +78,7 @@ def sentence_pairs(bo: str, zh: str) -> list[tuple[str, str]]:
     ratio = sum(map(len, b)) / max(1, sum(map(len, z)))
     inf = float("inf")
     cost = [[inf] * (len(z) + 1) for _ in range(len(b) + 1)]
-    back = [[None] * (len(z) + 1) for _ in range(len(b) + 1)]
+    back: list[list[tuple[int, int] | None]] = [[None] * (len(z) + 1) for _ in range(len(b) + 1)]
     cost[0][0] = 0.0
     for i in range(len(b) + 1):
         for j in range(len(z) + 1):
@@ -97,7 +97,9 @@ def sentence_pairs(bo: str, zh: str) -> list[tuple[str, str]]:
         return []
     out, i, j = [], len(b), len(z)
     while (i, j) != (0, 0):
-        pi, pj = back[i][j]
+        step = back[i][j]
+        assert step is not None  # each cell on the way back was reached from the one it names
+        pi, pj = step
         out.append((" ".join(b[pi:i]), "".join(z[pj:j])))
         i, j = pi, pj
     return out[::-1]

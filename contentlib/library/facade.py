@@ -40,6 +40,7 @@ from .. import (
     zim,
 )
 from ..accounts import User
+from ..backup import RestoreReport
 from ..bundles import BundleLimits, importer
 from ..bundles import export as bundle_export
 from ..bundles.importer import BundleReport
@@ -209,7 +210,9 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
             result = dataclasses.replace(result, other_language=other)
             mine = "zh" if other.lang == "bo" else "bo"
             if page == 1 and demand.is_unmet(result, mine) and self.settings.get("CONTENTLIB_COUNT_USE", True):
-                self.unmet_counter().add_query(mine, reach.query_language(q)[1])
+                asked = reach.query_language(q)  # (lang, text); None only for a query in neither script
+                if asked is not None:
+                    self.unmet_counter().add_query(mine, asked[1])
         return result
 
     def unmet_counter(self) -> demand.UnmetCounter:
@@ -340,7 +343,8 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
 
     def export_bytes(self, ids: list[str] | None, with_media: bool = True) -> int:
         """About how many bytes an export of the works ``ids`` (None: all) weighs: its files, each once, and records."""
-        sizes, records_bytes = {}, 0
+        sizes: dict[str, int] = {}
+        records_bytes = 0
         chosen = self.store.iter_works() if ids is None else (
             w for i in range(0, len(ids), 500) for w in self.store.get_works(ids[i:i + 500]))
         for work in chosen:
@@ -593,7 +597,7 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         """
         return backup.backup(out, backup.Locations.from_settings(self.settings), progress=as_task(task))
 
-    def restore(self, path: Path, force: bool = False, task: Task | None = None) -> tuple[backup.RestoreReport, int]:
+    def restore(self, path: Path, force: bool = False, task: Task | None = None) -> tuple[RestoreReport, int]:
         """Restore a backup into this home, then rebuild the index; return the report and the index size.
 
         :param task: told ``(done, total, stage)``: ``media``, then ``index``. A restore replaces the home
@@ -753,7 +757,8 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
 
         :raises NotFound: for a scheme or code this library does not know.
         """
-        if not self.store.vocabulary().has(scheme, code):
+        term = self.store.vocabulary().get(scheme, code)
+        if term is None:
             raise NotFound(f"no term {scheme}/{code}")
         refused = [xmltext.problem(f"labels.{lang}", labels.get(lang)) for lang in LANGUAGES]
         if any(refused):
@@ -761,7 +766,7 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         changed = 0
         for lang in LANGUAGES:
             value = (labels.get(lang) or "").strip()
-            if value and value != self.store.vocabulary().get(scheme, code).labels.get(lang):
+            if value and value != term.labels.get(lang):
                 self.store.set_label(scheme, code, lang, value)
                 changed += 1
         return changed
