@@ -77,8 +77,8 @@ def transcode(src, out, *, height: int = HEIGHT, video_bitrate: int = VIDEO_BITR
                 streams = [vin] + ([ain] if ain is not None else [])
                 next_video_pts, shown = 0, -1
                 for packet in inp.demux(streams):
-                    for frame in packet.decode():
-                        if packet.stream is vin:
+                    for frame in packet.decode():  # the video stream's VideoFrames, the audio's AudioFrames
+                        if isinstance(frame, av.VideoFrame):
                             small = frame.reformat(width=out_w, height=out_h, format="yuv420p")
                             small.pts = next_video_pts  # frame numbers in the stream's 1/rate time base
                             small.time_base = fractions.Fraction(1, 1) / rate
@@ -88,14 +88,14 @@ def transcode(src, out, *, height: int = HEIGHT, video_bitrate: int = VIDEO_BITR
                             if progress and total and frame.time is not None and int(frame.time) != shown:
                                 shown = int(frame.time)
                                 progress(min(frame.time, total), total)
-                        else:
+                        elif isinstance(frame, av.AudioFrame) and resampler is not None and aout is not None:
                             frame.pts = None
                             for resampled in resampler.resample(frame):
                                 for p in aout.encode(resampled):
                                     dst.mux(p)
                 for p in vout.encode():
                     dst.mux(p)
-                if aout is not None:
+                if aout is not None and resampler is not None:
                     for resampled in resampler.resample(None):
                         for p in aout.encode(resampled):
                             dst.mux(p)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..errors import MediaRejected
 from ..media.subtitles import Cue, decode_utf8, parse_srt, parse_vtt
-from ..model import LANGUAGES
+from ..model import LANGUAGES, MediaEntry
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ class Track:
 
     key: str                 # "zh", "zh-2" ...
     lang: str
-    entry: object            # its MediaEntry
+    entry: MediaEntry
     cues: list[Cue] = field(default_factory=list)
 
 

@@ -20,7 +20,7 @@ from .. import attachments, glossary, workflow
 from ..accounts import User, require
 from ..errors import InvalidRecord, InvalidTransition, NotAllowed, NotFound
 from ..media.subtitles import Cue, cues_to_vtt
-from ..model import IN_REVIEW, LANGUAGES
+from ..model import IN_REVIEW, LANGUAGES, Work
 from . import align, checks, memory
 from .segments import (
     CUE,
@@ -84,7 +84,7 @@ class SegmentState:
 class Workbench:
     """A version seen segment by segment (``GET .../translation/{lang}``)."""
 
-    work: object
+    work: Work
     source_lang: str
     lang: str
     status: workflow.VersionStatus
@@ -120,9 +120,10 @@ class _Context:
             raise NotFound(f"language {lang!r}")
         self.store, self.media, self.lang, self.index, self.settings = store, media, lang, index, settings
         self.work = store.get_work(work_id)
-        self.source_lang = source_language(self.work)
-        if self.source_lang is None:
+        source_lang = source_language(self.work)
+        if source_lang is None:
             raise InvalidRecord([("work", "the work has no published text to translate from")])
+        self.source_lang: str = source_lang
         if lang == self.source_lang:
             raise InvalidRecord([("lang", f"{lang} is the work's source language; choose another to translate into")])
         self.status = workflow.status(store, work_id, lang)
@@ -173,8 +174,8 @@ class _Context:
         text = self.status.working or self.status.public or workflow.VersionText()
         targets = {TITLE: text.title or ""}
         sids = [s.sid for s in self.segments if s.kind == DESCRIPTION]
-        stored = [self.rows[sid].target if sid in self.rows else None for sid in sids]
-        if sids and None not in stored and join_sentences(stored, self.lang) == (text.description or "").strip():
+        stored = [t for sid in sids if sid in self.rows and (t := self.rows[sid].target) is not None]
+        if sids and len(stored) == len(sids) and join_sentences(stored, self.lang) == (text.description or "").strip():
             targets.update(zip(sids, stored))
         else:
             targets.update(self._aligned_description(text.description))
@@ -233,7 +234,7 @@ def _neighbours(ctx: _Context, seg: Segment) -> list[tuple[int, int]]:
     out = []
     for k in (n - 1, n + 1):
         other = ctx.by_sid.get(f"{CUE}.{seg.track}.{k}")
-        if other is not None:
+        if other is not None and other.start_ms is not None and other.end_ms is not None:  # a cue's: always timed
             out.append((other.start_ms, other.end_ms))
     return out
 
