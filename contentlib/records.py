@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from . import bounds, jsonsafe, xmltext
 from .atomic import atomic_open
@@ -117,7 +118,7 @@ def _code_list(rec, name, vocabulary, problems):
     return value
 
 
-def safe_media_path(base_dir: Path, rel: str) -> Path:
+def safe_media_path(base_dir: Path, rel: object) -> Path:
     """Resolve a record's media path inside ``base_dir``.
 
     :raises ValueError: for absolute paths, ``..``, or anything resolving outside.
@@ -196,7 +197,7 @@ def parse_record(rec, vocabulary=None, base_dir: Path | None = None) -> tuple[Wo
     if url is not None and (not isinstance(url, str) or not _URL_RE.match(url)):
         problems.append(("source_url", "must be an http(s) URL"))
 
-    creators = []
+    creators: list[Creator] = []
     raw_creators = rec.get("creators", [])
     if not isinstance(raw_creators, list):
         problems.append(("creators", "must be a list"))
@@ -205,14 +206,14 @@ def parse_record(rec, vocabulary=None, base_dir: Path | None = None) -> tuple[Wo
         if not isinstance(c, dict) or set(c) - {"name", "role"}:
             problems.append((f"creators[{i}]", "must be {\"name\": {lang: string}, \"role\": string}"))
             continue
-        name, role = c.get("name"), c.get("role")
-        if (not isinstance(name, dict) or not name or
-                not all(k in LANGUAGES and isinstance(v, str) and v.strip() for k, v in name.items())):
+        names, role = c.get("name"), c.get("role")
+        if (not isinstance(names, dict) or not names or
+                not all(k in LANGUAGES and isinstance(v, str) and v.strip() for k, v in names.items())):
             problems.append((f"creators[{i}].name", "must map bo/zh/en to non-empty names"))
         elif role not in CREATOR_ROLES:
             problems.append((f"creators[{i}].role", f"unknown role {role!r}; expected one of {', '.join(CREATOR_ROLES)}"))
         else:
-            creators.append(Creator(dict(name), role))
+            creators.append(Creator(dict(names), role))
 
     files = _media_refs(rec.get("media", []), base_dir, problems)
     if problems:
@@ -222,7 +223,8 @@ def parse_record(rec, vocabulary=None, base_dir: Path | None = None) -> tuple[Wo
         if lang in titles or lang in descriptions or lang in keywords:
             versions[lang] = Version(lang, titles.get(lang), descriptions.get(lang), list(keywords.get(lang, [])),
                                      updated=updated.get(lang))
-    work = Work(id=wid, type=wtype, versions=versions, year=year, duration_seconds=duration, pages=pages,
+    # id and type are there and valid: no problems above
+    work = Work(id=rec["id"], type=rec["type"], versions=versions, year=year, duration_seconds=duration, pages=pages,
                 creators=creators, license=rec.get("license"), attribution=rec.get("attribution"),
                 source_url=url, **terms)
     return work, files, []
@@ -272,13 +274,14 @@ def _media_refs(raw, base_dir, problems) -> list[FileRef]:
         if base_dir is not None and not source.is_file():
             problems.append((f"{where}.path", f"no such file {m.get('path')!r}"))
             continue
-        refs.append(FileRef(m["path"], source, role, lang, sha))
+        if isinstance(role, str):  # else the role is a problem above, and the work is refused
+            refs.append(FileRef(m["path"], source, role, lang, sha))
     return refs
 
 
 def work_to_record(work: Work) -> dict:
     """The record of a work, in the field order of the spec, without empty fields."""
-    rec = {"id": work.id, "type": work.type}
+    rec: dict[str, Any] = {"id": work.id, "type": work.type}
     rec["titles"] = {lang: v.title for lang, v in work.versions.items() if v.title is not None}
     descriptions = {lang: v.description for lang, v in work.versions.items() if v.description is not None}
     keywords = {lang: list(v.keywords) for lang, v in work.versions.items() if v.keywords}
@@ -324,7 +327,7 @@ class ImportReport:
     replaced_media: set[str] = field(default_factory=set)
     # (line, work id, lang) of each version left as editors made it here
     kept_versions: list[tuple[int, str, str]] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)  # works a mirror import deleted
+    removed: list[str] | None = field(default_factory=list)  # works a mirror import deleted (None: not confirmed)
 
     @property
     def imported(self) -> int:
@@ -364,7 +367,9 @@ def read_file(path: Path, vocabulary=None, progress=None) -> tuple[list[ParsedLi
 
     :param progress: called as ``progress(bytes read, file size, "reading")`` now and then.
     """
-    parsed, problems, seen = [], [], {}
+    parsed: list[ParsedLine] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
     base_dir = path.resolve().parent
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
@@ -509,7 +514,8 @@ def import_file(store, path: Path, ingest: Ingest | None = None, skip_invalid: b
     :param progress: ``progress(done, total, stage)`` while reading the file and checking its files.
     """
     parsed, problems = read_file(Path(path), store.vocabulary(), progress=progress)
-    staging = ingest.staging() if hasattr(ingest, "staging") else None
+    make_staging = getattr(ingest, "staging", None)  # ``attachments.Ingester`` has it
+    staging = make_staging() if make_staging is not None else None
     try:
         good = _check_lines(parsed, problems, ingest, staging, progress=progress)
         problems.sort(key=lambda pr: pr.line)
@@ -577,7 +583,7 @@ def export_file(store, path: Path, media_path: Callable[[str], Path] | None = No
                 out.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 count += 1
                 if progress is not None:
-                    progress(count, max(total, count))
+                    progress(count, max(total or 0, count))  # total: counted when there is a progress
     except Cancelled:
         _take_back(copied, folder / media_dir)
         raise
@@ -612,7 +618,7 @@ def _extension(m: MediaEntry) -> str:
     """The file's extension: from its checked format, else from its name."""
     from .media.check import FORMATS
 
-    fmt = FORMATS.get(((m.info or {}).get("file") or {}).get("format"))
+    fmt = FORMATS.get(((m.info or {}).get("file") or {}).get("format") or "")
     if fmt is not None:
         return fmt.extension
     suffix = PurePosixPath(m.path).suffix.lower().lstrip(".")
