@@ -17,6 +17,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from .csvsafe import to_csv  # noqa: F401  (the one formula-safe writer; the page's CSV files use it)
 from .errors import BadParameter
@@ -193,8 +194,9 @@ def collection(store: Store, period: Period, filters: Filters = Filters()) -> di
                 delta[m] += 1 if state else -1
     cum_total = sum(1 for m in added.values() if m < period.start)
     cum_bo = sum(n for m, n in delta.items() if m < period.start)
-    tot_type, tot_subject = Counter(), Counter()
-    out = []
+    tot_type: Counter[str] = Counter()
+    tot_subject: Counter[str] = Counter()
+    out: list[dict[str, Any]] = []
     for month in period.months():
         new = [i for i, m in added.items() if m == month]
         by_type = Counter(ws[i]["type"] for i in new)
@@ -241,8 +243,9 @@ def translation(store: Store, period: Period, filters: Filters = Filters(), gaps
     for work_id, lang in store.published_langs():
         public[lang].add(work_id)
     inside = set(period.months())
-    counts = {m: {lang: Counter() for lang in TRANSLATED} for m in period.months()}
-    days = {m: {lang: [] for lang in TRANSLATED} for m in period.months()}
+    counts: dict[str, dict[str, Counter[str]]] = {m: {lang: Counter() for lang in TRANSLATED}
+                                                  for m in period.months()}
+    days: dict[str, dict[str, list[float]]] = {m: {lang: [] for lang in TRANSLATED} for m in period.months()}
     started: dict[tuple[str, str], float] = {}
     for r in rows:
         key, month = (r.work_id, r.lang), _month(r.at)
@@ -264,14 +267,14 @@ def translation(store: Store, period: Period, filters: Filters = Filters(), gaps
         if figure and month in inside:
             counts[month][r.lang][figure] += 1
     figures = ("drafted", "submitted", "published", "rejected")
-    out = []
+    out: list[dict[str, Any]] = []
     for m in period.months():
-        row = {"month": m}
+        row: dict[str, Any] = {"month": m}
         for lang in TRANSLATED:
             row[lang] = {f: counts[m][lang][f] for f in figures}
             row[lang]["median_days"] = _median(days[m][lang])
         out.append(row)
-    totals = {}
+    totals: dict[str, Any] = {}
     for lang in TRANSLATED:
         totals[lang] = {f: sum(r[lang][f] for r in out) for f in figures}
         totals[lang]["median_days"] = _median([d for m in period.months() for d in days[m][lang]])
@@ -280,7 +283,7 @@ def translation(store: Store, period: Period, filters: Filters = Filters(), gaps
         for s in w["subjects"]:
             by_subject[s]["works"] += 1
             by_subject[s]["with_tibetan"] += work_id in public["bo"]
-    gap_rows = [{"subject": s, "works": c["works"], "with_tibetan": c["with_tibetan"],
+    gap_rows: list[dict[str, Any]] = [{"subject": s, "works": c["works"], "with_tibetan": c["with_tibetan"],
                  "without_tibetan": c["works"] - c["with_tibetan"],
                  "tibetan_share": _share(c["with_tibetan"], c["works"])} for s, c in by_subject.items()]
     gap_rows.sort(key=lambda g: (-g["without_tibetan"], g["tibetan_share"] or 0, g["subject"]))
@@ -303,13 +306,13 @@ def _use_rows(store: Store, period: Period, ids: set | None, library: str | None
     """(library id, month, work id, lang, kind, count) for the period, local and imported."""
     local_id = local_library(store)[0]
     if library in (None, local_id):
-        for d, work_id, lang, kind, n in store.daily_sums(period.first_day(), period.after_last_day()):
-            if ids is None or work_id in ids:
-                yield local_id, month_of(d), work_id, lang, kind, int(n)
+        for r in store.daily_sums(period.first_day(), period.after_last_day()):
+            if ids is None or r.work_id in ids:
+                yield local_id, month_of(r.day), r.work_id, r.lang, r.kind, int(r[4])  # r[4]: the summed count
     if library != local_id:
         for r in store.imported_counts(period.start, period.end, library):
             if ids is None or r.work_id in ids:
-                yield r.library_id, r.month, r.work_id, r.lang, r.kind, int(r.count)
+                yield r.library_id, r.month, r.work_id, r.lang, r.kind, int(r._mapping["count"])  # r.count: tuple's
 
 
 def _figures(tally: Counter) -> dict:
@@ -330,8 +333,8 @@ def usage(store: Store, period: Period, filters: Filters = Filters(), library: s
     :param library: only this library's counts (its id), else all of them together.
     """
     ids = set(_works(store, filters)) if filters.any() else None
-    months = {m: Counter() for m in period.months()}
-    langs = {m: Counter() for m in period.months()}
+    months: dict[str, Counter[str]] = {m: Counter() for m in period.months()}
+    langs: dict[str, Counter[str]] = {m: Counter() for m in period.months()}
     per_lib: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     per_work: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     for lib, month, work_id, lang, kind, n in _use_rows(store, period, ids, library):
@@ -355,10 +358,10 @@ def usage(store: Store, period: Period, filters: Filters = Filters(), library: s
                "tibetan_share": _share(langs[m].get("bo", 0), uses),
                "libraries": {lib: _figures(per_lib[lib][m]) for lib in sorted(per_lib)}}
         out.append(row)
-    total = Counter()
-    for m in months.values():
-        total.update(m)
-    by_lang = Counter()
+    total: Counter[str] = Counter()
+    for month_tally in months.values():
+        total.update(month_tally)
+    by_lang: Counter[str] = Counter()
     for c in langs.values():
         by_lang.update(c)
     uses = sum(by_lang.values())
@@ -370,7 +373,7 @@ def usage(store: Store, period: Period, filters: Filters = Filters(), library: s
                             "uses": sum(c[f] for f in USE_KINDS)} for w, c in ranked[:top]]
     lib_rows = []
     for lib_id in sorted(per_lib, key=lambda i: (not libs.get(i, {}).get("local"), libs.get(i, {}).get("name", i))):
-        tally = Counter()
+        tally: Counter[str] = Counter()
         for c in per_lib[lib_id].values():
             tally.update(c)
         info = libs.get(lib_id, {"name": lib_id, "local": False})
