@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import fractions
 import os
-import tempfile
 from pathlib import Path
 
 import av

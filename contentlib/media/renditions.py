@@ -23,8 +23,8 @@ from PIL import Image, ImageDraw, ImageFont, features
 
 from contentlib.errors import MediaRejected
 
-from . import images, pdf, subtitles
 from ..disk import writing
+from . import images, pdf, subtitles
 from ._files import owner_tag
 from .check import FileInfo
 from .limits import Limits
@@ -156,7 +156,7 @@ def cover_card_image(titles: dict, size=(640, 360), *, layout=None) -> Image.Ima
     blocks: list[tuple] = []
     while True:
         blocks = []
-        for lang, font_path, share, colour, em_h, em_base, title in entries:
+        for lang, font_path, share, colour, em_h, em_base, _title in entries:
             px = max(8, round(height * share * scale))
             font = _font(str(font_path), px, layout)
             base_px, pieces = measured[lang]
