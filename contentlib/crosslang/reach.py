@@ -12,6 +12,7 @@ process follows a rebuild.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -20,6 +21,8 @@ from ..search import query as readings
 from ..search.results import OtherLanguage
 from . import lexicon
 from .table import Table
+
+log = logging.getLogger(__name__)
 
 RECHECK = 2.0
 CACHE = 50_000  # cached source units
@@ -53,6 +56,7 @@ class Reach:
         self._cache: OrderedDict = OrderedDict()
         self._table: Table | None = None  # the whole lexicon, once ``load`` was asked for
         self._loading: threading.Thread | None = None
+        self._load_started = float("-inf")
 
     def load(self) -> Table | None:
         """Read the live lexicon whole into memory (the server's warm-up; about 2 s and 8 MB at 180,000 entries).
@@ -71,14 +75,23 @@ class Reach:
         self._table = table
         return table
 
+    def _load_logged(self):
+        try:
+            self.load()
+        except Exception:  # noqa: BLE001  look-ups keep reading the database; seen in the log
+            log.exception("the new lexicon could not be loaded")
+
     def _table_for(self, generation):
         """The loaded table of ``generation``, or None (and a newer one starts loading)."""
         table = self._table
         if table is None or table.generation == generation:
             return table
         with self._lock:
-            if self._loading is None or not self._loading.is_alive():
-                self._loading = threading.Thread(target=self.load, name="lexicon-load", daemon=True)
+            now = time.monotonic()
+            idle = self._loading is None or not self._loading.is_alive()
+            if idle and now - self._load_started >= self.recheck:  # a failed load is tried again, not at once
+                self._load_started = now
+                self._loading = threading.Thread(target=self._load_logged, name="lexicon-load", daemon=True)
                 if self.background:
                     self._loading.start()
                 else:

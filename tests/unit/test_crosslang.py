@@ -186,3 +186,24 @@ def test_a_loaded_lexicon_follows_a_rebuild_in_another_process(store, db_url, tm
     behind._loading.join(30)
     assert behind._table.generation == first + 1
     assert behind.lookup(lexicon.BO_ZH, [pair]) == {pair: []}
+
+
+def test_a_lexicon_that_fails_to_load_again_leaves_look_ups_to_the_database(store, tmp_path, monkeypatch, caplog):
+    _import(store, tmp_path, demo_records(40) + [RARE])
+    first = reach.build(store)["generation"]
+    pair = "ཀྲོང\u0f0bཀྲོང"
+    r = reach.Reach(store, recheck=0, background=False)
+    r.load()
+    store.delete_work("pair-rare")
+    reach.build(store)
+    rows = store.lexicon_rows
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(store, "lexicon_rows", broken)
+    assert r.lookup(lexicon.BO_ZH, [pair]) == {pair: []}  # the new generation's answer, from the database
+    assert r._table.generation == first and "the new lexicon could not be loaded" in caplog.text
+    monkeypatch.setattr(store, "lexicon_rows", rows)
+    assert r.lookup(lexicon.BO_ZH, [pair]) == {pair: []}
+    assert r._table.generation == first + 1
