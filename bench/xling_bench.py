@@ -59,8 +59,10 @@ def block(args):
     os.environ["CONTENTLIB_HOME"] = args.home
     settings = defaults()
     settings["CONTENTLIB_COUNT_USE"] = False
-    lib = Library.from_settings(settings)
+    lib = Library.from_settings(settings, migrate=False)  # a built home, read only
     queries = [json.loads(line)["q"] for line in open(args.queries, encoding="utf-8")]
+    if not args.no_warm_up:
+        lib.warm_up()  # as the server does before it serves: dictionaries, the whole lexicon
     lib.search_across(queries[0])  # warm: dictionaries, searcher, caches
     plain, across = [], []
     for _ in range(args.rounds):
@@ -123,6 +125,7 @@ def main():
     k.add_argument("--home", required=True)
     k.add_argument("--queries", required=True)
     k.add_argument("--rounds", type=int, default=3)
+    k.add_argument("--no-warm-up", action="store_true", help="read the lexicon from the database, as before")
     c = sub.add_parser("curve")
     c.add_argument("--home", required=True)
     c.add_argument("--queries", required=True)

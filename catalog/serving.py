@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import logging
 import os
 import signal
 import threading
@@ -65,6 +66,7 @@ def serve(app, host: str, port: int, threads: int = 8, workers: int | None = Non
     if workers > 1 and can_fork():
         _gunicorn(app, host, port, threads, workers, on_start, on_stop)
         return
+    _warm_up(app)
     if on_start is not None:
         on_start(app)
     try:
@@ -137,12 +139,25 @@ def _lean_malloc() -> None:
         pass
 
 
-def _before_fork(app) -> None:
-    """Load what every process reads (dictionaries) and leave open nothing they must not share."""
+def _warm_up(app):
+    """Load what every search reads (dictionaries, the lexicon) before the first one; return the library."""
     from contentlib.search import prepare
 
-    prepare()
     lib = app.extensions.get("contentlib")
+    if lib is None:
+        prepare()
+        return None
+    try:
+        lib.warm_up()
+    except Exception:  # noqa: BLE001  searches then read the lexicon from the database: serve anyway
+        prepare()
+        logging.getLogger(__name__).exception("the lexicon was not loaded at start")
+    return lib
+
+
+def _before_fork(app) -> None:
+    """Load what every process reads (dictionaries, the lexicon) and leave open nothing they must not share."""
+    lib = _warm_up(app)
     if lib is None:
         return
     lib.store.engine.dispose()

@@ -2,13 +2,17 @@
 
 A search whose query reads as Tibetan (script or EWTS) or Chinese (characters
 or pinyin) also looks for works that have no version in that language, through
-the learned lexicon (``spec/search-api.md``, ``other_language``). Look-ups are
-cached per lexicon generation; the generation is read from the database at
-most every ``RECHECK`` seconds, so every process follows a rebuild.
+the learned lexicon (``spec/search-api.md``, ``other_language``). A server loads
+the whole lexicon into memory before it serves (``Reach.load``: a ``table.Table``
+of a few MB); without it, or while a newer generation loads in the background,
+look-ups go to the database and are cached. Everything is kept per lexicon
+generation, read from the database at most every ``RECHECK`` seconds, so every
+process follows a rebuild.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -16,6 +20,9 @@ from collections import OrderedDict
 from ..search import query as readings
 from ..search.results import OtherLanguage
 from . import lexicon
+from .table import Table
+
+log = logging.getLogger(__name__)
 
 RECHECK = 2.0
 CACHE = 50_000  # cached source units
@@ -39,13 +46,58 @@ def query_language(q: str) -> tuple[str, str] | None:
 class Reach:
     """The lexicon of one store, cached, and the ``other_language`` block built with it."""
 
-    def __init__(self, store, recheck: float = RECHECK):
+    def __init__(self, store, recheck: float = RECHECK, background: bool = True):
         self.store = store
         self.recheck = recheck
+        self.background = background
         self._lock = threading.Lock()
         self._generation = None
         self._checked = 0.0
         self._cache: OrderedDict = OrderedDict()
+        self._table: Table | None = None  # the whole lexicon, once ``load`` was asked for
+        self._loading: threading.Thread | None = None
+        self._load_started = float("-inf")
+
+    def load(self) -> Table | None:
+        """Read the live lexicon whole into memory (the server's warm-up; about 2 s and 8 MB at 180,000 entries).
+
+        From then on a newer generation is loaded again in a background thread as soon as it is
+        seen; until it is in, look-ups use the database.
+        """
+        while True:
+            row = self.store.lexicon_state()
+            if row is None:
+                return None
+            table = Table(row.generation, self.store.lexicon_rows())
+            after = self.store.lexicon_state()
+            if after is not None and after.generation == row.generation:  # not rebuilt meanwhile
+                break
+        self._table = table
+        return table
+
+    def _load_logged(self):
+        try:
+            self.load()
+        except Exception:  # noqa: BLE001  look-ups keep reading the database; seen in the log
+            log.exception("the new lexicon could not be loaded")
+
+    def _table_for(self, generation):
+        """The loaded table of ``generation``, or None (and a newer one starts loading)."""
+        table = self._table
+        if table is None or table.generation == generation:
+            return table
+        with self._lock:
+            now = time.monotonic()
+            idle = self._loading is None or not self._loading.is_alive()
+            if idle and now - self._load_started >= self.recheck:  # a failed load is tried again, not at once
+                self._load_started = now
+                self._loading = threading.Thread(target=self._load_logged, name="lexicon-load", daemon=True)
+                if self.background:
+                    self._loading.start()
+                else:
+                    self._loading.run()
+        table = self._table
+        return table if table is not None and table.generation == generation else None
 
     def generation(self) -> int | None:
         now = time.monotonic()
@@ -60,8 +112,12 @@ class Reach:
 
     def lookup(self, direction: str, sources: list[str]) -> dict:
         """``{source: [(target, weight), ...]}`` from the cache, the rest from the database."""
-        if self.generation() is None:
+        generation = self.generation()
+        if generation is None:
             return {}
+        table = self._table_for(generation)
+        if table is not None:
+            return table.lookup(direction, sources)
         out, missing = {}, []
         with self._lock:
             for s in sources:

@@ -54,7 +54,7 @@ from ..jobs import JobQueue
 from ..longwork import ReportingTask, Task, as_task
 from ..media import Limits, MediaStore
 from ..model import LANGUAGES, MediaEntry
-from ..search import Search, open_engine
+from ..search import Search, open_engine, prepare
 from ..search.results import SearchResult
 from ..search_request import SearchRequest, parse_search_args
 from ..selection import select_works
@@ -214,6 +214,14 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
                 if asked is not None:
                     self.unmet_counter().add_query(mine, asked[1])
         return result
+
+    def warm_up(self) -> None:
+        """Load what searches read before the first one comes: the dictionaries and the whole lexicon.
+
+        A server calls it before it forks its workers, so they share what it loaded.
+        """
+        prepare()
+        self.reach.load()
 
     def unmet_counter(self) -> demand.UnmetCounter:
         """This process's counter of unmet searches (written every few seconds)."""

@@ -253,7 +253,7 @@ class WhooshView:
         return self._engine._newest_first(self.s)
 
     def doc_frequency(self, field, term):
-        return self.s.reader().doc_frequency(field, term)
+        return self._eval().doc_frequency(field, term)
 
     def prefix_terms(self, field, prefix):
         return [t.decode("utf-8") if isinstance(t, bytes) else t

@@ -193,23 +193,33 @@ def _search(view, q, filters, page, per_page, expansions, plans=None) -> SearchR
 
 COMMON = 0.2  # a translated term in more than this share of the works is left out of the other-language search
 KEEP_RARE = 3  # ... unless nothing rarer is left: then the rarest clauses stay
+# The postings the other-language search reads, at most, as a share of the works: clauses are taken best
+# first until the next would pass it (the first is always taken). Chosen on xling-dev: 0.15 to 0.3 keep its
+# recall@10 at 0.307, 0.1 drops it to 0.287.
+BUDGET = 0.2
 
 
 def _rare_clauses(view, plan):
-    """``plan`` (an Or of translated units) without the terms most works hold.
+    """``plan`` (an Or of translated units, best first) without the terms most works hold, within ``BUDGET``.
 
     A reading's common units (a Chinese bigram such as 科学) cost the most to read, a posting per
     work holding them, and tell the least; the block shows ten works. An And keeps its rare terms.
+    Past the budget the weaker clauses are not even looked up: a term read cold costs about 0.1 ms
+    per 1,000 postings, and a reading of 16 units held up to 76,000 at 100,000 works.
     """
     if not isinstance(plan, Or):
         return plan
-    most = COMMON * max(view.size, 1)
+    size = max(view.size, 1)
+    most, budget, spent = COMMON * size, BUDGET * size, 0
     kept, rarest = [], []
     for clause in plan.clauses:
         terms = clause.clauses if isinstance(clause, And) else (clause,)
         freq = [view.doc_frequency(t.field, t.text) for t in terms]
         rare = tuple(t for t, f in zip(terms, freq) if f <= most)
         rarest.append((min(freq, default=0), clause))
+        spent += sum(f for f in freq if f <= most)
+        if kept and spent > budget:
+            break
         if len(rare) == len(terms):
             kept.append(clause)
         elif len(rare) == 1:

@@ -68,6 +68,15 @@ class LexiconStore(Base):
                     out.setdefault(r.source, []).append((r.target, float(r.weight)))
         return out
 
+    def lexicon_rows(self, batch: int = 10_000):
+        """Yield every (direction, source, target, weight), each source's targets best first (as ``lexicon_targets``)."""
+        c = lexicon_entries.c
+        q = sa.select(c.direction, c.source, c.target, c.weight).order_by(
+            c.direction, c.source, c.weight.desc(), c.target)
+        with self.engine.connect() as conn:
+            for rows in conn.execution_options(yield_per=batch).execute(q).partitions():
+                yield from ((d, s, t, float(w)) for d, s, t, w in rows)
+
     def lexicon_sources_for(self, direction: str, target: str) -> list[tuple[str, float]]:
         """Source units that read as ``target`` (the lexicon page's reverse look-up)."""
         q = (sa.select(lexicon_entries.c.source, lexicon_entries.c.weight)

@@ -141,3 +141,69 @@ def test_past_its_row_budget_the_lexicon_learns_from_the_shortest_pairs():
     assert not any(e[1] == "རླུང" or e[2] == "རླུང" for e in budget)  # only the long pair holds wind
     assert any(e[1] == "རླུང" or e[2] == "རླུང" for e in everything)
     assert lexicon.build(short + [long], max_rows=0) == []
+
+
+def _lexicon_keys(store):
+    return list(dict.fromkeys((d, s) for d, s, _, _ in store.lexicon_rows()))
+
+
+def test_the_lexicon_loaded_whole_reads_as_the_database(store, tmp_path):
+    _import(store, tmp_path, demo_records(60) + [RARE])
+    glossary.add(store, "冰川", "འཁྱགས་རོམ")
+    reach.build(store)
+    loaded, plain = reach.Reach(store), reach.Reach(store)
+    table = loaded.load()
+    keys = _lexicon_keys(store)
+    assert table is not None and table.sources == len(keys) > 100
+    for direction, source in keys:  # every entry, its weights exact and best first
+        assert table.get(direction, source) == store.lexicon_targets(direction, [source])[source]
+    assert table.get(lexicon.BO_ZH, "not a unit") == []
+    for lang, text in [("zh", "鼍鼍"), ("zh", "冰川融化"), ("bo", "ཀྲོང་ཀྲོང"), ("bo", "བོད་ཀྱི་ལོ་རྒྱུས"), ("zh", "")]:
+        expansions = glossary.expansions(store, text)
+        assert lexicon.read(lang, text, loaded.lookup, expansions) == lexicon.read(lang, text, plain.lookup, expansions)
+    assert reach.Reach(store).load() is not None and loaded._table is table
+
+
+def test_a_loaded_lexicon_follows_a_rebuild_in_another_process(store, db_url, tmp_path):
+    import subprocess
+    import sys
+
+    _import(store, tmp_path, demo_records(40) + [RARE])
+    first = reach.build(store)["generation"]
+    pair = "ཀྲོང\u0f0bཀྲོང"
+    waiting = reach.Reach(store, recheck=0, background=False)
+    behind = reach.Reach(store, recheck=0)  # loads the new one in a thread, reads the database meanwhile
+    assert waiting.load().generation == behind.load().generation == first
+    assert [t for t, _ in waiting.lookup(lexicon.BO_ZH, [pair])[pair]][0] == "鼍鼍"
+    rebuild = ("import sys; from contentlib.store import Store; from contentlib.crosslang import reach;"
+               "s = Store.from_url(sys.argv[1]); s.delete_work('pair-rare'); print(reach.build(s)['generation'])")
+    out = subprocess.run([sys.executable, "-c", rebuild, db_url], check=True, capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert int(out.stdout) == first + 1
+    assert waiting.lookup(lexicon.BO_ZH, [pair]) == {pair: []}
+    assert waiting._table.generation == first + 1
+    assert behind.lookup(lexicon.BO_ZH, [pair]) == {pair: []}  # the database's answer, or the new table's
+    behind._loading.join(30)
+    assert behind._table.generation == first + 1
+    assert behind.lookup(lexicon.BO_ZH, [pair]) == {pair: []}
+
+
+def test_a_lexicon_that_fails_to_load_again_leaves_look_ups_to_the_database(store, tmp_path, monkeypatch, caplog):
+    _import(store, tmp_path, demo_records(40) + [RARE])
+    first = reach.build(store)["generation"]
+    pair = "ཀྲོང\u0f0bཀྲོང"
+    r = reach.Reach(store, recheck=0, background=False)
+    r.load()
+    store.delete_work("pair-rare")
+    reach.build(store)
+    rows = store.lexicon_rows
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(store, "lexicon_rows", broken)
+    assert r.lookup(lexicon.BO_ZH, [pair]) == {pair: []}  # the new generation's answer, from the database
+    assert r._table.generation == first and "the new lexicon could not be loaded" in caplog.text
+    monkeypatch.setattr(store, "lexicon_rows", rows)
+    assert r.lookup(lexicon.BO_ZH, [pair]) == {pair: []}
+    assert r._table.generation == first + 1

@@ -38,3 +38,24 @@ def test_rare_terms_pass_unchanged():
     plan = Or((Term("bo", "x", 1.0), Term("bo2", "y", 2.0)))
     assert policy._rare_clauses(view, plan).clauses == plan.clauses
     assert policy._rare_clauses(view, Term("bo", "x")) is not None
+
+
+def test_past_the_budget_the_weaker_clauses_are_not_even_looked_up():
+    """Best first, postings up to BUDGET x the works (20 of 100 here); the first clause always stays."""
+    asked = []
+
+    class Counting(View):
+        def doc_frequency(self, field, text):
+            asked.append(text)
+            return super().doc_frequency(field, text)
+
+    view = Counting({"a": 12, "b": 6, "c": 4, "d": 1, "e": 1})
+    plan = Or(tuple(Term("zh2", t, 5.0 - i) for i, t in enumerate("abcde")))
+    assert policy.BUDGET * view.size == 20
+    assert [c.text for c in policy._rare_clauses(view, plan).clauses] == ["a", "b"]  # 12 + 6; c would make 22
+    assert asked == ["a", "b", "c"]  # d and e, cheap as they are, come after c: never asked
+    big = Counting({"a": 19, "b": 19})
+    assert [c.text for c in policy._rare_clauses(big, Or((Term("zh2", "a"), Term("zh2", "b")))).clauses] == ["a"]
+    first = Counting({"x": 30, "a": 15, "b": 10})  # a common first clause costs nothing: it is left out
+    kept = policy._rare_clauses(first, Or((Term("zh2", "x"), Term("zh2", "a"), Term("zh2", "b"))))
+    assert [c.text for c in kept.clauses] == ["a"]

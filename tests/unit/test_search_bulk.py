@@ -189,6 +189,23 @@ def test_mapped_postings_equal_whoosh_for_every_term(idx):
         assert checked > 1000
 
 
+def test_doc_frequency_equals_whoosh_for_every_term(idx):
+    """Read from the term infos (or a cached term's postings), across segments, one of them compound."""
+    with idx.engine._open().searcher() as s:
+        ev = bulk.Evaluator(s, bulk.Segments(), idx.engine._live(s))
+        assert any(m is None for m in ev._mapped) and any(m is not None for m in ev._mapped)
+        terms = {(f, t) for f, t in s.reader().all_terms() if f in ("bo", "bo2", "zh", "zhw", "py", "lang")}
+        assert len(terms) > 1000
+        for field, btext in terms:
+            text = btext.decode("utf-8")
+            want = s.reader().doc_frequency(field, btext)
+            assert ev.doc_frequency(field, text) == want
+            ev.term(field, text)  # now counted from the cached postings
+            assert ev.doc_frequency(field, text) == want
+        assert ev.doc_frequency("zh", "不在索引里") == 0
+        assert ev.doc_frequency("nofield", "x") == 0
+
+
 def test_a_compound_segment_is_read_by_whoosh(tmp_path):
     recs = [json.loads(line) for line in open(SAMPLE, encoding="utf-8")][:20]
     index = SearchIndex(tmp_path / "ix")

@@ -299,3 +299,31 @@ def test_the_demand_report_refuses_an_empty_month(reach_app, client, auth, users
         r = client.get(f"/api/v1/reports/demand?{query}")
         assert r.status_code == 400 and r.get_json()["error"]["code"] == "bad_parameter"
     assert client.get("/api/v1/reports/views?to=").status_code in (400, 404)
+
+
+def test_the_server_loads_the_lexicon_before_it_serves_and_answers_alike(reach_app, client):
+    from catalog import serving
+    lib = reach_app.extensions["contentlib"]
+    queries = [demo_tibetan_for(reach_app, rec["titles"]["zh"]) for rec in reach_app.recs[100:110]]
+    queries += [rec["titles"]["zh"][:4] for rec in demo_records(140)[120:130]]  # to the Tibetan-only works
+    from_database = [search(client, q=q).get("other_language") for q in queries]
+    assert lib.reach._table is None and any(b and b["results"] for b in from_database)
+    assert serving._warm_up(reach_app) is lib
+    assert lib.reach._table is not None and lib.reach._table.generation == lib.store.lexicon_state().generation
+    lib.reach._cache.clear()  # nothing from the database now: the loaded table answers
+    assert [search(client, q=q).get("other_language") for q in queries] == from_database
+    assert not lib.reach._cache
+
+
+def test_a_server_whose_lexicon_cannot_load_serves_anyway(reach_app, client, monkeypatch, caplog):
+    from catalog import serving
+    lib = reach_app.extensions["contentlib"]
+
+    def broken():
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(lib.reach, "load", broken)
+    assert serving._warm_up(reach_app) is lib
+    assert "the lexicon was not loaded at start" in caplog.text
+    q = demo_tibetan_for(reach_app, reach_app.recs[100]["titles"]["zh"])
+    assert search(client, q=q)["other_language"]["lang"] == "zh"
