@@ -75,7 +75,7 @@ class LexiconStore(Base):
             c.direction, c.source, c.weight.desc(), c.target)
         with self.engine.connect() as conn:
             for rows in conn.execution_options(yield_per=batch).execute(q).partitions():
-                yield from ((d, s, t, float(w)) for d, s, t, w in rows)
+                yield from ((r.direction, r.source, r.target, float(r.weight)) for r in rows)
 
     def lexicon_sources_for(self, direction: str, target: str) -> list[tuple[str, float]]:
         """Source units that read as ``target`` (the lexicon page's reverse look-up)."""
