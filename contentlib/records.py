@@ -76,7 +76,6 @@ class ParsedLine:
     work: Work
     files: list[FileRef] = field(default_factory=list)
     carried: frozenset[str] = frozenset()  # the record's fields (``merge.carried_fields``)
-    staged: list = field(default_factory=list)  # its media files, checked and waiting to be stored
 
 
 # A media ingester takes a file and returns (sha256, size, content_type, info); it raises
