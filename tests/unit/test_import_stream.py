@@ -128,3 +128,24 @@ def test_mirror_plans_from_a_stream_and_removes_what_the_file_lacks(store, tmp_p
     report = records.import_file(store, write_jsonl(tmp_path / "fewer.jsonl", _records()), mirror=True, confirm=confirm)
     assert seen == [["remove work gone"]] and report.removed == ["gone"]
     assert store.count_works() == N and report.unchanged == N
+
+
+def test_an_import_learns_the_memory_but_leaves_the_fuzzy_index_to_the_first_look_up(db_url, tmp_path):
+    from contentlib.library import Library
+    from contentlib.settings import defaults
+    from contentlib.translation import memory
+
+    home = tmp_path / "home"
+    home.mkdir()
+    lib = Library.from_settings(defaults({"CONTENTLIB_HOME": str(home), "CONTENTLIB_DATABASE_URL": db_url}))
+    try:
+        lib.import_file(write_jsonl(tmp_path / "pair.jsonl", [
+            {"id": "m-air", "type": "book", "titles": {"zh": "空气", "bo": "རླུང་"},
+             "descriptions": {"zh": "冰是固体。空气是气体。", "bo": "འཁྱག་རོམ་ནི་སྲ་རྫས་རེད། རླུང་ནི་རླངས་རྫས་ཡིན།"}}]))
+        assert lib.store.memory_counts()["pairs"] > 0
+        assert lib.translation.index._snap is memory._EMPTY  # a command would build it only to exit
+        (near,) = [s for s in memory.lookup(lib.store, "冰是固体呀。", "zh", "bo", index=lib.translation.index)]
+        assert near.target == "འཁྱག་རོམ་ནི་སྲ་རྫས་རེད།" and 0.6 <= near.similarity < 1
+        assert lib.translation.index._snap is not memory._EMPTY
+    finally:
+        lib.close()
