@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import re
 import shutil
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -75,7 +77,6 @@ class ParsedLine:
     work: Work
     files: list[FileRef] = field(default_factory=list)
     carried: frozenset[str] = frozenset()  # the record's fields (``merge.carried_fields``)
-    staged: list = field(default_factory=list)  # its media files, checked and waiting to be stored
 
 
 # A media ingester takes a file and returns (sha256, size, content_type, info); it raises
@@ -365,47 +366,63 @@ class MirrorPlan:
 def read_file(path: Path, vocabulary=None, progress=None) -> tuple[list[ParsedLine], list[Problem]]:
     """Parse and check every line of a JSON Lines file; write nothing.
 
+    Every work is held in memory: an import does not use this (``import_file`` reads a file twice instead).
+
     :param progress: called as ``progress(bytes read, file size, "reading")`` now and then.
     """
     parsed: list[ParsedLine] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    base_dir = path.resolve().parent
     with open(path, "rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        for number, raw in enumerate(_bounded_lines(fh), start=1):
-            if progress is not None and number % 100 == 0:
-                progress(fh.tell(), size, "reading")
-            if raw is None:
-                problems.append(Problem(number, "line", f"longer than {bounds.MAX_LINE_BYTES // 2 ** 20} MB"))
-                continue
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                problems.append(Problem(number, "encoding", f"not UTF-8 ({exc.reason})"))
-                continue
-            if number == 1 and text.startswith("\ufeff"):
-                problems.append(Problem(number, "encoding", "starts with a byte order mark"))
-                continue
-            if not text.strip():
-                continue
-            try:
-                rec = jsonsafe.loads(text, bounds.MAX_LINE_BYTES)
-            except jsonsafe.JSONRefused as exc:
-                problems.append(Problem(number, "json", str(exc)))
-                continue
-            work, files, errs = parse_record(rec, vocabulary, base_dir)
-            problems += [Problem(number, f, m) for f, m in errs]
-            if work is None:
-                continue
-            if work.id in seen:
-                problems.append(Problem(number, "id", f"duplicate id {work.id!r} (first on line {seen[work.id]})"))
-                continue
-            seen[work.id] = number
-            parsed.append(ParsedLine(number, work, files, carried_fields(rec)))
-        if progress is not None:
-            progress(size, size, "reading")
+        for number, work, files, carried, errs in _parse_lines(fh, vocabulary, Path(path).resolve().parent, progress):
+            problems += errs
+            if work is not None and _first(work.id, number, seen, problems):
+                parsed.append(ParsedLine(number, work, files, carried))
     return parsed, problems
+
+
+def _first(work_id: str, number: int, seen: dict[str, int], problems: list[Problem]) -> bool:
+    """Whether this line is the first with this id (else a problem names the line that was)."""
+    if work_id in seen:
+        problems.append(Problem(number, "id", f"duplicate id {work_id!r} (first on line {seen[work_id]})"))
+        return False
+    seen[work_id] = number
+    return True
+
+
+def _parse_lines(fh, vocabulary, base_dir: Path, progress=None):
+    """Yield ``(line, work, files, carried, problems)`` for each line that is not blank.
+
+    ``work`` is None when the line has problems. Only the current line is held.
+    """
+    size = os.fstat(fh.fileno()).st_size
+    for number, raw in enumerate(_bounded_lines(fh), start=1):
+        if progress is not None and number % 100 == 0:
+            progress(fh.tell(), size, "reading")
+        if raw is None:
+            yield number, None, [], frozenset(), [
+                Problem(number, "line", f"longer than {bounds.MAX_LINE_BYTES // 2 ** 20} MB")]
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield number, None, [], frozenset(), [Problem(number, "encoding", f"not UTF-8 ({exc.reason})")]
+            continue
+        if number == 1 and text.startswith("\ufeff"):
+            yield number, None, [], frozenset(), [Problem(number, "encoding", "starts with a byte order mark")]
+            continue
+        if not text.strip():
+            continue
+        try:
+            rec = jsonsafe.loads(text, bounds.MAX_LINE_BYTES)
+        except jsonsafe.JSONRefused as exc:
+            yield number, None, [], frozenset(), [Problem(number, "json", str(exc))]
+            continue
+        work, files, errs = parse_record(rec, vocabulary, base_dir)
+        carried = carried_fields(rec) if work is not None else frozenset()
+        yield number, work, files, carried, [Problem(number, f, m) for f, m in errs]
+    if progress is not None:
+        progress(size, size, "reading")
 
 
 def _bounded_lines(fh):
@@ -422,6 +439,28 @@ def _bounded_lines(fh):
             yield raw
 
 
+class _Hashed:
+    """A binary file read line by line whose every byte goes into a sha256 as it is read.
+
+    An import reads its file twice; the two digests say whether both passes read the same file.
+    """
+
+    def __init__(self, fh):
+        self._fh = fh
+        self.sha = hashlib.sha256()
+
+    def readline(self, limit: int = -1) -> bytes:
+        raw = self._fh.readline(limit)
+        self.sha.update(raw)
+        return raw
+
+    def tell(self) -> int:
+        return self._fh.tell()
+
+    def fileno(self) -> int:
+        return self._fh.fileno()
+
+
 def hash_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -430,68 +469,154 @@ def hash_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _check_lines(parsed: list[ParsedLine], problems: list[Problem], ingest, staging,
-                 progress=None) -> list[ParsedLine]:
-    """Check every line's files by content; return the lines without problems.
+@dataclass
+class _Checked:
+    """What an import's first pass keeps of its file: a few facts per line, never the works."""
+
+    sha256: str = ""  # of the bytes read
+    problems: list[Problem] = field(default_factory=list)
+    skip: set[int] = field(default_factory=set)  # lines not to write: a problem, or an id an earlier line has
+    files: dict[int, list[FileRef]] = field(default_factory=dict)  # the lines whose records name files
+    media: dict[int, list[MediaEntry]] = field(default_factory=dict)  # their entries, once checked
+    staged: dict[int, list] = field(default_factory=dict)  # their files, staged (good lines only)
+
+
+def _check_file(path: Path, vocabulary, progress=None) -> _Checked:
+    """The first pass: check every line, keeping its problems and the files it names; write nothing."""
+    checked = _Checked()
+    seen: dict[str, int] = {}
+    with open(path, "rb") as raw:
+        fh = _Hashed(raw)
+        for number, work, files, _, errs in _parse_lines(fh, vocabulary, path.resolve().parent, progress):
+            checked.problems += errs
+            if work is None or not _first(work.id, number, seen, checked.problems):
+                checked.skip.add(number)
+            elif files:
+                checked.files[number] = files
+        checked.sha256 = fh.sha.hexdigest()
+    return checked
+
+
+def _check_files(checked: _Checked, ingest, staging, progress=None) -> None:
+    """Check every named file by content; a line with a bad one is not written.
 
     With a ``staging`` (``attachments.ingester(...).staging()``) files are only
     staged here: nothing reaches the media store until the import is accepted.
     """
     from .errors import MediaRejected
 
-    good = []
-    with_files = sum(1 for p in parsed if p.files)
-    checked = 0
-    for p in parsed:
-        line_problems = []
-        if p.files and progress is not None:
-            progress(checked, with_files, "checking files")
-            checked += 1
-        for i, ref in enumerate(p.files):
+    with_files = len(checked.files)
+    for done, (line, refs) in enumerate(checked.files.items()):
+        if progress is not None:
+            progress(done, with_files, "checking files")
+        entries, staged, line_problems = [], [], []
+        for i, ref in enumerate(refs):
             if ref.sha256 is not None and hash_file(ref.source) != ref.sha256:
-                line_problems.append(Problem(p.line, f"media[{i}].sha256", "does not match the file"))
+                line_problems.append(Problem(line, f"media[{i}].sha256", "does not match the file"))
                 continue
             if ingest is None:
-                line_problems.append(Problem(p.line, f"media[{i}]", "this import cannot store media"))
+                line_problems.append(Problem(line, f"media[{i}]", "this import cannot store media"))
                 continue
             try:
                 if staging is not None:
                     handle = staging.stage(ref.source)
-                    p.staged.append(handle)
+                    staged.append(handle)
                     sha, size, ctype, info = handle.facts
                 else:
                     sha, size, ctype, info = ingest(ref.source)
             except MediaRejected as exc:
-                line_problems.append(Problem(p.line, f"media[{i}].path", str(exc)))
+                line_problems.append(Problem(line, f"media[{i}].path", str(exc)))
                 continue
-            p.work.media.append(MediaEntry(path=ref.path, role=ref.role, lang=ref.lang, sha256=sha, size=size,
-                                           content_type=ctype, original_name=PurePosixPath(ref.path).name,
-                                           info=info or {}))
+            entries.append(MediaEntry(path=ref.path, role=ref.role, lang=ref.lang, sha256=sha, size=size,
+                                      content_type=ctype, original_name=PurePosixPath(ref.path).name,
+                                      info=info or {}))
         if line_problems:
-            problems += line_problems
+            checked.problems += line_problems
+            checked.skip.add(line)
         else:
-            good.append(p)
+            checked.media[line] = entries
+            if staged:
+                checked.staged[line] = staged
     if progress is not None and with_files:
         progress(with_files, with_files, "checking files")
-    return good
 
 
-def mirror_plan(store, works: list[Work]) -> MirrorPlan:
-    """What importing exactly ``works`` with ``mirror`` would remove (nothing is written)."""
+def _works(path: Path, vocabulary, checked: _Checked, carried: _Carried | None = None,
+           ids: list[str] | None = None, lines: array | None = None) -> Iterator[Work]:
+    """The second pass: read the file again and yield the works the first accepted, with their checked files.
+
+    :param carried: filled with each work's record fields as it is yielded.
+    :param ids: and ``lines``: each work's id and line are appended as it is yielded.
+    :raises InvalidRecord: once the file turns out not to be the one the first pass read (an accepted
+        line no longer parses, or the sha256 of the whole differs); the caller writes nothing then.
+    """
+    with open(path, "rb") as raw:
+        fh = _Hashed(raw)
+        for number, work, _, fields, _ in _parse_lines(fh, vocabulary, path.resolve().parent):
+            if number in checked.skip:
+                continue
+            if work is None:
+                raise _changed(path)
+            work.media.extend(checked.media.get(number, ()))
+            if carried is not None:
+                carried[work.id] = fields
+            if ids is not None and lines is not None:
+                ids.append(work.id)
+                lines.append(number)
+            yield work
+        if fh.sha.hexdigest() != checked.sha256:
+            raise _changed(path)
+
+
+def _changed(path: Path) -> InvalidRecord:
+    return InvalidRecord([("file", f"{path.name} changed while it was being imported; import it again")])
+
+
+class _Carried(Mapping):
+    """The record fields of the works on their way to ``put_works``, each let go once looked up.
+
+    ``put_works`` looks each work's up once, a batch after ``_works`` put it here,
+    so this holds one batch's, not the file's.
+    """
+
+    def __init__(self) -> None:
+        self._fields: dict[str, frozenset[str]] = {}
+
+    def __setitem__(self, work_id: str, fields: frozenset[str]) -> None:
+        self._fields[work_id] = fields
+
+    def __getitem__(self, work_id: str) -> frozenset[str]:
+        return self._fields.pop(work_id)
+
+    def __iter__(self):
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+
+def mirror_plan(store, works: Iterable[Work]) -> MirrorPlan:
+    """What importing exactly ``works`` with ``mirror`` would remove (nothing is written).
+
+    ``works`` may be a stream: they are compared with the catalog a batch at a time.
+    """
     from .merge import merge
 
     plan = MirrorPlan()
-    keep = {w.id for w in works}
+    keep: set[str] = set()
+    it = iter(works)
+    while chunk := list(itertools.islice(it, 500)):
+        keep.update(w.id for w in chunk)
+        before = {w.id: w for w in store.get_works([w.id for w in chunk])}
+        for w in chunk:
+            old = before.get(w.id)
+            if old is None:
+                continue
+            result = merge(old, w, {}, 0.0, mirror=True)
+            plan.versions += [(w.id, lang) for lang in result.removed]
+            listed = {(m.role, m.lang, m.sha256) for m in result.work.media}
+            plan.media += [(w.id, m.path) for m in old.media if (m.role, m.lang, m.sha256) not in listed]
     plan.works = [i for i in store.work_ids() if i not in keep]
-    before = {w.id: w for w in store.get_works([w.id for w in works])}
-    for w in works:
-        old = before.get(w.id)
-        if old is None:
-            continue
-        result = merge(old, w, {}, 0.0, mirror=True)
-        plan.versions += [(w.id, lang) for lang in result.removed]
-        listed = {(m.role, m.lang, m.sha256) for m in result.work.media}
-        plan.media += [(w.id, m.path) for m in old.media if (m.role, m.lang, m.sha256) not in listed]
     return plan
 
 
@@ -505,33 +630,43 @@ def import_file(store, path: Path, ingest: Ingest | None = None, skip_invalid: b
     (``merge.merge``): it never removes a version or a file the file does not
     carry, and keeps versions editors changed here unless the record's copy is later.
 
+    The file is read twice, so memory does not grow with it: the first pass checks
+    every line and keeps only a few facts per line (its problems, its checked files)
+    and a sha256 of the bytes; the second reads it again and writes the works a
+    batch at a time inside the one transaction, which is not committed unless the
+    second pass read the same bytes.
+
     :param skip_invalid: import the valid lines even when others are broken.
     :param mirror: make the catalog equal the file. ``confirm`` is shown the
         plan of what would be removed and must return True, else nothing changes
         (the report's ``removed`` is None then).
     :raises InvalidRecord: (with every problem) when a line is invalid and
-        ``skip_invalid`` is false; nothing has been written then.
+        ``skip_invalid`` is false, or when the file changed between the passes;
+        nothing has been written then.
     :param progress: ``progress(done, total, stage)`` while reading the file and checking its files.
     """
-    parsed, problems = read_file(Path(path), store.vocabulary(), progress=progress)
+    path = Path(path)
+    vocabulary = store.vocabulary()
+    checked = _check_file(path, vocabulary, progress=progress)
     make_staging = getattr(ingest, "staging", None)  # ``attachments.Ingester`` has it
     staging = make_staging() if make_staging is not None else None
     try:
-        good = _check_lines(parsed, problems, ingest, staging, progress=progress)
-        problems.sort(key=lambda pr: pr.line)
+        _check_files(checked, ingest, staging, progress=progress)
+        problems = sorted(checked.problems, key=lambda pr: pr.line)
         report = ImportReport(problems=problems)
         if problems and not skip_invalid:
             raise InvalidRecord([(str(pr.line), f"{pr.field}: {pr.message}") for pr in problems])
-        works = [p.work for p in good]
         if mirror:
-            plan = mirror_plan(store, works)
+            plan = mirror_plan(store, _works(path, vocabulary, checked))
             if not plan.empty and (confirm is None or not confirm(plan)):
                 report.removed = None
                 return report
-        stored = staging.commit([h for p in good for h in p.staged]) if staging is not None else []
+        stored = staging.commit([h for hs in checked.staged.values() for h in hs]) if staging is not None else []
+        carried = _Carried()
+        lines = array("l")  # the line of each of report.work_ids
         try:
-            counts = store.put_works(works, actor=actor, carried={p.work.id: p.carried for p in good},
-                                     mirror=mirror)
+            counts = store.put_works(_works(path, vocabulary, checked, carried, report.work_ids, lines),
+                                     actor=actor, carried=carried, mirror=mirror)
         except BaseException:
             if staging is not None:
                 staging.forget(store, stored)
@@ -541,9 +676,9 @@ def import_file(store, path: Path, ingest: Ingest | None = None, skip_invalid: b
             staging.discard()
     report.created, report.updated, report.unchanged = counts["created"], counts["updated"], counts["unchanged"]
     report.kept = counts["kept"]
-    line_of = {p.work.id: p.line for p in good}
+    kept_ids = {w for w, _ in counts["kept_versions"]}
+    line_of = {w: n for w, n in zip(report.work_ids, lines) if w in kept_ids}
     report.kept_versions = [(line_of.get(w, 0), w, lang) for w, lang in counts["kept_versions"]]
-    report.work_ids = [p.work.id for p in good]
     report.replaced_media = counts["replaced_media"]
     report.removed = counts["removed"]
     return report

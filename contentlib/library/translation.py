@@ -34,13 +34,14 @@ class Translation:
     def _settings(self) -> dict:
         return self._lib.settings
 
-    def follow_memory(self, blocking: bool = True) -> int:
+    def follow_memory(self, blocking: bool = True, refresh: bool = True) -> int:
         """Apply what changed since the memory last looked (the applier's pass calls this, not blocking).
 
-        This process's fuzzy index follows too, so a look-up seldom waits for it.
+        This process's fuzzy index follows too (unless ``refresh`` is off), so a look-up seldom waits for it.
         """
         applied = memory.follow(self._store, self._lib.media, blocking=blocking)
-        self.index.refresh(self._store)
+        if refresh:
+            self.index.refresh(self._store)
         return applied
 
     def rebuild_memory(self, progress=None) -> int:

@@ -6,8 +6,9 @@ Every change to a work writes its outbox row in the same transaction (``OutboxSt
 from __future__ import annotations
 
 import functools
+import itertools
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -171,14 +172,17 @@ class WorksStore(Base):
 
     # -- writing works ----------------------------------------------------
 
-    def put_works(self, new_works: list[Work], actor: str | None = None,
-                  carried: dict[str, frozenset] | None = None, mirror: bool = False, also=None) -> dict:
+    def put_works(self, new_works: Iterable[Work], actor: str | None = None,
+                  carried: Mapping[str, frozenset] | None = None, mirror: bool = False, also=None) -> dict:
         """Merge works into the catalog (published text) in one transaction; see ``merge.merge``.
 
         A work equal to what is stored is left alone, so importing the same
         file twice changes nothing. Drafts beside a published version stay.
+        ``new_works`` may be a stream: it is read and written _BATCH works at a
+        time, and only their ids are kept (if it raises, nothing is written).
 
-        :param carried: per work id, the fields its record carries (absent: all of them).
+        :param carried: per work id, the fields its record carries (absent: all of them);
+            each work's is looked up once, after the work came out of ``new_works``.
         :param mirror: make the catalog equal ``new_works``: every other work, and every
             version and file they do not carry, is removed.
         :param also: called as ``also(conn, counts)`` inside the same transaction, before it
@@ -193,13 +197,16 @@ class WorksStore(Base):
         replaced: set[str] = set()  # files that updated works no longer name
         removed: list[str] = []
         touched: list[str] = []
-        carried = carried or {}
+        carried = {} if carried is None else carried  # not `or`: a stream's starts empty
         now = time.time()
         with self.transaction() as conn:
             next_added = (conn.execute(sa.select(sa.func.max(works.c.added))).scalar() or 0) + 1
-            for i in range(0, len(new_works), _BATCH):
-                chunk = new_works[i:i + _BATCH]
+            keep: set[str] = set()  # with mirror: every work's id
+            stream = iter(new_works)
+            while chunk := list(itertools.islice(stream, _BATCH)):
                 ids = [w.id for w in chunk]
+                if mirror:
+                    keep.update(ids)
                 old = {w.id: w for w in self._load(conn, ids, draft_media=True)}  # drafts' files stay
                 origins: dict[str, dict[str, Origin]] = {}
                 for o in conn.execute(sa.select(version_origins).where(version_origins.c.work_id.in_(ids))):
@@ -225,7 +232,6 @@ class WorksStore(Base):
                 self._import_history(conn, [(r.work, old.get(r.work.id)) for r, _, _ in changed], now, actor)
                 touched += [r.work.id for r, _, _ in changed]
             if mirror:
-                keep = {w.id for w in new_works}
                 removed = [i for i in conn.execute(sa.select(works.c.id).order_by(works.c.id)).scalars()
                            if i not in keep]
                 for i in range(0, len(removed), _BATCH):
