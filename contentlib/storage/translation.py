@@ -28,9 +28,7 @@ _BATCH = 500
 # The live sources (see ``tables.memory_state``), as a condition every look-up adds.
 _FROM = sa.select(memory_state.c.live_from).where(memory_state.c.id == 1).scalar_subquery()
 _TO = sa.select(memory_state.c.live_to).where(memory_state.c.id == 1).scalar_subquery()
-
-
-_TOP = 2 ** 63 - 1
+_TOP = 2 ** 63 - 1  # no upper bound, as a constant: SQLite then reads the window as a range of the key
 
 
 def _live(column):
@@ -40,10 +38,10 @@ def _live(column):
 _EXACT = sa.select(memory_sources.c.id).where(
     memory_sources.c.norm_hash == sa.bindparam("hash"), memory_sources.c.lang == sa.bindparam("lang"),
     memory_sources.c.norm == sa.bindparam("norm"), _live(memory_sources.c.id))
-
+# The first and the last live id, each one step of the key's index (min() and max() under a condition are not).
 _SPAN = sa.select(*(sa.select(memory_sources.c.id).where(_live(memory_sources.c.id)).order_by(order).limit(1)
                     .scalar_subquery() for order in (memory_sources.c.id, memory_sources.c.id.desc())))
-
+# One row per distinct target of a source and kind (a sentence many works publish comes back once).
 _PAIRS = (sa.select(memory_pairs.c.source_id, memory_pairs.c.target, memory_pairs.c.kind,
                     sa.func.max(memory_pairs.c.id).label("id"), sa.func.max(memory_pairs.c.work_id).label("work_id"),
                     sa.func.max(memory_pairs.c.source).label("source"))
