@@ -196,9 +196,14 @@ def ingest_stream(media: MediaStore, stream, name: str, work_id: str, lang: str,
                       info={"file": _info_dict(info)})
 
 
+def needs_renditions(entry) -> bool:
+    """Whether a checked file's derived files (thumbnails, posters, pages) are not made yet."""
+    return "file" in entry.info and "renditions" not in entry.info
+
+
 def pending_renditions(work) -> list[int]:
     """Positions of the work's media entries whose derived files are not made yet."""
-    return [i for i, m in enumerate(work.media) if "file" in m.info and "renditions" not in m.info]
+    return [i for i, m in enumerate(work.media) if needs_renditions(m)]
 
 
 def finish_work(store, media: MediaStore, work_id: str, limits: Limits | None = None, cards: bool = True) -> bool:
