@@ -7,7 +7,7 @@ import threading
 import time
 import traceback
 
-from . import attachments, books, lightvideo
+from . import attachments, books, heap, lightvideo
 from .bundles.offline import BUNDLE
 from .crosslang import reach
 from .errors import DatabaseUnavailable, storage_error
@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 SCAN_EVERY = 60.0  # seconds between looks for files that still need derived copies
 SWEEP_EVERY = 3600.0  # seconds between sweeps of the media store's temporary files
 CANCEL_EVERY = 1.0  # seconds between reads of a running job's row for a request to stop
+TRIM_EVERY = 30.0  # seconds at least between two returns of the heap's free pages after applied edits
 
 
 class Waiting:
@@ -187,7 +188,8 @@ def follow_outbox(library, stop: threading.Event, interval: float = 0.5) -> None
     waiting = Waiting("the index's applier")
     while True:
         try:
-            library.apply_pending()
+            if library.apply_pending():  # every thread's searcher and its caches are replaced: free pages
+                heap.give_back_at_most_every(TRIM_EVERY)
             waiting.over()
         except Exception as exc:  # the database or the disk hiccuped: retry on the next pass
             if fault(exc) is not None:

@@ -37,6 +37,8 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
+from . import sharedfiles
+
 # Field length bytes (Whoosh's logarithmic encoding) to lengths.
 _LENGTHS = np.array([byte_to_length(i) or 0 for i in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
@@ -108,11 +110,12 @@ class Mapped:
         self._hash = tindex.hashfn
         self._fieldmap = fieldmap
         self._infos = {}  # recent term infos by key (the files never change)
-        self._t = os.open(terms_path, os.O_RDONLY)
+        self._paths = (terms_path, posts_path)
+        self._t = sharedfiles.acquire(terms_path)  # the descriptors the searchers read the files through
         try:
-            self._p = os.open(posts_path, os.O_RDONLY)
-        except OSError:  # a segment a rebuild just removed: close what was opened, once
-            os.close(self._t)
+            self._p = sharedfiles.acquire(posts_path)
+        except OSError:  # a segment a rebuild just removed: give back what was opened, once
+            sharedfiles.release(terms_path, self._t)
             self._t = None
             raise
 
@@ -132,12 +135,12 @@ class Mapped:
             return None
 
     def __del__(self):
-        # Each descriptor is closed once: closing a number twice may close whatever file reused it.
-        for name in ("_t", "_p"):
+        # Each descriptor is given back once: closing a number twice may close whatever file reused it.
+        for name, path in zip(("_t", "_p"), getattr(self, "_paths", ())):
             fd = getattr(self, name, None)
             if fd is not None:
                 setattr(self, name, None)
-                os.close(fd)
+                sharedfiles.release(path, fd)
 
     def _find(self, key):
         """The term index's value for ``key`` (bytes), or None."""

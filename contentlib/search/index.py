@@ -8,7 +8,6 @@ them, ``localstate`` keeps the cursor, the consumer name and the writer lock.
 """
 import collections
 import contextlib
-import ctypes
 import gc
 import itertools
 import multiprocessing
@@ -25,8 +24,9 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 
+from .. import heap
 from ..errors import IndexUnavailable
-from . import analysis, bulk, chinese, localstate
+from . import analysis, bulk, chinese, localstate, sharedfiles
 from .fields import document
 from .localstate import LocallySynced, LocalState
 from .plan import And, Or, Term
@@ -193,8 +193,7 @@ def _give_back_freed_memory():
     process's resident memory, and every forked writer's resident size starts with it.
     """
     gc.collect()
-    with contextlib.suppress(OSError, AttributeError):  # not glibc
-        ctypes.CDLL(None).malloc_trim(0)
+    heap.give_back()
 
 
 def _up_to_date(searcher) -> bool:
@@ -361,7 +360,7 @@ class WhooshEngine(LocallySynced):
             target = self._current.resolve(strict=True)
             if self._ix is None or self._ix_dir != target:
                 self.close()
-                ix = windex.open_dir(str(target))
+                ix = sharedfiles.open_dir(str(target))  # one descriptor per file, not one per thread
                 if _fingerprint(ix.schema) != _fingerprint(self._schema()):
                     ix.close()
                     raise IndexUnavailable(
