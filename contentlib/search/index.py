@@ -26,6 +26,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 
 from .. import heap
 from ..errors import IndexUnavailable
+from ..forked import run_forked
 from . import analysis, bulk, chinese, localstate, sharedfiles
 from .fields import document
 from .localstate import LocallySynced, LocalState
@@ -97,6 +98,19 @@ def _writer(ix, limitmb=WRITER_MB):
     searcher opens it: about a second per search at 100,000 works.
     """
     return ix.writer(limitmb=limitmb, codec=_codec(), compound=False)
+
+
+def _update(ix, records, delete_ids) -> None:
+    writer = _writer(ix, limitmb=256)
+    try:
+        for rec in records:
+            writer.update_document(**document(rec))
+        for work_id in delete_ids:
+            writer.delete_by_term("id", work_id)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
 
 
 def _write_segment(job):
@@ -341,18 +355,14 @@ class WhooshEngine(LocallySynced):
         localstate.sweep_partial(self.path)
 
     def update(self, records=(), delete_ids=()):
-        """Upsert ``records`` by id and delete ``delete_ids`` in one commit."""
+        """Upsert ``records`` by id and delete ``delete_ids`` in one commit, written by a forked child.
+
+        The commit may merge segments; in a serving process that ran in the applier's thread,
+        slowed by every searching thread and leaving its pools (up to 256 MB) in the heap.
+        """
+        records, delete_ids = list(records), list(delete_ids)
         ix = self._open()
-        writer = _writer(ix, limitmb=256)
-        try:
-            for rec in records:
-                writer.update_document(**document(rec))
-            for work_id in delete_ids:
-                writer.delete_by_term("id", work_id)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+        run_forked(lambda: _update(ix, records, delete_ids))
 
     # -- reading --------------------------------------------------------
     def _open(self):
