@@ -34,6 +34,7 @@ class Workers:
 def start_workers(app, interval: float = 0.5, jobs: bool = True) -> Workers:
     """Follow the outbox into this process's index (and run jobs) in daemon threads."""
     lib: Library = app.extensions["contentlib"]
+    lib.index.serving()  # segments are merged by a process of their own, not the applier's thread
     if jobs:
         lib.queue_unfinished()  # catch up on files a crash left unfinished
     workers = Workers(worker.start(lib, jobs=jobs, interval=interval))

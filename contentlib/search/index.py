@@ -26,8 +26,8 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 
 from .. import heap
 from ..errors import IndexUnavailable
-from ..forked import run_forked
-from . import analysis, bulk, chinese, localstate, sharedfiles
+from ..filelock import file_lock
+from . import analysis, bulk, chinese, localstate, merging, sharedfiles
 from .fields import document
 from .localstate import LocallySynced, LocalState
 from .plan import And, Or, Term
@@ -100,19 +100,6 @@ def _writer(ix, limitmb=WRITER_MB):
     return ix.writer(limitmb=limitmb, codec=_codec(), compound=False)
 
 
-def _update(ix, records, delete_ids) -> None:
-    writer = _writer(ix, limitmb=256)
-    try:
-        for rec in records:
-            writer.update_document(**document(rec))
-        for work_id in delete_ids:
-            writer.delete_by_term("id", work_id)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-
-
 def _write_segment(job):
     """Index one chunk of records as a segment of its own (in a worker).
 
@@ -131,6 +118,24 @@ def _write_segment(job):
         writer.add_document(**document(rec))
     # The shared temp directory is removed by the parent's final commit.
     return writer._finalize_segment()
+
+
+def merge_small_segments(index_dir) -> int:
+    """Merge the index's small segments into one; return how many were merged (0: too few, or another merges).
+
+    What ``python -m contentlib.search.merge_now`` runs for a serving process (``merging``).
+    """
+    with file_lock(Path(str(index_dir).rstrip("/") + ".merge-lock"), blocking=False) as mine:
+        if not mine:
+            return 0
+        engine = WhooshEngine(index_dir)
+        with engine.lock():
+            ix = engine._open()
+            count = len(merging.small(ix._segments()))
+            if count >= 2:
+                _writer(ix).commit(mergetype=merging.merge_small)
+            engine.close()
+            return count if count >= 2 else 0
 
 
 def chunk_size(expected, most=CHUNK, procs=PROCS):
@@ -299,6 +304,8 @@ class WhooshEngine(LocallySynced):
     """
 
     name = "whoosh"
+    #: A serving process sets it (``Search.serving``): its commits leave merging to ``merging``.
+    merge_elsewhere = False
 
     def __init__(self, path, chunk_size=CHUNK):
         self.path = Path(path)
@@ -355,14 +362,26 @@ class WhooshEngine(LocallySynced):
         localstate.sweep_partial(self.path)
 
     def update(self, records=(), delete_ids=()):
-        """Upsert ``records`` by id and delete ``delete_ids`` in one commit, written by a forked child.
+        """Upsert ``records`` by id and delete ``delete_ids`` in one commit.
 
-        The commit may merge segments; in a serving process that ran in the applier's thread,
-        slowed by every searching thread and leaving its pools (up to 256 MB) in the heap.
+        With ``merge_elsewhere`` (a serving process) the commit merges nothing and a process of
+        its own merges the small segments when enough have gathered (``merging``).
         """
-        records, delete_ids = list(records), list(delete_ids)
         ix = self._open()
-        run_forked(lambda: _update(ix, records, delete_ids))
+        writer = _writer(ix, limitmb=256)
+        try:
+            for rec in records:
+                writer.update_document(**document(rec))
+            for work_id in delete_ids:
+                writer.delete_by_term("id", work_id)
+        except BaseException:
+            writer.cancel()
+            raise
+        if self.merge_elsewhere:
+            writer.commit(merge=False)
+            merging.start_when_due(self.path, ix._segments())
+        else:
+            writer.commit()
 
     # -- reading --------------------------------------------------------
     def _open(self):

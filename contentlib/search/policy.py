@@ -53,6 +53,11 @@ class Search:
         self._warmed = False
 
     # -- the engine's own business, passed through -----------------------------
+    def serving(self) -> None:
+        """Say this process serves searches: the engine keeps slow index upkeep out of it where it can."""
+        if hasattr(self.engine, "merge_elsewhere"):
+            self.engine.merge_elsewhere = True
+
     def exists(self) -> bool:
         return self.engine.exists()
 

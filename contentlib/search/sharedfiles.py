@@ -21,12 +21,14 @@ from whoosh.filedb.structfile import StructFile
 
 _lock = threading.Lock()
 _open: dict[str, list] = {}  # path -> [descriptor, (device, inode), readers]
+_pid = os.getpid()  # the process the lock and the counts belong to
 
 
 def _reset_after_fork() -> None:
     """A forked child starts with a free lock (a thread of the parent may have held it)."""
-    global _lock
+    global _lock, _pid
     _lock = threading.Lock()
+    _pid = os.getpid()
 
 
 os.register_at_fork(after_in_child=_reset_after_fork)
@@ -55,6 +57,11 @@ def acquire(path: str) -> int:
 
 def release(path: str, fd: int) -> None:
     """Give back what :func:`acquire` gave; the last reader's release closes the descriptor."""
+    if os.getpid() != _pid:
+        # A forked child, while Python drops the parent's other threads (and closes their
+        # searchers) before this module's reset has run: the lock may be held by one of those
+        # threads for ever. The child's copies of the descriptors go when it exits.
+        return
     with _lock:
         for key in (path, f"{path}\0{fd}"):
             found = _open.get(key)

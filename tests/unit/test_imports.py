@@ -100,7 +100,8 @@ def test_the_core_imports_neither_the_web_shell_nor_flask_nor_click():
 # the analysis, the policy and everything above them see the engine-neutral seam (``search.engine``).
 ENGINE_MODULES = {
     "whoosh": {"contentlib.search.index", "contentlib.search.analysis", "contentlib.search.bulk",
-               "contentlib.search.segwriter", "contentlib.search.sharedfiles"},
+               "contentlib.search.segwriter", "contentlib.search.sharedfiles",
+               "contentlib.search.merging"},
     "tantivy": {"contentlib.search.tantivy_engine"},
 }
 

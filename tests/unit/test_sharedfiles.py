@@ -90,3 +90,50 @@ def test_a_file_replaced_under_its_name_is_opened_anew_and_the_old_one_stays_rea
     third.close()
     assert not any(os.readlink(f"/proc/self/fd/{fd}").startswith(str(path))
                    for fd in os.listdir("/proc/self/fd") if os.path.exists(f"/proc/self/fd/{fd}"))
+
+
+FORKS = """
+import multiprocessing, os, threading
+from contentlib.search import sharedfiles
+
+path = os.environ["FILE"]
+held, opened, stop = threading.Event(), threading.Event(), threading.Event()
+
+def reader():  # a searching thread: its files live in its thread-local state
+    local = threading.local()
+    local.files = [sharedfiles.open_shared(path) for _ in range(3)]
+    opened.set()
+    stop.wait()
+
+def holder():  # another thread inside the registry at the moment of the fork
+    with sharedfiles._lock:
+        held.set()
+        stop.wait()
+
+threading.Thread(target=reader, daemon=True).start()
+opened.wait()
+threading.Thread(target=holder, daemon=True).start()
+held.wait()
+child = multiprocessing.get_context("fork").Process(target=lambda: sharedfiles.open_shared(path).read(1))
+child.start()  # as a rebuild's writers are forked: Python drops the reader's files in the child first
+child.join()
+print("returned", child.exitcode, flush=True)
+os._exit(0)  # the holder keeps the lock for ever: no orderly shutdown
+"""
+
+
+def test_a_child_forked_while_another_thread_holds_the_registry_does_not_hang(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    (tmp_path / "f").write_bytes(b"x" * 100)
+    proc = subprocess.Popen([sys.executable, "-c", FORKS], env={**os.environ, "FILE": str(tmp_path / "f")},
+                            stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the hung child with it
+        proc.communicate()
+        raise AssertionError("the forked child hung on the registry's lock") from None
+    assert proc.returncode == 0 and out.strip() == "returned 0"

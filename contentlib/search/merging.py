@@ -1,0 +1,57 @@
+"""The small segments a serving process's commits leave, merged by a process of its own.
+
+Whoosh merges segments in Python, in the commit that decides to. In a serving
+process that commit runs in the applier's thread, which shares the interpreter
+lock with every searching thread: at 100,000 works under a load of 10, one
+merge of a few thousand works took 18 minutes, with the writer lock held (no
+edit reached search meanwhile, and a ``reindex`` waited for it) and its pools
+left in the serving process's heap. So a serving process commits without
+merging, and once ``DUE`` small segments have gathered it starts
+``python -m contentlib.search.merge_now INDEX_DIR``, which takes the writer lock,
+merges them into one (Whoosh copies their postings; no text is analysed again)
+and exits, giving its memory back. Commands (``import``, ``reindex``) still merge
+as they commit.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+from whoosh.reading import SegmentReader
+
+SMALL = 5_000  # works: a segment with fewer is merged with the other small ones
+DUE = 8  # small segments that call for a merge
+
+_lock = threading.Lock()
+_running: subprocess.Popen | None = None
+
+
+def small(segments) -> list:
+    return [s for s in segments if s.doc_count_all() < SMALL]
+
+
+def start_when_due(index_dir, segments) -> bool:
+    """Start a merging process if ``DUE`` small segments gathered and this process's last one has ended."""
+    global _running
+    with _lock:
+        if _running is not None and _running.poll() is None:
+            return False
+        if len(small(segments)) < DUE:
+            return False
+        _running = subprocess.Popen([sys.executable, "-m", "contentlib.search.merge_now", str(index_dir)],
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, close_fds=True)
+        return True
+
+
+def merge_small(writer, segments) -> list:
+    """Whoosh's merge policy that merges every small segment into the writer's new one."""
+    chosen = small(segments)
+    if len(chosen) < 2:
+        return segments
+    for segment in chosen:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s not in chosen]

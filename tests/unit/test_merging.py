@@ -1,0 +1,73 @@
+"""A serving process's commits merge nothing; a process of its own merges the small segments they leave."""
+
+import json
+from pathlib import Path
+
+from contentlib.filelock import file_lock
+from contentlib.search import SearchIndex, merging
+from contentlib.search.index import merge_small_segments
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "search_sample.jsonl"
+
+
+def _answers(index) -> dict:
+    return {q: (r["total"], [h["id"] for h in r["results"]])
+            for q in ("", "物理", "宇宙", "ཁྲིམས", "wuli") for r in [index.search(q, per_page=50)]}
+
+
+def _segments(index) -> list:
+    return index.engine._open()._segments()
+
+
+def test_edits_in_a_serving_process_gather_small_segments_and_a_child_merges_them(tmp_path):
+    recs = [json.loads(line) for line in open(SAMPLE, encoding="utf-8")]
+    index = SearchIndex(tmp_path / "ix")
+    index.rebuild(recs)  # one segment of 40 works: small too
+    index.serving()
+    merging._running = None
+    index.update(delete_ids=[recs[-1]["id"]])  # a deletion only: no new segment
+
+    def edit(n):
+        rec = recs[n]
+        index.update(records=[dict(rec, titles={**rec.get("titles", {}), "zh": f"物理第{n}课"})])
+
+    for n in range(merging.DUE - 2):  # one commit per edit, as the applier's passes make
+        edit(n)
+    assert len(_segments(index)) == merging.DUE - 1  # no commit merged
+    assert merging._running is None  # not due yet
+    edit(merging.DUE - 2)  # the DUE-th small segment
+    before = _answers(index)
+    started = merging._running
+    assert started is not None and started.args[-1] == str(tmp_path / "ix")
+    assert started.wait(timeout=120) == 0
+    assert len(_segments(index)) == 1  # all were small: one segment now
+    assert _answers(index) == before  # the same works found, in the same order; the deleted one stays gone
+    assert recs[-1]["id"] not in before[""][1] and before[""][0] == len(recs) - 1
+    index.close()
+
+
+def test_a_merge_leaves_the_index_alone_when_another_merges_or_too_few_are_small(tmp_path):
+    recs = [json.loads(line) for line in open(SAMPLE, encoding="utf-8")]
+    index = SearchIndex(tmp_path / "ix", chunk_size=8)  # five small segments
+    index.rebuild(recs)
+    with file_lock(str(tmp_path / "ix") + ".merge-lock"):
+        assert merge_small_segments(tmp_path / "ix") == 0  # another process is merging
+    smalls = len(merging.small(_segments(index)))
+    assert smalls >= 2
+    assert merge_small_segments(tmp_path / "ix") == smalls
+    assert len(merging.small(_segments(index))) == 1
+    assert merge_small_segments(tmp_path / "ix") == 0  # one small segment: nothing to merge
+    assert index.search("")["total"] == len(recs)
+    index.close()
+
+
+def test_commands_still_merge_as_they_commit(tmp_path):
+    recs = [json.loads(line) for line in open(SAMPLE, encoding="utf-8")]
+    index = SearchIndex(tmp_path / "ix")
+    index.rebuild(recs)
+    merging._running = None
+    for rec in recs[:12]:
+        index.update(records=[rec])
+    assert merging._running is None  # no merging process: Whoosh's own policy merged along the way
+    assert len(merging.small(_segments(index))) < 12
+    index.close()
