@@ -121,7 +121,7 @@ def _write_segment(job):
 
 
 def merge_small_segments(index_dir) -> int:
-    """Merge the index's small segments into one; return how many were merged (0: too few, or another merges).
+    """Merge the small segments that are due into one; return how many were merged (0: none due, or another merges).
 
     What ``python -m contentlib.search.merge_now`` runs for a serving process (``merging``).
     """
@@ -131,7 +131,7 @@ def merge_small_segments(index_dir) -> int:
         engine = WhooshEngine(index_dir)
         with engine.lock():
             ix = engine._open()
-            count = len(merging.small(ix._segments()))
+            count = len(merging.due(ix._segments()))
             if count >= 2:
                 _writer(ix).commit(mergetype=merging.merge_small)
             engine.close()

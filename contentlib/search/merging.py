@@ -6,7 +6,7 @@ lock with every searching thread: at 100,000 works under a load of 10, one
 merge of a few thousand works took 18 minutes, with the writer lock held (no
 edit reached search meanwhile, and a ``reindex`` waited for it) and its pools
 left in the serving process's heap. So a serving process commits without
-merging, and once ``DUE`` small segments have gathered it starts
+merging, and once ``DUE`` small segments of like size have gathered it starts
 ``python -m contentlib.search.merge_now INDEX_DIR``, which takes the writer lock,
 merges them into one (Whoosh copies their postings; no text is analysed again)
 and exits, giving its memory back. Commands (``import``, ``reindex``) still merge
@@ -15,6 +15,7 @@ as they commit.
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 import threading
@@ -32,13 +33,31 @@ def small(segments) -> list:
     return [s for s in segments if s.doc_count_all() < SMALL]
 
 
+def _tier(segment) -> int:
+    """A segment's size class: 1-7 works, 8-63, 64-511 ... (powers of ``DUE``)."""
+    return int(math.log(max(1, segment.doc_count_all()), DUE))
+
+
+def due(segments) -> list:
+    """The small segments to merge now: the smallest size class holding ``DUE`` of them (else none).
+
+    Segments of like size are merged together, so a work is copied about four times on its
+    way to ``SMALL`` rather than at every merge, and a merge is quick (it holds the writer lock).
+    """
+    tiers: dict[int, list] = {}
+    for segment in small(segments):
+        tiers.setdefault(_tier(segment), []).append(segment)
+    full = sorted(tier for tier, members in tiers.items() if len(members) >= DUE)
+    return tiers[full[0]] if full else []
+
+
 def start_when_due(index_dir, segments) -> bool:
-    """Start a merging process if ``DUE`` small segments gathered and this process's last one has ended."""
+    """Start a merging process if some segments are due and this process's last one has ended."""
     global _running
     with _lock:
         if _running is not None and _running.poll() is None:
             return False
-        if len(small(segments)) < DUE:
+        if not due(segments):
             return False
         _running = subprocess.Popen([sys.executable, "-m", "contentlib.search.merge_now", str(index_dir)],
                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, close_fds=True)
@@ -46,8 +65,8 @@ def start_when_due(index_dir, segments) -> bool:
 
 
 def merge_small(writer, segments) -> list:
-    """Whoosh's merge policy that merges every small segment into the writer's new one."""
-    chosen = small(segments)
+    """Whoosh's merge policy that merges the segments ``due`` into the writer's new one."""
+    chosen = due(segments)
     if len(chosen) < 2:
         return segments
     for segment in chosen:

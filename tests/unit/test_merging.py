@@ -31,32 +31,31 @@ def test_edits_in_a_serving_process_gather_small_segments_and_a_child_merges_the
         rec = recs[n]
         index.update(records=[dict(rec, titles={**rec.get("titles", {}), "zh": f"物理第{n}课"})])
 
-    for n in range(merging.DUE - 2):  # one commit per edit, as the applier's passes make
+    for n in range(merging.DUE - 1):  # one commit per edit, as the applier's passes make
         edit(n)
-    assert len(_segments(index)) == merging.DUE - 1  # no commit merged
-    assert merging._running is None  # not due yet
-    edit(merging.DUE - 2)  # the DUE-th small segment
+    assert len(_segments(index)) == merging.DUE  # no commit merged
+    assert merging._running is None  # not due yet: seven one-work segments beside the 40-work one
+    edit(merging.DUE - 1)  # the DUE-th one-work segment
     before = _answers(index)
     started = merging._running
     assert started is not None and started.args[-1] == str(tmp_path / "ix")
     assert started.wait(timeout=120) == 0
-    assert len(_segments(index)) == 1  # all were small: one segment now
+    assert sorted(s.doc_count_all() for s in _segments(index)) == [merging.DUE, 40]  # like merged with like
     assert _answers(index) == before  # the same works found, in the same order; the deleted one stays gone
     assert recs[-1]["id"] not in before[""][1] and before[""][0] == len(recs) - 1
     index.close()
 
 
-def test_a_merge_leaves_the_index_alone_when_another_merges_or_too_few_are_small(tmp_path):
+def test_a_merge_leaves_the_index_alone_when_another_merges_or_none_are_due(tmp_path):
     recs = [json.loads(line) for line in open(SAMPLE, encoding="utf-8")]
-    index = SearchIndex(tmp_path / "ix", chunk_size=8)  # five small segments
+    index = SearchIndex(tmp_path / "ix", chunk_size=1)  # forty one-work segments
     index.rebuild(recs)
     with file_lock(str(tmp_path / "ix") + ".merge-lock"):
         assert merge_small_segments(tmp_path / "ix") == 0  # another process is merging
-    smalls = len(merging.small(_segments(index)))
-    assert smalls >= 2
-    assert merge_small_segments(tmp_path / "ix") == smalls
-    assert len(merging.small(_segments(index))) == 1
-    assert merge_small_segments(tmp_path / "ix") == 0  # one small segment: nothing to merge
+    assert len(_segments(index)) == len(recs)
+    assert merge_small_segments(tmp_path / "ix") == len(recs)
+    assert [s.doc_count_all() for s in _segments(index)] == [len(recs)]
+    assert merge_small_segments(tmp_path / "ix") == 0  # nothing due
     assert index.search("")["total"] == len(recs)
     index.close()
 
