@@ -15,7 +15,6 @@ as they commit.
 
 from __future__ import annotations
 
-import math
 import subprocess
 import sys
 import threading
@@ -35,7 +34,11 @@ def small(segments) -> list:
 
 def _tier(segment) -> int:
     """A segment's size class: 1-7 works, 8-63, 64-511 ... (powers of ``DUE``)."""
-    return int(math.log(max(1, segment.doc_count_all()), DUE))
+    works, tier = segment.doc_count_all(), 0
+    while works >= DUE:  # in whole numbers: a float logarithm of 512 may come out below 3
+        works //= DUE
+        tier += 1
+    return tier
 
 
 def due(segments) -> list:

@@ -70,3 +70,21 @@ def test_commands_still_merge_as_they_commit(tmp_path):
     assert merging._running is None  # no merging process: Whoosh's own policy merged along the way
     assert len(merging.small(_segments(index))) < 12
     index.close()
+
+
+class _Segment:
+    """A stand-in with a segment's size (the merge policy looks at nothing else)."""
+
+    def __init__(self, works):
+        self.works = works
+
+    def doc_count_all(self):
+        return self.works
+
+
+def test_like_merges_with_like_and_the_smallest_full_class_goes_first():
+    sizes = [1] * 7 + [8] * 8 + [512] * 8 + [4999, 5000, 30_000]
+    segments = [_Segment(n) for n in sizes]
+    assert [s.works for s in merging.due(segments)] == [8] * 8  # the ones are not yet eight; 8-63 is full
+    assert [s.works for s in merging.due(segments[:7] + segments[15:])] == [512] * 8
+    assert merging.due([_Segment(n) for n in [1] * 7 + [5000] * 9]) == []  # large segments are never merged here
