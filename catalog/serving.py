@@ -13,13 +13,14 @@ its own index searcher, which it reopens when the index changes on disk
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import logging
 import os
 import signal
 import threading
 import time
+
+from contentlib import heap
 
 # The longest request line served (method, path and query): at least 8 KB, so that a search of
 # 500 Tibetan characters (about 4.5 KB percent-encoded) is answered by the app, which refuses a
@@ -62,7 +63,7 @@ def serve(app, host: str, port: int, threads: int = 8, workers: int | None = Non
     :param workers: processes; None means one per core (1 where forking is not possible).
     """
     workers = default_workers() if workers is None else max(1, workers)
-    _lean_malloc()
+    heap.lean()
     if workers > 1 and can_fork():
         _gunicorn(app, host, port, threads, workers, on_start, on_stop)
         return
@@ -114,29 +115,6 @@ def _waitress(app, host, port, threads, ident, grace: float = GRACE) -> None:
             signal.signal(sig, handler)
         server.task_dispatcher.shutdown(timeout=5)
         wasyncore.close_all(sockets)
-
-
-M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8  # glibc's mallopt parameters
-LARGE_BLOCK = 128 * 1024
-ARENAS = 2
-
-
-def _lean_malloc() -> None:
-    """Make glibc give freed search arrays back, and keep two heaps per process, not one per thread.
-
-    By default glibc raises its mmap threshold each time a large block is
-    freed, so later large blocks (a search's arrays over 100,000 works are
-    800 KB) come from the heaps, which keep their pages; and each thread that
-    meets a busy heap gets a heap of its own. With 8 threads a process kept
-    about 20 MB more after the query sets at 100,000 works
-    (``bench/memory_notes.md``). Elsewhere than glibc this does nothing.
-    """
-    try:
-        libc = ctypes.CDLL(None)
-        libc.mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK)
-        libc.mallopt(M_ARENA_MAX, ARENAS)
-    except (OSError, AttributeError):
-        pass
 
 
 def _warm_up(app):

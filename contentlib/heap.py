@@ -1,4 +1,4 @@
-"""Give the C heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere nothing).
+"""Keep a serving process's C heap lean: glibc's ``mallopt`` and ``malloc_trim`` (elsewhere nothing).
 
 A serving process frees a lot in small pieces (each applied edit replaces
 every thread's searcher and the caches built on it). glibc keeps freed pages
@@ -13,21 +13,49 @@ import ctypes
 import threading
 import time
 
+M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8  # glibc's mallopt parameters
+LARGE_BLOCK = 128 * 1024
+ARENAS = 2
+
 _libc = None
 _lock = threading.Lock()
 _last = 0.0
 
 
+def _glibc():
+    """The C library of this process, where it has glibc's calls; else None."""
+    global _libc
+    if _libc is None:
+        try:
+            _libc = ctypes.CDLL(None)
+        except OSError:
+            return None
+    return _libc if hasattr(_libc, "malloc_trim") and hasattr(_libc, "mallopt") else None
+
+
+def lean() -> None:
+    """Make glibc give freed search arrays back, and keep two heaps per process, not one per thread.
+
+    By default glibc raises its mmap threshold each time a large block is
+    freed, so later large blocks (a search's arrays over 100,000 works are
+    800 KB) come from the heaps, which keep their pages; and each thread that
+    meets a busy heap gets a heap of its own. With 8 threads a process kept
+    about 20 MB more after the query sets at 100,000 works
+    (``bench/memory_notes.md``). Elsewhere than glibc this does nothing.
+    """
+    libc = _glibc()
+    if libc is not None:
+        libc.mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK)
+        libc.mallopt(M_ARENA_MAX, ARENAS)
+
+
 def give_back() -> bool:
     """Return the heap's free pages to the system now; False where that cannot be done (not glibc)."""
-    global _libc
-    try:
-        if _libc is None:
-            _libc = ctypes.CDLL(None)
-        _libc.malloc_trim(0)
-        return True
-    except (OSError, AttributeError):
+    libc = _glibc()
+    if libc is None:
         return False
+    libc.malloc_trim(0)
+    return True
 
 
 def give_back_at_most_every(seconds: float) -> bool:

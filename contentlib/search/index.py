@@ -131,11 +131,11 @@ def merge_small_segments(index_dir) -> int:
         engine = WhooshEngine(index_dir)
         with engine.lock():
             ix = engine._open()
-            count = len(merging.due(ix._segments()))
-            if count >= 2:
+            due = merging.due(ix._segments())  # none, or at least ``merging.DUE``
+            if due:
                 _writer(ix).commit(mergetype=merging.merge_small)
             engine.close()
-            return count if count >= 2 else 0
+            return len(due)
 
 
 def chunk_size(expected, most=CHUNK, procs=PROCS):

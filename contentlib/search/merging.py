@@ -70,7 +70,7 @@ def start_when_due(index_dir, segments) -> bool:
 def merge_small(writer, segments) -> list:
     """Whoosh's merge policy that merges the segments ``due`` into the writer's new one."""
     chosen = due(segments)
-    if len(chosen) < 2:
+    if not chosen:
         return segments
     for segment in chosen:
         reader = SegmentReader(writer.storage, writer.schema, segment)
