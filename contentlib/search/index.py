@@ -27,7 +27,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 from .. import heap
 from ..errors import IndexUnavailable
 from ..filelock import file_lock
-from . import analysis, bulk, chinese, localstate, merging, sharedfiles
+from . import analysis, bulk, chinese, localstate, merging, readers, sharedfiles
 from .fields import document
 from .localstate import LocallySynced, LocalState
 from .plan import And, Or, Term
@@ -278,8 +278,11 @@ class WhooshView:
 
     def values(self, field):
         lex = self._engine._caches(self.s).setdefault("lex", {})
-        if field not in lex:
-            lex[field] = [v.decode("utf-8") for v in self.s.reader().lexicon(field)]
+        if field not in lex:  # each segment's terms once: merging every segment's lexicon cost 50 ms a commit
+            segments = self._engine._segments
+            parts = [segments.get(sub.reader(), ("lex", field), lambda r: frozenset(r.lexicon(field)))
+                     for sub, _ in self.s.leaf_searchers()]
+            lex[field] = [v.decode("utf-8") for v in sorted(frozenset().union(*parts))]
         return lex[field]
 
     def newest_first(self):
@@ -455,17 +458,19 @@ class WhooshEngine(LocallySynced):
 
         Opening a searcher reads every segment's stored-field offsets again
         (about 1.5 ms a segment at 100,000 works). Searchers are not
-        thread-safe, so each thread keeps its own; it is closed and
-        replaced as soon as the index has changed (a drained edit, a
-        rebuild), and the generation it reads is kept until then.
+        thread-safe, so each thread keeps its own; it is replaced as soon as
+        the index has changed (a drained edit, a rebuild), keeping the readers
+        of segments the commit left alone (``readers``), and the generation
+        it reads is kept until then.
         """
         local = self._local
         s = getattr(local, "searcher", None)
-        if s is not None and (local.ix is not ix or not s.up_to_date()):
+        if s is not None and local.ix is not ix:  # a rebuild swapped generations: nothing to keep
             self._drop_searcher()
             s = None
-        if s is None:
-            s = ix.searcher()
+        if s is None or not s.up_to_date():
+            local.searcher = None  # its readers pass to the new searcher or are closed
+            s = readers.refreshed(ix, s)
             local.searcher, local.ix = s, ix
         return s
 
@@ -504,11 +509,9 @@ class WhooshEngine(LocallySynced):
             live = np.ones(s.doc_count_all(), dtype=bool)
             for sub, offset in s.leaf_searchers():
                 r = sub.reader()
-                if r.has_deletions():
-                    n = r.doc_count_all()
-                    live[offset:offset + n] = False
-                    kept = np.fromiter(r.all_doc_ids(), dtype=np.int64)
-                    live[kept + offset] = True
+                if r.has_deletions():  # the few deleted, not the many kept
+                    gone = np.fromiter(r.deleted_docs_set, dtype=np.int64)
+                    live[gone + offset] = False
             cache["live"] = live
         return cache["live"]
 
