@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from contentlib.translation.segments import source_language
+from contentlib.translation.segments import append_term, source_language
 from contentlib.translation.workbench import ChecksFailed
 
 from .auth import acting_user, needs
@@ -42,8 +42,7 @@ def save(work_id, lang, sid):
     if request.form.get("use") is not None:  # a suggestion's own button: its text becomes the target
         body["target"] = request.form.get("use", "")
     elif request.form.get("insert"):  # a glossary term's button (without JavaScript): the term goes at the end
-        body["target"] = ("" if lang == "zh" else " ").join(t for t in (body["target"].rstrip(),
-                                                                        request.form["insert"]) if t)
+        body["target"] = append_term(body["target"], request.form["insert"], lang)
     get_library().translation.save_segment(acting_user(), work_id, lang, sid, body)
     return redirect(url_for("translate.page", work_id=work_id, lang=lang, saved=sid) + f"#seg-{sid}")
 

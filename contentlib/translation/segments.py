@@ -31,6 +31,7 @@ _SENTENCE_END = re.compile(
     r"|(?<=[\u0f42\u0f40])\s+(?=[\u0f40-\u0f6c])"
     r"|(?<=[.!?])\s+(?=\S)")
 _JOINER = {"zh": "", "bo": " ", "en": " "}
+_TIBETAN_LETTER = re.compile("[\u0f40-\u0fbc]")  # letters, subjoined letters and vowel signs
 
 
 def split_sentences(text: str | None) -> list[str]:
@@ -43,6 +44,22 @@ def split_sentences(text: str | None) -> list[str]:
 def join_sentences(sentences: list[str], lang: str) -> str:
     """The description made of these sentences (Chinese without spaces, Tibetan and English with one)."""
     return _JOINER.get(lang, " ").join(s.strip() for s in sentences if s and s.strip())
+
+
+def append_term(text: str, term: str, lang: str) -> str:
+    """``text`` with a glossary ``term`` at its end, as a translator would type it there.
+
+    Chinese runs on; Tibetan runs on after a tsheg, a shad or a space, and takes
+    a tsheg after a syllable's last letter (words are not spaced); other languages
+    take one space.
+    """
+    if not term:
+        return text
+    if lang == "zh" or not text:
+        return text + term
+    if lang == "bo":
+        return text + ("\u0f0b" if _TIBETAN_LETTER.match(text[-1]) else "") + term
+    return f"{text.rstrip()} {term}" if text.strip() else term
 
 
 def source_language(work) -> str | None:

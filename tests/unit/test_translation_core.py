@@ -10,7 +10,7 @@ from contentlib.errors import InvalidRecord
 from contentlib.media.subtitles import Cue
 from contentlib.model import MediaEntry, Version, Work
 from contentlib.translation import align, checks, xliff
-from contentlib.translation.segments import SID_RE, segments, source_language, split_sentences
+from contentlib.translation.segments import SID_RE, append_term, segments, source_language, split_sentences
 
 # -- segments ------------------------------------------------------------------
 
@@ -21,6 +21,20 @@ def test_sentences_end_at_chinese_stops_and_tibetan_shad():
     assert split_sentences("བསྟན་མི་འདུག འདས་པའི་ལོ།") == ["བསྟན་མི་འདུག", "འདས་པའི་ལོ།"]
     assert split_sentences("It is 3.5 m long. Then it stops!") == ["It is 3.5 m long.", "Then it stops!"]
     assert split_sentences("  ") == [] and split_sentences(None) == []
+
+
+@pytest.mark.parametrize(("text", "term", "lang", "joined"), [
+    ("ཉི་མས་", "འོད", "bo", "ཉི་མས་འོད"),            # after a tsheg: runs on, no space inside Tibetan
+    ("ཉི་མ", "འོད", "bo", "ཉི་མ་འོད"),               # after a syllable's last letter: a tsheg between
+    ("ཉི་མཱི", "འོད", "bo", "ཉི་མཱི་འོད"),           # after a vowel sign too
+    ("འོད་དང་དྲོད་འགྱེད། ", "ཉི་མ", "bo", "འོད་དང་དྲོད་འགྱེད། ཉི་མ"),  # a new sentence after shad and space
+    ("", "ཉི་མ", "bo", "ཉི་མ"),
+    ("太阳 ", "光", "zh", "太阳 光"), ("太阳", "光", "zh", "太阳光"),
+    ("the sun  ", "light", "en", "the sun light"), ("  ", "light", "en", "light"),
+    ("ཉི་མ", "", "bo", "ཉི་མ"),
+])
+def test_a_term_goes_at_the_end_as_its_language_is_typed(text, term, lang, joined):
+    assert append_term(text, term, lang) == joined
 
 
 def _work(**versions):

@@ -63,6 +63,9 @@ def test_without_javascript_the_suggestion_and_term_buttons_submit_the_segments_
     editor = accounts.User("editor", "editor")
     seg = lib.translation.segments(editor, "tr-new", "bo", suggest=False).segment("cue.zh.1")
     assert (seg.target, seg.done) == ("འོད་དང་དྲོད་འགྱེད། ཉི་མ", True)
+    auth.post(PAGE + "/segments/cue.zh.1", data={"target": "འོད་དང་དྲོད་", "insert": "ཉི་མ"})  # inside Tibetan: no space
+    seg = lib.translation.segments(editor, "tr-new", "bo", suggest=False).segment("cue.zh.1")
+    assert seg.target == "འོད་དང་དྲོད་ཉི་མ"
     auth.post(PAGE + "/segments/cue.zh.1", data={"target": "ཀ", "done": "1", "use": "ཉི་མས་འོད་དང་དྲོད་འགྱེད།"})
     seg = lib.translation.segments(editor, "tr-new", "bo", suggest=False).segment("cue.zh.1")
     assert (seg.target, seg.done) == ("ཉི་མས་འོད་དང་དྲོད་འགྱེད།", True)
