@@ -13,8 +13,12 @@ from .auth import acting_user, needs
 from .errors import render_error
 from .feedback import done
 from .resources import get_library
+from .texts import lazy_gettext as _l
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+# A job's state as the jobs page says it (contentlib.jobs' codes).
+JOB_STATES = {"queued": _l("Queued"), "running": _l("Running"), "failed": _l("Failed"),
+              "cancelling": _l("Stopping"), "cancelled": _l("Cancelled")}
 
 
 def _users_page(problems=None, status=200):
@@ -82,7 +86,7 @@ def set_labels(scheme, code):
 @bp.get("/jobs")
 @needs("users")
 def jobs():
-    return render_template("admin/jobs.html", jobs=get_library().recent_jobs())
+    return render_template("admin/jobs.html", jobs=get_library().recent_jobs(), states=JOB_STATES)
 
 
 @bp.post("/jobs/<int:job_id>/cancel")

@@ -78,6 +78,8 @@ def test_the_admin_cancels_a_job_from_the_jobs_page(app, client, users, auth):
     auth.login("admin")
     page = client.get("/admin/jobs").get_data(as_text=True)
     assert f'action="/admin/jobs/{job_id}/cancel"' in page and "w-&lt;b&gt;" in page and "w-<b>" not in page
+    row = page[page.index(f'id="job-{job_id}"'):].split("</tr>")[0]
+    assert "<td>སྒུག་བཞིན་པ།</td>" in row and "queued" not in row  # the state in the reader's language
     no_token = client.post(f"/admin/jobs/{job_id}/cancel")
     assert no_token.status_code == 400 and _rows(lib)[0][3] == "queued"  # CSRF, as every admin form
     resp = auth.post(f"/admin/jobs/{job_id}/cancel")
@@ -85,6 +87,7 @@ def test_the_admin_cancels_a_job_from_the_jobs_page(app, client, users, auth):
     assert _rows(lib)[0][3] == "cancelled"
     after = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert "ལས་འགན་རྩིས་མེད་བཏང་ཟིན།" in after and not re.search(rf'action="/admin/jobs/{job_id}/cancel"', after)
+    assert "<td>རྩིས་མེད་བཏང་ཟིན།</td>" in after.split(f'id="job-{job_id}"')[1].split("</tr>")[0]
     assert auth.post("/admin/jobs/424242/cancel").status_code == 404
     auth.logout()
     auth.login("editor")
