@@ -292,6 +292,8 @@ class QueueItem:
     updated_at: float
     review_comment: str | None
     editors: list[str]
+    #: the language the work's translations start from (``Library.queue`` fills it): its own draft is no translation
+    source_lang: str | None = None
 
 
 def queue(store: Store, states=(DRAFT, IN_REVIEW), limit: int = 500) -> list[QueueItem]:

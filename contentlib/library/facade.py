@@ -60,6 +60,7 @@ from ..search_request import SearchRequest, parse_search_args
 from ..selection import select_works
 from ..store import Store
 from ..targets import output_folder
+from ..translation.segments import source_language
 from .accounts import Accounts
 from .bookreader import BookReader
 from .demand import Demand
@@ -725,8 +726,14 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
         return workflow.status(self.store, work_id, lang)
 
     def queue(self) -> list[workflow.QueueItem]:
-        """The working versions (drafts and reviews), most recently changed first: the editors' queue."""
-        return workflow.queue(self.store)
+        """The working versions (drafts and reviews), most recently changed first: the editors' queue.
+
+        Each knows its work's source language, so a page offers the workbench only for a translation.
+        """
+        items = workflow.queue(self.store)
+        works = self.store.get_works(list(dict.fromkeys(i.work_id for i in items)))
+        sources = {w.id: source_language(w) for w in works}
+        return [dataclasses.replace(i, source_lang=sources.get(i.work_id)) for i in items]
 
     def history(self, work_id: str) -> list[dict]:
         return workflow.history(self.store, work_id)
