@@ -31,13 +31,8 @@ def pending_positions(work) -> list[int]:
 
 
 def pending_work_ids(store) -> list[str]:
-    """Works with a video lacking its light rendition (one cheap query over video rows)."""
-    ids = []
-    for work_id, info in store.video_media_info():
-        made = (info or {}).get("renditions")
-        if isinstance(made, dict) and "error" not in made and "light" not in made and work_id not in ids:
-            ids.append(work_id)
-    return ids
+    """Works with a video lacking its light rendition (the media rows only, judged by ``needs_light``)."""
+    return list(dict.fromkeys(work_id for work_id, entry in store.all_media_entries() if needs_light(entry)))
 
 
 def _sha256(path) -> str:

@@ -863,11 +863,9 @@ class Library(Reading, Reporting, Files, Demand, BookReader):
 
     def unfinished(self) -> list[str]:
         """The ids of works with derived files still to make (thumbnails, posters, light videos)."""
-        ids: list[str] = []
-        for work_id, entry in self.store.all_media_entries():  # the media rows only: works without files cost nothing
-            if (attachments.needs_renditions(entry) or lightvideo.needs_light(entry)) and work_id not in ids[-1:]:
-                ids.append(work_id)
-        return ids
+        return list(dict.fromkeys(  # the media rows only: works without files cost nothing
+            work_id for work_id, entry in self.store.all_media_entries()
+            if attachments.needs_renditions(entry) or lightvideo.needs_light(entry)))
 
     def make_derived(self, work_id: str, task: Task | None = None) -> int:
         """Make a work's missing derived files now, light videos included; return how many light videos were made.

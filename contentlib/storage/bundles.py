@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..tables import bundle_log, media, trusted_keys
+from ..tables import bundle_log, trusted_keys
 from .base import Base
 
 
@@ -59,9 +59,3 @@ class BundlesStore(Base):
         with self.engine.connect() as conn:
             return conn.execute(sa.select(trusted_keys.c.public_key)
                                 .where(trusted_keys.c.public_key == public_key)).first() is not None
-
-    def video_media_info(self) -> list[tuple[str, dict | None]]:
-        """``(work_id, info)`` of every video media entry."""
-        with self.engine.connect() as conn:
-            return [(r.work_id, r.info) for r in conn.execute(
-                sa.select(media.c.work_id, media.c.info).where(media.c.content_type.like("video/%")))]
