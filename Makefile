@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test typecheck install translations extract places update-translations demo admin bench page-weight clean
+.PHONY: run test test-slow typecheck install translations extract places update-translations demo admin bench page-weight clean
 
 # Installing is quiet: pip's output goes to .venv/pip.log, shown only when something fails.
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
@@ -57,9 +57,14 @@ admin: install
 
 # In parallel: one pytest-xdist worker per core (WORKERS=4 for another count, WORKERS=0 for one process).
 # Each worker has its own PostgreSQL database (<name>_gw0, ...), ports and temporary folders (tests/conftest.py).
+# The long runs marked slow (the 3-minute soak, the 30-second PostgreSQL outage, the wheel installed from the
+# index) wait for `make test-slow`, CI's second step.
 WORKERS ?= auto
 test: $(VENV)/.installed-test translations
-	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal -m "not slow"
+
+test-slow: $(VENV)/.installed-test translations
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal -m slow
 
 # The Flask-free core type-checks (configuration: pyproject.toml [tool.mypy]).
 typecheck: $(VENV)/.installed-test

@@ -27,7 +27,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 from .. import heap
 from ..errors import IndexUnavailable
 from ..filelock import file_lock
-from . import analysis, bulk, chinese, localstate, merging, readers, sharedfiles
+from . import analysis, bulk, chinese, localstate, merging, sharedfiles
 from .fields import document
 from .localstate import LocallySynced, LocalState
 from .plan import And, Or, Term
@@ -100,6 +100,14 @@ def _writer(ix, limitmb=WRITER_MB):
     return ix.writer(limitmb=limitmb, codec=_codec(), compound=False)
 
 
+_pool_writer = False  # True in a rebuild's forked writers (``_in_pool``)
+
+
+def _become_pool_writer():
+    global _pool_writer
+    _pool_writer = True
+
+
 def _write_segment(job):
     """Index one chunk of records as a segment of its own (in a worker).
 
@@ -109,9 +117,11 @@ def _write_segment(job):
     segment the parent adds to the table of contents.
     """
     dirname, records = job
-    # A writer writes several segments (2 or 3 at 100,000 works, 6 at 300,000): give back what the
-    # last one freed first, so that a writer's peak is one segment's, not one per segment it wrote.
-    _give_back_freed_memory()
+    if _pool_writer:
+        # A writer writes several segments (2 or 3 at 100,000 works, 6 at 300,000): give back what the
+        # last one freed first, so that a writer's peak is one segment's, not one per segment it wrote.
+        # Not in a small rebuild's own process: a full collection there costs 0.5 s, more than its writing.
+        _give_back_freed_memory()
     ix = windex.open_dir(dirname)
     writer = FastSegmentWriter(ix, _lk=False, codec=_codec(), compound=False)
     for rec in records:
@@ -194,7 +204,7 @@ def _in_pool(jobs):
     _give_back_freed_memory()  # the writers start as a copy of this process
     segments, count = [], 0
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(PROCS) as pool:
+    with ctx.Pool(PROCS, initializer=_become_pool_writer) as pool:
         pending: collections.deque = collections.deque()
         for job in jobs:
             pending.append(pool.apply_async(_write_segment, (job,)))
@@ -458,19 +468,17 @@ class WhooshEngine(LocallySynced):
 
         Opening a searcher reads every segment's stored-field offsets again
         (about 1.5 ms a segment at 100,000 works). Searchers are not
-        thread-safe, so each thread keeps its own; it is replaced as soon as
-        the index has changed (a drained edit, a rebuild), keeping the readers
-        of segments the commit left alone (``readers``), and the generation
-        it reads is kept until then.
+        thread-safe, so each thread keeps its own; it is closed and
+        replaced as soon as the index has changed (a drained edit, a
+        rebuild), and the generation it reads is kept until then.
         """
         local = self._local
         s = getattr(local, "searcher", None)
-        if s is not None and local.ix is not ix:  # a rebuild swapped generations: nothing to keep
+        if s is not None and (local.ix is not ix or not s.up_to_date()):
             self._drop_searcher()
             s = None
-        if s is None or not s.up_to_date():
-            local.searcher = None  # its readers pass to the new searcher or are closed
-            s = readers.refreshed(ix, s)
+        if s is None:
+            s = ix.searcher()
             local.searcher, local.ix = s, ix
         return s
 

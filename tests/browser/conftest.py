@@ -12,6 +12,8 @@ import pytest
 
 from tests.browser.support import ACCEPT, EDITOR, chromium_available, launch, live_server
 
+REPORT_PASSWORD = "correct horse battery"
+
 
 def _require_browser():
     required = os.environ.get("CONTENTLIB_REQUIRE_BROWSER") == "1"
@@ -32,6 +34,20 @@ def _require_browser():
 def server(tmp_path_factory):
     _require_browser()
     with live_server(tmp_path_factory.mktemp("browser-home")) as live:
+        yield live
+
+
+@pytest.fixture(scope="session")
+def report_server(tmp_path_factory, browser):
+    """Its own server (demo catalog, test works) with the known report history and a reviewer, ``chief``
+    (the reports' browser and layout tests share it)."""
+    from contentlib import accounts
+    from tests.unit import report_history
+
+    with live_server(tmp_path_factory.mktemp("reports-home")) as live:
+        store = live.app.extensions["contentlib"].store
+        report_history.build(store)
+        accounts.create_user(store, "chief", "reviewer", REPORT_PASSWORD)
         yield live
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tests.conftest import empty_catalog
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CONTENTLIB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -69,6 +71,7 @@ def live_server(home: Path):
     from contentlib import accounts, indexing, records
 
     home.mkdir(parents=True, exist_ok=True)
+    empty_catalog(home / "contentlib.db")
     app = create_app({
         "TESTING": True, "CONTENTLIB_SECRET_KEY": "suite-only-4fJ9x2Qm7LwZ8rKp3VtB", "CONTENTLIB_HOME": str(home),
         "CONTENTLIB_INSTANCE_DIR": str(home), "CONTENTLIB_DATABASE_URL": f"sqlite:///{home / 'contentlib.db'}",

@@ -15,26 +15,14 @@ import re
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
 
-from contentlib import accounts
 from contentlib.fonts import TIBETAN_FONT_FAMILY
 from contentlib.media.renditions import TIBETAN_FONT
-from tests.browser.support import ACCEPT, HTML_LANG, live_server
-from tests.unit import report_history
+from tests.browser.conftest import REPORT_PASSWORD as PASSWORD
+from tests.browser.support import ACCEPT, HTML_LANG
 
 SCALE = 4            # device pixels per CSS pixel: enough detail to see a stack
-PASSWORD = "correct horse battery"
 Q1 = "/reports?from=2026-01&to=2026-03"
 RA_U = "\u0fb2\u0f74"  # subjoined ra with vowel u: one of the font's ligatures, drawn apart by older HarfBuzz
-
-
-@pytest.fixture(scope="module")
-def report_server(tmp_path_factory, browser):
-    """Its own server (demo catalog, test works) with the known report history and a reviewer."""
-    with live_server(tmp_path_factory.mktemp("reports-home")) as live:
-        store = live.app.extensions["contentlib"].store
-        report_history.build(store)
-        accounts.create_user(store, "chief", "reviewer", PASSWORD)
-        yield live
 
 
 def open_reports(browser, server, locale, path=Q1, scale=1):

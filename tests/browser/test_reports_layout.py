@@ -12,7 +12,7 @@ import re
 import pytest
 
 from tests.browser.support import ACCEPT
-from tests.browser.test_reports_browser import PASSWORD, Q1, report_server  # noqa: F401  (a fixture)
+from tests.browser.test_reports_browser import PASSWORD, Q1
 
 LOCALES = ["bo", "zh_Hans", "en"]
 WIDTHS = [360, 1280]
@@ -78,7 +78,7 @@ def open_report(browser, server, locale, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("locale", LOCALES)
-def test_report_fits_with_readable_charts_tables_and_labelled_fields(browser, report_server, locale, width):  # noqa: F811
+def test_report_fits_with_readable_charts_tables_and_labelled_fields(browser, report_server, locale, width):
     context, page = open_report(browser, report_server, locale, width)
     try:
         m = page.evaluate(MEASURE)
@@ -118,7 +118,7 @@ def test_report_fits_with_readable_charts_tables_and_labelled_fields(browser, re
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_month_labels_use_one_digit_set(browser, report_server, locale):  # noqa: F811
+def test_month_labels_use_one_digit_set(browser, report_server, locale):
     """CLDR's Tibetan month is "ཟླ་༡" beside a year "2026": the Tibetan UI writes both in Latin digits."""
     context, page = open_report(browser, report_server, locale, 1280)
     try:

@@ -9,7 +9,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from tests.conftest import write_jsonl
+from tests.conftest import empty_catalog, write_jsonl
 from tests.unit import media_samples
 
 
@@ -20,6 +20,8 @@ class Home:
         from catalog import create_app
 
         root.mkdir(parents=True, exist_ok=True)
+        if not (root / "contentlib.db").exists():
+            empty_catalog(root / "contentlib.db")
         self.root = root
         self.app = create_app({
             "TESTING": True, "CONTENTLIB_SECRET_KEY": "suite-only-4fJ9x2Qm7LwZ8rKp3VtB", "CONTENTLIB_HOME": str(root),

@@ -60,7 +60,6 @@ def _leftovers(home: Home) -> list[str]:
     return [str(p) for p in found]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2], ids=["waitress", "gunicorn"])
 def test_sigterm_answers_what_is_in_flight_finishes_the_job_writes_the_counts_and_exits_0(tmp_path, workers):
     home = Home(tmp_path / "home", CONTENTLIB_COUNT_FLUSH_SECONDS="3600")

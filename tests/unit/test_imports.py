@@ -101,7 +101,7 @@ def test_the_core_imports_neither_the_web_shell_nor_flask_nor_click():
 ENGINE_MODULES = {
     "whoosh": {"contentlib.search.index", "contentlib.search.analysis", "contentlib.search.bulk",
                "contentlib.search.segwriter", "contentlib.search.sharedfiles",
-               "contentlib.search.merging", "contentlib.search.readers"},
+               "contentlib.search.merging"},
     "tantivy": {"contentlib.search.tantivy_engine"},
 }
 

@@ -88,3 +88,29 @@ def test_like_merges_with_like_and_the_smallest_full_class_goes_first():
     assert [s.works for s in merging.due(segments)] == [8] * 8  # the ones are not yet eight; 8-63 is full
     assert [s.works for s in merging.due(segments[:7] + segments[15:])] == [512] * 8
     assert merging.due([_Segment(n) for n in [1] * 7 + [5000] * 9]) == []  # large segments are never merged here
+
+
+def test_a_warm_index_answers_as_a_cold_open_after_edits_deletions_and_a_merge(tmp_path):
+    """What a serving process keeps per segment (facet values, the live mask) follows every commit."""
+    recs = [json.loads(line) for line in open(SAMPLE, encoding="utf-8")]
+    index = SearchIndex(tmp_path / "ix", chunk_size=10)  # four segments of ten works
+    index.rebuild(recs)
+    index.serving()
+    merging._running = None
+
+    def answers(ix):
+        return {q: (r["total"], [h["id"] for h in r["results"]], r["facets"])
+                for q in ("", "物理", "宇宙", "ཁྲིམས", "wuli") for r in [ix.search(q, per_page=50)]}
+
+    index.search("")  # warm: this process's caches from here on
+    for n in range(merging.DUE):  # one-work segments and a deletion in an old one; the DUE-th starts a merge
+        rec = recs[n * 4]
+        index.update(records=[dict(rec, subjects=["astronomy"], titles={**rec["titles"], "zh": f"宇宙第{n}课"})],
+                     delete_ids=[recs[n * 4 + 1]["id"]])
+        warm = answers(index)
+        assert warm == answers(SearchIndex(tmp_path / "ix"))  # as a process that opens the index afresh
+    assert warm[""][0] == len(recs) - merging.DUE and warm["宇宙"][2]["subject"]["astronomy"] >= merging.DUE
+    assert merging._running is not None and merging._running.wait(timeout=120) == 0
+    assert len(_segments(index)) == 5  # the eight one-work segments merged into one
+    assert answers(index) == answers(SearchIndex(tmp_path / "ix")) == warm
+    index.close()

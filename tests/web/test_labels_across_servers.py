@@ -19,7 +19,6 @@ import pytest
 from tests.conftest import DATA, POSTGRES_URL, _clean_postgres
 from tests.web.test_two_servers import PASSWORD, Node
 
-pytestmark = pytest.mark.slow
 EDITED = "Health (edited on server A)"
 
 

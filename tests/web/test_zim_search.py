@@ -12,8 +12,6 @@ import json
 from importlib import resources
 from pathlib import Path
 
-import pytest
-
 from contentlib.zimsearch import query_form, syllable_forms, tibetan_terms, xapian_words
 from tests.conftest import write_jsonl
 
@@ -70,7 +68,6 @@ def test_a_title_word_whose_syllable_carries_a_particle_is_found(app, runner, tm
     assert _search(out, "cafe") == ["w-latin"] and _search(out, "Café") == ["w-latin"]
 
 
-@pytest.mark.slow
 def test_the_demo_zim_finds_held_out_tibetan_and_chinese_queries(app, runner, tmp_path):
     """Recall@10 on queries cut from the demo's texts as the site's judged sets are (bench/zim_search_eval.py)."""
     catalog = Path(str(resources.files("contentlib").joinpath("data/demo/catalog.jsonl")))
