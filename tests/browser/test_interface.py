@@ -131,7 +131,8 @@ def test_keyboard_reaches_the_skip_link_first_and_it_jumps_to_main(open_page):
                                        return [e.className, r.left >= 0 && r.top >= 0 && r.width > 0]; }""")
     assert focused == ["skip", True]
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    # The fragment navigation reaches Playwright's page.url a moment later; wait on the page itself.
+    page.wait_for_function("location.hash === '#main'", timeout=5000)
     page.keyboard.press("Tab")
     assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
 
