@@ -248,6 +248,22 @@ def _tree(pid: int) -> list[tuple[int, int]]:
     return out
 
 
+def _descriptors(pid: int) -> tuple[int, dict]:
+    """How many descriptors a process holds, and of which kind: what a rise is made of."""
+    kinds: dict[str, int] = {}
+    names = os.listdir(f"/proc/{pid}/fd")
+    for name in names:
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{name}")
+        except OSError:  # closed meanwhile
+            continue
+        kind = ("deleted" if target.endswith(" (deleted)") else "socket" if target.startswith("socket:")
+                else "pipe" if target.startswith(("pipe:", "anon_inode:")) else "index" if "/index/" in target
+                else "database" if ".db" in target else "other")
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return len(names), kinds
+
+
 def _memory(pid: int) -> dict | None:
     """RSS and PSS in MB, and open file descriptors, of one process (None once it is gone)."""
     try:
@@ -256,7 +272,7 @@ def _memory(pid: int) -> dict | None:
             key = line.split(":")[0]
             if key in ("Rss", "Pss"):
                 got[key.lower()] = int(line.split()[1]) / 1024
-        got["fds"] = len(os.listdir(f"/proc/{pid}/fd"))
+        got["fds"], got["fd_kinds"] = _descriptors(pid)
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         got["is_server"] = any(b"contentlib" in part for part in cmd)
         return got
@@ -444,6 +460,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "bench/soak.svg")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    ap.add_argument("--no-middle", dest="middle", action="store_false",
+                    help="a diagnosis run: no reindex and backup in the middle (that check then fails)")
     ap.add_argument("--from-json", type=Path, default=None, help="judge a run saved with --json again; run nothing")
     a = ap.parse_args(argv)
     if a.from_json:
@@ -480,7 +498,7 @@ def main(argv=None) -> int:
         print(f"soak: {a.minutes:g} min, {a.searchers} searchers, {len(editors)} editors on port {port}", flush=True)
         total = a.minutes * 60
         stop.wait(total / 2)
-        for command in (("reindex",), ("backup", str(a.home / "soak-backup.tar"))):
+        for command in (("reindex",), ("backup", str(a.home / "soak-backup.tar"))) if a.middle else ():
             at = (time.monotonic() - log.t0) / 60
             events.append({**timed(env, *command), "at_min": round(at, 2)})
             print(f"  {events[-1]['command']} at {at:.1f} min: {events[-1]['seconds']} s, exit {events[-1]['exit']}",
