@@ -11,14 +11,16 @@ In one run, on one machine:
    connection each) and ``--editors`` editors save a draft, submit it and have it
    approved (published), over and over, each on works of their own;
 3. in the middle, ``contentlib reindex`` and then ``contentlib backup`` run beside it;
-4. every ``--sample`` seconds: RSS, PSS and open file descriptors of every
-   serving process; per ``--window``: searches, their p95, saves, errors.
+4. every ``--sample`` seconds: RSS, PSS and open file descriptors (by kind) of every
+   serving process, and the index's segments; per ``--window``: searches, their p95, saves, errors.
 
 At the end it stops the server with SIGTERM (a graceful stop exits 0) and checks:
 
 - memory flat: each process's mean PSS over the last ``--span`` is within 10% of
   its mean over the first ``--span`` after ``--warmup``;
-- open file descriptors flat: the last span's most is no more than the first's + 8;
+- open file descriptors flat: the last span's mean is no more than the first's + 8 (the
+  most of each span is reported: it peaks when merges leave many segments open, at
+  whatever minute they fall, so it says little of growth);
 - p95 of each window within 2x of the first window's; 0 errors; the server exits 0.
 
 It prints a table, writes the figures as JSON (``--json``) and the curves as an
@@ -280,14 +282,23 @@ def _memory(pid: int) -> dict | None:
         return None
 
 
-def sampler(root: int, every: float, log: Log, samples: list, stop: threading.Event) -> None:
+def _segments(index: Path) -> int | None:
+    """How many segments the index holds now (each thread's searcher keeps every one's readers open)."""
+    try:
+        return sum(1 for name in os.listdir(index / "current") if name.endswith(".trm"))
+    except OSError:  # being swapped by a rebuild
+        return None
+
+
+def sampler(root: int, every: float, log: Log, samples: list, stop: threading.Event, index: Path) -> None:
     while not stop.is_set():
         now = time.monotonic() - log.t0
+        segments = _segments(index)
         for pid, depth in _tree(root):
             got = _memory(pid)
             if got and got.pop("is_server"):
                 role = "master" if depth == 0 else "worker" if depth == 1 else "writer"  # a worker's index child
-                samples.append({"t": now, "pid": pid, "role": role, **got})
+                samples.append({"t": now, "pid": pid, "role": role, "segments": segments, **got})
         stop.wait(every)
 
 
@@ -342,7 +353,9 @@ def judge(result: dict, samples: list, a) -> dict:
         if early and late:
             row.update(pss_first_mb=round(statistics.mean(s["pss"] for s in early), 1),
                        pss_last_mb=round(statistics.mean(s["pss"] for s in late), 1),
-                       fds_first=max(s["fds"] for s in early), fds_last=max(s["fds"] for s in late))
+                       fds_first=round(statistics.mean(s["fds"] for s in early), 1),
+                       fds_last=round(statistics.mean(s["fds"] for s in late), 1),
+                       fds_most_first=max(s["fds"] for s in early), fds_most_last=max(s["fds"] for s in late))
             row["memory_flat"] = abs(row["pss_last_mb"] - row["pss_first_mb"]) <= MEMORY_DRIFT * row["pss_first_mb"]
             row["fds_flat"] = row["fds_last"] <= row["fds_first"] + FD_SLACK
         processes.append(row)  # a serving process missing from a span (replaced meanwhile) is judged not flat
@@ -367,10 +380,11 @@ def report(result: dict) -> str:
     lines = ["| window (min) | searches | p95 ms | published | errors |", "|---|---|---|---|---|"]
     lines += [f"| {w['start_min']:g} | {w['searches']} | {w['p95_ms']} | {w['published']} | {w['errors']} |"
               for w in result["windows"]]
-    lines += ["", "| process | PSS first MB | PSS last MB | fds first | fds last | seen (min) |",
+    lines += ["", "| process | PSS first MB | PSS last MB | fds first (most) | fds last (most) | seen (min) |",
               "|---|---|---|---|---|---|"]
     lines += [f"| {p['role']} {p['pid']} | {p.get('pss_first_mb', '-')} | {p.get('pss_last_mb', '-')} | "
-              f"{p.get('fds_first', '-')} | {p.get('fds_last', '-')} | {p['first_seen_min']}-{p['last_seen_min']} |"
+              f"{p.get('fds_first', '-')} ({p.get('fds_most_first', '-')}) | "
+              f"{p.get('fds_last', '-')} ({p.get('fds_most_last', '-')}) | {p['first_seen_min']}-{p['last_seen_min']} |"
               for p in result["processes"]]
     kids = result.get("children") or {}
     if kids.get("count"):
@@ -486,7 +500,7 @@ def main(argv=None) -> int:
             print(f"  approving {len(left)} versions an interrupted run left in review", flush=True)
             settle(port, tokens["soak-rev"], left)
         log, stop, samples, events = Log(), threading.Event(), [], []
-        threads = [threading.Thread(target=sampler, args=(server.pid, a.sample, log, samples, stop), daemon=True)]
+        threads = [threading.Thread(target=sampler, args=(server.pid, a.sample, log, samples, stop, a.home / "index"), daemon=True)]
         threads += [threading.Thread(target=searcher, args=(port, queries, log, stop, i, a.think), daemon=True)
                     for i in range(a.searchers)]
         editors = [n for n in ("soak-ed1", "soak-ed2")][:a.editors]

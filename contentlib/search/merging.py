@@ -23,6 +23,7 @@ from whoosh.reading import SegmentReader
 
 SMALL = 5_000  # works: a segment with fewer is merged with the other small ones
 DUE = 8  # small segments that call for a merge
+MOST = 12  # small segments at most: past it the smallest DUE are merged, whatever their size classes
 
 _lock = threading.Lock()
 _running: subprocess.Popen | None = None
@@ -42,16 +43,25 @@ def _tier(segment) -> int:
 
 
 def due(segments) -> list:
-    """The small segments to merge now: the smallest size class holding ``DUE`` of them (else none).
+    """The small segments to merge now: the smallest size class holding ``DUE`` of them, else the
+    ``DUE`` smallest when more than ``MOST`` are small (else none).
 
     Segments of like size are merged together, so a work is copied about four times on its
     way to ``SMALL`` rather than at every merge, and a merge is quick (it holds the writer lock).
+    Classes alone would let up to 7 gather in each (28 small segments, filling over an hour of
+    edits), and every searching thread holds each segment's readers and files open: the cap keeps
+    a serving process's memory and descriptors level from its first minutes.
     """
+    smalls = small(segments)
     tiers: dict[int, list] = {}
-    for segment in small(segments):
+    for segment in smalls:
         tiers.setdefault(_tier(segment), []).append(segment)
     full = sorted(tier for tier, members in tiers.items() if len(members) >= DUE)
-    return tiers[full[0]] if full else []
+    if full:
+        return tiers[full[0]]
+    if len(smalls) > MOST:
+        return sorted(smalls, key=lambda s: s.doc_count_all())[:DUE]
+    return []
 
 
 def start_when_due(index_dir, segments) -> bool:

@@ -90,6 +90,14 @@ def test_like_merges_with_like_and_the_smallest_full_class_goes_first():
     assert merging.due([_Segment(n) for n in [1] * 7 + [5000] * 9]) == []  # large segments are never merged here
 
 
+def test_past_the_most_small_segments_the_smallest_are_merged_whatever_their_class():
+    sizes = [600] * 3 + [3] * 5 + [40] * 5 + [5000] * 4  # 13 small, no class full
+    assert len(merging.small([_Segment(n) for n in sizes])) == merging.MOST + 1
+    due = merging.due([_Segment(n) for n in sizes])
+    assert sorted(s.works for s in due) == [3] * 5 + [40] * 3  # the smallest DUE, the large left alone
+    assert merging.due([_Segment(n) for n in sizes[1:]]) == []  # MOST small segments may stay
+
+
 def test_a_warm_index_answers_as_a_cold_open_after_edits_deletions_and_a_merge(tmp_path):
     """What a serving process keeps per segment (facet values, the live mask) follows every commit."""
     recs = [json.loads(line) for line in open(SAMPLE, encoding="utf-8")]
