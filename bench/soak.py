@@ -11,7 +11,7 @@ In one run, on one machine:
    connection each) and ``--editors`` editors save a draft, submit it and have it
    approved (published), over and over, each on works of their own;
 3. in the middle, ``contentlib reindex`` and then ``contentlib backup`` run beside it;
-4. every ``--sample`` seconds: RSS, PSS and open file descriptors (by kind) of every
+4. every ``--sample`` seconds: RSS, PSS, threads and open file descriptors (by kind) of every
    serving process, and the index's segments; per ``--window``: searches, their p95, saves, errors.
 
 At the end it stops the server with SIGTERM (a graceful stop exits 0) and checks:
@@ -274,6 +274,9 @@ def _memory(pid: int) -> dict | None:
             key = line.split(":")[0]
             if key in ("Rss", "Pss"):
                 got[key.lower()] = int(line.split()[1]) / 1024
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("Threads:"):  # a pool starts its threads as requests overlap: each keeps a searcher
+                got["threads"] = int(line.split()[1])
         got["fds"], got["fd_kinds"] = _descriptors(pid)
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         got["is_server"] = any(b"contentlib" in part for part in cmd)

@@ -47,6 +47,12 @@ TEST_SECRET = "suite-only-4fJ9x2Qm7LwZ8rKp3VtB"
 _CREATED: set[str] = set()
 
 
+def _cannot_create(parsed, exc):
+    """Fail with what to do when the test role may not create the worker's databases."""
+    pytest.fail(f"PostgreSQL database {parsed.database} cannot be created ({exc.orig}); "
+                f"ALTER ROLE {parsed.username} CREATEDB (.ci/run does)")
+
+
 def _ensure_database(url):
     """Create the worker's database on first use if the server lacks it (the role needs CREATEDB)."""
     if url in _CREATED:
@@ -63,8 +69,7 @@ def _ensure_database(url):
                 try:
                     conn.execute(sa.text(f'CREATE DATABASE "{parsed.database}"'))
                 except sa.exc.ProgrammingError as exc:
-                    pytest.fail(f"PostgreSQL database {parsed.database} is missing and cannot be created ({exc.orig}); "
-                                f"create it, or ALTER ROLE {parsed.username} CREATEDB (.ci/run does)")
+                    _cannot_create(parsed, exc)
     finally:
         engine.dispose()
     _CREATED.add(url)
@@ -118,8 +123,7 @@ def _copy_of_template(url):
                         raise
                     time.sleep(0.1)
     except sa.exc.ProgrammingError as exc:
-        pytest.fail(f"cannot create PostgreSQL databases ({exc.orig}); ALTER ROLE {parsed.username} CREATEDB "
-                    "(.ci/run does)")
+        _cannot_create(parsed, exc)
     finally:
         admin.dispose()
     _CREATED.add(url)
