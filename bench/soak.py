@@ -275,7 +275,7 @@ def _memory(pid: int) -> dict | None:
             if key in ("Rss", "Pss"):
                 got[key.lower()] = int(line.split()[1]) / 1024
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("Threads:"):  # a pool starts its threads as requests overlap: each keeps a searcher
+            if line.startswith("Threads:"):  # each searching thread keeps a searcher of its own
                 got["threads"] = int(line.split()[1])
         got["fds"], got["fd_kinds"] = _descriptors(pid)
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")

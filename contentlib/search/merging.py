@@ -6,7 +6,8 @@ lock with every searching thread: at 100,000 works under a load of 10, one
 merge of a few thousand works took 18 minutes, with the writer lock held (no
 edit reached search meanwhile, and a ``reindex`` waited for it) and its pools
 left in the serving process's heap. So a serving process commits without
-merging, and once ``DUE`` small segments of like size have gathered it starts
+merging, and once ``DUE`` small segments of like size (or more than ``MOST`` of
+any size) have gathered it starts
 ``python -m contentlib.search.merge_now INDEX_DIR``, which takes the writer lock,
 merges them into one (Whoosh copies their postings; no text is analysed again)
 and exits, giving its memory back. Commands (``import``, ``reindex``) still merge
@@ -50,7 +51,7 @@ def due(segments) -> list:
     way to ``SMALL`` rather than at every merge, and a merge is quick (it holds the writer lock).
     Classes alone would let up to 7 gather in each (28 small segments, filling over an hour of
     edits), and every searching thread holds each segment's readers and files open: the cap keeps
-    a serving process's memory and descriptors level from its first minutes.
+    the segments, and so a serving process's descriptors, level from its first minutes.
     """
     smalls = small(segments)
     tiers: dict[int, list] = {}
