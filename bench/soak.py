@@ -267,7 +267,7 @@ def _descriptors(pid: int) -> tuple[int, dict]:
 
 
 def _memory(pid: int) -> dict | None:
-    """RSS and PSS in MB, and open file descriptors, of one process (None once it is gone)."""
+    """RSS and PSS in MB, threads, and open file descriptors (with their kinds) of one process (None once it is gone)."""
     try:
         got = {}
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
