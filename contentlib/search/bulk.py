@@ -264,8 +264,12 @@ class Segments:
         self._data = {}
 
     def get(self, reader, key, compute):
-        """``compute(reader)`` for this segment, computed once."""
-        full = (reader.segment().segment_id(), key)
+        """``compute(reader)`` for this segment, computed once (each time for an empty index's reader,
+        which has no segment to key it by)."""
+        segment = reader.segment()
+        if segment is None:
+            return compute(reader)
+        full = (segment.segment_id(), key)
         found = self._data.get(full)
         if found is None:  # searches in other threads may fill or prune it meanwhile
             found = self._data[full] = compute(reader)

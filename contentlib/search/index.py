@@ -291,7 +291,7 @@ class WhooshView:
         if field not in lex:  # each segment's terms once: merging every segment's lexicon cost 50 ms a commit
             segments = self._engine._segments
             parts = [segments.get(sub.reader(), ("lex", field), lambda r: frozenset(r.lexicon(field)))
-                     for sub, _ in self.s.leaf_searchers() if sub.reader().segment() is not None]  # not empty
+                     for sub, _ in self.s.leaf_searchers()]
             lex[field] = [v.decode("utf-8") for v in sorted(frozenset().union(*parts))]
         return lex[field]
 
