@@ -169,6 +169,11 @@ def format_problem(source: str, form: str) -> str | None:
         for name, _, written in found:
             if name not in names:
                 return f"{written} is not a placeholder of the English: {keep}"
+    as_written = {w for _, _, w in wanted}
+    for _, _, written in found:
+        # A width or precision the English lacks (``%(num)999999999s``) would build a huge string.
+        if written not in as_written:
+            return f"{written} is not written as in the English: {keep}"
     if "%" in PYTHON_FORMAT.sub("", form):
         return f"has a % that is not a placeholder: {keep}"
     try:

@@ -50,7 +50,8 @@ _CREATED: set[str] = set()
 def _cannot_create(parsed, exc):
     """Fail with what to do when the test role may not create the worker's databases."""
     pytest.fail(f"PostgreSQL database {parsed.database} cannot be created ({exc.orig}); "
-                f"ALTER ROLE {parsed.username} CREATEDB (.ci/run does)")
+                f"ALTER ROLE {parsed.username} CREATEDB and GRANT pg_signal_backend TO {parsed.username} "
+                "(.ci/run does)")
 
 
 def _ensure_database(url):
@@ -90,6 +91,26 @@ def _clean_postgres(url):
 _TEMPLATED: set[str] = set()
 
 
+def _drop(conn, name):
+    """Drop database ``name``, ending its connections.
+
+    Without pg_signal_backend the role may not end an autovacuum worker that is on the database
+    (PostgreSQL 15 refuses the whole drop); such a worker is done within moments, so try again.
+    """
+    import time
+
+    import sqlalchemy as sa
+
+    for attempt in range(50):
+        try:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except sa.exc.ProgrammingError as exc:
+            if "pg_signal_backend" not in str(exc.orig) or attempt == 49:
+                raise
+            time.sleep(0.1)
+
+
 def _copy_of_template(url):
     """Make ``url``'s database a fresh copy of a migrated, seeded empty catalog (``<name>_template``).
 
@@ -109,11 +130,11 @@ def _copy_of_template(url):
     try:
         with admin.connect() as conn:
             if url not in _TEMPLATED:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
+                _drop(conn, template)
                 conn.execute(sa.text(f'CREATE DATABASE "{template}"'))
                 Store.from_url(parsed.set(database=template).render_as_string(hide_password=False)).close()
                 _TEMPLATED.add(url)
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+            _drop(conn, parsed.database)
             for attempt in range(50):  # the template's own connections may take a moment to end
                 try:
                     conn.execute(sa.text(f'CREATE DATABASE "{parsed.database}" TEMPLATE "{template}"'))

@@ -196,6 +196,16 @@ def test_every_shipped_string_passes_the_check_editors_meet(locale):
             assert format_problem(source, form) is None, (m.id, form)
 
 
+@pytest.mark.parametrize("form", ["%(num)77777777777777777s ལས་ཀ།", "%(num)999999999s ལས་ཀ།", "%(num)-5s ལས་ཀ།",
+                                  "%(num).3s ལས་ཀ།"])
+def test_a_placeholder_with_a_width_the_english_lacks_is_refused(form):
+    """A width would have the interface build a string of any size (the fuzzer's MemoryError)."""
+    from contentlib.interface_strings import format_problem
+
+    problem = format_problem("%(num)s work found", form)
+    assert problem is not None and "not written as in the English" in problem
+
+
 # -- properties: any translation is either refused on save or shown escaped, as written ------------
 
 _PIECES = ["%", "%%", "%(name)s", "%(name)d", "%(nom)s", "%(num)s", "%s", "%d", "%(name)", "%(", "% o", "%*s",
