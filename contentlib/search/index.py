@@ -446,13 +446,16 @@ class WhooshEngine(LocallySynced):
         """
         ix = self._open()
         for attempt in (1, 2):
-            s = self._searcher(ix)
+            s = None
             try:
+                s = self._searcher(ix)
                 return fn(WhooshView(self, s))
             except IndexUnavailable:
                 raise
             except Exception as e:
-                stale = not _up_to_date(s)
+                # Opening failed (s is None): another process's commit replaced the table of contents
+                # while Whoosh listed the folder, which then showed neither the old one nor the new.
+                stale = s is None or not _up_to_date(s)
                 self._drop_searcher()
                 if stale and attempt == 1:
                     # A commit (an applied edit) merged this searcher's segments away while it

@@ -85,6 +85,37 @@ def test_readers_see_the_old_index_until_the_swap(tmp_path):
     assert SearchIndex(tmp_path / "ix").search("")["total"] == 40
 
 
+def _hide_the_toc(monkeypatch, ix, times):
+    """The folder listing misses the table of contents ``times`` times, as when another process's commit
+    renames a new one in and removes the old one while the listing runs (seen once in a soak: a 500)."""
+    listed = ix.storage.list
+    left = [times]
+
+    def racing():
+        names = listed()
+        if left[0] > 0:
+            left[0] -= 1
+            return [n for n in names if not n.endswith(".toc")]
+        return names
+
+    monkeypatch.setattr(ix.storage, "list", racing)
+
+
+def test_a_searcher_opened_during_a_commit_elsewhere_is_opened_again(tmp_path, monkeypatch):
+    index = SearchIndex(tmp_path / "ix")
+    index.rebuild(sample()[:5])
+    _hide_the_toc(monkeypatch, index.engine._open(), times=1)
+    assert index.search("")["total"] == 5
+
+
+def test_a_table_of_contents_that_stays_missing_is_an_unavailable_index(tmp_path, monkeypatch):
+    index = SearchIndex(tmp_path / "ix")
+    index.rebuild(sample()[:5])
+    _hide_the_toc(monkeypatch, index.engine._open(), times=2)
+    with pytest.raises(IndexUnavailable):  # a 503 with Retry-After, not a 500
+        index.search("")
+
+
 def test_failed_rebuild_keeps_the_old_index(tmp_path):
     index = SearchIndex(tmp_path / "ix")
     index.rebuild(sample()[:5])
